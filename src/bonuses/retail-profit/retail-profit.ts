@@ -1,0 +1,61 @@
+/**
+ * Retail profit: what a member earns on their own retail business, as a rate of one of their own measures.
+ *
+ * Plan behaviour: a measure that counts the relevant order kinds carries the base (for example a measure
+ * counting only retail sales whose volume is the retail margin, with rate "1"; or business volume with
+ * the plan's retail-profit percentage). `requiresQualified` defaults to false: retail profit is usually
+ * earned whether or not the member qualifies for other bonuses.
+ * Invariant: at most one line per member; amount = base × rate, rounded by the plan's policy.
+ */
+import { z } from "zod";
+import { type Issue, issue } from "../../errors/issues.js";
+import { decimalString, keySchema, measureNameSchema, referenceSchema } from "../../plan/fields.js";
+import { rateUnits } from "../../plan/compile.js";
+import type { LineSink } from "../../run/lines.js";
+import type { BonusFamily, CompiledBonus, RunContext } from "../family.js";
+
+const schema = z.strictObject({
+  kind: z.literal("retail-profit"),
+  key: keySchema,
+  reference: referenceSchema.optional(),
+  measure: measureNameSchema,
+  rate: decimalString("rate").default("1"),
+  requiresQualified: z.boolean().default(false),
+});
+
+/** A retail-profit entry of a plan. */
+export type RetailProfitConfig = z.output<typeof schema>;
+
+export const retailProfit: BonusFamily<RetailProfitConfig> = {
+  kind: "retail-profit",
+  description: "Retail profit: a rate (default 1) of the member's own volume of a measure, usually one counting retail sales.",
+  schema,
+  validate(config, names, path) {
+    const issues: Issue[] = [];
+    if (!names.measures.has(config.measure)) {
+      issues.push(issue("PLAN_UNKNOWN_MEASURE", [...path, "measure"], `unknown measure "${config.measure}"`, config.measure));
+    }
+    return issues;
+  },
+  compile(config, ctx): CompiledBonus {
+    const measure = ctx.measureIndex(config.measure);
+    const rate = rateUnits(config.rate);
+    return {
+      key: config.key,
+      kind: config.kind,
+      reference: config.reference,
+      stage: 1,
+      run(run: RunContext, sink: LineSink, bonusIndex: number): undefined {
+        const volume = run.measures.personal[measure] as Float64Array;
+        const n = run.genealogy.size;
+        for (let i = 0; i < n; i++) {
+          const v = volume[i] as number;
+          if (v === 0 || rate === 0 || (config.requiresQualified && run.qualified[i] !== 1)) continue;
+          sink.add(i, bonusIndex, 0, 0, 1, i, v, rate);
+        }
+        run.work.add(`bonus:${config.key}`, n);
+        return undefined;
+      },
+    };
+  },
+};

@@ -1,0 +1,224 @@
+/**
+ * Unilevel level commissions.
+ *
+ * Plan behaviour: every member's own volume of the chosen measure pays their upline a rate per level.
+ * A qualified member's paid-as rank picks a schedule row (the row of the highest rank they hold, or the
+ * base row without a rank); the row's length is the depth it unlocks and its entries the rates.
+ * - `compression: none`: every upline member occupies a level; an unqualified one earns nothing and the
+ *   level is breakage.
+ * - `compression: dynamic`: unqualified members are skipped; the next qualified member takes the level
+ *   ("compressed up"). A qualified member whose rank does not unlock the level still occupies it.
+ * - `unqualifiedVolumePays: false`: an unqualified member's own volume pays nobody (all breakage).
+ *
+ * Invariants: each source's volume has `depth` level slots; each slot's potential is the volume times the
+ * highest rate any row gives that level. Every slot ends up paid (own level), compressed up, or breakage
+ * (source unqualified, upline unqualified, level locked, rate below the maximum, no upline), so
+ * paid + compressedUp + breakage = potential exactly. Work is at most `depth` upline steps per source:
+ * dynamic compression jumps straight to the next qualified ancestor.
+ */
+import { z } from "zod";
+import { type Issue, issue } from "../../errors/issues.js";
+import { decimalString, keySchema, measureNameSchema, rankNameSchema, referenceSchema } from "../../plan/fields.js";
+import { rateUnits } from "../../plan/compile.js";
+import { LINE_COMPRESSED, type LineSink } from "../../run/lines.js";
+import type { BonusFamily, CompiledBonus, LevelAccounting, RunContext } from "../family.js";
+
+/** Deepest level a unilevel schedule may reach. */
+export const UNILEVEL_DEPTH_MAX = 50;
+
+const schema = z.strictObject({
+  kind: z.literal("unilevel"),
+  key: keySchema,
+  reference: referenceSchema.optional(),
+  measure: measureNameSchema,
+  schedule: z
+    .array(
+      z.strictObject({
+        rank: rankNameSchema.optional(),
+        rates: z.array(decimalString("rate")).min(1).max(UNILEVEL_DEPTH_MAX),
+      }),
+    )
+    .min(1)
+    .max(100),
+  compression: z.enum(["none", "dynamic"]),
+  unqualifiedVolumePays: z.boolean(),
+});
+
+/** A unilevel bonus entry of a plan. */
+export type UnilevelConfig = z.output<typeof schema>;
+
+/** Why a level slot was not paid. */
+export const UNILEVEL_BREAKAGE = ["source-unqualified", "upline-unqualified", "level-locked", "rate-below-maximum", "no-upline"] as const;
+const SOURCE_UNQUALIFIED = 0;
+const UPLINE_UNQUALIFIED = 1;
+const LEVEL_LOCKED = 2;
+const NO_UPLINE = 4;
+
+export const unilevel: BonusFamily<UnilevelConfig> = {
+  kind: "unilevel",
+  description: "Level commissions: a rate per level of the upline on each member's volume, depth unlocked by rank, optional dynamic compression.",
+  schema,
+  validate(config, names, path) {
+    const issues: Issue[] = [];
+    if (!names.measures.has(config.measure)) {
+      issues.push(issue("PLAN_UNKNOWN_MEASURE", [...path, "measure"], `unknown measure "${config.measure}"`, config.measure));
+    }
+    let base = 0;
+    const seen = new Set<string>();
+    config.schedule.forEach((row, r) => {
+      if (row.rank === undefined) {
+        base++;
+        if (base > 1) issues.push(issue("PLAN_DUPLICATE_NAME", [...path, "schedule", r], "only one schedule row may leave out the rank (the base row)"));
+      } else if (!names.ranks.includes(row.rank)) {
+        issues.push(issue("PLAN_UNKNOWN_RANK", [...path, "schedule", r, "rank"], `unknown rank "${row.rank}"`, row.rank));
+      } else if (seen.has(row.rank)) {
+        issues.push(issue("PLAN_DUPLICATE_NAME", [...path, "schedule", r, "rank"], `rank "${row.rank}" has two schedule rows`, row.rank));
+      } else seen.add(row.rank);
+    });
+    return issues;
+  },
+  compile(config, ctx): CompiledBonus {
+    const measure = ctx.measureIndex(config.measure);
+    const rows = config.schedule
+      .map((row) => ({ rank: row.rank === undefined ? -1 : ctx.rankIndex(row.rank), rates: row.rates.map(rateUnits) }))
+      .sort((a, b) => a.rank - b.rank);
+    const depth = Math.max(...rows.map((r) => r.rates.length));
+    // rowRates[row * depth + k]: rate units, or -1 where the row does not unlock level k + 1.
+    const rowRates = new Float64Array(rows.length * depth).fill(-1);
+    const maxRate = new Float64Array(depth);
+    rows.forEach((row, r) =>
+      row.rates.forEach((rate, k) => {
+        rowRates[r * depth + k] = rate;
+        if (rate > (maxRate[k] as number)) maxRate[k] = rate;
+      }),
+    );
+    // rowOfRank[rank + 1]: the row for a paid-as rank (-1 = no rank), or -1 when no row applies.
+    const rowOfRank = new Int32Array(ctx.rankCount + 1).fill(-1);
+    for (let rank = -1; rank < ctx.rankCount; rank++) {
+      let best = -1;
+      rows.forEach((row, r) => {
+        if (row.rank <= rank) best = r;
+      });
+      rowOfRank[rank + 1] = best;
+    }
+    const dynamic = config.compression === "dynamic";
+    const unqualifiedPays = config.unqualifiedVolumePays;
+    return {
+      key: config.key,
+      kind: config.kind,
+      reference: config.reference,
+      stage: 1,
+      run(run: RunContext, sink: LineSink, bonusIndex: number): LevelAccounting {
+        const { genealogy: g, qualified, rank } = run;
+        const n = g.size;
+        const { parent, depth: memberDepth } = g;
+        const volume = run.measures.personal[measure] as Float64Array;
+        const rowOf = new Int32Array(n);
+        for (let i = 0; i < n; i++) rowOf[i] = qualified[i] === 1 ? (rowOfRank[(rank[i] as number) + 1] as number) : -1;
+        // Nearest qualified proper ancestor, top-down: lets dynamic compression skip a run of unqualified
+        // members in one step, keeping the walk at most `depth` steps per source.
+        const nextQualified = new Int32Array(n);
+        if (dynamic) {
+          for (let j = 0; j < n; j++) {
+            const m = g.order[j] as number;
+            const p = parent[m] as number;
+            nextQualified[m] = p < 0 ? -1 : qualified[p] === 1 ? p : (nextQualified[p] as number);
+          }
+        }
+        const slots = n * depth;
+        const direct = new Float64Array(slots);
+        const compressed = new Float64Array(slots);
+        const directCount = new Int32Array(slots);
+        const compressedCount = new Int32Array(slots);
+        const directSource = new Int32Array(slots);
+        const compressedSource = new Int32Array(slots);
+        const breakageBase = new Float64Array(UNILEVEL_BREAKAGE.length * depth);
+        let total = 0;
+        let steps = 0;
+        for (let s = 0; s < n; s++) {
+          const v = volume[s] as number;
+          if (v === 0) continue;
+          total += v;
+          let k = 0;
+          if (qualified[s] !== 1 && !unqualifiedPays) {
+            for (; k < depth; k++) breakageBase[SOURCE_UNQUALIFIED * depth + k] = (breakageBase[SOURCE_UNQUALIFIED * depth + k] as number) + v;
+            continue;
+          }
+          let a = dynamic ? (nextQualified[s] as number) : (parent[s] as number);
+          const sourceDepth = memberDepth[s] as number;
+          while (k < depth && a >= 0) {
+            steps++;
+            if (qualified[a] === 1) {
+              const row = rowOf[a] as number;
+              if (row >= 0 && (rowRates[row * depth + k] as number) >= 0) {
+                const slot = a * depth + k;
+                if (sourceDepth - (memberDepth[a] as number) === k + 1) {
+                  direct[slot] = (direct[slot] as number) + v;
+                  directCount[slot] = (directCount[slot] as number) + 1;
+                  directSource[slot] = s;
+                } else {
+                  compressed[slot] = (compressed[slot] as number) + v;
+                  compressedCount[slot] = (compressedCount[slot] as number) + 1;
+                  compressedSource[slot] = s;
+                }
+              } else breakageBase[LEVEL_LOCKED * depth + k] = (breakageBase[LEVEL_LOCKED * depth + k] as number) + v;
+              k++;
+              a = dynamic ? (nextQualified[a] as number) : (parent[a] as number);
+            } else {
+              // Only reached without compression: the unqualified member holds the level unpaid.
+              breakageBase[UPLINE_UNQUALIFIED * depth + k] = (breakageBase[UPLINE_UNQUALIFIED * depth + k] as number) + v;
+              k++;
+              a = parent[a] as number;
+            }
+          }
+          for (; k < depth; k++) breakageBase[NO_UPLINE * depth + k] = (breakageBase[NO_UPLINE * depth + k] as number) + v;
+        }
+        // Lines, and the paid/compressed/rate-gap value per (row, level) bucket.
+        const paidBase = new Float64Array(rows.length * depth);
+        const compressedBase = new Float64Array(rows.length * depth);
+        for (let a = 0; a < n; a++) {
+          const row = rowOf[a] as number;
+          if (row < 0) continue;
+          for (let k = 0; k < depth; k++) {
+            const slot = a * depth + k;
+            const rate = rowRates[row * depth + k] as number;
+            const d = directCount[slot] as number;
+            if (d > 0) {
+              sink.add(a, bonusIndex, k + 1, 0, d, d === 1 ? (directSource[slot] as number) : -1, direct[slot] as number, rate);
+              paidBase[row * depth + k] = (paidBase[row * depth + k] as number) + (direct[slot] as number);
+            }
+            const c = compressedCount[slot] as number;
+            if (c > 0) {
+              sink.add(a, bonusIndex, k + 1, LINE_COMPRESSED, c, c === 1 ? (compressedSource[slot] as number) : -1, compressed[slot] as number, rate);
+              compressedBase[row * depth + k] = (compressedBase[row * depth + k] as number) + (compressed[slot] as number);
+            }
+          }
+        }
+        run.work.add(`bonus:${config.key}`, n + steps + slots / depth);
+        let potential = 0n;
+        for (let k = 0; k < depth; k++) potential += BigInt(total) * BigInt(maxRate[k] as number);
+        let paid = 0n;
+        let compressedUp = 0n;
+        let rateGap = 0n;
+        for (let r = 0; r < rows.length; r++) {
+          for (let k = 0; k < depth; k++) {
+            const rate = rowRates[r * depth + k] as number;
+            if (rate < 0) continue;
+            const b = (paidBase[r * depth + k] as number) + (compressedBase[r * depth + k] as number);
+            paid += BigInt(paidBase[r * depth + k] as number) * BigInt(rate);
+            compressedUp += BigInt(compressedBase[r * depth + k] as number) * BigInt(rate);
+            rateGap += BigInt(b) * BigInt((maxRate[k] as number) - rate);
+          }
+        }
+        const breakage: Record<string, bigint> = {};
+        UNILEVEL_BREAKAGE.forEach((reason, x) => {
+          let sum = 0n;
+          for (let k = 0; k < depth; k++) sum += BigInt(breakageBase[x * depth + k] as number) * BigInt(maxRate[k] as number);
+          breakage[reason] = sum;
+        });
+        breakage["rate-below-maximum"] = rateGap;
+        return { potential, paid, compressedUp, breakage };
+      },
+    };
+  },
+};

@@ -1,0 +1,137 @@
+/**
+ * Issues are data: every problem with a plan or an input is reported as an {@link Issue} with a stable
+ * `code`, a `path` to the offending place and, where there is one, the offending `value`. Codes are a
+ * public contract (see docs/errors.md); messages may change between versions.
+ */
+
+/** Every issue code compplan can report, with what it means. The keys are the stable public codes. */
+export const ISSUE_CODES = {
+  PLAN_SYNTAX: "The plan file is not valid YAML or JSON.",
+  PLAN_DUPLICATE_KEY: "A key appears twice in the same mapping of the plan file.",
+  PLAN_UNKNOWN_KEY: "The plan has a key the plan language does not define (often a typo).",
+  PLAN_MISSING_KEY: "A required key is missing from the plan.",
+  PLAN_INVALID_VALUE: "A plan value has the wrong type or is not one of the allowed values.",
+  PLAN_DECIMAL_FORMAT: "A plan number is not a decimal string such as \"0.05\" (numbers must be quoted strings).",
+  PLAN_DECIMAL_PRECISION: "A plan number has more decimal places than allowed for its kind.",
+  PLAN_RATE_RANGE: "A rate or share is outside 0..1.",
+  PLAN_VALUE_RANGE: "A plan number is outside its allowed range.",
+  PLAN_UNKNOWN_MEASURE: "The plan names a volume measure it does not define.",
+  PLAN_UNKNOWN_RANK: "The plan names a rank that is not in its rank ladder.",
+  PLAN_DUPLICATE_NAME: "Two ranks, measures or bonuses share a name or key.",
+  PLAN_RANK_LADDER: "The rank ladder contradicts itself: a higher rank is easier to reach than a lower one.",
+  PLAN_UNKNOWN_BONUS_KIND: "A bonus names a kind that compplan does not know.",
+  PERIOD_INVALID: "The period is not a month written YYYY-MM.",
+  INPUT_EMPTY: "An input file or array is empty.",
+  INPUT_MALFORMED: "An input file cannot be read as CSV, JSON or NDJSON.",
+  INPUT_TRUNCATED: "An input file ends in the middle of a record, or a row has fewer fields than the header.",
+  INPUT_MISSING_COLUMN: "A CSV header lacks a required column.",
+  INPUT_UNKNOWN_COLUMN: "A CSV header or JSON record has a column or field compplan does not know.",
+  INPUT_MISSING_FIELD: "A record lacks a required field, or the field is empty.",
+  INPUT_INVALID_FIELD: "A record field has the wrong type or format.",
+  MEMBER_DUPLICATE_ID: "Two members share an id.",
+  MEMBER_UNKNOWN_SPONSOR: "A member's sponsor id is not a member.",
+  MEMBER_SPONSOR_CYCLE: "Sponsor links form a cycle, so some members never reach the root.",
+  MEMBER_MULTIPLE_ROOTS: "More than one member has no sponsor.",
+  MEMBER_NO_ROOT: "No member is without a sponsor, so the sponsor tree has no root.",
+  MEMBER_JOINED_AFTER_PERIOD: "A member's join date is after the end of the period.",
+  ORDER_DUPLICATE_ID: "Two orders share an id.",
+  ORDER_UNKNOWN_MEMBER: "An order's member id is not a member.",
+  ORDER_OUTSIDE_PERIOD: "An order's date is outside the period.",
+  ORDER_UNKNOWN_KIND: "An order's kind is not personal-consumption, retail-sale or customer-order.",
+  ORDER_UNKNOWN_MEASURE: "An order carries a volume for a measure the plan does not define.",
+  ORDER_VOLUME_INVALID: "An order volume is not a finite decimal number.",
+  ORDER_VOLUME_NEGATIVE: "An order volume is negative.",
+  ORDER_VOLUME_PRECISION: "An order volume has more than 4 decimal places.",
+  ORDER_VOLUME_TOO_LARGE: "An order volume is larger than 1,000,000,000.",
+  RUN_VOLUME_OVERFLOW: "A measure's total over all orders is too large to compute exactly.",
+} as const;
+
+/** A stable issue code; see {@link ISSUE_CODES}. */
+export type IssueCode = keyof typeof ISSUE_CODES;
+
+/** One segment of a path to the offending place: an object key or an array index. */
+export type PathSegment = string | number;
+
+/**
+ * One problem found in a plan or an input.
+ *
+ * `path` locates it inside the structure (`["members", 812, "sponsorId"]`); for files, `file` and `line`
+ * (1-based) locate the row as well.
+ */
+export interface Issue {
+  /** Stable machine-readable code. */
+  readonly code: IssueCode;
+  /** Where the problem is, from the top of the plan or input. */
+  readonly path: readonly PathSegment[];
+  /** A human-readable explanation; wording may change between versions. */
+  readonly message: string;
+  /** The offending value, where there is one. */
+  readonly value?: unknown;
+  /** The file the problem is in, for file inputs. */
+  readonly file?: string;
+  /** The 1-based line of the file, for file inputs. */
+  readonly line?: number;
+}
+
+/** The result of a `safe…` function: the value, or the issues that prevented it. Never both. */
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly Issue[] };
+
+/** Thrown by the throwing forms (`parsePlan`, `calculate`, …) when input is invalid; carries every issue. */
+export class CompplanError extends Error {
+  /** Every issue found, in a deterministic order. */
+  readonly issues: readonly Issue[];
+
+  /** @param issues - the issues found; the message summarises the first few. */
+  constructor(issues: readonly Issue[]) {
+    super(summarizeIssues(issues));
+    this.name = "CompplanError";
+    this.issues = issues;
+  }
+}
+
+/** Thrown when an engine invariant fails: always a bug in compplan, never a problem with the input. */
+export class InvariantError extends Error {
+  /** The name of the invariant that failed. */
+  readonly invariant: string;
+
+  /**
+   * @param invariant - a short stable name of the broken invariant
+   * @param detail - what was observed
+   */
+  constructor(invariant: string, detail: string) {
+    super(`compplan invariant "${invariant}" failed: ${detail}. This is a bug in compplan; please report it.`);
+    this.name = "InvariantError";
+    this.invariant = invariant;
+  }
+}
+
+/** @internal Throws an InvariantError when `condition` is false. */
+export function assert(condition: boolean, invariant: string, detail = "condition was false"): asserts condition {
+  if (!condition) throw new InvariantError(invariant, detail);
+}
+
+/** Formats an issue as one line: `CODE at path (file:line): message [value]`. */
+export function formatIssue(issue: Issue): string {
+  const where = issue.path.length > 0 ? ` at ${formatPath(issue.path)}` : "";
+  const loc = issue.file !== undefined ? ` (${issue.file}${issue.line !== undefined ? `:${issue.line}` : ""})` : "";
+  const value = "value" in issue ? ` [value: ${JSON.stringify(issue.value) ?? String(issue.value)}]` : "";
+  return `${issue.code}${where}${loc}: ${issue.message}${value}`;
+}
+
+/** @internal Renders a path as `members[812].sponsorId`. */
+export function formatPath(path: readonly PathSegment[]): string {
+  let out = "";
+  for (const seg of path) out += typeof seg === "number" ? `[${seg}]` : out === "" ? seg : `.${seg}`;
+  return out;
+}
+
+function summarizeIssues(issues: readonly Issue[]): string {
+  const head = issues.slice(0, 5).map(formatIssue).join("\n  ");
+  const more = issues.length > 5 ? `\n  … and ${issues.length - 5} more` : "";
+  return `${issues.length} issue${issues.length === 1 ? "" : "s"}:\n  ${head}${more}`;
+}
+
+/** @internal Builds an issue, with the value only when one is given. */
+export function issue(code: IssueCode, path: readonly PathSegment[], message: string, ...value: unknown[]): Issue {
+  return value.length > 0 ? { code, path, message, value: value[0] } : { code, path, message };
+}

@@ -1,0 +1,171 @@
+/**
+ * The sponsor tree in columnar form. Members get dense indices in input order; every walk is a loop over
+ * `order` (parents before children) or its reverse (children before parents), never recursion, so a
+ * one-million-deep chain is as safe as a bushy tree.
+ */
+import { type Issue, issue } from "../errors/issues.js";
+import type { MemberRow } from "../input/rows.js";
+
+/** Account status of a member. Suspended and terminated members are never qualified. */
+export type MemberStatus = "enrolled" | "suspended" | "terminated";
+export const MEMBER_STATUSES: readonly MemberStatus[] = ["enrolled", "suspended", "terminated"];
+
+/** The sponsor tree as dense typed arrays. */
+export interface Genealogy {
+  readonly size: number;
+  readonly ids: readonly string[];
+  readonly indexOf: ReadonlyMap<string, number>;
+  /** Sponsor index, -1 for the root. */
+  readonly parent: Int32Array;
+  /** Members in top-down order: every member after its sponsor. */
+  readonly order: Int32Array;
+  /** Distance from the root (root = 0). */
+  readonly depth: Int32Array;
+  /** Children of member i are childList[childStart[i] .. childStart[i+1]). */
+  readonly childStart: Int32Array;
+  readonly childList: Int32Array;
+  /** Index into MEMBER_STATUSES. */
+  readonly status: Uint8Array;
+  readonly joinDate: readonly string[];
+  readonly root: number;
+}
+
+/**
+ * Builds the sponsor tree from validated member rows, or returns every structural issue: duplicate ids,
+ * unknown sponsors, no root or several roots, sponsor cycles. Paths are `[source, rowIndex, field]`.
+ */
+export function buildGenealogy(rows: readonly MemberRow[], source = "members"): { genealogy?: Genealogy; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const n = rows.length;
+  const indexOf = new Map<string, number>();
+  const ids: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = rows[i] as MemberRow;
+    ids[i] = row.id;
+    const prev = indexOf.get(row.id);
+    if (prev !== undefined) {
+      issues.push(located(row, issue("MEMBER_DUPLICATE_ID", [source, i, "id"], `member id "${row.id}" also appears at row ${rowLabel(rows[prev] as MemberRow, prev)}`, row.id)));
+    } else indexOf.set(row.id, i);
+  }
+  if (issues.length > 0) return { issues };
+
+  const parent = new Int32Array(n);
+  const roots: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const row = rows[i] as MemberRow;
+    if (row.sponsorId === null) {
+      parent[i] = -1;
+      roots.push(i);
+      continue;
+    }
+    const p = indexOf.get(row.sponsorId);
+    if (p === undefined) {
+      parent[i] = -1;
+      issues.push(located(row, issue("MEMBER_UNKNOWN_SPONSOR", [source, i, "sponsorId"], `sponsor "${row.sponsorId}" of member "${row.id}" is not a member`, row.sponsorId)));
+    } else if (p === i) {
+      parent[i] = -1;
+      issues.push(located(row, issue("MEMBER_SPONSOR_CYCLE", [source, i, "sponsorId"], `member "${row.id}" sponsors itself`, row.sponsorId)));
+    } else parent[i] = p;
+  }
+  if (issues.length > 0) return { issues };
+  if (n > 0 && roots.length === 0) {
+    issues.push(issue("MEMBER_NO_ROOT", [source], "every member has a sponsor, so the sponsor tree has no root (exactly one member must have no sponsor)"));
+    return { issues };
+  }
+  if (roots.length > 1) {
+    const first = rows[roots[0] as number] as MemberRow;
+    for (const r of roots.slice(1)) {
+      const row = rows[r] as MemberRow;
+      issues.push(located(row, issue("MEMBER_MULTIPLE_ROOTS", [source, r, "sponsorId"], `member "${row.id}" has no sponsor, but "${first.id}" is already the root; only one member may have no sponsor`, null)));
+    }
+    return { issues };
+  }
+
+  // Children in CSR form.
+  const childStart = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const p = parent[i] as number;
+    if (p >= 0) childStart[p + 1] = (childStart[p + 1] as number) + 1;
+  }
+  for (let i = 0; i < n; i++) childStart[i + 1] = (childStart[i + 1] as number) + (childStart[i] as number);
+  const fill = childStart.slice(0, n);
+  const childList = new Int32Array(Math.max(0, n - 1));
+  for (let i = 0; i < n; i++) {
+    const p = parent[i] as number;
+    if (p >= 0) {
+      const at = fill[p] as number;
+      childList[at] = i;
+      fill[p] = at + 1;
+    }
+  }
+
+  // Breadth-first order from the root; members never reached sit on or below a sponsor cycle.
+  const root = roots[0] ?? -1;
+  const order = new Int32Array(n);
+  const depth = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
+  if (root >= 0) order[tail++] = root;
+  while (head < tail) {
+    const m = order[head++] as number;
+    const d = (depth[m] as number) + 1;
+    for (let c = childStart[m] as number, end = childStart[m + 1] as number; c < end; c++) {
+      const child = childList[c] as number;
+      depth[child] = d;
+      order[tail++] = child;
+    }
+  }
+  if (tail < n) {
+    issues.push(...cycleIssues(rows, parent, order.subarray(0, tail), source));
+    return { issues };
+  }
+
+  const status = new Uint8Array(n);
+  const joinDate: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = rows[i] as MemberRow;
+    status[i] = MEMBER_STATUSES.indexOf(row.status);
+    joinDate[i] = row.joinDate;
+  }
+  return {
+    genealogy: { size: n, ids, indexOf, parent, order, depth, childStart, childList, status, joinDate, root },
+    issues,
+  };
+}
+
+/** One issue per sponsor cycle, naming every member on it. */
+function cycleIssues(rows: readonly MemberRow[], parent: Int32Array, reached: Int32Array, source: string): Issue[] {
+  const n = parent.length;
+  // 0 unvisited, 1 on the current path, 2 done.
+  const state = new Uint8Array(n);
+  for (const r of reached) state[r] = 2;
+  const out: Issue[] = [];
+  for (let start = 0; start < n; start++) {
+    if (state[start] !== 0) continue;
+    const path: number[] = [];
+    let m = start;
+    while (m >= 0 && state[m] === 0) {
+      state[m] = 1;
+      path.push(m);
+      m = parent[m] as number;
+    }
+    if (m >= 0 && state[m] === 1) {
+      const cycle = path.slice(path.indexOf(m));
+      const first = Math.min(...cycle);
+      const members = cycle.map((i) => (rows[i] as MemberRow).id);
+      const row = rows[first] as MemberRow;
+      out.push(located(row, issue("MEMBER_SPONSOR_CYCLE", [source, first, "sponsorId"], `sponsor links form a cycle: ${members.join(" → ")} → ${members[0]}`, members)));
+    }
+    for (const p of path) state[p] = 2;
+  }
+  return out;
+}
+
+function rowLabel(row: MemberRow, index: number): string {
+  return row.line !== undefined ? `line ${row.line}` : String(index);
+}
+
+function located(row: MemberRow, base: Issue): Issue {
+  if (row.file === undefined) return base;
+  return row.line !== undefined ? { ...base, file: row.file, line: row.line } : { ...base, file: row.file };
+}

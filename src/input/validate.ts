@@ -1,0 +1,192 @@
+/**
+ * Field-level validation of member and order records, from API arrays or from file readers. Every bad
+ * field becomes an issue with its code, path and value; a record with any issue is not used, and the run
+ * does not start while any issue remains.
+ */
+import { type Issue, type IssueCode, type PathSegment, issue } from "../errors/issues.js";
+import { MEMBER_STATUSES, type MemberStatus } from "../genealogy/genealogy.js";
+import { VOLUME_MAX, VOLUME_SCALE, compareDecimal, parseUnits } from "../money/decimal.js";
+import { ORDER_KINDS, type OrderKind } from "../plan/fields.js";
+import { type Period, isIsoDate } from "../run/period.js";
+import type { MemberRow, OrderRow, RecordOrigin } from "./rows.js";
+
+/** A member as given to {@link calculate}: `sponsorId` is null, empty or absent for the root. */
+export interface MemberInput {
+  readonly id: string;
+  readonly sponsorId?: string | null;
+  /** YYYY-MM-DD, on or before the last day of the period. */
+  readonly joinDate: string;
+  /** Account status; defaults to "enrolled". */
+  readonly status?: MemberStatus;
+}
+
+/** An order as given to {@link calculate}. Volumes are decimal strings (numbers are accepted too). */
+export interface OrderInput {
+  readonly id: string;
+  readonly memberId: string;
+  readonly kind: OrderKind;
+  /** YYYY-MM-DD, within the period. */
+  readonly date: string;
+  /** Volume per measure name, e.g. `{ PV: "100", CV: "80" }`; a measure left out counts as 0. */
+  readonly volumes: Readonly<Record<string, string | number>>;
+}
+
+const MEMBER_FIELDS = new Set(["id", "sponsorId", "joinDate", "status"]);
+const ORDER_FIELDS = new Set(["id", "memberId", "kind", "date", "volumes"]);
+
+/** @internal Validates member records; `origins[i]` locates record i in a file when there is one. */
+export function validateMembers(
+  records: readonly unknown[],
+  period: Period,
+  source = "members",
+  origins?: readonly RecordOrigin[],
+): { rows: MemberRow[]; issues: Issue[] } {
+  const rows: MemberRow[] = [];
+  const issues: Issue[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const origin = origins?.[i] ?? {};
+    const add = (code: IssueCode, field: PathSegment[], message: string, ...value: unknown[]) =>
+      issues.push(at(origin, code, [source, i, ...field], message, value));
+    const rec = records[i];
+    if (!isPlainObject(rec)) {
+      add("INPUT_INVALID_FIELD", [], "a member is an object with id, sponsorId, joinDate and status", rec);
+      continue;
+    }
+    const before = issues.length;
+    for (const k of Object.keys(rec)) {
+      if (!MEMBER_FIELDS.has(k)) add("INPUT_UNKNOWN_COLUMN", [k], `unknown member field "${k}" (fields: id, sponsorId, joinDate, status)`, k);
+    }
+    const id = requireId(rec.id, ["id"], "member id", add);
+    let sponsorId: string | null = null;
+    if (rec.sponsorId !== undefined && rec.sponsorId !== null && rec.sponsorId !== "") {
+      sponsorId = requireId(rec.sponsorId, ["sponsorId"], "sponsor id", add) ?? null;
+    }
+    const joinDate = rec.joinDate;
+    if (joinDate === undefined || joinDate === null || joinDate === "") {
+      add("INPUT_MISSING_FIELD", ["joinDate"], "joinDate is required (YYYY-MM-DD)");
+    } else if (!isIsoDate(joinDate)) {
+      add("INPUT_INVALID_FIELD", ["joinDate"], "joinDate must be a date written YYYY-MM-DD", joinDate);
+    } else if (joinDate > period.end) {
+      add("MEMBER_JOINED_AFTER_PERIOD", ["joinDate"], `joined ${joinDate}, after the period ends (${period.end})`, joinDate);
+    }
+    let status: MemberStatus = "enrolled";
+    if (rec.status !== undefined && rec.status !== null && rec.status !== "") {
+      if (typeof rec.status === "string" && (MEMBER_STATUSES as readonly string[]).includes(rec.status)) {
+        status = rec.status as MemberStatus;
+      } else add("INPUT_INVALID_FIELD", ["status"], `status must be one of ${MEMBER_STATUSES.join(", ")}`, rec.status);
+    }
+    if (issues.length === before && id !== undefined) {
+      rows.push({ id, sponsorId, joinDate: joinDate as string, status, ...origin });
+    }
+  }
+  return { rows, issues };
+}
+
+/** @internal Validates order records against the plan's measures and the period. */
+export function validateOrders(
+  records: readonly unknown[],
+  period: Period,
+  measures: ReadonlySet<string>,
+  source = "orders",
+  origins?: readonly RecordOrigin[],
+): { rows: OrderRow[]; issues: Issue[] } {
+  const rows: OrderRow[] = [];
+  const issues: Issue[] = [];
+  const seen = new Map<string, number>();
+  for (let i = 0; i < records.length; i++) {
+    const origin = origins?.[i] ?? {};
+    const add = (code: IssueCode, field: PathSegment[], message: string, ...value: unknown[]) =>
+      issues.push(at(origin, code, [source, i, ...field], message, value));
+    const rec = records[i];
+    if (!isPlainObject(rec)) {
+      add("INPUT_INVALID_FIELD", [], "an order is an object with id, memberId, kind, date and volumes", rec);
+      continue;
+    }
+    const before = issues.length;
+    for (const k of Object.keys(rec)) {
+      if (!ORDER_FIELDS.has(k)) add("INPUT_UNKNOWN_COLUMN", [k], `unknown order field "${k}" (fields: id, memberId, kind, date, volumes)`, k);
+    }
+    const id = requireId(rec.id, ["id"], "order id", add);
+    if (id !== undefined) {
+      const prev = seen.get(id);
+      if (prev !== undefined) add("ORDER_DUPLICATE_ID", ["id"], `order id "${id}" also appears at ${source}[${prev}]`, id);
+      else seen.set(id, i);
+    }
+    const memberId = requireId(rec.memberId, ["memberId"], "member id", add);
+    const kind = rec.kind;
+    if (kind === undefined || kind === null || kind === "") add("INPUT_MISSING_FIELD", ["kind"], `kind is required (${ORDER_KINDS.join(", ")})`);
+    else if (typeof kind !== "string" || !(ORDER_KINDS as readonly string[]).includes(kind)) {
+      add("ORDER_UNKNOWN_KIND", ["kind"], `kind must be one of ${ORDER_KINDS.join(", ")}`, kind);
+    }
+    const date = rec.date;
+    if (date === undefined || date === null || date === "") add("INPUT_MISSING_FIELD", ["date"], "date is required (YYYY-MM-DD)");
+    else if (!isIsoDate(date)) add("INPUT_INVALID_FIELD", ["date"], "date must be a date written YYYY-MM-DD", date);
+    else if (date < period.start || date > period.end) {
+      add("ORDER_OUTSIDE_PERIOD", ["date"], `order date ${date} is outside the period ${period.start} .. ${period.end}`, date);
+    }
+    const volumes = new Map<string, number>();
+    const vol = rec.volumes;
+    if (vol === undefined || vol === null) add("INPUT_MISSING_FIELD", ["volumes"], "volumes is required, e.g. { \"PV\": \"100\" }");
+    else if (!isPlainObject(vol)) add("INPUT_INVALID_FIELD", ["volumes"], "volumes is an object of measure name to decimal", vol);
+    else {
+      for (const [name, raw] of Object.entries(vol)) {
+        if (!measures.has(name)) {
+          add("ORDER_UNKNOWN_MEASURE", ["volumes", name], `the plan has no measure "${name}" (measures: ${[...measures].join(", ")})`, name);
+          continue;
+        }
+        const units = parseVolume(raw);
+        if (typeof units === "number") volumes.set(name, units);
+        else add(units.code, ["volumes", name], units.message, raw);
+      }
+    }
+    if (issues.length === before && id !== undefined && memberId !== undefined) {
+      rows.push({ id, memberId, kind: kind as OrderKind, date: date as string, volumes, ...origin });
+    }
+  }
+  return { rows, issues };
+}
+
+/** Parses one volume into units of 10^-4, or says why it cannot. */
+export function parseVolume(raw: unknown): number | { code: IssueCode; message: string } {
+  let text: string;
+  if (typeof raw === "number") {
+    if (!Number.isFinite(raw)) return { code: "ORDER_VOLUME_INVALID", message: "a volume must be a finite decimal number" };
+    text = String(raw);
+    if (/e/i.test(text)) return { code: "ORDER_VOLUME_INVALID", message: "write volumes as plain decimals, not in exponent form" };
+  } else if (typeof raw === "string") text = raw.trim();
+  else return { code: "ORDER_VOLUME_INVALID", message: "a volume must be a decimal string such as \"100\" or \"12.5\"" };
+  if (text === "") return { code: "ORDER_VOLUME_INVALID", message: "a volume must not be empty (write 0 for none)" };
+  const units = parseUnits(text, VOLUME_SCALE);
+  if (units === "format") return { code: "ORDER_VOLUME_INVALID", message: "a volume must be a decimal number such as \"100\" or \"12.5\"" };
+  if (units === "precision") return { code: "ORDER_VOLUME_PRECISION", message: `a volume has at most ${VOLUME_SCALE} decimal places` };
+  if (units < 0n) return { code: "ORDER_VOLUME_NEGATIVE", message: "a volume must not be negative (refunds are not part of plan language v1)" };
+  if (compareDecimal(text, VOLUME_MAX) > 0) return { code: "ORDER_VOLUME_TOO_LARGE", message: `a single order volume is at most ${VOLUME_MAX}` };
+  return Number(units);
+}
+
+function requireId(
+  value: unknown,
+  field: PathSegment[],
+  what: string,
+  add: (code: IssueCode, field: PathSegment[], message: string, ...value: unknown[]) => void,
+): string | undefined {
+  if (value === undefined || value === null || value === "") {
+    add("INPUT_MISSING_FIELD", field, `${what} is required`);
+    return undefined;
+  }
+  if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
+  if (typeof value !== "string" || value.length > 128 || /[\u0000-\u001f]/.test(value) || value !== value.trim()) {
+    add("INPUT_INVALID_FIELD", field, `${what} must be a string of 1 to 128 characters without control characters or surrounding spaces`, value);
+    return undefined;
+  }
+  return value;
+}
+
+function at(origin: RecordOrigin, code: IssueCode, path: PathSegment[], message: string, value: unknown[]): Issue {
+  const base = value.length > 0 ? issue(code, path, message, value[0]) : issue(code, path, message);
+  return { ...base, ...origin };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

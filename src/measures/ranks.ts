@@ -1,0 +1,164 @@
+/**
+ * Ranks. A member's paid-as rank is the highest rank in the ladder whose every requirement is met this
+ * period: qualification, personal volume, group volume (with a leg cap: no first-level leg may supply more
+ * than `legCap × minimum` of it), and counts of legs that hold a rank (someone in the leg is paid as that
+ * rank or higher) or reach a leg volume. One bottom-up pass: a member's legs are final before the member.
+ *
+ * The same {@link checkRank} both decides ranks and explains them, so the two cannot disagree.
+ */
+import type { Genealogy } from "../genealogy/genealogy.js";
+import { RATE_SCALE, VALUE_SCALE, formatTrimmed, formatVolume, pow10 } from "../money/decimal.js";
+import type { CompiledRank } from "../plan/compile.js";
+import type { WorkCounter } from "../run/work.js";
+import type { MeasureValues } from "./volumes.js";
+
+/** One requirement of a rank, checked for a member, with actual and required values. */
+export interface RequirementDetail {
+  /** `qualified`, `personal`, `group` or `legs`. */
+  readonly requirement: string;
+  readonly measure?: string;
+  readonly rank?: string;
+  /** For a legs requirement on volume: the leg volume each counted leg reaches. */
+  readonly legMinimum?: string;
+  readonly actual: string;
+  readonly required: string;
+  readonly met: boolean;
+  /** For a group requirement with a leg cap: the cap per leg and the legs it cut. */
+  readonly legCap?: {
+    readonly share: string;
+    readonly maxPerLeg: string;
+    readonly uncapped: string;
+    readonly cappedLegs: readonly { readonly leg: string; readonly volume: string; readonly counted: string }[];
+  };
+}
+
+/** Ranks per member: paid-as and the best rank anywhere in the member's subtree (for leg requirements). */
+export interface RankValues {
+  readonly rank: Int16Array;
+  readonly bestInSubtree: Int16Array;
+}
+
+const SHIFT = pow10(RATE_SCALE);
+
+/** @internal Paid-as rank per member (-1 for none), bottom-up. */
+export function computeRanks(g: Genealogy, v: MeasureValues, qualified: Uint8Array, ranks: readonly CompiledRank[], work: WorkCounter): RankValues {
+  const n = g.size;
+  const rank = new Int16Array(n).fill(-1);
+  const best = new Int16Array(n).fill(-1);
+  if (ranks.length === 0) return { rank, bestInSubtree: best };
+  const ctx = { g, v, qualified, ranks, best };
+  const { order, childStart, childList } = g;
+  let visits = 0;
+  for (let j = n - 1; j >= 0; j--) {
+    const i = order[j] as number;
+    let r = ranks.length - 1;
+    while (r >= 0 && !checkRank(ctx, i, r)) r--;
+    rank[i] = r;
+    let b = r;
+    for (let c = childStart[i] as number, end = childStart[i + 1] as number; c < end; c++) {
+      const cb = best[childList[c] as number] as number;
+      if (cb > b) b = cb;
+    }
+    best[i] = b;
+    visits += 1 + ((childStart[i + 1] as number) - (childStart[i] as number)) * (ranks.length + 1);
+  }
+  work.add("ranks", visits);
+  return { rank, bestInSubtree: best };
+}
+
+/** What {@link checkRank} reads. `best` must be final for every child of the member checked. */
+export interface RankCheckContext {
+  readonly g: Genealogy;
+  readonly v: MeasureValues;
+  readonly qualified: Uint8Array;
+  readonly ranks: readonly CompiledRank[];
+  readonly best: Int16Array;
+}
+
+/**
+ * Checks whether member `i` meets every requirement of rank `r`. With `details`, records every
+ * requirement with its values instead of stopping at the first that fails.
+ */
+export function checkRank(ctx: RankCheckContext, i: number, r: number, details?: RequirementDetail[]): boolean {
+  const { g, v, qualified, ranks, best } = ctx;
+  const spec = ranks[r] as CompiledRank;
+  let ok = true;
+  const name = (m: number) => (v.specs[m] as { name: string }).name;
+
+  if (spec.qualified) {
+    const met = qualified[i] === 1;
+    ok &&= met;
+    details?.push({ requirement: "qualified", actual: met ? "yes" : "no", required: "yes", met });
+    if (!ok && details === undefined) return false;
+  }
+  if (spec.personal !== undefined) {
+    const actual = (v.personal[spec.personal.measure] as Float64Array)[i] as number;
+    const met = actual >= spec.personal.minimum;
+    ok &&= met;
+    details?.push({ requirement: "personal", measure: name(spec.personal.measure), actual: formatVolume(actual), required: formatVolume(spec.personal.minimum), met });
+    if (!ok && details === undefined) return false;
+  }
+  if (spec.group !== undefined) {
+    const gv = v.group[spec.group.measure] as Float64Array;
+    const minimum = spec.group.minimum;
+    if (spec.group.legCap < 0) {
+      const actual = gv[i] as number;
+      const met = actual >= minimum;
+      ok &&= met;
+      details?.push({ requirement: "group", measure: name(spec.group.measure), actual: formatVolume(actual), required: formatVolume(minimum), met });
+    } else {
+      // Exact at VALUE_SCALE: a leg counts min(leg volume, legCap × minimum); own volume counts in full.
+      const cap = BigInt(spec.group.legCap) * BigInt(minimum);
+      const pv = (v.personal[spec.group.measure] as Float64Array)[i] as number;
+      let counted = BigInt(pv) * SHIFT;
+      const capped: { leg: string; volume: string; counted: string }[] = [];
+      for (let c = g.childStart[i] as number, end = g.childStart[i + 1] as number; c < end; c++) {
+        const child = g.childList[c] as number;
+        const leg = BigInt(gv[child] as number) * SHIFT;
+        if (leg > cap) {
+          counted += cap;
+          if (details !== undefined) capped.push({ leg: g.ids[child] as string, volume: formatTrimmed(leg, VALUE_SCALE), counted: formatTrimmed(cap, VALUE_SCALE) });
+        } else counted += leg;
+      }
+      const required = BigInt(minimum) * SHIFT;
+      const met = counted >= required;
+      ok &&= met;
+      if (details !== undefined) {
+        capped.sort((a, b) => (a.leg < b.leg ? -1 : a.leg > b.leg ? 1 : 0));
+        details.push({
+          requirement: "group",
+          measure: name(spec.group.measure),
+          actual: formatTrimmed(counted, VALUE_SCALE),
+          required: formatVolume(minimum),
+          met,
+          legCap: {
+            share: formatTrimmed(BigInt(spec.group.legCap), RATE_SCALE),
+            maxPerLeg: formatTrimmed(cap, VALUE_SCALE),
+            uncapped: formatVolume(gv[i] as number),
+            cappedLegs: capped,
+          },
+        });
+      }
+    }
+    if (!ok && details === undefined) return false;
+  }
+  for (const leg of spec.legs) {
+    let count = 0;
+    for (let c = g.childStart[i] as number, end = g.childStart[i + 1] as number; c < end; c++) {
+      const child = g.childList[c] as number;
+      if (leg.rank >= 0 ? (best[child] as number) >= leg.rank : ((v.group[leg.measure] as Float64Array)[child] as number) >= leg.minimum) count++;
+    }
+    const met = count >= leg.count;
+    ok &&= met;
+    details?.push({
+      requirement: "legs",
+      ...(leg.rank >= 0 ? { rank: (ranks[leg.rank] as CompiledRank).name } : { measure: name(leg.measure) }),
+      actual: String(count),
+      required: String(leg.count),
+      ...(leg.rank >= 0 ? {} : { legMinimum: formatVolume(leg.minimum) }),
+      met,
+    });
+    if (!ok && details === undefined) return false;
+  }
+  return ok;
+}

@@ -1,0 +1,133 @@
+/**
+ * Compiles a validated plan into the engine's internal form: names become indices, decimal strings become
+ * scaled integers. Runs once per calculation, before any member is visited.
+ */
+import { assert } from "../errors/issues.js";
+import { RATE_SCALE, VOLUME_SCALE, parseUnits, type RoundingMode } from "../money/decimal.js";
+import type { CompileContext, CompiledBonus } from "../bonuses/family.js";
+import { familyFor } from "../bonuses/registry.js";
+import type { MeasureSpec } from "../measures/volumes.js";
+import { ORDER_KINDS } from "./fields.js";
+import type { Plan } from "./parse.js";
+
+/** Qualification in internal units. */
+export interface CompiledQualification {
+  readonly personal?: { readonly measure: number; readonly minimum: number };
+  /** 0 when the plan does not ask for qualified sponsored members. */
+  readonly sponsoredQualified: number;
+  readonly reference: string | undefined;
+}
+
+/** One rank in internal units. */
+export interface CompiledRank {
+  readonly name: string;
+  readonly reference: string | undefined;
+  readonly qualified: boolean;
+  readonly personal?: { readonly measure: number; readonly minimum: number };
+  /** legCap in rate units, -1 for none. */
+  readonly group?: { readonly measure: number; readonly minimum: number; readonly legCap: number };
+  /** Each leg requirement counts legs holding `rank` (≥ 0) or reaching `minimum` of `measure`. */
+  readonly legs: readonly { readonly count: number; readonly rank: number; readonly measure: number; readonly minimum: number }[];
+}
+
+/** The plan in internal form. */
+export interface CompiledPlan {
+  readonly plan: Plan;
+  readonly measures: readonly MeasureSpec[];
+  readonly measureIndex: ReadonlyMap<string, number>;
+  readonly payoutBasis: number;
+  readonly qualification: CompiledQualification;
+  readonly ranks: readonly CompiledRank[];
+  readonly bonuses: readonly CompiledBonus[];
+  readonly moneyScale: number;
+  readonly rounding: RoundingMode;
+  readonly roundingApplies: "line" | "bonus";
+}
+
+/** @internal Volume decimal string → units of 10^-4 (the plan was validated, so this cannot fail). */
+export function volumeUnits(text: string): number {
+  const u = parseUnits(text, VOLUME_SCALE);
+  assert(typeof u === "bigint", "validated-volume", `"${text}" is not a volume`);
+  return Number(u);
+}
+
+/** @internal Rate decimal string → units of 10^-6. */
+export function rateUnits(text: string): number {
+  const u = parseUnits(text, RATE_SCALE);
+  assert(typeof u === "bigint", "validated-rate", `"${text}" is not a rate`);
+  return Number(u);
+}
+
+/** @internal Compiles a validated plan. */
+export function compilePlan(plan: Plan): CompiledPlan {
+  const names = Object.keys(plan.measures).sort();
+  const measureIndex = new Map(names.map((n, i) => [n, i]));
+  const measures: MeasureSpec[] = names.map((name) => {
+    const m = plan.measures[name] as Plan["measures"][string];
+    return {
+      name,
+      counts: ORDER_KINDS.map((k) => m.counts.includes(k)),
+      personalConsumptionCap: m.personalConsumptionCap === undefined ? -1 : volumeUnits(m.personalConsumptionCap),
+    };
+  });
+  const mi = (name: string) => {
+    const i = measureIndex.get(name);
+    assert(i !== undefined, "validated-measure", `unknown measure ${name}`);
+    return i;
+  };
+  const rankNames = plan.ranks.map((r) => r.name);
+  const ri = (name: string) => {
+    const i = rankNames.indexOf(name);
+    assert(i >= 0, "validated-rank", `unknown rank ${name}`);
+    return i;
+  };
+  const q = plan.qualification;
+  const qualification: CompiledQualification = {
+    ...(q?.personal !== undefined ? { personal: { measure: mi(q.personal.measure), minimum: volumeUnits(q.personal.minimum) } } : {}),
+    sponsoredQualified: q?.sponsoredQualified ?? 0,
+    reference: q?.reference,
+  };
+  const ranks: CompiledRank[] = plan.ranks.map((r) => ({
+    name: r.name,
+    reference: r.reference,
+    qualified: r.requires.qualified,
+    ...(r.requires.personal !== undefined
+      ? { personal: { measure: mi(r.requires.personal.measure), minimum: volumeUnits(r.requires.personal.minimum) } }
+      : {}),
+    ...(r.requires.group !== undefined
+      ? {
+          group: {
+            measure: mi(r.requires.group.measure),
+            minimum: volumeUnits(r.requires.group.minimum),
+            legCap: r.requires.group.legCap === undefined ? -1 : rateUnits(r.requires.group.legCap),
+          },
+        }
+      : {}),
+    legs: (r.requires.legs ?? []).map((l) => ({
+      count: l.count,
+      rank: l.rank !== undefined ? ri(l.rank) : -1,
+      measure: l.measure !== undefined ? mi(l.measure) : -1,
+      minimum: l.minimum !== undefined ? volumeUnits(l.minimum) : 0,
+    })),
+  }));
+  const ctx: CompileContext = {
+    measureIndex: mi,
+    rankIndex: ri,
+    rankCount: ranks.length,
+    moneyScale: plan.money.scale,
+    rounding: plan.money.rounding.mode as RoundingMode,
+  };
+  const bonuses = plan.bonuses.map((b) => familyFor(b.kind).compile(b, ctx));
+  return {
+    plan,
+    measures,
+    measureIndex,
+    payoutBasis: mi(plan.payoutBasis),
+    qualification,
+    ranks,
+    bonuses,
+    moneyScale: plan.money.scale,
+    rounding: plan.money.rounding.mode as RoundingMode,
+    roundingApplies: plan.money.rounding.applies,
+  };
+}

@@ -1,0 +1,265 @@
+/**
+ * Parsing a plan: text (YAML or JSON) or an object → a validated, frozen {@link Plan}, or coded issues.
+ * Order of checks: syntax and duplicate keys; the plan schema; each bonus against its family's schema;
+ * then names across the plan (measures, ranks, keys) and the rank ladder's consistency.
+ */
+import { isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
+import type { z } from "zod";
+import { CompplanError, type Issue, type IssueCode, type PathSegment, type Result, issue } from "../errors/issues.js";
+import { compareDecimal } from "../money/decimal.js";
+import type { BonusConfig } from "../bonuses/registry.js";
+import { findFamily } from "../bonuses/registry.js";
+import { planShellSchema } from "./schema.js";
+
+type Shell = z.output<typeof planShellSchema>;
+
+/** A validated compensation plan (plan language v1). Decimal values are strings, exactly as written. */
+export type Plan = Readonly<Omit<Shell, "bonuses">> & { readonly bonuses: readonly BonusConfig[] };
+
+/** Options for {@link parsePlan} and {@link safeParsePlan}. */
+export interface ParsePlanOptions {
+  /** The file name, attached to issues so they can be located. */
+  readonly fileName?: string;
+}
+
+/**
+ * Validates a plan and returns it, or the issues that make it invalid. Never throws on bad input.
+ *
+ * @param input - plan text (YAML or JSON) or an already-parsed object
+ * @returns `{ ok: true, value: plan }` or `{ ok: false, issues }`; issue codes start with `PLAN_`
+ * @example
+ * ```ts
+ * const r = safeParsePlan(readFileSync("plan.yaml", "utf8"), { fileName: "plan.yaml" });
+ * if (!r.ok) for (const i of r.issues) console.error(formatIssue(i));
+ * ```
+ */
+export function safeParsePlan(input: unknown, options: ParsePlanOptions = {}): Result<Plan> {
+  const attach = (list: Issue[]): Issue[] =>
+    options.fileName === undefined ? list : list.map((i) => ({ ...i, file: options.fileName as string }));
+  let data: unknown = input;
+  if (typeof input === "string") {
+    const text = readText(input);
+    if (text.issues.length > 0) return { ok: false, issues: attach(text.issues) };
+    data = text.data;
+  }
+  const shell = planShellSchema.safeParse(data, { reportInput: true });
+  const issues: Issue[] = [];
+  if (!shell.success) issues.push(...mapZodIssues(shell.error.issues, []));
+  const bonuses: BonusConfig[] = [];
+  const rawBonuses = (data as { bonuses?: unknown })?.bonuses;
+  if (Array.isArray(rawBonuses)) {
+    rawBonuses.forEach((raw, i) => {
+      const kind = (raw as { kind?: unknown } | null)?.kind;
+      if (typeof kind !== "string") return; // the shell schema already reported it
+      const family = findFamily(kind);
+      if (family === undefined) {
+        issues.push(issue("PLAN_UNKNOWN_BONUS_KIND", ["bonuses", i, "kind"], `unknown bonus kind "${kind}" (known: ${knownKinds()})`, kind));
+        return;
+      }
+      const r = family.schema.safeParse(raw, { reportInput: true });
+      if (r.success) bonuses.push(r.data);
+      else issues.push(...mapZodIssues(r.error.issues, ["bonuses", i]));
+    });
+  }
+  if (issues.length > 0 || !shell.success) return { ok: false, issues: attach(sortIssues(issues)) };
+  const plan: Plan = { ...shell.data, bonuses };
+  const semantic = checkNames(plan);
+  if (semantic.length > 0) return { ok: false, issues: attach(semantic) };
+  return { ok: true, value: deepFreeze(plan) };
+}
+
+/**
+ * Validates a plan and returns it; throws {@link CompplanError} listing every issue when it is invalid.
+ *
+ * @param input - plan text (YAML or JSON) or an already-parsed object
+ * @throws CompplanError with `PLAN_*` issues
+ * @example
+ * ```ts
+ * const plan = parsePlan(readFileSync("plans/globalmlm-unilevel/plan.yaml", "utf8"));
+ * ```
+ */
+export function parsePlan(input: unknown, options: ParsePlanOptions = {}): Plan {
+  const r = safeParsePlan(input, options);
+  if (!r.ok) throw new CompplanError(r.issues);
+  return r.value;
+}
+
+function knownKinds(): string {
+  return ["unilevel", "rank-bonus", "retail-profit"].filter((k) => findFamily(k) !== undefined).join(", ");
+}
+
+/** YAML (of which JSON is a subset) with duplicate keys reported by path. */
+function readText(text: string): { data?: unknown; issues: Issue[] } {
+  if (text.trim() === "") return { issues: [issue("PLAN_SYNTAX", [], "the plan is empty")] };
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: true });
+  } catch (e) {
+    return { issues: [issue("PLAN_SYNTAX", [], `cannot read the plan: ${(e as Error).message}`)] };
+  }
+  if (doc.errors.length > 0) {
+    return {
+      issues: doc.errors.map((e) => {
+        const line = e.linePos?.[0]?.line;
+        return { ...issue("PLAN_SYNTAX", [], e.message.split("\n")[0] ?? "syntax error"), ...(line !== undefined ? { line } : {}) };
+      }),
+    };
+  }
+  const issues = duplicateKeys(doc);
+  if (issues.length > 0) return { issues };
+  try {
+    return { data: doc.toJS({ maxAliasCount: 100 }), issues: [] };
+  } catch (e) {
+    return { issues: [issue("PLAN_SYNTAX", [], `cannot read the plan: ${(e as Error).message}`)] };
+  }
+}
+
+function duplicateKeys(doc: ReturnType<typeof parseDocument>): Issue[] {
+  const out: Issue[] = [];
+  const stack: { node: unknown; path: PathSegment[] }[] = [{ node: doc.contents, path: [] }];
+  while (stack.length > 0) {
+    const { node, path } = stack.pop() as { node: unknown; path: PathSegment[] };
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const item of node.items) {
+        if (!isPair(item)) continue;
+        const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
+        if (seen.has(key)) {
+          const line = lineOf(doc, item.key);
+          out.push({ ...issue("PLAN_DUPLICATE_KEY", [...path, key], `key "${key}" appears twice in the same mapping`, key), ...(line !== undefined ? { line } : {}) });
+        }
+        seen.add(key);
+        stack.push({ node: item.value, path: [...path, key] });
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => stack.push({ node: item, path: [...path, i] }));
+    }
+  }
+  return out.reverse();
+}
+
+function lineOf(doc: ReturnType<typeof parseDocument>, node: unknown): number | undefined {
+  const range = (node as { range?: [number, number, number] } | null)?.range;
+  if (range === undefined) return undefined;
+  const src = String((doc as unknown as { _src?: string })._src ?? "");
+  return src === "" ? undefined : src.slice(0, range[0]).split("\n").length;
+}
+
+/** @internal Maps zod issues to compplan issues under `prefix`. */
+export function mapZodIssues(zodIssues: readonly z.core.$ZodIssue[], prefix: readonly PathSegment[]): Issue[] {
+  const out: Issue[] = [];
+  for (const zi of zodIssues) {
+    const path = [...prefix, ...(zi.path as PathSegment[])];
+    const has = "input" in zi;
+    const input = (zi as { input?: unknown }).input;
+    const withValue = (code: IssueCode, message: string): Issue => (has ? issue(code, path, message, input) : issue(code, path, message));
+    switch (zi.code) {
+      case "unrecognized_keys":
+        for (const key of zi.keys) out.push(issue("PLAN_UNKNOWN_KEY", [...path, key], `unknown key "${key}"`, key));
+        break;
+      case "invalid_type":
+        out.push(input === undefined ? issue("PLAN_MISSING_KEY", path, `required (${zi.expected})`) : withValue("PLAN_INVALID_VALUE", `expected ${zi.expected}`));
+        break;
+      case "too_small":
+      case "too_big":
+        out.push(withValue(zi.origin === "number" || zi.origin === "int" ? "PLAN_VALUE_RANGE" : "PLAN_INVALID_VALUE", zi.message));
+        break;
+      case "custom": {
+        const code = (zi.params as { code?: IssueCode } | undefined)?.code ?? "PLAN_INVALID_VALUE";
+        out.push(code === "PLAN_MISSING_KEY" ? issue(code, path, "required") : withValue(code, zi.message));
+        break;
+      }
+      default:
+        out.push(withValue("PLAN_INVALID_VALUE", zi.message));
+    }
+  }
+  return out;
+}
+
+function sortIssues(issues: Issue[]): Issue[] {
+  const key = (i: Issue) => i.path.map((p) => (typeof p === "number" ? String(p).padStart(6, "0") : p)).join("\u0000");
+  return issues.map((i, n) => ({ i, n, k: key(i) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.n - b.n)).map((x) => x.i);
+}
+
+/** Names used across the plan, and the rank ladder. */
+function checkNames(plan: Plan): Issue[] {
+  const issues: Issue[] = [];
+  const measures = new Set(Object.keys(plan.measures));
+  if (measures.size === 0) issues.push(issue("PLAN_MISSING_KEY", ["measures"], "define at least one volume measure"));
+  const needMeasure = (name: string, path: PathSegment[]) => {
+    if (!measures.has(name)) issues.push(issue("PLAN_UNKNOWN_MEASURE", path, `unknown measure "${name}" (measures: ${[...measures].join(", ")})`, name));
+  };
+  needMeasure(plan.payoutBasis, ["payoutBasis"]);
+  if (plan.qualification?.personal !== undefined) needMeasure(plan.qualification.personal.measure, ["qualification", "personal", "measure"]);
+  const rankNames = plan.ranks.map((r) => r.name);
+  plan.ranks.forEach((rank, r) => {
+    const p: PathSegment[] = ["ranks", r];
+    if (rankNames.indexOf(rank.name) !== r) issues.push(issue("PLAN_DUPLICATE_NAME", [...p, "name"], `rank "${rank.name}" is defined twice`, rank.name));
+    const req = rank.requires;
+    if (req.personal !== undefined) needMeasure(req.personal.measure, [...p, "requires", "personal", "measure"]);
+    if (req.group !== undefined) needMeasure(req.group.measure, [...p, "requires", "group", "measure"]);
+    (req.legs ?? []).forEach((leg, l) => {
+      const lp: PathSegment[] = [...p, "requires", "legs", l];
+      const byRank = leg.rank !== undefined;
+      const byVolume = leg.measure !== undefined || leg.minimum !== undefined;
+      if (byRank === byVolume || (byVolume && (leg.measure === undefined || leg.minimum === undefined))) {
+        issues.push(issue("PLAN_INVALID_VALUE", lp, "a legs requirement names either a rank, or a measure and a minimum"));
+      }
+      if (leg.rank !== undefined && !rankNames.includes(leg.rank)) issues.push(issue("PLAN_UNKNOWN_RANK", [...lp, "rank"], `unknown rank "${leg.rank}"`, leg.rank));
+      if (leg.measure !== undefined) needMeasure(leg.measure, [...lp, "measure"]);
+    });
+  });
+  if (issues.length === 0) issues.push(...checkLadder(plan));
+  const keys = new Set<string>();
+  plan.bonuses.forEach((b, i) => {
+    if (keys.has(b.key)) issues.push(issue("PLAN_DUPLICATE_NAME", ["bonuses", i, "key"], `bonus key "${b.key}" is used twice`, b.key));
+    keys.add(b.key);
+    const family = findFamily(b.kind);
+    if (family !== undefined) issues.push(...family.validate(b, { measures, ranks: rankNames, moneyScale: plan.money.scale }, ["bonuses", i]));
+  });
+  return issues;
+}
+
+/** Each rank must be at least as hard to reach as the rank below it, requirement by requirement. */
+function checkLadder(plan: Plan): Issue[] {
+  const issues: Issue[] = [];
+  const index = (name: string) => plan.ranks.findIndex((r) => r.name === name);
+  for (let r = 1; r < plan.ranks.length; r++) {
+    const lower = (plan.ranks[r - 1] as Plan["ranks"][number]).requires;
+    const rank = plan.ranks[r] as Plan["ranks"][number];
+    const higher = rank.requires;
+    const lowerName = (plan.ranks[r - 1] as Plan["ranks"][number]).name;
+    const fail = (field: string, why: string) =>
+      issues.push(issue("PLAN_RANK_LADDER", ["ranks", r, "requires", field], `rank "${rank.name}" is easier to reach than "${lowerName}" below it: ${why}`));
+    if (lower.qualified && !higher.qualified) fail("qualified", `"${lowerName}" requires qualification and "${rank.name}" does not`);
+    for (const field of ["personal", "group"] as const) {
+      const lo = lower[field];
+      const hi = higher[field];
+      if (lo === undefined) continue;
+      if (hi === undefined) fail(field, `"${lowerName}" has a ${field} requirement and "${rank.name}" has none`);
+      else if (hi.measure !== lo.measure) fail(field, `the ${field} requirement uses ${hi.measure}, the rank below uses ${lo.measure}`);
+      else if (compareDecimal(hi.minimum, lo.minimum) < 0) fail(field, `${field} ${hi.measure} minimum ${hi.minimum} is below ${lo.minimum}`);
+    }
+    for (const lo of lower.legs ?? []) {
+      const covered = (higher.legs ?? []).some((hi) =>
+        lo.rank !== undefined
+          ? hi.rank !== undefined && index(hi.rank) >= index(lo.rank) && hi.count >= lo.count
+          : hi.measure === lo.measure && hi.minimum !== undefined && lo.minimum !== undefined && compareDecimal(hi.minimum, lo.minimum) >= 0 && hi.count >= lo.count,
+      );
+      if (!covered) fail("legs", `"${lowerName}" needs ${lo.count} legs ${lo.rank !== undefined ? `holding ${lo.rank}` : `with ${lo.minimum} ${lo.measure}`} and "${rank.name}" has no requirement at least as strict`);
+    }
+  }
+  return issues;
+}
+
+function deepFreeze<T>(value: T): T {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === "object" && v !== null && !Object.isFrozen(v)) {
+      Object.freeze(v);
+      for (const child of Object.values(v)) stack.push(child);
+    }
+  }
+  return value;
+}

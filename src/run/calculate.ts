@@ -1,0 +1,129 @@
+/**
+ * The orchestrator: validate inputs, build the sponsor tree, compute volumes, qualification and ranks,
+ * run every bonus step in stage order, then finalize amounts and the summary. It never asks which kind a
+ * bonus is; each compiled bonus runs itself against the shared context.
+ */
+import { CompplanError, type Issue, type Result } from "../errors/issues.js";
+import { buildGenealogy } from "../genealogy/genealogy.js";
+import type { RecordOrigin } from "../input/rows.js";
+import { type MemberInput, type OrderInput, validateMembers, validateOrders } from "../input/validate.js";
+import { computeQualification } from "../measures/qualification.js";
+import { computeRanks } from "../measures/ranks.js";
+import { computeVolumes } from "../measures/volumes.js";
+import type { LevelAccounting, RunContext } from "../bonuses/family.js";
+import { compilePlan } from "../plan/compile.js";
+import type { Plan } from "../plan/parse.js";
+import { LineSink } from "./lines.js";
+import { safeParsePeriod } from "./period.js";
+import { RunResult } from "./result.js";
+import { WorkCounter } from "./work.js";
+
+/** A period's input: the month, its members and its orders. */
+export interface CalculateInput {
+  /** The month, YYYY-MM. */
+  readonly period: string;
+  readonly members: readonly MemberInput[];
+  readonly orders: readonly OrderInput[];
+}
+
+/** A phase of a run, reported to {@link CalculateOptions.onPhase}. */
+export type Phase = "validate" | "genealogy" | "volumes" | "qualification" | "ranks" | "bonuses" | "finalize";
+
+/** Options for {@link calculate}. The library never logs; a caller that wants progress passes a callback. */
+export interface CalculateOptions {
+  /** Called when each phase starts; the CLI uses it for progress and timings. */
+  readonly onPhase?: (phase: Phase) => void;
+  /** Where each record came from (file and line), for error messages; set by file readers. */
+  readonly memberOrigins?: readonly RecordOrigin[];
+  readonly orderOrigins?: readonly RecordOrigin[];
+}
+
+/**
+ * Runs a plan over a period's members and orders. Never throws on bad input: returns every issue found,
+ * and computes nothing unless the whole input is valid.
+ *
+ * @param plan - a plan from {@link parsePlan}
+ * @param input - the period, members and orders
+ * @returns `{ ok: true, value: RunResult }` or `{ ok: false, issues }` with codes `PERIOD_*`, `INPUT_*`,
+ *   `MEMBER_*`, `ORDER_*` or `RUN_*`
+ * @example
+ * ```ts
+ * const r = safeCalculate(plan, { period: "2026-10", members, orders });
+ * if (r.ok) console.log(r.value.summary.total);
+ * ```
+ */
+export function safeCalculate(plan: Plan, input: CalculateInput, options: CalculateOptions = {}): Result<RunResult> {
+  const phase = options.onPhase ?? (() => {});
+  phase("validate");
+  const period = safeParsePeriod(input.period);
+  if (period.period === undefined) return { ok: false, issues: [period.issue as Issue] };
+  const compiled = compilePlan(plan);
+  const issues: Issue[] = [];
+  if (!Array.isArray(input.members) || input.members.length === 0) {
+    issues.push({ code: "INPUT_EMPTY", path: ["members"], message: "there are no members" });
+  }
+  if (!Array.isArray(input.orders)) {
+    issues.push({ code: "INPUT_INVALID_FIELD", path: ["orders"], message: "orders must be an array (it may be empty)" });
+  }
+  if (issues.length > 0) return { ok: false, issues };
+  const members = validateMembers(input.members, period.period, "members", options.memberOrigins);
+  const measureNames = new Set(compiled.measures.map((m) => m.name));
+  const orders = validateOrders(input.orders, period.period, measureNames, "orders", options.orderOrigins);
+  issues.push(...members.issues, ...orders.issues);
+  if (issues.length > 0) return { ok: false, issues };
+
+  phase("genealogy");
+  const work = new WorkCounter();
+  const built = buildGenealogy(members.rows);
+  if (built.genealogy === undefined) return { ok: false, issues: built.issues };
+  const g = built.genealogy;
+  work.add("genealogy", g.size);
+
+  phase("volumes");
+  const volumes = computeVolumes(g, orders.rows, compiled.measures, work);
+  if (volumes.values === undefined) return { ok: false, issues: volumes.issues };
+
+  phase("qualification");
+  const qualified = computeQualification(g, volumes.values, compiled.qualification, work);
+  phase("ranks");
+  const ranks = computeRanks(g, volumes.values, qualified, compiled.ranks, work);
+
+  phase("bonuses");
+  const sink = new LineSink();
+  const ctx: RunContext = { genealogy: g, measures: volumes.values, qualified, rank: ranks.rank, work };
+  const accounting: (LevelAccounting | undefined)[] = new Array(compiled.bonuses.length);
+  const steps = compiled.bonuses.map((b, i) => ({ b, i })).sort((x, y) => x.b.stage - y.b.stage || x.i - y.i);
+  for (const { b, i } of steps) accounting[i] = b.run(ctx, sink, i);
+
+  phase("finalize");
+  const result = new RunResult({
+    compiled,
+    period: period.period,
+    genealogy: g,
+    volumes: volumes.values,
+    qualified,
+    ranks,
+    lines: sink,
+    accounting,
+    orderCount: orders.rows.length,
+    work,
+  });
+  return { ok: true, value: result };
+}
+
+/**
+ * Runs a plan over a period's members and orders; throws {@link CompplanError} listing every issue when
+ * the input is invalid. See {@link safeCalculate}.
+ *
+ * @throws CompplanError
+ * @example
+ * ```ts
+ * const run = calculate(plan, { period: "2026-10", members, orders });
+ * for (const s of run.statements()) store(s);
+ * ```
+ */
+export function calculate(plan: Plan, input: CalculateInput, options: CalculateOptions = {}): RunResult {
+  const r = safeCalculate(plan, input, options);
+  if (!r.ok) throw new CompplanError(r.issues);
+  return r.value;
+}

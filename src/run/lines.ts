@@ -1,0 +1,56 @@
+/**
+ * Line items in columnar form. Bonus steps append; statements are rendered from these arrays only when
+ * asked for. Every line's exact value is `base × rate` (base at VOLUME_SCALE, rate at RATE_SCALE); a
+ * fixed-amount line stores its amount as the base with a rate of 1.
+ */
+
+/** The line took its level through compression (unqualified members below were skipped). */
+export const LINE_COMPRESSED = 1;
+/** The line is a fixed amount (base holds the amount; rate is 1). */
+export const LINE_FIXED = 2;
+
+/** Growable columnar storage of line items. */
+export class LineSink {
+  count = 0;
+  recipient = new Int32Array(1024);
+  bonus = new Uint16Array(1024);
+  level = new Int16Array(1024);
+  flags = new Uint8Array(1024);
+  /** Number of source members (0 for none). */
+  sources = new Int32Array(1024);
+  /** The single source member when `sources` is 1, else -1. */
+  source = new Int32Array(1024);
+  base = new Float64Array(1024);
+  rate = new Float64Array(1024);
+
+  /** Appends one line. */
+  add(recipient: number, bonus: number, level: number, flags: number, sources: number, source: number, base: number, rate: number): void {
+    if (this.count === this.recipient.length) this.grow();
+    const i = this.count++;
+    this.recipient[i] = recipient;
+    this.bonus[i] = bonus;
+    this.level[i] = level;
+    this.flags[i] = flags;
+    this.sources[i] = sources;
+    this.source[i] = source;
+    this.base[i] = base;
+    this.rate[i] = rate;
+  }
+
+  private grow(): void {
+    const size = this.recipient.length * 2;
+    const g = <T extends Int32Array | Uint16Array | Int16Array | Uint8Array | Float64Array>(a: T, make: (n: number) => T): T => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    this.recipient = g(this.recipient, (n) => new Int32Array(n));
+    this.bonus = g(this.bonus, (n) => new Uint16Array(n));
+    this.level = g(this.level, (n) => new Int16Array(n));
+    this.flags = g(this.flags, (n) => new Uint8Array(n));
+    this.sources = g(this.sources, (n) => new Int32Array(n));
+    this.source = g(this.source, (n) => new Int32Array(n));
+    this.base = g(this.base, (n) => new Float64Array(n));
+    this.rate = g(this.rate, (n) => new Float64Array(n));
+  }
+}

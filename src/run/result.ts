@@ -1,0 +1,344 @@
+/**
+ * A finished run: the finalize pass (line amounts, member totals, the summary) and lazy statements.
+ * Statement objects and strings are made only when asked for, one member at a time.
+ */
+import type { LevelAccounting } from "../bonuses/family.js";
+import { assert } from "../errors/issues.js";
+import type { Genealogy } from "../genealogy/genealogy.js";
+import { MEMBER_STATUSES } from "../genealogy/genealogy.js";
+import { qualificationDetails } from "../measures/qualification.js";
+import { type RankValues, type RequirementDetail, checkRank } from "../measures/ranks.js";
+import type { MeasureValues } from "../measures/volumes.js";
+import {
+  ExactProductSum,
+  ExactSum,
+  VALUE_SCALE,
+  VOLUME_SCALE,
+  divRound,
+  formatFixed,
+  formatRate,
+  formatRatio,
+  formatTrimmed,
+  formatVolume,
+  mulShiftRound,
+  pow10,
+} from "../money/decimal.js";
+import type { CompiledPlan } from "../plan/compile.js";
+import type { Plan } from "../plan/parse.js";
+import { ORDER_KINDS } from "../plan/fields.js";
+import type { AccountingSummary, BonusSummary, LineItem, Statement, Summary } from "../statement/types.js";
+import { LINE_COMPRESSED, LINE_FIXED, type LineSink } from "./lines.js";
+import type { Period } from "./period.js";
+import type { WorkCounter } from "./work.js";
+
+/** @internal What the orchestrator hands over. */
+export interface RunParts {
+  readonly compiled: CompiledPlan;
+  readonly period: Period;
+  readonly genealogy: Genealogy;
+  readonly volumes: MeasureValues;
+  readonly qualified: Uint8Array;
+  readonly ranks: RankValues;
+  readonly lines: LineSink;
+  readonly accounting: readonly (LevelAccounting | undefined)[];
+  readonly orderCount: number;
+  readonly work: WorkCounter;
+}
+
+const PC = ORDER_KINDS.indexOf("personal-consumption");
+
+/** The result of {@link calculate}: the summary, and every member's statement on demand. */
+export class RunResult {
+  /** The plan that was run. */
+  readonly plan: Plan;
+  /** The period that was run. */
+  readonly period: Period;
+  /** Totals of the run. */
+  readonly summary: Summary;
+  /** Units of work per pass (member visits, upline steps): the evidence of linear time. */
+  readonly work: Readonly<Record<string, number>>;
+  private readonly parts: RunParts;
+  /** Lines of member i are lineOrder[lineStart[i] .. lineStart[i+1]). */
+  private readonly lineStart: Int32Array;
+  private readonly lineOrder: Int32Array;
+  /** Per line: the rounded amount in money units (rounding per line only). */
+  private readonly lineAmount: Float64Array;
+  private sortedIndex: Int32Array | undefined;
+
+  /** @internal Use {@link calculate}. */
+  constructor(parts: RunParts) {
+    this.parts = parts;
+    this.plan = parts.compiled.plan;
+    this.period = parts.period;
+    const n = parts.genealogy.size;
+    const sink = parts.lines;
+    const L = sink.count;
+    // Group lines by recipient (counting sort), then order each member's lines by bonus, level, flags.
+    const lineStart = new Int32Array(n + 1);
+    for (let l = 0; l < L; l++) {
+      const r = (sink.recipient[l] as number) + 1;
+      lineStart[r] = (lineStart[r] as number) + 1;
+    }
+    for (let i = 0; i < n; i++) lineStart[i + 1] = (lineStart[i + 1] as number) + (lineStart[i] as number);
+    const fill = lineStart.slice(0, n);
+    const lineOrder = new Int32Array(L);
+    for (let l = 0; l < L; l++) {
+      const r = sink.recipient[l] as number;
+      lineOrder[fill[r] as number] = l;
+      fill[r] = (fill[r] as number) + 1;
+    }
+    const sortKey = (l: number) => (sink.bonus[l] as number) * 1_000_000 + (sink.level[l] as number) * 10 + (sink.flags[l] as number);
+    for (let i = 0; i < n; i++) {
+      const lo = lineStart[i] as number;
+      const hi = lineStart[i + 1] as number;
+      for (let a = lo + 1; a < hi; a++) {
+        const x = lineOrder[a] as number;
+        const kx = sortKey(x);
+        let b = a - 1;
+        while (b >= lo && sortKey(lineOrder[b] as number) > kx) {
+          lineOrder[b + 1] = lineOrder[b] as number;
+          b--;
+        }
+        lineOrder[b + 1] = x;
+      }
+    }
+    this.lineStart = lineStart;
+    this.lineOrder = lineOrder;
+
+    // Amounts. Rounding per line: each line rounded; per bonus: each member's exact subtotal rounded.
+    const { compiled } = parts;
+    const scale = compiled.moneyScale;
+    const shift = VALUE_SCALE - scale;
+    const mode = compiled.rounding;
+    const perLine = compiled.roundingApplies === "line";
+    const B = compiled.bonuses.length;
+    const lineAmount = new Float64Array(perLine ? L : 0);
+    const bonusAmount = compiled.bonuses.map(() => new ExactSum());
+    const bonusExact = compiled.bonuses.map(() => new ExactProductSum());
+    const bonusLines = new Array<number>(B).fill(0);
+    const bonusRecipients = new Array<number>(B).fill(0);
+    const total = new ExactSum();
+    for (let l = 0; l < L; l++) {
+      const b = sink.bonus[l] as number;
+      bonusExact[b]?.add(sink.base[l] as number, sink.rate[l] as number);
+      bonusLines[b] = (bonusLines[b] as number) + 1;
+      if (perLine) lineAmount[l] = toSafe(mulShiftRound(sink.base[l] as number, sink.rate[l] as number, shift, mode));
+    }
+    this.lineAmount = lineAmount;
+    for (let i = 0; i < n; i++) {
+      for (const { bonus, amount } of this.subtotals(i)) {
+        bonusAmount[bonus]?.add(amount);
+        bonusRecipients[bonus] = (bonusRecipients[bonus] as number) + 1;
+        total.add(amount);
+      }
+    }
+
+    const money = (units: bigint) => formatFixed(units, scale);
+    const exact = (value: bigint) => formatTrimmed(value, VALUE_SCALE, scale);
+    const bonuses: BonusSummary[] = compiled.bonuses.map((b, i) => {
+      const amount = (bonusAmount[i] as ExactSum).value();
+      const exactValue = (bonusExact[i] as ExactProductSum).value();
+      const acc = parts.accounting[i];
+      let accounting: AccountingSummary | undefined;
+      if (acc !== undefined) {
+        let broken = 0n;
+        for (const v of Object.values(acc.breakage)) broken += v;
+        assert(acc.paid + acc.compressedUp + broken === acc.potential, "level-conservation", `bonus ${b.key}: paid + compressedUp + breakage ≠ potential`);
+        assert(acc.paid + acc.compressedUp === exactValue, "level-lines-match-accounting", `bonus ${b.key}: lines ≠ paid + compressedUp`);
+        accounting = {
+          potential: exact(acc.potential),
+          paid: exact(acc.paid),
+          compressedUp: exact(acc.compressedUp),
+          breakage: Object.fromEntries(Object.entries(acc.breakage).map(([k, v]) => [k, exact(v)])),
+        };
+      }
+      return {
+        key: b.key,
+        kind: b.kind,
+        amount: money(amount),
+        exact: exact(exactValue),
+        rounding: exact(amount * pow10(shift) - exactValue),
+        lines: bonusLines[i] as number,
+        recipients: bonusRecipients[i] as number,
+        ...(accounting !== undefined ? { accounting } : {}),
+      };
+    });
+    const totalUnits = total.value();
+    const volumes: Record<string, string> = {};
+    let basis = 0n;
+    compiled.measures.forEach((m, s) => {
+      const sum = new ExactSum();
+      const personal = parts.volumes.personal[s] as Float64Array;
+      for (let i = 0; i < n; i++) sum.add(personal[i] as number);
+      volumes[m.name] = formatVolume(sum.value());
+      if (s === compiled.payoutBasis) basis = sum.value();
+    });
+    const rankCounts = compiled.ranks.map(() => 0);
+    let unranked = 0;
+    let qualifiedCount = 0;
+    for (let i = 0; i < n; i++) {
+      const r = parts.ranks.rank[i] as number;
+      if (r >= 0) rankCounts[r] = (rankCounts[r] as number) + 1;
+      else unranked++;
+      qualifiedCount += parts.qualified[i] as number;
+    }
+    this.summary = {
+      plan: { id: this.plan.id, ...(this.plan.name !== undefined ? { name: this.plan.name } : {}) },
+      period: this.period.id,
+      currency: this.plan.currency,
+      members: n,
+      qualified: qualifiedCount,
+      orders: parts.orderCount,
+      volumes,
+      bonuses,
+      total: money(totalUnits),
+      payoutBasis: this.plan.payoutBasis,
+      // total is at the money scale, basis at the volume scale: bring both to the volume scale.
+      payoutShare: formatRatio(totalUnits * pow10(VOLUME_SCALE - scale), basis, 6),
+      ranks: compiled.ranks.map((r, i) => ({ rank: r.name, members: rankCounts[i] as number })),
+      unranked,
+    };
+    parts.work.add("finalize", n + L);
+    this.work = parts.work.snapshot();
+  }
+
+  /** Number of members in the run. */
+  get memberCount(): number {
+    return this.parts.genealogy.size;
+  }
+
+  /**
+   * The statement of one member, or undefined when the id is not a member.
+   *
+   * @param memberId - the member's id as given in the input
+   */
+  statement(memberId: string): Statement | undefined {
+    const i = this.parts.genealogy.indexOf.get(memberId);
+    return i === undefined ? undefined : this.render(i);
+  }
+
+  /** Every statement, ordered by member id (UTF-16 code unit order), built one at a time. */
+  *statements(): IterableIterator<Statement> {
+    for (const i of this.sorted()) yield this.render(i);
+  }
+
+  /** Member ids in statement order. */
+  memberIds(): string[] {
+    return Array.from(this.sorted(), (i) => this.parts.genealogy.ids[i] as string);
+  }
+
+  private sorted(): Int32Array {
+    if (this.sortedIndex === undefined) {
+      const ids = this.parts.genealogy.ids;
+      const idx = Array.from({ length: ids.length }, (_, i) => i);
+      idx.sort((a, b) => {
+        const x = ids[a] as string;
+        const y = ids[b] as string;
+        return x < y ? -1 : x > y ? 1 : 0;
+      });
+      this.sortedIndex = Int32Array.from(idx);
+    }
+    return this.sortedIndex;
+  }
+
+  /** Member i's subtotal per bonus (money units), in plan order, for bonuses with lines. */
+  private subtotals(i: number): { bonus: number; amount: number }[] {
+    const { lines: sink, compiled } = this.parts;
+    const shift = VALUE_SCALE - compiled.moneyScale;
+    const out: { bonus: number; amount: number }[] = [];
+    const lo = this.lineStart[i] as number;
+    const hi = this.lineStart[i + 1] as number;
+    let a = lo;
+    while (a < hi) {
+      const bonus = sink.bonus[this.lineOrder[a] as number] as number;
+      let b = a;
+      if (compiled.roundingApplies === "line") {
+        let sum = 0;
+        for (; b < hi && sink.bonus[this.lineOrder[b] as number] === bonus; b++) sum += this.lineAmount[this.lineOrder[b] as number] as number;
+        out.push({ bonus, amount: toSafe(BigInt(sum)) });
+      } else {
+        let sum = 0n;
+        for (; b < hi && sink.bonus[this.lineOrder[b] as number] === bonus; b++) {
+          const l = this.lineOrder[b] as number;
+          sum += BigInt(sink.base[l] as number) * BigInt(sink.rate[l] as number);
+        }
+        out.push({ bonus, amount: toSafe(divRound(sum, pow10(shift), compiled.rounding)) });
+      }
+      a = b;
+    }
+    return out;
+  }
+
+  private render(i: number): Statement {
+    const { genealogy: g, volumes: v, compiled, lines: sink, qualified, ranks } = this.parts;
+    const scale = compiled.moneyScale;
+    const personal: Record<string, string> = {};
+    const group: Record<string, string> = {};
+    const excluded: Record<string, string> = {};
+    compiled.measures.forEach((m, s) => {
+      personal[m.name] = formatVolume((v.personal[s] as Float64Array)[i] as number);
+      group[m.name] = formatVolume((v.group[s] as Float64Array)[i] as number);
+      if (m.personalConsumptionCap >= 0 && m.counts[PC]) {
+        const raw = ((v.byKind[s] as Float64Array[])[PC] as Float64Array)[i] as number;
+        if (raw > m.personalConsumptionCap) excluded[m.name] = formatVolume(raw - m.personalConsumptionCap);
+      }
+    });
+    const rankCtx = { g, v, qualified, ranks: compiled.ranks, best: ranks.bestInSubtree };
+    const details = (r: number) => {
+      const out: RequirementDetail[] = [];
+      checkRank(rankCtx, i, r, out);
+      return out;
+    };
+    const paidAs = ranks.rank[i] as number;
+    const rank: Statement["rank"] = {
+      paidAs: paidAs >= 0 ? (compiled.ranks[paidAs]?.name as string) : null,
+      ...(paidAs >= 0 ? { requirements: details(paidAs) } : {}),
+      ...(paidAs + 1 < compiled.ranks.length ? { next: { name: compiled.ranks[paidAs + 1]?.name as string, requirements: details(paidAs + 1) } } : {}),
+    };
+    const perLine = compiled.roundingApplies === "line";
+    const lines: LineItem[] = [];
+    for (let a = this.lineStart[i] as number, hi = this.lineStart[i + 1] as number; a < hi; a++) {
+      const l = this.lineOrder[a] as number;
+      const bonus = compiled.bonuses[sink.bonus[l] as number];
+      assert(bonus !== undefined, "line-bonus", `line ${l}`);
+      const flags = sink.flags[l] as number;
+      const level = sink.level[l] as number;
+      const value = formatTrimmed(BigInt(sink.base[l] as number) * BigInt(sink.rate[l] as number), VALUE_SCALE, scale);
+      const src = sink.source[l] as number;
+      lines.push({
+        bonus: bonus.key,
+        kind: bonus.kind,
+        ...(level > 0 ? { level, compressed: (flags & LINE_COMPRESSED) !== 0, sources: sink.sources[l] as number } : {}),
+        ...(level > 0 && src >= 0 ? { source: g.ids[src] as string } : {}),
+        ...((flags & LINE_FIXED) === 0 ? { base: formatVolume(sink.base[l] as number), rate: formatRate(sink.rate[l] as number) } : {}),
+        value,
+        amount: perLine ? formatFixed(BigInt(this.lineAmount[l] as number), scale) : value,
+        ...(bonus.reference !== undefined ? { reference: bonus.reference } : {}),
+      });
+    }
+    const bonuses: Record<string, string> = {};
+    let total = 0n;
+    for (const { bonus, amount } of this.subtotals(i)) {
+      bonuses[compiled.bonuses[bonus]?.key as string] = formatFixed(BigInt(amount), scale);
+      total += BigInt(amount);
+    }
+    const parent = g.parent[i] as number;
+    return {
+      memberId: g.ids[i] as string,
+      sponsorId: parent >= 0 ? (g.ids[parent] as string) : null,
+      status: MEMBER_STATUSES[g.status[i] as number] as Statement["status"],
+      qualified: qualified[i] === 1,
+      qualification: qualificationDetails(g, v, compiled.qualification, qualified, i),
+      rank,
+      volumes: { personal, group, ...(Object.keys(excluded).length > 0 ? { personalConsumptionExcluded: excluded } : {}) },
+      lines,
+      bonuses,
+      total: formatFixed(total, scale),
+    };
+  }
+}
+
+function toSafe(x: bigint): number {
+  assert(x <= BigInt(Number.MAX_SAFE_INTEGER) && x >= -BigInt(Number.MAX_SAFE_INTEGER), "amount-safe-integer", `amount ${x} out of range`);
+  return Number(x);
+}

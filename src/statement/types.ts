@@ -1,0 +1,105 @@
+/** The shapes of statements and the run summary. docs/statements.md is their normative description. */
+import type { ConditionDetail } from "../measures/qualification.js";
+import type { RequirementDetail } from "../measures/ranks.js";
+import type { MemberStatus } from "../genealogy/genealogy.js";
+
+/** One line item of a statement. Decimal values are strings (see docs/statements.md). */
+export interface LineItem {
+  /** The bonus key from the plan. */
+  readonly bonus: string;
+  /** The bonus family. */
+  readonly kind: string;
+  /** Level paid (level bonuses only), after compression. */
+  readonly level?: number;
+  /** True when the level was reached by compression (level bonuses only). */
+  readonly compressed?: boolean;
+  /** Number of source members (level bonuses only). */
+  readonly sources?: number;
+  /** The source member's id when there is exactly one (level bonuses only). */
+  readonly source?: string;
+  /** The volume the rate applies to (absent for fixed amounts). */
+  readonly base?: string;
+  /** The rate (absent for fixed amounts). */
+  readonly rate?: string;
+  /** The exact value before rounding. */
+  readonly value: string;
+  /** The amount: rounded per line, or equal to `value` when the plan rounds per bonus. */
+  readonly amount: string;
+  /** The plan clause the bonus cites. */
+  readonly reference?: string;
+}
+
+/** The checked requirements of one rank for one member. */
+export interface RankCheck {
+  readonly name: string;
+  readonly requirements: readonly RequirementDetail[];
+}
+
+/** A member's statement for one period. */
+export interface Statement {
+  readonly memberId: string;
+  readonly sponsorId: string | null;
+  readonly status: MemberStatus;
+  readonly qualified: boolean;
+  /** Every qualification condition with actual and required values. */
+  readonly qualification: readonly ConditionDetail[];
+  readonly rank: {
+    readonly paidAs: string | null;
+    /** The paid-as rank's requirements (when there is a paid-as rank). */
+    readonly requirements?: readonly RequirementDetail[];
+    /** The rank just above the paid-as rank, and how far each requirement is from being met. */
+    readonly next?: RankCheck;
+  };
+  readonly volumes: {
+    readonly personal: Readonly<Record<string, string>>;
+    readonly group: Readonly<Record<string, string>>;
+    readonly personalConsumptionExcluded?: Readonly<Record<string, string>>;
+  };
+  readonly lines: readonly LineItem[];
+  /** Subtotal per bonus key that has at least one line. */
+  readonly bonuses: Readonly<Record<string, string>>;
+  readonly total: string;
+}
+
+/** What a level bonus did with its potential: every unit paid, compressed up, or breakage. */
+export interface AccountingSummary {
+  readonly potential: string;
+  readonly paid: string;
+  readonly compressedUp: string;
+  /** Breakage by reason; every reason the family knows is listed. */
+  readonly breakage: Readonly<Record<string, string>>;
+}
+
+/** Totals of one bonus over the run. */
+export interface BonusSummary {
+  readonly key: string;
+  readonly kind: string;
+  /** Sum of the members' subtotals. */
+  readonly amount: string;
+  /** Sum of the exact values of the bonus's lines. */
+  readonly exact: string;
+  /** amount − exact. */
+  readonly rounding: string;
+  readonly lines: number;
+  readonly recipients: number;
+  readonly accounting?: AccountingSummary;
+}
+
+/** The run summary. */
+export interface Summary {
+  readonly plan: { readonly id: string; readonly name?: string };
+  readonly period: string;
+  readonly currency: string;
+  readonly members: number;
+  readonly qualified: number;
+  readonly orders: number;
+  /** Per measure, the sum of personal volume over all members. */
+  readonly volumes: Readonly<Record<string, string>>;
+  readonly bonuses: readonly BonusSummary[];
+  readonly total: string;
+  readonly payoutBasis: string;
+  /** total ÷ payout-basis volume, 6 places; null when the volume is 0. */
+  readonly payoutShare: string | null;
+  readonly ranks: readonly { readonly rank: string; readonly members: number }[];
+  readonly unranked: number;
+}
