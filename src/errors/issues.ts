@@ -43,7 +43,7 @@ export const ISSUE_CODES = {
   ORDER_VOLUME_NEGATIVE: "An order volume is negative.",
   ORDER_VOLUME_PRECISION: "An order volume has more than 4 decimal places.",
   ORDER_VOLUME_TOO_LARGE: "An order volume is larger than 1,000,000,000.",
-  RUN_VOLUME_OVERFLOW: "A measure's total over all orders is too large to compute exactly.",
+  RUN_VOLUME_OVERFLOW: "A measure's total over all orders exceeds 900,719,925,474, the most computed exactly.",
 } as const;
 
 /** A stable issue code; see {@link ISSUE_CODES}. */

@@ -1,8 +1,9 @@
 /**
  * Qualification: a member is qualified (active) in a period when their account is enrolled, their
  * personal volume reaches the plan's minimum (which personal consumption alone can meet where the measure
- * counts it), and, where the plan asks, enough personally sponsored members are qualified themselves.
- * Computed bottom-up so a sponsor sees its sponsored members' final result.
+ * counts it), and, where the plan asks, enough personally sponsored members are active: enrolled and
+ * meeting the personal minimum. Their own sponsoring is not required of them, or no member at the bottom
+ * of a tree could ever qualify, and so no one could.
  */
 import type { Genealogy } from "../genealogy/genealogy.js";
 import { MEMBER_STATUSES } from "../genealogy/genealogy.js";
@@ -13,7 +14,7 @@ import type { MeasureValues } from "./volumes.js";
 
 /** One condition checked for a member, with the actual and required values. */
 export interface ConditionDetail {
-  /** `status`, `personal`, `sponsoredQualified`, or a rank requirement name. */
+  /** `status`, `personal` or `sponsoredActive`. */
   readonly condition: string;
   readonly measure?: string;
   readonly actual: string;
@@ -24,31 +25,37 @@ export interface ConditionDetail {
 /** @internal Qualified flag per member. */
 export function computeQualification(g: Genealogy, v: MeasureValues, q: CompiledQualification, work: WorkCounter): Uint8Array {
   const n = g.size;
-  const out = new Uint8Array(n);
-  const { order, childStart, childList } = g;
-  for (let j = n - 1; j >= 0; j--) {
-    const i = order[j] as number;
-    out[i] = meets(g, v, q, out, i, childStart, childList) ? 1 : 0;
+  const active = new Uint8Array(n);
+  for (let i = 0; i < n; i++) active[i] = isActive(g, v, q, i) ? 1 : 0;
+  if (q.sponsoredActive === 0) {
+    work.add("qualification", n);
+    return active;
   }
-  work.add("qualification", n + (q.sponsoredQualified > 0 ? n : 0));
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    out[i] = active[i] === 1 && activeChildren(g, v, q, i, q.sponsoredActive) >= q.sponsoredActive ? 1 : 0;
+  }
+  work.add("qualification", 2 * n);
   return out;
 }
 
-function meets(g: Genealogy, v: MeasureValues, q: CompiledQualification, qualified: Uint8Array, i: number, childStart: Int32Array, childList: Int32Array): boolean {
+/** Enrolled and meeting the personal minimum: qualification without its sponsoring condition. */
+function isActive(g: Genealogy, v: MeasureValues, q: CompiledQualification, i: number): boolean {
   if (g.status[i] !== 0) return false;
-  if (q.personal !== undefined && ((v.personal[q.personal.measure] as Float64Array)[i] as number) < q.personal.minimum) return false;
-  if (q.sponsoredQualified > 0) {
-    let count = 0;
-    for (let c = childStart[i] as number, end = childStart[i + 1] as number; c < end && count < q.sponsoredQualified; c++) {
-      if (qualified[childList[c] as number] === 1) count++;
-    }
-    if (count < q.sponsoredQualified) return false;
+  return q.personal === undefined || ((v.personal[q.personal.measure] as Float64Array)[i] as number) >= q.personal.minimum;
+}
+
+/** Active personally sponsored members of i, counting no further than `stop`. */
+function activeChildren(g: Genealogy, v: MeasureValues, q: CompiledQualification, i: number, stop: number): number {
+  let count = 0;
+  for (let c = g.childStart[i] as number, end = g.childStart[i + 1] as number; c < end && count < stop; c++) {
+    if (isActive(g, v, q, g.childList[c] as number)) count++;
   }
-  return true;
+  return count;
 }
 
 /** @internal Every qualification condition for one member, with values, for statements and explanations. */
-export function qualificationDetails(g: Genealogy, v: MeasureValues, q: CompiledQualification, qualified: Uint8Array, i: number): ConditionDetail[] {
+export function qualificationDetails(g: Genealogy, v: MeasureValues, q: CompiledQualification, i: number): ConditionDetail[] {
   const out: ConditionDetail[] = [];
   const status = MEMBER_STATUSES[g.status[i] as number] as string;
   out.push({ condition: "status", actual: status, required: "enrolled", met: status === "enrolled" });
@@ -62,12 +69,9 @@ export function qualificationDetails(g: Genealogy, v: MeasureValues, q: Compiled
       met: actual >= q.personal.minimum,
     });
   }
-  if (q.sponsoredQualified > 0) {
-    let count = 0;
-    for (let c = g.childStart[i] as number, end = g.childStart[i + 1] as number; c < end; c++) {
-      if (qualified[g.childList[c] as number] === 1) count++;
-    }
-    out.push({ condition: "sponsoredQualified", actual: String(count), required: String(q.sponsoredQualified), met: count >= q.sponsoredQualified });
+  if (q.sponsoredActive > 0) {
+    const count = activeChildren(g, v, q, i, Number.MAX_SAFE_INTEGER);
+    out.push({ condition: "sponsoredActive", actual: String(count), required: String(q.sponsoredActive), met: count >= q.sponsoredActive });
   }
   return out;
 }

@@ -32,8 +32,11 @@ export interface MeasureValues {
   readonly orderCount: Int32Array;
 }
 
-/** Headroom so that a measure's total times a level depth (≤ 64) stays a safe integer. */
-const TOTAL_MAX = Math.floor(Number.MAX_SAFE_INTEGER / 64);
+/**
+ * Largest total of one measure over all orders, in units. Every per-member, per-level and per-bucket sum
+ * is at most this total, so each stays an exact safe integer (about 900 billion of volume).
+ */
+const TOTAL_MAX = Number.MAX_SAFE_INTEGER;
 
 /** @internal Sums orders into per-member measures; issues for unknown members and totals too large. */
 export function computeVolumes(
@@ -69,7 +72,7 @@ export function computeVolumes(
   work.add("volumes:orders", orders.length);
   for (let s = 0; s < specs.length; s++) {
     if ((totals[s] as number) > TOTAL_MAX) {
-      issues.push(issue("RUN_VOLUME_OVERFLOW", ["orders"], `the total of measure ${(specs[s] as MeasureSpec).name} over all orders is too large to compute exactly (at most ${TOTAL_MAX / 10_000})`));
+      issues.push(issue("RUN_VOLUME_OVERFLOW", ["orders"], `the total of measure ${(specs[s] as MeasureSpec).name} over all orders is too large to compute exactly (at most 900,719,925,474)`));
     }
   }
   if (issues.length > 0) return { issues };

@@ -13,8 +13,8 @@ import type { Plan } from "./parse.js";
 /** Qualification in internal units. */
 export interface CompiledQualification {
   readonly personal?: { readonly measure: number; readonly minimum: number };
-  /** 0 when the plan does not ask for qualified sponsored members. */
-  readonly sponsoredQualified: number;
+  /** 0 when the plan does not ask for active personally sponsored members. */
+  readonly sponsoredActive: number;
   readonly reference: string | undefined;
 }
 
@@ -84,7 +84,7 @@ export function compilePlan(plan: Plan): CompiledPlan {
   const q = plan.qualification;
   const qualification: CompiledQualification = {
     ...(q?.personal !== undefined ? { personal: { measure: mi(q.personal.measure), minimum: volumeUnits(q.personal.minimum) } } : {}),
-    sponsoredQualified: q?.sponsoredQualified ?? 0,
+    sponsoredActive: q?.sponsoredActive ?? 0,
     reference: q?.reference,
   };
   const ranks: CompiledRank[] = plan.ranks.map((r) => ({

@@ -16,7 +16,7 @@ import { planShellSchema } from "./schema.js";
  */
 export function planJsonSchema(): Record<string, unknown> {
   const bonus = z.union(FAMILIES.map((f) => f.schema) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]);
-  const full = planShellSchema.extend({ bonuses: z.array(bonus).min(1) }).meta({
+  const full = planShellSchema.extend({ bonuses: z.array(bonus) }).meta({
     title: "compplan plan (language v1)",
     description: "A direct-selling compensation plan for the compplan engine. See docs/plan-language.md.",
   });

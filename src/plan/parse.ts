@@ -3,7 +3,7 @@
  * Order of checks: syntax and duplicate keys; the plan schema; each bonus against its family's schema;
  * then names across the plan (measures, ranks, keys) and the rank ladder's consistency.
  */
-import { isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
 import type { z } from "zod";
 import { CompplanError, type Issue, type IssueCode, type PathSegment, type Result, issue } from "../errors/issues.js";
 import { compareDecimal } from "../money/decimal.js";
@@ -92,8 +92,9 @@ function knownKinds(): string {
 function readText(text: string): { data?: unknown; issues: Issue[] } {
   if (text.trim() === "") return { issues: [issue("PLAN_SYNTAX", [], "the plan is empty")] };
   let doc: ReturnType<typeof parseDocument>;
+  const lines = new LineCounter();
   try {
-    doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: true });
+    doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: true, lineCounter: lines });
   } catch (e) {
     return { issues: [issue("PLAN_SYNTAX", [], `cannot read the plan: ${(e as Error).message}`)] };
   }
@@ -105,7 +106,7 @@ function readText(text: string): { data?: unknown; issues: Issue[] } {
       }),
     };
   }
-  const issues = duplicateKeys(doc);
+  const issues = duplicateKeys(doc, lines);
   if (issues.length > 0) return { issues };
   try {
     return { data: doc.toJS({ maxAliasCount: 100 }), issues: [] };
@@ -114,7 +115,7 @@ function readText(text: string): { data?: unknown; issues: Issue[] } {
   }
 }
 
-function duplicateKeys(doc: ReturnType<typeof parseDocument>): Issue[] {
+function duplicateKeys(doc: ReturnType<typeof parseDocument>, lines: LineCounter): Issue[] {
   const out: Issue[] = [];
   const stack: { node: unknown; path: PathSegment[] }[] = [{ node: doc.contents, path: [] }];
   while (stack.length > 0) {
@@ -125,7 +126,8 @@ function duplicateKeys(doc: ReturnType<typeof parseDocument>): Issue[] {
         if (!isPair(item)) continue;
         const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
         if (seen.has(key)) {
-          const line = lineOf(doc, item.key);
+          const offset = (item.key as { range?: [number, number, number] } | null)?.range?.[0];
+          const line = offset === undefined ? undefined : lines.linePos(offset).line;
           out.push({ ...issue("PLAN_DUPLICATE_KEY", [...path, key], `key "${key}" appears twice in the same mapping`, key), ...(line !== undefined ? { line } : {}) });
         }
         seen.add(key);
@@ -136,13 +138,6 @@ function duplicateKeys(doc: ReturnType<typeof parseDocument>): Issue[] {
     }
   }
   return out.reverse();
-}
-
-function lineOf(doc: ReturnType<typeof parseDocument>, node: unknown): number | undefined {
-  const range = (node as { range?: [number, number, number] } | null)?.range;
-  if (range === undefined) return undefined;
-  const src = String((doc as unknown as { _src?: string })._src ?? "");
-  return src === "" ? undefined : src.slice(0, range[0]).split("\n").length;
 }
 
 /** @internal Maps zod issues to compplan issues under `prefix`. */

@@ -26,7 +26,7 @@ export const measureSchema = z
 export const qualificationSchema = z
   .strictObject({
     personal: volumeMinimumSchema.optional(),
-    sponsoredQualified: z.number().int().min(1).max(1000).optional(),
+    sponsoredActive: z.number().int().min(1).max(1000).optional(),
     reference: referenceSchema.optional(),
   })
   .meta({ description: "When a member is qualified (active) in a period." });
@@ -82,5 +82,5 @@ export const planShellSchema = z.strictObject({
   measures: z.record(measureNameSchema, measureSchema),
   qualification: qualificationSchema.optional(),
   ranks: z.array(rankSchema).max(100).default([]),
-  bonuses: z.array(z.looseObject({ kind: z.string(), key: keySchema })).min(1).max(100),
+  bonuses: z.array(z.looseObject({ kind: z.string(), key: keySchema })).max(100),
 });

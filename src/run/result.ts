@@ -328,7 +328,7 @@ export class RunResult {
       sponsorId: parent >= 0 ? (g.ids[parent] as string) : null,
       status: MEMBER_STATUSES[g.status[i] as number] as Statement["status"],
       qualified: qualified[i] === 1,
-      qualification: qualificationDetails(g, v, compiled.qualification, qualified, i),
+      qualification: qualificationDetails(g, v, compiled.qualification, i),
       rank,
       volumes: { personal, group, ...(Object.keys(excluded).length > 0 ? { personalConsumptionExcluded: excluded } : {}) },
       lines,

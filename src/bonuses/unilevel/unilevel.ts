@@ -183,13 +183,14 @@ export const unilevel: BonusFamily<UnilevelConfig> = {
             const slot = a * depth + k;
             const rate = rowRates[row * depth + k] as number;
             const d = directCount[slot] as number;
+            // A slot paid at rate 0 stays in the accounting (its gap to the maximum is breakage) but makes no line.
             if (d > 0) {
-              sink.add(a, bonusIndex, k + 1, 0, d, d === 1 ? (directSource[slot] as number) : -1, direct[slot] as number, rate);
+              if (rate > 0) sink.add(a, bonusIndex, k + 1, 0, d, d === 1 ? (directSource[slot] as number) : -1, direct[slot] as number, rate);
               paidBase[row * depth + k] = (paidBase[row * depth + k] as number) + (direct[slot] as number);
             }
             const c = compressedCount[slot] as number;
             if (c > 0) {
-              sink.add(a, bonusIndex, k + 1, LINE_COMPRESSED, c, c === 1 ? (compressedSource[slot] as number) : -1, compressed[slot] as number, rate);
+              if (rate > 0) sink.add(a, bonusIndex, k + 1, LINE_COMPRESSED, c, c === 1 ? (compressedSource[slot] as number) : -1, compressed[slot] as number, rate);
               compressedBase[row * depth + k] = (compressedBase[row * depth + k] as number) + (compressed[slot] as number);
             }
           }

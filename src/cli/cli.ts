@@ -1,0 +1,275 @@
+/**
+ * The `compplan` command. It talks to people: results on stdout, progress and errors on stderr, and exit
+ * codes 0 (done), 1 (invalid plan or input: every issue listed), 2 (wrong usage), 3 (a bug in compplan).
+ */
+import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { CompplanError, type Issue, InvariantError, formatIssue } from "../errors/issues.js";
+import { GENERATED_MEASURES, SHAPES, type Shape, generateData } from "../generate/generate.js";
+import { readRecords } from "../input/read.js";
+import { safeParsePlan, type Plan } from "../plan/parse.js";
+import { planJsonSchema } from "../plan/json-schema.js";
+import { type Phase, safeCalculate } from "../run/calculate.js";
+import { safeParsePeriod } from "../run/period.js";
+import type { RunResult } from "../run/result.js";
+import { canonicalJson } from "../statement/canonical.js";
+import { formatSummary } from "./format.js";
+
+/** Where the CLI writes; tests pass buffers. */
+export interface CliIO {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** True when stderr is a terminal (progress is shown only then). */
+  readonly stderrIsTTY: boolean;
+}
+
+const USAGE = `compplan: compensation-plan calculations
+
+Usage:
+  compplan run --plan FILE --members FILE --orders FILE --period YYYY-MM --out DIR [--timings]
+      Runs the plan; writes DIR/statements.ndjson and DIR/summary.json and prints the summary.
+      Members and orders are CSV, JSON or NDJSON (by file extension).
+  compplan validate PLAN
+      Checks a plan file; lists every issue with its code, path and message.
+  compplan schema
+      Prints the JSON Schema of plan files (for editor completion).
+  compplan generate --members N --out DIR [--seed S] [--period YYYY-MM] [--shape realistic|chain|star|balanced]
+      Writes a seeded synthetic DIR/members.csv and DIR/orders.csv (measures ${GENERATED_MEASURES.join(", ")}).
+  compplan help
+
+Exit codes: 0 done, 1 invalid plan or input, 2 wrong usage, 3 internal error (a bug: please report it).
+`;
+
+class UsageError extends Error {}
+
+/** Runs the CLI with `args` (without the node and script names) and returns the exit code. */
+export function runCli(args: readonly string[], io: CliIO): number {
+  try {
+    const [command, ...rest] = args;
+    switch (command) {
+      case "run":
+        return cmdRun(parseFlags(rest, ["plan", "members", "orders", "period", "out"], ["timings"]), io);
+      case "validate":
+        return cmdValidate(rest, io);
+      case "schema":
+        if (rest.length > 0) throw new UsageError("schema takes no arguments");
+        io.stdout(`${JSON.stringify(planJsonSchema(), null, 2)}\n`);
+        return 0;
+      case "generate":
+        return cmdGenerate(parseFlags(rest, ["members", "out", "seed", "period", "shape"], []), io);
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        io.stdout(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`compplan: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof CompplanError) {
+      printIssues(e.issues, io);
+      return 1;
+    }
+    const detail = e instanceof InvariantError ? e.message : `unexpected error: ${(e as Error)?.stack ?? String(e)}`;
+    io.stderr(`compplan: internal error. ${detail}\n`);
+    return 3;
+  }
+}
+
+type Flags = Record<string, string | true>;
+
+function parseFlags(args: readonly string[], valued: readonly string[], booleans: readonly string[]): Flags {
+  const out: Flags = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
+    if (m === null) throw new UsageError(`unexpected argument "${a}"`);
+    const name = m[1] as string;
+    if (booleans.includes(name)) {
+      out[name] = true;
+      continue;
+    }
+    if (!valued.includes(name)) throw new UsageError(`unknown option --${name}`);
+    const value = m[2] ?? args[++i];
+    if (value === undefined || value.startsWith("--")) throw new UsageError(`--${name} needs a value`);
+    out[name] = value;
+  }
+  return out;
+}
+
+function required(flags: Flags, name: string): string {
+  const v = flags[name];
+  if (typeof v !== "string") throw new UsageError(`--${name} is required`);
+  return v;
+}
+
+function printIssues(issues: readonly Issue[], io: CliIO): void {
+  const shown = issues.slice(0, 200);
+  for (const i of shown) io.stderr(`  ${formatIssue(i)}\n`);
+  if (issues.length > shown.length) io.stderr(`  … and ${issues.length - shown.length} more\n`);
+  io.stderr(`compplan: ${issues.length} issue${issues.length === 1 ? "" : "s"}; nothing was computed.\n`);
+}
+
+function readFile(path: string, what: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    throw new CompplanError([{ code: "INPUT_EMPTY", path: [what], message: `cannot read ${what} file "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file: path }]);
+  }
+}
+
+function loadPlan(path: string): Plan {
+  const text = readFile(path, "plan");
+  const r = safeParsePlan(text, { fileName: path });
+  if (!r.ok) throw new CompplanError(r.issues);
+  return r.value;
+}
+
+function cmdValidate(args: readonly string[], io: CliIO): number {
+  if (args.length !== 1) throw new UsageError("validate takes one plan file");
+  const path = args[0] as string;
+  const r = safeParsePlan(readFile(path, "plan"), { fileName: path });
+  if (!r.ok) {
+    printIssues(r.issues, io);
+    return 1;
+  }
+  const p = r.value;
+  io.stdout(`${path}: valid plan "${p.id}"${p.name !== undefined ? ` (${p.name})` : ""}: ${Object.keys(p.measures).length} measures, ${p.ranks.length} ranks, ${p.bonuses.length} bonuses (${p.bonuses.map((b) => `${b.key}: ${b.kind}`).join(", ")})\n`);
+  return 0;
+}
+
+/** Progress on stderr, only on a terminal and only once the work has taken more than a second. */
+class Progress {
+  private readonly start = performance.now();
+  private last = this.start;
+  private shown = false;
+  readonly timings: { phase: string; ms: number }[] = [];
+  private current: string | undefined;
+
+  constructor(private readonly io: CliIO) {}
+
+  phase(name: string): void {
+    const now = performance.now();
+    if (this.current !== undefined) this.timings.push({ phase: this.current, ms: now - this.last });
+    this.current = name;
+    this.last = now;
+    if (this.io.stderrIsTTY && now - this.start > 1000) {
+      this.io.stderr(`\r\x1b[K${name}… (${((now - this.start) / 1000).toFixed(1)} s)`);
+      this.shown = true;
+    }
+  }
+
+  done(): void {
+    this.phase("done");
+    if (this.shown) this.io.stderr("\r\x1b[K");
+  }
+}
+
+function cmdRun(flags: Flags, io: CliIO): number {
+  const progress = new Progress(io);
+  progress.phase("read plan");
+  const plan = loadPlan(required(flags, "plan"));
+  const periodText = required(flags, "period");
+  const period = safeParsePeriod(periodText);
+  if (period.period === undefined) throw new CompplanError([period.issue as Issue]);
+  const out = required(flags, "out");
+  const membersPath = required(flags, "members");
+  const ordersPath = required(flags, "orders");
+  progress.phase("read inputs");
+  const members = readRecords(readFile(membersPath, "members"), { file: membersPath, kind: "members" });
+  const orders = readRecords(readFile(ordersPath, "orders"), { file: ordersPath, kind: "orders", measures: Object.keys(plan.measures) });
+  const readIssues = [...members.issues, ...orders.issues];
+  if (readIssues.length > 0) throw new CompplanError(readIssues);
+  const r = safeCalculate(
+    plan,
+    { period: periodText, members: members.records as never[], orders: orders.records as never[] },
+    { onPhase: (p: Phase) => progress.phase(p), memberOrigins: members.origins, orderOrigins: orders.origins },
+  );
+  if (!r.ok) throw new CompplanError(r.issues);
+  progress.phase("write statements");
+  const written = writeOutputs(r.value, out);
+  progress.done();
+  io.stdout(formatSummary(r.value.summary, plan));
+  io.stdout(`\nwrote ${written.statementsPath} (${written.count.toLocaleString("en-US")} statements) and ${written.summaryPath}\n`);
+  if (flags.timings === true) {
+    const rows = progress.timings.map((t) => `  ${t.phase.padEnd(18)} ${(t.ms / 1000).toFixed(3).padStart(9)} s`).join("\n");
+    const total = progress.timings.reduce((a, t) => a + t.ms, 0);
+    io.stderr(`timings:\n${rows}\n  ${"total".padEnd(18)} ${(total / 1000).toFixed(3).padStart(9)} s\n  peak memory (max RSS) ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`);
+  }
+  return 0;
+}
+
+/** @internal Writes statements.ndjson and summary.json under `dir`. */
+export function writeOutputs(run: RunResult, dir: string): { statementsPath: string; summaryPath: string; count: number } {
+  mkdirSync(dir, { recursive: true });
+  const statementsPath = join(dir, "statements.ndjson");
+  const summaryPath = join(dir, "summary.json");
+  const fd = openSync(statementsPath, "w");
+  let count = 0;
+  try {
+    let buf = "";
+    for (const s of run.statements()) {
+      buf += `${canonicalJson(s)}\n`;
+      count++;
+      if (buf.length > 1 << 20) {
+        writeSync(fd, buf);
+        buf = "";
+      }
+    }
+    writeSync(fd, buf);
+  } finally {
+    closeSync(fd);
+  }
+  const sfd = openSync(summaryPath, "w");
+  try {
+    writeSync(sfd, `${canonicalJson(run.summary, 2)}\n`);
+  } finally {
+    closeSync(sfd);
+  }
+  return { statementsPath, summaryPath, count };
+}
+
+function cmdGenerate(flags: Flags, io: CliIO): number {
+  const n = Number(required(flags, "members"));
+  if (!Number.isSafeInteger(n) || n < 1 || n > 50_000_000) throw new UsageError("--members is a whole number from 1 to 50,000,000");
+  const seed = flags.seed === undefined ? 1 : Number(flags.seed);
+  if (!Number.isSafeInteger(seed)) throw new UsageError("--seed is a whole number");
+  const period = safeParsePeriod(flags.period ?? "2026-10");
+  if (period.period === undefined) throw new CompplanError([period.issue as Issue]);
+  const shape = (flags.shape ?? "realistic") as Shape;
+  if (!SHAPES.includes(shape)) throw new UsageError(`--shape is one of ${SHAPES.join(", ")}`);
+  const out = required(flags, "out");
+  mkdirSync(out, { recursive: true });
+  const mfd = openSync(join(out, "members.csv"), "w");
+  const ofd = openSync(join(out, "orders.csv"), "w");
+  const started = performance.now();
+  let shown = false;
+  try {
+    const r = generateData(
+      {
+        members: n,
+        seed,
+        period: period.period,
+        shape,
+        onProgress: (done) => {
+          if (io.stderrIsTTY && performance.now() - started > 1000) {
+            io.stderr(`\r\x1b[Kgenerating… ${Math.round((done / n) * 100)}% (${done.toLocaleString("en-US")} members)`);
+            shown = true;
+          }
+        },
+      },
+      { members: (c) => writeSync(mfd, c), orders: (c) => writeSync(ofd, c) },
+    );
+    if (shown) io.stderr("\r\x1b[K");
+    io.stdout(`wrote ${join(out, "members.csv")} (${r.members.toLocaleString("en-US")} members, shape ${shape}, seed ${seed}) and ${join(out, "orders.csv")} (${r.orders.toLocaleString("en-US")} orders, period ${period.period.id})\n`);
+  } finally {
+    closeSync(mfd);
+    closeSync(ofd);
+  }
+  return 0;
+}

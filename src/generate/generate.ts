@@ -1,0 +1,129 @@
+/**
+ * Seeded synthetic genealogies and a month of orders, for examples and benchmarks. The same seed gives the
+ * same files. Shapes: `realistic` (most members sponsor nobody, a few sponsor hundreds, depth in the
+ * hundreds, a share of inactive members), `chain`, `star`, `balanced`.
+ */
+import type { Period } from "../run/period.js";
+
+/** A genealogy shape. */
+export type Shape = "realistic" | "chain" | "star" | "balanced";
+/** The shapes the generator knows. */
+export const SHAPES: readonly Shape[] = ["realistic", "chain", "star", "balanced"];
+
+/** Options for {@link generateData}. */
+export interface GenerateOptions {
+  readonly members: number;
+  readonly seed: number;
+  readonly period: Period;
+  readonly shape?: Shape;
+  /** Called every 100,000 members with the count done. */
+  readonly onProgress?: (done: number) => void;
+}
+
+/** Receives CSV text in chunks: one sink for members, one for orders. */
+export interface CsvSinks {
+  members(chunk: string): void;
+  orders(chunk: string): void;
+}
+
+/** The measures generated orders carry: PV, CV (0.8 × PV) and RETAIL (the retail margin of retail sales). */
+export const GENERATED_MEASURES = ["PV", "CV", "RETAIL"] as const;
+
+/** A small, fast, seeded PRNG (mulberry32): deterministic across platforms. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Member ids: M0000001 … (fixed width keeps id order equal to creation order). */
+export function memberId(i: number, width: number): string {
+  return `M${String(i).padStart(width, "0")}`;
+}
+
+/**
+ * Writes members.csv and orders.csv content for a seeded genealogy to the sinks, in chunks.
+ *
+ * @returns the number of members and orders written
+ */
+export function generateData(options: GenerateOptions, sinks: CsvSinks): { members: number; orders: number } {
+  const n = options.members;
+  const rand = prng(options.seed);
+  const shape = options.shape ?? "realistic";
+  const width = Math.max(7, String(n).length);
+  const sponsor = new Int32Array(n).fill(-1);
+  for (let i = 1; i < n; i++) sponsor[i] = pickSponsor(shape, i, sponsor, rand);
+  const [py, pm] = options.period.id.split("-").map(Number) as [number, number];
+  const lastDay = Number(options.period.end.slice(8, 10));
+  let memberChunk = "id,sponsorId,joinDate,status\n";
+  let orderChunk = `id,memberId,kind,date,${GENERATED_MEASURES.join(",")}\n`;
+  let orders = 0;
+  const flush = (force: boolean) => {
+    if (force || memberChunk.length > 1 << 20) {
+      sinks.members(memberChunk);
+      memberChunk = "";
+    }
+    if (force || orderChunk.length > 1 << 20) {
+      sinks.orders(orderChunk);
+      orderChunk = "";
+    }
+  };
+  for (let i = 0; i < n; i++) {
+    // Join dates spread over the three years before the period; the root joined first.
+    const monthsBack = i === 0 ? 36 : Math.floor((1 - i / n) * 36 * rand());
+    const jm = py * 12 + (pm - 1) - monthsBack;
+    const joinDate = `${Math.floor(jm / 12)}-${String((jm % 12) + 1).padStart(2, "0")}-${String(1 + Math.floor(rand() * 28)).padStart(2, "0")}`;
+    const u = rand();
+    const status = i === 0 ? "enrolled" : u < 0.02 ? "terminated" : u < 0.03 ? "suspended" : "enrolled";
+    const id = memberId(i, width);
+    memberChunk += `${id},${i === 0 ? "" : memberId(sponsor[i] as number, width)},${joinDate},${status}\n`;
+    // About a quarter of members order nothing this month; the rest place 1 to 3 orders (≈ 1.5 on average).
+    const r = rand();
+    const count = r < 0.25 ? 0 : r < 0.55 ? 1 : r < 0.85 ? 2 : 3;
+    for (let k = 0; k < count; k++) {
+      const kr = rand();
+      const kind = kr < 0.6 ? "personal-consumption" : kr < 0.8 ? "retail-sale" : "customer-order";
+      const pv = PV_CHOICES[Math.floor(rand() * PV_CHOICES.length)] as number;
+      const cv = (pv * 8) / 10;
+      const retail = kind === "retail-sale" ? (pv * 25) / 100 : 0;
+      const day = String(1 + Math.floor(rand() * lastDay)).padStart(2, "0");
+      orders++;
+      orderChunk += `O${orders},${id},${kind},${options.period.id}-${day},${pv},${cv},${retail}\n`;
+    }
+    if ((i + 1) % 100_000 === 0) {
+      flush(false);
+      options.onProgress?.(i + 1);
+    }
+  }
+  flush(true);
+  return { members: n, orders };
+}
+
+const PV_CHOICES = [25, 50, 50, 75, 100, 100, 100, 120, 150, 200];
+
+function pickSponsor(shape: Shape, i: number, sponsor: Int32Array, rand: () => number): number {
+  switch (shape) {
+    case "chain":
+      return i - 1;
+    case "star":
+      return 0;
+    case "balanced":
+      return Math.floor((i - 1) / 4);
+    case "realistic": {
+      // Mostly recent members recruit (this makes depth), sometimes a proven recruiter recruits again
+      // (the sponsor of a random earlier member: rich get richer, so a few sponsor hundreds).
+      const u = rand();
+      if (u < 0.55) return Math.max(0, i - 1 - Math.floor(rand() * Math.min(i, 400)));
+      if (u < 0.9) {
+        const other = 1 + Math.floor(rand() * (i - 1));
+        return other >= i || other < 1 ? 0 : (sponsor[other] as number);
+      }
+      return Math.floor(rand() * i);
+    }
+  }
+}
