@@ -1,0 +1,96 @@
+// fast-check arbitraries for genealogies (random, deep chain, wide star, bushy) and a period's orders
+// (every kind, volumes from zero to large, many per member or none at all), in shuffled row order.
+import fc from "fast-check";
+import type { MemberInput, OrderInput } from "../../src/index.js";
+import { fmt } from "./plans.js";
+
+export const PERIOD = "2026-10";
+const KINDS = ["personal-consumption", "retail-sale", "customer-order"] as const;
+const STATUSES = ["enrolled", "enrolled", "enrolled", "enrolled", "enrolled", "enrolled", "enrolled", "enrolled", "suspended", "terminated"] as const;
+
+export type TreeShape = "random" | "chain" | "star" | "bushy";
+
+/** Sponsor index of member i (> 0) for a shape; `r` is a random number in [0, 1). */
+function sponsorOf(shape: TreeShape, i: number, r: number): number {
+  switch (shape) {
+    case "chain":
+      return i - 1;
+    case "star":
+      return 0;
+    case "bushy":
+      return Math.floor((i - 1) / 3);
+    case "random":
+      return Math.floor(r * i);
+  }
+}
+
+export interface InputShape {
+  members: MemberInput[];
+  orders: OrderInput[];
+}
+
+/** Members and orders for the given measures. `maxMembers` keeps the reference engine fast. */
+export function inputArb(measures: readonly string[], maxMembers = 40): fc.Arbitrary<InputShape> {
+  return fc
+    .record({
+      n: fc.integer({ min: 1, max: maxMembers }),
+      shape: fc.constantFrom<TreeShape>("random", "random", "chain", "star", "bushy"),
+      r: fc.array(fc.double({ min: 0, max: 0.999999, noNaN: true }), { minLength: maxMembers, maxLength: maxMembers }),
+      statuses: fc.array(fc.constantFrom(...STATUSES), { minLength: maxMembers, maxLength: maxMembers }),
+      ids: fc.uniqueArray(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,6}$/), { minLength: maxMembers, maxLength: maxMembers }),
+      // Orders per member: most members order once or twice; some never, some often.
+      perMember: fc.array(fc.constantFrom(0, 1, 1, 1, 2, 2, 3, 5), { minLength: maxMembers, maxLength: maxMembers }),
+      orders: fc.array(
+        fc.record({
+          kind: fc.constantFrom(...KINDS),
+          day: fc.integer({ min: 1, max: 31 }),
+          volumes: fc.array(
+            fc.oneof(
+              { weight: 6, arbitrary: fc.integer({ min: 0, max: 2_000_000 }) },
+              { weight: 2, arbitrary: fc.constantFrom(0, 10_000, 500_000, 1_000_000, 1_500_000, 1_250, 1_000_005) },
+              { weight: 1, arbitrary: fc.integer({ min: 0, max: 10_000_000_000_000 }) },
+            ),
+            { minLength: 3, maxLength: 3 },
+          ),
+          omit: fc.array(fc.integer({ min: 0, max: 7 }).map((x) => x === 0), { minLength: 3, maxLength: 3 }),
+        }),
+        { minLength: maxMembers * 5, maxLength: maxMembers * 5 },
+      ),
+      shuffleSeed: fc.integer(),
+    })
+    .map((g) => {
+      const ids = g.ids.slice(0, g.n);
+      const members: MemberInput[] = ids.map((id, i) => ({
+        id,
+        sponsorId: i === 0 ? null : (ids[sponsorOf(g.shape, i, g.r[i] ?? 0)] as string),
+        joinDate: "2025-06-15",
+        status: i === 0 ? "enrolled" : (g.statuses[i] ?? "enrolled"),
+      }));
+      const orders: OrderInput[] = [];
+      let next = 0;
+      for (let i = 0; i < g.n; i++) {
+        for (let k = 0; k < (g.perMember[i] ?? 0); k++) {
+          const o = g.orders[next++];
+          if (o === undefined) break;
+          const volumes: Record<string, string> = {};
+          measures.forEach((m, j) => {
+            if (o.omit[j] !== true) volumes[m] = fmt(o.volumes[j] ?? 0, 4);
+          });
+          orders.push({ id: `o${next}`, memberId: ids[i] as string, kind: o.kind, date: `${PERIOD}-${String(o.day).padStart(2, "0")}`, volumes });
+        }
+      }
+      return { members: shuffle(members, g.shuffleSeed), orders: shuffle(orders, g.shuffleSeed * 7 + 1) };
+    });
+}
+
+/** A deterministic Fisher–Yates shuffle. */
+export function shuffle<T>(xs: readonly T[], seed: number): T[] {
+  const out = xs.slice();
+  let s = seed >>> 0 || 1;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
