@@ -81,7 +81,10 @@ export class CompplanError extends Error {
   /** Every issue found, in a deterministic order. */
   readonly issues: readonly Issue[];
 
-  /** @param issues - the issues found; the message summarises the first few. */
+  /**
+   * Wraps the issues of an invalid plan or input.
+   * @param issues - the issues found; the message summarises the first few.
+   */
   constructor(issues: readonly Issue[]) {
     super(summarizeIssues(issues));
     this.name = "CompplanError";
@@ -95,6 +98,7 @@ export class InvariantError extends Error {
   readonly invariant: string;
 
   /**
+   * Reports a broken engine invariant.
    * @param invariant - a short stable name of the broken invariant
    * @param detail - what was observed
    */
@@ -113,7 +117,12 @@ export function assert(condition: boolean, invariant: string, detail = "conditio
 /** Formats an issue as one line: `CODE at path (file:line): message [value]`. */
 export function formatIssue(issue: Issue): string {
   const where = issue.path.length > 0 ? ` at ${formatPath(issue.path)}` : "";
-  const loc = issue.file !== undefined ? ` (${issue.file}${issue.line !== undefined ? `:${issue.line}` : ""})` : "";
+  const loc =
+    issue.file !== undefined
+      ? ` (${issue.file}${issue.line !== undefined ? `:${issue.line}` : ""})`
+      : issue.line !== undefined
+        ? ` (line ${issue.line})`
+        : "";
   const value = "value" in issue ? ` [value: ${JSON.stringify(issue.value) ?? String(issue.value)}]` : "";
   return `${issue.code}${where}${loc}: ${issue.message}${value}`;
 }

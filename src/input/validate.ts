@@ -5,7 +5,7 @@
  */
 import { type Issue, type IssueCode, type PathSegment, issue } from "../errors/issues.js";
 import { MEMBER_STATUSES, type MemberStatus } from "../genealogy/genealogy.js";
-import { VOLUME_MAX, VOLUME_SCALE, compareDecimal, parseUnits } from "../money/decimal.js";
+import { VOLUME_MAX, VOLUME_SCALE, parseUnits } from "../money/decimal.js";
 import { ORDER_KINDS, type OrderKind } from "../plan/fields.js";
 import { type Period, isIsoDate } from "../run/period.js";
 import type { MemberRow, OrderRow, RecordOrigin } from "./rows.js";
@@ -31,6 +31,7 @@ export interface OrderInput {
   readonly volumes: Readonly<Record<string, string | number>>;
 }
 
+const VOLUME_MAX_UNITS = BigInt(VOLUME_MAX) * 10n ** BigInt(VOLUME_SCALE);
 const MEMBER_FIELDS = new Set(["id", "sponsorId", "joinDate", "status"]);
 const ORDER_FIELDS = new Set(["id", "memberId", "kind", "date", "volumes"]);
 
@@ -160,7 +161,7 @@ export function parseVolume(raw: unknown): number | { code: IssueCode; message: 
   if (units === "format") return { code: "ORDER_VOLUME_INVALID", message: "a volume must be a decimal number such as \"100\" or \"12.5\"" };
   if (units === "precision") return { code: "ORDER_VOLUME_PRECISION", message: `a volume has at most ${VOLUME_SCALE} decimal places` };
   if (units < 0n) return { code: "ORDER_VOLUME_NEGATIVE", message: "a volume must not be negative (refunds are not part of plan language v1)" };
-  if (compareDecimal(text, VOLUME_MAX) > 0) return { code: "ORDER_VOLUME_TOO_LARGE", message: `a single order volume is at most ${VOLUME_MAX}` };
+  if (units > VOLUME_MAX_UNITS) return { code: "ORDER_VOLUME_TOO_LARGE", message: `a single order volume is at most ${VOLUME_MAX}` };
   return Number(units);
 }
 

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { MONEY_SCALE_MAX, RATE_SCALE, VOLUME_SCALE, compareDecimal, parseUnits } from "../money/decimal.js";
 
-/** The order kinds the plan language knows. */
+/** The order kinds the plan language knows: own consumption, retail sales, customer orders. */
 export const ORDER_KINDS = ["personal-consumption", "retail-sale", "customer-order"] as const;
 /** The kind of an order: bought for the member's own use, sold to a retail customer, or placed by a customer. */
 export type OrderKind = (typeof ORDER_KINDS)[number];
@@ -109,7 +109,7 @@ export function decimalString(kind: DecimalKind) {
     }) as unknown as z.ZodType<string, string>;
 }
 
-/** A volume requirement: `measure` reaches at least `minimum`. */
+/** The zod schema of a volume requirement (`{ measure, minimum }`). */
 export const volumeMinimumSchema = z.strictObject({
   measure: measureNameSchema,
   minimum: decimalString("volume"),

@@ -11,6 +11,7 @@ import type { BonusConfig } from "../bonuses/registry.js";
 import { findFamily } from "../bonuses/registry.js";
 import { planShellSchema } from "./schema.js";
 
+/** The validated top level of a plan, before its bonus entries are typed by their families. */
 type Shell = z.output<typeof planShellSchema>;
 
 /** A validated compensation plan (plan language v1). Decimal values are strings, exactly as written. */
@@ -94,7 +95,7 @@ function readText(text: string): { data?: unknown; issues: Issue[] } {
   let doc: ReturnType<typeof parseDocument>;
   const lines = new LineCounter();
   try {
-    doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: true, lineCounter: lines });
+    doc = parseDocument(text, { uniqueKeys: false, prettyErrors: true, strict: true, lineCounter: lines });
   } catch (e) {
     return { issues: [issue("PLAN_SYNTAX", [], `cannot read the plan: ${(e as Error).message}`)] };
   }

@@ -31,7 +31,13 @@ export function parsePeriod(text: unknown): Period {
 
 /** @internal True when `text` is a real calendar date written YYYY-MM-DD. */
 export function isIsoDate(text: unknown): text is string {
-  if (typeof text !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const d = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
+  if (typeof text !== "string" || !ISO_DATE.test(text)) return false;
+  const y = Number(text.slice(0, 4));
+  const m = Number(text.slice(5, 7));
+  const d = Number(text.slice(8, 10));
+  if (m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (m === 2 ? (leap ? 29 : 28) : (DAYS[m] as number));
 }
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

@@ -88,7 +88,7 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
     const ranks: Record<string, unknown>[] = [];
     const p = g.rankParts;
     let personal = p.personal;
-    let group = p.group?.minimum;
+    let group: string | undefined = p.group?.minimum;
     for (let r = 0; r < g.rankCount; r++) {
       const requires: Record<string, unknown> = { qualified: p.qualified };
       if (personal !== undefined) requires.personal = { measure: pick(p.measure), minimum: personal };

@@ -14,6 +14,7 @@ import { decimalString, keySchema, rankNameSchema, referenceSchema } from "../..
 import { LINE_FIXED, type LineSink } from "../../run/lines.js";
 import type { BonusFamily, CompiledBonus, RunContext } from "../family.js";
 
+/** The zod schema of a `rank-bonus` bonus entry. */
 const schema = z.strictObject({
   kind: z.literal("rank-bonus"),
   key: keySchema,

@@ -14,6 +14,7 @@ import { rateUnits } from "../../plan/compile.js";
 import type { LineSink } from "../../run/lines.js";
 import type { BonusFamily, CompiledBonus, RunContext } from "../family.js";
 
+/** The zod schema of a `retail-profit` bonus entry. */
 const schema = z.strictObject({
   kind: z.literal("retail-profit"),
   key: keySchema,

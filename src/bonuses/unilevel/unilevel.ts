@@ -26,6 +26,7 @@ import type { BonusFamily, CompiledBonus, LevelAccounting, RunContext } from "..
 /** Deepest level a unilevel schedule may reach. */
 export const UNILEVEL_DEPTH_MAX = 50;
 
+/** The zod schema of a `unilevel` bonus entry. */
 const schema = z.strictObject({
   kind: z.literal("unilevel"),
   key: keySchema,
