@@ -25,9 +25,13 @@ function sponsorOf(shape: TreeShape, i: number, r: number): number {
 }
 
 export interface InputShape {
+  period: string;
   members: MemberInput[];
   orders: OrderInput[];
 }
+
+/** Periods of every length: 31, 30, 28 and 29 days (leap February). */
+const PERIODS: [string, number][] = [["2026-10", 31], ["2026-04", 30], ["2023-02", 28], ["2024-02", 29], ["2025-12", 31]];
 
 /** Members and orders for the given measures. `maxMembers` keeps the reference engine fast. */
 export function inputArb(measures: readonly string[], maxMembers = 40): fc.Arbitrary<InputShape> {
@@ -57,13 +61,14 @@ export function inputArb(measures: readonly string[], maxMembers = 40): fc.Arbit
         { minLength: maxMembers * 5, maxLength: maxMembers * 5 },
       ),
       shuffleSeed: fc.integer(),
+      period: fc.constantFrom(...PERIODS),
     })
     .map((g) => {
       const ids = g.ids.slice(0, g.n);
       const members: MemberInput[] = ids.map((id, i) => ({
         id,
         sponsorId: i === 0 ? null : (ids[sponsorOf(g.shape, i, g.r[i] ?? 0)] as string),
-        joinDate: "2025-06-15",
+        joinDate: "2022-06-15",
         status: i === 0 ? "enrolled" : (g.statuses[i] ?? "enrolled"),
       }));
       const orders: OrderInput[] = [];
@@ -76,10 +81,11 @@ export function inputArb(measures: readonly string[], maxMembers = 40): fc.Arbit
           measures.forEach((m, j) => {
             if (o.omit[j] !== true) volumes[m] = fmt(o.volumes[j] ?? 0, 4);
           });
-          orders.push({ id: `o${next}`, memberId: ids[i] as string, kind: o.kind, date: `${PERIOD}-${String(o.day).padStart(2, "0")}`, volumes });
+          const day = Math.min(o.day, g.period[1]);
+          orders.push({ id: `o${next}`, memberId: ids[i] as string, kind: o.kind, date: `${g.period[0]}-${String(day).padStart(2, "0")}`, volumes });
         }
       }
-      return { members: shuffle(members, g.shuffleSeed), orders: shuffle(orders, g.shuffleSeed * 7 + 1) };
+      return { period: g.period[0], members: shuffle(members, g.shuffleSeed), orders: shuffle(orders, g.shuffleSeed * 7 + 1) };
     });
 }
 
