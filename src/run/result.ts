@@ -290,10 +290,17 @@ export class RunResult {
       return out;
     };
     const paidAs = ranks.rank[i] as number;
+    const check = (r: number) => {
+      const spec = compiled.ranks[r];
+      assert(spec !== undefined, "rank-index", String(r));
+      return { name: spec.name, ...(spec.reference !== undefined ? { reference: spec.reference } : {}), requirements: details(r) };
+    };
+    const held = paidAs >= 0 ? check(paidAs) : undefined;
     const rank: Statement["rank"] = {
-      paidAs: paidAs >= 0 ? (compiled.ranks[paidAs]?.name as string) : null,
-      ...(paidAs >= 0 ? { requirements: details(paidAs) } : {}),
-      ...(paidAs + 1 < compiled.ranks.length ? { next: { name: compiled.ranks[paidAs + 1]?.name as string, requirements: details(paidAs + 1) } } : {}),
+      paidAs: held?.name ?? null,
+      ...(held?.reference !== undefined ? { reference: held.reference } : {}),
+      ...(held !== undefined ? { requirements: held.requirements } : {}),
+      ...(paidAs + 1 < compiled.ranks.length ? { next: check(paidAs + 1) } : {}),
     };
     const perLine = compiled.roundingApplies === "line";
     const lines: LineItem[] = [];

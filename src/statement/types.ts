@@ -32,6 +32,8 @@ export interface LineItem {
 /** The checked requirements of one rank for one member. */
 export interface RankCheck {
   readonly name: string;
+  /** The rank's plan clause, when the plan gives one. */
+  readonly reference?: string;
   readonly requirements: readonly RequirementDetail[];
 }
 
@@ -45,6 +47,8 @@ export interface Statement {
   readonly qualification: readonly ConditionDetail[];
   readonly rank: {
     readonly paidAs: string | null;
+    /** The paid-as rank's plan clause, when the plan gives one. */
+    readonly reference?: string;
     /** The paid-as rank's requirements (when there is a paid-as rank). */
     readonly requirements?: readonly RequirementDetail[];
     /** The rank just above the paid-as rank, and how far each requirement is from being met. */

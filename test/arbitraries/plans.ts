@@ -98,7 +98,7 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
           ? [{ count: 1 + Math.floor((r - p.legsFrom) / 2), measure: pick(p.measure), minimum: fmt(1000 * 10_000 * (r - p.legsFrom + 1), 4) }]
           : [{ count: 1 + Math.floor((r - p.legsFrom) / 2), rank: `R${r - p.legsFrom}` }];
       }
-      ranks.push({ name: `R${r}`, requires });
+      ranks.push({ name: `R${r}`, ...(r % 2 === 0 ? { reference: `§3.${r}` } : {}), requires });
       const step = p.steps[r] ?? 0;
       if (personal !== undefined) personal = bigger(personal, step % 1_000_000);
       if (group !== undefined) group = bigger(group, step);

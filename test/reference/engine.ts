@@ -52,8 +52,9 @@ export type ReferenceRequirementDetail =
 /** statements.md "Statement", field `rank`. */
 export interface ReferenceRank {
   paidAs: string | null;
+  reference?: string;
   requirements?: ReferenceRequirementDetail[];
-  next?: { name: string; requirements: ReferenceRequirementDetail[] };
+  next?: { name: string; reference?: string; requirements: ReferenceRequirementDetail[] };
 }
 
 /** statements.md "Line items". */
@@ -726,9 +727,16 @@ export function referenceCalculate(
     const paidAs = paidAsIndex(m);
     const rank: ReferenceRank = { paidAs: paidAs < 0 ? null : (ladder[paidAs]?.name ?? null) };
     const paidRank = ladder[paidAs];
-    if (paidAs >= 0 && paidRank !== undefined) rank.requirements = checkRank(m, paidRank.requires).details;
+    if (paidAs >= 0 && paidRank !== undefined) {
+      rank.requirements = checkRank(m, paidRank.requires).details;
+      // statements.md: rank.reference is the paid-as rank's plan clause, when it has one.
+      if (paidRank.reference !== undefined) rank.reference = paidRank.reference;
+    }
     const nextRank = ladder[paidAs + 1];
-    if (nextRank !== undefined) rank.next = { name: nextRank.name, requirements: checkRank(m, nextRank.requires).details };
+    if (nextRank !== undefined) {
+      rank.next = { name: nextRank.name, requirements: checkRank(m, nextRank.requires).details };
+      if (nextRank.reference !== undefined) rank.next.reference = nextRank.reference;
+    }
 
     // statements.md "volumes": every measure, personal and group; personalConsumptionExcluded only when a
     // cap excluded something.
