@@ -14,8 +14,8 @@ export type { RetailProfitConfig } from "./bonuses/retail-profit/retail-profit.j
 export type { OrderKind, VolumeMinimum } from "./plan/fields.js";
 export type { RoundingMode } from "./money/decimal.js";
 
-export { calculate, safeCalculate } from "./run/calculate.js";
-export type { CalculateInput, CalculateOptions, Phase } from "./run/calculate.js";
+export { calculate, safeCalculate, safePrepareInput, safeCalculatePrepared } from "./run/calculate.js";
+export type { CalculateInput, CalculateOptions, Phase, PreparedInput } from "./run/calculate.js";
 export { RunResult } from "./run/result.js";
 export type { Period } from "./run/period.js";
 export type { MemberInput, OrderInput } from "./input/validate.js";

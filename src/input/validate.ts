@@ -132,7 +132,7 @@ export function validateOrders(
     else {
       for (const [name, raw] of Object.entries(vol)) {
         if (!measures.has(name)) {
-          add("ORDER_UNKNOWN_MEASURE", ["volumes", name], `the plan has no measure "${name}" (measures: ${[...measures].join(", ")})`, name);
+          add("ORDER_UNKNOWN_MEASURE", ["volumes", name], `the plan has no measure "${name}" (measures: ${[...measures].sort().join(", ")})`, name);
           continue;
         }
         const units = parseVolume(raw);

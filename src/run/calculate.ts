@@ -3,9 +3,9 @@
  * run every bonus step in stage order, then finalize amounts and the summary. It never asks which kind a
  * bonus is; each compiled bonus runs itself against the shared context.
  */
-import { CompplanError, type Issue, type Result } from "../errors/issues.js";
-import { buildGenealogy } from "../genealogy/genealogy.js";
-import type { RecordOrigin } from "../input/rows.js";
+import { CompplanError, type Issue, type Result, assert, issue } from "../errors/issues.js";
+import { type Genealogy, buildGenealogy } from "../genealogy/genealogy.js";
+import type { OrderRow, RecordOrigin } from "../input/rows.js";
 import { type MemberInput, type OrderInput, validateMembers, validateOrders } from "../input/validate.js";
 import { computeQualification } from "../measures/qualification.js";
 import { computeRanks } from "../measures/ranks.js";
@@ -14,7 +14,7 @@ import type { LevelAccounting, RunContext } from "../bonuses/family.js";
 import { compilePlan } from "../plan/compile.js";
 import type { Plan } from "../plan/parse.js";
 import { LineSink } from "./lines.js";
-import { safeParsePeriod } from "./period.js";
+import { type Period, safeParsePeriod } from "./period.js";
 import { RunResult } from "./result.js";
 import { WorkCounter } from "./work.js";
 
@@ -39,25 +39,32 @@ export interface CalculateOptions {
 }
 
 /**
- * Runs a plan over a period's members and orders. Never throws on bad input: returns every issue found,
- * and computes nothing unless the whole input is valid.
- *
- * @param plan - a plan from {@link parsePlan}
- * @param input - the period, members and orders
- * @returns `{ ok: true, value: RunResult }` or `{ ok: false, issues }` with codes `PERIOD_*`, `INPUT_*`,
- *   `MEMBER_*`, `ORDER_*` or `RUN_*`
- * @example
- * ```ts
- * const r = safeCalculate(plan, { period: "2026-10", members, orders });
- * if (r.ok) console.log(r.value.summary.total);
- * ```
+ * A period's input, validated and with its sponsor tree built, ready to be run under one or more plans.
+ * Built by {@link safePrepareInput}; a comparison of two plans prepares once and calculates twice.
  */
-export function safeCalculate(plan: Plan, input: CalculateInput, options: CalculateOptions = {}): Result<RunResult> {
+export interface PreparedInput {
+  /** The period. */
+  readonly period: Period;
+  /** @internal */
+  readonly genealogy: Genealogy;
+  /** @internal */
+  readonly orders: readonly OrderRow[];
+  /** The measure names orders were validated against. */
+  readonly measures: ReadonlySet<string>;
+}
+
+/**
+ * Validates a period's input and builds its sponsor tree, once, for one or more plans.
+ *
+ * @param input - the period, members and orders
+ * @param measures - the measure names orders may carry (for several plans: the union of their measures)
+ * @returns the prepared input, or every issue (`PERIOD_*`, `INPUT_*`, `MEMBER_*`, `ORDER_*`)
+ */
+export function safePrepareInput(input: CalculateInput, measures: ReadonlySet<string>, options: CalculateOptions = {}): Result<PreparedInput> {
   const phase = options.onPhase ?? (() => {});
   phase("validate");
   const period = safeParsePeriod(input.period);
   if (period.period === undefined) return { ok: false, issues: [period.issue as Issue] };
-  const compiled = compilePlan(plan);
   const issues: Issue[] = [];
   if (!Array.isArray(input.members) || input.members.length === 0) {
     issues.push({ code: "INPUT_EMPTY", path: ["members"], message: "there are no members" });
@@ -67,20 +74,42 @@ export function safeCalculate(plan: Plan, input: CalculateInput, options: Calcul
   }
   if (issues.length > 0) return { ok: false, issues };
   const members = validateMembers(input.members, period.period, "members", options.memberOrigins);
-  const measureNames = new Set(compiled.measures.map((m) => m.name));
-  const orders = validateOrders(input.orders, period.period, measureNames, "orders", options.orderOrigins);
+  const orders = validateOrders(input.orders, period.period, measures, "orders", options.orderOrigins);
   issues.push(...members.issues, ...orders.issues);
   if (issues.length > 0) return { ok: false, issues };
-
   phase("genealogy");
-  const work = new WorkCounter();
   const built = buildGenealogy(members.rows);
   if (built.genealogy === undefined) return { ok: false, issues: built.issues };
-  const g = built.genealogy;
+  // Orders for unknown members are found here, so a prepared input is fully valid.
+  const unknown: Issue[] = [];
+  orders.rows.forEach((row, o) => {
+    if (!built.genealogy?.indexOf.has(row.memberId)) {
+      const base = issue("ORDER_UNKNOWN_MEMBER", ["orders", o, "memberId"], `order "${row.id}" is for "${row.memberId}", who is not a member`, row.memberId);
+      unknown.push(row.file !== undefined ? { ...base, file: row.file, ...(row.line !== undefined ? { line: row.line } : {}) } : base);
+    }
+  });
+  if (unknown.length > 0) return { ok: false, issues: unknown };
+  return { ok: true, value: { period: period.period, genealogy: built.genealogy, orders: orders.rows, measures } };
+}
+
+/**
+ * Runs a plan over a prepared input. The plan's measures must be among those the input was prepared for.
+ *
+ * @param plan - a plan from {@link parsePlan}
+ * @param prepared - from {@link safePrepareInput}
+ * @returns the run, or `RUN_*` issues
+ */
+export function safeCalculatePrepared(plan: Plan, prepared: PreparedInput, options: CalculateOptions = {}): Result<RunResult> {
+  const phase = options.onPhase ?? (() => {});
+  const compiled = compilePlan(plan);
+  const missing = compiled.measures.filter((m) => !prepared.measures.has(m.name));
+  assert(missing.length === 0, "prepared-measures", `input prepared without measures ${missing.map((m) => m.name).join(", ")}`);
+  const work = new WorkCounter();
+  const g = prepared.genealogy;
   work.add("genealogy", g.size);
 
   phase("volumes");
-  const volumes = computeVolumes(g, orders.rows, compiled.measures, work);
+  const volumes = computeVolumes(g, prepared.orders, compiled.measures, work);
   if (volumes.values === undefined) return { ok: false, issues: volumes.issues };
 
   phase("qualification");
@@ -98,17 +127,37 @@ export function safeCalculate(plan: Plan, input: CalculateInput, options: Calcul
   phase("finalize");
   const result = new RunResult({
     compiled,
-    period: period.period,
+    period: prepared.period,
     genealogy: g,
     volumes: volumes.values,
     qualified,
     ranks,
     lines: sink,
     accounting,
-    orderCount: orders.rows.length,
+    orderCount: prepared.orders.length,
     work,
   });
   return { ok: true, value: result };
+}
+
+/**
+ * Runs a plan over a period's members and orders. Never throws on bad input: returns every issue found,
+ * and computes nothing unless the whole input is valid.
+ *
+ * @param plan - a plan from {@link parsePlan}
+ * @param input - the period, members and orders
+ * @returns `{ ok: true, value: RunResult }` or `{ ok: false, issues }` with codes `PERIOD_*`, `INPUT_*`,
+ *   `MEMBER_*`, `ORDER_*` or `RUN_*`
+ * @example
+ * ```ts
+ * const r = safeCalculate(plan, { period: "2026-10", members, orders });
+ * if (r.ok) console.log(r.value.summary.total);
+ * ```
+ */
+export function safeCalculate(plan: Plan, input: CalculateInput, options: CalculateOptions = {}): Result<RunResult> {
+  const prepared = safePrepareInput(input, new Set(Object.keys(plan.measures)), options);
+  if (!prepared.ok) return prepared;
+  return safeCalculatePrepared(plan, prepared.value, options);
 }
 
 /**

@@ -202,6 +202,11 @@ export class RunResult {
     this.work = parts.work.snapshot();
   }
 
+  /** @internal The run's columnar parts, for audit and explanation code inside compplan. */
+  get internals(): RunParts {
+    return this.parts;
+  }
+
   /** Number of members in the run. */
   get memberCount(): number {
     return this.parts.genealogy.size;
