@@ -23,6 +23,8 @@ describe("fast engine = reference engine", () => {
         const fastStatements = Array.from(fast.statements(), (s) => canonicalJson(s));
         const refStatements = ref.statements.map((s) => canonicalJson(s));
         expect(fastStatements).toEqual(refStatements);
+        // The direct writer used by `compplan run` gives the same bytes as serialising the objects.
+        expect(Array.from(fast.statementsJson())).toEqual(fastStatements);
         expect(canonicalJson(fast.summary)).toBe(canonicalJson(ref.summary));
       }),
       { numRuns, ...(seed !== undefined ? { seed } : {}), endOnFailure: true },

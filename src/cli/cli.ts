@@ -9,7 +9,7 @@ import { GENERATED_MEASURES, SHAPES, type Shape, generateData } from "../generat
 import { readRecords } from "../input/read.js";
 import { safeParsePlan, type Plan } from "../plan/parse.js";
 import { planJsonSchema } from "../plan/json-schema.js";
-import { type Phase, safeCalculate } from "../run/calculate.js";
+import { type Phase, type PreparedInput, safeCalculatePrepared, safePrepareInput } from "../run/calculate.js";
 import { safeParsePeriod } from "../run/period.js";
 import type { RunResult } from "../run/result.js";
 import { canonicalJson } from "../statement/canonical.js";
@@ -180,16 +180,9 @@ function cmdRun(flags: Flags, io: CliIO): number {
   const out = required(flags, "out");
   const membersPath = required(flags, "members");
   const ordersPath = required(flags, "orders");
-  progress.phase("read inputs");
-  const members = readRecords(readFile(membersPath, "members"), { file: membersPath, kind: "members" });
-  const orders = readRecords(readFile(ordersPath, "orders"), { file: ordersPath, kind: "orders", measures: Object.keys(plan.measures) });
-  const readIssues = [...members.issues, ...orders.issues];
-  if (readIssues.length > 0) throw new CompplanError(readIssues);
-  const r = safeCalculate(
-    plan,
-    { period: periodText, members: members.records as never[], orders: orders.records as never[] },
-    { onPhase: (p: Phase) => progress.phase(p), memberOrigins: members.origins, orderOrigins: orders.origins },
-  );
+  const onPhase = (p: Phase | "read inputs") => progress.phase(p);
+  const prepared = prepareInputFiles(periodText, membersPath, ordersPath, new Set(Object.keys(plan.measures)), onPhase);
+  const r = safeCalculatePrepared(plan, prepared, { onPhase });
   if (!r.ok) throw new CompplanError(r.issues);
   progress.phase("write statements");
   const written = writeOutputs(r.value, out);
@@ -204,26 +197,87 @@ function cmdRun(flags: Flags, io: CliIO): number {
   return 0;
 }
 
+/**
+ * @internal Reads the members and orders files and prepares them for one or more plans. The parsed
+ * records live only inside this function, so they are garbage once the columnar input exists.
+ * Throws CompplanError with every issue.
+ */
+export function prepareInputFiles(
+  periodText: string,
+  membersPath: string,
+  ordersPath: string,
+  measures: ReadonlySet<string>,
+  onPhase: (phase: Phase | "read inputs") => void = () => {},
+): PreparedInput {
+  onPhase("read inputs");
+  const members = readRecords(readFile(membersPath, "members"), { file: membersPath, kind: "members" });
+  const orders = readRecords(readFile(ordersPath, "orders"), { file: ordersPath, kind: "orders", measures: [...measures] });
+  const readIssues = [...members.issues, ...orders.issues];
+  if (readIssues.length > 0) throw new CompplanError(readIssues);
+  const r = safePrepareInput(
+    { period: periodText, members: members.records as never[], orders: orders.records as never[] },
+    measures,
+    { onPhase, memberOrigins: members.origins, orderOrigins: orders.origins },
+  );
+  if (!r.ok) throw new CompplanError(r.issues);
+  return r.value;
+}
+
+/**
+ * @internal Buffered file output: each string is encoded straight into a reused 4 MiB buffer, so the
+ * millions of small strings of a large run die young instead of piling up in a long string.
+ */
+export class FileWriter {
+  private readonly fd: number;
+  private readonly buffer = Buffer.allocUnsafe(4 << 20);
+  private used = 0;
+
+  constructor(path: string) {
+    this.fd = openSync(path, "w");
+  }
+
+  write(text: string): void {
+    // A UTF-16 code unit encodes to at most 3 UTF-8 bytes.
+    if (this.used + text.length * 3 > this.buffer.length) {
+      this.flush();
+      if (text.length * 3 > this.buffer.length) {
+        writeSync(this.fd, text);
+        return;
+      }
+    }
+    this.used += this.buffer.write(text, this.used, "utf8");
+  }
+
+  flush(): void {
+    let done = 0;
+    while (done < this.used) done += writeSync(this.fd, this.buffer, done, this.used - done);
+    this.used = 0;
+  }
+
+  close(): void {
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+    }
+  }
+}
+
 /** @internal Writes statements.ndjson and summary.json under `dir`. */
 export function writeOutputs(run: RunResult, dir: string): { statementsPath: string; summaryPath: string; count: number } {
   mkdirSync(dir, { recursive: true });
   const statementsPath = join(dir, "statements.ndjson");
   const summaryPath = join(dir, "summary.json");
-  const fd = openSync(statementsPath, "w");
+  const out = new FileWriter(statementsPath);
   let count = 0;
   try {
-    let buf = "";
-    for (const s of run.statements()) {
-      buf += `${canonicalJson(s)}\n`;
+    for (const line of run.statementsJson()) {
+      out.write(line);
+      out.write("\n");
       count++;
-      if (buf.length > 1 << 20) {
-        writeSync(fd, buf);
-        buf = "";
-      }
     }
-    writeSync(fd, buf);
   } finally {
-    closeSync(fd);
+    out.close();
   }
   const sfd = openSync(summaryPath, "w");
   try {

@@ -1,6 +1,5 @@
 /** Validated input rows, as the engine consumes them. File readers attach `file` and `line`. */
 import type { MemberStatus } from "../genealogy/genealogy.js";
-import type { OrderKind } from "../plan/fields.js";
 
 /** A validated member row. `sponsorId` is null for the root. */
 export interface MemberRow {
@@ -12,15 +11,19 @@ export interface MemberRow {
   readonly line?: number;
 }
 
-/** A validated order row. Volumes are integers in units of 10^-4, keyed by measure name. */
-export interface OrderRow {
-  readonly id: string;
-  readonly memberId: string;
-  readonly kind: OrderKind;
-  readonly date: string;
-  readonly volumes: ReadonlyMap<string, number>;
-  readonly file?: string;
-  readonly line?: number;
+/**
+ * Validated orders in columns: order i is `ids[i]`, `memberIds[i]`, `ORDER_KINDS[kinds[i]]`, `dates[i]`,
+ * and for measure `measures[m]` the volume `volumes[m][i]` in units of 10^-4 (0 when not given).
+ */
+export interface OrderColumns {
+  readonly count: number;
+  readonly ids: string[];
+  readonly memberIds: string[];
+  readonly kinds: Uint8Array;
+  readonly dates: string[];
+  /** Measure names, sorted. */
+  readonly measures: readonly string[];
+  readonly volumes: Float64Array[];
 }
 
 /** Where a raw record came from, for error messages. */

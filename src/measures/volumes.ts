@@ -7,7 +7,7 @@
 import { type Issue, issue } from "../errors/issues.js";
 import type { Genealogy } from "../genealogy/genealogy.js";
 import { ORDER_KINDS } from "../plan/fields.js";
-import type { OrderRow } from "../input/rows.js";
+import type { OrderColumns } from "../input/rows.js";
 import type { WorkCounter } from "../run/work.js";
 
 /** How a measure is computed, in internal units. */
@@ -38,10 +38,10 @@ export interface MeasureValues {
  */
 const TOTAL_MAX = Number.MAX_SAFE_INTEGER;
 
-/** @internal Sums orders into per-member measures; issues for unknown members and totals too large. */
+/** @internal Sums orders into per-member measures; an issue when a measure's total is too large. */
 export function computeVolumes(
   g: Genealogy,
-  orders: readonly OrderRow[],
+  orders: OrderColumns & { readonly member: Int32Array },
   specs: readonly MeasureSpec[],
   work: WorkCounter,
 ): { values?: MeasureValues; issues: Issue[] } {
@@ -49,32 +49,30 @@ export function computeVolumes(
   const issues: Issue[] = [];
   const byKind = specs.map(() => ORDER_KINDS.map(() => new Float64Array(n)));
   const orderCount = new Int32Array(n);
-  const totals = specs.map(() => 0);
-  const kindIndex = new Map<string, number>(ORDER_KINDS.map((k, i) => [k, i]));
-  for (let o = 0; o < orders.length; o++) {
-    const row = orders[o] as OrderRow;
-    const m = g.indexOf.get(row.memberId);
-    if (m === undefined) {
-      const base = issue("ORDER_UNKNOWN_MEMBER", ["orders", o, "memberId"], `order "${row.id}" is for "${row.memberId}", who is not a member`, row.memberId);
-      issues.push(row.file !== undefined ? { ...base, file: row.file, ...(row.line !== undefined ? { line: row.line } : {}) } : base);
-      continue;
-    }
+  const { member, kinds } = orders;
+  for (let o = 0; o < orders.count; o++) {
+    const m = member[o] as number;
     orderCount[m] = (orderCount[m] as number) + 1;
-    const k = kindIndex.get(row.kind) as number;
-    for (let s = 0; s < specs.length; s++) {
-      const v = row.volumes.get((specs[s] as MeasureSpec).name);
-      if (v === undefined || v === 0) continue;
-      const arr = (byKind[s] as Float64Array[])[k] as Float64Array;
-      arr[m] = (arr[m] as number) + v;
-      totals[s] = (totals[s] as number) + v;
-    }
   }
-  work.add("volumes:orders", orders.length);
   for (let s = 0; s < specs.length; s++) {
-    if ((totals[s] as number) > TOTAL_MAX) {
-      issues.push(issue("RUN_VOLUME_OVERFLOW", ["orders"], `the total of measure ${(specs[s] as MeasureSpec).name} over all orders is too large to compute exactly (at most 900,719,925,474)`));
+    const spec = specs[s] as MeasureSpec;
+    const column = orders.volumes[orders.measures.indexOf(spec.name)];
+    if (column === undefined) continue; // the input has no volume for this measure: all zero
+    const kindArrays = byKind[s] as Float64Array[];
+    let total = 0;
+    for (let o = 0; o < orders.count; o++) {
+      const v = column[o] as number;
+      if (v === 0) continue;
+      const arr = kindArrays[kinds[o] as number] as Float64Array;
+      const m = member[o] as number;
+      arr[m] = (arr[m] as number) + v;
+      total += v;
+    }
+    if (total > TOTAL_MAX) {
+      issues.push(issue("RUN_VOLUME_OVERFLOW", ["orders"], `the total of measure ${spec.name} over all orders is too large to compute exactly (at most 900,719,925,474)`));
     }
   }
+  work.add("volumes:orders", orders.count * (specs.length + 1));
   if (issues.length > 0) return { issues };
 
   const personal: Float64Array[] = [];

@@ -5,7 +5,7 @@
  */
 import { CompplanError, type Issue, type Result, assert, issue } from "../errors/issues.js";
 import { type Genealogy, buildGenealogy } from "../genealogy/genealogy.js";
-import type { OrderRow, RecordOrigin } from "../input/rows.js";
+import type { OrderColumns, RecordOrigin } from "../input/rows.js";
 import { type MemberInput, type OrderInput, validateMembers, validateOrders } from "../input/validate.js";
 import { computeQualification } from "../measures/qualification.js";
 import { computeRanks } from "../measures/ranks.js";
@@ -47,8 +47,8 @@ export interface PreparedInput {
   readonly period: Period;
   /** @internal */
   readonly genealogy: Genealogy;
-  /** @internal */
-  readonly orders: readonly OrderRow[];
+  /** @internal Orders in columns, with `member[i]` the member index of order i. */
+  readonly orders: OrderColumns & { readonly member: Int32Array };
   /** The measure names orders were validated against. */
   readonly measures: ReadonlySet<string>;
 }
@@ -81,15 +81,21 @@ export function safePrepareInput(input: CalculateInput, measures: ReadonlySet<st
   const built = buildGenealogy(members.rows);
   if (built.genealogy === undefined) return { ok: false, issues: built.issues };
   // Orders for unknown members are found here, so a prepared input is fully valid.
+  const cols = orders.columns;
+  const member = new Int32Array(cols.count);
   const unknown: Issue[] = [];
-  orders.rows.forEach((row, o) => {
-    if (!built.genealogy?.indexOf.has(row.memberId)) {
-      const base = issue("ORDER_UNKNOWN_MEMBER", ["orders", o, "memberId"], `order "${row.id}" is for "${row.memberId}", who is not a member`, row.memberId);
-      unknown.push(row.file !== undefined ? { ...base, file: row.file, ...(row.line !== undefined ? { line: row.line } : {}) } : base);
+  for (let o = 0; o < cols.count; o++) {
+    const memberId = cols.memberIds[o] as string;
+    const m = built.genealogy.indexOf.get(memberId);
+    if (m !== undefined) {
+      member[o] = m;
+      continue;
     }
-  });
+    const base = issue("ORDER_UNKNOWN_MEMBER", ["orders", o, "memberId"], `order "${cols.ids[o]}" is for "${memberId}", who is not a member`, memberId);
+    unknown.push({ ...base, ...(options.orderOrigins?.[o] ?? {}) });
+  }
   if (unknown.length > 0) return { ok: false, issues: unknown };
-  return { ok: true, value: { period: period.period, genealogy: built.genealogy, orders: orders.rows, measures } };
+  return { ok: true, value: { period: period.period, genealogy: built.genealogy, orders: { ...cols, member }, measures } };
 }
 
 /**
@@ -134,7 +140,7 @@ export function safeCalculatePrepared(plan: Plan, prepared: PreparedInput, optio
     ranks,
     lines: sink,
     accounting,
-    orderCount: prepared.orders.length,
+    orderCount: prepared.orders.count,
     work,
   });
   return { ok: true, value: result };

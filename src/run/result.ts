@@ -6,7 +6,7 @@ import type { LevelAccounting } from "../bonuses/family.js";
 import { assert } from "../errors/issues.js";
 import type { Genealogy } from "../genealogy/genealogy.js";
 import { MEMBER_STATUSES } from "../genealogy/genealogy.js";
-import { qualificationDetails } from "../measures/qualification.js";
+import { type ConditionDetail, qualificationDetails } from "../measures/qualification.js";
 import { type RankValues, type RequirementDetail, checkRank } from "../measures/ranks.js";
 import type { MeasureValues } from "../measures/volumes.js";
 import {
@@ -227,6 +227,15 @@ export class RunResult {
     for (const i of this.sorted()) yield this.render(i);
   }
 
+  /**
+   * Every statement as canonical JSON text (one line each, no newline), ordered by member id: exactly
+   * `canonicalJson(statement)` for each statement, written directly without building the objects. This is
+   * what `compplan run` writes; a test checks it byte for byte against {@link statements}.
+   */
+  *statementsJson(): IterableIterator<string> {
+    for (const i of this.sorted()) yield this.renderJson(i);
+  }
+
   /** Member ids in statement order. */
   memberIds(): string[] {
     return Array.from(this.sorted(), (i) => this.parts.genealogy.ids[i] as string);
@@ -348,6 +357,113 @@ export class RunResult {
       total: formatFixed(total, scale),
     };
   }
+
+  /** Canonical JSON of member i's statement, keys emitted in sorted order by construction. */
+  private renderJson(i: number): string {
+    const { genealogy: g, volumes: v, compiled, lines: sink, qualified, ranks } = this.parts;
+    const scale = compiled.moneyScale;
+    const parent = g.parent[i] as number;
+    // bonuses: subtotal per bonus key, keys sorted.
+    const subtotals = this.subtotals(i);
+    let total = 0n;
+    const byKey: string[] = [];
+    for (const { bonus, amount } of subtotals) {
+      byKey.push(compiled.bonuses[bonus]?.key as string, formatFixed(BigInt(amount), scale));
+      total += BigInt(amount);
+    }
+    let out = '{"bonuses":{';
+    if (byKey.length > 2) {
+      const pairs: [string, string][] = [];
+      for (let k = 0; k < byKey.length; k += 2) pairs.push([byKey[k] as string, byKey[k + 1] as string]);
+      pairs.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+      out += pairs.map(([k, a]) => `${JSON.stringify(k)}:"${a}"`).join(",");
+    } else if (byKey.length === 2) out += `${JSON.stringify(byKey[0])}:"${byKey[1]}"`;
+    out += '},"lines":[';
+    const perLine = compiled.roundingApplies === "line";
+    for (let a = this.lineStart[i] as number, hi = this.lineStart[i + 1] as number; a < hi; a++) {
+      const l = this.lineOrder[a] as number;
+      const bonus = compiled.bonuses[sink.bonus[l] as number];
+      assert(bonus !== undefined, "line-bonus", `line ${l}`);
+      const flags = sink.flags[l] as number;
+      const level = sink.level[l] as number;
+      const value = formatTrimmed(BigInt(sink.base[l] as number) * BigInt(sink.rate[l] as number), VALUE_SCALE, scale);
+      const src = sink.source[l] as number;
+      const fixed = (flags & LINE_FIXED) !== 0;
+      if (a > (this.lineStart[i] as number)) out += ",";
+      out += `{"amount":"${perLine ? formatFixed(BigInt(this.lineAmount[l] as number), scale) : value}"`;
+      if (!fixed) out += `,"base":"${formatVolume(sink.base[l] as number)}"`;
+      out += `,"bonus":${JSON.stringify(bonus.key)}`;
+      if (level > 0) out += `,"compressed":${(flags & LINE_COMPRESSED) !== 0}`;
+      out += `,"kind":${JSON.stringify(bonus.kind)}`;
+      if (level > 0) out += `,"level":${level}`;
+      if (!fixed) out += `,"rate":"${formatRate(sink.rate[l] as number)}"`;
+      if (bonus.reference !== undefined) out += `,"reference":${JSON.stringify(bonus.reference)}`;
+      if (level > 0) {
+        if (src >= 0) out += `,"source":${JSON.stringify(g.ids[src])}`;
+        out += `,"sources":${sink.sources[l] as number}`;
+      }
+      out += `,"value":"${value}"}`;
+    }
+    out += `],"memberId":${JSON.stringify(g.ids[i])},"qualification":[`;
+    const conditions = qualificationDetails(g, v, compiled.qualification, i);
+    for (let c = 0; c < conditions.length; c++) {
+      const d = conditions[c] as ConditionDetail;
+      out += `${c > 0 ? "," : ""}{"actual":${JSON.stringify(d.actual)},"condition":${JSON.stringify(d.condition)}`;
+      if (d.measure !== undefined) out += `,"measure":${JSON.stringify(d.measure)}`;
+      out += `,"met":${d.met},"required":${JSON.stringify(d.required)}}`;
+    }
+    out += `],"qualified":${qualified[i] === 1},"rank":{`;
+    const rankCtx = { g, v, qualified, ranks: compiled.ranks, best: ranks.bestInSubtree };
+    const requirements = (r: number) => {
+      const details: RequirementDetail[] = [];
+      checkRank(rankCtx, i, r, details);
+      return `[${details.map(requirementJson).join(",")}]`;
+    };
+    const paidAs = ranks.rank[i] as number;
+    const next = compiled.ranks[paidAs + 1];
+    let sep = "";
+    if (next !== undefined) {
+      out += `"next":{"name":${JSON.stringify(next.name)}${next.reference !== undefined ? `,"reference":${JSON.stringify(next.reference)}` : ""},"requirements":${requirements(paidAs + 1)}}`;
+      sep = ",";
+    }
+    const held = compiled.ranks[paidAs];
+    out += `${sep}"paidAs":${held === undefined ? "null" : JSON.stringify(held.name)}`;
+    if (held !== undefined) {
+      if (held.reference !== undefined) out += `,"reference":${JSON.stringify(held.reference)}`;
+      out += `,"requirements":${requirements(paidAs)}`;
+    }
+    out += `},"sponsorId":${parent >= 0 ? JSON.stringify(g.ids[parent]) : "null"},"status":"${MEMBER_STATUSES[g.status[i] as number]}","total":"${formatFixed(total, scale)}","volumes":{"group":{`;
+    const measures = compiled.measures;
+    let excluded = "";
+    for (let s = 0; s < measures.length; s++) {
+      out += `${s > 0 ? "," : ""}${JSON.stringify(measures[s]?.name)}:"${formatVolume((v.group[s] as Float64Array)[i] as number)}"`;
+    }
+    out += '},"personal":{';
+    for (let s = 0; s < measures.length; s++) {
+      const m = measures[s] as CompiledPlan["measures"][number];
+      out += `${s > 0 ? "," : ""}${JSON.stringify(m.name)}:"${formatVolume((v.personal[s] as Float64Array)[i] as number)}"`;
+      if (m.personalConsumptionCap >= 0 && m.counts[PC]) {
+        const raw = ((v.byKind[s] as Float64Array[])[PC] as Float64Array)[i] as number;
+        if (raw > m.personalConsumptionCap) excluded += `${excluded === "" ? "" : ","}${JSON.stringify(m.name)}:"${formatVolume(raw - m.personalConsumptionCap)}"`;
+      }
+    }
+    out += excluded === "" ? "}}}" : `},"personalConsumptionExcluded":{${excluded}}}}`;
+    return out;
+  }
+}
+
+/** Canonical JSON of one requirement detail, keys in sorted order. */
+function requirementJson(d: RequirementDetail): string {
+  let out = `{"actual":${JSON.stringify(d.actual)}`;
+  if (d.legCap !== undefined) {
+    const c = d.legCap;
+    out += `,"legCap":{"cappedLegs":[${c.cappedLegs.map((x) => `{"counted":"${x.counted}","leg":${JSON.stringify(x.leg)},"volume":"${x.volume}"}`).join(",")}],"maxPerLeg":"${c.maxPerLeg}","share":"${c.share}","uncapped":"${c.uncapped}"}`;
+  }
+  if (d.legMinimum !== undefined) out += `,"legMinimum":"${d.legMinimum}"`;
+  if (d.measure !== undefined) out += `,"measure":${JSON.stringify(d.measure)}`;
+  out += `,"met":${d.met}`;
+  if (d.rank !== undefined) out += `,"rank":${JSON.stringify(d.rank)}`;
+  return `${out},"required":${JSON.stringify(d.required)},"requirement":${JSON.stringify(d.requirement)}}`;
 }
 
 function toSafe(x: bigint): number {
