@@ -48,10 +48,18 @@ export function computeRanks(g: Genealogy, v: MeasureValues, qualified: Uint8Arr
   if (ranks.length === 0) return { rank, bestInSubtree: best };
   const ctx = { g, v, qualified, ranks, best };
   const { order, childStart, childList } = g;
+  // The ladder rule (checked when the plan is parsed) makes every rank require at least the lowest rank's
+  // qualification and personal minimum, so a member failing either holds no rank: decided without
+  // checking each rank from the top.
+  const lowest = ranks[0] as CompiledRank;
+  const needsQualified = lowest.qualified;
+  const floorPv = lowest.personal === undefined ? undefined : (v.personal[lowest.personal.measure] as Float64Array);
+  const floorMinimum = lowest.personal?.minimum ?? 0;
   let visits = 0;
   for (let j = n - 1; j >= 0; j--) {
     const i = order[j] as number;
     let r = ranks.length - 1;
+    if ((needsQualified && qualified[i] !== 1) || (floorPv !== undefined && (floorPv[i] as number) < floorMinimum)) r = -1;
     while (r >= 0 && !checkRank(ctx, i, r)) r--;
     rank[i] = r;
     let b = r;
@@ -83,7 +91,6 @@ export function checkRank(ctx: RankCheckContext, i: number, r: number, details?:
   const { g, v, qualified, ranks, best } = ctx;
   const spec = ranks[r] as CompiledRank;
   let ok = true;
-  const name = (m: number) => (v.specs[m] as { name: string }).name;
 
   if (spec.qualified) {
     const met = qualified[i] === 1;
@@ -95,7 +102,7 @@ export function checkRank(ctx: RankCheckContext, i: number, r: number, details?:
     const actual = (v.personal[spec.personal.measure] as Float64Array)[i] as number;
     const met = actual >= spec.personal.minimum;
     ok &&= met;
-    details?.push({ requirement: "personal", measure: name(spec.personal.measure), actual: formatVolume(actual), required: formatVolume(spec.personal.minimum), met });
+    details?.push({ requirement: "personal", measure: measureName(v, spec.personal.measure), actual: formatVolume(actual), required: formatVolume(spec.personal.minimum), met });
     if (!ok && details === undefined) return false;
   }
   if (spec.group !== undefined) {
@@ -105,30 +112,40 @@ export function checkRank(ctx: RankCheckContext, i: number, r: number, details?:
       const actual = gv[i] as number;
       const met = actual >= minimum;
       ok &&= met;
-      details?.push({ requirement: "group", measure: name(spec.group.measure), actual: formatVolume(actual), required: formatVolume(minimum), met });
+      details?.push({ requirement: "group", measure: measureName(v, spec.group.measure), actual: formatVolume(actual), required: formatVolume(minimum), met });
     } else {
-      // Exact at VALUE_SCALE: a leg counts min(leg volume, legCap × minimum); own volume counts in full.
-      const cap = BigInt(spec.group.legCap) * BigInt(minimum);
+      // A leg counts min(leg volume, legCap × minimum); own volume counts in full. The cap is exact at
+      // VALUE_SCALE; a leg (an integer number of volume units) exceeds it exactly when it exceeds
+      // floor(cap / 10^6), so the loop stays in plain numbers and BigInt is used once per check.
+      const { cap, threshold, capNumber, requiredNumber } = spec.group;
       const pv = (v.personal[spec.group.measure] as Float64Array)[i] as number;
-      let counted = BigInt(pv) * SHIFT;
+      let uncapped = pv;
+      let cappedCount = 0;
       const capped: { leg: string; volume: string; counted: string }[] = [];
       for (let c = g.childStart[i] as number, end = g.childStart[i + 1] as number; c < end; c++) {
         const child = g.childList[c] as number;
-        const leg = BigInt(gv[child] as number) * SHIFT;
-        if (leg > cap) {
-          counted += cap;
-          if (details !== undefined) capped.push({ leg: g.ids[child] as string, volume: formatTrimmed(leg, VALUE_SCALE), counted: formatTrimmed(cap, VALUE_SCALE) });
-        } else counted += leg;
+        const leg = gv[child] as number;
+        if (leg > threshold) {
+          cappedCount++;
+          if (details !== undefined) capped.push({ leg: g.ids[child] as string, volume: formatVolume(leg), counted: formatTrimmed(cap, VALUE_SCALE) });
+        } else uncapped += leg;
       }
-      const required = BigInt(minimum) * SHIFT;
-      const met = counted >= required;
+      // Exact comparison: in plain numbers while every term is a safe integer, else in BigInt.
+      const fast = uncapped * 1e6 + cappedCount * capNumber;
+      let met: boolean;
+      let counted: bigint | undefined;
+      if (fast <= Number.MAX_SAFE_INTEGER && requiredNumber === requiredNumber) met = fast >= requiredNumber;
+      else {
+        counted = BigInt(uncapped) * SHIFT + BigInt(cappedCount) * cap;
+        met = counted >= BigInt(minimum) * SHIFT;
+      }
       ok &&= met;
       if (details !== undefined) {
         capped.sort((a, b) => (a.leg < b.leg ? -1 : a.leg > b.leg ? 1 : 0));
         details.push({
           requirement: "group",
-          measure: name(spec.group.measure),
-          actual: formatTrimmed(counted, VALUE_SCALE),
+          measure: measureName(v, spec.group.measure),
+          actual: formatTrimmed(counted ?? BigInt(uncapped) * SHIFT + BigInt(cappedCount) * cap, VALUE_SCALE),
           required: formatVolume(minimum),
           met,
           legCap: {
@@ -152,7 +169,7 @@ export function checkRank(ctx: RankCheckContext, i: number, r: number, details?:
     ok &&= met;
     details?.push({
       requirement: "legs",
-      ...(leg.rank >= 0 ? { rank: (ranks[leg.rank] as CompiledRank).name } : { measure: name(leg.measure) }),
+      ...(leg.rank >= 0 ? { rank: (ranks[leg.rank] as CompiledRank).name } : { measure: measureName(v, leg.measure) }),
       actual: String(count),
       required: String(leg.count),
       ...(leg.rank >= 0 ? {} : { legMinimum: formatVolume(leg.minimum) }),
@@ -161,4 +178,8 @@ export function checkRank(ctx: RankCheckContext, i: number, r: number, details?:
     if (!ok && details === undefined) return false;
   }
   return ok;
+}
+
+function measureName(v: MeasureValues, m: number): string {
+  return (v.specs[m] as { name: string }).name;
 }

@@ -115,45 +115,59 @@ export function divRound(n: bigint, d: bigint, mode: RoundingMode): bigint {
 }
 
 /**
+ * {@link mulShiftRound} as a plain number, for the hot loop: no BigInt is made while the product is a
+ * safe integer. Throws a RangeError when the result is not a safe integer.
+ */
+export function mulShiftRoundNumber(a: number, b: number, shift: number, mode: RoundingMode): number {
+  const p = a * b;
+  if (p <= Number.MAX_SAFE_INTEGER && shift <= 15) return roundQuotient(p, NUM_POW10[shift] as number, mode);
+  const big = divRound(BigInt(a) * BigInt(b), pow10(shift), mode);
+  if (big > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`amount ${big} is beyond the exact range`);
+  return Number(big);
+}
+
+/** floor(p / d) rounded with `mode`, for non-negative safe integers p and d. */
+function roundQuotient(p: number, d: number, mode: RoundingMode): number {
+  let q = Math.floor(p / d);
+  let r = p - q * d;
+  // p / d in floating point may be off by one ulp near an integer: correct with the exact remainder.
+  if (r < 0) {
+    q -= 1;
+    r += d;
+  } else if (r >= d) {
+    q += 1;
+    r -= d;
+  }
+  if (r !== 0) {
+    const twice = r * 2;
+    switch (mode) {
+      case "down":
+        break;
+      case "up":
+        q += 1;
+        break;
+      case "half-up":
+        if (twice >= d) q += 1;
+        break;
+      case "half-down":
+        if (twice > d) q += 1;
+        break;
+      case "half-even":
+        if (twice > d || (twice === d && q % 2 === 1)) q += 1;
+        break;
+    }
+  }
+  return q;
+}
+
+/**
  * Rounds the exact product `a × b` (non-negative safe integers) divided by `10^shift`, with `mode`.
  * Uses plain-number integer arithmetic while every intermediate is a safe integer, BigInt otherwise;
  * the two paths give identical results (a property test proves it against decimal.js).
  */
 export function mulShiftRound(a: number, b: number, shift: number, mode: RoundingMode): bigint {
   const p = a * b;
-  if (p <= Number.MAX_SAFE_INTEGER && shift <= 15) {
-    const d = NUM_POW10[shift] as number;
-    let q = Math.floor(p / d);
-    let r = p - q * d;
-    // p / d in floating point may be off by one ulp near an integer: correct with the exact remainder.
-    if (r < 0) {
-      q -= 1;
-      r += d;
-    } else if (r >= d) {
-      q += 1;
-      r -= d;
-    }
-    if (r !== 0) {
-      const twice = r * 2;
-      switch (mode) {
-        case "down":
-          break;
-        case "up":
-          q += 1;
-          break;
-        case "half-up":
-          if (twice >= d) q += 1;
-          break;
-        case "half-down":
-          if (twice > d) q += 1;
-          break;
-        case "half-even":
-          if (twice > d || (twice === d && q % 2 === 1)) q += 1;
-          break;
-      }
-    }
-    return BigInt(q);
-  }
+  if (p <= Number.MAX_SAFE_INTEGER && shift <= 15) return BigInt(roundQuotient(p, NUM_POW10[shift] as number, mode));
   return divRound(BigInt(a) * BigInt(b), pow10(shift), mode);
 }
 const NUM_POW10: number[] = Array.from({ length: 16 }, (_, i) => 10 ** i);

@@ -24,8 +24,20 @@ export interface CompiledRank {
   readonly reference: string | undefined;
   readonly qualified: boolean;
   readonly personal?: { readonly measure: number; readonly minimum: number };
-  /** legCap in rate units, -1 for none. */
-  readonly group?: { readonly measure: number; readonly minimum: number; readonly legCap: number };
+  /**
+   * legCap in rate units, -1 for none. With a cap: `cap` = legCap × minimum exactly (at VALUE_SCALE),
+   * `threshold` = floor(cap / 10^6) (a leg above it is capped), and `capNumber`/`requiredNumber` = cap
+   * and minimum × 10^6 as plain numbers, or NaN where they are not exact safe integers.
+   */
+  readonly group?: {
+    readonly measure: number;
+    readonly minimum: number;
+    readonly legCap: number;
+    readonly cap: bigint;
+    readonly threshold: number;
+    readonly capNumber: number;
+    readonly requiredNumber: number;
+  };
   /** Each leg requirement counts legs holding `rank` (≥ 0) or reaching `minimum` of `measure`. */
   readonly legs: readonly { readonly count: number; readonly rank: number; readonly measure: number; readonly minimum: number }[];
 }
@@ -57,6 +69,23 @@ export function rateUnits(text: string): number {
   assert(typeof u === "bigint", "validated-rate", `"${text}" is not a rate`);
   return Number(u);
 }
+
+function compileGroup(group: { minimum: string; legCap?: string | undefined }, measure: number): NonNullable<CompiledRank["group"]> {
+  const minimum = volumeUnits(group.minimum);
+  const legCap = group.legCap === undefined ? -1 : rateUnits(group.legCap);
+  const cap = legCap < 0 ? 0n : BigInt(legCap) * BigInt(minimum);
+  const safe = (x: bigint) => (x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : Number.NaN);
+  return {
+    measure,
+    minimum,
+    legCap,
+    cap,
+    threshold: Number(cap / RATE_ONE),
+    capNumber: safe(cap),
+    requiredNumber: safe(BigInt(minimum) * RATE_ONE),
+  };
+}
+const RATE_ONE = 10n ** BigInt(RATE_SCALE);
 
 /** @internal Compiles a validated plan. */
 export function compilePlan(plan: Plan): CompiledPlan {
@@ -94,15 +123,7 @@ export function compilePlan(plan: Plan): CompiledPlan {
     ...(r.requires.personal !== undefined
       ? { personal: { measure: mi(r.requires.personal.measure), minimum: volumeUnits(r.requires.personal.minimum) } }
       : {}),
-    ...(r.requires.group !== undefined
-      ? {
-          group: {
-            measure: mi(r.requires.group.measure),
-            minimum: volumeUnits(r.requires.group.minimum),
-            legCap: r.requires.group.legCap === undefined ? -1 : rateUnits(r.requires.group.legCap),
-          },
-        }
-      : {}),
+    ...(r.requires.group !== undefined ? { group: compileGroup(r.requires.group, mi(r.requires.group.measure)) } : {}),
     legs: (r.requires.legs ?? []).map((l) => ({
       count: l.count,
       rank: l.rank !== undefined ? ri(l.rank) : -1,

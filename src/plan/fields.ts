@@ -93,12 +93,13 @@ export function decimalString(kind: DecimalKind) {
         params: { code: "PLAN_RATE_RANGE" },
         message: "a share must be greater than 0",
       });
-    } else if (kind === "volume" && compareDecimal(v, "1000000000000") > 0) {
+    } else if (kind === "volume" && compareDecimal(v, "100000000000") > 0) {
+      // 10^11 in units of 10^-4 is 10^15, still an exact safe integer.
       ctx.issues.push({
         code: "custom",
         input: v,
         params: { code: "PLAN_VALUE_RANGE" },
-        message: "a volume in a plan is at most 1,000,000,000,000",
+        message: "a volume in a plan is at most 100,000,000,000",
       });
     }
   })

@@ -20,7 +20,7 @@ import {
   formatRatio,
   formatTrimmed,
   formatVolume,
-  mulShiftRound,
+  mulShiftRoundNumber,
   pow10,
 } from "../money/decimal.js";
 import type { CompiledPlan } from "../plan/compile.js";
@@ -122,7 +122,7 @@ export class RunResult {
       const b = sink.bonus[l] as number;
       bonusExact[b]?.add(sink.base[l] as number, sink.rate[l] as number);
       bonusLines[b] = (bonusLines[b] as number) + 1;
-      if (perLine) lineAmount[l] = toSafe(mulShiftRound(sink.base[l] as number, sink.rate[l] as number, shift, mode));
+      if (perLine) lineAmount[l] = mulShiftRoundNumber(sink.base[l] as number, sink.rate[l] as number, shift, mode);
     }
     this.lineAmount = lineAmount;
     for (let i = 0; i < n; i++) {

@@ -128,11 +128,13 @@ export const unilevel: BonusFamily<UnilevelConfig> = {
         }
         const slots = n * depth;
         const direct = new Float64Array(slots);
-        const compressed = new Float64Array(slots);
+        // Compressed slots exist only with dynamic compression; without it these stay empty and unread.
+        const compressedSlots = dynamic ? slots : 0;
+        const compressed = new Float64Array(compressedSlots);
         const directCount = new Int32Array(slots);
-        const compressedCount = new Int32Array(slots);
+        const compressedCount = new Int32Array(compressedSlots);
         const directSource = new Int32Array(slots);
-        const compressedSource = new Int32Array(slots);
+        const compressedSource = new Int32Array(compressedSlots);
         const breakageBase = new Float64Array(UNILEVEL_BREAKAGE.length * depth);
         let total = 0;
         let steps = 0;
@@ -189,7 +191,7 @@ export const unilevel: BonusFamily<UnilevelConfig> = {
               if (rate > 0) sink.add(a, bonusIndex, k + 1, 0, d, d === 1 ? (directSource[slot] as number) : -1, direct[slot] as number, rate);
               paidBase[row * depth + k] = (paidBase[row * depth + k] as number) + (direct[slot] as number);
             }
-            const c = compressedCount[slot] as number;
+            const c = dynamic ? (compressedCount[slot] as number) : 0;
             if (c > 0) {
               if (rate > 0) sink.add(a, bonusIndex, k + 1, LINE_COMPRESSED, c, c === 1 ? (compressedSource[slot] as number) : -1, compressed[slot] as number, rate);
               compressedBase[row * depth + k] = (compressedBase[row * depth + k] as number) + (compressed[slot] as number);
