@@ -57,7 +57,8 @@ export function generateData(options: GenerateOptions, sinks: CsvSinks): { membe
   const shape = options.shape ?? "realistic";
   const width = Math.max(7, String(n).length);
   const sponsor = new Int32Array(n).fill(-1);
-  for (let i = 1; i < n; i++) sponsor[i] = pickSponsor(shape, i, sponsor, rand);
+  const tree = new TreeGrowth(n, rand);
+  for (let i = 1; i < n; i++) sponsor[i] = shape === "realistic" ? tree.next(i) : pickSponsor(shape, i);
   const [py, pm] = options.period.id.split("-").map(Number) as [number, number];
   const lastDay = Number(options.period.end.slice(8, 10));
   let memberChunk = "id,sponsorId,joinDate,status\n";
@@ -82,9 +83,9 @@ export function generateData(options: GenerateOptions, sinks: CsvSinks): { membe
     const status = i === 0 ? "enrolled" : u < 0.02 ? "terminated" : u < 0.03 ? "suspended" : "enrolled";
     const id = memberId(i, width);
     memberChunk += `${id},${i === 0 ? "" : memberId(sponsor[i] as number, width)},${joinDate},${status}\n`;
-    // About a quarter of members order nothing this month; the rest place 1 to 3 orders (≈ 1.5 on average).
+    // About a quarter of members order nothing this month; the rest place 1 to 3 orders: 1.5 on average.
     const r = rand();
-    const count = r < 0.25 ? 0 : r < 0.55 ? 1 : r < 0.85 ? 2 : 3;
+    const count = r < 0.25 ? 0 : r < 0.5 ? 1 : r < 0.75 ? 2 : 3;
     for (let k = 0; k < count; k++) {
       const kr = rand();
       const kind = kr < 0.6 ? "personal-consumption" : kr < 0.8 ? "retail-sale" : "customer-order";
@@ -106,7 +107,54 @@ export function generateData(options: GenerateOptions, sinks: CsvSinks): { membe
 
 const PV_CHOICES = [25, 50, 50, 75, 100, 100, 100, 120, 150, 200];
 
-function pickSponsor(shape: Shape, i: number, sponsor: Int32Array, rand: () => number): number {
+/**
+ * The realistic shape: recruiting happens mostly at the growing edge, among the newest members, and only
+ * about a third of members ever recruit (so most sponsor nobody and lines run hundreds deep); one member in
+ * a thousand is a leader who keeps recruiting for the whole period (a few sponsor hundreds or thousands);
+ * the rest are recruited by anyone. At 10^6 members: depth up to about 270, about 68% sponsor nobody,
+ * about 130 members sponsor 100 or more.
+ */
+class TreeGrowth {
+  private readonly recruiter: Uint8Array;
+  private readonly leaders: number[] = [0];
+
+  constructor(
+    n: number,
+    private readonly rand: () => number,
+  ) {
+    this.recruiter = new Uint8Array(n);
+    this.recruiter[0] = 1;
+  }
+
+  next(i: number): number {
+    const rand = this.rand;
+    const u = rand();
+    let s = 0;
+    if (u < 0.94) {
+      // A recent recruiter: up to 8 tries among the last 40 members, else the previous member's sponsor.
+      s = -1;
+      for (let t = 0; t < 8 && s < 0; t++) {
+        const c = Math.max(0, i - 1 - Math.floor(rand() * Math.min(i, 40)));
+        if (this.recruiter[c] === 1) s = c;
+      }
+      if (s < 0) s = i > 1 ? this.sponsorOfPrevious : 0;
+    } else if (u < 0.99) {
+      const r = rand();
+      s = this.leaders[Math.floor(r * r * this.leaders.length)] as number;
+    } else s = Math.floor(rand() * i);
+    this.recruiter[i] = rand() < 0.33 ? 1 : 0;
+    if (rand() < 0.001) {
+      this.leaders.push(i);
+      this.recruiter[i] = 1;
+    }
+    this.sponsorOfPrevious = s;
+    return s;
+  }
+
+  private sponsorOfPrevious = 0;
+}
+
+function pickSponsor(shape: Exclude<Shape, "realistic">, i: number): number {
   switch (shape) {
     case "chain":
       return i - 1;
@@ -114,16 +162,5 @@ function pickSponsor(shape: Shape, i: number, sponsor: Int32Array, rand: () => n
       return 0;
     case "balanced":
       return Math.floor((i - 1) / 4);
-    case "realistic": {
-      // Mostly recent members recruit (this makes depth), sometimes a proven recruiter recruits again
-      // (the sponsor of a random earlier member: rich get richer, so a few sponsor hundreds).
-      const u = rand();
-      if (u < 0.55) return Math.max(0, i - 1 - Math.floor(rand() * Math.min(i, 400)));
-      if (u < 0.9) {
-        const other = 1 + Math.floor(rand() * (i - 1));
-        return other >= i || other < 1 ? 0 : (sponsor[other] as number);
-      }
-      return Math.floor(rand() * i);
-    }
   }
 }
