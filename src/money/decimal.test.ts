@@ -14,6 +14,7 @@ import {
   canonicalDecimal,
   divRound,
   formatFixed,
+  formatNumberUnits,
   formatTrimmed,
   mulShiftRound,
   mulShiftRoundNumber,
@@ -104,6 +105,17 @@ describe("parsing and formatting", () => {
     expect(formatTrimmed(60_000_000_000n, 10, 2)).toBe("6.00");
     expect(canonicalDecimal("0100.50")).toBe("100.5");
     expect(canonicalDecimal("-0.0")).toBe("0");
+  });
+
+  it("formatNumberUnits gives the same text as the BigInt formatters", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ min: -1_000_000_000, max: 1_000_000_000 }), fc.maxSafeInteger(), fc.maxSafeNat()), fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 12 }), (u, s, m) => {
+        const min = Math.min(s, m);
+        expect(formatNumberUnits(u, s, min)).toBe(formatTrimmed(BigInt(u), s, min));
+        expect(formatNumberUnits(u, s, s)).toBe(formatFixed(BigInt(u), s));
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it("ExactSum and ExactProductSum never lose a unit past the safe-integer range", () => {

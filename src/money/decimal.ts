@@ -70,12 +70,38 @@ export function formatTrimmed(units: bigint, scale: number, minScale = 0): strin
 
 /** Renders a volume held at {@link VOLUME_SCALE} in its shortest exact form ("100", "12.5"). */
 export function formatVolume(units: number | bigint): string {
-  return formatTrimmed(BigInt(units), VOLUME_SCALE);
+  return typeof units === "number" ? formatNumberUnits(units, VOLUME_SCALE, 0) : formatTrimmed(units, VOLUME_SCALE);
 }
 
 /** Renders a rate held at {@link RATE_SCALE} in its shortest exact form ("0.05"). */
 export function formatRate(units: number | bigint): string {
-  return formatTrimmed(BigInt(units), RATE_SCALE);
+  return typeof units === "number" ? formatNumberUnits(units, RATE_SCALE, 0) : formatTrimmed(units, RATE_SCALE);
+}
+
+/**
+ * {@link formatTrimmed} for a plain-number integer (and {@link formatFixed} with `minScale = scale`),
+ * without BigInt: the same text for every safe integer, BigInt only beyond. Hot in statement rendering.
+ */
+export function formatNumberUnits(units: number, scale: number, minScale: number): string {
+  if (!Number.isSafeInteger(units) || scale > 15) return formatTrimmed(BigInt(units), scale, minScale);
+  const neg = units < 0;
+  const a = neg ? -units : units;
+  const d = NUM_POW10[scale] as number;
+  let int = Math.floor(a / d);
+  let frac = a - int * d;
+  // a / d may be off by one near an integer in floating point: correct with the exact remainder.
+  if (frac < 0) {
+    int -= 1;
+    frac += d;
+  } else if (frac >= d) {
+    int += 1;
+    frac -= d;
+  }
+  let digits = scale > 0 ? String(frac).padStart(scale, "0") : "";
+  let end = digits.length;
+  while (end > minScale && digits.charCodeAt(end - 1) === 48) end--;
+  digits = digits.slice(0, end);
+  return `${neg && a !== 0 ? "-" : ""}${int}${digits === "" ? "" : `.${digits}`}`;
 }
 
 /** 10^n as a BigInt, for n in 0..40. */

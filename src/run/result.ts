@@ -16,6 +16,7 @@ import {
   VOLUME_SCALE,
   divRound,
   formatFixed,
+  formatNumberUnits,
   formatRate,
   formatRatio,
   formatTrimmed,
@@ -365,12 +366,16 @@ export class RunResult {
     const parent = g.parent[i] as number;
     // bonuses: subtotal per bonus key, keys sorted.
     const subtotals = this.subtotals(i);
-    let total = 0n;
+    let total = 0;
     const byKey: string[] = [];
     for (const { bonus, amount } of subtotals) {
-      byKey.push(compiled.bonuses[bonus]?.key as string, formatFixed(BigInt(amount), scale));
-      total += BigInt(amount);
+      byKey.push(compiled.bonuses[bonus]?.key as string, formatNumberUnits(amount, scale, scale));
+      total += amount;
     }
+    // Each subtotal is a safe integer; their sum is formatted exactly even if it is not.
+    const totalText = Number.isSafeInteger(total)
+      ? formatNumberUnits(total, scale, scale)
+      : formatFixed(subtotals.reduce((t, x) => t + BigInt(x.amount), 0n), scale);
     let out = '{"bonuses":{';
     if (byKey.length > 2) {
       const pairs: [string, string][] = [];
@@ -386,11 +391,15 @@ export class RunResult {
       assert(bonus !== undefined, "line-bonus", `line ${l}`);
       const flags = sink.flags[l] as number;
       const level = sink.level[l] as number;
-      const value = formatTrimmed(BigInt(sink.base[l] as number) * BigInt(sink.rate[l] as number), VALUE_SCALE, scale);
+      const product = (sink.base[l] as number) * (sink.rate[l] as number);
+      const value =
+        product <= Number.MAX_SAFE_INTEGER
+          ? formatNumberUnits(product, VALUE_SCALE, scale)
+          : formatTrimmed(BigInt(sink.base[l] as number) * BigInt(sink.rate[l] as number), VALUE_SCALE, scale);
       const src = sink.source[l] as number;
       const fixed = (flags & LINE_FIXED) !== 0;
       if (a > (this.lineStart[i] as number)) out += ",";
-      out += `{"amount":"${perLine ? formatFixed(BigInt(this.lineAmount[l] as number), scale) : value}"`;
+      out += `{"amount":"${perLine ? formatNumberUnits(this.lineAmount[l] as number, scale, scale) : value}"`;
       if (!fixed) out += `,"base":"${formatVolume(sink.base[l] as number)}"`;
       out += `,"bonus":${JSON.stringify(bonus.key)}`;
       if (level > 0) out += `,"compressed":${(flags & LINE_COMPRESSED) !== 0}`;
@@ -432,7 +441,7 @@ export class RunResult {
       if (held.reference !== undefined) out += `,"reference":${JSON.stringify(held.reference)}`;
       out += `,"requirements":${requirements(paidAs)}`;
     }
-    out += `},"sponsorId":${parent >= 0 ? JSON.stringify(g.ids[parent]) : "null"},"status":"${MEMBER_STATUSES[g.status[i] as number]}","total":"${formatFixed(total, scale)}","volumes":{"group":{`;
+    out += `},"sponsorId":${parent >= 0 ? JSON.stringify(g.ids[parent]) : "null"},"status":"${MEMBER_STATUSES[g.status[i] as number]}","total":"${totalText}","volumes":{"group":{`;
     const measures = compiled.measures;
     let excluded = "";
     for (let s = 0; s < measures.length; s++) {
