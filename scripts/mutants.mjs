@@ -1,6 +1,7 @@
 // Mutation check (not part of CI): plants one-line bugs in the engine, one at a time, runs the test suite
 // and reports which tests catch each. A mutant that no test catches is a hole in the suite.
-// Usage: node scripts/mutants.mjs   (about half a minute per mutant; the slow CLI file is skipped)
+// Usage: node scripts/mutants.mjs [test paths…]   (default: the whole suite but the slow CLI file; about
+// half a minute per mutant)
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 
@@ -52,7 +53,8 @@ for (const m of MUTANTS) {
   writeFileSync(m.file, original.replace(m.from, m.to));
   try {
     rmSync(report, { force: true });
-    spawnSync("node_modules/.bin/vitest", ["run", "--exclude", "test/cli.test.ts", "--reporter=json", `--outputFile.json=${report}`], { stdio: "ignore" });
+    const paths = process.argv.slice(2);
+    spawnSync("node_modules/.bin/vitest", ["run", ...(paths.length > 0 ? paths : ["--exclude", "test/cli.test.ts"]), "--reporter=json", `--outputFile.json=${report}`], { stdio: "ignore" });
     const json = JSON.parse(readFileSync(report, "utf8"));
     const failed = json.testResults.flatMap((f) => f.assertionResults.filter((a) => a.status === "failed").map((a) => `${f.name.replace(`${process.cwd()}/`, "")} > ${a.fullName}`));
     results.push({ mutant: m.name, caught: failed.length > 0, failed });
