@@ -8,8 +8,9 @@ import { type Genealogy, buildGenealogy } from "../genealogy/genealogy.js";
 import type { OrderColumns, RecordOrigin } from "../input/rows.js";
 import { type MemberInput, type OrderInput, validateMembers, validateOrders } from "../input/validate.js";
 import { computeQualification } from "../measures/qualification.js";
-import { computeRanks } from "../measures/ranks.js";
-import { computeVolumes } from "../measures/volumes.js";
+import { type RankValues, computeRanks } from "../measures/ranks.js";
+import { type MeasureValues, computeVolumes } from "../measures/volumes.js";
+import { canonicalJson } from "../statement/canonical.js";
 import type { LevelAccounting, RunContext } from "../bonuses/family.js";
 import { compilePlan } from "../plan/compile.js";
 import type { Plan } from "../plan/parse.js";
@@ -98,6 +99,9 @@ export function safePrepareInput(input: CalculateInput, measures: ReadonlySet<st
   return { ok: true, value: { period: period.period, genealogy: built.genealogy, orders: { ...cols, member }, measures } };
 }
 
+/** Per prepared input: the volumes, qualification and ranks last computed, by the plan parts they depend on. */
+const MEASURED = new WeakMap<PreparedInput, Map<string, { volumes: MeasureValues; qualified: Uint8Array; ranks: RankValues }>>();
+
 /**
  * Runs a plan over a prepared input. The plan's measures must be among those the input was prepared for.
  *
@@ -114,14 +118,28 @@ export function safeCalculatePrepared(plan: Plan, prepared: PreparedInput, optio
   const g = prepared.genealogy;
   work.add("genealogy", g.size);
 
-  phase("volumes");
-  const volumes = computeVolumes(g, prepared.orders, compiled.measures, work);
-  if (volumes.values === undefined) return { ok: false, issues: volumes.issues };
-
-  phase("qualification");
-  const qualified = computeQualification(g, volumes.values, compiled.qualification, work);
-  phase("ranks");
-  const ranks = computeRanks(g, volumes.values, qualified, compiled.ranks, work);
+  // Volumes, qualification and ranks depend only on the plan's measures, qualification and ranks: a
+  // second plan on the same prepared input that defines them identically (a what-if that changes a
+  // rate, say) reuses them instead of computing them again.
+  const key = canonicalJson({ measures: plan.measures, qualification: plan.qualification ?? null, ranks: plan.ranks });
+  let cache = MEASURED.get(prepared);
+  if (cache === undefined) MEASURED.set(prepared, (cache = new Map()));
+  let measured = cache.get(key);
+  if (measured === undefined) {
+    phase("volumes");
+    const volumes = computeVolumes(g, prepared.orders, compiled.measures, work);
+    if (volumes.values === undefined) return { ok: false, issues: volumes.issues };
+    phase("qualification");
+    const qualified = computeQualification(g, volumes.values, compiled.qualification, work);
+    phase("ranks");
+    const ranks = computeRanks(g, volumes.values, qualified, compiled.ranks, work);
+    measured = { volumes: volumes.values, qualified, ranks };
+    // Keep the last one only: enough for a comparison, bounded for a sweep over many plans.
+    cache.clear();
+    cache.set(key, measured);
+  }
+  const volumes = { values: measured.volumes };
+  const { qualified, ranks } = measured;
 
   phase("bonuses");
   const sink = new LineSink();
