@@ -11,6 +11,8 @@ const GROUPS: [string, string, (code: string) => boolean][] = [
   ["Members and the sponsor tree", "Reported by `calculate` and `compplan run`; nothing is computed while any remains.", (c) => c.startsWith("MEMBER_")],
   ["Orders", "Reported by `calculate` and `compplan run`.", (c) => c.startsWith("ORDER_")],
   ["Run limits", "Reported by `calculate` when exact computation is not possible.", (c) => c.startsWith("RUN_")],
+  ["Plan changes and comparisons", "Reported by `parseChangeSet`, `applyChangeSet`, `simulate`, `sweep` and `compplan diff` / `compplan sweep`. A change that makes the plan invalid is reported with the `PLAN_*` codes above, at paths into the changed plan.", (c) => c.startsWith("CHANGE_") || c.startsWith("SIMULATE_")],
+  ["Audit: bundles, replay and explain", "Reported by `parseBundle`, `createBundle`, `replay`, `explain` and `compplan replay` / `compplan explain`. A difference found by replay is not an issue: it is reported in the replay report (exit code 4).", (c) => c.startsWith("AUDIT_")],
 ];
 
 /** The text of docs/errors.md. */

@@ -27,5 +27,53 @@ export type { ConditionDetail } from "./measures/qualification.js";
 export type { RequirementDetail } from "./measures/ranks.js";
 export { canonicalJson } from "./statement/canonical.js";
 
+export { simulate, safeSimulate } from "./simulate/simulate.js";
+export type { Simulation, SimulateOptions, SimulateStep } from "./simulate/simulate.js";
+export { parseChangeSet, safeParseChangeSet, applyChangeSet, safeApplyChangeSet } from "./simulate/change.js";
+export type {
+  ChangeSet,
+  ChangeOp,
+  ChangeSetOptions,
+  SetChange,
+  UnsetChange,
+  AddRankChange,
+  RemoveRankChange,
+  AddBonusChange,
+  RemoveBonusChange,
+} from "./simulate/change.js";
+export type { ChangePath, ChangePathSegment } from "./simulate/path.js";
+export type { RunDiff, Compared, DiffSide, BonusDiff, RankDiff, AccountingDiff, MoverCounts, MemberChange, PercentileDiff, PayDistribution } from "./simulate/diff.js";
+export { sweep, safeSweep } from "./simulate/sweep.js";
+export type { SweepSpec, SweepOptions, SweepPoint, SweepResult } from "./simulate/sweep.js";
+export { renderDiffReport } from "./simulate/report.js";
+
+export { ENGINE_VERSION } from "./audit/version.js";
+export { canonicalPlan, fingerprintPlan, fingerprintInput, fingerprintStatements } from "./audit/fingerprint.js";
+export type { CanonicalMember, CanonicalOrder, InputFingerprints } from "./audit/fingerprint.js";
+export { BUNDLE_FORMAT, createBundle, bundleFingerprint, bundleJson, bundleJsonChunks, parseBundle, safeParseBundle } from "./audit/bundle.js";
+export type { RunBundle, BundleInput, BundleOptions } from "./audit/bundle.js";
+export { replay, safeReplay, formatReplayReport } from "./audit/replay.js";
+export type { ReplayInputs, ReplayOptions, ReplayReport, ReplayDifference, ReplayVerified, ReplayCheck } from "./audit/replay.js";
+export { explain, safeExplain, indexOrders, prepareExplain, OrderIndex } from "./audit/explain.js";
+export type { ExplainOptions } from "./audit/explain.js";
+export { formatExplanation } from "./audit/explain-text.js";
+export type {
+  Explanation,
+  QualificationCheck,
+  VolumeBreakdown,
+  RankExplanation,
+  RequirementExplanation,
+  NextRankExplanation,
+  AdditionalVolume,
+  BonusPart,
+  ExplainedLine,
+  RoundingDetail,
+  NotPaid,
+  SourceList,
+  SourceDetail,
+  SourceOrder,
+} from "./audit/explanation.js";
+export { CSV_COLUMNS, statementsCsv } from "./audit/csv.js";
+
 export { CompplanError, InvariantError, ISSUE_CODES, formatIssue } from "./errors/issues.js";
 export type { Issue, IssueCode, PathSegment, Result } from "./errors/issues.js";

@@ -96,7 +96,7 @@ describe("compplan run", () => {
     }
     const r = cli("run", "--plan", STARTER, "--members", join(dir, "rev-members.csv"), "--orders", join(dir, "rev-orders.csv"), "--period", "2026-10", "--out", shuffled);
     expect(r.code, r.stderr).toBe(0);
-    for (const f of ["statements.ndjson", "summary.json"]) expect(readFileSync(join(shuffled, f), "utf8")).toBe(readFileSync(join(out, f), "utf8"));
+    for (const f of ["statements.ndjson", "summary.json", "bundle.json"]) expect(readFileSync(join(shuffled, f), "utf8")).toBe(readFileSync(join(out, f), "utf8"));
   });
 
   it("reports bad input with file and line, computes nothing, exits 1", () => {

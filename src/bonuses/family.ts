@@ -10,6 +10,7 @@ import type { Genealogy } from "../genealogy/genealogy.js";
 import type { LineSink } from "../run/lines.js";
 import type { MeasureValues } from "../measures/volumes.js";
 import type { WorkCounter } from "../run/work.js";
+import type { BonusExplanation, ExplainContext } from "../audit/explanation.js";
 
 /** What a family's validation can look up about the rest of the plan. */
 export interface PlanNames {
@@ -59,6 +60,11 @@ export interface CompiledBonus {
   readonly stage: number;
   /** Adds the bonus's line items to `sink`; returns its accounting where the family keeps one. */
   run(ctx: RunContext, sink: LineSink, bonusIndex: number): LevelAccounting | undefined;
+  /**
+   * Optional: explains member `member`'s part of this bonus by recomputing only that part (never from a
+   * stored trace): where each of its line items came from, and what it did not receive and why.
+   */
+  explain?(ctx: ExplainContext, member: number, bonusIndex: number): BonusExplanation;
 }
 
 /** A bonus family: one folder under src/bonuses and one line in the registry. */

@@ -13,7 +13,10 @@ import { type Phase, type PreparedInput, safeCalculatePrepared, safePrepareInput
 import { safeParsePeriod } from "../run/period.js";
 import type { RunResult } from "../run/result.js";
 import { canonicalJson } from "../statement/canonical.js";
+import { type Flags, UsageError, parseFlags, required } from "./flags.js";
 import { formatSummary } from "./format.js";
+import { WHATIF_USAGE, cmdDiff, cmdSweep } from "./whatif.js";
+import { cmdExplain, cmdReplay, runFormat, writeRunAudit } from "./audit.js";
 
 /** Where the CLI writes; tests pass buffers. */
 export interface CliIO {
@@ -27,20 +30,27 @@ const USAGE = `compplan: compensation-plan calculations
 
 Usage:
   compplan run --plan FILE --members FILE --orders FILE --period YYYY-MM --out DIR [--timings]
-      Runs the plan; writes DIR/statements.ndjson and DIR/summary.json and prints the summary.
+               [--format ndjson|csv] [--embed-inputs]
+      Runs the plan; writes DIR/statements.ndjson, DIR/summary.json and DIR/bundle.json (the run bundle:
+      fingerprints of plan, inputs and statements; --embed-inputs also stores the members and orders) and
+      prints the summary. --format csv also writes DIR/statements.csv, for paying from.
       Members and orders are CSV, JSON or NDJSON (by file extension).
+  compplan replay DIR [--members FILE --orders FILE] [--json] [--max N]
+      Recomputes the run of DIR/bundle.json and compares it with DIR's files; names the first difference.
+  compplan explain DIR MEMBER [--bonus KEY] [--json] [--members FILE --orders FILE] [--sources N] [--timings]
+      Explains one member's statement: sources, levels, rates, rounding, what was not paid and why, ranks.
   compplan validate PLAN
       Checks a plan file; lists every issue with its code, path and message.
   compplan schema
       Prints the JSON Schema of plan files (for editor completion).
   compplan generate --members N --out DIR [--seed S] [--period YYYY-MM] [--shape realistic|chain|star|balanced]
       Writes a seeded synthetic DIR/members.csv and DIR/orders.csv (measures ${GENERATED_MEASURES.join(", ")}).
-  compplan help
+${WHATIF_USAGE}  compplan help
 
-Exit codes: 0 done, 1 invalid plan or input, 2 wrong usage, 3 internal error (a bug: please report it).
+Exit codes: 0 done, 1 invalid plan or input, 2 wrong usage, 3 internal error (a bug: please report it),
+4 replay found a difference.
 `;
 
-class UsageError extends Error {}
 
 /** Runs the CLI with `args` (without the node and script names) and returns the exit code. */
 export function runCli(args: readonly string[], io: CliIO): number {
@@ -48,7 +58,7 @@ export function runCli(args: readonly string[], io: CliIO): number {
     const [command, ...rest] = args;
     switch (command) {
       case "run":
-        return cmdRun(parseFlags(rest, ["plan", "members", "orders", "period", "out"], ["timings"]), io);
+        return cmdRun(parseFlags(rest, ["plan", "members", "orders", "period", "out", "format"], ["timings", "embed-inputs"]), io);
       case "validate":
         return cmdValidate(rest, io);
       case "schema":
@@ -57,6 +67,14 @@ export function runCli(args: readonly string[], io: CliIO): number {
         return 0;
       case "generate":
         return cmdGenerate(parseFlags(rest, ["members", "out", "seed", "period", "shape"], []), io);
+      case "replay":
+        return cmdReplay(rest, io, (m) => new UsageError(m));
+      case "explain":
+        return cmdExplain(rest, io, (m) => new UsageError(m));
+      case "diff":
+        return cmdDiff(rest, io);
+      case "sweep":
+        return cmdSweep(rest, io);
       case undefined:
       case "help":
       case "--help":
@@ -81,32 +99,8 @@ export function runCli(args: readonly string[], io: CliIO): number {
   }
 }
 
-type Flags = Record<string, string | true>;
 
-function parseFlags(args: readonly string[], valued: readonly string[], booleans: readonly string[]): Flags {
-  const out: Flags = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
-    if (m === null) throw new UsageError(`unexpected argument "${a}"`);
-    const name = m[1] as string;
-    if (booleans.includes(name)) {
-      out[name] = true;
-      continue;
-    }
-    if (!valued.includes(name)) throw new UsageError(`unknown option --${name}`);
-    const value = m[2] ?? args[++i];
-    if (value === undefined || value.startsWith("--")) throw new UsageError(`--${name} needs a value`);
-    out[name] = value;
-  }
-  return out;
-}
 
-function required(flags: Flags, name: string): string {
-  const v = flags[name];
-  if (typeof v !== "string") throw new UsageError(`--${name} is required`);
-  return v;
-}
 
 function printIssues(issues: readonly Issue[], io: CliIO): void {
   const shown = issues.slice(0, 200);
@@ -178,6 +172,7 @@ function cmdRun(flags: Flags, io: CliIO): number {
   const period = safeParsePeriod(periodText);
   if (period.period === undefined) throw new CompplanError([period.issue as Issue]);
   const out = required(flags, "out");
+  const format = runFormat(flags.format, (m) => new UsageError(m));
   const membersPath = required(flags, "members");
   const ordersPath = required(flags, "orders");
   const onPhase = (p: Phase | "read inputs") => progress.phase(p);
@@ -186,9 +181,12 @@ function cmdRun(flags: Flags, io: CliIO): number {
   if (!r.ok) throw new CompplanError(r.issues);
   progress.phase("write statements");
   const written = writeOutputs(r.value, out);
+  progress.phase("write bundle");
+  const audit = writeRunAudit(r.value, prepared, { dir: out, statementsPath: written.statementsPath, embedInputs: flags["embed-inputs"] === true, format });
   progress.done();
   io.stdout(formatSummary(r.value.summary, plan));
   io.stdout(`\nwrote ${written.statementsPath} (${written.count.toLocaleString("en-US")} statements) and ${written.summaryPath}\n`);
+  io.stdout(audit);
   if (flags.timings === true) {
     const rows = progress.timings.map((t) => `  ${t.phase.padEnd(18)} ${(t.ms / 1000).toFixed(3).padStart(9)} s`).join("\n");
     const total = progress.timings.reduce((a, t) => a + t.ms, 0);

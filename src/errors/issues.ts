@@ -44,6 +44,18 @@ export const ISSUE_CODES = {
   ORDER_VOLUME_PRECISION: "An order volume has more than 4 decimal places.",
   ORDER_VOLUME_TOO_LARGE: "An order volume is larger than 1,000,000,000.",
   RUN_VOLUME_OVERFLOW: "A measure's total over all orders exceeds 900,719,925,474, the most computed exactly.",
+  AUDIT_BUNDLE_INVALID: "A run bundle is not valid: not readable JSON, an unknown format, a missing or mistyped field, or a plan that does not parse.",
+  AUDIT_INPUT_MISSING: "Replay or explain needs the run's members and orders: the bundle does not embed them and none were given.",
+  AUDIT_INPUT_MISMATCH: "The members or orders given are not those the run was computed from (their fingerprint or counts differ).",
+  AUDIT_UNKNOWN_MEMBER: "Explain was asked about a member id that is not in the run.",
+  AUDIT_UNKNOWN_BONUS: "Explain was asked about a bonus key that is not in the plan.",
+  CHANGE_SYNTAX: "The change-set file is not valid YAML or JSON.",
+  CHANGE_INVALID: "A change set does not follow the change-set format: an unknown or missing key, or a value of the wrong type.",
+  CHANGE_PATH_SYNTAX: "A change's path cannot be read (paths look like bonuses[key=unilevel].schedule[0].rates[2]).",
+  CHANGE_NOT_FOUND: "A change names a place, rank or bonus that the plan does not have.",
+  CHANGE_AMBIGUOUS: "A path selector such as [rank=Gold] matches more than one element.",
+  CHANGE_DATED_UNSUPPORTED: "A change has a `from` date, but the plan has no dated values (plan language v1).",
+  SIMULATE_CURRENCY_MISMATCH: "The two plans compared pay in different currencies.",
 } as const;
 
 /** A stable issue code; see {@link ISSUE_CODES}. */

@@ -65,6 +65,7 @@ export class RunResult {
   /** Per line: the rounded amount in money units (rounding per line only). */
   private readonly lineAmount: Float64Array;
   private sortedIndex: Int32Array | undefined;
+  private readonly memberTotal: Float64Array;
 
   /** @internal Use {@link calculate}. */
   constructor(parts: RunParts) {
@@ -126,13 +127,18 @@ export class RunResult {
       if (perLine) lineAmount[l] = mulShiftRoundNumber(sink.base[l] as number, sink.rate[l] as number, shift, mode);
     }
     this.lineAmount = lineAmount;
+    const memberTotal = new Float64Array(n);
     for (let i = 0; i < n; i++) {
+      let t = 0;
       for (const { bonus, amount } of this.subtotals(i)) {
         bonusAmount[bonus]?.add(amount);
         bonusRecipients[bonus] = (bonusRecipients[bonus] as number) + 1;
         total.add(amount);
+        t += amount;
       }
+      memberTotal[i] = t;
     }
+    this.memberTotal = memberTotal;
 
     const money = (units: bigint) => formatFixed(units, scale);
     const exact = (value: bigint) => formatTrimmed(value, VALUE_SCALE, scale);
@@ -201,6 +207,14 @@ export class RunResult {
     };
     parts.work.add("finalize", n + L);
     this.work = parts.work.snapshot();
+  }
+
+  /**
+   * @internal Each member's statement total in money units (10^-scale), by member index: what the
+   * statements' `total` fields say, without rendering them (what-if comparisons read this).
+   */
+  get totals(): Float64Array {
+    return this.memberTotal;
   }
 
   /** @internal The run's columnar parts, for audit and explanation code inside compplan. */

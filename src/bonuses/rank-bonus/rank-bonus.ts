@@ -13,6 +13,7 @@ import { assert } from "../../errors/issues.js";
 import { decimalString, keySchema, rankNameSchema, referenceSchema } from "../../plan/fields.js";
 import { LINE_FIXED, type LineSink } from "../../run/lines.js";
 import type { BonusFamily, CompiledBonus, RunContext } from "../family.js";
+import { rankBonusExplainer } from "./explain.js";
 
 /** The zod schema of a `rank-bonus` bonus entry. */
 const schema = z.strictObject({
@@ -58,6 +59,7 @@ export const rankBonus: BonusFamily<RankBonusConfig> = {
       kind: config.kind,
       reference: config.reference,
       stage: 1,
+      explain: rankBonusExplainer(config, ctx),
       run(run: RunContext, sink: LineSink, bonusIndex: number): undefined {
         const { qualified, rank } = run;
         const n = run.genealogy.size;

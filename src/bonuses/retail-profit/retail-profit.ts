@@ -13,6 +13,7 @@ import { decimalString, keySchema, measureNameSchema, referenceSchema } from "..
 import { rateUnits } from "../../plan/compile.js";
 import type { LineSink } from "../../run/lines.js";
 import type { BonusFamily, CompiledBonus, RunContext } from "../family.js";
+import { retailProfitExplainer } from "./explain.js";
 
 /** The zod schema of a `retail-profit` bonus entry. */
 const schema = z.strictObject({
@@ -46,6 +47,7 @@ export const retailProfit: BonusFamily<RetailProfitConfig> = {
       kind: config.kind,
       reference: config.reference,
       stage: 1,
+      explain: retailProfitExplainer(config, ctx),
       run(run: RunContext, sink: LineSink, bonusIndex: number): undefined {
         const volume = run.measures.personal[measure] as Float64Array;
         const n = run.genealogy.size;

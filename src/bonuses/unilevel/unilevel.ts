@@ -22,6 +22,7 @@ import { decimalString, keySchema, measureNameSchema, rankNameSchema, referenceS
 import { rateUnits } from "../../plan/compile.js";
 import { LINE_COMPRESSED, type LineSink } from "../../run/lines.js";
 import type { BonusFamily, CompiledBonus, LevelAccounting, RunContext } from "../family.js";
+import { unilevelExplainer } from "./explain.js";
 
 /** Deepest level a unilevel schedule may reach. */
 export const UNILEVEL_DEPTH_MAX = 50;
@@ -109,6 +110,7 @@ export const unilevel: BonusFamily<UnilevelConfig> = {
       kind: config.kind,
       reference: config.reference,
       stage: 1,
+      explain: unilevelExplainer(config, ctx),
       run(run: RunContext, sink: LineSink, bonusIndex: number): LevelAccounting {
         const { genealogy: g, qualified, rank } = run;
         const n = g.size;

@@ -1,0 +1,263 @@
+/**
+ * Run bundles: everything an auditor needs, besides this library, to reproduce a run byte for byte. A
+ * bundle records the engine version, the plan in canonical form and its fingerprint, the period, the
+ * fingerprints of the members and orders (optionally the rows themselves), the fingerprint of the
+ * canonical statements, and the summary. Nothing time-dependent is recorded.
+ *
+ * The bundle's own fingerprint covers all of it except the embedded rows (they are covered by their own
+ * fingerprints), so a bundle has the same fingerprint with or without its inputs embedded.
+ */
+import { z } from "zod";
+import { CompplanError, type Issue, type PathSegment, type Result, issue } from "../errors/issues.js";
+import type { CalculateInput, PreparedInput } from "../run/calculate.js";
+import type { RunResult } from "../run/result.js";
+import { canonicalJson } from "../statement/canonical.js";
+import type { Summary } from "../statement/types.js";
+import {
+  type CanonicalMember,
+  type CanonicalOrder,
+  FINGERPRINT_RE,
+  canonicalMembers,
+  canonicalOrders,
+  canonicalPlan,
+  fingerprintRows,
+  fingerprintStatements,
+  fingerprintSummary,
+  fingerprintText,
+  memberLine,
+  orderLine,
+} from "./fingerprint.js";
+import { runOrders } from "./inputs.js";
+import { ENGINE_VERSION } from "./version.js";
+
+/** The format tag of run bundles written by this version. */
+export const BUNDLE_FORMAT = "compplan-bundle/1";
+
+/** One input of a bundle: its row count and fingerprint, and the canonical rows when embedded. */
+export interface BundleInput<Row> {
+  readonly count: number;
+  readonly fingerprint: string;
+  /** The canonical rows, sorted by id, when the bundle embeds its inputs. */
+  readonly rows?: readonly Row[];
+}
+
+/** A run bundle; see docs/audit.md for the file format. */
+export interface RunBundle {
+  /** Always {@link BUNDLE_FORMAT}. */
+  readonly format: string;
+  /** The engine that computed the run. */
+  readonly engine: { readonly name: string; readonly version: string };
+  /** The plan: its id, fingerprint, and canonical form (from which replay parses it). */
+  readonly plan: { readonly id: string; readonly fingerprint: string; readonly canonical: Readonly<Record<string, unknown>> };
+  /** The period, YYYY-MM. */
+  readonly period: string;
+  readonly inputs: { readonly members: BundleInput<CanonicalMember>; readonly orders: BundleInput<CanonicalOrder> };
+  /** The canonical statements: how many, and their fingerprint (SHA-256 of statements.ndjson). */
+  readonly statements: { readonly count: number; readonly fingerprint: string };
+  /** The run summary and its fingerprint. */
+  readonly summary: { readonly fingerprint: string; readonly value: Summary };
+  /** Fingerprint of the bundle: SHA-256 of the compact canonical JSON of everything above except embedded rows. */
+  readonly fingerprint: string;
+}
+
+/** Options of {@link createBundle}. */
+export interface BundleOptions {
+  /** Embed the canonical members and orders, so the bundle alone suffices to replay the run. */
+  readonly embedInputs?: boolean;
+}
+
+/**
+ * Creates the bundle of a finished run. Pass the input the run was computed from: the orders are
+ * validated again and checked against the run (the same number of orders per member); the members are
+ * taken from the run itself. Renders every statement once to fingerprint them.
+ *
+ * @param run - a finished run
+ * @param input - the run's input (as given to `calculate`), or the prepared input it was run on
+ * @param options - `embedInputs` to carry the rows
+ * @returns the bundle
+ * @throws CompplanError with `AUDIT_INPUT_MISMATCH` when the input is not the run's (or `ORDER_*` issues)
+ * @example
+ * ```ts
+ * const run = calculate(plan, input);
+ * const bundle = createBundle(run, input, { embedInputs: true });
+ * writeFileSync("bundle.json", bundleJson(bundle));
+ * ```
+ */
+export function createBundle(run: RunResult, input: CalculateInput | PreparedInput, options: BundleOptions = {}): RunBundle {
+  const orders = canonicalOrders(runOrders(run, input).columns);
+  return assembleBundle(run, canonicalMembers(run.internals.genealogy), orders, fingerprintStatements(run), options.embedInputs === true);
+}
+
+/** @internal Builds a bundle from its parts; the CLI passes the fingerprint of the statements file it wrote. */
+export function assembleBundle(
+  run: RunResult,
+  members: readonly CanonicalMember[],
+  orders: readonly CanonicalOrder[],
+  statementsFingerprint: string,
+  embed: boolean,
+): RunBundle {
+  const head: Omit<RunBundle, "fingerprint"> = {
+    format: BUNDLE_FORMAT,
+    engine: { name: "compplan", version: ENGINE_VERSION },
+    plan: { id: run.plan.id, fingerprint: "", canonical: canonicalPlan(run.plan) },
+    period: run.period.id,
+    inputs: {
+      members: { count: members.length, fingerprint: fingerprintRows(members, memberLine) },
+      orders: { count: orders.length, fingerprint: fingerprintRows(orders, orderLine) },
+    },
+    statements: { count: run.memberCount, fingerprint: statementsFingerprint },
+    summary: { fingerprint: fingerprintSummary(run.summary), value: run.summary },
+  };
+  const plan = { ...head.plan, fingerprint: fingerprintText(canonicalJson(head.plan.canonical)) };
+  const withPlan = { ...head, plan };
+  const fingerprint = bundleFingerprint(withPlan);
+  if (!embed) return { ...withPlan, fingerprint };
+  return {
+    ...withPlan,
+    inputs: { members: { ...withPlan.inputs.members, rows: members }, orders: { ...withPlan.inputs.orders, rows: orders } },
+    fingerprint,
+  };
+}
+
+/**
+ * Recomputes a bundle's own fingerprint from its contents (embedded rows excluded). Replay compares it
+ * with the recorded `fingerprint`.
+ *
+ * @param bundle - a bundle, with or without its `fingerprint`
+ * @returns `sha256:` and 64 hex digits
+ * @example
+ * ```ts
+ * bundleFingerprint(bundle) === bundle.fingerprint; // untouched
+ * ```
+ */
+export function bundleFingerprint(bundle: Omit<RunBundle, "fingerprint"> & { readonly fingerprint?: string }): string {
+  const { fingerprint: _, inputs, ...rest } = bundle;
+  const strip = <R>(p: BundleInput<R>) => ({ count: p.count, fingerprint: p.fingerprint });
+  return fingerprintText(canonicalJson({ ...rest, inputs: { members: strip(inputs.members), orders: strip(inputs.orders) } }));
+}
+
+/**
+ * The bundle as the text of bundle.json, in pieces (a bundle with a million embedded rows is larger than
+ * one string should be). Canonical JSON indented by two spaces, each embedded row on one line.
+ *
+ * @param bundle - a bundle
+ * @returns pieces of text whose concatenation is the file, ending with a line feed
+ * @example
+ * ```ts
+ * const fd = openSync("bundle.json", "w");
+ * for (const piece of bundleJsonChunks(bundle)) writeSync(fd, piece);
+ * ```
+ */
+export function* bundleJsonChunks(bundle: RunBundle): IterableIterator<string> {
+  const indent = (value: unknown, pad: string) => canonicalJson(value, 2).replace(/\n/g, `\n${pad}`);
+  const { inputs, ...rest } = bundle;
+  const top = Object.keys({ ...rest, inputs }).sort();
+  let first = true;
+  yield "{\n";
+  for (const key of top) {
+    yield `${first ? "" : ",\n"}  ${JSON.stringify(key)}: `;
+    first = false;
+    if (key !== "inputs") {
+      yield indent((rest as Record<string, unknown>)[key], "  ");
+      continue;
+    }
+    yield "{\n";
+    const parts: [string, BundleInput<unknown>, (row: never) => string][] = [
+      ["members", inputs.members, memberLine as (row: never) => string],
+      ["orders", inputs.orders, orderLine as (row: never) => string],
+    ];
+    for (let p = 0; p < parts.length; p++) {
+      const [name, part, line] = parts[p] as [string, BundleInput<unknown>, (row: never) => string];
+      yield `    ${JSON.stringify(name)}: {\n      "count": ${part.count},\n      "fingerprint": ${JSON.stringify(part.fingerprint)}`;
+      if (part.rows !== undefined) {
+        yield ',\n      "rows": [';
+        let buf = "";
+        for (let r = 0; r < part.rows.length; r++) {
+          buf += `${r === 0 ? "\n" : ",\n"}        ${line(part.rows[r] as never).slice(0, -1)}`;
+          if (buf.length > 1 << 20) {
+            yield buf;
+            buf = "";
+          }
+        }
+        yield `${buf}${part.rows.length > 0 ? "\n      " : ""}]`;
+      }
+      yield `\n    }${p + 1 < parts.length ? "," : ""}\n`;
+    }
+    yield "  }";
+  }
+  yield "\n}\n";
+}
+
+/**
+ * The bundle as the text of bundle.json. See {@link bundleJsonChunks} for large bundles.
+ *
+ * @param bundle - a bundle
+ * @returns the file's text
+ * @example
+ * ```ts
+ * writeFileSync("out/bundle.json", bundleJson(createBundle(run, input)));
+ * ```
+ */
+export function bundleJson(bundle: RunBundle): string {
+  return Array.from(bundleJsonChunks(bundle)).join("");
+}
+
+const fingerprint = z.string().regex(FINGERPRINT_RE, "a fingerprint is sha256: and 64 lower-case hex digits");
+const count = z.number().int().min(0);
+const input = z.strictObject({ count, fingerprint, rows: z.array(z.unknown()).optional() });
+const bundleSchema = z.strictObject({
+  format: z.literal(BUNDLE_FORMAT),
+  engine: z.strictObject({ name: z.string(), version: z.string() }),
+  plan: z.strictObject({ id: z.string(), fingerprint, canonical: z.record(z.string(), z.unknown()) }),
+  period: z.string(),
+  inputs: z.strictObject({ members: input, orders: input }),
+  statements: z.strictObject({ count, fingerprint }),
+  summary: z.strictObject({ fingerprint, value: z.record(z.string(), z.unknown()) }),
+  fingerprint,
+});
+
+/**
+ * Reads a bundle: the text of bundle.json or an already-parsed object. Checks its shape only; whether its
+ * contents are true is what {@link replay} checks.
+ *
+ * @param input - bundle.json text, or the parsed value
+ * @returns the bundle, or `AUDIT_BUNDLE_INVALID` issues (with the path of each bad field)
+ * @example
+ * ```ts
+ * const r = safeParseBundle(readFileSync("out/bundle.json", "utf8"));
+ * if (r.ok) console.log(r.value.plan.id, r.value.fingerprint);
+ * ```
+ */
+export function safeParseBundle(input: unknown): Result<RunBundle> {
+  let data = input;
+  if (typeof input === "string") {
+    try {
+      data = JSON.parse(input);
+    } catch (e) {
+      return { ok: false, issues: [issue("AUDIT_BUNDLE_INVALID", [], `the bundle is not valid JSON: ${(e as Error).message}`)] };
+    }
+  }
+  const r = bundleSchema.safeParse(data);
+  if (r.success) return { ok: true, value: r.data as unknown as RunBundle };
+  const issues: Issue[] = r.error.issues.slice(0, 50).map((i) =>
+    issue("AUDIT_BUNDLE_INVALID", i.path.filter((s): s is PathSegment => typeof s !== "symbol"), i.path[0] === "format" ? `not a compplan run bundle (format must be "${BUNDLE_FORMAT}")` : i.message),
+  );
+  return { ok: false, issues };
+}
+
+/**
+ * Reads a bundle; throws when its shape is wrong. See {@link safeParseBundle}.
+ *
+ * @param input - bundle.json text, or the parsed value
+ * @returns the bundle
+ * @throws CompplanError with `AUDIT_BUNDLE_INVALID`
+ * @example
+ * ```ts
+ * const bundle = parseBundle(readFileSync("out/bundle.json", "utf8"));
+ * ```
+ */
+export function parseBundle(input: unknown): RunBundle {
+  const r = safeParseBundle(input);
+  if (!r.ok) throw new CompplanError(r.issues);
+  return r.value;
+}

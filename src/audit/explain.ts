@@ -1,0 +1,485 @@
+/**
+ * Explain: why a member was paid what they were paid, and not more. Recomputes only that member's part of
+ * a finished run (no trace is stored while running): the statement's line items with their sources,
+ * levels before and after compression, base, rate, plan clause and rounding; every bonus not received or
+ * received less of with the reason and values; the paid-as and next rank, requirement by requirement,
+ * with leg caps and the smallest additional volume that reaches the next rank.
+ *
+ * The engine never asks which kind a bonus is: each compiled bonus explains itself through its optional
+ * `explain` method. What a family reports about its lines is checked against the statement, so an
+ * explanation cannot disagree with what was paid.
+ */
+import { CompplanError, type Issue, type Result, assert, issue } from "../errors/issues.js";
+import type { OrderColumns } from "../input/rows.js";
+import type { RequirementDetail } from "../measures/ranks.js";
+import { VALUE_SCALE, formatFixed, formatTrimmed, formatVolume, parseUnits } from "../money/decimal.js";
+import { ORDER_KINDS } from "../plan/fields.js";
+import type { CalculateInput, PreparedInput } from "../run/calculate.js";
+import type { RunResult } from "../run/result.js";
+import { runOrders } from "./inputs.js";
+import { preorderOf } from "./preorder.js";
+import { grouped } from "./words.js";
+import type { LineItem, Statement } from "../statement/types.js";
+import type {
+  AdditionalVolume,
+  BonusPart,
+  ExplainContext,
+  ExplainedLine,
+  Explanation,
+  NextRankExplanation,
+  QualificationCheck,
+  RankExplanation,
+  RequirementExplanation,
+  RoundingDetail,
+  SourceOrder,
+  VolumeBreakdown,
+} from "./explanation.js";
+
+/** Most orders listed per source member. */
+const ORDERS_MAX = 10;
+/** Default number of source members listed per line or reason. */
+export const SOURCES_MAX_DEFAULT = 20;
+/** Most legs named in a requirement's notes. */
+const LEGS_NAMED_MAX = 10;
+
+/**
+ * The orders of a run indexed by member, so explanations can list the orders each source member placed.
+ * Built once per loaded run by {@link indexOrders}; each lookup then costs only that member's orders.
+ */
+export class OrderIndex {
+  private readonly start: Int32Array;
+  private readonly list: Int32Array;
+  private readonly columns: OrderColumns;
+  private readonly measureColumn: Map<string, number>;
+
+  /** @internal Use {@link indexOrders}. */
+  constructor(columns: OrderColumns, member: Int32Array, memberCount: number) {
+    this.columns = columns;
+    this.measureColumn = new Map(columns.measures.map((name, m) => [name, m]));
+    const start = new Int32Array(memberCount + 1);
+    for (let o = 0; o < columns.count; o++) {
+      const m = (member[o] as number) + 1;
+      start[m] = (start[m] as number) + 1;
+    }
+    for (let i = 0; i < memberCount; i++) start[i + 1] = (start[i + 1] as number) + (start[i] as number);
+    const fill = start.slice(0, memberCount);
+    const list = new Int32Array(columns.count);
+    for (let o = 0; o < columns.count; o++) {
+      const m = member[o] as number;
+      list[fill[m] as number] = o;
+      fill[m] = (fill[m] as number) + 1;
+    }
+    this.start = start;
+    this.list = list;
+  }
+
+  /** Number of orders of member index `member`. */
+  countOf(member: number): number {
+    return (this.start[member + 1] as number) - (this.start[member] as number);
+  }
+
+  /**
+   * The orders of member index `member` with a non-zero volume of the measure, ordered by order id.
+   * @internal
+   */
+  ordersOf(member: number, measure: string): { orders: SourceOrder[]; omitted: number } {
+    const column = this.measureColumn.get(measure);
+    const cols = this.columns;
+    const found: SourceOrder[] = [];
+    if (column === undefined) return { orders: found, omitted: 0 };
+    const volumes = cols.volumes[column] as Float64Array;
+    for (let a = this.start[member] as number, end = this.start[member + 1] as number; a < end; a++) {
+      const o = this.list[a] as number;
+      const v = volumes[o] as number;
+      if (v > 0) found.push({ id: cols.ids[o] as string, kind: ORDER_KINDS[cols.kinds[o] as number] as SourceOrder["kind"], volume: formatVolume(v) });
+    }
+    found.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+    return { orders: found.slice(0, ORDERS_MAX), omitted: Math.max(0, found.length - ORDERS_MAX) };
+  }
+}
+
+/**
+ * Indexes the orders of a run by member, for {@link explain} to list each source's orders. Pass the input
+ * the run was computed from; the number of orders of every member is checked against the run.
+ *
+ * @param run - a finished run
+ * @param input - the run's input (as given to `calculate`), or the prepared input it was run on
+ * @returns the index
+ * @throws CompplanError with `ORDER_*`/`INPUT_*` issues for invalid orders, or `AUDIT_INPUT_MISMATCH` when
+ *   the orders are not the run's
+ * @example
+ * ```ts
+ * const orders = indexOrders(run, input);
+ * const why = explain(run, "M0000042", { orders });
+ * ```
+ */
+export function indexOrders(run: RunResult, input: CalculateInput | PreparedInput): OrderIndex {
+  const { columns, member } = runOrders(run, input);
+  return new OrderIndex(columns, member, run.internals.genealogy.size);
+}
+
+/**
+ * Builds, once per run, the index explanations scan: the sponsor tree in depth-first preorder with the
+ * run's qualification and volumes laid out the same way (one pass over the tree; O(members) memory, no
+ * line items). {@link explain} builds it on first use otherwise; call this while loading a run so that
+ * every explanation costs only its own member's part.
+ *
+ * @param run - a finished run
+ * @example
+ * ```ts
+ * const run = calculate(plan, input);
+ * prepareExplain(run); // part of loading
+ * const why = explain(run, "M0000042");
+ * ```
+ */
+export function prepareExplain(run: RunResult): void {
+  const p = preorderOf(run);
+  for (let m = 0; m < run.internals.compiled.measures.length; m++) p.personal(m);
+}
+
+/** Options of {@link explain}. */
+export interface ExplainOptions {
+  /** Explain only this bonus (its key); the other bonuses are left out. */
+  readonly bonus?: string;
+  /** The run's orders by member, from {@link indexOrders}: source members are listed with their orders. */
+  readonly orders?: OrderIndex;
+  /** Most source members listed per line or reason (largest volume first); default 20. */
+  readonly sourcesMax?: number;
+}
+
+/**
+ * Explains one member's statement: every line item with its sources, levels before and after
+ * compression, base, rate, plan clause and rounding; every bonus not received, or received less of, with
+ * the failed condition and its values; the paid-as and next rank with each requirement, leg caps, and the
+ * smallest additional volume that reaches the next rank. Recomputes only this member's part of the run.
+ *
+ * @param run - a finished run
+ * @param memberId - the member's id
+ * @param options - a single bonus, an order index, how many sources to list
+ * @returns the explanation, or `AUDIT_UNKNOWN_MEMBER` / `AUDIT_UNKNOWN_BONUS` issues
+ * @example
+ * ```ts
+ * const r = safeExplain(run, "M0000042");
+ * if (r.ok) process.stdout.write(formatExplanation(r.value));
+ * ```
+ */
+export function safeExplain(run: RunResult, memberId: string, options: ExplainOptions = {}): Result<Explanation> {
+  const p = run.internals;
+  const g = p.genealogy;
+  const i = g.indexOf.get(memberId);
+  const issues: Issue[] = [];
+  if (i === undefined) issues.push(issue("AUDIT_UNKNOWN_MEMBER", ["memberId"], `"${memberId}" is not a member of this run`, memberId));
+  if (options.bonus !== undefined && !p.compiled.bonuses.some((b) => b.key === options.bonus)) {
+    issues.push(issue("AUDIT_UNKNOWN_BONUS", ["bonus"], `the plan has no bonus "${options.bonus}" (bonuses: ${p.compiled.bonuses.map((b) => b.key).join(", ") || "none"})`, options.bonus));
+  }
+  if (i === undefined || issues.length > 0) return { ok: false, issues };
+  const statement = run.statement(memberId);
+  assert(statement !== undefined, "explain-statement", memberId);
+  return { ok: true, value: explainMember(run, i, statement, options) };
+}
+
+/**
+ * Explains one member's statement; throws when the member or bonus is unknown. See {@link safeExplain}.
+ *
+ * @param run - a finished run
+ * @param memberId - the member's id
+ * @param options - a single bonus, an order index, how many sources to list
+ * @returns the explanation
+ * @throws CompplanError with `AUDIT_UNKNOWN_MEMBER` or `AUDIT_UNKNOWN_BONUS`
+ * @example
+ * ```ts
+ * const why = explain(run, "M0000042", { bonus: "unilevel" });
+ * for (const b of why.bonuses) for (const n of b.notPaid) console.log(n.message);
+ * ```
+ */
+export function explain(run: RunResult, memberId: string, options: ExplainOptions = {}): Explanation {
+  const r = safeExplain(run, memberId, options);
+  if (!r.ok) throw new CompplanError(r.issues);
+  return r.value;
+}
+
+function explainMember(run: RunResult, i: number, statement: Statement, options: ExplainOptions): Explanation {
+  const p = run.internals;
+  const { compiled } = p;
+  const qualification: QualificationCheck[] = statement.qualification.map((c) => {
+    if (c.condition !== "personal" || c.measure === undefined) return c;
+    return { ...c, breakdown: breakdown(run, i, c.measure) };
+  });
+  const orders = options.orders;
+  const ctx: ExplainContext = {
+    genealogy: p.genealogy,
+    preorder: preorderOf(run),
+    measures: p.volumes,
+    qualified: p.qualified,
+    rank: p.ranks.rank,
+    rankNames: compiled.ranks.map((r) => r.name),
+    moneyScale: compiled.moneyScale,
+    qualification: statement.qualification,
+    sourcesMax: options.sourcesMax ?? SOURCES_MAX_DEFAULT,
+    ordersOf: (member, measure) => orders?.ordersOf(member, (compiled.measures[measure] as { name: string }).name),
+  };
+  const bonuses: BonusPart[] = [];
+  compiled.bonuses.forEach((b, bi) => {
+    if (options.bonus !== undefined && b.key !== options.bonus) return;
+    const items = statement.lines.filter((l) => l.bonus === b.key);
+    const own = b.explain?.(ctx, i, bi);
+    const bases = own?.lines ?? [];
+    assert(own === undefined || bases.length === items.length, "explain-matches-statement", `bonus ${b.key}, member ${statement.memberId}: ${bases.length} explained lines, ${items.length} on the statement`);
+    const lines: ExplainedLine[] = items.map((line, k) => {
+      const basis = bases[k];
+      if (basis !== undefined) {
+        const same =
+          basis.level === line.level &&
+          basis.compressed === line.compressed &&
+          basis.base === line.base &&
+          basis.rate === line.rate &&
+          (line.sources === undefined || basis.from?.count === line.sources) &&
+          (line.source === undefined || ctx.sourcesMax === 0 || basis.from?.shown[0]?.memberId === line.source);
+        assert(same, "explain-matches-statement", `bonus ${b.key}, member ${statement.memberId}, line ${k}: explained ${JSON.stringify({ ...basis, from: undefined })} vs ${JSON.stringify(line)}`);
+      }
+      return {
+        ...line,
+        explanation: basis?.note ?? "this bonus family gives no further explanation",
+        ...(basis?.from !== undefined ? { from: basis.from } : {}),
+        rounding: lineRounding(run, line),
+      };
+    });
+    const amount = statement.bonuses[b.key] ?? formatFixed(0n, compiled.moneyScale);
+    const perBonus = compiled.roundingApplies === "bonus" && items.length > 0;
+    bonuses.push({
+      key: b.key,
+      kind: b.kind,
+      ...(b.reference !== undefined ? { reference: b.reference } : {}),
+      amount,
+      lines,
+      ...(perBonus ? { rounding: rounding(run, sumValues(items), amount, "bonus") } : {}),
+      // Failed conditions carry their breakdown by order kind, as in the qualification section.
+      notPaid: (own?.notPaid ?? []).map((n) =>
+        n.conditions === undefined ? n : { ...n, conditions: n.conditions.map((c) => qualification.find((q) => q.condition === c.condition && q.measure === c.measure) ?? c) },
+      ),
+    });
+  });
+  return {
+    memberId: statement.memberId,
+    sponsorId: statement.sponsorId,
+    period: run.period.id,
+    plan: run.plan.id,
+    currency: run.plan.currency,
+    status: statement.status,
+    qualified: statement.qualified,
+    qualification,
+    rank: explainRank(run, i, statement),
+    volumes: statement.volumes,
+    bonuses,
+    total: statement.total,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Money
+
+const units = (text: string): bigint => {
+  const u = parseUnits(text, VALUE_SCALE);
+  assert(typeof u === "bigint", "explain-decimal", text);
+  return u;
+};
+
+function sumValues(items: readonly LineItem[]): string {
+  let sum = 0n;
+  for (const l of items) sum += units(l.value);
+  return sum.toString();
+}
+
+function lineRounding(run: RunResult, line: LineItem): RoundingDetail {
+  if (run.internals.compiled.roundingApplies === "bonus") return rounding(run, units(line.value).toString(), line.value, "line-exact");
+  return rounding(run, units(line.value).toString(), line.amount, "line");
+}
+
+/** `exactUnits` at VALUE_SCALE (as a bigint string), `rounded` a decimal string. */
+function rounding(run: RunResult, exactUnits: string, rounded: string, where: "line" | "line-exact" | "bonus"): RoundingDetail {
+  const c = run.internals.compiled;
+  const exact = BigInt(exactUnits);
+  return {
+    mode: c.rounding,
+    applies: where === "bonus" || where === "line-exact" ? "bonus" : "line",
+    scale: c.moneyScale,
+    exact: formatTrimmed(exact, VALUE_SCALE, c.moneyScale),
+    rounded,
+    difference: formatTrimmed(units(rounded) - exact, VALUE_SCALE, c.moneyScale),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Volumes and qualification
+
+function breakdown(run: RunResult, i: number, measure: string): VolumeBreakdown {
+  const p = run.internals;
+  const m = p.compiled.measures.findIndex((s) => s.name === measure);
+  const spec = p.compiled.measures[m];
+  assert(spec !== undefined, "explain-measure", measure);
+  const kinds = ORDER_KINDS.map((kind, k) => {
+    const raw = ((p.volumes.byKind[m] as readonly Float64Array[])[k] as Float64Array)[i] as number;
+    const counts = spec.counts[k] === true;
+    const capped = kind === "personal-consumption" && spec.personalConsumptionCap >= 0 && raw > spec.personalConsumptionCap;
+    const counted = !counts ? 0 : capped ? spec.personalConsumptionCap : raw;
+    return { kind, raw: formatVolume(raw), counted: formatVolume(counted), counts };
+  });
+  return { measure, kinds, ...(spec.personalConsumptionCap >= 0 ? { personalConsumptionCap: formatVolume(spec.personalConsumptionCap) } : {}) };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Ranks
+
+function explainRank(run: RunResult, i: number, statement: Statement): RankExplanation {
+  const r = statement.rank;
+  const out: RankExplanation = {
+    paidAs: r.paidAs,
+    ...(r.reference !== undefined ? { reference: r.reference } : {}),
+    ...(r.requirements !== undefined ? { requirements: r.requirements.map((d) => explainRequirement(run, i, d)) } : {}),
+  };
+  if (r.next === undefined) return out;
+  const requirements = r.next.requirements.map((d) => explainRequirement(run, i, d));
+  const next: NextRankExplanation = {
+    name: r.next.name,
+    ...(r.next.reference !== undefined ? { reference: r.next.reference } : {}),
+    requirements,
+    additional: additionalVolume(requirements, statement),
+    legsNeeded: requirements.reduce((a, d) => a + (d.legsNeeded ?? 0), 0),
+    otherUnmet: requirements.some((d) => d.requirement === "qualified" && !d.met) && statement.qualification.some((c) => !c.met && c.condition !== "personal"),
+  };
+  return { ...out, next };
+}
+
+const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function explainRequirement(run: RunResult, i: number, d: RequirementDetail): RequirementExplanation {
+  const p = run.internals;
+  const g = p.genealogy;
+  const notes: string[] = [];
+  const measureIndex = (name: string | undefined) => p.compiled.measures.findIndex((s) => s.name === name);
+  const children = () => {
+    const out: number[] = [];
+    for (let c = g.childStart[i] as number, end = g.childStart[i + 1] as number; c < end; c++) out.push(g.childList[c] as number);
+    return out;
+  };
+  const shortfall = d.met || d.requirement === "qualified" || d.requirement === "legs" ? undefined : formatTrimmed(units(d.required) - units(d.actual), VALUE_SCALE);
+  let legsNeeded: number | undefined;
+  switch (d.requirement) {
+    case "qualified":
+      if (!d.met) notes.push("not qualified this period (see qualification)");
+      break;
+    case "personal":
+      if (!d.met) notes.push(`needs ${grouped(shortfall ?? "")} more ${d.measure} of your own`);
+      break;
+    case "group": {
+      const cap = d.legCap;
+      if (cap === undefined) {
+        if (!d.met) notes.push(`needs ${grouped(shortfall ?? "")} more group ${d.measure}: your own or anyone's below you`);
+        break;
+      }
+      for (const leg of cap.cappedLegs.slice(0, LEGS_NAMED_MAX)) {
+        notes.push(`leg ${leg.leg} supplies ${grouped(leg.volume)} of group ${d.measure} but counts ${grouped(leg.counted)} under the ${percentOf(cap.share)} cap`);
+      }
+      if (cap.cappedLegs.length > LEGS_NAMED_MAX) notes.push(`… and ${cap.cappedLegs.length - LEGS_NAMED_MAX} more legs capped the same way (all are listed in legCap.cappedLegs)`);
+      if (!d.met) {
+        // Room below the cap in legs not yet capped: volume added there counts in full up to the cap.
+        const m = measureIndex(d.measure);
+        const gv = p.volumes.group[m] as Float64Array;
+        const max = units(cap.maxPerLeg);
+        let room = 0n;
+        for (const c of children()) {
+          const leg = BigInt(gv[c] as number) * 1_000_000n;
+          if (leg < max) room += max - leg;
+        }
+        const capped = cap.cappedLegs.map((l) => l.leg);
+        notes.push(
+          `needs ${grouped(shortfall ?? "")} more counted group ${d.measure}, from outside capped legs: your own volume, new legs, or legs below the cap of ${grouped(cap.maxPerLeg)} per leg (room for ${grouped(formatTrimmed(room, VALUE_SCALE))} in the legs below it)` +
+            (capped.length > 0 ? `; more volume in ${capped.length === 1 ? "leg" : "legs"} ${capped.slice(0, LEGS_NAMED_MAX).join(", ")}${capped.length > LEGS_NAMED_MAX ? ", …" : ""} counts nothing` : ""),
+        );
+      }
+      break;
+    }
+    case "legs": {
+      const kids = children();
+      if (d.rank !== undefined) {
+        const r = p.compiled.ranks.findIndex((x) => x.name === d.rank);
+        const holding = kids.filter((c) => (p.ranks.bestInSubtree[c] as number) >= r).map((c) => g.ids[c] as string).sort(byString);
+        if (holding.length > 0) notes.push(`legs holding ${d.rank} or higher: ${holding.slice(0, LEGS_NAMED_MAX).join(", ")}${holding.length > LEGS_NAMED_MAX ? `, … (${holding.length})` : ""}`);
+        if (!d.met) {
+          legsNeeded = Number(d.required) - Number(d.actual);
+          notes.push(`needs ${legsNeeded} more first-level leg${legsNeeded === 1 ? "" : "s"} holding ${d.rank} (a leg holds a rank when someone in it is paid as that rank or higher)`);
+        }
+      } else {
+        const m = measureIndex(d.measure);
+        const gv = p.volumes.group[m] as Float64Array;
+        const min = units(d.legMinimum ?? "0");
+        if (!d.met) {
+          legsNeeded = Number(d.required) - Number(d.actual);
+          const closest = kids
+            .map((c) => ({ id: g.ids[c] as string, v: BigInt(gv[c] as number) * 1_000_000n }))
+            .filter((x) => x.v < min)
+            .sort((x, y) => (x.v > y.v ? -1 : x.v < y.v ? 1 : byString(x.id, y.id)))
+            .slice(0, legsNeeded);
+          notes.push(`needs ${legsNeeded} more first-level leg${legsNeeded === 1 ? "" : "s"} with group ${d.measure} of at least ${grouped(d.legMinimum ?? "0")}`);
+          if (closest.length > 0) {
+            notes.push(`closest: ${closest.map((x) => `leg ${x.id} has ${grouped(formatTrimmed(x.v, VALUE_SCALE))} (${grouped(formatTrimmed(min - x.v, VALUE_SCALE))} short)`).join(", ")}`);
+          }
+        }
+      }
+      break;
+    }
+  }
+  return {
+    ...d,
+    ...(shortfall !== undefined ? { shortfall } : {}),
+    ...(legsNeeded !== undefined ? { legsNeeded } : {}),
+    notes,
+  };
+}
+
+/**
+ * The smallest additional volume per measure that meets every unmet volume requirement of the next rank.
+ * Volume added to the member's own counted personal volume counts toward the personal requirement and in
+ * full toward the group requirement (a leg cap never limits own volume), so per measure it is the largest
+ * shortfall among that measure's unmet requirements (and the qualification minimum, when the rank needs
+ * qualification).
+ */
+function additionalVolume(requirements: readonly RequirementExplanation[], statement: Statement): AdditionalVolume[] {
+  const needs = new Map<string, { volume: bigint; personal: boolean; group: boolean; capped: boolean }>();
+  const need = (measure: string, volume: bigint, kind: "personal" | "group" | "capped") => {
+    const n = needs.get(measure) ?? { volume: 0n, personal: false, group: false, capped: false };
+    if (volume > n.volume) n.volume = volume;
+    if (kind === "personal") n.personal = true;
+    else if (kind === "capped") n.capped = true;
+    else n.group = true;
+    needs.set(measure, n);
+  };
+  for (const d of requirements) {
+    if (d.met || d.shortfall === undefined || d.measure === undefined) continue;
+    need(d.measure, units(d.shortfall), d.requirement === "personal" ? "personal" : d.legCap !== undefined ? "capped" : "group");
+  }
+  if (requirements.some((d) => d.requirement === "qualified" && !d.met)) {
+    for (const c of statement.qualification) {
+      if (c.condition === "personal" && !c.met && c.measure !== undefined) need(c.measure, units(c.required) - units(c.actual), "personal");
+    }
+  }
+  return [...needs.entries()]
+    .sort(([a], [b]) => byString(a, b))
+    .map(([measure, n]) => ({
+      measure,
+      volume: formatTrimmed(n.volume, VALUE_SCALE),
+      where: n.personal
+        ? n.group || n.capped
+          ? "in your own orders: they count toward both the personal and the group requirement"
+          : "in your own orders"
+        : n.capped
+          ? "outside capped legs: your own orders, new legs, or legs still below the cap"
+          : "in your own orders or anyone's below you",
+    }));
+}
+
+/** "0.4" → "40%". */
+function percentOf(share: string): string {
+  // share × 100 at scale 8 has the same digits as share at VALUE_SCALE (10).
+  return `${formatTrimmed(units(share), 8)}%`;
+}

@@ -1,0 +1,253 @@
+/**
+ * The shapes of explanations: what {@link explain} returns, and what a bonus family's optional `explain`
+ * method reports about one member's part of its bonus. Decimal values are strings, as in statements.
+ */
+import type { Genealogy, MemberStatus } from "../genealogy/genealogy.js";
+import type { ConditionDetail } from "../measures/qualification.js";
+import type { RequirementDetail } from "../measures/ranks.js";
+import type { MeasureValues } from "../measures/volumes.js";
+import type { OrderKind } from "../plan/fields.js";
+import type { LineItem, Statement } from "../statement/types.js";
+// For the TSDoc link above.
+import type { explain } from "./explain.js";
+
+/** One order of a source member, as an explanation lists it. */
+export interface SourceOrder {
+  readonly id: string;
+  readonly kind: OrderKind;
+  /** The order's volume of the bonus's measure (before counting rules and caps). */
+  readonly volume: string;
+}
+
+/** A member whose volume contributed to a line item, or to an amount that was not paid. */
+export interface SourceDetail {
+  readonly memberId: string;
+  /** The member's counted personal volume of the bonus's measure. */
+  readonly volume: string;
+  /** Level before compression: the number of generations from the member explained down to this source. */
+  readonly distance: number;
+  /** Level after compression (equal to `distance` when nothing was compressed). */
+  readonly level: number;
+  readonly qualified: boolean;
+  /** The source's orders with volume of the measure, when the caller supplied an order index. */
+  readonly orders?: readonly SourceOrder[];
+  /** Orders left out of `orders` (at most 10 are listed). */
+  readonly ordersOmitted?: number;
+}
+
+/** The source members of a line item or of a forgone amount: a total and the largest contributors. */
+export interface SourceList {
+  /** Number of source members. */
+  readonly count: number;
+  /** Their total volume. */
+  readonly volume: string;
+  /** The largest contributors, largest volume first (ties by member id), at most `sourcesMax`. */
+  readonly shown: readonly SourceDetail[];
+  /** Sources not listed in `shown`. */
+  readonly omitted: number;
+}
+
+/** What a bonus family says about one of the line items it produced for a member. */
+export interface LineBasis {
+  /** Level of a level bonus (matches the statement line). */
+  readonly level?: number;
+  /** Compressed flag of a level bonus (matches the statement line). */
+  readonly compressed?: boolean;
+  /** The base recomputed from the sources; checked against the statement line. */
+  readonly base?: string;
+  /** The rate applied; checked against the statement line. */
+  readonly rate?: string;
+  /** The source members the line came from. */
+  readonly from?: SourceList;
+  /** One sentence for people: how the line is computed. */
+  readonly note: string;
+}
+
+/**
+ * Something a member did not receive, or received less of, with the reason. `reason` is a stable code
+ * (see docs/audit.md), `message` is for people.
+ */
+export interface NotPaid {
+  readonly reason: string;
+  readonly message: string;
+  /** The level concerned (level bonuses). */
+  readonly level?: number;
+  /** The volume that did not pay the member. */
+  readonly volume?: string;
+  /** The rate that would have applied. */
+  readonly rate?: string;
+  /** The exact value not received (at least the money scale's places). */
+  readonly forgone?: string;
+  /** The rank that would change it: unlocks the level, pays the rate, or pays the amount. */
+  readonly rank?: string;
+  /** The conditions that failed, with actual and required values (volume conditions with their breakdown by order kind). */
+  readonly conditions?: readonly QualificationCheck[];
+  /** The source members of the volume concerned. */
+  readonly from?: SourceList;
+}
+
+/** A bonus family's explanation of its bonus for one member. */
+export interface BonusExplanation {
+  /** One entry per line item the family produced for the member, matched to the statement by level and compressed flag. */
+  readonly lines: readonly LineBasis[];
+  /** Why the member received nothing, or less, from this bonus. */
+  readonly notPaid: readonly NotPaid[];
+}
+
+/**
+ * The sponsor tree in depth-first preorder: the subtree of the member at position p is positions
+ * p .. end[p] - 1. Arrays other than `pos` are indexed by position.
+ */
+export interface Preorder {
+  /** The member index at each position. */
+  readonly member: Int32Array;
+  /** The position of each member index. */
+  readonly pos: Int32Array;
+  /** One past the last position of the subtree at each position. */
+  readonly end: Int32Array;
+  /** Depth (root 0) at each position. */
+  readonly depth: Int32Array;
+  /** 1 when the member at the position is qualified. */
+  readonly qualified: Uint8Array;
+  /** Personal volume of a measure (index) at each position. */
+  personal(measure: number): Float64Array;
+}
+
+/** What a bonus family's `explain` reads: the run's columns, names, and the member's qualification. */
+export interface ExplainContext {
+  readonly genealogy: Genealogy;
+  /** The tree in preorder, for scanning a member's subtree in memory order. */
+  readonly preorder: Preorder;
+  readonly measures: MeasureValues;
+  /** 1 when the member is qualified. */
+  readonly qualified: Uint8Array;
+  /** Paid-as rank index per member, -1 for none. */
+  readonly rank: Int16Array;
+  /** Rank names in ladder order. */
+  readonly rankNames: readonly string[];
+  /** Decimal places of money amounts. */
+  readonly moneyScale: number;
+  /** The qualification conditions of the member explained, with values. */
+  readonly qualification: readonly ConditionDetail[];
+  /** Most sources to list per line or reason. */
+  readonly sourcesMax: number;
+  /** The orders of a member with volume of `measure` (a measure index), or undefined without an order index. */
+  ordersOf(member: number, measure: number): { readonly orders: readonly SourceOrder[]; readonly omitted: number } | undefined;
+}
+
+/** A personal volume by order kind: what was ordered and what counted. */
+export interface VolumeBreakdown {
+  readonly measure: string;
+  readonly kinds: readonly {
+    readonly kind: OrderKind;
+    /** Volume of the member's own orders of this kind. */
+    readonly raw: string;
+    /** What counted toward the personal volume (0 when the measure does not count the kind; capped where the plan caps it). */
+    readonly counted: string;
+    /** Whether the measure counts this kind. */
+    readonly counts: boolean;
+  }[];
+  /** The plan's cap on counted personal consumption, when it has one. */
+  readonly personalConsumptionCap?: string;
+}
+
+/** A qualification condition with its values and, for volume conditions, the breakdown by order kind. */
+export interface QualificationCheck extends ConditionDetail {
+  readonly breakdown?: VolumeBreakdown;
+}
+
+/** A rank requirement with its values and what is missing. */
+export interface RequirementExplanation extends RequirementDetail {
+  /** For an unmet volume requirement: the additional volume needed. */
+  readonly shortfall?: string;
+  /** For an unmet legs requirement: how many more legs are needed. */
+  readonly legsNeeded?: number;
+  /** Sentences for people: capped legs, where volume must come from, the closest legs. */
+  readonly notes: readonly string[];
+}
+
+/** The smallest additional volume of one measure that meets every volume requirement of the next rank. */
+export interface AdditionalVolume {
+  readonly measure: string;
+  readonly volume: string;
+  /** Where it must come from for it to count. */
+  readonly where: string;
+}
+
+/** The rank just above the paid-as rank: each requirement, and what is missing. */
+export interface NextRankExplanation {
+  readonly name: string;
+  readonly reference?: string;
+  readonly requirements: readonly RequirementExplanation[];
+  /** Per measure, the smallest additional volume that meets every volume requirement (empty when they are met). */
+  readonly additional: readonly AdditionalVolume[];
+  /** More first-level legs needed, per unmet legs requirement. */
+  readonly legsNeeded: number;
+  /** True when something other than volume and legs is missing (qualification). */
+  readonly otherUnmet: boolean;
+}
+
+/** The paid-as rank with its requirements, and the next rank. */
+export interface RankExplanation {
+  readonly paidAs: string | null;
+  readonly reference?: string;
+  readonly requirements?: readonly RequirementExplanation[];
+  readonly next?: NextRankExplanation;
+}
+
+/** How one amount was rounded. */
+export interface RoundingDetail {
+  /** The plan's rounding mode. */
+  readonly mode: string;
+  /** Where the plan rounds: each line, or each member's bonus subtotal. */
+  readonly applies: "line" | "bonus";
+  /** Decimal places of money. */
+  readonly scale: number;
+  /** The exact value before rounding. */
+  readonly exact: string;
+  /** The amount after rounding (equal to `exact` for a line when the plan rounds per bonus). */
+  readonly rounded: string;
+  /** rounded − exact. */
+  readonly difference: string;
+}
+
+/** A statement line item with where it came from and how it was rounded. */
+export interface ExplainedLine extends LineItem {
+  /** How the line is computed, for people. */
+  readonly explanation: string;
+  /** The source members the line came from. */
+  readonly from?: SourceList;
+  readonly rounding: RoundingDetail;
+}
+
+/** One bonus of the plan for the member: what was paid, line by line, and what was not, with reasons. */
+export interface BonusPart {
+  readonly key: string;
+  readonly kind: string;
+  readonly reference?: string;
+  /** The member's subtotal of this bonus ("0.00" when nothing was paid). */
+  readonly amount: string;
+  readonly lines: readonly ExplainedLine[];
+  /** Rounding of the subtotal, when the plan rounds per bonus and the member has lines. */
+  readonly rounding?: RoundingDetail;
+  readonly notPaid: readonly NotPaid[];
+}
+
+/** Why a member was paid what they were paid, and not more: the result of {@link explain}. */
+export interface Explanation {
+  readonly memberId: string;
+  readonly sponsorId: string | null;
+  readonly period: string;
+  /** The plan id. */
+  readonly plan: string;
+  readonly currency: string;
+  readonly status: MemberStatus;
+  readonly qualified: boolean;
+  readonly qualification: readonly QualificationCheck[];
+  readonly rank: RankExplanation;
+  readonly volumes: Statement["volumes"];
+  /** The plan's bonuses in plan order (only the one asked for, with the `bonus` option). */
+  readonly bonuses: readonly BonusPart[];
+  /** The statement total. */
+  readonly total: string;
+}

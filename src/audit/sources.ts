@@ -1,0 +1,71 @@
+/**
+ * Collecting the source members of a line item or of a forgone amount while a bonus family recomputes one
+ * member's part: the count and total of all of them, and the largest few for people to read. Memory stays
+ * bounded by `sourcesMax` however many sources there are.
+ */
+import { formatVolume } from "../money/decimal.js";
+import type { ExplainContext, SourceDetail, SourceList } from "./explanation.js";
+
+interface Entry {
+  readonly member: number;
+  readonly volume: number;
+  readonly distance: number;
+  readonly level: number;
+}
+
+/**
+ * @internal Keeps the largest `max` sources offered (volume descending, then member id). The caller
+ * counts and sums all sources itself and offers only those at or above the threshold {@link offer}
+ * returns, so a walk over many sources calls in rarely.
+ */
+export class SourceCollector {
+  private readonly top: Entry[] = [];
+
+  constructor(
+    private readonly max: number,
+    private readonly ids: readonly string[],
+  ) {}
+
+  /**
+   * Offers source `member` with `volume` units, found `distance` generations down at compressed `level`.
+   * @returns the smallest volume worth offering next (Infinity when nothing more is kept)
+   */
+  offer(member: number, volume: number, distance: number, level: number): number {
+    const top = this.top;
+    if (this.max <= 0) return Number.POSITIVE_INFINITY;
+    if (top.length === this.max) {
+      const worst = top[top.length - 1] as Entry;
+      if (volume < worst.volume || (volume === worst.volume && (this.ids[member] as string) >= (this.ids[worst.member] as string))) return worst.volume;
+      top.pop();
+    }
+    const e: Entry = { member, volume, distance, level };
+    let i = top.length;
+    top.push(e);
+    while (i > 0 && this.before(e, top[i - 1] as Entry)) {
+      top[i] = top[i - 1] as Entry;
+      i--;
+    }
+    top[i] = e;
+    return top.length === this.max ? (top[top.length - 1] as Entry).volume : 0;
+  }
+
+  /** The sources for an explanation, given the count and total volume of all of them; orders are looked up only for those listed. */
+  list(ctx: ExplainContext, measure: number, count: number, volume: number): SourceList {
+    const shown = this.top.map((e): SourceDetail => {
+      const orders = ctx.ordersOf(e.member, measure);
+      return {
+        memberId: this.ids[e.member] as string,
+        volume: formatVolume(e.volume),
+        distance: e.distance,
+        level: e.level,
+        qualified: ctx.qualified[e.member] === 1,
+        ...(orders !== undefined ? { orders: orders.orders, ...(orders.omitted > 0 ? { ordersOmitted: orders.omitted } : {}) } : {}),
+      };
+    });
+    return { count, volume: formatVolume(volume), shown, omitted: count - shown.length };
+  }
+
+  private before(a: Entry, b: Entry): boolean {
+    return a.volume > b.volume || (a.volume === b.volume && (this.ids[a.member] as string) < (this.ids[b.member] as string));
+  }
+}

@@ -1,0 +1,159 @@
+// The audit commands end to end, in-process: `compplan run` writes the bundle (and the CSV export),
+// `compplan replay` verifies or names the first difference (exit 4), `compplan explain` explains.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { calculate, canonicalJson, parsePlan } from "../index.js";
+import { explain, indexOrders } from "../audit/explain.js";
+import { formatExplanation } from "../audit/explain-text.js";
+import { SCENARIO, STARTER_PLAN } from "../audit/golden/starter-scenario.js";
+import { runCli } from "./cli.js";
+
+const dir = mkdtempSync(join(tmpdir(), "compplan-audit-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(...args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrIsTTY: false });
+  return { code, stdout, stderr };
+}
+
+const members = join(dir, "members.json");
+const orders = join(dir, "orders.json");
+writeFileSync(members, JSON.stringify(SCENARIO.members));
+writeFileSync(orders, JSON.stringify(SCENARIO.orders));
+const run = (out: string, ...extra: string[]) => cli("run", "--plan", STARTER_PLAN, "--members", members, "--orders", orders, "--period", "2026-10", "--out", out, ...extra);
+/** A copy of a run directory to tamper with. */
+const copy = (from: string, name: string) => {
+  const to = join(dir, name);
+  cpSync(from, to, { recursive: true });
+  return to;
+};
+
+describe("compplan run writes the bundle and, with --format csv, the CSV export", () => {
+  const out = join(dir, "embedded");
+  const r = run(out, "--embed-inputs", "--format", "csv");
+
+  it("writes bundle.json with the inputs embedded, and statements.csv carrying the bundle fingerprint", () => {
+    expect(r.code, r.stderr).toBe(0);
+    const bundle = JSON.parse(readFileSync(join(out, "bundle.json"), "utf8")) as { fingerprint: string; inputs: { members: { rows: unknown[] } } };
+    expect(bundle.inputs.members.rows).toHaveLength(11);
+    expect(r.stdout).toContain(`bundle ${bundle.fingerprint}, inputs embedded`);
+    const csv = readFileSync(join(out, "statements.csv"), "utf8").split("\r\n");
+    // The run total, by hand (golden/starter-scenario.ts for the tree): A 112.44; U retail 10.00; BB retail
+    // 300.00; B (Bronze) BB 1,680 × 5% + Q 160.9 × 5% compressed (8.045 → 8.04) = 92.04; C (Associate)
+    // 4.00 + 4.00 + 3.20 = 11.20; C1 4.00 + 4.00 + 160 × 4% = 14.40; C2 4.00 + 8.00 = 12.00; C3 8.00;
+    // R (Bronze) 4.00 + 10.00 + 70.40 + Q 160.9 × 4% (6.436 → 6.44) + 3.20 = 94.04. Total 654.12.
+    expect(csv[1]).toBe(`run,${bundle.fingerprint},2026-10,USD,,,,,,,,,,,654.12,`);
+    expect(csv).toContain("total,,,,A,,,,,,,,,,112.44,");
+  });
+
+  it("rejects an unknown format as wrong usage", () => {
+    expect(run(join(dir, "never"), "--format", "xml").code).toBe(2);
+  });
+
+  it("replays an untouched run: exit 0 and what was verified", () => {
+    const v = cli("replay", out);
+    expect(v.code, v.stderr).toBe(0);
+    expect(v.stdout).toMatch(/^replay: verified, no difference\n/);
+    expect(v.stdout).toContain("statements: 11 recomputed, byte for byte identical to the recorded statements");
+    expect(v.stdout).toContain("statements.csv: ");
+  });
+
+  it("an edited amount: exit 4 and the first difference named", () => {
+    const t = copy(out, "edited-amount");
+    const path = join(t, "statements.ndjson");
+    writeFileSync(path, readFileSync(path, "utf8").replace('"amount":"8.04"', '"amount":"8.05"'));
+    const v = cli("replay", t);
+    expect(v.code).toBe(4);
+    expect(v.stdout).toContain("first difference: member A, line 1 of the recorded statements: lines[2].amount is \"8.05\" but the replay computes \"8.04\"");
+    expect(v.stdout).toContain("check statements, member A, line 1, line item 2, field lines[2].amount, expected \"8.05\", actual \"8.04\"");
+    const json = JSON.parse(cli("replay", t, "--json").stdout) as { ok: boolean; differences: { memberId: string }[] };
+    expect(json.ok).toBe(false);
+    expect(json.differences[0]?.memberId).toBe("A");
+  });
+
+  it("a removed line: exit 4, the member named", () => {
+    const t = copy(out, "removed-line");
+    const path = join(t, "statements.ndjson");
+    writeFileSync(path, readFileSync(path, "utf8").split("\n").filter((l) => !l.includes('"memberId":"C2"')).join("\n"));
+    const v = cli("replay", t);
+    expect(v.code).toBe(4);
+    expect(v.stdout).toContain("first difference: the statement of member C2 is missing from the recorded statements");
+  });
+
+  it("an edited plan rate in bundle.json: exit 4, the plan named", () => {
+    const t = copy(out, "edited-plan");
+    const path = join(t, "bundle.json");
+    const text = readFileSync(path, "utf8");
+    const edited = text.replace('"0.01"', '"0.02"'); // Platinum's level-7 rate, the only 1% in the plan
+    expect(edited).not.toBe(text);
+    writeFileSync(path, edited);
+    const v = cli("replay", t);
+    expect(v.code).toBe(4);
+    expect(v.stdout).toContain("first difference: the plan in the bundle does not match its recorded fingerprint: it was edited");
+  });
+
+  it("a changed order given with --orders: exit 4, the order and field named", () => {
+    const changed = join(dir, "orders-changed.json");
+    writeFileSync(changed, JSON.stringify(SCENARIO.orders.map((o) => (o.id === "o-c2" ? { ...o, volumes: { ...o.volumes, CV: "90" } } : o))));
+    const v = cli("replay", out, "--members", members, "--orders", changed);
+    expect(v.code).toBe(4);
+    expect(v.stdout).toContain("first difference: the orders given are not the run's orders: their fingerprint differs");
+    expect(v.stdout).toContain("order o-c2: volumes.CV was \"80\" in the run but is \"90\" in the orders given");
+  });
+
+  it("swapped input files: exit 1 with the issues", () => {
+    const v = cli("replay", out, "--members", orders, "--orders", members);
+    expect(v.code).toBe(1);
+    expect(v.stderr).toContain("INPUT_UNKNOWN_COLUMN");
+  });
+
+  it("explains a member as text (the API's explanation) and as JSON", () => {
+    const e = cli("explain", out, "A");
+    expect(e.code, e.stderr).toBe(0);
+    const r = calculate(parsePlan(readFileSync(STARTER_PLAN, "utf8")), SCENARIO);
+    const expected = explain(r, "A", { orders: indexOrders(r, SCENARIO) });
+    expect(e.stdout).toBe(formatExplanation(expected));
+    const j = cli("explain", out, "A", "--json", "--bonus", "unilevel");
+    expect(JSON.parse(j.stdout)).toEqual(JSON.parse(canonicalJson(explain(r, "A", { orders: indexOrders(r, SCENARIO), bonus: "unilevel" }))));
+    const t = cli("explain", out, "A", "--timings");
+    expect(t.stderr).toMatch(/explain \d+\.\d ms/);
+  });
+
+  it("explain: unknown member or bonus exit 1; wrong usage exits 2", () => {
+    expect(cli("explain", out, "NOBODY").stderr).toContain("AUDIT_UNKNOWN_MEMBER");
+    expect(cli("explain", out, "A", "--bonus", "nope").code).toBe(1);
+    expect(cli("explain", out).code).toBe(2);
+    expect(cli("replay").code).toBe(2);
+  });
+});
+
+describe("replay and explain of a run without embedded inputs", () => {
+  const out = join(dir, "plain");
+  const r = run(out);
+
+  it("need --members and --orders: a coded issue without them", () => {
+    expect(r.code, r.stderr).toBe(0);
+    const v = cli("replay", out);
+    expect(v.code).toBe(1);
+    expect(v.stderr).toContain("AUDIT_INPUT_MISSING at inputs.members");
+    expect(cli("replay", out, "--members", members, "--orders", orders).code).toBe(0);
+  });
+
+  it("explain refuses inputs that are not the run's", () => {
+    const changed = join(dir, "orders-changed-2.json");
+    writeFileSync(changed, JSON.stringify(SCENARIO.orders.slice(1)));
+    const e = cli("explain", out, "A", "--members", members, "--orders", changed);
+    expect(e.code).toBe(1);
+    expect(e.stderr).toContain("AUDIT_INPUT_MISMATCH at inputs.orders");
+  });
+
+  it("a directory without a bundle is a coded issue", () => {
+    const v = cli("replay", join(dir, "nowhere"));
+    expect(v.code).toBe(1);
+    expect(v.stderr).toContain("AUDIT_BUNDLE_INVALID");
+  });
+});

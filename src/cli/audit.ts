@@ -1,0 +1,249 @@
+/**
+ * The audit side of the `compplan` command: the bundle and CSV export written by `compplan run`, and the
+ * `replay` and `explain` commands. The logic lives in src/audit; this file reads and writes files and
+ * talks to people.
+ */
+import { createHash } from "node:crypto";
+import { closeSync, existsSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { StringDecoder } from "node:string_decoder";
+import { type RunBundle, assembleBundle, bundleJsonChunks, safeParseBundle } from "../audit/bundle.js";
+import { statementsCsv } from "../audit/csv.js";
+import { OrderIndex, prepareExplain, safeExplain } from "../audit/explain.js";
+import { formatExplanation } from "../audit/explain-text.js";
+import { canonicalMembers, canonicalOrders } from "../audit/fingerprint.js";
+import { runOrders } from "../audit/inputs.js";
+import { type ReplayInputs, formatReplayReport, loadBundleRun, safeReplay } from "../audit/replay.js";
+import { CompplanError, type Issue, issue } from "../errors/issues.js";
+import { readRecords } from "../input/read.js";
+import type { PreparedInput } from "../run/calculate.js";
+import type { RunResult } from "../run/result.js";
+import { canonicalJson } from "../statement/canonical.js";
+import type { CliIO } from "./cli.js";
+
+/** Makes the CLI's usage error (exit 2) with a message. */
+export type UsageFactory = (message: string) => Error;
+
+/** Exit code of `compplan replay` when the replay differs from the recorded run. */
+export const EXIT_DIFFERENT = 4;
+
+/** @internal The output formats of `compplan run --format`. */
+export function runFormat(value: string | true | undefined, usage: UsageFactory): "ndjson" | "csv" {
+  if (value === undefined || value === "ndjson") return "ndjson";
+  if (value === "csv") return "csv";
+  throw usage("--format is ndjson (the default) or csv");
+}
+
+/**
+ * @internal Writes DIR/bundle.json (and DIR/statements.csv with the csv format) after `compplan run` wrote
+ * statements.ndjson; returns a sentence for stdout.
+ */
+export function writeRunAudit(
+  run: RunResult,
+  input: PreparedInput,
+  options: { readonly dir: string; readonly statementsPath: string; readonly embedInputs: boolean; readonly format: "ndjson" | "csv" },
+): string {
+  const orders = canonicalOrders(runOrders(run, input).columns);
+  // The statements were just written: their fingerprint is the SHA-256 of the file's bytes.
+  const bundle = assembleBundle(run, canonicalMembers(run.internals.genealogy), orders, fingerprintFile(options.statementsPath), options.embedInputs);
+  const bundlePath = join(options.dir, "bundle.json");
+  writePieces(bundlePath, bundleJsonChunks(bundle));
+  let csv = "";
+  if (options.format === "csv") {
+    const csvPath = join(options.dir, "statements.csv");
+    writePieces(csvPath, statementsCsv(run, bundle.fingerprint));
+    csv = ` and ${csvPath}`;
+  }
+  return `wrote ${bundlePath} (bundle ${bundle.fingerprint}${options.embedInputs ? ", inputs embedded" : ""})${csv}\n`;
+}
+
+function writePieces(path: string, pieces: Iterable<string>): void {
+  const fd = openSync(path, "w");
+  try {
+    let buf = "";
+    for (const p of pieces) {
+      buf += p;
+      if (buf.length > 1 << 20) {
+        writeSync(fd, buf);
+        buf = "";
+      }
+    }
+    if (buf.length > 0) writeSync(fd, buf);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** SHA-256 of a file's bytes, as a fingerprint. */
+function fingerprintFile(path: string): string {
+  const hash = createHash("sha256");
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.allocUnsafe(4 << 20);
+    for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) hash.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return `sha256:${hash.digest("hex")}`;
+}
+
+/** A file's text in pieces of about 4 MiB, decoded as UTF-8 (a character split between reads is kept whole). */
+function* readPieces(path: string): IterableIterator<string> {
+  const fd = openSync(path, "r");
+  try {
+    const decoder = new StringDecoder("utf8");
+    const buf = Buffer.allocUnsafe(4 << 20);
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      const text = decoder.write(buf.subarray(0, n));
+      if (text.length > 0) yield text;
+    }
+    const end = decoder.end();
+    if (end.length > 0) yield end;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+type Args = { positional: string[]; flags: Record<string, string | true> };
+
+function parseArgs(args: readonly string[], valued: readonly string[], booleans: readonly string[], usage: UsageFactory): Args {
+  const out: Args = { positional: [], flags: {} };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
+    if (m === null) {
+      out.positional.push(a);
+      continue;
+    }
+    const name = m[1] as string;
+    if (booleans.includes(name)) {
+      out.flags[name] = true;
+      continue;
+    }
+    if (!valued.includes(name)) throw usage(`unknown option --${name}`);
+    const value = m[2] ?? args[++i];
+    if (value === undefined || value.startsWith("--")) throw usage(`--${name} needs a value`);
+    out.flags[name] = value;
+  }
+  return out;
+}
+
+function readText(path: string, what: string, code: "AUDIT_BUNDLE_INVALID" | "INPUT_EMPTY"): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    throw new CompplanError([{ ...issue(code, [what], `cannot read ${what} file "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`), file: path }]);
+  }
+}
+
+function loadBundle(dir: string): RunBundle {
+  const path = join(dir, "bundle.json");
+  const r = safeParseBundle(readText(path, "bundle", "AUDIT_BUNDLE_INVALID"));
+  if (!r.ok) throw new CompplanError(r.issues.map((i) => ({ ...i, file: path })));
+  return r.value;
+}
+
+/** Members and orders from --members/--orders files (each optional: the bundle may embed them). */
+function readInputs(flags: Args["flags"], bundle: RunBundle): Pick<ReplayInputs, "members" | "orders" | "memberOrigins" | "orderOrigins"> {
+  const out: { -readonly [K in "members" | "orders" | "memberOrigins" | "orderOrigins"]?: NonNullable<ReplayInputs[K]> } = {};
+  const issues: Issue[] = [];
+  if (typeof flags.members === "string") {
+    const r = readRecords(readText(flags.members, "members", "INPUT_EMPTY"), { file: flags.members, kind: "members" });
+    issues.push(...r.issues);
+    out.members = r.records;
+    out.memberOrigins = r.origins;
+  }
+  if (typeof flags.orders === "string") {
+    const measures = Object.keys((bundle.plan.canonical as { measures?: Record<string, unknown> }).measures ?? {});
+    const r = readRecords(readText(flags.orders, "orders", "INPUT_EMPTY"), { file: flags.orders, kind: "orders", measures });
+    issues.push(...r.issues);
+    out.orders = r.records;
+    out.orderOrigins = r.origins;
+  }
+  if (issues.length > 0) throw new CompplanError(issues);
+  return out;
+}
+
+/**
+ * @internal `compplan replay DIR [--members FILE --orders FILE] [--json]`: recomputes the run of DIR's
+ * bundle and compares it with DIR's statements.ndjson, summary.json and statements.csv (those present).
+ */
+export function cmdReplay(args: readonly string[], io: CliIO, usage: UsageFactory): number {
+  const a = parseArgs(args, ["members", "orders", "max"], ["json"], usage);
+  if (a.positional.length !== 1) throw usage("replay takes one directory (written by compplan run)");
+  const dir = a.positional[0] as string;
+  const max = a.flags.max === undefined ? 20 : Number(a.flags.max);
+  if (!Number.isSafeInteger(max) || max < 1) throw usage("--max is a whole number of at least 1");
+  const bundle = loadBundle(dir);
+  const statementsPath = join(dir, "statements.ndjson");
+  const summaryPath = join(dir, "summary.json");
+  const csvPath = join(dir, "statements.csv");
+  let summary: unknown;
+  if (existsSync(summaryPath)) {
+    const text = readText(summaryPath, "summary", "AUDIT_BUNDLE_INVALID");
+    try {
+      summary = JSON.parse(text);
+    } catch {
+      summary = text;
+    }
+  }
+  const inputs: ReplayInputs = {
+    ...readInputs(a.flags, bundle),
+    ...(existsSync(statementsPath) ? { statements: readPieces(statementsPath) } : {}),
+    ...(summary !== undefined ? { summary } : {}),
+    ...(existsSync(csvPath) ? { csv: readPieces(csvPath) } : {}),
+  };
+  const r = safeReplay(bundle, inputs, { maxDifferences: max });
+  if (!r.ok) throw new CompplanError(r.issues);
+  const report = r.value;
+  if (a.flags.json === true) io.stdout(`${canonicalJson(report, 2)}\n`);
+  else {
+    const missing = [statementsPath, summaryPath].filter((p) => !existsSync(p));
+    io.stdout(formatReplayReport(report));
+    if (missing.length > 0) io.stdout(`note: not compared (not found): ${missing.join(", ")}\n`);
+  }
+  return report.ok ? 0 : EXIT_DIFFERENT;
+}
+
+/**
+ * @internal `compplan explain DIR MEMBER [--bonus KEY] [--json] [--members FILE --orders FILE]`: recomputes
+ * the run of DIR's bundle (checking the inputs are the run's) and explains one member.
+ */
+export function cmdExplain(args: readonly string[], io: CliIO, usage: UsageFactory): number {
+  const a = parseArgs(args, ["members", "orders", "bonus", "sources"], ["json", "timings"], usage);
+  if (a.positional.length !== 2) throw usage("explain takes a directory (written by compplan run) and a member id");
+  const [dir, memberId] = a.positional as [string, string];
+  const sources = a.flags.sources === undefined ? undefined : Number(a.flags.sources);
+  if (sources !== undefined && (!Number.isSafeInteger(sources) || sources < 0)) throw usage("--sources is a whole number");
+  const started = performance.now();
+  const bundle = loadBundle(dir);
+  const loaded = loadBundleRun(bundle, readInputs(a.flags, bundle));
+  if (!loaded.ok) throw new CompplanError(loaded.issues);
+  const l = loaded.value;
+  // Explaining a run with other inputs or another plan would explain a different run: refuse.
+  const wrong: Issue[] = [];
+  if (l.fingerprints.plan !== bundle.plan.fingerprint) wrong.push(issue("AUDIT_BUNDLE_INVALID", ["plan"], "the bundle's plan does not match its recorded fingerprint (run compplan replay)"));
+  for (const part of ["members", "orders"] as const) {
+    if (l.fingerprints[part] !== bundle.inputs[part].fingerprint) {
+      wrong.push(issue("AUDIT_INPUT_MISMATCH", ["inputs", part], `the ${part} ${l.embedded[part] ? "embedded in the bundle" : "given"} are not the run's: fingerprint ${l.fingerprints[part]}, the bundle records ${bundle.inputs[part].fingerprint}`));
+    }
+  }
+  if (wrong.length > 0) throw new CompplanError(wrong);
+  const orders = new OrderIndex(l.prepared.orders, l.prepared.orders.member, l.run.internals.genealogy.size);
+  prepareExplain(l.run);
+  const loadedAt = performance.now();
+  const r = safeExplain(l.run, memberId, {
+    orders,
+    ...(typeof a.flags.bonus === "string" ? { bonus: a.flags.bonus } : {}),
+    ...(sources !== undefined ? { sourcesMax: sources } : {}),
+  });
+  if (!r.ok) throw new CompplanError(r.issues);
+  const doneAt = performance.now();
+  io.stdout(a.flags.json === true ? `${canonicalJson(r.value, 2)}\n` : formatExplanation(r.value));
+  if (a.flags.timings === true) {
+    io.stderr(`timings: load and recompute the run ${((loadedAt - started) / 1000).toFixed(3)} s; explain ${(doneAt - loadedAt).toFixed(1)} ms\n`);
+  }
+  return 0;
+}

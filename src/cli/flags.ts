@@ -1,0 +1,35 @@
+/** Command-line flags shared by every compplan command: `--name value`, `--name=value`, `--switch`. */
+
+/** Wrong usage of a command: reported with the usage text and exit code 2. */
+export class UsageError extends Error {}
+
+/** Parsed flags: a value per valued flag, `true` per switch given. */
+export type Flags = Record<string, string | true>;
+
+/** Parses `args` against the known valued flags and switches; throws UsageError on anything else. */
+export function parseFlags(args: readonly string[], valued: readonly string[], booleans: readonly string[]): Flags {
+  const out: Flags = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
+    if (m === null) throw new UsageError(`unexpected argument "${a}"`);
+    const name = m[1] as string;
+    if (booleans.includes(name)) {
+      out[name] = true;
+      continue;
+    }
+    if (!valued.includes(name)) throw new UsageError(`unknown option --${name}`);
+    const value = m[2] ?? args[++i];
+    if (value === undefined || value.startsWith("--")) throw new UsageError(`--${name} needs a value`);
+    if (name in out) throw new UsageError(`--${name} is given twice`);
+    out[name] = value;
+  }
+  return out;
+}
+
+/** The value of a valued flag that must be given. */
+export function required(flags: Flags, name: string): string {
+  const v = flags[name];
+  if (typeof v !== "string") throw new UsageError(`--${name} is required`);
+  return v;
+}

@@ -1,0 +1,58 @@
+/**
+ * Reading a period's members and orders from files (CSV, JSON or NDJSON, by extension), for what-if runs
+ * started from files: the `diff` and `sweep` commands, and sweep workers, which each read the files
+ * themselves instead of receiving a million records from the main thread.
+ */
+import { readFileSync } from "node:fs";
+import type { Issue, Result } from "../errors/issues.js";
+import { readRecords } from "../input/read.js";
+import type { RecordOrigin } from "../input/rows.js";
+import type { MemberInput, OrderInput } from "../input/validate.js";
+import type { CalculateInput } from "../run/calculate.js";
+
+/** @internal Where a period's input is: files, read where it is used. */
+export interface InputFiles {
+  readonly period: string;
+  readonly members: string;
+  readonly orders: string;
+}
+
+/** @internal The input read from files, with where each record came from. */
+export interface FileInput {
+  readonly input: CalculateInput;
+  readonly memberOrigins: readonly RecordOrigin[];
+  readonly orderOrigins: readonly RecordOrigin[];
+}
+
+/** @internal Reads a text file; an unreadable file is an issue, not an exception. */
+export function readTextFile(path: string, what: string): { text?: string; issue?: Issue } {
+  try {
+    return { text: readFileSync(path, "utf8") };
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    return { issue: { code: "INPUT_EMPTY", path: [what], message: `cannot read ${what} file "${path}": ${reason}`, file: path } };
+  }
+}
+
+/**
+ * @internal Reads members and orders files. `measures` are the measure names order files may carry (for a
+ * comparison: the union of both plans' measures).
+ */
+export function readInputFiles(files: InputFiles, measures: readonly string[]): Result<FileInput> {
+  const m = readTextFile(files.members, "members");
+  const o = readTextFile(files.orders, "orders");
+  const unreadable = [m.issue, o.issue].filter((i): i is Issue => i !== undefined);
+  if (unreadable.length > 0) return { ok: false, issues: unreadable };
+  const members = readRecords(m.text as string, { file: files.members, kind: "members" });
+  const orders = readRecords(o.text as string, { file: files.orders, kind: "orders", measures });
+  const issues = [...members.issues, ...orders.issues];
+  if (issues.length > 0) return { ok: false, issues };
+  return {
+    ok: true,
+    value: {
+      input: { period: files.period, members: members.records as MemberInput[], orders: orders.records as OrderInput[] },
+      memberOrigins: members.origins,
+      orderOrigins: orders.origins,
+    },
+  };
+}
