@@ -128,15 +128,43 @@ export class RunResult {
     }
     this.lineAmount = lineAmount;
     const memberTotal = new Float64Array(n);
+    const credit = (bonus: number, amount: number) => {
+      bonusAmount[bonus]?.add(amount);
+      bonusRecipients[bonus] = (bonusRecipients[bonus] as number) + 1;
+      total.add(amount);
+    };
     for (let i = 0; i < n; i++) {
-      let t = 0;
-      for (const { bonus, amount } of this.subtotals(i)) {
-        bonusAmount[bonus]?.add(amount);
-        bonusRecipients[bonus] = (bonusRecipients[bonus] as number) + 1;
-        total.add(amount);
-        t += amount;
+      const lo = lineStart[i] as number;
+      const hi = lineStart[i + 1] as number;
+      if (lo === hi) continue;
+      if (perLine) {
+        // Lines are grouped by bonus: a subtotal is the sum of a run of line amounts. No allocation.
+        let t = 0;
+        let bonus = sink.bonus[lineOrder[lo] as number] as number;
+        let sub = 0;
+        for (let a = lo; a < hi; a++) {
+          const l = lineOrder[a] as number;
+          const b = sink.bonus[l] as number;
+          if (b !== bonus) {
+            assert(Number.isSafeInteger(sub), "amount-safe-integer", `member ${i} bonus ${bonus}`);
+            credit(bonus, sub);
+            t += sub;
+            bonus = b;
+            sub = 0;
+          }
+          sub += lineAmount[l] as number;
+        }
+        assert(Number.isSafeInteger(sub), "amount-safe-integer", `member ${i} bonus ${bonus}`);
+        credit(bonus, sub);
+        memberTotal[i] = t + sub;
+      } else {
+        let t = 0;
+        for (const { bonus, amount } of this.subtotals(i)) {
+          credit(bonus, amount);
+          t += amount;
+        }
+        memberTotal[i] = t;
       }
-      memberTotal[i] = t;
     }
     this.memberTotal = memberTotal;
 
