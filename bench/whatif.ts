@@ -9,7 +9,7 @@ import { safePrepareInput, safeCalculatePrepared } from "../src/run/calculate.js
 import { applyChangeSet, parseChangeSet } from "../src/simulate/change.js";
 import { memberColumns } from "../src/simulate/columns.js";
 import { diffRuns } from "../src/simulate/diff.js";
-import { readInputFiles } from "../src/simulate/input-files.js";
+import { readInputFiles } from "../src/input/files.js";
 import { unionMeasures } from "../src/simulate/simulate.js";
 
 const dir = process.argv[2] ?? "/tmp/a6";

@@ -1,15 +1,9 @@
 /** Small helpers for the sentences explanations and reports give people. */
-import { formatTrimmed } from "../money/decimal.js";
+import { formatTrimmed, groupDigits } from "../money/decimal.js";
 
 /** @internal Groups the integer digits of a decimal string: "1234567.5" → "1,234,567.5". */
-export function grouped(text: string): string {
-  const neg = text.startsWith("-");
-  const body = neg ? text.slice(1) : text;
-  const dot = body.indexOf(".");
-  const int = dot < 0 ? body : body.slice(0, dot);
-  const frac = dot < 0 ? "" : body.slice(dot);
-  return `${neg ? "-" : ""}${int.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${frac}`;
-}
+export const grouped = groupDigits;
+
 
 /** @internal A rate in units of 10^-6 as a percentage: 50000 → "5%", 125 → "0.0125%". */
 export function percentUnits(rate: number): string {

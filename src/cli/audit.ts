@@ -4,7 +4,7 @@
  * talks to people.
  */
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { type RunBundle, assembleBundle, bundleJsonChunks, safeParseBundle } from "../audit/bundle.js";
@@ -20,18 +20,17 @@ import type { PreparedInput } from "../run/calculate.js";
 import type { RunResult } from "../run/result.js";
 import { canonicalJson } from "../statement/canonical.js";
 import type { CliIO } from "./cli.js";
-
-/** Makes the CLI's usage error (exit 2) with a message. */
-export type UsageFactory = (message: string) => Error;
+import { type Flags, UsageError, parseArgs } from "./flags.js";
+import { readTextOrThrow } from "../input/files.js";
 
 /** Exit code of `compplan replay` when the replay differs from the recorded run. */
 export const EXIT_DIFFERENT = 4;
 
 /** @internal The output formats of `compplan run --format`. */
-export function runFormat(value: string | true | undefined, usage: UsageFactory): "ndjson" | "csv" {
+export function runFormat(value: string | true | undefined): "ndjson" | "csv" {
   if (value === undefined || value === "ndjson") return "ndjson";
   if (value === "csv") return "csv";
-  throw usage("--format is ndjson (the default) or csv");
+  throw new UsageError("--format is ndjson (the default) or csv");
 }
 
 /**
@@ -106,58 +105,28 @@ function* readPieces(path: string): IterableIterator<string> {
   }
 }
 
-type Args = { positional: string[]; flags: Record<string, string | true> };
 
-function parseArgs(args: readonly string[], valued: readonly string[], booleans: readonly string[], usage: UsageFactory): Args {
-  const out: Args = { positional: [], flags: {} };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
-    if (m === null) {
-      out.positional.push(a);
-      continue;
-    }
-    const name = m[1] as string;
-    if (booleans.includes(name)) {
-      out.flags[name] = true;
-      continue;
-    }
-    if (!valued.includes(name)) throw usage(`unknown option --${name}`);
-    const value = m[2] ?? args[++i];
-    if (value === undefined || value.startsWith("--")) throw usage(`--${name} needs a value`);
-    out.flags[name] = value;
-  }
-  return out;
-}
-
-function readText(path: string, what: string, code: "AUDIT_BUNDLE_INVALID" | "INPUT_EMPTY"): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    throw new CompplanError([{ ...issue(code, [what], `cannot read ${what} file "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`), file: path }]);
-  }
-}
 
 function loadBundle(dir: string): RunBundle {
   const path = join(dir, "bundle.json");
-  const r = safeParseBundle(readText(path, "bundle", "AUDIT_BUNDLE_INVALID"));
+  const r = safeParseBundle(readTextOrThrow(path, "bundle", "AUDIT_BUNDLE_INVALID"));
   if (!r.ok) throw new CompplanError(r.issues.map((i) => ({ ...i, file: path })));
   return r.value;
 }
 
 /** Members and orders from --members/--orders files (each optional: the bundle may embed them). */
-function readInputs(flags: Args["flags"], bundle: RunBundle): Pick<ReplayInputs, "members" | "orders" | "memberOrigins" | "orderOrigins"> {
+function readInputs(flags: Flags, bundle: RunBundle): Pick<ReplayInputs, "members" | "orders" | "memberOrigins" | "orderOrigins"> {
   const out: { -readonly [K in "members" | "orders" | "memberOrigins" | "orderOrigins"]?: NonNullable<ReplayInputs[K]> } = {};
   const issues: Issue[] = [];
   if (typeof flags.members === "string") {
-    const r = readRecords(readText(flags.members, "members", "INPUT_EMPTY"), { file: flags.members, kind: "members" });
+    const r = readRecords(readTextOrThrow(flags.members, "members", "INPUT_EMPTY"), { file: flags.members, kind: "members" });
     issues.push(...r.issues);
     out.members = r.records;
     out.memberOrigins = r.origins;
   }
   if (typeof flags.orders === "string") {
     const measures = Object.keys((bundle.plan.canonical as { measures?: Record<string, unknown> }).measures ?? {});
-    const r = readRecords(readText(flags.orders, "orders", "INPUT_EMPTY"), { file: flags.orders, kind: "orders", measures });
+    const r = readRecords(readTextOrThrow(flags.orders, "orders", "INPUT_EMPTY"), { file: flags.orders, kind: "orders", measures });
     issues.push(...r.issues);
     out.orders = r.records;
     out.orderOrigins = r.origins;
@@ -170,19 +139,19 @@ function readInputs(flags: Args["flags"], bundle: RunBundle): Pick<ReplayInputs,
  * @internal `compplan replay DIR [--members FILE --orders FILE] [--json]`: recomputes the run of DIR's
  * bundle and compares it with DIR's statements.ndjson, summary.json and statements.csv (those present).
  */
-export function cmdReplay(args: readonly string[], io: CliIO, usage: UsageFactory): number {
-  const a = parseArgs(args, ["members", "orders", "max"], ["json"], usage);
-  if (a.positional.length !== 1) throw usage("replay takes one directory (written by compplan run)");
+export function cmdReplay(args: readonly string[], io: CliIO): number {
+  const a = parseArgs(args, ["members", "orders", "max"], ["json"]);
+  if (a.positional.length !== 1) throw new UsageError("replay takes one directory (written by compplan run)");
   const dir = a.positional[0] as string;
   const max = a.flags.max === undefined ? 20 : Number(a.flags.max);
-  if (!Number.isSafeInteger(max) || max < 1) throw usage("--max is a whole number of at least 1");
+  if (!Number.isSafeInteger(max) || max < 1) throw new UsageError("--max is a whole number of at least 1");
   const bundle = loadBundle(dir);
   const statementsPath = join(dir, "statements.ndjson");
   const summaryPath = join(dir, "summary.json");
   const csvPath = join(dir, "statements.csv");
   let summary: unknown;
   if (existsSync(summaryPath)) {
-    const text = readText(summaryPath, "summary", "AUDIT_BUNDLE_INVALID");
+    const text = readTextOrThrow(summaryPath, "summary", "AUDIT_BUNDLE_INVALID");
     try {
       summary = JSON.parse(text);
     } catch {
@@ -211,12 +180,12 @@ export function cmdReplay(args: readonly string[], io: CliIO, usage: UsageFactor
  * @internal `compplan explain DIR MEMBER [--bonus KEY] [--json] [--members FILE --orders FILE]`: recomputes
  * the run of DIR's bundle (checking the inputs are the run's) and explains one member.
  */
-export function cmdExplain(args: readonly string[], io: CliIO, usage: UsageFactory): number {
-  const a = parseArgs(args, ["members", "orders", "bonus", "sources"], ["json", "timings"], usage);
-  if (a.positional.length !== 2) throw usage("explain takes a directory (written by compplan run) and a member id");
+export function cmdExplain(args: readonly string[], io: CliIO): number {
+  const a = parseArgs(args, ["members", "orders", "bonus", "sources"], ["json", "timings"]);
+  if (a.positional.length !== 2) throw new UsageError("explain takes a directory (written by compplan run) and a member id");
   const [dir, memberId] = a.positional as [string, string];
   const sources = a.flags.sources === undefined ? undefined : Number(a.flags.sources);
-  if (sources !== undefined && (!Number.isSafeInteger(sources) || sources < 0)) throw usage("--sources is a whole number");
+  if (sources !== undefined && (!Number.isSafeInteger(sources) || sources < 0)) throw new UsageError("--sources is a whole number");
   const started = performance.now();
   const bundle = loadBundle(dir);
   const loaded = loadBundleRun(bundle, readInputs(a.flags, bundle));

@@ -2,11 +2,11 @@
  * The `compplan` command. It talks to people: results on stdout, progress and errors on stderr, and exit
  * codes 0 (done), 1 (invalid plan or input: every issue listed), 2 (wrong usage), 3 (a bug in compplan).
  */
-import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { CompplanError, type Issue, InvariantError, formatIssue } from "../errors/issues.js";
 import { GENERATED_MEASURES, SHAPES, type Shape, generateData } from "../generate/generate.js";
-import { readRecords } from "../input/read.js";
+import { readInputFiles, readTextOrThrow } from "../input/files.js";
 import { safeParsePlan, type Plan } from "../plan/parse.js";
 import { planJsonSchema } from "../plan/json-schema.js";
 import { type Phase, type PreparedInput, safeCalculatePrepared, safePrepareInput } from "../run/calculate.js";
@@ -68,9 +68,9 @@ export function runCli(args: readonly string[], io: CliIO): number {
       case "generate":
         return cmdGenerate(parseFlags(rest, ["members", "out", "seed", "period", "shape"], []), io);
       case "replay":
-        return cmdReplay(rest, io, (m) => new UsageError(m));
+        return cmdReplay(rest, io);
       case "explain":
-        return cmdExplain(rest, io, (m) => new UsageError(m));
+        return cmdExplain(rest, io);
       case "diff":
         return cmdDiff(rest, io);
       case "sweep":
@@ -109,16 +109,9 @@ function printIssues(issues: readonly Issue[], io: CliIO): void {
   io.stderr(`compplan: ${issues.length} issue${issues.length === 1 ? "" : "s"}; nothing was computed.\n`);
 }
 
-function readFile(path: string, what: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    throw new CompplanError([{ code: "INPUT_EMPTY", path: [what], message: `cannot read ${what} file "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file: path }]);
-  }
-}
 
 function loadPlan(path: string): Plan {
-  const text = readFile(path, "plan");
+  const text = readTextOrThrow(path, "plan");
   const r = safeParsePlan(text, { fileName: path });
   if (!r.ok) throw new CompplanError(r.issues);
   return r.value;
@@ -127,7 +120,7 @@ function loadPlan(path: string): Plan {
 function cmdValidate(args: readonly string[], io: CliIO): number {
   if (args.length !== 1) throw new UsageError("validate takes one plan file");
   const path = args[0] as string;
-  const r = safeParsePlan(readFile(path, "plan"), { fileName: path });
+  const r = safeParsePlan(readTextOrThrow(path, "plan"), { fileName: path });
   if (!r.ok) {
     printIssues(r.issues, io);
     return 1;
@@ -172,7 +165,7 @@ function cmdRun(flags: Flags, io: CliIO): number {
   const period = safeParsePeriod(periodText);
   if (period.period === undefined) throw new CompplanError([period.issue as Issue]);
   const out = required(flags, "out");
-  const format = runFormat(flags.format, (m) => new UsageError(m));
+  const format = runFormat(flags.format);
   const membersPath = required(flags, "members");
   const ordersPath = required(flags, "orders");
   const onPhase = (p: Phase | "read inputs") => progress.phase(p);
@@ -208,15 +201,13 @@ export function prepareInputFiles(
   onPhase: (phase: Phase | "read inputs") => void = () => {},
 ): PreparedInput {
   onPhase("read inputs");
-  const members = readRecords(readFile(membersPath, "members"), { file: membersPath, kind: "members" });
-  const orders = readRecords(readFile(ordersPath, "orders"), { file: ordersPath, kind: "orders", measures: [...measures] });
-  const readIssues = [...members.issues, ...orders.issues];
-  if (readIssues.length > 0) throw new CompplanError(readIssues);
-  const r = safePrepareInput(
-    { period: periodText, members: members.records as never[], orders: orders.records as never[] },
-    measures,
-    { onPhase, memberOrigins: members.origins, orderOrigins: orders.origins },
-  );
+  const read = readInputFiles({ period: periodText, members: membersPath, orders: ordersPath }, [...measures]);
+  if (!read.ok) throw new CompplanError(read.issues);
+  const r = safePrepareInput(read.value.input, measures, {
+    onPhase,
+    memberOrigins: read.value.memberOrigins,
+    orderOrigins: read.value.orderOrigins,
+  });
   if (!r.ok) throw new CompplanError(r.issues);
   return r.value;
 }

@@ -8,11 +8,22 @@ export type Flags = Record<string, string | true>;
 
 /** Parses `args` against the known valued flags and switches; throws UsageError on anything else. */
 export function parseFlags(args: readonly string[], valued: readonly string[], booleans: readonly string[]): Flags {
+  const { positional, flags } = parseArgs(args, valued, booleans);
+  if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}"`);
+  return flags;
+}
+
+/** Like {@link parseFlags}, but arguments that are not flags are kept, in order, as positional. */
+export function parseArgs(args: readonly string[], valued: readonly string[], booleans: readonly string[]): { positional: string[]; flags: Flags } {
   const out: Flags = {};
+  const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
-    if (m === null) throw new UsageError(`unexpected argument "${a}"`);
+    if (m === null) {
+      positional.push(a);
+      continue;
+    }
     const name = m[1] as string;
     if (booleans.includes(name)) {
       out[name] = true;
@@ -24,7 +35,7 @@ export function parseFlags(args: readonly string[], valued: readonly string[], b
     if (name in out) throw new UsageError(`--${name} is given twice`);
     out[name] = value;
   }
-  return out;
+  return { positional, flags: out };
 }
 
 /** The value of a valued flag that must be given. */

@@ -1,15 +1,8 @@
 /** The run summary as text for people: the numbers finance looks at first. */
+import { groupDigits } from "../money/decimal.js";
 import type { Plan } from "../plan/parse.js";
 import type { Summary } from "../statement/types.js";
 
-/** Groups digits of a decimal string: "1234567.50" → "1,234,567.50". */
-export function groupDigits(text: string): string {
-  const neg = text.startsWith("-");
-  const body = neg ? text.slice(1) : text;
-  const [int, frac] = body.split(".") as [string, string | undefined];
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${neg ? "-" : ""}${grouped}${frac !== undefined ? `.${frac}` : ""}`;
-}
 
 function percent(share: string | null): string {
   if (share === null) return "n/a";

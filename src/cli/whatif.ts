@@ -9,18 +9,17 @@ import { type Flags, UsageError, parseFlags, required } from "./flags.js";
 import { join } from "node:path";
 import { CompplanError, type Issue } from "../errors/issues.js";
 import { decimalToUnits } from "../money/arith.js";
-import { formatFixed, formatTrimmed, parseUnits } from "../money/decimal.js";
+import { formatFixed, formatTrimmed, groupDigits, parseUnits } from "../money/decimal.js";
 import { type Plan, safeParsePlan } from "../plan/parse.js";
 import { safeParsePeriod } from "../run/period.js";
 import { canonicalJson } from "../statement/canonical.js";
 import { safeApplyChangeSet, safeParseChangeSet, valueAt } from "../simulate/change.js";
 import type { RunDiff } from "../simulate/diff.js";
-import { readInputFiles, readTextFile } from "../simulate/input-files.js";
+import { readInputFiles, readTextFile } from "../input/files.js";
 import { renderDiffReport } from "../simulate/report.js";
 import { type SimulateStep, safeSimulate, unionMeasures } from "../simulate/simulate.js";
 import { type SweepResult, runSweep } from "../simulate/sweep.js";
 import type { CliIO } from "./cli.js";
-import { groupDigits } from "./format.js";
 
 /** @internal Usage of the what-if commands, for the main usage text. */
 export const WHATIF_USAGE = `  compplan diff --base PLAN (--plan PLAN | --change FILE) --members FILE --orders FILE --period YYYY-MM --out DIR [--limit N] [--timings]

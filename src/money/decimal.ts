@@ -68,6 +68,16 @@ export function formatTrimmed(units: bigint, scale: number, minScale = 0): strin
   return fixed.slice(0, end);
 }
 
+/** Groups the integer digits of a decimal string for people: "-1234567.50" → "-1,234,567.50". */
+export function groupDigits(text: string): string {
+  const neg = text.startsWith("-");
+  const body = neg ? text.slice(1) : text;
+  const dot = body.indexOf(".");
+  const int = dot < 0 ? body : body.slice(0, dot);
+  const frac = dot < 0 ? "" : body.slice(dot);
+  return `${neg ? "-" : ""}${int.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${frac}`;
+}
+
 /** Renders a volume held at {@link VOLUME_SCALE} in its shortest exact form ("100", "12.5"). */
 export function formatVolume(units: number | bigint): string {
   return typeof units === "number" ? formatNumberUnits(units, VOLUME_SCALE, 0) : formatTrimmed(units, VOLUME_SCALE);

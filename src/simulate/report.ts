@@ -11,7 +11,7 @@
  * so a test can check the page against the file.
  */
 import { decimalToUnits } from "../money/arith.js";
-import { formatFixed, formatRatio } from "../money/decimal.js";
+import { formatFixed, formatRatio, groupDigits as group } from "../money/decimal.js";
 import type { MemberChange, RunDiff } from "./diff.js";
 
 const BEFORE_COLOR = "#98a2ad";
@@ -96,15 +96,6 @@ function planLabel(p: { id: string; name?: string }): string {
   return p.name !== undefined ? `${p.name} (${p.id})` : p.id;
 }
 
-/** Groups the digits of a decimal string: "-1234567.50" → "-1,234,567.50". */
-function group(text: string): string {
-  const neg = text.startsWith("-");
-  const body = neg ? text.slice(1) : text;
-  const dot = body.indexOf(".");
-  const int = dot < 0 ? body : body.slice(0, dot);
-  const frac = dot < 0 ? "" : body.slice(dot);
-  return `${neg ? "-" : ""}${int.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${frac}`;
-}
 
 function count(n: number): string {
   return group(String(n));

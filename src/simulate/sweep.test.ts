@@ -9,7 +9,7 @@ import { generateData } from "../generate/generate.js";
 import { parsePlan } from "../plan/parse.js";
 import { safeParsePeriod } from "../run/period.js";
 import { canonicalJson } from "../statement/canonical.js";
-import { readInputFiles } from "./input-files.js";
+import { readInputFiles } from "../input/files.js";
 import { simulate } from "./simulate.js";
 import { runSweep, safeSweep } from "./sweep.js";
 

@@ -21,7 +21,7 @@ import { safeApplyChangeSet, valueAt } from "./change.js";
 import type { RunResult } from "../run/result.js";
 import { memberColumns } from "./columns.js";
 import { diffRuns } from "./diff.js";
-import { type InputFiles, readInputFiles } from "./input-files.js";
+import { type InputFiles, readInputFiles } from "../input/files.js";
 import { unionMeasures } from "./simulate.js";
 
 /** One plan value and the list of values to run it at. */

@@ -1,13 +1,13 @@
 /**
- * Reading a period's members and orders from files (CSV, JSON or NDJSON, by extension), for what-if runs
- * started from files: the `diff` and `sweep` commands, and sweep workers, which each read the files
- * themselves instead of receiving a million records from the main thread.
+ * Reading input files: any text file as text or a coded issue, and a period's members and orders (CSV,
+ * JSON or NDJSON, by extension) as records. Used by every command that reads files, and by sweep workers,
+ * which each read the files themselves instead of receiving a million records from the main thread.
  */
 import { readFileSync } from "node:fs";
-import type { Issue, Result } from "../errors/issues.js";
-import { readRecords } from "../input/read.js";
-import type { RecordOrigin } from "../input/rows.js";
-import type { MemberInput, OrderInput } from "../input/validate.js";
+import { CompplanError, type Issue, type IssueCode, type Result } from "../errors/issues.js";
+import { readRecords } from "./read.js";
+import type { RecordOrigin } from "./rows.js";
+import type { MemberInput, OrderInput } from "./validate.js";
 import type { CalculateInput } from "../run/calculate.js";
 
 /** @internal Where a period's input is: files, read where it is used. */
@@ -24,14 +24,21 @@ export interface FileInput {
   readonly orderOrigins: readonly RecordOrigin[];
 }
 
-/** @internal Reads a text file; an unreadable file is an issue, not an exception. */
-export function readTextFile(path: string, what: string): { text?: string; issue?: Issue } {
+/** @internal Reads a text file; an unreadable file is an issue (`code`, INPUT_EMPTY by default), not an exception. */
+export function readTextFile(path: string, what: string, code: IssueCode = "INPUT_EMPTY"): { text?: string; issue?: Issue } {
   try {
     return { text: readFileSync(path, "utf8") };
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    return { issue: { code: "INPUT_EMPTY", path: [what], message: `cannot read ${what} file "${path}": ${reason}`, file: path } };
+    return { issue: { code, path: [what], message: `cannot read ${what} file "${path}": ${reason}`, file: path } };
   }
+}
+
+/** @internal {@link readTextFile} for commands: the text, or a CompplanError carrying the issue. */
+export function readTextOrThrow(path: string, what: string, code: IssueCode = "INPUT_EMPTY"): string {
+  const r = readTextFile(path, what, code);
+  if (r.issue !== undefined) throw new CompplanError([r.issue]);
+  return r.text as string;
 }
 
 /**
