@@ -3,8 +3,7 @@
  * `replay` and `explain` commands. The logic lives in src/audit; this file reads and writes files and
  * talks to people.
  */
-import { createHash } from "node:crypto";
-import { closeSync, existsSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { type RunBundle, assembleBundle, bundleJsonChunks, safeParseBundle } from "../audit/bundle.js";
@@ -20,6 +19,7 @@ import type { PreparedInput } from "../run/calculate.js";
 import type { RunResult } from "../run/result.js";
 import { canonicalJson } from "../statement/canonical.js";
 import type { CliIO } from "./cli.js";
+import { writeText } from "./file-writer.js";
 import { type Flags, UsageError, parseArgs } from "./flags.js";
 import { readTextOrThrow } from "../input/files.js";
 
@@ -40,51 +40,23 @@ export function runFormat(value: string | true | undefined): "ndjson" | "csv" {
 export function writeRunAudit(
   run: RunResult,
   input: PreparedInput,
-  options: { readonly dir: string; readonly statementsPath: string; readonly embedInputs: boolean; readonly format: "ndjson" | "csv" },
+  options: { readonly dir: string; readonly statementsFingerprint: string; readonly embedInputs: boolean; readonly format: "ndjson" | "csv" },
 ): string {
   const orders = canonicalOrders(runOrders(run, input).columns);
-  // The statements were just written: their fingerprint is the SHA-256 of the file's bytes.
-  const bundle = assembleBundle(run, canonicalMembers(run.internals.genealogy), orders, fingerprintFile(options.statementsPath), options.embedInputs);
+  // The statements' fingerprint is the SHA-256 of the file's bytes, hashed as they were written.
+  const bundle = assembleBundle(run, canonicalMembers(run.internals.genealogy), orders, options.statementsFingerprint, options.embedInputs);
   const bundlePath = join(options.dir, "bundle.json");
-  writePieces(bundlePath, bundleJsonChunks(bundle));
+  writeText(bundlePath, bundleJsonChunks(bundle));
   let csv = "";
   if (options.format === "csv") {
     const csvPath = join(options.dir, "statements.csv");
-    writePieces(csvPath, statementsCsv(run, bundle.fingerprint));
+    writeText(csvPath, statementsCsv(run, bundle.fingerprint));
     csv = ` and ${csvPath}`;
   }
   return `wrote ${bundlePath} (bundle ${bundle.fingerprint}${options.embedInputs ? ", inputs embedded" : ""})${csv}\n`;
 }
 
-function writePieces(path: string, pieces: Iterable<string>): void {
-  const fd = openSync(path, "w");
-  try {
-    let buf = "";
-    for (const p of pieces) {
-      buf += p;
-      if (buf.length > 1 << 20) {
-        writeSync(fd, buf);
-        buf = "";
-      }
-    }
-    if (buf.length > 0) writeSync(fd, buf);
-  } finally {
-    closeSync(fd);
-  }
-}
 
-/** SHA-256 of a file's bytes, as a fingerprint. */
-function fingerprintFile(path: string): string {
-  const hash = createHash("sha256");
-  const fd = openSync(path, "r");
-  try {
-    const buf = Buffer.allocUnsafe(4 << 20);
-    for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) hash.update(buf.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
-  return `sha256:${hash.digest("hex")}`;
-}
 
 /** A file's text in pieces of about 4 MiB, decoded as UTF-8 (a character split between reads is kept whole). */
 function* readPieces(path: string): IterableIterator<string> {

@@ -14,6 +14,7 @@ import { safeParsePeriod } from "../run/period.js";
 import type { RunResult } from "../run/result.js";
 import { canonicalJson } from "../statement/canonical.js";
 import { type Flags, UsageError, parseFlags, required } from "./flags.js";
+import { FileWriter, writeText } from "./file-writer.js";
 import { formatSummary } from "./format.js";
 import { WHATIF_USAGE, cmdDiff, cmdSweep } from "./whatif.js";
 import { cmdExplain, cmdReplay, runFormat, writeRunAudit } from "./audit.js";
@@ -175,7 +176,7 @@ function cmdRun(flags: Flags, io: CliIO): number {
   progress.phase("write statements");
   const written = writeOutputs(r.value, out);
   progress.phase("write bundle");
-  const audit = writeRunAudit(r.value, prepared, { dir: out, statementsPath: written.statementsPath, embedInputs: flags["embed-inputs"] === true, format });
+  const audit = writeRunAudit(r.value, prepared, { dir: out, statementsFingerprint: written.statementsFingerprint, embedInputs: flags["embed-inputs"] === true, format });
   progress.done();
   io.stdout(formatSummary(r.value.summary, plan));
   io.stdout(`\nwrote ${written.statementsPath} (${written.count.toLocaleString("en-US")} statements) and ${written.summaryPath}\n`);
@@ -212,52 +213,16 @@ export function prepareInputFiles(
   return r.value;
 }
 
+
 /**
- * @internal Buffered file output: each string is encoded straight into a reused 4 MiB buffer, so the
- * millions of small strings of a large run die young instead of piling up in a long string.
+ * @internal Writes statements.ndjson and summary.json under `dir`; returns the statements' fingerprint
+ * (SHA-256 of the bytes written, hashed while writing).
  */
-export class FileWriter {
-  private readonly fd: number;
-  private readonly buffer = Buffer.allocUnsafe(4 << 20);
-  private used = 0;
-
-  constructor(path: string) {
-    this.fd = openSync(path, "w");
-  }
-
-  write(text: string): void {
-    // A UTF-16 code unit encodes to at most 3 UTF-8 bytes.
-    if (this.used + text.length * 3 > this.buffer.length) {
-      this.flush();
-      if (text.length * 3 > this.buffer.length) {
-        writeSync(this.fd, text);
-        return;
-      }
-    }
-    this.used += this.buffer.write(text, this.used, "utf8");
-  }
-
-  flush(): void {
-    let done = 0;
-    while (done < this.used) done += writeSync(this.fd, this.buffer, done, this.used - done);
-    this.used = 0;
-  }
-
-  close(): void {
-    try {
-      this.flush();
-    } finally {
-      closeSync(this.fd);
-    }
-  }
-}
-
-/** @internal Writes statements.ndjson and summary.json under `dir`. */
-export function writeOutputs(run: RunResult, dir: string): { statementsPath: string; summaryPath: string; count: number } {
+export function writeOutputs(run: RunResult, dir: string): { statementsPath: string; summaryPath: string; count: number; statementsFingerprint: string } {
   mkdirSync(dir, { recursive: true });
   const statementsPath = join(dir, "statements.ndjson");
   const summaryPath = join(dir, "summary.json");
-  const out = new FileWriter(statementsPath);
+  const out = new FileWriter(statementsPath, true);
   let count = 0;
   try {
     for (const line of run.statementsJson()) {
@@ -268,13 +233,8 @@ export function writeOutputs(run: RunResult, dir: string): { statementsPath: str
   } finally {
     out.close();
   }
-  const sfd = openSync(summaryPath, "w");
-  try {
-    writeSync(sfd, `${canonicalJson(run.summary, 2)}\n`);
-  } finally {
-    closeSync(sfd);
-  }
-  return { statementsPath, summaryPath, count };
+  writeText(summaryPath, [`${canonicalJson(run.summary, 2)}\n`]);
+  return { statementsPath, summaryPath, count, statementsFingerprint: out.fingerprint() };
 }
 
 function cmdGenerate(flags: Flags, io: CliIO): number {
