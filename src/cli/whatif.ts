@@ -15,9 +15,9 @@ import { safeParsePeriod } from "../run/period.js";
 import { canonicalJson } from "../statement/canonical.js";
 import { safeApplyChangeSet, safeParseChangeSet, valueAt } from "../simulate/change.js";
 import type { RunDiff } from "../simulate/diff.js";
-import { readInputFiles, readTextFile } from "../input/files.js";
+import { prepareFiles, readTextFile } from "../input/files.js";
 import { renderDiffReport } from "../simulate/report.js";
-import { type SimulateStep, safeSimulate, unionMeasures } from "../simulate/simulate.js";
+import { type SimulateStep, simulateWith, unionMeasures } from "../simulate/simulate.js";
 import { type SweepResult, runSweep } from "../simulate/sweep.js";
 import type { CliIO } from "./cli.js";
 
@@ -92,7 +92,7 @@ class Clock {
 
 const STEP_NAMES: Record<SimulateStep, string> = {
   change: "apply change",
-  prepare: "validate + genealogy",
+  prepare: "read + validate + genealogy",
   before: "run base plan",
   after: "run changed plan",
   diff: "compare",
@@ -128,12 +128,7 @@ export function cmdDiff(args: readonly string[], io: CliIO): number {
       other = loadPlan(flags.plan as string);
     }
     checkPeriod(period);
-    clock.step("read inputs");
-    const files = readInputFiles({ period, members: membersPath, orders: ordersPath }, [...unionMeasures(base, other)].sort());
-    if (!files.ok) throw new CompplanError(files.issues);
-    const r = safeSimulate(base, other, files.value.input, {
-      memberOrigins: files.value.memberOrigins,
-      orderOrigins: files.value.orderOrigins,
+    const r = simulateWith(base, other, (measures) => prepareFiles({ period, members: membersPath, orders: ordersPath }, measures), {
       onStep: (s) => clock.step(STEP_NAMES[s]),
       ...(limit !== undefined ? { limit } : {}),
       ...(description !== undefined ? { description } : {}),

@@ -10,11 +10,18 @@ import type { MemberRow } from "../input/rows.js";
 export type MemberStatus = "enrolled" | "suspended" | "terminated";
 export const MEMBER_STATUSES: readonly MemberStatus[] = ["enrolled", "suspended", "terminated"];
 
+/** Finds a member's index by id (a Map, or the fast input path's table). */
+export interface IdIndex {
+  /** The index of the member with this id, or undefined. */
+  get(id: string): number | undefined;
+}
+
 /** The sponsor tree as dense typed arrays. */
 export interface Genealogy {
   readonly size: number;
   readonly ids: readonly string[];
-  readonly indexOf: ReadonlyMap<string, number>;
+  /** Member index by id. */
+  readonly indexOf: IdIndex;
   /** Sponsor index, -1 for the root. */
   readonly parent: Int32Array;
   /** Members in top-down order: every member after its sponsor. */
@@ -81,44 +88,12 @@ export function buildGenealogy(rows: readonly MemberRow[], source = "members"): 
     return { issues };
   }
 
-  // Children in CSR form.
-  const childStart = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) {
-    const p = parent[i] as number;
-    if (p >= 0) childStart[p + 1] = (childStart[p + 1] as number) + 1;
-  }
-  for (let i = 0; i < n; i++) childStart[i + 1] = (childStart[i + 1] as number) + (childStart[i] as number);
-  const fill = childStart.slice(0, n);
-  const childList = new Int32Array(Math.max(0, n - 1));
-  for (let i = 0; i < n; i++) {
-    const p = parent[i] as number;
-    if (p >= 0) {
-      const at = fill[p] as number;
-      childList[at] = i;
-      fill[p] = at + 1;
-    }
-  }
-
-  // Breadth-first order from the root; members never reached sit on or below a sponsor cycle.
-  const root = roots[0] ?? -1;
-  const order = new Int32Array(n);
-  const depth = new Int32Array(n);
-  let head = 0;
-  let tail = 0;
-  if (root >= 0) order[tail++] = root;
-  while (head < tail) {
-    const m = order[head++] as number;
-    const d = (depth[m] as number) + 1;
-    for (let c = childStart[m] as number, end = childStart[m + 1] as number; c < end; c++) {
-      const child = childList[c] as number;
-      depth[child] = d;
-      order[tail++] = child;
-    }
-  }
-  if (tail < n) {
-    issues.push(...cycleIssues(rows, parent, order.subarray(0, tail), source));
+  const tree = linkTree(parent, roots[0] ?? -1);
+  if (tree.reached < n) {
+    issues.push(...cycleIssues(rows, parent, tree.order.subarray(0, tree.reached), source));
     return { issues };
   }
+  const { order, depth, childStart, childList, root } = tree;
 
   const status = new Uint8Array(n);
   const joinDate: string[] = new Array(n);
@@ -168,4 +143,46 @@ function rowLabel(row: MemberRow, index: number): string {
 function located(row: MemberRow, base: Issue): Issue {
   if (row.file === undefined) return base;
   return row.line !== undefined ? { ...base, file: row.file, line: row.line } : { ...base, file: row.file };
+}
+
+/**
+ * @internal The children lists (CSR) and the breadth-first order and depths of a tree given by its sponsor
+ * links. `reached` is how many members the walk from `root` reached: fewer than all means some sit on or
+ * below a sponsor cycle.
+ */
+export function linkTree(parent: Int32Array, root: number): { childStart: Int32Array; childList: Int32Array; order: Int32Array; depth: Int32Array; root: number; reached: number } {
+  const n = parent.length;
+  // Children in CSR form.
+  const childStart = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const p = parent[i] as number;
+    if (p >= 0) childStart[p + 1] = (childStart[p + 1] as number) + 1;
+  }
+  for (let i = 0; i < n; i++) childStart[i + 1] = (childStart[i + 1] as number) + (childStart[i] as number);
+  const fill = childStart.slice(0, n);
+  const childList = new Int32Array(Math.max(0, n - 1));
+  for (let i = 0; i < n; i++) {
+    const p = parent[i] as number;
+    if (p >= 0) {
+      const at = fill[p] as number;
+      childList[at] = i;
+      fill[p] = at + 1;
+    }
+  }
+  // Breadth-first order from the root; members never reached sit on or below a sponsor cycle.
+  const order = new Int32Array(n);
+  const depth = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
+  if (root >= 0) order[tail++] = root;
+  while (head < tail) {
+    const m = order[head++] as number;
+    const d = (depth[m] as number) + 1;
+    for (let c = childStart[m] as number, end = childStart[m + 1] as number; c < end; c++) {
+      const child = childList[c] as number;
+      depth[child] = d;
+      order[tail++] = child;
+    }
+  }
+  return { childStart, childList, order, depth, root, reached: tail };
 }

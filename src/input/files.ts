@@ -8,7 +8,9 @@ import { CompplanError, type Issue, type IssueCode, type Result } from "../error
 import { readRecords } from "./read.js";
 import type { RecordOrigin } from "./rows.js";
 import type { MemberInput, OrderInput } from "./validate.js";
-import type { CalculateInput } from "../run/calculate.js";
+import { type CalculateInput, type Phase, type PreparedInput, safePrepareInput } from "../run/calculate.js";
+import { safeParsePeriod } from "../run/period.js";
+import { readCsvFast } from "./fast-csv.js";
 
 /** @internal Where a period's input is: files, read where it is used. */
 export interface InputFiles {
@@ -62,4 +64,31 @@ export function readInputFiles(files: InputFiles, measures: readonly string[]): 
       orderOrigins: orders.origins,
     },
   };
+}
+
+/**
+ * @internal Reads and validates a period's members and orders files and builds the sponsor tree, ready for
+ * one or more plans. CSV files take the fast path (src/input/fast-csv.ts) when it accepts them; anything
+ * else, and every input with an issue, goes through the general reader and validator, which report each
+ * issue with its file and line. `measures` are the measure names orders may carry.
+ */
+export function prepareFiles(
+  files: InputFiles,
+  measures: ReadonlySet<string>,
+  onPhase: (phase: Phase | "read inputs") => void = () => {},
+): Result<PreparedInput> {
+  onPhase("read inputs");
+  const period = safeParsePeriod(files.period);
+  if (period.period !== undefined) {
+    const fast = readCsvFast(files, period.period, measures, onPhase);
+    if (fast !== undefined) return { ok: true, value: { period: period.period, genealogy: fast.genealogy, orders: fast.orders, measures } };
+    onPhase("read inputs");
+  }
+  const read = readInputFiles(files, [...measures].sort());
+  if (!read.ok) return read;
+  return safePrepareInput(read.value.input, measures, {
+    onPhase,
+    memberOrigins: read.value.memberOrigins,
+    orderOrigins: read.value.orderOrigins,
+  });
 }

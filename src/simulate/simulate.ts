@@ -67,6 +67,23 @@ function isChangeSet(x: ChangeSet | Plan): x is ChangeSet {
  * ```
  */
 export function safeSimulate(base: Plan, change: ChangeSet | Plan, input: CalculateInput, options: SimulateOptions = {}): Result<Simulation> {
+  return simulateWith(base, change, (measures) =>
+    safePrepareInput(input, measures, {
+      ...(options.memberOrigins !== undefined ? { memberOrigins: options.memberOrigins } : {}),
+      ...(options.orderOrigins !== undefined ? { orderOrigins: options.orderOrigins } : {}),
+    }), options);
+}
+
+/**
+ * @internal {@link safeSimulate} with the input prepared by `prepare` for the union of both plans' measures
+ * (the CLI reads files straight into a prepared input).
+ */
+export function simulateWith(
+  base: Plan,
+  change: ChangeSet | Plan,
+  prepare: (measures: ReadonlySet<string>) => Result<PreparedInput>,
+  options: SimulateOptions = {},
+): Result<Simulation> {
   const step = options.onStep ?? (() => {});
   step("change");
   let description = options.description;
@@ -83,10 +100,7 @@ export function safeSimulate(base: Plan, change: ChangeSet | Plan, input: Calcul
     return { ok: false, issues: [issue("SIMULATE_CURRENCY_MISMATCH", ["currency"], `the base plan pays in ${base.currency} and the changed plan in ${other.currency}; amounts in two currencies cannot be compared`, other.currency)] };
   }
   step("prepare");
-  const prepared = safePrepareInput(input, unionMeasures(base, other), {
-    ...(options.memberOrigins !== undefined ? { memberOrigins: options.memberOrigins } : {}),
-    ...(options.orderOrigins !== undefined ? { orderOrigins: options.orderOrigins } : {}),
-  });
+  const prepared = prepare(unionMeasures(base, other));
   if (!prepared.ok) return prepared;
   return comparePrepared(base, other, prepared.value, { ...options, ...(description !== undefined ? { description } : {}) });
 }

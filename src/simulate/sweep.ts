@@ -21,7 +21,7 @@ import { safeApplyChangeSet, valueAt } from "./change.js";
 import type { RunResult } from "../run/result.js";
 import { memberColumns } from "./columns.js";
 import { diffRuns } from "./diff.js";
-import { type InputFiles, readInputFiles } from "../input/files.js";
+import { type InputFiles, prepareFiles } from "../input/files.js";
 import { unionMeasures } from "./simulate.js";
 
 /** One plan value and the list of values to run it at. */
@@ -216,15 +216,7 @@ function plansFor(base: Plan, spec: SweepSpec): Result<Plan[]> {
 /** @internal Computes one chunk of a sweep: prepare the input, run the base plan, run and compare each plan. */
 export function runChunk(chunk: Chunk): ChunkResult {
   const measures = unionMeasures(chunk.base, ...chunk.plans);
-  let input: CalculateInput;
-  let origins = {};
-  if ("files" in chunk.source) {
-    const read = readInputFiles(chunk.source.files, [...measures].sort());
-    if (!read.ok) return { ok: false, issues: read.issues };
-    input = read.value.input;
-    origins = { memberOrigins: read.value.memberOrigins, orderOrigins: read.value.orderOrigins };
-  } else input = chunk.source.input;
-  const prepared = safePrepareInput(input, measures, origins);
+  const prepared = "files" in chunk.source ? prepareFiles(chunk.source.files, measures) : safePrepareInput(chunk.source.input, measures);
   if (!prepared.ok) return { ok: false, issues: prepared.issues };
   const baseRun = safeCalculatePrepared(chunk.base, prepared.value);
   if (!baseRun.ok) return { ok: false, issues: baseRun.issues };

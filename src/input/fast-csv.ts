@@ -1,0 +1,460 @@
+/**
+ * The fast path for CSV input files: members and orders read straight from the file's bytes into the
+ * columns and the sponsor tree, with no object per record and no string per field beyond the ids.
+ *
+ * It accepts only what it can check completely: plain ASCII CSV without quotes, spaces, tabs or control
+ * characters, every row as wide as the header, and every field valid under the same rules as the general
+ * reader and validator (src/input/read.ts, src/input/validate.ts, src/genealogy/genealogy.ts). At the first
+ * thing it does not accept (a quoted field, a non-ASCII id, an invalid date, a duplicate id, an unknown
+ * sponsor…) it gives up and returns undefined, and the caller reads the files again through the general
+ * path, which reports every issue with its file, line and field. So the fast path never decides what an
+ * error says, and for the files it accepts it gives exactly what the general path gives (a property test
+ * checks this on random files).
+ */
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { type Genealogy, MEMBER_STATUSES, linkTree } from "../genealogy/genealogy.js";
+import { VOLUME_MAX, VOLUME_SCALE } from "../money/decimal.js";
+import { ORDER_KINDS } from "../plan/fields.js";
+import { type Period, isIsoDate } from "../run/period.js";
+import { IdTable, hashBytes, sameText } from "./id-table.js";
+import type { OrderColumns } from "./rows.js";
+
+/** @internal What the fast path builds: the sponsor tree and the orders with their member indices. */
+export interface FastInput {
+  readonly genealogy: Genealogy;
+  readonly orders: OrderColumns & { readonly member: Int32Array };
+}
+
+/** Thrown inside the fast path to give up; never escapes this module. */
+class GiveUp {}
+const GIVE_UP = new GiveUp();
+
+const LF = 10;
+const CR = 13;
+const COMMA = 44;
+/** Bytes read at a time (tests pass tiny chunks to cross every boundary). */
+const CHUNK = 8 << 20;
+const MAX_ID = 128;
+
+/**
+ * Calls `row` for every data row of a CSV file, with the byte range of each field in `starts`/`ends`.
+ * Reads in chunks, so a file of any size (beyond V8's longest string) streams through a fixed buffer.
+ * Gives up on anything outside plain unquoted ASCII, on rows wider or narrower than the header, and on
+ * an empty file.
+ */
+function scanCsv(
+  path: string,
+  header: (names: string[]) => void,
+  row: (buf: Buffer, starts: Int32Array, ends: Int32Array) => void,
+  expect: (rows: number) => void,
+  chunk: number,
+): void {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch {
+    throw GIVE_UP;
+  }
+  try {
+    let buf = Buffer.allocUnsafe(chunk);
+    let kept = 0;
+    let width = -1;
+    let starts = new Int32Array(0);
+    let ends = new Int32Array(0);
+    let first = true;
+    let rows = 0;
+    let read = 0;
+    let estimated = false;
+    const size = fstatSync(fd).size;
+    for (;;) {
+      const got = readSync(fd, buf, kept, buf.length - kept, null);
+      read += got;
+      const end = kept + got;
+      const last = got === 0;
+      let p = 0;
+      if (first) {
+        if (end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) p = 3;
+        first = false;
+      }
+      // Rows end at LF; at the end of the file the last row may lack one.
+      for (;;) {
+        let lineEnd = buf.indexOf(LF, p);
+        if (lineEnd < 0 || lineEnd >= end) {
+          if (!last || p >= end) break;
+          lineEnd = end;
+        }
+        let stop = lineEnd;
+        if (stop > p && buf[stop - 1] === CR) stop--;
+        if (stop === p) {
+          p = lineEnd + 1;
+          continue; // a blank line
+        }
+        if (width < 0) {
+          const names: string[] = [];
+          let s = p;
+          for (let q = p; q <= stop; q++) {
+            if (q === stop || buf[q] === COMMA) {
+              names.push(fieldText(buf, s, q));
+              s = q + 1;
+            }
+          }
+          header(names);
+          width = names.length;
+          starts = new Int32Array(width);
+          ends = new Int32Array(width);
+        } else {
+          let f = 0;
+          let s = p;
+          for (let q = p; q < stop; q++) {
+            const c = buf[q] as number;
+            if (c === COMMA) {
+              if (f >= width - 1) throw GIVE_UP;
+              starts[f] = s;
+              ends[f++] = q;
+              s = q + 1;
+            } else if (c <= 32 || c >= 127 || c === 34) throw GIVE_UP; // space, control, quote, non-ASCII
+          }
+          if (f !== width - 1) throw GIVE_UP;
+          starts[f] = s;
+          ends[f] = stop;
+          row(buf, starts, ends);
+          rows++;
+        }
+        p = lineEnd + 1;
+      }
+      if (last) break;
+      if (!estimated && rows > 0) {
+        // Size the tables once, from the rows per byte of the first chunk.
+        expect(Math.ceil((rows * size) / read));
+        estimated = true;
+      }
+      // Keep the unfinished row at the start of the buffer.
+      kept = end - p;
+      if (p === 0 && kept === buf.length) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, kept);
+        buf = bigger;
+      } else buf.copy(buf, 0, p, end);
+    }
+    if (width < 0) throw GIVE_UP;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A header or data field as text; gives up on anything but printable ASCII without spaces or quotes. */
+function fieldText(buf: Buffer, s: number, e: number): string {
+  for (let q = s; q < e; q++) {
+    const c = buf[q] as number;
+    if (c <= 32 || c >= 127 || c === 34) throw GIVE_UP;
+  }
+  return buf.toString("latin1", s, e);
+}
+
+/** An id field: 1 to 128 characters (already known to be printable ASCII without spaces). */
+function idText(buf: Buffer, s: number, e: number): string {
+  if (e <= s || e - s > MAX_ID) throw GIVE_UP;
+  return buf.toString("latin1", s, e);
+}
+
+/** Column positions for the header's names; gives up unless the names are exactly `required` plus `optional`. */
+function columnsOf(names: readonly string[], required: readonly string[], optional: readonly string[]): Map<string, number> {
+  const at = new Map<string, number>();
+  const allowed = new Set([...required, ...optional]);
+  names.forEach((name, i) => {
+    if (!allowed.has(name) || at.has(name)) throw GIVE_UP;
+    at.set(name, i);
+  });
+  for (const name of required) if (!at.has(name)) throw GIVE_UP;
+  return at;
+}
+
+/** Dates seen so far, by their eight digits as a number; null when invalid for the purpose. */
+class DateCache {
+  private readonly known = new Map<number, string | null>();
+  constructor(private readonly ok: (date: string) => boolean) {}
+
+  get(buf: Buffer, s: number, e: number): string {
+    if (e - s !== 10 || buf[s + 4] !== 45 || buf[s + 7] !== 45) throw GIVE_UP;
+    let key = 0;
+    for (let q = s; q < e; q++) {
+      if (q === s + 4 || q === s + 7) continue;
+      const d = (buf[q] as number) - 48;
+      if (d < 0 || d > 9) throw GIVE_UP;
+      key = key * 10 + d;
+    }
+    let text = this.known.get(key);
+    if (text === undefined) {
+      const t = buf.toString("latin1", s, e);
+      text = isIsoDate(t) && this.ok(t) ? t : null;
+      this.known.set(key, text);
+    }
+    if (text === null) throw GIVE_UP;
+    return text;
+  }
+}
+
+/** A growable typed array of numbers. */
+class Column<T extends Int32Array | Float64Array> {
+  data: T;
+  length = 0;
+  constructor(private readonly make: (n: number) => T) {
+    this.data = make(1024);
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) this.reserve(this.data.length * 2);
+    this.data[this.length++] = v;
+  }
+  reserve(n: number): void {
+    if (n > this.data.length) {
+      const bigger = this.make(n);
+      bigger.set(this.data.subarray(0, this.length));
+      this.data = bigger;
+    }
+  }
+  done(): T {
+    return this.data.slice(0, this.length) as T;
+  }
+}
+const ints = (n: number) => new Int32Array(n);
+const floats = (n: number) => new Float64Array(n);
+
+/** The index of the bytes `buf[s, e)` among `options`, or -1. */
+function whichOf(buf: Buffer, s: number, e: number, options: readonly string[]): number {
+  for (let k = 0; k < options.length; k++) if (sameText(buf, s, e, options[k] as string)) return k;
+  return -1;
+}
+
+/** 10^(4 - places): the units of one step in the last of `places` decimals. */
+const STEP = Array.from({ length: VOLUME_SCALE + 1 }, (_, places) => 10 ** (VOLUME_SCALE - places));
+
+const VOLUME_MAX_UNITS = Number(VOLUME_MAX) * 10 ** VOLUME_SCALE;
+
+/**
+ * A volume's units of 10^-4 from its bytes, by exactly the rule of the validator's fast path: up to 10
+ * integer digits, an optional point and 1 to 4 decimals, at most the largest volume. Gives up otherwise
+ * (the general path then accepts it by its slower rule or reports it).
+ */
+function volumeUnits(buf: Buffer, s: number, e: number): number {
+  const len = e - s;
+  if (len === 0 || len > 15) throw GIVE_UP;
+  let int = 0;
+  let q = s;
+  for (; q < e; q++) {
+    const c = (buf[q] as number) - 48;
+    if (c < 0 || c > 9) break;
+    int = int * 10 + c;
+  }
+  if (q === s || q - s > 10) throw GIVE_UP;
+  let frac = 0;
+  let places = 0;
+  if (q < e) {
+    if (buf[q] !== 46 || q === e - 1) throw GIVE_UP;
+    for (q++; q < e; q++) {
+      const c = (buf[q] as number) - 48;
+      if (c < 0 || c > 9 || places === VOLUME_SCALE) throw GIVE_UP;
+      frac = frac * 10 + c;
+      places++;
+    }
+  }
+  const units = int * 10_000 + frac * (STEP[places] as number);
+  if (units > VOLUME_MAX_UNITS) throw GIVE_UP;
+  return units;
+}
+
+function readMembers(path: string, period: Period, chunk: number): { genealogy: Genealogy; table: IdTable } {
+  const ids: string[] = [];
+  const joinDate: string[] = [];
+  const indexOf = new IdTable(ids);
+  const parent = new Column(ints);
+  const status: number[] = [];
+  const pendingMember: number[] = [];
+  const pendingSponsor: string[] = [];
+  const dates = new DateCache((d) => d <= period.end);
+  let root = -1;
+  let cId = 0;
+  let cSponsor = 0;
+  let cJoin = 0;
+  let cStatus = -1;
+  let lastSponsor = "";
+  let lastSponsorIndex = -1;
+  scanCsv(
+    path,
+    (names) => {
+      const at = columnsOf(names, ["id", "sponsorId", "joinDate"], ["status"]);
+      cId = at.get("id") as number;
+      cSponsor = at.get("sponsorId") as number;
+      cJoin = at.get("joinDate") as number;
+      cStatus = at.get("status") ?? -1;
+    },
+    (buf, starts, ends) => {
+      const i = ids.length;
+      const is = starts[cId] as number;
+      const ie = ends[cId] as number;
+      const h = hashBytes(buf, is, ie);
+      if (indexOf.findBytes(buf, is, ie, h) >= 0) throw GIVE_UP;
+      ids.push(idText(buf, is, ie));
+      indexOf.add(i, h);
+      joinDate.push(dates.get(buf, starts[cJoin] as number, ends[cJoin] as number));
+      if (cStatus < 0 || starts[cStatus] === ends[cStatus]) status.push(0);
+      else {
+        const k = whichOf(buf, starts[cStatus] as number, ends[cStatus] as number, MEMBER_STATUSES);
+        if (k < 0) throw GIVE_UP;
+        status.push(k);
+      }
+      const ss = starts[cSponsor] as number;
+      const se = ends[cSponsor] as number;
+      if (ss === se) {
+        if (root >= 0) throw GIVE_UP;
+        root = i;
+        parent.push(-1);
+        return;
+      }
+      // Consecutive members often share a sponsor: compare bytes before making a string.
+      if (lastSponsorIndex >= 0 && sameText(buf, ss, se, lastSponsor)) {
+        parent.push(lastSponsorIndex);
+        return;
+      }
+      const p = indexOf.findBytes(buf, ss, se, hashBytes(buf, ss, se));
+      if (p === i) throw GIVE_UP;
+      if (p < 0) {
+        parent.push(-1);
+        pendingMember.push(i);
+        pendingSponsor.push(idText(buf, ss, se));
+        return;
+      }
+      parent.push(p);
+      lastSponsor = ids[p] as string;
+      lastSponsorIndex = p;
+    },
+    (rows) => {
+      indexOf.reserve(rows);
+      parent.reserve(rows);
+    },
+    chunk,
+  );
+  const n = ids.length;
+  if (n === 0 || root < 0) throw GIVE_UP;
+  const parents = parent.done();
+  for (let k = 0; k < pendingMember.length; k++) {
+    const p = indexOf.get(pendingSponsor[k] as string);
+    if (p === undefined) throw GIVE_UP;
+    parents[pendingMember[k] as number] = p;
+  }
+  const tree = linkTree(parents, root);
+  if (tree.reached < n) throw GIVE_UP;
+  const genealogy: Genealogy = {
+    size: n,
+    ids,
+    indexOf,
+    parent: parents,
+    order: tree.order,
+    depth: tree.depth,
+    childStart: tree.childStart,
+    childList: tree.childList,
+    status: Uint8Array.from(status),
+    joinDate,
+    root,
+  };
+  return { genealogy, table: indexOf };
+}
+
+function readOrders(path: string, period: Period, measures: ReadonlySet<string>, g: Genealogy, members: IdTable, chunk: number): FastInput["orders"] {
+  const names = [...measures].sort();
+  const ids: string[] = [];
+  const memberIds: string[] = [];
+  const datesOut: string[] = [];
+  const kinds = new Column(ints);
+  const member = new Column(ints);
+  const volumes = names.map(() => new Column(floats));
+  const seen = new IdTable(ids);
+  const dates = new DateCache((d) => d >= period.start && d <= period.end);
+  let cId = 0;
+  let cMember = 0;
+  let cKind = 0;
+  let cDate = 0;
+  let cVolume: number[] = [];
+  let lastMember = -1;
+  scanCsv(
+    path,
+    (header) => {
+      const at = columnsOf(header, ["id", "memberId", "kind", "date", ...names], []);
+      cId = at.get("id") as number;
+      cMember = at.get("memberId") as number;
+      cKind = at.get("kind") as number;
+      cDate = at.get("date") as number;
+      cVolume = names.map((m) => at.get(m) as number);
+    },
+    (buf, starts, ends) => {
+      const is = starts[cId] as number;
+      const ie = ends[cId] as number;
+      const h = hashBytes(buf, is, ie);
+      if (seen.findBytes(buf, is, ie, h) >= 0) throw GIVE_UP;
+      seen.add(ids.length, h);
+      ids.push(idText(buf, is, ie));
+      // Consecutive orders are often one member's: compare bytes before making a string.
+      const ms = starts[cMember] as number;
+      const me = ends[cMember] as number;
+      let m = lastMember;
+      if (m < 0 || !sameText(buf, ms, me, g.ids[m] as string)) {
+        const found = members.findBytes(buf, ms, me, hashBytes(buf, ms, me));
+        if (found < 0) throw GIVE_UP;
+        m = lastMember = found;
+      }
+      member.push(m);
+      memberIds.push(g.ids[m] as string);
+      const k = whichOf(buf, starts[cKind] as number, ends[cKind] as number, ORDER_KINDS);
+      if (k < 0) throw GIVE_UP;
+      kinds.push(k);
+      datesOut.push(dates.get(buf, starts[cDate] as number, ends[cDate] as number));
+      for (let v = 0; v < cVolume.length; v++) {
+        const c = cVolume[v] as number;
+        (volumes[v] as Column<Float64Array>).push(volumeUnits(buf, starts[c] as number, ends[c] as number));
+      }
+    },
+    (rows) => {
+      seen.reserve(rows);
+      kinds.reserve(rows);
+      member.reserve(rows);
+      for (const v of volumes) v.reserve(rows);
+    },
+    chunk,
+  );
+  return {
+    count: ids.length,
+    ids,
+    memberIds,
+    kinds: Uint8Array.from(kinds.done()),
+    dates: datesOut,
+    measures: names,
+    volumes: volumes.map((v) => v.done()),
+    member: member.done(),
+  };
+}
+
+/**
+ * @internal Reads a members and an orders CSV file by the fast path, or returns undefined when anything in
+ * them needs the general path (which then also reports every issue). `onPhase` hears "validate" before
+ * the members are read and "genealogy" before the orders.
+ */
+export function readCsvFast(
+  files: { readonly members: string; readonly orders: string },
+  period: Period,
+  measures: ReadonlySet<string>,
+  onPhase: (phase: "validate" | "genealogy") => void = () => {},
+  chunk = CHUNK,
+): FastInput | undefined {
+  if (!files.members.toLowerCase().endsWith(".csv") || !files.orders.toLowerCase().endsWith(".csv")) return undefined;
+  try {
+    onPhase("validate");
+    const { genealogy, table } = readMembers(files.members, period, chunk);
+    onPhase("genealogy");
+    const orders = readOrders(files.orders, period, measures, genealogy, table, chunk);
+    return { genealogy, orders };
+  } catch (e) {
+    if (e === GIVE_UP) return undefined;
+    // Out of memory, a Map past its size limit and the like: the general path reports what it can.
+    if (e instanceof RangeError) return undefined;
+    throw e;
+  }
+}

@@ -1,0 +1,205 @@
+// The fast CSV path (src/input/fast-csv.ts) against the general reader and validator: on files it
+// accepts it must build exactly what the general path builds, and on anything else it must step aside so
+// the general path reports the issues. Expected values come from the general path, never the fast one.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import type { MemberInput, OrderInput } from "../src/index.js";
+import { readCsvFast } from "../src/input/fast-csv.js";
+import { prepareFiles, readInputFiles } from "../src/input/files.js";
+import { IdTable, hashText } from "../src/input/id-table.js";
+import { type PreparedInput, safePrepareInput } from "../src/run/calculate.js";
+import { safeParsePeriod } from "../src/run/period.js";
+import type { Result } from "../src/errors/issues.js";
+import { inputArb } from "./arbitraries/inputs.js";
+
+const numRuns = Number(process.env.NUM_RUNS ?? 150);
+const MEASURES = ["CV", "PV", "RETAIL"];
+const dir = mkdtempSync(join(tmpdir(), "compplan-fast-csv-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** How a file is written: column order, line ends, BOM, blank lines, the status column. */
+interface Style {
+  memberColumns: string[];
+  orderColumns: string[];
+  crlf: boolean;
+  bom: boolean;
+  blankLines: boolean;
+  finalNewline: boolean;
+  chunk: number;
+}
+
+const styleArb: fc.Arbitrary<Style> = fc.record({
+  memberColumns: fc.constantFrom(["id", "sponsorId", "joinDate", "status"], ["status", "joinDate", "id", "sponsorId"], ["sponsorId", "id", "joinDate"]),
+  orderColumns: fc.shuffledSubarray(["id", "memberId", "kind", "date", ...MEASURES], { minLength: 7, maxLength: 7 }),
+  crlf: fc.boolean(),
+  bom: fc.boolean(),
+  blankLines: fc.boolean(),
+  finalNewline: fc.boolean(),
+  chunk: fc.constantFrom(24, 64, 200, 4096, 8 << 20),
+});
+
+function cell(record: MemberInput | OrderInput, column: string): string {
+  const r = record as unknown as Record<string, unknown>;
+  if (column in r) return r[column] === null || r[column] === undefined ? "" : String(r[column]);
+  return (record as OrderInput).volumes?.[column]?.toString() ?? "0";
+}
+
+function csv(rows: readonly (MemberInput | OrderInput)[], columns: readonly string[], style: Style, edit?: (line: string, i: number) => string): string {
+  const nl = style.crlf ? "\r\n" : "\n";
+  const lines = [columns.join(",")];
+  rows.forEach((row, i) => {
+    if (style.blankLines && i % 3 === 1) lines.push("");
+    const line = columns.map((c) => cell(row, c)).join(",");
+    lines.push(edit ? edit(line, i) : line);
+  });
+  return (style.bom ? "\uFEFF" : "") + lines.join(nl) + (style.finalNewline ? nl : "");
+}
+
+let fileNo = 0;
+function write(text: string): string {
+  const path = join(dir, `f${fileNo++}.csv`);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** The general path: records, then validation and the tree. */
+function general(period: string, members: string, orders: string): Result<PreparedInput> {
+  const read = readInputFiles({ period, members, orders }, MEASURES);
+  if (!read.ok) return read;
+  return safePrepareInput(read.value.input, new Set(MEASURES), { memberOrigins: read.value.memberOrigins, orderOrigins: read.value.orderOrigins });
+}
+
+function expectSame(fast: Pick<PreparedInput, "genealogy" | "orders">, slow: PreparedInput): void {
+  const a = fast.genealogy;
+  const b = slow.genealogy;
+  expect(a.size).toBe(b.size);
+  expect(a.ids).toEqual(b.ids);
+  expect(a.root).toBe(b.root);
+  for (const k of ["parent", "order", "depth", "childStart", "childList", "status"] as const) expect(Array.from(a[k]), k).toEqual(Array.from(b[k]));
+  expect(a.joinDate).toEqual(b.joinDate);
+  for (const id of b.ids) expect(a.indexOf.get(id)).toBe(b.indexOf.get(id));
+  expect(a.indexOf.get("not a member")).toBeUndefined();
+  const x = fast.orders;
+  const y = slow.orders;
+  expect(x.count).toBe(y.count);
+  expect(x.ids).toEqual(y.ids);
+  expect(x.memberIds).toEqual(y.memberIds);
+  expect(x.dates).toEqual(y.dates);
+  expect(x.measures).toEqual(y.measures);
+  expect(Array.from(x.kinds)).toEqual(Array.from(y.kinds));
+  expect(Array.from(x.member)).toEqual(Array.from(y.member));
+  expect(x.volumes.map((v) => Array.from(v))).toEqual(y.volumes.map((v) => Array.from(v)));
+}
+
+describe("fast CSV path", () => {
+  it("builds exactly what the general path builds, for every file it accepts", () => {
+    fc.assert(
+      fc.property(inputArb(MEASURES, 30), styleArb, (input, style) => {
+        const members = write(csv(input.members, style.memberColumns, style));
+        const orders = write(csv(input.orders, style.orderColumns, style));
+        const slow = general(input.period, members, orders);
+        expect(slow.ok).toBe(true);
+        if (!slow.ok) return;
+        const period = safeParsePeriod(input.period).period;
+        if (period === undefined) throw new Error("period");
+        const fast = readCsvFast({ members, orders }, period, new Set(MEASURES), undefined, style.chunk);
+        // The generated files are plain (ASCII ids, no quotes or spaces): the fast path must take them.
+        expect(fast).toBeDefined();
+        if (fast !== undefined) expectSame(fast, slow.value);
+        // Without a status column every member is enrolled, in both paths alike.
+        if (!style.memberColumns.includes("status")) expect(fast?.genealogy.status.every((s) => s === 0)).toBe(true);
+      }),
+      { numRuns },
+    );
+  });
+
+  // Each edit makes the file something the fast path does not take: valid CSV it leaves to the general
+  // reader (quotes, spaces, non-ASCII), or invalid input whose issues only the general path words.
+  const edits: Record<string, { members?: (line: string, i: number) => string; orders?: (line: string, i: number) => string }> = {
+    "a quoted field": { members: (l, i) => (i === 0 ? l.replace(/^([^,]*)/, '"$1"') : l) },
+    "spaces around a field": { orders: (l, i) => (i === 0 ? ` ${l}` : l) },
+    "a non-ASCII member id": { members: (l, i) => (i === 1 ? l.replace(/^([^,]*)/, "$1é") : l) },
+    "an impossible join date": { members: (l, i) => (i === 0 ? l.replace("2022-06-15", "2022-02-30") : l) },
+    "a join date after the period": { members: (l, i) => (i === 0 ? l.replace("2022-06-15", "2099-01-01") : l) },
+    "an unknown status": { members: (l, i) => (i === 0 ? l.replace(/enrolled|suspended|terminated/, "retired") : l) },
+    "a duplicate member": { members: (l, i) => (i === 2 ? l.replace(/^[^,]*/, "M0") : l) },
+    "a row too long": { members: (l, i) => (i === 0 ? `${l},x` : l) },
+    "an order for nobody": { orders: (l, i) => (i === 0 ? l.replace(/^([^,]*),([^,]*)/, "$1,nobody") : l) },
+    "a duplicate order id": { orders: (l, i) => (i <= 1 ? l.replace(/^[^,]*/, "dup") : l) },
+    "an order outside the period": { orders: (l, i) => (i === 0 ? l.replace(/\d{4}-\d{2}-\d{2}/, "2001-01-01") : l) },
+    "an unknown kind": { orders: (l, i) => (i === 0 ? l.replace(/personal-consumption|retail-sale|customer-order/, "gift") : l) },
+    "a volume with five decimals": { orders: (l, i) => (i === 0 ? `${l.slice(0, l.lastIndexOf(","))},1.00001` : l) },
+    "an empty volume": { orders: (l, i) => (i === 0 ? l.slice(0, l.lastIndexOf(",") + 1) : l) },
+    "a volume written 1e3": { orders: (l, i) => (i === 0 ? `${l.slice(0, l.lastIndexOf(","))},1e3` : l) },
+  };
+  for (const [name, edit] of Object.entries(edits)) {
+    it(`steps aside for ${name}, and the result is the general path's`, () => {
+      const style: Style = { memberColumns: ["id", "sponsorId", "joinDate", "status"], orderColumns: ["id", "memberId", "kind", "date", ...MEASURES], crlf: false, bom: false, blankLines: false, finalNewline: true, chunk: 64 };
+      const members: MemberInput[] = [
+        { id: "M0", sponsorId: null, joinDate: "2022-06-15", status: "enrolled" },
+        { id: "M1", sponsorId: "M0", joinDate: "2022-06-15", status: "enrolled" },
+        { id: "M2", sponsorId: "M1", joinDate: "2022-06-15", status: "suspended" },
+      ];
+      const orders: OrderInput[] = [
+        { id: "o1", memberId: "M1", kind: "personal-consumption", date: "2026-10-03", volumes: { PV: "100", CV: "80", RETAIL: "0" } },
+        { id: "o2", memberId: "M2", kind: "retail-sale", date: "2026-10-04", volumes: { PV: "50.5", CV: "40", RETAIL: "12.25" } },
+      ];
+      const membersPath = write(csv(members, style.memberColumns, style, edit.members));
+      const ordersPath = write(csv(orders, style.orderColumns, style, edit.orders));
+      const period = safeParsePeriod("2026-10").period;
+      if (period === undefined) throw new Error("period");
+      expect(readCsvFast({ members: membersPath, orders: ordersPath }, period, new Set(MEASURES), undefined, style.chunk)).toBeUndefined();
+      const got = prepareFiles({ period: "2026-10", members: membersPath, orders: ordersPath }, new Set(MEASURES));
+      const want = general("2026-10", membersPath, ordersPath);
+      expect(got.ok).toBe(want.ok);
+      if (!got.ok && !want.ok) {
+        expect(got.issues).toEqual(want.issues);
+        expect(got.issues.length).toBeGreaterThan(0);
+      }
+      if (got.ok && want.ok) expectSame(got.value, want.value);
+    });
+  }
+
+  it("takes rows longer than its read buffer, and files without a final line feed", () => {
+    const long = "L".repeat(120);
+    const membersPath = write(`id,sponsorId,joinDate\n${long},,2020-01-01\nM1,${long},2020-01-01`);
+    const ordersPath = write(`id,memberId,kind,date,CV,PV,RETAIL\no1,${long},retail-sale,2026-10-31,1.5,2,0.0001`);
+    const period = safeParsePeriod("2026-10").period;
+    if (period === undefined) throw new Error("period");
+    const fast = readCsvFast({ members: membersPath, orders: ordersPath }, period, new Set(MEASURES), undefined, 16);
+    const slow = general("2026-10", membersPath, ordersPath);
+    expect(fast).toBeDefined();
+    if (fast !== undefined && slow.ok) expectSame(fast, slow.value);
+    expect(slow.ok).toBe(true);
+  });
+
+  it("leaves JSON files and unreadable files to the general path", () => {
+    const period = safeParsePeriod("2026-10").period;
+    if (period === undefined) throw new Error("period");
+    expect(readCsvFast({ members: join(dir, "none.csv"), orders: join(dir, "none.csv") }, period, new Set(MEASURES))).toBeUndefined();
+    const r = prepareFiles({ period: "2026-10", members: join(dir, "none.csv"), orders: join(dir, "none.csv") }, new Set(MEASURES));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues[0]?.code).toBe("INPUT_EMPTY");
+  });
+});
+
+describe("IdTable", () => {
+  it("finds every id it holds, through growth, and nothing else", () => {
+    const ids: string[] = [];
+    const table = new IdTable(ids, 4);
+    for (let i = 0; i < 50_000; i++) {
+      const id = `id-${(i * 7919) % 100_003}`;
+      ids.push(id);
+      table.add(i, hashText(id));
+    }
+    expect(table.size).toBe(50_000);
+    for (let i = 0; i < ids.length; i += 97) expect(table.get(ids[i] as string)).toBe(i);
+    expect(table.get("id-x")).toBeUndefined();
+    expect(table.get("idé")).toBeUndefined();
+    const bytes = Buffer.from(`xx${ids[123]}yy`, "latin1");
+    expect(table.findBytes(bytes, 2, bytes.length - 2, hashText(ids[123] as string))).toBe(123);
+  });
+});
