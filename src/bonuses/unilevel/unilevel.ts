@@ -128,15 +128,23 @@ export const unilevel: BonusFamily<UnilevelConfig> = {
             nextQualified[m] = p < 0 ? -1 : qualified[p] === 1 ? p : (nextQualified[p] as number);
           }
         }
-        const slots = n * depth;
-        const direct = new Float64Array(slots);
-        // Compressed slots exist only with dynamic compression; without it these stay empty and unread.
-        const compressedSlots = dynamic ? slots : 0;
-        const compressed = new Float64Array(compressedSlots);
-        const directCount = new Int32Array(slots);
-        const compressedCount = new Int32Array(compressedSlots);
-        const directSource = new Int32Array(slots);
-        const compressedSource = new Int32Array(compressedSlots);
+        // Everything one upline step reads, packed per member so that a step touches one cache line:
+        // [next member up, depth, slot block (-1 qualified without a schedule row, -2 unqualified), row].
+        const up = new Int32Array(4 * n);
+        let blocks = 0;
+        for (let i = 0; i < n; i++) {
+          const b = 4 * i;
+          up[b] = dynamic ? (nextQualified[i] as number) : (parent[i] as number);
+          up[b + 1] = memberDepth[i] as number;
+          const row = rowOf[i] as number;
+          up[b + 2] = qualified[i] !== 1 ? -2 : row >= 0 ? blocks++ : -1;
+          up[b + 3] = row;
+        }
+        // Per (recipient with a row, level): the direct and (with compression) compressed base, each with
+        // a tag: 0 none yet, s + 1 for a single source s, -count for several. Interleaved, so that adding
+        // a source to a slot touches one cache line.
+        const width = dynamic ? 4 : 2;
+        const acc = new Float64Array(blocks * depth * width);
         const breakageBase = new Float64Array(UNILEVEL_BREAKAGE.length * depth);
         let total = 0;
         let steps = 0;
@@ -149,32 +157,27 @@ export const unilevel: BonusFamily<UnilevelConfig> = {
             for (; k < depth; k++) breakageBase[SOURCE_UNQUALIFIED * depth + k] = (breakageBase[SOURCE_UNQUALIFIED * depth + k] as number) + v;
             continue;
           }
-          let a = dynamic ? (nextQualified[s] as number) : (parent[s] as number);
-          const sourceDepth = memberDepth[s] as number;
+          let a = up[4 * s] as number;
+          const sourceDepth = up[4 * s + 1] as number;
           while (k < depth && a >= 0) {
             steps++;
-            if (qualified[a] === 1) {
-              const row = rowOf[a] as number;
+            const b = 4 * a;
+            const block = up[b + 2] as number;
+            if (block !== -2) {
+              const row = up[b + 3] as number;
               if (row >= 0 && (rowRates[row * depth + k] as number) >= 0) {
-                const slot = a * depth + k;
-                if (sourceDepth - (memberDepth[a] as number) === k + 1) {
-                  direct[slot] = (direct[slot] as number) + v;
-                  directCount[slot] = (directCount[slot] as number) + 1;
-                  directSource[slot] = s;
-                } else {
-                  compressed[slot] = (compressed[slot] as number) + v;
-                  compressedCount[slot] = (compressedCount[slot] as number) + 1;
-                  compressedSource[slot] = s;
-                }
+                // Without compression every step is one level, so every source is direct.
+                const slot = (block * depth + k) * width + (sourceDepth - (up[b + 1] as number) === k + 1 ? 0 : 2);
+                acc[slot] = (acc[slot] as number) + v;
+                const tag = acc[slot + 1] as number;
+                acc[slot + 1] = tag === 0 ? s + 1 : tag > 0 ? -2 : tag - 1;
               } else breakageBase[LEVEL_LOCKED * depth + k] = (breakageBase[LEVEL_LOCKED * depth + k] as number) + v;
-              k++;
-              a = dynamic ? (nextQualified[a] as number) : (parent[a] as number);
             } else {
               // Only reached without compression: the unqualified member holds the level unpaid.
               breakageBase[UPLINE_UNQUALIFIED * depth + k] = (breakageBase[UPLINE_UNQUALIFIED * depth + k] as number) + v;
-              k++;
-              a = parent[a] as number;
             }
+            k++;
+            a = up[b] as number;
           }
           for (; k < depth; k++) breakageBase[NO_UPLINE * depth + k] = (breakageBase[NO_UPLINE * depth + k] as number) + v;
         }
@@ -182,25 +185,26 @@ export const unilevel: BonusFamily<UnilevelConfig> = {
         const paidBase = new Float64Array(rows.length * depth);
         const compressedBase = new Float64Array(rows.length * depth);
         for (let a = 0; a < n; a++) {
+          const block = up[4 * a + 2] as number;
+          if (block < 0) continue;
           const row = rowOf[a] as number;
-          if (row < 0) continue;
           for (let k = 0; k < depth; k++) {
-            const slot = a * depth + k;
+            const slot = (block * depth + k) * width;
             const rate = rowRates[row * depth + k] as number;
-            const d = directCount[slot] as number;
             // A slot paid at rate 0 stays in the accounting (its gap to the maximum is breakage) but makes no line.
-            if (d > 0) {
-              if (rate > 0) sink.add(a, bonusIndex, k + 1, 0, d, d === 1 ? (directSource[slot] as number) : -1, direct[slot] as number, rate);
-              paidBase[row * depth + k] = (paidBase[row * depth + k] as number) + (direct[slot] as number);
+            const d = acc[slot + 1] as number;
+            if (d !== 0) {
+              if (rate > 0) sink.add(a, bonusIndex, k + 1, 0, d > 0 ? 1 : -d, d > 0 ? d - 1 : -1, acc[slot] as number, rate);
+              paidBase[row * depth + k] = (paidBase[row * depth + k] as number) + (acc[slot] as number);
             }
-            const c = dynamic ? (compressedCount[slot] as number) : 0;
-            if (c > 0) {
-              if (rate > 0) sink.add(a, bonusIndex, k + 1, LINE_COMPRESSED, c, c === 1 ? (compressedSource[slot] as number) : -1, compressed[slot] as number, rate);
-              compressedBase[row * depth + k] = (compressedBase[row * depth + k] as number) + (compressed[slot] as number);
+            const c = dynamic ? (acc[slot + 3] as number) : 0;
+            if (c !== 0) {
+              if (rate > 0) sink.add(a, bonusIndex, k + 1, LINE_COMPRESSED, c > 0 ? 1 : -c, c > 0 ? c - 1 : -1, acc[slot + 2] as number, rate);
+              compressedBase[row * depth + k] = (compressedBase[row * depth + k] as number) + (acc[slot + 2] as number);
             }
           }
         }
-        run.work.add(`bonus:${config.key}`, n + steps + slots / depth);
+        run.work.add(`bonus:${config.key}`, n + steps + n);
         let potential = 0n;
         for (let k = 0; k < depth; k++) potential += BigInt(total) * BigInt(maxRate[k] as number);
         let paid = 0n;
