@@ -15,6 +15,7 @@ import { prepareFiles, readInputFiles } from "../src/input/files.js";
 import { calculate, canonicalJson, parsePlan, safeCalculatePrepared } from "../src/index.js";
 import { parsePeriod } from "../src/run/period.js";
 import { referenceCalculate } from "../test/reference/engine.js";
+import { bundle } from "./bundle.js";
 import { naiveTotals } from "./naive.js";
 
 const PLAN_FILE = "plans/starter-unilevel/plan.yaml";
@@ -138,13 +139,11 @@ if (child >= 0) {
   // Build dist/ (for `compplan run`) and bundle this file as the package is bundled.
   const tsup = spawnSync("npx", ["tsup", "--silent"], { stdio: "inherit" });
   if (tsup.status !== 0) process.exit(1);
-  const bundle = "node_modules/.cache/compplan-bench/run.mjs";
-  const { build } = await import("tsup");
-  await build({ entry: { run: "bench/run.ts" }, outDir: "node_modules/.cache/compplan-bench", format: ["esm"], platform: "node", target: "node20", silent: true, config: false, outExtension: () => ({ js: ".mjs" }) });
+  const bundled = await bundle("bench/run.ts", "run");
   const rows: Row[] = [];
   for (const [n, shape] of runs) {
     process.stderr.write(`bench: ${n.toLocaleString("en-US")} members, ${shape}…\n`);
-    const r = spawnSync(process.execPath, ["--max-old-space-size=20000", bundle, "--one", String(n), shape], { encoding: "utf8", maxBuffer: 1 << 20 });
+    const r = spawnSync(process.execPath, ["--max-old-space-size=20000", bundled, "--one", String(n), shape], { encoding: "utf8", maxBuffer: 1 << 20 });
     if (r.status !== 0) {
       process.stderr.write(r.stderr);
       process.exit(1);
