@@ -47,64 +47,69 @@ export function computeVolumes(
 ): { values?: MeasureValues; issues: Issue[] } {
   const n = g.size;
   const issues: Issue[] = [];
+  const S = specs.length;
   const byKind = specs.map(() => ORDER_KINDS.map(() => new Float64Array(n)));
   const orderCount = new Int32Array(n);
   const { member, kinds } = orders;
+  // One pass over the orders for every measure (a measure the input has no volume for stays all zero).
+  const columns = specs.map((spec) => orders.volumes[orders.measures.indexOf(spec.name)]);
+  const totals = new Float64Array(S);
   for (let o = 0; o < orders.count; o++) {
     const m = member[o] as number;
+    const k = kinds[o] as number;
     orderCount[m] = (orderCount[m] as number) + 1;
-  }
-  for (let s = 0; s < specs.length; s++) {
-    const spec = specs[s] as MeasureSpec;
-    const column = orders.volumes[orders.measures.indexOf(spec.name)];
-    if (column === undefined) continue; // the input has no volume for this measure: all zero
-    const kindArrays = byKind[s] as Float64Array[];
-    let total = 0;
-    for (let o = 0; o < orders.count; o++) {
+    for (let s = 0; s < S; s++) {
+      const column = columns[s];
+      if (column === undefined) continue;
       const v = column[o] as number;
       if (v === 0) continue;
-      const arr = kindArrays[kinds[o] as number] as Float64Array;
-      const m = member[o] as number;
+      const arr = (byKind[s] as Float64Array[])[k] as Float64Array;
       arr[m] = (arr[m] as number) + v;
-      total += v;
-    }
-    if (total > TOTAL_MAX) {
-      issues.push(issue("RUN_VOLUME_OVERFLOW", ["orders"], `the total of measure ${spec.name} over all orders is too large to compute exactly (at most 900,719,925,474)`));
+      totals[s] = (totals[s] as number) + v;
     }
   }
+  specs.forEach((spec, s) => {
+    if ((totals[s] as number) > TOTAL_MAX) {
+      issues.push(issue("RUN_VOLUME_OVERFLOW", ["orders"], `the total of measure ${spec.name} over all orders is too large to compute exactly (at most 900,719,925,474)`));
+    }
+  });
   work.add("volumes:orders", orders.count * (specs.length + 1));
   if (issues.length > 0) return { issues };
 
   const personal: Float64Array[] = [];
-  const group: Float64Array[] = [];
-  for (let s = 0; s < specs.length; s++) {
+  for (let s = 0; s < S; s++) {
     const spec = specs[s] as MeasureSpec;
-    const kinds = byKind[s] as Float64Array[];
     const p = new Float64Array(n);
-    for (let k = 0; k < ORDER_KINDS.length; k++) {
-      if (!spec.counts[k]) continue;
-      const arr = kinds[k] as Float64Array;
-      const capped = ORDER_KINDS[k] === "personal-consumption" && spec.personalConsumptionCap >= 0;
-      for (let i = 0; i < n; i++) {
-        const v = arr[i] as number;
-        p[i] = (p[i] as number) + (capped && v > spec.personalConsumptionCap ? spec.personalConsumptionCap : v);
-      }
+    const counted = ORDER_KINDS.map((_, k) => k).filter((k) => spec.counts[k]);
+    const cap = spec.personalConsumptionCap;
+    for (const k of counted) {
+      const arr = (byKind[s] as Float64Array[])[k] as Float64Array;
+      if (ORDER_KINDS[k] === "personal-consumption" && cap >= 0) {
+        for (let i = 0; i < n; i++) {
+          const v = arr[i] as number;
+          p[i] = (p[i] as number) + (v > cap ? cap : v);
+        }
+      } else for (let i = 0; i < n; i++) p[i] = (p[i] as number) + (arr[i] as number);
     }
     personal.push(p);
-    group.push(groupSums(g, p));
   }
+  const group = groupSums(g, personal);
   work.add("volumes:members", n * specs.length);
   return { values: { specs, personal, group, byKind, orderCount }, issues };
 }
 
-/** Personal plus whole-downline volume, bottom-up over the precomputed order. */
-function groupSums(g: Genealogy, personal: Float64Array): Float64Array {
-  const out = Float64Array.from(personal);
+/** Personal plus whole-downline volume of every measure, in one bottom-up pass over the precomputed order. */
+function groupSums(g: Genealogy, personal: readonly Float64Array[]): Float64Array[] {
+  const out = personal.map((p) => Float64Array.from(p));
   const { order, parent } = g;
+  const S = out.length;
   for (let j = order.length - 1; j > 0; j--) {
     const m = order[j] as number;
     const p = parent[m] as number;
-    out[p] = (out[p] as number) + (out[m] as number);
+    for (let s = 0; s < S; s++) {
+      const a = out[s] as Float64Array;
+      a[p] = (a[p] as number) + (a[m] as number);
+    }
   }
   return out;
 }
