@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { MemberInput, OrderInput } from "../src/index.js";
 import { readCsvFast } from "../src/input/fast-csv.js";
 import { prepareFiles, readInputFiles } from "../src/input/files.js";
-import { IdTable, hashText } from "../src/input/id-table.js";
+import { IdTable, hashBytes, hashText } from "../src/input/id-table.js";
+import { ByteTexts } from "../src/input/text-list.js";
 import { type PreparedInput, safePrepareInput } from "../src/run/calculate.js";
 import { safeParsePeriod } from "../src/run/period.js";
 import type { Result } from "../src/errors/issues.js";
@@ -188,18 +189,28 @@ describe("fast CSV path", () => {
 
 describe("IdTable", () => {
   it("finds every id it holds, through growth, and nothing else", () => {
+    const texts = new ByteTexts();
+    const table = new IdTable(texts, 4);
     const ids: string[] = [];
-    const table = new IdTable(ids, 4);
     for (let i = 0; i < 50_000; i++) {
       const id = `id-${(i * 7919) % 100_003}`;
       ids.push(id);
+      const bytes = Buffer.from(id, "latin1");
+      expect(hashBytes(bytes, 0, bytes.length)).toBe(hashText(id));
+      texts.push(bytes, 0, bytes.length);
       table.add(i, hashText(id));
     }
     expect(table.size).toBe(50_000);
-    for (let i = 0; i < ids.length; i += 97) expect(table.get(ids[i] as string)).toBe(i);
+    for (let i = 0; i < ids.length; i += 97) {
+      expect(table.get(ids[i] as string)).toBe(i);
+      expect(texts.at(i)).toBe(ids[i]);
+    }
+    expect(texts.at(-1)).toBeUndefined();
+    expect(texts.at(50_000)).toBeUndefined();
     expect(table.get("id-x")).toBeUndefined();
     expect(table.get("idé")).toBeUndefined();
     const bytes = Buffer.from(`xx${ids[123]}yy`, "latin1");
     expect(table.findBytes(bytes, 2, bytes.length - 2, hashText(ids[123] as string))).toBe(123);
+    expect(table.findBytes(bytes, 2, bytes.length - 1, hashBytes(bytes, 2, bytes.length - 1))).toBe(-1);
   });
 });

@@ -17,12 +17,18 @@ import { VOLUME_MAX, VOLUME_SCALE } from "../money/decimal.js";
 import { ORDER_KINDS } from "../plan/fields.js";
 import { type Period, isIsoDate } from "../run/period.js";
 import { IdTable, hashBytes, sameText } from "./id-table.js";
+import { ByteTexts, CodedTexts, IndexedTexts, type TextList } from "./text-list.js";
 import type { OrderColumns } from "./rows.js";
 
 /** @internal What the fast path builds: the sponsor tree and the orders with their member indices. */
 export interface FastInput {
   readonly genealogy: Genealogy;
   readonly orders: OrderColumns & { readonly member: Int32Array };
+}
+
+/** TEMPORARY until the columns take text lists: every text as a string. */
+function toStrings(list: TextList): string[] {
+  return Array.from({ length: list.length }, (_, i) => list.at(i) as string);
 }
 
 /** Thrown inside the fast path to give up; never escapes this module. */
@@ -152,9 +158,8 @@ function fieldText(buf: Buffer, s: number, e: number): string {
 }
 
 /** An id field: 1 to 128 characters (already known to be printable ASCII without spaces). */
-function idText(buf: Buffer, s: number, e: number): string {
+function checkId(s: number, e: number): void {
   if (e <= s || e - s > MAX_ID) throw GIVE_UP;
-  return buf.toString("latin1", s, e);
 }
 
 /** Column positions for the header's names; gives up unless the names are exactly `required` plus `optional`. */
@@ -169,12 +174,14 @@ function columnsOf(names: readonly string[], required: readonly string[], option
   return at;
 }
 
-/** Dates seen so far, by their eight digits as a number; null when invalid for the purpose. */
+/** Dates seen so far, by their eight digits as a number: a code into `words`, or -1 when invalid here. */
 class DateCache {
-  private readonly known = new Map<number, string | null>();
+  private readonly known = new Map<number, number>();
+  /** The distinct valid dates, by code. */
+  readonly words: string[] = [];
   constructor(private readonly ok: (date: string) => boolean) {}
 
-  get(buf: Buffer, s: number, e: number): string {
+  code(buf: Buffer, s: number, e: number): number {
     if (e - s !== 10 || buf[s + 4] !== 45 || buf[s + 7] !== 45) throw GIVE_UP;
     let key = 0;
     for (let q = s; q < e; q++) {
@@ -183,14 +190,14 @@ class DateCache {
       if (d < 0 || d > 9) throw GIVE_UP;
       key = key * 10 + d;
     }
-    let text = this.known.get(key);
-    if (text === undefined) {
+    let code = this.known.get(key);
+    if (code === undefined) {
       const t = buf.toString("latin1", s, e);
-      text = isIsoDate(t) && this.ok(t) ? t : null;
-      this.known.set(key, text);
+      code = isIsoDate(t) && this.ok(t) ? this.words.push(t) - 1 : -1;
+      this.known.set(key, code);
     }
-    if (text === null) throw GIVE_UP;
-    return text;
+    if (code < 0) throw GIVE_UP;
+    return code;
   }
 }
 
@@ -262,9 +269,9 @@ function volumeUnits(buf: Buffer, s: number, e: number): number {
   return units;
 }
 
-function readMembers(path: string, period: Period, chunk: number): { genealogy: Genealogy; table: IdTable } {
-  const ids: string[] = [];
-  const joinDate: string[] = [];
+function readMembers(path: string, period: Period, chunk: number): { genealogy: Genealogy; table: IdTable; texts: ByteTexts } {
+  const ids = new ByteTexts();
+  const joinCodes = new Column(ints);
   const indexOf = new IdTable(ids);
   const parent = new Column(ints);
   const status: number[] = [];
@@ -276,7 +283,6 @@ function readMembers(path: string, period: Period, chunk: number): { genealogy: 
   let cSponsor = 0;
   let cJoin = 0;
   let cStatus = -1;
-  let lastSponsor = "";
   let lastSponsorIndex = -1;
   scanCsv(
     path,
@@ -291,11 +297,12 @@ function readMembers(path: string, period: Period, chunk: number): { genealogy: 
       const i = ids.length;
       const is = starts[cId] as number;
       const ie = ends[cId] as number;
+      checkId(is, ie);
       const h = hashBytes(buf, is, ie);
       if (indexOf.findBytes(buf, is, ie, h) >= 0) throw GIVE_UP;
-      ids.push(idText(buf, is, ie));
+      ids.push(buf, is, ie);
       indexOf.add(i, h);
-      joinDate.push(dates.get(buf, starts[cJoin] as number, ends[cJoin] as number));
+      joinCodes.push(dates.code(buf, starts[cJoin] as number, ends[cJoin] as number));
       if (cStatus < 0 || starts[cStatus] === ends[cStatus]) status.push(0);
       else {
         const k = whichOf(buf, starts[cStatus] as number, ends[cStatus] as number, MEMBER_STATUSES);
@@ -311,7 +318,7 @@ function readMembers(path: string, period: Period, chunk: number): { genealogy: 
         return;
       }
       // Consecutive members often share a sponsor: compare bytes before making a string.
-      if (lastSponsorIndex >= 0 && sameText(buf, ss, se, lastSponsor)) {
+      if (lastSponsorIndex >= 0 && ids.equalsBytes(lastSponsorIndex, buf, ss, se)) {
         parent.push(lastSponsorIndex);
         return;
       }
@@ -320,16 +327,17 @@ function readMembers(path: string, period: Period, chunk: number): { genealogy: 
       if (p < 0) {
         parent.push(-1);
         pendingMember.push(i);
-        pendingSponsor.push(idText(buf, ss, se));
+        checkId(ss, se);
+        pendingSponsor.push(buf.toString("latin1", ss, se));
         return;
       }
       parent.push(p);
-      lastSponsor = ids[p] as string;
       lastSponsorIndex = p;
     },
     (rows) => {
       indexOf.reserve(rows);
       parent.reserve(rows);
+      joinCodes.reserve(rows);
     },
     chunk,
   );
@@ -345,7 +353,7 @@ function readMembers(path: string, period: Period, chunk: number): { genealogy: 
   if (tree.reached < n) throw GIVE_UP;
   const genealogy: Genealogy = {
     size: n,
-    ids,
+    ids: toStrings(ids.done()),
     indexOf,
     parent: parents,
     order: tree.order,
@@ -353,17 +361,24 @@ function readMembers(path: string, period: Period, chunk: number): { genealogy: 
     childStart: tree.childStart,
     childList: tree.childList,
     status: Uint8Array.from(status),
-    joinDate,
+    joinDate: toStrings(new CodedTexts(dates.words, joinCodes.done())),
     root,
   };
-  return { genealogy, table: indexOf };
+  return { genealogy, table: indexOf, texts: ids };
 }
 
-function readOrders(path: string, period: Period, measures: ReadonlySet<string>, g: Genealogy, members: IdTable, chunk: number): FastInput["orders"] {
+function readOrders(
+  path: string,
+  period: Period,
+  measures: ReadonlySet<string>,
+  g: Genealogy,
+  members: IdTable,
+  memberTexts: ByteTexts,
+  chunk: number,
+): FastInput["orders"] {
   const names = [...measures].sort();
-  const ids: string[] = [];
-  const memberIds: string[] = [];
-  const datesOut: string[] = [];
+  const ids = new ByteTexts();
+  const dateCodes = new Column(ints);
   const kinds = new Column(ints);
   const member = new Column(ints);
   const volumes = names.map(() => new Column(floats));
@@ -388,25 +403,26 @@ function readOrders(path: string, period: Period, measures: ReadonlySet<string>,
     (buf, starts, ends) => {
       const is = starts[cId] as number;
       const ie = ends[cId] as number;
+      checkId(is, ie);
       const h = hashBytes(buf, is, ie);
       if (seen.findBytes(buf, is, ie, h) >= 0) throw GIVE_UP;
       seen.add(ids.length, h);
-      ids.push(idText(buf, is, ie));
+      ids.push(buf, is, ie);
       // Consecutive orders are often one member's: compare bytes before making a string.
       const ms = starts[cMember] as number;
       const me = ends[cMember] as number;
       let m = lastMember;
-      if (m < 0 || !sameText(buf, ms, me, g.ids[m] as string)) {
+      if (m < 0 || !memberTexts.equalsBytes(m, buf, ms, me)) {
+        checkId(ms, me);
         const found = members.findBytes(buf, ms, me, hashBytes(buf, ms, me));
         if (found < 0) throw GIVE_UP;
         m = lastMember = found;
       }
       member.push(m);
-      memberIds.push(g.ids[m] as string);
       const k = whichOf(buf, starts[cKind] as number, ends[cKind] as number, ORDER_KINDS);
       if (k < 0) throw GIVE_UP;
       kinds.push(k);
-      datesOut.push(dates.get(buf, starts[cDate] as number, ends[cDate] as number));
+      dateCodes.push(dates.code(buf, starts[cDate] as number, ends[cDate] as number));
       for (let v = 0; v < cVolume.length; v++) {
         const c = cVolume[v] as number;
         (volumes[v] as Column<Float64Array>).push(volumeUnits(buf, starts[c] as number, ends[c] as number));
@@ -415,20 +431,22 @@ function readOrders(path: string, period: Period, measures: ReadonlySet<string>,
     (rows) => {
       seen.reserve(rows);
       kinds.reserve(rows);
+      dateCodes.reserve(rows);
       member.reserve(rows);
       for (const v of volumes) v.reserve(rows);
     },
     chunk,
   );
+  const memberIndex = member.done();
   return {
     count: ids.length,
-    ids,
-    memberIds,
+    ids: toStrings(ids.done()),
+    memberIds: toStrings(new IndexedTexts(g.ids, memberIndex)),
     kinds: Uint8Array.from(kinds.done()),
-    dates: datesOut,
+    dates: toStrings(new CodedTexts(dates.words, dateCodes.done())),
     measures: names,
     volumes: volumes.map((v) => v.done()),
-    member: member.done(),
+    member: memberIndex,
   };
 }
 
@@ -447,9 +465,9 @@ export function readCsvFast(
   if (!files.members.toLowerCase().endsWith(".csv") || !files.orders.toLowerCase().endsWith(".csv")) return undefined;
   try {
     onPhase("validate");
-    const { genealogy, table } = readMembers(files.members, period, chunk);
+    const { genealogy, table, texts } = readMembers(files.members, period, chunk);
     onPhase("genealogy");
-    const orders = readOrders(files.orders, period, measures, genealogy, table, chunk);
+    const orders = readOrders(files.orders, period, measures, genealogy, table, texts, chunk);
     return { genealogy, orders };
   } catch (e) {
     if (e === GIVE_UP) return undefined;

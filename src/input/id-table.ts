@@ -35,9 +35,17 @@ export function sameText(buf: Uint8Array, s: number, e: number, text: string): b
   return true;
 }
 
+/** What an {@link IdTable} compares against: entry i's id. */
+export interface IdTexts {
+  /** Whether entry i is the bytes `src[s, e)`. */
+  equalsBytes(i: number, src: Uint8Array, s: number, e: number): boolean;
+  /** Whether entry i is `text`. */
+  equals(i: number, text: string): boolean;
+}
+
 /**
- * @internal Ids by position: `ids[i]` is entry i. The table holds (i + 1, hash) pairs; 0 marks a free slot.
- * Entries are added in order 0, 1, 2…; the caller owns `ids` and appends to it.
+ * @internal Ids by position: entry i is `ids`' entry i. The table holds (i + 1, hash) pairs; 0 marks a free
+ * slot. Entries are added in order 0, 1, 2…; the caller owns `ids` and appends to it.
  */
 export class IdTable {
   private table: Int32Array;
@@ -46,7 +54,7 @@ export class IdTable {
   size = 0;
 
   /** @param ids - the ids, appended by the caller as entries are added */
-  constructor(private readonly ids: readonly string[], expected = 1024) {
+  constructor(private readonly ids: IdTexts, expected = 1024) {
     let cap = 1024;
     while (cap < expected * 2) cap *= 2;
     this.table = new Int32Array(cap * 2);
@@ -59,7 +67,7 @@ export class IdTable {
     for (let j = h & this.mask; ; j = (j + 1) & this.mask) {
       const at = t[2 * j] as number;
       if (at === 0) return -1;
-      if (t[2 * j + 1] === h && sameText(buf, s, e, this.ids[at - 1] as string)) return at - 1;
+      if (t[2 * j + 1] === h && this.ids.equalsBytes(at - 1, buf, s, e)) return at - 1;
     }
   }
 
@@ -70,7 +78,7 @@ export class IdTable {
     for (let j = h & this.mask; ; j = (j + 1) & this.mask) {
       const at = t[2 * j] as number;
       if (at === 0) return undefined;
-      if (t[2 * j + 1] === h && this.ids[at - 1] === id) return at - 1;
+      if (t[2 * j + 1] === h && this.ids.equals(at - 1, id)) return at - 1;
     }
   }
 
@@ -101,3 +109,4 @@ export class IdTable {
     for (let j = 0; j < old.length; j += 2) if (old[j] !== 0) this.place((old[j] as number) - 1, old[j + 1] as number);
   }
 }
+
