@@ -14,7 +14,7 @@ import { safeParsePeriod } from "../run/period.js";
 import type { RunResult } from "../run/result.js";
 import { canonicalJson } from "../statement/canonical.js";
 import { type Flags, UsageError, parseFlags, required } from "./flags.js";
-import { FileWriter, writeText } from "./file-writer.js";
+import { type WriteHashedOptions, writeHashed, writeText } from "./file-writer.js";
 import { formatSummary } from "./format.js";
 import { WHATIF_USAGE, cmdDiff, cmdSweep } from "./whatif.js";
 import { cmdExplain, cmdReplay, runFormat, writeRunAudit } from "./audit.js";
@@ -209,25 +209,21 @@ export function prepareInputFiles(
 
 /**
  * @internal Writes statements.ndjson and summary.json under `dir`; returns the statements' fingerprint
- * (SHA-256 of the bytes written, hashed while writing).
+ * (SHA-256 of the bytes written, hashed while writing). Statements are rendered as bytes in this thread
+ * while a worker thread hashes and writes them (see {@link writeHashed}).
  */
-export function writeOutputs(run: RunResult, dir: string): { statementsPath: string; summaryPath: string; count: number; statementsFingerprint: string } {
+export function writeOutputs(
+  run: RunResult,
+  dir: string,
+  options: WriteHashedOptions = {},
+): { statementsPath: string; summaryPath: string; count: number; statementsFingerprint: string } {
   mkdirSync(dir, { recursive: true });
   const statementsPath = join(dir, "statements.ndjson");
   const summaryPath = join(dir, "summary.json");
-  const out = new FileWriter(statementsPath, true);
   let count = 0;
-  try {
-    for (const line of run.statementsJson()) {
-      out.write(line);
-      out.write("\n");
-      count++;
-    }
-  } finally {
-    out.close();
-  }
+  const statementsFingerprint = writeHashed(statementsPath, (w) => (count = run.writeStatements(w)), options);
   writeText(summaryPath, [`${canonicalJson(run.summary, 2)}\n`]);
-  return { statementsPath, summaryPath, count, statementsFingerprint: out.fingerprint() };
+  return { statementsPath, summaryPath, count, statementsFingerprint };
 }
 
 function cmdGenerate(flags: Flags, io: CliIO): number {

@@ -70,8 +70,13 @@ export function qualificationDetails(g: Genealogy, v: MeasureValues, q: Compiled
     });
   }
   if (q.sponsoredActive > 0) {
-    const count = activeChildren(g, v, q, i, Number.MAX_SAFE_INTEGER);
+    const count = sponsoredActiveCount(g, v, q, i);
     out.push({ condition: "sponsoredActive", actual: String(count), required: String(q.sponsoredActive), met: count >= q.sponsoredActive });
   }
   return out;
+}
+
+/** @internal The number of member i's active personally sponsored members (the `sponsoredActive` actual). */
+export function sponsoredActiveCount(g: Genealogy, v: MeasureValues, q: CompiledQualification, i: number): number {
+  return activeChildren(g, v, q, i, Number.MAX_SAFE_INTEGER);
 }

@@ -7,7 +7,7 @@
  * The same {@link checkRank} both decides ranks and explains them, so the two cannot disagree.
  */
 import type { Genealogy } from "../genealogy/genealogy.js";
-import { RATE_SCALE, VALUE_SCALE, formatTrimmed, formatVolume, pow10 } from "../money/decimal.js";
+import { RATE_SCALE, VALUE_SCALE, formatNumberUnits, formatTrimmed, formatVolume, pow10 } from "../money/decimal.js";
 import type { CompiledRank } from "../plan/compile.js";
 import type { WorkCounter } from "../run/work.js";
 import type { MeasureValues } from "./volumes.js";
@@ -88,22 +88,51 @@ export interface RankCheckContext {
  * requirement with its values instead of stopping at the first that fails.
  */
 export function checkRank(ctx: RankCheckContext, i: number, r: number, details?: RequirementDetail[]): boolean {
-  const { g, v, qualified, ranks, best } = ctx;
-  const spec = ranks[r] as CompiledRank;
+  return checkRankInto(ctx, i, r, details === undefined ? undefined : detailSink(ctx, r, details));
+}
+
+/**
+ * @internal Receives the requirements of one rank as {@link checkRankInto} checks them, in statement order,
+ * as plain numbers: no strings or objects are made for it (statement rendering writes them as bytes).
+ */
+export interface RequirementSink {
+  /** The rank requires qualification. */
+  qualified(met: boolean): void;
+  /** A `personal` or a `group` requirement without leg cap: `actual` volume units of `measure`. */
+  volume(requirement: "personal" | "group", measure: number, actual: number, met: boolean): void;
+  /** For a group requirement with a leg cap: a first-level leg (`child`) above the cap, in child order. */
+  cappedLeg(child: number, volume: number): void;
+  /**
+   * The group requirement with a leg cap, after its {@link RequirementSink.cappedLeg} calls: `counted` is
+   * the exact counted volume at VALUE_SCALE (a number when it is a safe integer), `uncapped` the group
+   * volume.
+   */
+  legCapped(counted: number | bigint, uncapped: number, met: boolean): void;
+  /** The rank's `index`-th legs requirement: `count` legs hold the rank or reach the volume. */
+  legs(index: number, count: number, met: boolean): void;
+}
+
+/**
+ * @internal {@link checkRank} reporting to a sink: with `sink`, every requirement is reported (none is
+ * skipped after one fails); without, it stops at the first that fails.
+ */
+export function checkRankInto(ctx: RankCheckContext, i: number, r: number, sink?: RequirementSink): boolean {
+  const { g, v, qualified, best } = ctx;
+  const spec = ctx.ranks[r] as CompiledRank;
   let ok = true;
 
   if (spec.qualified) {
     const met = qualified[i] === 1;
     ok &&= met;
-    details?.push({ requirement: "qualified", actual: met ? "yes" : "no", required: "yes", met });
-    if (!ok && details === undefined) return false;
+    sink?.qualified(met);
+    if (!ok && sink === undefined) return false;
   }
   if (spec.personal !== undefined) {
     const actual = (v.personal[spec.personal.measure] as Float64Array)[i] as number;
     const met = actual >= spec.personal.minimum;
     ok &&= met;
-    details?.push({ requirement: "personal", measure: measureName(v, spec.personal.measure), actual: formatVolume(actual), required: formatVolume(spec.personal.minimum), met });
-    if (!ok && details === undefined) return false;
+    sink?.volume("personal", spec.personal.measure, actual, met);
+    if (!ok && sink === undefined) return false;
   }
   if (spec.group !== undefined) {
     const gv = v.group[spec.group.measure] as Float64Array;
@@ -112,7 +141,7 @@ export function checkRank(ctx: RankCheckContext, i: number, r: number, details?:
       const actual = gv[i] as number;
       const met = actual >= minimum;
       ok &&= met;
-      details?.push({ requirement: "group", measure: measureName(v, spec.group.measure), actual: formatVolume(actual), required: formatVolume(minimum), met });
+      sink?.volume("group", spec.group.measure, actual, met);
     } else {
       // A leg counts min(leg volume, legCap × minimum); own volume counts in full. The cap is exact at
       // VALUE_SCALE; a leg (an integer number of volume units) exceeds it exactly when it exceeds
@@ -121,13 +150,12 @@ export function checkRank(ctx: RankCheckContext, i: number, r: number, details?:
       const pv = (v.personal[spec.group.measure] as Float64Array)[i] as number;
       let uncapped = pv;
       let cappedCount = 0;
-      const capped: { leg: string; volume: string; counted: string }[] = [];
       for (let c = g.childStart[i] as number, end = g.childStart[i + 1] as number; c < end; c++) {
         const child = g.childList[c] as number;
         const leg = gv[child] as number;
         if (leg > threshold) {
           cappedCount++;
-          if (details !== undefined) capped.push({ leg: g.ids[child] as string, volume: formatVolume(leg), counted: formatTrimmed(cap, VALUE_SCALE) });
+          sink?.cappedLeg(child, leg);
         } else uncapped += leg;
       }
       // Exact comparison: in plain numbers while every term is a safe integer, else in BigInt.
@@ -140,26 +168,13 @@ export function checkRank(ctx: RankCheckContext, i: number, r: number, details?:
         met = counted >= BigInt(minimum) * SHIFT;
       }
       ok &&= met;
-      if (details !== undefined) {
-        capped.sort((a, b) => (a.leg < b.leg ? -1 : a.leg > b.leg ? 1 : 0));
-        details.push({
-          requirement: "group",
-          measure: measureName(v, spec.group.measure),
-          actual: formatTrimmed(counted ?? BigInt(uncapped) * SHIFT + BigInt(cappedCount) * cap, VALUE_SCALE),
-          required: formatVolume(minimum),
-          met,
-          legCap: {
-            share: formatTrimmed(BigInt(spec.group.legCap), RATE_SCALE),
-            maxPerLeg: formatTrimmed(cap, VALUE_SCALE),
-            uncapped: formatVolume(gv[i] as number),
-            cappedLegs: capped,
-          },
-        });
-      }
+      // fast is exact when it is at most MAX_SAFE_INTEGER (capNumber is NaN when cap is not safe).
+      sink?.legCapped(fast <= Number.MAX_SAFE_INTEGER ? fast : (counted ?? BigInt(uncapped) * SHIFT + BigInt(cappedCount) * cap), gv[i] as number, met);
     }
-    if (!ok && details === undefined) return false;
+    if (!ok && sink === undefined) return false;
   }
-  for (const leg of spec.legs) {
+  for (let k = 0; k < spec.legs.length; k++) {
+    const leg = spec.legs[k] as CompiledRank["legs"][number];
     let count = 0;
     for (let c = g.childStart[i] as number, end = g.childStart[i + 1] as number; c < end; c++) {
       const child = g.childList[c] as number;
@@ -167,17 +182,53 @@ export function checkRank(ctx: RankCheckContext, i: number, r: number, details?:
     }
     const met = count >= leg.count;
     ok &&= met;
-    details?.push({
-      requirement: "legs",
-      ...(leg.rank >= 0 ? { rank: (ranks[leg.rank] as CompiledRank).name } : { measure: measureName(v, leg.measure) }),
-      actual: String(count),
-      required: String(leg.count),
-      ...(leg.rank >= 0 ? {} : { legMinimum: formatVolume(leg.minimum) }),
-      met,
-    });
-    if (!ok && details === undefined) return false;
+    sink?.legs(k, count, met);
+    if (!ok && sink === undefined) return false;
   }
   return ok;
+}
+
+/** A sink that records each requirement as a {@link RequirementDetail} in `out`. */
+function detailSink(ctx: RankCheckContext, r: number, out: RequirementDetail[]): RequirementSink {
+  const { g, v, ranks } = ctx;
+  const spec = ranks[r] as CompiledRank;
+  const minimumOf = (requirement: "personal" | "group") => (requirement === "personal" ? spec.personal?.minimum : spec.group?.minimum) as number;
+  let capped: { leg: string; volume: string; counted: string }[] = [];
+  return {
+    qualified: (met) => out.push({ requirement: "qualified", actual: met ? "yes" : "no", required: "yes", met }),
+    volume: (requirement, measure, actual, met) =>
+      out.push({ requirement, measure: measureName(v, measure), actual: formatVolume(actual), required: formatVolume(minimumOf(requirement)), met }),
+    cappedLeg: (child, volume) => capped.push({ leg: g.ids[child] as string, volume: formatVolume(volume), counted: formatTrimmed((spec.group as NonNullable<CompiledRank["group"]>).cap, VALUE_SCALE) }),
+    legCapped: (counted, uncapped, met) => {
+      const group = spec.group as NonNullable<CompiledRank["group"]>;
+      capped.sort((a, b) => (a.leg < b.leg ? -1 : a.leg > b.leg ? 1 : 0));
+      out.push({
+        requirement: "group",
+        measure: measureName(v, group.measure),
+        actual: typeof counted === "number" ? formatNumberUnits(counted, VALUE_SCALE, 0) : formatTrimmed(counted, VALUE_SCALE),
+        required: formatVolume(group.minimum),
+        met,
+        legCap: {
+          share: formatTrimmed(BigInt(group.legCap), RATE_SCALE),
+          maxPerLeg: formatTrimmed(group.cap, VALUE_SCALE),
+          uncapped: formatVolume(uncapped),
+          cappedLegs: capped,
+        },
+      });
+      capped = [];
+    },
+    legs: (index, count, met) => {
+      const leg = spec.legs[index] as CompiledRank["legs"][number];
+      out.push({
+        requirement: "legs",
+        ...(leg.rank >= 0 ? { rank: (ranks[leg.rank] as CompiledRank).name } : { measure: measureName(v, leg.measure) }),
+        actual: String(count),
+        required: String(leg.count),
+        ...(leg.rank >= 0 ? {} : { legMinimum: formatVolume(leg.minimum) }),
+        met,
+      });
+    },
+  };
 }
 
 function measureName(v: MeasureValues, m: number): string {

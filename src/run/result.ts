@@ -6,7 +6,7 @@ import type { LevelAccounting } from "../bonuses/family.js";
 import { assert } from "../errors/issues.js";
 import type { Genealogy } from "../genealogy/genealogy.js";
 import { MEMBER_STATUSES } from "../genealogy/genealogy.js";
-import { type ConditionDetail, qualificationDetails } from "../measures/qualification.js";
+import { qualificationDetails } from "../measures/qualification.js";
 import { type RankValues, type RequirementDetail, checkRank } from "../measures/ranks.js";
 import type { MeasureValues } from "../measures/volumes.js";
 import {
@@ -14,9 +14,7 @@ import {
   ExactSum,
   VALUE_SCALE,
   VOLUME_SCALE,
-  divRound,
   formatFixed,
-  formatNumberUnits,
   formatRate,
   formatRatio,
   formatTrimmed,
@@ -28,7 +26,9 @@ import type { CompiledPlan } from "../plan/compile.js";
 import type { Plan } from "../plan/parse.js";
 import { ORDER_KINDS } from "../plan/fields.js";
 import type { AccountingSummary, BonusSummary, LineItem, Statement, Summary } from "../statement/types.js";
+import { ByteWriter } from "./bytes.js";
 import { LINE_COMPRESSED, LINE_FIXED, type LineSink } from "./lines.js";
+import { type LineIndex, StatementRenderer, subtotalsInto } from "./statement-bytes.js";
 import type { Period } from "./period.js";
 import type { WorkCounter } from "./work.js";
 
@@ -66,6 +66,9 @@ export class RunResult {
   private readonly lineAmount: Float64Array;
   private sortedIndex: Int32Array | undefined;
   private readonly memberTotal: Float64Array;
+  /** The lines per member, as the byte renderer and the subtotals read them. */
+  private readonly index: LineIndex;
+  private renderer: StatementRenderer | undefined;
 
   /** @internal Use {@link calculate}. */
   constructor(parts: RunParts) {
@@ -127,7 +130,9 @@ export class RunResult {
       if (perLine) lineAmount[l] = mulShiftRoundNumber(sink.base[l] as number, sink.rate[l] as number, shift, mode);
     }
     this.lineAmount = lineAmount;
+    this.index = { parts, lineStart, lineOrder, lineAmount };
     const memberTotal = new Float64Array(n);
+    const scratch = new Float64Array(B);
     const credit = (bonus: number, amount: number) => {
       bonusAmount[bonus]?.add(amount);
       bonusRecipients[bonus] = (bonusRecipients[bonus] as number) + 1;
@@ -159,8 +164,11 @@ export class RunResult {
         memberTotal[i] = t + sub;
       } else {
         let t = 0;
-        for (const { bonus, amount } of this.subtotals(i)) {
-          credit(bonus, amount);
+        subtotalsInto(this.index, i, scratch);
+        for (let b = 0; b < B; b++) {
+          const amount = scratch[b] as number;
+          if (amount < 0) continue;
+          credit(b, amount);
           t += amount;
         }
         memberTotal[i] = t;
@@ -276,7 +284,34 @@ export class RunResult {
    * what `compplan run` writes; a test checks it byte for byte against {@link statements}.
    */
   *statementsJson(): IterableIterator<string> {
-    for (const i of this.sorted()) yield this.renderJson(i);
+    const w = new ByteWriter(new Uint8Array(1 << 16));
+    const decoder = new TextDecoder();
+    const renderer = this.statementRenderer();
+    for (const i of this.sorted()) {
+      w.pos = 0;
+      renderer.write(w, i);
+      yield decoder.decode(w.written());
+    }
+  }
+
+  /**
+   * @internal Appends every statement's canonical JSON and a newline to `w`, ordered by member id: the
+   * bytes of statements.ndjson, the UTF-8 of {@link RunResult.statementsJson} joined by newlines.
+   * Returns the number of statements.
+   */
+  writeStatements(w: ByteWriter): number {
+    const renderer = this.statementRenderer();
+    const sorted = this.sorted();
+    for (let k = 0; k < sorted.length; k++) {
+      renderer.write(w, sorted[k] as number);
+      w.byte(10);
+    }
+    return sorted.length;
+  }
+
+  private statementRenderer(): StatementRenderer {
+    this.renderer ??= new StatementRenderer(this.index);
+    return this.renderer;
   }
 
   /** Member ids in statement order. */
@@ -287,42 +322,31 @@ export class RunResult {
   private sorted(): Int32Array {
     if (this.sortedIndex === undefined) {
       const ids = this.parts.genealogy.ids;
-      const idx = Array.from({ length: ids.length }, (_, i) => i);
-      idx.sort((a, b) => {
-        const x = ids[a] as string;
-        const y = ids[b] as string;
-        return x < y ? -1 : x > y ? 1 : 0;
-      });
-      this.sortedIndex = Int32Array.from(idx);
+      // Input is often in id order already: one pass says so (ids are distinct), and no sort is needed.
+      let k = 1;
+      while (k < ids.length && (ids[k - 1] as string) < (ids[k] as string)) k++;
+      if (k >= ids.length) this.sortedIndex = Int32Array.from({ length: ids.length }, (_, i) => i);
+      else {
+        const idx = Array.from({ length: ids.length }, (_, i) => i);
+        idx.sort((a, b) => {
+          const x = ids[a] as string;
+          const y = ids[b] as string;
+          return x < y ? -1 : x > y ? 1 : 0;
+        });
+        this.sortedIndex = Int32Array.from(idx);
+      }
     }
     return this.sortedIndex;
   }
 
   /** Member i's subtotal per bonus (money units), in plan order, for bonuses with lines. */
   private subtotals(i: number): { bonus: number; amount: number }[] {
-    const { lines: sink, compiled } = this.parts;
-    const shift = VALUE_SCALE - compiled.moneyScale;
+    const amounts = new Float64Array(this.parts.compiled.bonuses.length);
+    subtotalsInto(this.index, i, amounts);
     const out: { bonus: number; amount: number }[] = [];
-    const lo = this.lineStart[i] as number;
-    const hi = this.lineStart[i + 1] as number;
-    let a = lo;
-    while (a < hi) {
-      const bonus = sink.bonus[this.lineOrder[a] as number] as number;
-      let b = a;
-      if (compiled.roundingApplies === "line") {
-        let sum = 0;
-        for (; b < hi && sink.bonus[this.lineOrder[b] as number] === bonus; b++) sum += this.lineAmount[this.lineOrder[b] as number] as number;
-        out.push({ bonus, amount: toSafe(BigInt(sum)) });
-      } else {
-        let sum = 0n;
-        for (; b < hi && sink.bonus[this.lineOrder[b] as number] === bonus; b++) {
-          const l = this.lineOrder[b] as number;
-          sum += BigInt(sink.base[l] as number) * BigInt(sink.rate[l] as number);
-        }
-        out.push({ bonus, amount: toSafe(divRound(sum, pow10(shift), compiled.rounding)) });
-      }
-      a = b;
-    }
+    amounts.forEach((amount, bonus) => {
+      if (amount >= 0) out.push({ bonus, amount });
+    });
     return out;
   }
 
@@ -400,124 +424,4 @@ export class RunResult {
       total: formatFixed(total, scale),
     };
   }
-
-  /** Canonical JSON of member i's statement, keys emitted in sorted order by construction. */
-  private renderJson(i: number): string {
-    const { genealogy: g, volumes: v, compiled, lines: sink, qualified, ranks } = this.parts;
-    const scale = compiled.moneyScale;
-    const parent = g.parent[i] as number;
-    // bonuses: subtotal per bonus key, keys sorted.
-    const subtotals = this.subtotals(i);
-    let total = 0;
-    const byKey: string[] = [];
-    for (const { bonus, amount } of subtotals) {
-      byKey.push(compiled.bonuses[bonus]?.key as string, formatNumberUnits(amount, scale, scale));
-      total += amount;
-    }
-    // Each subtotal is a safe integer; their sum is formatted exactly even if it is not.
-    const totalText = Number.isSafeInteger(total)
-      ? formatNumberUnits(total, scale, scale)
-      : formatFixed(subtotals.reduce((t, x) => t + BigInt(x.amount), 0n), scale);
-    let out = '{"bonuses":{';
-    if (byKey.length > 2) {
-      const pairs: [string, string][] = [];
-      for (let k = 0; k < byKey.length; k += 2) pairs.push([byKey[k] as string, byKey[k + 1] as string]);
-      pairs.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
-      out += pairs.map(([k, a]) => `${JSON.stringify(k)}:"${a}"`).join(",");
-    } else if (byKey.length === 2) out += `${JSON.stringify(byKey[0])}:"${byKey[1]}"`;
-    out += '},"lines":[';
-    const perLine = compiled.roundingApplies === "line";
-    for (let a = this.lineStart[i] as number, hi = this.lineStart[i + 1] as number; a < hi; a++) {
-      const l = this.lineOrder[a] as number;
-      const bonus = compiled.bonuses[sink.bonus[l] as number];
-      assert(bonus !== undefined, "line-bonus", `line ${l}`);
-      const flags = sink.flags[l] as number;
-      const level = sink.level[l] as number;
-      const product = (sink.base[l] as number) * (sink.rate[l] as number);
-      const value =
-        product <= Number.MAX_SAFE_INTEGER
-          ? formatNumberUnits(product, VALUE_SCALE, scale)
-          : formatTrimmed(BigInt(sink.base[l] as number) * BigInt(sink.rate[l] as number), VALUE_SCALE, scale);
-      const src = sink.source[l] as number;
-      const fixed = (flags & LINE_FIXED) !== 0;
-      if (a > (this.lineStart[i] as number)) out += ",";
-      out += `{"amount":"${perLine ? formatNumberUnits(this.lineAmount[l] as number, scale, scale) : value}"`;
-      if (!fixed) out += `,"base":"${formatVolume(sink.base[l] as number)}"`;
-      out += `,"bonus":${JSON.stringify(bonus.key)}`;
-      if (level > 0) out += `,"compressed":${(flags & LINE_COMPRESSED) !== 0}`;
-      out += `,"kind":${JSON.stringify(bonus.kind)}`;
-      if (level > 0) out += `,"level":${level}`;
-      if (!fixed) out += `,"rate":"${formatRate(sink.rate[l] as number)}"`;
-      if (bonus.reference !== undefined) out += `,"reference":${JSON.stringify(bonus.reference)}`;
-      if (level > 0) {
-        if (src >= 0) out += `,"source":${JSON.stringify(g.ids[src])}`;
-        out += `,"sources":${sink.sources[l] as number}`;
-      }
-      out += `,"value":"${value}"}`;
-    }
-    out += `],"memberId":${JSON.stringify(g.ids[i])},"qualification":[`;
-    const conditions = qualificationDetails(g, v, compiled.qualification, i);
-    for (let c = 0; c < conditions.length; c++) {
-      const d = conditions[c] as ConditionDetail;
-      out += `${c > 0 ? "," : ""}{"actual":${JSON.stringify(d.actual)},"condition":${JSON.stringify(d.condition)}`;
-      if (d.measure !== undefined) out += `,"measure":${JSON.stringify(d.measure)}`;
-      out += `,"met":${d.met},"required":${JSON.stringify(d.required)}}`;
-    }
-    out += `],"qualified":${qualified[i] === 1},"rank":{`;
-    const rankCtx = { g, v, qualified, ranks: compiled.ranks, best: ranks.bestInSubtree };
-    const requirements = (r: number) => {
-      const details: RequirementDetail[] = [];
-      checkRank(rankCtx, i, r, details);
-      return `[${details.map(requirementJson).join(",")}]`;
-    };
-    const paidAs = ranks.rank[i] as number;
-    const next = compiled.ranks[paidAs + 1];
-    let sep = "";
-    if (next !== undefined) {
-      out += `"next":{"name":${JSON.stringify(next.name)}${next.reference !== undefined ? `,"reference":${JSON.stringify(next.reference)}` : ""},"requirements":${requirements(paidAs + 1)}}`;
-      sep = ",";
-    }
-    const held = compiled.ranks[paidAs];
-    out += `${sep}"paidAs":${held === undefined ? "null" : JSON.stringify(held.name)}`;
-    if (held !== undefined) {
-      if (held.reference !== undefined) out += `,"reference":${JSON.stringify(held.reference)}`;
-      out += `,"requirements":${requirements(paidAs)}`;
-    }
-    out += `},"sponsorId":${parent >= 0 ? JSON.stringify(g.ids[parent]) : "null"},"status":"${MEMBER_STATUSES[g.status[i] as number]}","total":"${totalText}","volumes":{"group":{`;
-    const measures = compiled.measures;
-    let excluded = "";
-    for (let s = 0; s < measures.length; s++) {
-      out += `${s > 0 ? "," : ""}${JSON.stringify(measures[s]?.name)}:"${formatVolume((v.group[s] as Float64Array)[i] as number)}"`;
-    }
-    out += '},"personal":{';
-    for (let s = 0; s < measures.length; s++) {
-      const m = measures[s] as CompiledPlan["measures"][number];
-      out += `${s > 0 ? "," : ""}${JSON.stringify(m.name)}:"${formatVolume((v.personal[s] as Float64Array)[i] as number)}"`;
-      if (m.personalConsumptionCap >= 0 && m.counts[PC]) {
-        const raw = ((v.byKind[s] as Float64Array[])[PC] as Float64Array)[i] as number;
-        if (raw > m.personalConsumptionCap) excluded += `${excluded === "" ? "" : ","}${JSON.stringify(m.name)}:"${formatVolume(raw - m.personalConsumptionCap)}"`;
-      }
-    }
-    out += excluded === "" ? "}}}" : `},"personalConsumptionExcluded":{${excluded}}}}`;
-    return out;
-  }
-}
-
-/** Canonical JSON of one requirement detail, keys in sorted order. */
-function requirementJson(d: RequirementDetail): string {
-  let out = `{"actual":${JSON.stringify(d.actual)}`;
-  if (d.legCap !== undefined) {
-    const c = d.legCap;
-    out += `,"legCap":{"cappedLegs":[${c.cappedLegs.map((x) => `{"counted":"${x.counted}","leg":${JSON.stringify(x.leg)},"volume":"${x.volume}"}`).join(",")}],"maxPerLeg":"${c.maxPerLeg}","share":"${c.share}","uncapped":"${c.uncapped}"}`;
-  }
-  if (d.legMinimum !== undefined) out += `,"legMinimum":"${d.legMinimum}"`;
-  if (d.measure !== undefined) out += `,"measure":${JSON.stringify(d.measure)}`;
-  out += `,"met":${d.met}`;
-  if (d.rank !== undefined) out += `,"rank":${JSON.stringify(d.rank)}`;
-  return `${out},"required":${JSON.stringify(d.required)},"requirement":${JSON.stringify(d.requirement)}}`;
-}
-
-function toSafe(x: bigint): number {
-  assert(x <= BigInt(Number.MAX_SAFE_INTEGER) && x >= -BigInt(Number.MAX_SAFE_INTEGER), "amount-safe-integer", `amount ${x} out of range`);
-  return Number(x);
 }
