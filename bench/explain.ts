@@ -47,17 +47,17 @@ const loaded = performance.now();
 
 // Members to explain.
 const picks = new Map<string, string>();
-picks.set(g.ids[g.root] as string, "root");
+picks.set(g.ids.at(g.root) as string, "root");
 const byLegs = Array.from({ length: g.size }, (_, i) => i).sort((a, b) => (g.childStart[b + 1] as number) - (g.childStart[b] as number) - ((g.childStart[a + 1] as number) - (g.childStart[a] as number)));
-for (const i of byLegs.slice(0, 3)) if (!picks.has(g.ids[i] as string)) picks.set(g.ids[i] as string, `${(g.childStart[i + 1] as number) - (g.childStart[i] as number)} legs`);
+for (const i of byLegs.slice(0, 3)) if (!picks.has(g.ids.at(i) as string)) picks.set(g.ids.at(i) as string, `${(g.childStart[i + 1] as number) - (g.childStart[i] as number)} legs`);
 let deepest = 0;
 for (let i = 0; i < g.size; i++) if ((g.depth[i] as number) > (g.depth[deepest] as number)) deepest = i;
-picks.set(g.ids[deepest] as string, `deepest (depth ${g.depth[deepest]})`);
+picks.set(g.ids.at(deepest) as string, `deepest (depth ${g.depth[deepest]})`);
 let seed = 7;
 for (let k = 0; k < 10; k++) {
   seed = (seed * 1103515245 + 12345) % 2147483648;
   const i = seed % g.size;
-  if (!picks.has(g.ids[i] as string)) picks.set(g.ids[i] as string, "random");
+  if (!picks.has(g.ids.at(i) as string)) picks.set(g.ids.at(i) as string, "random");
 }
 
 const rows: string[] = [];

@@ -91,7 +91,7 @@ export class OrderIndex {
     for (let a = this.start[member] as number, end = this.start[member + 1] as number; a < end; a++) {
       const o = this.list[a] as number;
       const v = volumes[o] as number;
-      if (v > 0) found.push({ id: cols.ids[o] as string, kind: ORDER_KINDS[cols.kinds[o] as number] as SourceOrder["kind"], volume: formatVolume(v) });
+      if (v > 0) found.push({ id: cols.ids.at(o) as string, kind: ORDER_KINDS[cols.kinds[o] as number] as SourceOrder["kind"], volume: formatVolume(v) });
     }
     found.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
     return { orders: found.slice(0, ORDERS_MAX), omitted: Math.max(0, found.length - ORDERS_MAX) };
@@ -403,7 +403,7 @@ function explainRequirement(run: RunResult, i: number, d: RequirementDetail): Re
       const kids = children();
       if (d.rank !== undefined) {
         const r = p.compiled.ranks.findIndex((x) => x.name === d.rank);
-        const holding = kids.filter((c) => (p.ranks.bestInSubtree[c] as number) >= r).map((c) => g.ids[c] as string).sort(byString);
+        const holding = kids.filter((c) => (p.ranks.bestInSubtree[c] as number) >= r).map((c) => g.ids.at(c) as string).sort(byString);
         if (holding.length > 0) notes.push(`legs holding ${d.rank} or higher: ${holding.slice(0, LEGS_NAMED_MAX).join(", ")}${holding.length > LEGS_NAMED_MAX ? `, … (${holding.length})` : ""}`);
         if (!d.met) {
           legsNeeded = Number(d.required) - Number(d.actual);
@@ -416,7 +416,7 @@ function explainRequirement(run: RunResult, i: number, d: RequirementDetail): Re
         if (!d.met) {
           legsNeeded = Number(d.required) - Number(d.actual);
           const closest = kids
-            .map((c) => ({ id: g.ids[c] as string, v: BigInt(gv[c] as number) * 1_000_000n }))
+            .map((c) => ({ id: g.ids.at(c) as string, v: BigInt(gv[c] as number) * 1_000_000n }))
             .filter((x) => x.v < min)
             .sort((x, y) => (x.v > y.v ? -1 : x.v < y.v ? 1 : byString(x.id, y.id)))
             .slice(0, legsNeeded);

@@ -38,9 +38,9 @@ export function runOrders(run: RunResult, input: CalculateInput | PreparedInput)
     columns = v.columns;
     member = new Int32Array(columns.count);
     for (let o = 0; o < columns.count; o++) {
-      const m = g.indexOf.get(columns.memberIds[o] as string);
+      const m = g.indexOf.get(columns.memberIds.at(o) as string);
       if (m === undefined) {
-        throw new CompplanError([issue("AUDIT_INPUT_MISMATCH", ["orders", o, "memberId"], `order "${columns.ids[o]}" is for "${columns.memberIds[o]}", who is not a member of the run`)]);
+        throw new CompplanError([issue("AUDIT_INPUT_MISMATCH", ["orders", o, "memberId"], `order "${columns.ids.at(o)}" is for "${columns.memberIds.at(o)}", who is not a member of the run`)]);
       }
       member[o] = m;
     }
@@ -51,7 +51,7 @@ export function runOrders(run: RunResult, input: CalculateInput | PreparedInput)
   for (let i = 0; i < g.size; i++) {
     if (counts[i] !== recorded[i]) {
       throw new CompplanError([
-        issue("AUDIT_INPUT_MISMATCH", ["orders"], `member "${g.ids[i]}" has ${counts[i]} orders in the input given but ${recorded[i]} in the run: these are not the run's orders`),
+        issue("AUDIT_INPUT_MISMATCH", ["orders"], `member "${g.ids.at(i)}" has ${counts[i]} orders in the input given but ${recorded[i]} in the run: these are not the run's orders`),
       ]);
     }
   }

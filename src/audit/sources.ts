@@ -35,7 +35,7 @@ export class SourceCollector {
     if (this.max <= 0) return Number.POSITIVE_INFINITY;
     if (top.length === this.max) {
       const worst = top[top.length - 1] as Entry;
-      if (volume < worst.volume || (volume === worst.volume && (this.ids[member] as string) >= (this.ids[worst.member] as string))) return worst.volume;
+      if (volume < worst.volume || (volume === worst.volume && (this.ids.at(member) as string) >= (this.ids.at(worst.member) as string))) return worst.volume;
       top.pop();
     }
     const e: Entry = { member, volume, distance, level };
@@ -54,7 +54,7 @@ export class SourceCollector {
     const shown = this.top.map((e): SourceDetail => {
       const orders = ctx.ordersOf(e.member, measure);
       return {
-        memberId: this.ids[e.member] as string,
+        memberId: this.ids.at(e.member) as string,
         volume: formatVolume(e.volume),
         distance: e.distance,
         level: e.level,
@@ -66,6 +66,6 @@ export class SourceCollector {
   }
 
   private before(a: Entry, b: Entry): boolean {
-    return a.volume > b.volume || (a.volume === b.volume && (this.ids[a.member] as string) < (this.ids[b.member] as string));
+    return a.volume > b.volume || (a.volume === b.volume && (this.ids.at(a.member) as string) < (this.ids.at(b.member) as string));
   }
 }

@@ -16,7 +16,7 @@ describe("buildGenealogy", () => {
     }
     expect(g.root).toBe(1);
     expect(Array.from(g.depth)).toEqual([2, 0, 1, 1]);
-    const children = (i: number) => Array.from(g.childList.subarray(g.childStart[i], g.childStart[i + 1])).map((c) => g.ids[c]);
+    const children = (i: number) => Array.from(g.childList.subarray(g.childStart[i], g.childStart[i + 1])).map((c) => g.ids.at(c));
     expect(children(1).sort()).toEqual(["B", "D"]);
   });
 

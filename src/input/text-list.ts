@@ -71,6 +71,20 @@ export class ByteTexts implements TextList {
     return this.bytes.toString("latin1", this.start[i] as number, this.start[i + 1] as number);
   }
 
+  /** Compares texts i and j byte by byte (for ASCII, the order of their UTF-16 code units). */
+  compare(i: number, j: number): number {
+    const b = this.bytes;
+    let p = this.start[i] as number;
+    const pe = this.start[i + 1] as number;
+    let q = this.start[j] as number;
+    const qe = this.start[j + 1] as number;
+    for (; p < pe && q < qe; p++, q++) {
+      const d = (b[p] as number) - (b[q] as number);
+      if (d !== 0) return d;
+    }
+    return pe - p - (qe - q);
+  }
+
   /** Copies text i's bytes into `target` at `pos`; returns the position after them. */
   copyTo(i: number, target: Uint8Array, pos: number): number {
     const a = this.start[i] as number;
@@ -126,4 +140,25 @@ export class IndexedTexts implements TextList {
   at(i: number): string | undefined {
     return i >= 0 && i < this.index.length ? this.of.at(this.index[i] as number) : undefined;
   }
+}
+
+/**
+ * @internal A comparator of positions by their texts, in UTF-16 code unit order (what `<` on strings does):
+ * byte by byte for {@link ByteTexts} (ASCII, so the same order) without making strings.
+ */
+export function textOrder(list: TextList): (a: number, b: number) => number {
+  if (list instanceof ByteTexts) return (a, b) => list.compare(a, b);
+  return (a, b) => {
+    const x = list.at(a) as string;
+    const y = list.at(b) as string;
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+}
+
+/** @internal Whether two lists hold the same texts in the same order. */
+export function sameTexts(a: TextList, b: TextList): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a.at(i) !== b.at(i)) return false;
+  return true;
 }

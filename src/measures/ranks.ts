@@ -198,7 +198,7 @@ function detailSink(ctx: RankCheckContext, r: number, out: RequirementDetail[]):
     qualified: (met) => out.push({ requirement: "qualified", actual: met ? "yes" : "no", required: "yes", met }),
     volume: (requirement, measure, actual, met) =>
       out.push({ requirement, measure: measureName(v, measure), actual: formatVolume(actual), required: formatVolume(minimumOf(requirement)), met }),
-    cappedLeg: (child, volume) => capped.push({ leg: g.ids[child] as string, volume: formatVolume(volume), counted: formatTrimmed((spec.group as NonNullable<CompiledRank["group"]>).cap, VALUE_SCALE) }),
+    cappedLeg: (child, volume) => capped.push({ leg: g.ids.at(child) as string, volume: formatVolume(volume), counted: formatTrimmed((spec.group as NonNullable<CompiledRank["group"]>).cap, VALUE_SCALE) }),
     legCapped: (counted, uncapped, met) => {
       const group = spec.group as NonNullable<CompiledRank["group"]>;
       capped.sort((a, b) => (a.leg < b.leg ? -1 : a.leg > b.leg ? 1 : 0));

@@ -86,13 +86,13 @@ export function safePrepareInput(input: CalculateInput, measures: ReadonlySet<st
   const member = new Int32Array(cols.count);
   const unknown: Issue[] = [];
   for (let o = 0; o < cols.count; o++) {
-    const memberId = cols.memberIds[o] as string;
+    const memberId = cols.memberIds.at(o) as string;
     const m = built.genealogy.indexOf.get(memberId);
     if (m !== undefined) {
       member[o] = m;
       continue;
     }
-    const base = issue("ORDER_UNKNOWN_MEMBER", ["orders", o, "memberId"], `order "${cols.ids[o]}" is for "${memberId}", who is not a member`, memberId);
+    const base = issue("ORDER_UNKNOWN_MEMBER", ["orders", o, "memberId"], `order "${cols.ids.at(o)}" is for "${memberId}", who is not a member`, memberId);
     unknown.push({ ...base, ...(options.orderOrigins?.[o] ?? {}) });
   }
   if (unknown.length > 0) return { ok: false, issues: unknown };

@@ -2,6 +2,7 @@
  * A finished run: the finalize pass (line amounts, member totals, the summary) and lazy statements.
  * Statement objects and strings are made only when asked for, one member at a time.
  */
+import { textOrder } from "../input/text-list.js";
 import type { LevelAccounting } from "../bonuses/family.js";
 import { assert } from "../errors/issues.js";
 import type { Genealogy } from "../genealogy/genealogy.js";
@@ -316,23 +317,20 @@ export class RunResult {
 
   /** Member ids in statement order. */
   memberIds(): string[] {
-    return Array.from(this.sorted(), (i) => this.parts.genealogy.ids[i] as string);
+    return Array.from(this.sorted(), (i) => this.parts.genealogy.ids.at(i) as string);
   }
 
   private sorted(): Int32Array {
     if (this.sortedIndex === undefined) {
       const ids = this.parts.genealogy.ids;
+      const order = textOrder(ids);
       // Input is often in id order already: one pass says so (ids are distinct), and no sort is needed.
       let k = 1;
-      while (k < ids.length && (ids[k - 1] as string) < (ids[k] as string)) k++;
+      while (k < ids.length && order(k - 1, k) < 0) k++;
       if (k >= ids.length) this.sortedIndex = Int32Array.from({ length: ids.length }, (_, i) => i);
       else {
         const idx = Array.from({ length: ids.length }, (_, i) => i);
-        idx.sort((a, b) => {
-          const x = ids[a] as string;
-          const y = ids[b] as string;
-          return x < y ? -1 : x > y ? 1 : 0;
-        });
+        idx.sort(order);
         this.sortedIndex = Int32Array.from(idx);
       }
     }
@@ -397,7 +395,7 @@ export class RunResult {
         bonus: bonus.key,
         kind: bonus.kind,
         ...(level > 0 ? { level, compressed: (flags & LINE_COMPRESSED) !== 0, sources: sink.sources[l] as number } : {}),
-        ...(level > 0 && src >= 0 ? { source: g.ids[src] as string } : {}),
+        ...(level > 0 && src >= 0 ? { source: g.ids.at(src) as string } : {}),
         ...((flags & LINE_FIXED) === 0 ? { base: formatVolume(sink.base[l] as number), rate: formatRate(sink.rate[l] as number) } : {}),
         value,
         amount: perLine ? formatFixed(BigInt(this.lineAmount[l] as number), scale) : value,
@@ -412,8 +410,8 @@ export class RunResult {
     }
     const parent = g.parent[i] as number;
     return {
-      memberId: g.ids[i] as string,
-      sponsorId: parent >= 0 ? (g.ids[parent] as string) : null,
+      memberId: g.ids.at(i) as string,
+      sponsorId: parent >= 0 ? (g.ids.at(parent) as string) : null,
       status: MEMBER_STATUSES[g.status[i] as number] as Statement["status"],
       qualified: qualified[i] === 1,
       qualification: qualificationDetails(g, v, compiled.qualification, i),

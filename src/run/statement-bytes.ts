@@ -4,6 +4,7 @@
  * per plan (keys, bonus keys and kinds, references, measure and rank names, minimums) is encoded once;
  * numbers are written digit by digit; member ids are copied with an ASCII fast path.
  */
+import { textOrder } from "../input/text-list.js";
 import { assert } from "../errors/issues.js";
 import { MEMBER_STATUSES } from "../genealogy/genealogy.js";
 import { sponsoredActiveCount } from "../measures/qualification.js";
@@ -139,8 +140,7 @@ export class StatementRenderer implements RequirementSink {
     const { compiled, genealogy: g, volumes: v, qualified, ranks } = x.parts;
     this.rankCtx = { g, v, qualified, ranks: compiled.ranks, best: ranks.bestInSubtree };
     this.amounts = new Float64Array(compiled.bonuses.length);
-    const ids = g.ids;
-    this.byId = (a, b) => compareText(ids[a] as string, ids[b] as string);
+    this.byId = textOrder(g.ids);
     const bonuses = compiled.bonuses;
     this.bonusByKey = bonuses.map((_, b) => b).sort((a, b) => compareText((bonuses[a] as { key: string }).key, (bonuses[b] as { key: string }).key));
     this.bonusFirst = bonuses.map((b) => utf8(`{"bonuses":{${q(b.key)}:"`));
@@ -239,7 +239,7 @@ export class StatementRenderer implements RequirementSink {
         }
         if (level > 0) {
           if (src >= 0) {
-            w.json(g.ids[src] as string);
+            w.json(g.ids.at(src) as string);
             w.bytes(SOURCES);
           }
           w.uint(sink.sources[l] as number);
@@ -250,7 +250,7 @@ export class StatementRenderer implements RequirementSink {
       w.bytes(LINES_END);
     }
 
-    w.json(g.ids[i] as string);
+    w.json(g.ids.at(i) as string);
     const status = g.status[i] as number;
     const yes = qualified[i] === 1 ? 1 : 0;
     const qs = compiled.qualification;
@@ -280,7 +280,7 @@ export class StatementRenderer implements RequirementSink {
       w.bytes(PAID_END);
     }
     const parent = g.parent[i] as number;
-    if (parent >= 0) w.json(g.ids[parent] as string);
+    if (parent >= 0) w.json(g.ids.at(parent) as string);
     else w.bytes(NULL);
     w.bytes(this.statusTotal[status] as Uint8Array);
     // Each subtotal is a safe integer; their sum is written exactly even if it is not.
@@ -379,7 +379,7 @@ export class StatementRenderer implements RequirementSink {
       const child = capped[k] as number;
       if (k > 0) w.byte(44);
       w.bytes(pieces.cappedLegHead);
-      w.json(g.ids[child] as string);
+      w.json(g.ids.at(child) as string);
       w.bytes(LEG_VOLUME);
       w.units(gv[child] as number, VOLUME_SCALE, 0);
       w.bytes(LEG_END);

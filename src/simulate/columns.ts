@@ -27,6 +27,6 @@ export function memberColumns(run: RunResult): MemberColumns {
   const g = parts.genealogy;
   // The run keeps each member's statement total as it finalizes, by the plan's rounding rule.
   const total = run.totals;
-  for (let i = 0; i < g.size; i++) assert(Number.isSafeInteger(total[i]), "member-total-safe-integer", `member ${g.ids[i]}`);
+  for (let i = 0; i < g.size; i++) assert(Number.isSafeInteger(total[i]), "member-total-safe-integer", `member ${g.ids.at(i)}`);
   return { ids: g.ids, total, rank: parts.ranks.rank, scale: run.plan.money.scale };
 }

@@ -7,6 +7,7 @@
  * Percentiles use the nearest-rank method: the p-th percentile of N values sorted ascending is the value at
  * 1-based position ceil(p × N / 100). It is always one member's actual pay, never an interpolation.
  */
+import { sameTexts, textOrder } from "../input/text-list.js";
 import { assert } from "../errors/issues.js";
 import { decimalToUnits, subtractDecimals, sumDecimals } from "../money/arith.js";
 import { ExactSum, formatFixed, pow10 } from "../money/decimal.js";
@@ -168,7 +169,7 @@ const LIMIT_DEFAULT = 50;
 export function diffRuns(before: RunResult, after: RunResult, options: DiffOptions = {}): RunDiff {
   const ga = before.internals.genealogy;
   const gb = after.internals.genealogy;
-  assert(ga === gb || (ga.size === gb.size && ga.ids.every((id, i) => gb.ids[i] === id)), "diff-same-members", "runs over different members");
+  assert(ga === gb || (ga.size === gb.size && sameTexts(ga.ids, gb.ids)), "diff-same-members", "runs over different members");
   assert(before.plan.currency === after.plan.currency, "diff-same-currency", `${before.plan.currency} vs ${after.plan.currency}`);
   const limit = options.limit ?? LIMIT_DEFAULT;
   assert(limit >= 0, "diff-limit", String(limit));
@@ -203,7 +204,7 @@ export function diffRuns(before: RunResult, after: RunResult, options: DiffOptio
   let rankDown = 0;
   const ids = ga.ids;
   const delta = (i: number) => (tb[i] as number) - (ta[i] as number);
-  const byId = (x: number, y: number) => ((ids[x] as string) < (ids[y] as string) ? -1 : (ids[x] as string) > (ids[y] as string) ? 1 : 0);
+  const byId = textOrder(ids);
   const changes = new TopK(limit, (x, y) => Math.abs(delta(y)) - Math.abs(delta(x)) || byId(x, y));
   const gains = new TopK(limit, (x, y) => delta(y) - delta(x) || byId(x, y));
   const losses = new TopK(limit, (x, y) => delta(x) - delta(y) || byId(x, y));
@@ -255,7 +256,7 @@ export function diffRuns(before: RunResult, after: RunResult, options: DiffOptio
     return r < 0 ? null : (ladder[merged[r] as number] as string);
   };
   const memberChange = (i: number): MemberChange => ({
-    memberId: ids[i] as string,
+    memberId: ids.at(i) as string,
     before: money(ta[i] as number),
     after: money(tb[i] as number),
     change: money(delta(i)),
@@ -333,7 +334,7 @@ function scaled(cols: MemberColumns, scale: number): Float64Array {
   const out = new Float64Array(cols.total.length);
   for (let i = 0; i < out.length; i++) {
     const v = (cols.total[i] as number) * factor;
-    assert(Number.isSafeInteger(v), "member-total-safe-integer", `member ${cols.ids[i]}`);
+    assert(Number.isSafeInteger(v), "member-total-safe-integer", `member ${cols.ids.at(i)}`);
     out[i] = v;
   }
   return out;
