@@ -13,6 +13,8 @@ import type { CalculateInput, PreparedInput } from "../run/calculate.js";
 import type { RunResult } from "../run/result.js";
 import { canonicalJson } from "../statement/canonical.js";
 import type { Summary } from "../statement/types.js";
+import type { OrderColumns } from "../input/rows.js";
+import { type LineLayout, type MemberColumns, genealogyMembers } from "./canonical-rows.js";
 import {
   type CanonicalMember,
   type CanonicalOrder,
@@ -20,7 +22,8 @@ import {
   canonicalMembers,
   canonicalOrders,
   canonicalPlan,
-  fingerprintRows,
+  fingerprintMembers,
+  fingerprintOrders,
   fingerprintStatements,
   fingerprintSummary,
   fingerprintText,
@@ -84,17 +87,35 @@ export interface BundleOptions {
  * ```
  */
 export function createBundle(run: RunResult, input: CalculateInput | PreparedInput, options: BundleOptions = {}): RunBundle {
-  const orders = canonicalOrders(runOrders(run, input).columns);
-  return assembleBundle(run, canonicalMembers(run.internals.genealogy), orders, fingerprintStatements(run), options.embedInputs === true);
+  const orders = runOrders(run, input).columns;
+  const g = run.internals.genealogy;
+  const rows = options.embedInputs === true ? { members: canonicalMembers(g), orders: canonicalOrders(orders) } : undefined;
+  return assembleBundle(run, inputSummaries(genealogyMembers(g), orders), fingerprintStatements(run), rows);
 }
 
-/** @internal Builds a bundle from its parts; the CLI passes the fingerprint of the statements file it wrote. */
+/** @internal The row count and fingerprint of each input of a bundle. */
+export interface InputSummaries {
+  readonly members: { readonly count: number; readonly fingerprint: string };
+  readonly orders: { readonly count: number; readonly fingerprint: string };
+}
+
+/** @internal The row counts and fingerprints of a run's members and orders, written from their columns. */
+export function inputSummaries(members: MemberColumns, orders: OrderColumns): InputSummaries {
+  return {
+    members: { count: members.ids.length, fingerprint: fingerprintMembers(members) },
+    orders: { count: orders.count, fingerprint: fingerprintOrders(orders) },
+  };
+}
+
+/**
+ * @internal Builds a bundle from its parts; the CLI passes the fingerprint of the statements file it wrote.
+ * With `rows`, the bundle embeds them.
+ */
 export function assembleBundle(
   run: RunResult,
-  members: readonly CanonicalMember[],
-  orders: readonly CanonicalOrder[],
+  inputs: InputSummaries,
   statementsFingerprint: string,
-  embed: boolean,
+  rows?: { readonly members: readonly CanonicalMember[]; readonly orders: readonly CanonicalOrder[] },
 ): RunBundle {
   const head: Omit<RunBundle, "fingerprint"> = {
     format: BUNDLE_FORMAT,
@@ -102,8 +123,8 @@ export function assembleBundle(
     plan: { id: run.plan.id, fingerprint: "", canonical: canonicalPlan(run.plan) },
     period: run.period.id,
     inputs: {
-      members: { count: members.length, fingerprint: fingerprintRows(members, memberLine) },
-      orders: { count: orders.length, fingerprint: fingerprintRows(orders, orderLine) },
+      members: { count: inputs.members.count, fingerprint: inputs.members.fingerprint },
+      orders: { count: inputs.orders.count, fingerprint: inputs.orders.fingerprint },
     },
     statements: { count: run.memberCount, fingerprint: statementsFingerprint },
     summary: { fingerprint: fingerprintSummary(run.summary), value: run.summary },
@@ -111,10 +132,10 @@ export function assembleBundle(
   const plan = { ...head.plan, fingerprint: fingerprintText(canonicalJson(head.plan.canonical)) };
   const withPlan = { ...head, plan };
   const fingerprint = bundleFingerprint(withPlan);
-  if (!embed) return { ...withPlan, fingerprint };
+  if (rows === undefined) return { ...withPlan, fingerprint };
   return {
     ...withPlan,
-    inputs: { members: { ...withPlan.inputs.members, rows: members }, orders: { ...withPlan.inputs.orders, rows: orders } },
+    inputs: { members: { ...withPlan.inputs.members, rows: rows.members }, orders: { ...withPlan.inputs.orders, rows: rows.orders } },
     fingerprint,
   };
 }
@@ -136,6 +157,22 @@ export function bundleFingerprint(bundle: Omit<RunBundle, "fingerprint"> & { rea
   return fingerprintText(canonicalJson({ ...rest, inputs: { members: strip(inputs.members), orders: strip(inputs.orders) } }));
 }
 
+/** @internal How bundle.json lays out embedded rows: one a line, indented, inside `"rows": [` … `]`. */
+export const EMBEDDED_ROWS: LineLayout = { first: "\n        ", between: ",\n        ", after: "" };
+
+/** Canonical rows (objects) laid out as {@link EMBEDDED_ROWS}, in pieces of about a million characters. */
+function* embeddedRows<Row>(rows: readonly Row[], line: (row: Row) => string): IterableIterator<string> {
+  let buf = "";
+  for (let r = 0; r < rows.length; r++) {
+    buf += `${r === 0 ? EMBEDDED_ROWS.first : EMBEDDED_ROWS.between}${line(rows[r] as Row).slice(0, -1)}`;
+    if (buf.length > 1 << 20) {
+      yield buf;
+      buf = "";
+    }
+  }
+  if (buf.length > 0) yield buf;
+}
+
 /**
  * The bundle as the text of bundle.json, in pieces (a bundle with a million embedded rows is larger than
  * one string should be). Canonical JSON indented by two spaces, each embedded row on one line.
@@ -148,7 +185,19 @@ export function bundleFingerprint(bundle: Omit<RunBundle, "fingerprint"> & { rea
  * for (const piece of bundleJsonChunks(bundle)) writeSync(fd, piece);
  * ```
  */
-export function* bundleJsonChunks(bundle: RunBundle): IterableIterator<string> {
+export function bundleJsonChunks(bundle: RunBundle): IterableIterator<string> {
+  const { members, orders } = bundle.inputs;
+  return bundleJsonPieces(bundle, {
+    ...(members.rows !== undefined ? { members: embeddedRows(members.rows, memberLine) } : {}),
+    ...(orders.rows !== undefined ? { orders: embeddedRows(orders.rows, orderLine) } : {}),
+  });
+}
+
+/**
+ * @internal bundle.json in pieces, with the embedded rows of each input given as text already laid out as
+ * {@link EMBEDDED_ROWS} (the CLI writes them straight from the run's columns); `bundle`'s own rows are not read.
+ */
+export function* bundleJsonPieces(bundle: RunBundle, rows: { readonly members?: Iterable<string>; readonly orders?: Iterable<string> }): IterableIterator<string> {
   const indent = (value: unknown, pad: string) => canonicalJson(value, 2).replace(/\n/g, `\n${pad}`);
   const { inputs, ...rest } = bundle;
   const top = Object.keys({ ...rest, inputs }).sort();
@@ -162,24 +211,20 @@ export function* bundleJsonChunks(bundle: RunBundle): IterableIterator<string> {
       continue;
     }
     yield "{\n";
-    const parts: [string, BundleInput<unknown>, (row: never) => string][] = [
-      ["members", inputs.members, memberLine as (row: never) => string],
-      ["orders", inputs.orders, orderLine as (row: never) => string],
-    ];
+    const parts = ["members", "orders"] as const;
     for (let p = 0; p < parts.length; p++) {
-      const [name, part, line] = parts[p] as [string, BundleInput<unknown>, (row: never) => string];
+      const name = parts[p] as (typeof parts)[number];
+      const part = inputs[name];
       yield `    ${JSON.stringify(name)}: {\n      "count": ${part.count},\n      "fingerprint": ${JSON.stringify(part.fingerprint)}`;
-      if (part.rows !== undefined) {
+      const text = rows[name];
+      if (text !== undefined) {
         yield ',\n      "rows": [';
-        let buf = "";
-        for (let r = 0; r < part.rows.length; r++) {
-          buf += `${r === 0 ? "\n" : ",\n"}        ${line(part.rows[r] as never).slice(0, -1)}`;
-          if (buf.length > 1 << 20) {
-            yield buf;
-            buf = "";
-          }
+        let any = false;
+        for (const piece of text) {
+          any ||= piece.length > 0;
+          yield piece;
         }
-        yield `${buf}${part.rows.length > 0 ? "\n      " : ""}]`;
+        yield `${any ? "\n      " : ""}]`;
       }
       yield `\n    }${p + 1 < parts.length ? "," : ""}\n`;
     }

@@ -13,6 +13,10 @@
  * - **statements**: exactly the bytes of statements.ndjson; **summary**: its compact canonical JSON.
  *
  * So CSV, JSON and NDJSON files of the same rows, in any row order, with "100" or "100.00", fingerprint alike.
+ *
+ * The members and orders fingerprints are written straight from columns by canonical-rows.ts (fast, for
+ * millions of rows); the objects and lines here (`canonicalMembers`, `memberLine`, …) are the same canonical
+ * form for embedded rows and replay.
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
@@ -30,6 +34,7 @@ import type { CalculateInput } from "../run/calculate.js";
 import type { RunResult } from "../run/result.js";
 import type { Statement } from "../statement/types.js";
 import { canonicalJson } from "../statement/canonical.js";
+import { type MemberColumns, idOrder, measuresByName, memberLineChunks, orderLineChunks, rowMembers, sha256Chunks } from "./canonical-rows.js";
 
 /** A member in canonical form: what the members fingerprint covers, and what a bundle embeds. */
 export interface CanonicalMember {
@@ -176,34 +181,36 @@ export function fingerprintPlan(plan: Plan): string {
 // ---------------------------------------------------------------------------------------------------------
 // Inputs
 
-const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 /** @internal The canonical members of a run's sponsor tree, sorted by id. */
 export function canonicalMembers(g: Genealogy): CanonicalMember[] {
-  const idx = Array.from({ length: g.size }, (_, i) => i);
-  idx.sort((a, b) => byString(g.ids[a] as string, g.ids[b] as string));
-  return idx.map((i) => {
+  const order = idOrder(g.ids);
+  const out: CanonicalMember[] = new Array(g.size);
+  for (let r = 0; r < g.size; r++) {
+    const i = order === undefined ? r : (order[r] as number);
     const p = g.parent[i] as number;
-    return {
+    out[r] = {
       id: g.ids[i] as string,
       joinDate: g.joinDate[i] as string,
       sponsorId: p >= 0 ? (g.ids[p] as string) : null,
       status: MEMBER_STATUSES[g.status[i] as number] as MemberStatus,
     };
-  });
+  }
+  return out;
 }
 
 /** @internal Validated orders (in columns) in canonical form, sorted by id. */
 export function canonicalOrders(cols: OrderColumns): CanonicalOrder[] {
-  const names = cols.measures.map((name, m) => ({ name, m })).sort((a, b) => byString(a.name, b.name));
+  const order = idOrder(cols.ids);
+  const names = measuresByName(cols);
   const out: CanonicalOrder[] = new Array(cols.count);
-  for (let i = 0; i < cols.count; i++) {
+  for (let r = 0; r < cols.count; r++) {
+    const i = order === undefined ? r : (order[r] as number);
     const volumes: Record<string, string> = {};
     for (const { name, m } of names) {
       const units = (cols.volumes[m] as Float64Array)[i] as number;
       if (units !== 0) volumes[name] = formatVolume(units);
     }
-    out[i] = {
+    out[r] = {
       date: cols.dates[i] as string,
       id: cols.ids[i] as string,
       kind: ORDER_KINDS[cols.kinds[i] as number] as OrderKind,
@@ -211,7 +218,7 @@ export function canonicalOrders(cols: OrderColumns): CanonicalOrder[] {
       volumes,
     };
   }
-  return out.sort((a, b) => byString(a.id, b.id));
+  return out;
 }
 
 const q = JSON.stringify;
@@ -226,6 +233,16 @@ export function orderLine(o: CanonicalOrder): string {
   let v = "";
   for (const k in o.volumes) v += `${v === "" ? "" : ","}${q(k)}:${q(o.volumes[k])}`;
   return `{"date":${q(o.date)},"id":${q(o.id)},"kind":${q(o.kind)},"memberId":${q(o.memberId)},"volumes":{${v}}}\n`;
+}
+
+/** @internal Fingerprint of the canonical members, written from columns (see canonical-rows.ts). */
+export function fingerprintMembers(members: MemberColumns): string {
+  return sha256Chunks(memberLineChunks(members));
+}
+
+/** @internal Fingerprint of the canonical orders, written from their columns (see canonical-rows.ts). */
+export function fingerprintOrders(orders: OrderColumns): string {
+  return sha256Chunks(orderLineChunks(orders));
 }
 
 /** @internal Fingerprint of canonical rows. */
@@ -256,10 +273,7 @@ export function fingerprintInput(plan: Plan, input: CalculateInput): InputFinger
   const orders = validateOrders(input.orders, period.period, new Set(Object.keys(plan.measures)));
   const issues = [...members.issues, ...orders.issues];
   if (issues.length > 0) throw new CompplanError(issues);
-  const sorted = members.rows
-    .map((r): CanonicalMember => ({ id: r.id, joinDate: r.joinDate, sponsorId: r.sponsorId, status: r.status }))
-    .sort((a, b) => byString(a.id, b.id));
-  return { members: fingerprintRows(sorted, memberLine), orders: fingerprintRows(canonicalOrders(orders.columns), orderLine) };
+  return { members: fingerprintMembers(rowMembers(members.rows)), orders: fingerprintOrders(orders.columns) };
 }
 
 // ---------------------------------------------------------------------------------------------------------

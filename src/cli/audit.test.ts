@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { calculate, canonicalJson, parsePlan } from "../index.js";
+import { type RunBundle, bundleJson, calculate, canonicalJson, createBundle, parsePlan } from "../index.js";
+import { ndjson, referenceMemberLines, referenceOrderLines, sha256 } from "../../test/fixtures/canonical-input.js";
 import { explain, indexOrders } from "../audit/explain.js";
 import { formatExplanation } from "../audit/explain-text.js";
 import { SCENARIO, STARTER_PLAN } from "../audit/golden/starter-scenario.js";
@@ -155,5 +156,46 @@ describe("replay and explain of a run without embedded inputs", () => {
     const v = cli("replay", join(dir, "nowhere"));
     expect(v.code).toBe(1);
     expect(v.stderr).toContain("AUDIT_BUNDLE_INVALID");
+  });
+});
+
+describe("compplan run's bundle.json is the API's, and its input fingerprints are the canonical form's", () => {
+  // The scenario with ids that need JSON escaping or are not ASCII, rows in reverse order, zero volumes written out.
+  const names: Record<string, string> = { R: 'R"oot', A: "A\\1", B: "Bé", U: "U😀", C: "中C", "o-a": 'o"a', "o-u2": "o-ü2" };
+  const rename = (id: string) => names[id] ?? id;
+  const input = {
+    period: "2026-10",
+    members: SCENARIO.members.map((m) => ({ ...m, id: rename(m.id), sponsorId: m.sponsorId == null ? null : rename(m.sponsorId) })).reverse(),
+    orders: SCENARIO.orders
+      .map((o) => ({ ...o, id: rename(o.id), memberId: rename(o.memberId), volumes: Object.fromEntries(Object.entries(o.volumes).map(([k, v]) => [k, v === "0" ? "0.000" : v])) }))
+      .reverse(),
+  };
+  const membersFile = join(dir, "odd-members.json");
+  const ordersFile = join(dir, "odd-orders.json");
+  writeFileSync(membersFile, JSON.stringify(input.members));
+  writeFileSync(ordersFile, JSON.stringify(input.orders));
+  const result = calculate(parsePlan(readFileSync(STARTER_PLAN, "utf8")), input);
+
+  it("byte for byte, with and without embedded inputs", () => {
+    for (const embedInputs of [false, true]) {
+      const out = join(dir, `odd-${embedInputs}`);
+      const r = cli("run", "--plan", STARTER_PLAN, "--members", membersFile, "--orders", ordersFile, "--period", "2026-10", "--out", out, ...(embedInputs ? ["--embed-inputs"] : []));
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(join(out, "bundle.json"), "utf8")).toBe(bundleJson(createBundle(result, input, { embedInputs })));
+    }
+  });
+
+  it("the fingerprints are SHA-256 of the canonical rows computed the slow way", () => {
+    const bundle = JSON.parse(readFileSync(join(dir, "odd-true", "bundle.json"), "utf8")) as RunBundle;
+    const expectedMembers = referenceMemberLines(input.members.map((m) => ({ id: m.id, joinDate: m.joinDate, sponsorId: m.sponsorId, status: 0 })));
+    const units = (v: string | number) => Math.round(Number(v) * 10_000);
+    const kinds = ["personal-consumption", "retail-sale", "customer-order"];
+    const expectedOrders = referenceOrderLines(
+      input.orders.map((o) => ({ id: o.id, memberId: o.memberId, kind: kinds.indexOf(o.kind), date: o.date, volumes: Object.fromEntries(Object.entries(o.volumes).map(([k, v]) => [k, units(v)])) })),
+    );
+    expect(bundle.inputs.members.fingerprint).toBe(sha256(ndjson(expectedMembers)));
+    expect(bundle.inputs.orders.fingerprint).toBe(sha256(ndjson(expectedOrders)));
+    expect(bundle.inputs.members.rows?.map((row) => canonicalJson(row))).toEqual(expectedMembers);
+    expect(bundle.inputs.orders.rows?.map((row) => canonicalJson(row))).toEqual(expectedOrders);
   });
 });

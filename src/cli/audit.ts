@@ -6,11 +6,11 @@
 import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import { type RunBundle, assembleBundle, bundleJsonChunks, safeParseBundle } from "../audit/bundle.js";
+import { EMBEDDED_ROWS, type RunBundle, assembleBundle, bundleJsonPieces, inputSummaries, safeParseBundle } from "../audit/bundle.js";
+import { chunkTexts, genealogyMembers, memberLineChunks, orderLineChunks } from "../audit/canonical-rows.js";
 import { statementsCsv } from "../audit/csv.js";
 import { OrderIndex, prepareExplain, safeExplain } from "../audit/explain.js";
 import { formatExplanation } from "../audit/explain-text.js";
-import { canonicalMembers, canonicalOrders } from "../audit/fingerprint.js";
 import { runOrders } from "../audit/inputs.js";
 import { type ReplayInputs, formatReplayReport, loadBundleRun, safeReplay } from "../audit/replay.js";
 import { CompplanError, type Issue, issue } from "../errors/issues.js";
@@ -42,11 +42,16 @@ export function writeRunAudit(
   input: PreparedInput,
   options: { readonly dir: string; readonly statementsFingerprint: string; readonly embedInputs: boolean; readonly format: "ndjson" | "csv" },
 ): string {
-  const orders = canonicalOrders(runOrders(run, input).columns);
+  const orders = runOrders(run, input).columns;
+  const members = genealogyMembers(run.internals.genealogy);
   // The statements' fingerprint is the SHA-256 of the file's bytes, hashed as they were written.
-  const bundle = assembleBundle(run, canonicalMembers(run.internals.genealogy), orders, options.statementsFingerprint, options.embedInputs);
+  const bundle = assembleBundle(run, inputSummaries(members, orders), options.statementsFingerprint);
+  // Embedded rows are written straight from the columns, as their fingerprints were.
+  const rows = options.embedInputs
+    ? { members: chunkTexts(memberLineChunks(members, EMBEDDED_ROWS)), orders: chunkTexts(orderLineChunks(orders, EMBEDDED_ROWS)) }
+    : {};
   const bundlePath = join(options.dir, "bundle.json");
-  writeText(bundlePath, bundleJsonChunks(bundle));
+  writeText(bundlePath, bundleJsonPieces(bundle, rows));
   let csv = "";
   if (options.format === "csv") {
     const csvPath = join(options.dir, "statements.csv");

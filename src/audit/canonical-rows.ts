@@ -1,0 +1,393 @@
+/**
+ * The canonical members and orders (docs/audit.md) written straight from the columns a run already holds,
+ * as UTF-8 bytes: no object or string per row, no comparator called per pair of rows. This is what makes
+ * the input fingerprints of a million-member run cost a fraction of a second instead of seconds.
+ *
+ * - **Order by id** ({@link idOrder}): one pass checks whether the ids are already ascending (exported data
+ *   often is); otherwise a stable radix sort of dense code-unit ranks, a few code units per 31-bit word.
+ * - **Lines**: constant pieces (`{"id":"`, `","kind":"retail-sale","memberId":"`, …) are copied four bytes
+ *   a write; values by a loop over their code units, falling back to `JSON.stringify` and UTF-8 encoding
+ *   only for a value that needs escaping or is not ASCII; whole volumes digit by digit.
+ * - **Chunks** of about a mebibyte of one reused buffer: hashed one call each, or decoded to text for the
+ *   rows bundle.json embeds.
+ *
+ * The object-based forms in fingerprint.ts (`canonicalMembers`, `canonicalOrders`, `memberLine`, `orderLine`)
+ * give the same text; canonical-rows.test.ts checks this writer against the canonical form computed the
+ * slow way on random rows.
+ */
+import { createHash } from "node:crypto";
+import { MEMBER_STATUSES, type Genealogy } from "../genealogy/genealogy.js";
+import type { MemberRow, OrderColumns } from "../input/rows.js";
+import { formatVolume } from "../money/decimal.js";
+import { ORDER_KINDS } from "../plan/fields.js";
+
+/** @internal Members in columns: what their canonical form is written from. */
+export interface MemberColumns {
+  readonly ids: readonly string[];
+  readonly joinDates: readonly string[];
+  /** null for the root. */
+  readonly sponsorIds: readonly (string | null)[];
+  /** Index into MEMBER_STATUSES. */
+  readonly status: Uint8Array;
+}
+
+/** @internal The members of a sponsor tree in columns. */
+export function genealogyMembers(g: Genealogy): MemberColumns {
+  const sponsorIds: (string | null)[] = new Array(g.size);
+  for (let i = 0; i < g.size; i++) {
+    const p = g.parent[i] as number;
+    sponsorIds[i] = p >= 0 ? (g.ids[p] as string) : null;
+  }
+  return { ids: g.ids, joinDates: g.joinDate, sponsorIds, status: g.status };
+}
+
+/** @internal Validated member rows in columns (sponsors need not be members: nothing structural is checked). */
+export function rowMembers(rows: readonly MemberRow[]): MemberColumns {
+  const status = new Uint8Array(rows.length);
+  for (let i = 0; i < rows.length; i++) status[i] = MEMBER_STATUSES.indexOf((rows[i] as MemberRow).status);
+  return { ids: rows.map((r) => r.id), joinDates: rows.map((r) => r.joinDate), sponsorIds: rows.map((r) => r.sponsorId), status };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Order by id
+
+/** Below this many ids a range is sorted by insertion. */
+const SMALL = 16;
+/** Bits per digit of the least-significant-digit radix sort. */
+const DIGIT = 11;
+const RADIX = 1 << DIGIT;
+const DIGIT_MASK = RADIX - 1;
+
+/**
+ * @internal The positions of `ids` in ascending UTF-16 code unit order (the order of `<`), ties in input
+ * order; undefined when the ids are already strictly ascending (the identity order).
+ *
+ * Each code unit that occurs gets a dense rank (1, 2, …; 0 is the end of an id), so a few bits hold one,
+ * and two 31-bit words hold the first several code units of an id. The ids are sorted by those two words
+ * with a stable least-significant-digit radix sort (sequential passes over typed arrays, whatever the input
+ * order), then each run of equal words whose ids go on is sorted the same way by the next code units.
+ */
+export function idOrder(ids: readonly string[]): Int32Array | undefined {
+  const n = ids.length;
+  let sorted = 1;
+  while (sorted < n && (ids[sorted - 1] as string) < (ids[sorted] as string)) sorted++;
+  if (sorted >= n) return undefined;
+  const rank = new Uint16Array(65536);
+  for (let p = 0; p < n; p++) {
+    const s = ids[p] as string;
+    for (let q = 0; q < s.length; q++) rank[s.charCodeAt(q)] = 1;
+  }
+  let k = 0;
+  for (let c = 0; c < 65536; c++) if (rank[c] !== 0) rank[c] = ++k;
+  const bits = Math.max(1, 32 - Math.clz32(k));
+  const per = Math.floor(31 / bits); // code units per word
+  const passes = Math.ceil((per * bits) / DIGIT); // digits per word
+  const order = new Int32Array(n);
+  for (let p = 0; p < n; p++) order[p] = p;
+  let hi = new Int32Array(n);
+  let lo = new Int32Array(n);
+  let at = order;
+  let hi2 = new Int32Array(n);
+  let lo2 = new Int32Array(n);
+  let at2 = new Int32Array(n);
+  const count = new Int32Array(RADIX);
+  const stack: number[] = [0, n, 0];
+  while (stack.length > 0) {
+    const d = stack.pop() as number;
+    const end = stack.pop() as number;
+    const begin = stack.pop() as number;
+    if (end - begin < SMALL) {
+      insertionSort(ids, order, begin, end);
+      continue;
+    }
+    // The words of code units d .. d + per and d + per .. d + 2 per of each id.
+    let longer = false;
+    let hiBits = 0;
+    let loBits = 0;
+    for (let j = begin; j < end; j++) {
+      const s = ids[order[j] as number] as string;
+      const len = s.length;
+      let x = 0;
+      let y = 0;
+      for (let q = d; q < d + per; q++) x = (x << bits) | (q < len ? (rank[s.charCodeAt(q)] as number) : 0);
+      for (let q = d + per; q < d + 2 * per; q++) y = (y << bits) | (q < len ? (rank[s.charCodeAt(q)] as number) : 0);
+      if (len > d + 2 * per) longer = true;
+      hi[j] = x;
+      lo[j] = y;
+      hiBits |= x;
+      loBits |= y;
+    }
+    // Digits of the low word, then of the high word; a digit the same for every id is skipped.
+    for (let pass = 0; pass < 2 * passes; pass++) {
+      const w = pass < passes ? lo : hi;
+      const shift = (pass % passes) * DIGIT;
+      if ((((pass < passes ? loBits : hiBits) >>> shift) & DIGIT_MASK) === 0) continue;
+      count.fill(0);
+      for (let j = begin; j < end; j++) {
+        const c = ((w[j] as number) >>> shift) & DIGIT_MASK;
+        count[c] = (count[c] as number) + 1;
+      }
+      if (count[((w[begin] as number) >>> shift) & DIGIT_MASK] === end - begin) continue;
+      for (let c = 0, sum = begin; c < RADIX; c++) {
+        const size = count[c] as number;
+        count[c] = sum;
+        sum += size;
+      }
+      for (let j = begin; j < end; j++) {
+        const c = ((w[j] as number) >>> shift) & DIGIT_MASK;
+        const t = count[c] as number;
+        count[c] = t + 1;
+        hi2[t] = hi[j] as number;
+        lo2[t] = lo[j] as number;
+        at2[t] = at[j] as number;
+      }
+      [hi, hi2] = [hi2, hi];
+      [lo, lo2] = [lo2, lo];
+      [at, at2] = [at2, at];
+    }
+    if (at !== order) {
+      // The sorted range is in the spare arrays: copy it back (the spare arrays' other ranges are garbage).
+      order.set(at.subarray(begin, end), begin);
+      [at, at2] = [at2, at];
+    }
+    if (!longer) continue;
+    for (let a = begin; a < end; ) {
+      let b = a + 1;
+      while (b < end && hi[b] === hi[a] && lo[b] === lo[a]) b++;
+      if (b - a > 1) stack.push(a, b, d + 2 * per);
+      a = b;
+    }
+  }
+  return order;
+}
+
+function insertionSort(ids: readonly string[], order: Int32Array, begin: number, end: number): void {
+  for (let j = begin + 1; j < end; j++) {
+    const p = order[j] as number;
+    const s = ids[p] as string;
+    let m = j - 1;
+    while (m >= begin && s < (ids[order[m] as number] as string)) {
+      order[m + 1] = order[m] as number;
+      m--;
+    }
+    order[m + 1] = p;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Lines
+
+/** How lines are joined: `first` before the first line, `between` before each other one, `after` after each. */
+export interface LineLayout {
+  readonly first: string;
+  readonly between: string;
+  readonly after: string;
+}
+
+/** @internal NDJSON: each line followed by a line feed (what fingerprints hash). */
+export const NDJSON: LineLayout = { first: "", between: "", after: "\n" };
+
+/** A chunk is yielded once it holds this many bytes. */
+const CHUNK = 1 << 20;
+/** UTF-8 bytes per UTF-16 code unit of a JSON string's contents, at most (`\u001f`, an escaped lone surrogate). */
+const MAX_BYTES = 6;
+/** Room for one volume's text (`formatVolume` of any finite number) and its quotes. */
+const VOLUME_ROOM = 340;
+
+/** A constant piece of text: its UTF-8 bytes, and the little-endian 32-bit words of them (the whole words). */
+interface Piece {
+  readonly bytes: Uint8Array;
+  readonly words: Int32Array;
+}
+
+function piece(text: string): Piece {
+  const bytes = new Uint8Array(Buffer.from(text, "utf8"));
+  const words = new Int32Array(bytes.length >> 2);
+  const view = new DataView(bytes.buffer);
+  for (let k = 0; k < words.length; k++) words[k] = view.getInt32(4 * k, true);
+  return { bytes, words };
+}
+
+/** Copies a piece to `at`, four bytes a write; returns the end. */
+function putPiece(out: Buffer, view: DataView, at: number, p: Piece): number {
+  const { words, bytes } = p;
+  const w = words.length;
+  for (let k = 0; k < w; k++) view.setInt32(at + 4 * k, words[k] as number, true);
+  for (let j = 4 * w; j < bytes.length; j++) out[at + j] = bytes[j] as number;
+  return at + bytes.length;
+}
+
+/**
+ * Writes the contents of the JSON string of `s` (what `JSON.stringify(s)` puts between its quotes) as UTF-8
+ * at `at`; returns the end. Plain ASCII (the usual case) by a loop, anything else through `JSON.stringify`.
+ */
+function putText(out: Buffer, at: number, s: string): number {
+  const n = s.length;
+  for (let j = 0; j < n; j++) {
+    const c = s.charCodeAt(j);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7f) return at + out.write(JSON.stringify(s).slice(1, -1), at, "utf8");
+    out[at + j] = c;
+  }
+  return at + n;
+}
+
+/** Writes a whole number (0 ≤ x < 2^53) in decimal at `at`; returns the end. */
+function putWhole(out: Buffer, at: number, x: number): number {
+  let end = at + 1;
+  for (let p = 10; p <= x; p *= 10) end++;
+  let k = end;
+  for (; x >= 0x80000000; x = Math.floor(x / 10)) out[--k] = 48 + (x % 10);
+  for (let y = x | 0; ; ) {
+    const q = (y / 10) | 0;
+    out[--k] = 48 + y - q * 10;
+    if (q === 0) break;
+    y = q;
+  }
+  return end;
+}
+
+/** Volume units below this are whole volumes exactly when `Math.floor(units / 10^4) * 10^4 === units`. */
+const WHOLE_MAX = 2 ** 52;
+
+/**
+ * Writes rows' lines in `order` (undefined: 0, 1, 2, …) laid out by `layout` into a reused buffer, and yields
+ * it in chunks of about {@link CHUNK} bytes, each a view valid until the next. `line(out, view, at, i, limit)`
+ * writes the line of row `i` at `at` and returns its end, or, when it might not end by `limit`, writes
+ * nothing and returns minus the room it needs.
+ */
+function* chunked(
+  count: number,
+  order: Int32Array | undefined,
+  layout: LineLayout,
+  line: (out: Buffer, view: DataView, at: number, i: number, limit: number) => number,
+): IterableIterator<Uint8Array> {
+  const first = piece(layout.first);
+  const between = piece(layout.between);
+  const after = piece(layout.after);
+  const room = Math.max(first.bytes.length, between.bytes.length) + after.bytes.length;
+  let out = Buffer.allocUnsafe(2 * CHUNK);
+  let view = new DataView(out.buffer, out.byteOffset, out.length);
+  let at = 0;
+  for (let r = 0; r < count; r++) {
+    const i = order === undefined ? r : (order[r] as number);
+    const before = r === 0 ? first : between;
+    // The line first, then what goes before it (into the gap left for it) and after it.
+    let end = line(out, view, at + before.bytes.length, i, out.length - room);
+    if (end < 0) {
+      if (at > 0) yield out.subarray(0, at);
+      at = 0;
+      // Room for the line and twice what goes around it, so that it fits below the limit at the start.
+      if (2 * room - end > out.length) {
+        out = Buffer.allocUnsafe(CHUNK + 2 * room - end);
+        view = new DataView(out.buffer, out.byteOffset, out.length);
+      }
+      end = line(out, view, before.bytes.length, i, out.length - room);
+    }
+    putPiece(out, view, at, before);
+    at = putPiece(out, view, end, after);
+    if (at >= CHUNK) {
+      yield out.subarray(0, at);
+      at = 0;
+    }
+  }
+  if (at > 0) yield out.subarray(0, at);
+}
+
+const STATUS_END = MEMBER_STATUSES.map((s) => piece(`,"status":${JSON.stringify(s)}}`));
+const KIND_MIDDLE = ORDER_KINDS.map((k) => piece(`","kind":${JSON.stringify(k)},"memberId":"`));
+const MEMBER_ID = piece('{"id":"');
+const MEMBER_JOIN_DATE = piece('","joinDate":"');
+const MEMBER_SPONSOR = piece('","sponsorId":"');
+const MEMBER_ROOT = piece('","sponsorId":null');
+const ORDER_DATE = piece('{"date":"');
+const ORDER_ID = piece('","id":"');
+const ORDER_VOLUMES = piece('","volumes":{');
+const ORDER_END = piece("}}");
+const QUOTE = piece('"');
+const QUOTE_END = piece('"}}');
+
+/**
+ * @internal The canonical member lines (`{"id":…,"joinDate":…,"sponsorId":…,"status":…}`, docs/audit.md)
+ * sorted by id, laid out by `layout`, as UTF-8 in chunks of about a mebibyte, each a view of one reused
+ * buffer (use it before asking for the next).
+ */
+export function memberLineChunks(members: MemberColumns, layout: LineLayout = NDJSON): IterableIterator<Uint8Array> {
+  const { ids, joinDates, sponsorIds, status } = members;
+  return chunked(ids.length, idOrder(ids), layout, (out, view, at, i, limit) => {
+    const id = ids[i] as string;
+    const joinDate = joinDates[i] as string;
+    const sponsor = sponsorIds[i] as string | null;
+    const need = 80 + MAX_BYTES * (id.length + joinDate.length + (sponsor === null ? 0 : sponsor.length));
+    if (at + need > limit) return -need;
+    at = putPiece(out, view, at, MEMBER_ID);
+    at = putText(out, at, id);
+    at = putPiece(out, view, at, MEMBER_JOIN_DATE);
+    at = putText(out, at, joinDate);
+    if (sponsor === null) at = putPiece(out, view, at, MEMBER_ROOT);
+    else {
+      at = putPiece(out, view, at, MEMBER_SPONSOR);
+      at = putText(out, at, sponsor);
+      at = putPiece(out, view, at, QUOTE);
+    }
+    return putPiece(out, view, at, STATUS_END[status[i] as number] as Piece);
+  });
+}
+
+/** @internal The measures of order columns sorted by name, each with its index into `volumes`. */
+export function measuresByName(orders: OrderColumns): { readonly name: string; readonly m: number }[] {
+  return orders.measures.map((name, m) => ({ name, m })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * @internal The canonical order lines (`{"date":…,"id":…,"kind":…,"memberId":…,"volumes":{…}}`, docs/audit.md)
+ * sorted by id, volumes by measure name with zero volumes left out, laid out by `layout`, as UTF-8 in chunks
+ * of about a mebibyte, each a view of one reused buffer (use it before asking for the next).
+ */
+export function orderLineChunks(orders: OrderColumns, layout: LineLayout = NDJSON): IterableIterator<Uint8Array> {
+  const { ids, memberIds, dates, kinds } = orders;
+  const measures = measuresByName(orders);
+  // `"PV":"` after `{`, `","PV":"` after another volume.
+  const keys = measures.map(({ name }) => piece(`${JSON.stringify(name)}:"`));
+  const nextKeys = measures.map(({ name }) => piece(`",${JSON.stringify(name)}:"`));
+  const volumes = measures.map(({ m }) => orders.volumes[m] as Float64Array);
+  // Everything but the ids and the date: the longest kind, and each measure with the longest volume.
+  const fixed = 120 + nextKeys.reduce((a, k) => a + k.bytes.length + VOLUME_ROOM, 0);
+  return chunked(orders.count, idOrder(ids), layout, (out, view, at, i, limit) => {
+    const id = ids[i] as string;
+    const memberId = memberIds[i] as string;
+    const date = dates[i] as string;
+    const need = fixed + MAX_BYTES * (id.length + memberId.length + date.length);
+    if (at + need > limit) return -need;
+    at = putPiece(out, view, at, ORDER_DATE);
+    at = putText(out, at, date);
+    at = putPiece(out, view, at, ORDER_ID);
+    at = putText(out, at, id);
+    at = putPiece(out, view, at, KIND_MIDDLE[kinds[i] as number] as Piece);
+    at = putText(out, at, memberId);
+    at = putPiece(out, view, at, ORDER_VOLUMES);
+    let written = false;
+    for (let m = 0; m < volumes.length; m++) {
+      const units = (volumes[m] as Float64Array)[i] as number;
+      if (units === 0) continue;
+      at = putPiece(out, view, at, (written ? nextKeys[m] : keys[m]) as Piece);
+      written = true;
+      // Whole volumes (the usual case) digit by digit; any other through the general formatter.
+      const whole = Math.floor(units / 10_000);
+      if (whole * 10_000 === units && units > 0 && units < WHOLE_MAX) at = putWhole(out, at, whole);
+      else at = putText(out, at, formatVolume(units));
+    }
+    return putPiece(out, view, at, written ? QUOTE_END : ORDER_END);
+  });
+}
+
+/** @internal `sha256:` and the hex SHA-256 of the chunks, one after another. */
+export function sha256Chunks(chunks: Iterable<Uint8Array>): string {
+  const hash = createHash("sha256");
+  for (const c of chunks) hash.update(c);
+  return `sha256:${hash.digest("hex")}`;
+}
+
+/** @internal The text of UTF-8 chunks that each end at a line's end (for bundle.json's embedded rows). */
+export function* chunkTexts(chunks: Iterable<Uint8Array>): IterableIterator<string> {
+  for (const c of chunks) yield Buffer.from(c.buffer, c.byteOffset, c.length).toString("utf8");
+}
