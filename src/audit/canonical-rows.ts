@@ -15,6 +15,7 @@
  * give the same text; canonical-rows.test.ts checks this writer against the canonical form computed the
  * slow way on random rows.
  */
+import { stringsOf } from "../input/text-list.js";
 import { createHash } from "node:crypto";
 import { MEMBER_STATUSES, type Genealogy } from "../genealogy/genealogy.js";
 import type { MemberRow, OrderColumns } from "../input/rows.js";
@@ -36,9 +37,9 @@ export function genealogyMembers(g: Genealogy): MemberColumns {
   const sponsorIds: (string | null)[] = new Array(g.size);
   for (let i = 0; i < g.size; i++) {
     const p = g.parent[i] as number;
-    sponsorIds[i] = p >= 0 ? (g.ids[p] as string) : null;
+    sponsorIds[i] = p >= 0 ? (g.ids.at(p) as string) : null;
   }
-  return { ids: g.ids, joinDates: g.joinDate, sponsorIds, status: g.status };
+  return { ids: stringsOf(g.ids), joinDates: stringsOf(g.joinDate), sponsorIds, status: g.status };
 }
 
 /** @internal Validated member rows in columns (sponsors need not be members: nothing structural is checked). */
@@ -344,7 +345,10 @@ export function measuresByName(orders: OrderColumns): { readonly name: string; r
  * of about a mebibyte, each a view of one reused buffer (use it before asking for the next).
  */
 export function orderLineChunks(orders: OrderColumns, layout: LineLayout = NDJSON): IterableIterator<Uint8Array> {
-  const { ids, memberIds, dates, kinds } = orders;
+  const ids = stringsOf(orders.ids);
+  const memberIds = stringsOf(orders.memberIds);
+  const dates = stringsOf(orders.dates);
+  const kinds = orders.kinds;
   const measures = measuresByName(orders);
   // `"PV":"` after `{`, `","PV":"` after another volume.
   const keys = measures.map(({ name }) => piece(`${JSON.stringify(name)}:"`));

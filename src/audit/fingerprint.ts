@@ -18,6 +18,7 @@
  * millions of rows); the objects and lines here (`canonicalMembers`, `memberLine`, …) are the same canonical
  * form for embedded rows and replay.
  */
+import { stringsOf } from "../input/text-list.js";
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { type BonusConfig, findFamily } from "../bonuses/registry.js";
@@ -183,15 +184,16 @@ export function fingerprintPlan(plan: Plan): string {
 
 /** @internal The canonical members of a run's sponsor tree, sorted by id. */
 export function canonicalMembers(g: Genealogy): CanonicalMember[] {
-  const order = idOrder(g.ids);
+  const ids = stringsOf(g.ids);
+  const order = idOrder(ids);
   const out: CanonicalMember[] = new Array(g.size);
   for (let r = 0; r < g.size; r++) {
     const i = order === undefined ? r : (order[r] as number);
     const p = g.parent[i] as number;
     out[r] = {
-      id: g.ids[i] as string,
-      joinDate: g.joinDate[i] as string,
-      sponsorId: p >= 0 ? (g.ids[p] as string) : null,
+      id: ids[i] as string,
+      joinDate: g.joinDate.at(i) as string,
+      sponsorId: p >= 0 ? (ids[p] as string) : null,
       status: MEMBER_STATUSES[g.status[i] as number] as MemberStatus,
     };
   }
@@ -200,7 +202,8 @@ export function canonicalMembers(g: Genealogy): CanonicalMember[] {
 
 /** @internal Validated orders (in columns) in canonical form, sorted by id. */
 export function canonicalOrders(cols: OrderColumns): CanonicalOrder[] {
-  const order = idOrder(cols.ids);
+  const ids = stringsOf(cols.ids);
+  const order = idOrder(ids);
   const names = measuresByName(cols);
   const out: CanonicalOrder[] = new Array(cols.count);
   for (let r = 0; r < cols.count; r++) {
@@ -211,10 +214,10 @@ export function canonicalOrders(cols: OrderColumns): CanonicalOrder[] {
       if (units !== 0) volumes[name] = formatVolume(units);
     }
     out[r] = {
-      date: cols.dates[i] as string,
-      id: cols.ids[i] as string,
+      date: cols.dates.at(i) as string,
+      id: ids[i] as string,
       kind: ORDER_KINDS[cols.kinds[i] as number] as OrderKind,
-      memberId: cols.memberIds[i] as string,
+      memberId: cols.memberIds.at(i) as string,
       volumes,
     };
   }

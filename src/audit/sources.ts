@@ -3,6 +3,7 @@
  * member's part: the count and total of all of them, and the largest few for people to read. Memory stays
  * bounded by `sourcesMax` however many sources there are.
  */
+import type { TextList } from "../input/text-list.js";
 import { formatVolume } from "../money/decimal.js";
 import type { ExplainContext, SourceDetail, SourceList } from "./explanation.js";
 
@@ -23,7 +24,7 @@ export class SourceCollector {
 
   constructor(
     private readonly max: number,
-    private readonly ids: readonly string[],
+    private readonly ids: TextList,
   ) {}
 
   /**

@@ -5,6 +5,7 @@
  */
 import { type Issue, issue } from "../errors/issues.js";
 import type { MemberRow } from "../input/rows.js";
+import type { TextList } from "../input/text-list.js";
 
 /** Account status of a member. Suspended and terminated members are never qualified. */
 export type MemberStatus = "enrolled" | "suspended" | "terminated";
@@ -19,7 +20,8 @@ export interface IdIndex {
 /** The sponsor tree as dense typed arrays. */
 export interface Genealogy {
   readonly size: number;
-  readonly ids: readonly string[];
+  /** Member ids by index (a string array, or the fast input path's byte-backed list). */
+  readonly ids: TextList;
   /** Member index by id. */
   readonly indexOf: IdIndex;
   /** Sponsor index, -1 for the root. */
@@ -33,7 +35,7 @@ export interface Genealogy {
   readonly childList: Int32Array;
   /** Index into MEMBER_STATUSES. */
   readonly status: Uint8Array;
-  readonly joinDate: readonly string[];
+  readonly joinDate: TextList;
   readonly root: number;
 }
 

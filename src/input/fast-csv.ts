@@ -17,18 +17,13 @@ import { VOLUME_MAX, VOLUME_SCALE } from "../money/decimal.js";
 import { ORDER_KINDS } from "../plan/fields.js";
 import { type Period, isIsoDate } from "../run/period.js";
 import { IdTable, hashBytes, sameText } from "./id-table.js";
-import { ByteTexts, CodedTexts, IndexedTexts, type TextList } from "./text-list.js";
+import { ByteTexts, CodedTexts, IndexedTexts } from "./text-list.js";
 import type { OrderColumns } from "./rows.js";
 
 /** @internal What the fast path builds: the sponsor tree and the orders with their member indices. */
 export interface FastInput {
   readonly genealogy: Genealogy;
   readonly orders: OrderColumns & { readonly member: Int32Array };
-}
-
-/** TEMPORARY until the columns take text lists: every text as a string. */
-function toStrings(list: TextList): string[] {
-  return Array.from({ length: list.length }, (_, i) => list.at(i) as string);
 }
 
 /** Thrown inside the fast path to give up; never escapes this module. */
@@ -353,7 +348,7 @@ function readMembers(path: string, period: Period, chunk: number): { genealogy: 
   if (tree.reached < n) throw GIVE_UP;
   const genealogy: Genealogy = {
     size: n,
-    ids: toStrings(ids.done()),
+    ids: ids.done(),
     indexOf,
     parent: parents,
     order: tree.order,
@@ -361,7 +356,7 @@ function readMembers(path: string, period: Period, chunk: number): { genealogy: 
     childStart: tree.childStart,
     childList: tree.childList,
     status: Uint8Array.from(status),
-    joinDate: toStrings(new CodedTexts(dates.words, joinCodes.done())),
+    joinDate: new CodedTexts(dates.words, joinCodes.done()),
     root,
   };
   return { genealogy, table: indexOf, texts: ids };
@@ -440,10 +435,10 @@ function readOrders(
   const memberIndex = member.done();
   return {
     count: ids.length,
-    ids: toStrings(ids.done()),
-    memberIds: toStrings(new IndexedTexts(g.ids, memberIndex)),
+    ids: ids.done(),
+    memberIds: new IndexedTexts(g.ids, memberIndex),
     kinds: Uint8Array.from(kinds.done()),
-    dates: toStrings(new CodedTexts(dates.words, dateCodes.done())),
+    dates: new CodedTexts(dates.words, dateCodes.done()),
     measures: names,
     volumes: volumes.map((v) => v.done()),
     member: memberIndex,

@@ -1,5 +1,6 @@
 /** Validated input rows, as the engine consumes them. File readers attach `file` and `line`. */
 import type { MemberStatus } from "../genealogy/genealogy.js";
+import type { TextList } from "./text-list.js";
 
 /** A validated member row. `sponsorId` is null for the root. */
 export interface MemberRow {
@@ -12,15 +13,15 @@ export interface MemberRow {
 }
 
 /**
- * Validated orders in columns: order i is `ids[i]`, `memberIds[i]`, `ORDER_KINDS[kinds[i]]`, `dates[i]`,
+ * Validated orders in columns: order i is `ids.at(i)`, `memberIds.at(i)`, `ORDER_KINDS[kinds[i]]`, `dates.at(i)`,
  * and for measure `measures[m]` the volume `volumes[m][i]` in units of 10^-4 (0 when not given).
  */
 export interface OrderColumns {
   readonly count: number;
-  readonly ids: string[];
-  readonly memberIds: string[];
+  readonly ids: TextList;
+  readonly memberIds: TextList;
   readonly kinds: Uint8Array;
-  readonly dates: string[];
+  readonly dates: TextList;
   /** Measure names, sorted. */
   readonly measures: readonly string[];
   readonly volumes: Float64Array[];

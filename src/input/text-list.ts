@@ -162,3 +162,14 @@ export function sameTexts(a: TextList, b: TextList): boolean {
   for (let i = 0; i < a.length; i++) if (a.at(i) !== b.at(i)) return false;
   return true;
 }
+
+/**
+ * @internal The texts as a string array: the list itself when it is one, else every text made once (for
+ * code that reads each text many times, such as a sort by id).
+ */
+export function stringsOf(list: TextList): readonly string[] {
+  if (Array.isArray(list)) return list as readonly string[];
+  const out = new Array<string>(list.length);
+  for (let i = 0; i < out.length; i++) out[i] = list.at(i) as string;
+  return out;
+}

@@ -98,12 +98,15 @@ export function validateOrders(
   const n = records.length;
   const names = [...measures].sort();
   const measureIndex = new Map(names.map((name, k) => [name, k]));
+  const ids = new Array<string>(n);
+  const memberIds = new Array<string>(n);
+  const dates = new Array<string>(n);
   const columns: OrderColumns = {
     count: n,
-    ids: new Array<string>(n),
-    memberIds: new Array<string>(n),
+    ids,
+    memberIds,
     kinds: new Uint8Array(n),
-    dates: new Array<string>(n),
+    dates,
     measures: names,
     volumes: names.map(() => new Float64Array(n)),
   };
@@ -125,10 +128,10 @@ export function validateOrders(
       const prev = seen.get(id);
       if (prev !== undefined) fail(i, "ORDER_DUPLICATE_ID", ["id"], `order id "${id}" also appears at ${source}[${prev}]`, id);
       else seen.set(id, i);
-      columns.ids[i] = id;
+      ids[i] = id;
     }
     const memberId = requireId(rec.memberId, ["memberId"], "member id", (...a) => fail(i, ...a));
-    if (memberId !== undefined) columns.memberIds[i] = memberId;
+    if (memberId !== undefined) memberIds[i] = memberId;
     const kind = rec.kind;
     const k = typeof kind === "string" ? KIND_INDEX.get(kind) : undefined;
     if (k !== undefined) columns.kinds[i] = k;
@@ -139,7 +142,7 @@ export function validateOrders(
     else if (!isIsoDate(date)) fail(i, "INPUT_INVALID_FIELD", ["date"], "date must be a date written YYYY-MM-DD", date);
     else if (date < period.start || date > period.end) {
       fail(i, "ORDER_OUTSIDE_PERIOD", ["date"], `order date ${date} is outside the period ${period.start} .. ${period.end}`, date);
-    } else columns.dates[i] = date;
+    } else dates[i] = date;
     const vol = rec.volumes;
     if (vol === undefined || vol === null) fail(i, "INPUT_MISSING_FIELD", ["volumes"], "volumes is required, e.g. { \"PV\": \"100\" }");
     else if (!isPlainObject(vol)) fail(i, "INPUT_INVALID_FIELD", ["volumes"], "volumes is an object of measure name to decimal", vol);

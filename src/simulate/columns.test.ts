@@ -20,12 +20,12 @@ describe("memberColumns", () => {
         const run = calculate(plan, input);
         const cols = memberColumns(run);
         expect(cols.scale).toBe(plan.money.scale);
-        cols.ids.forEach((id, i) => {
-          const s = run.statement(id);
+        for (let i = 0; i < cols.ids.length; i++) {
+          const s = run.statement(cols.ids.at(i) as string);
           expect(formatFixed(BigInt(cols.total[i] as number), cols.scale)).toBe(s?.total);
           const r = cols.rank[i] as number;
           expect(r < 0 ? null : plan.ranks[r]?.name).toBe(s?.rank.paidAs);
-        });
+        }
       }),
       { numRuns },
     );

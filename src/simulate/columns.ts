@@ -6,13 +6,14 @@
  * checks it against every statement of runs under both rounding policies, and the comparison asserts
  * that the columns add up to the run's summary total.
  */
+import type { TextList } from "../input/text-list.js";
 import type { RunResult } from "../run/result.js";
 import { assert } from "../errors/issues.js";
 
 /** @internal Pay and rank per member of one run. */
 export interface MemberColumns {
   /** Members' ids, by member index. */
-  readonly ids: readonly string[];
+  readonly ids: TextList;
   /** Statement total per member, in money units (10^-scale). */
   readonly total: Float64Array;
   /** Paid-as rank per member: an index into the plan's ladder, -1 for none. */

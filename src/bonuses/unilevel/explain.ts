@@ -12,6 +12,7 @@
  * qualified, passed by. The explanation's bases therefore equal the statement's lines, which the caller
  * checks.
  */
+import type { TextList } from "../../input/text-list.js";
 import type { BonusExplanation, ExplainContext, LineBasis, NotPaid } from "../../audit/explanation.js";
 import { SourceCollector } from "../../audit/sources.js";
 import { grouped, percentUnits as percent, plural } from "../../audit/words.js";
@@ -245,7 +246,7 @@ function walk(ctx: ExplainContext, a: number, measure: number, w: Walk): void {
   }
 }
 
-function offer(keep: (SourceCollector | undefined)[], slot: number, max: number, ids: readonly string[], x: number, v: number, distance: number, level: number): number {
+function offer(keep: (SourceCollector | undefined)[], slot: number, max: number, ids: TextList, x: number, v: number, distance: number, level: number): number {
   let c = keep[slot];
   if (c === undefined) {
     c = new SourceCollector(max, ids);
