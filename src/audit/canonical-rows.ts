@@ -15,7 +15,7 @@
  * give the same text; canonical-rows.test.ts checks this writer against the canonical form computed the
  * slow way on random rows.
  */
-import { stringsOf } from "../input/text-list.js";
+import { ByteTexts, IndexedTexts, type TextList } from "../input/text-list.js";
 import { createHash } from "node:crypto";
 import { MEMBER_STATUSES, type Genealogy } from "../genealogy/genealogy.js";
 import type { MemberRow, OrderColumns } from "../input/rows.js";
@@ -24,22 +24,19 @@ import { ORDER_KINDS } from "../plan/fields.js";
 
 /** @internal Members in columns: what their canonical form is written from. */
 export interface MemberColumns {
-  readonly ids: readonly string[];
-  readonly joinDates: readonly string[];
-  /** null for the root. */
-  readonly sponsorIds: readonly (string | null)[];
+  readonly ids: TextList;
+  readonly joinDates: TextList;
+  /** Each member's sponsor id, null for the root (members from rows: a sponsor need not be a member). */
+  readonly sponsorIds?: readonly (string | null)[];
+  /** Or, for a sponsor tree, each member's sponsor by position in `ids` (-1 for the root). */
+  readonly sponsors?: Int32Array;
   /** Index into MEMBER_STATUSES. */
   readonly status: Uint8Array;
 }
 
 /** @internal The members of a sponsor tree in columns. */
 export function genealogyMembers(g: Genealogy): MemberColumns {
-  const sponsorIds: (string | null)[] = new Array(g.size);
-  for (let i = 0; i < g.size; i++) {
-    const p = g.parent[i] as number;
-    sponsorIds[i] = p >= 0 ? (g.ids.at(p) as string) : null;
-  }
-  return { ids: stringsOf(g.ids), joinDates: stringsOf(g.joinDate), sponsorIds, status: g.status };
+  return { ids: g.ids, joinDates: g.joinDate, sponsors: g.parent, status: g.status };
 }
 
 /** @internal Validated member rows in columns (sponsors need not be members: nothing structural is checked). */
@@ -47,6 +44,48 @@ export function rowMembers(rows: readonly MemberRow[]): MemberColumns {
   const status = new Uint8Array(rows.length);
   for (let i = 0; i < rows.length; i++) status[i] = MEMBER_STATUSES.indexOf((rows[i] as MemberRow).status);
   return { ids: rows.map((r) => r.id), joinDates: rows.map((r) => r.joinDate), sponsorIds: rows.map((r) => r.sponsorId), status };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reading texts
+
+/**
+ * The texts of a list as the writers and the sort read them: lengths, code units and JSON contents, straight
+ * from the bytes for the fast input path's lists (ids with no character JSON escapes: a backslash is the only
+ * one it lets through), through the strings otherwise.
+ */
+interface TextSource {
+  readonly count: number;
+  /** UTF-16 code units of text i. */
+  len(i: number): number;
+  /** Code unit q of text i. */
+  unit(i: number, q: number): number;
+  /** Whether text i comes before text j (the order of `<`). */
+  less(i: number, j: number): boolean;
+  /** Writes the contents of text i's JSON string at `at`; returns the end. */
+  put(out: Buffer, at: number, i: number): number;
+}
+
+function sourceOf(list: TextList): TextSource {
+  const bytes = list instanceof ByteTexts ? list : list instanceof IndexedTexts && list.of instanceof ByteTexts ? list.of : undefined;
+  if (bytes !== undefined && !bytes.hasByte(0x5c)) {
+    const index = list instanceof IndexedTexts ? list.index : undefined;
+    const at = index === undefined ? (i: number) => i : (i: number) => index[i] as number;
+    return {
+      count: list.length,
+      len: (i) => bytes.textLength(at(i)),
+      unit: (i, q) => bytes.byteAt(at(i), q),
+      less: (i, j) => bytes.compare(at(i), at(j)) < 0,
+      put: (out, to, i) => bytes.copyTo(at(i), out, to),
+    };
+  }
+  return {
+    count: list.length,
+    len: (i) => (list.at(i) as string).length,
+    unit: (i, q) => (list.at(i) as string).charCodeAt(q),
+    less: (i, j) => (list.at(i) as string) < (list.at(j) as string),
+    put: (out, to, i) => putText(out, to, list.at(i) as string),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -68,15 +107,19 @@ const DIGIT_MASK = RADIX - 1;
  * with a stable least-significant-digit radix sort (sequential passes over typed arrays, whatever the input
  * order), then each run of equal words whose ids go on is sorted the same way by the next code units.
  */
-export function idOrder(ids: readonly string[]): Int32Array | undefined {
-  const n = ids.length;
+export function idOrder(list: TextList): Int32Array | undefined {
+  return sortedOrder(sourceOf(list));
+}
+
+function sortedOrder(ids: TextSource): Int32Array | undefined {
+  const n = ids.count;
   let sorted = 1;
-  while (sorted < n && (ids[sorted - 1] as string) < (ids[sorted] as string)) sorted++;
+  while (sorted < n && ids.less(sorted - 1, sorted)) sorted++;
   if (sorted >= n) return undefined;
   const rank = new Uint16Array(65536);
   for (let p = 0; p < n; p++) {
-    const s = ids[p] as string;
-    for (let q = 0; q < s.length; q++) rank[s.charCodeAt(q)] = 1;
+    const len = ids.len(p);
+    for (let q = 0; q < len; q++) rank[ids.unit(p, q)] = 1;
   }
   let k = 0;
   for (let c = 0; c < 65536; c++) if (rank[c] !== 0) rank[c] = ++k;
@@ -106,12 +149,12 @@ export function idOrder(ids: readonly string[]): Int32Array | undefined {
     let hiBits = 0;
     let loBits = 0;
     for (let j = begin; j < end; j++) {
-      const s = ids[order[j] as number] as string;
-      const len = s.length;
+      const p = order[j] as number;
+      const len = ids.len(p);
       let x = 0;
       let y = 0;
-      for (let q = d; q < d + per; q++) x = (x << bits) | (q < len ? (rank[s.charCodeAt(q)] as number) : 0);
-      for (let q = d + per; q < d + 2 * per; q++) y = (y << bits) | (q < len ? (rank[s.charCodeAt(q)] as number) : 0);
+      for (let q = d; q < d + per; q++) x = (x << bits) | (q < len ? (rank[ids.unit(p, q)] as number) : 0);
+      for (let q = d + per; q < d + 2 * per; q++) y = (y << bits) | (q < len ? (rank[ids.unit(p, q)] as number) : 0);
       if (len > d + 2 * per) longer = true;
       hi[j] = x;
       lo[j] = y;
@@ -162,12 +205,11 @@ export function idOrder(ids: readonly string[]): Int32Array | undefined {
   return order;
 }
 
-function insertionSort(ids: readonly string[], order: Int32Array, begin: number, end: number): void {
+function insertionSort(ids: TextSource, order: Int32Array, begin: number, end: number): void {
   for (let j = begin + 1; j < end; j++) {
     const p = order[j] as number;
-    const s = ids[p] as string;
     let m = j - 1;
-    while (m >= begin && s < (ids[order[m] as number] as string)) {
+    while (m >= begin && ids.less(p, order[m] as number)) {
       order[m + 1] = order[m] as number;
       m--;
     }
@@ -313,21 +355,23 @@ const QUOTE_END = piece('"}}');
  * buffer (use it before asking for the next).
  */
 export function memberLineChunks(members: MemberColumns, layout: LineLayout = NDJSON): IterableIterator<Uint8Array> {
-  const { ids, joinDates, sponsorIds, status } = members;
-  return chunked(ids.length, idOrder(ids), layout, (out, view, at, i, limit) => {
-    const id = ids[i] as string;
-    const joinDate = joinDates[i] as string;
-    const sponsor = sponsorIds[i] as string | null;
-    const need = 80 + MAX_BYTES * (id.length + joinDate.length + (sponsor === null ? 0 : sponsor.length));
+  const { joinDates, sponsorIds, sponsors, status } = members;
+  const ids = sourceOf(members.ids);
+  return chunked(ids.count, sortedOrder(ids), layout, (out, view, at, i, limit) => {
+    const joinDate = joinDates.at(i) as string;
+    const p = sponsors === undefined ? -1 : (sponsors[i] as number);
+    const sponsor = sponsors === undefined ? (sponsorIds?.[i] ?? null) : null;
+    const sponsorLength = p >= 0 ? ids.len(p) : sponsor === null ? 0 : sponsor.length;
+    const need = 80 + MAX_BYTES * (ids.len(i) + joinDate.length + sponsorLength);
     if (at + need > limit) return -need;
     at = putPiece(out, view, at, MEMBER_ID);
-    at = putText(out, at, id);
+    at = ids.put(out, at, i);
     at = putPiece(out, view, at, MEMBER_JOIN_DATE);
     at = putText(out, at, joinDate);
-    if (sponsor === null) at = putPiece(out, view, at, MEMBER_ROOT);
+    if (p < 0 && sponsor === null) at = putPiece(out, view, at, MEMBER_ROOT);
     else {
       at = putPiece(out, view, at, MEMBER_SPONSOR);
-      at = putText(out, at, sponsor);
+      at = p >= 0 ? ids.put(out, at, p) : putText(out, at, sponsor as string);
       at = putPiece(out, view, at, QUOTE);
     }
     return putPiece(out, view, at, STATUS_END[status[i] as number] as Piece);
@@ -345,9 +389,9 @@ export function measuresByName(orders: OrderColumns): { readonly name: string; r
  * of about a mebibyte, each a view of one reused buffer (use it before asking for the next).
  */
 export function orderLineChunks(orders: OrderColumns, layout: LineLayout = NDJSON): IterableIterator<Uint8Array> {
-  const ids = stringsOf(orders.ids);
-  const memberIds = stringsOf(orders.memberIds);
-  const dates = stringsOf(orders.dates);
+  const ids = sourceOf(orders.ids);
+  const memberIds = sourceOf(orders.memberIds);
+  const dates = orders.dates;
   const kinds = orders.kinds;
   const measures = measuresByName(orders);
   // `"PV":"` after `{`, `","PV":"` after another volume.
@@ -356,18 +400,16 @@ export function orderLineChunks(orders: OrderColumns, layout: LineLayout = NDJSO
   const volumes = measures.map(({ m }) => orders.volumes[m] as Float64Array);
   // Everything but the ids and the date: the longest kind, and each measure with the longest volume.
   const fixed = 120 + nextKeys.reduce((a, k) => a + k.bytes.length + VOLUME_ROOM, 0);
-  return chunked(orders.count, idOrder(ids), layout, (out, view, at, i, limit) => {
-    const id = ids[i] as string;
-    const memberId = memberIds[i] as string;
-    const date = dates[i] as string;
-    const need = fixed + MAX_BYTES * (id.length + memberId.length + date.length);
+  return chunked(orders.count, sortedOrder(ids), layout, (out, view, at, i, limit) => {
+    const date = dates.at(i) as string;
+    const need = fixed + MAX_BYTES * (ids.len(i) + memberIds.len(i) + date.length);
     if (at + need > limit) return -need;
     at = putPiece(out, view, at, ORDER_DATE);
     at = putText(out, at, date);
     at = putPiece(out, view, at, ORDER_ID);
-    at = putText(out, at, id);
+    at = ids.put(out, at, i);
     at = putPiece(out, view, at, KIND_MIDDLE[kinds[i] as number] as Piece);
-    at = putText(out, at, memberId);
+    at = memberIds.put(out, at, i);
     at = putPiece(out, view, at, ORDER_VOLUMES);
     let written = false;
     for (let m = 0; m < volumes.length; m++) {

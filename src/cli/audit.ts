@@ -6,7 +6,7 @@
 import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import { EMBEDDED_ROWS, type RunBundle, assembleBundle, bundleJsonPieces, inputSummaries, safeParseBundle } from "../audit/bundle.js";
+import { EMBEDDED_ROWS, type InputSummaries, type RunBundle, assembleBundle, bundleJsonPieces, inputSummaries, safeParseBundle } from "../audit/bundle.js";
 import { chunkTexts, genealogyMembers, memberLineChunks, orderLineChunks } from "../audit/canonical-rows.js";
 import { statementsCsv } from "../audit/csv.js";
 import { OrderIndex, prepareExplain, safeExplain } from "../audit/explain.js";
@@ -40,12 +40,19 @@ export function runFormat(value: string | true | undefined): "ndjson" | "csv" {
 export function writeRunAudit(
   run: RunResult,
   input: PreparedInput,
-  options: { readonly dir: string; readonly statementsFingerprint: string; readonly embedInputs: boolean; readonly format: "ndjson" | "csv" },
+  options: {
+    readonly dir: string;
+    readonly statementsFingerprint: string;
+    readonly embedInputs: boolean;
+    readonly format: "ndjson" | "csv";
+    /** The input's counts and fingerprints when already computed ({@link preparedInputSummaries}). */
+    readonly inputs?: InputSummaries;
+  },
 ): string {
   const orders = runOrders(run, input).columns;
   const members = genealogyMembers(run.internals.genealogy);
   // The statements' fingerprint is the SHA-256 of the file's bytes, hashed as they were written.
-  const bundle = assembleBundle(run, inputSummaries(members, orders), options.statementsFingerprint);
+  const bundle = assembleBundle(run, options.inputs ?? inputSummaries(members, orders), options.statementsFingerprint);
   // Embedded rows are written straight from the columns, as their fingerprints were.
   const rows = options.embedInputs
     ? { members: chunkTexts(memberLineChunks(members, EMBEDDED_ROWS)), orders: chunkTexts(orderLineChunks(orders, EMBEDDED_ROWS)) }
@@ -62,6 +69,14 @@ export function writeRunAudit(
 }
 
 
+
+/**
+ * @internal The counts and fingerprints of a prepared input. `compplan run` takes them before calculating:
+ * the canonical rows' temporary buffers and strings then never share memory with the run's arrays.
+ */
+export function preparedInputSummaries(input: PreparedInput): InputSummaries {
+  return inputSummaries(genealogyMembers(input.genealogy), input.orders);
+}
 
 /** A file's text in pieces of about 4 MiB, decoded as UTF-8 (a character split between reads is kept whole). */
 function* readPieces(path: string): IterableIterator<string> {

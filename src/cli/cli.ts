@@ -17,7 +17,7 @@ import { type Flags, UsageError, parseFlags, required } from "./flags.js";
 import { type WriteHashedOptions, writeHashed, writeText } from "./file-writer.js";
 import { formatSummary } from "./format.js";
 import { WHATIF_USAGE, cmdDiff, cmdSweep } from "./whatif.js";
-import { cmdExplain, cmdReplay, runFormat, writeRunAudit } from "./audit.js";
+import { cmdExplain, cmdReplay, preparedInputSummaries, runFormat, writeRunAudit } from "./audit.js";
 
 /** Where the CLI writes; tests pass buffers. */
 export interface CliIO {
@@ -171,12 +171,15 @@ function cmdRun(flags: Flags, io: CliIO): number {
   const ordersPath = required(flags, "orders");
   const onPhase = (p: Phase | "read inputs") => progress.phase(p);
   const prepared = prepareInputFiles(periodText, membersPath, ordersPath, new Set(Object.keys(plan.measures)), onPhase);
+  // Fingerprint the input first: its temporary buffers are gone before the run's arrays exist.
+  progress.phase("fingerprint inputs");
+  const inputs = preparedInputSummaries(prepared);
   const r = safeCalculatePrepared(plan, prepared, { onPhase });
   if (!r.ok) throw new CompplanError(r.issues);
   progress.phase("write statements");
   const written = writeOutputs(r.value, out);
   progress.phase("write bundle");
-  const audit = writeRunAudit(r.value, prepared, { dir: out, statementsFingerprint: written.statementsFingerprint, embedInputs: flags["embed-inputs"] === true, format });
+  const audit = writeRunAudit(r.value, prepared, { dir: out, statementsFingerprint: written.statementsFingerprint, embedInputs: flags["embed-inputs"] === true, format, inputs });
   progress.done();
   io.stdout(formatSummary(r.value.summary, plan));
   io.stdout(`\nwrote ${written.statementsPath} (${written.count.toLocaleString("en-US")} statements) and ${written.summaryPath}\n`);

@@ -71,6 +71,21 @@ export class ByteTexts implements TextList {
     return this.bytes.toString("latin1", this.start[i] as number, this.start[i + 1] as number);
   }
 
+  /** The number of bytes (= characters) of text i. */
+  textLength(i: number): number {
+    return (this.start[i + 1] as number) - (this.start[i] as number);
+  }
+
+  /** Byte q of text i. */
+  byteAt(i: number, q: number): number {
+    return this.bytes[(this.start[i] as number) + q] as number;
+  }
+
+  /** Whether any text holds the byte `b` (a backslash, say, which JSON escapes). */
+  hasByte(b: number): boolean {
+    return this.bytes.subarray(0, this.used).includes(b);
+  }
+
   /** Compares texts i and j byte by byte (for ASCII, the order of their UTF-16 code units). */
   compare(i: number, j: number): number {
     const b = this.bytes;
@@ -129,8 +144,10 @@ export class CodedTexts implements TextList {
 /** @internal Texts of another list by index: text i is `of.at(index[i])` (an order's member id). */
 export class IndexedTexts implements TextList {
   constructor(
-    private readonly of: TextList,
-    private readonly index: Int32Array,
+    /** The list indexed into. */
+    readonly of: TextList,
+    /** Text i is `of.at(index[i])`. */
+    readonly index: Int32Array,
   ) {}
 
   get length(): number {
