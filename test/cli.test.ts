@@ -109,6 +109,17 @@ describe("compplan run", () => {
     expect(() => readFileSync(join(dir, "never", "summary.json"))).toThrow();
   });
 
+  it("an output that cannot be written is named with the system's reason, exit 5, no stack", () => {
+    const blocker = join(dir, "a-file");
+    writeFileSync(blocker, "not a directory");
+    const r = cli("run", "--plan", STARTER, "--members", join(data, "members.csv"), "--orders", join(data, "orders.csv"), "--period", "2026-10", "--out", join(blocker, "out"));
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/^compplan: .*ENOTDIR.*a-file/);
+    expect(r.stderr).toContain("the output is incomplete");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe("");
+  });
+
   it("runs a one-million-deep chain end to end without a stack overflow", () => {
     const chain = join(dir, "chain");
     expect(cli("generate", "--members", "1000000", "--shape", "chain", "--seed", "3", "--out", chain).code).toBe(0);

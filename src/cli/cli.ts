@@ -49,7 +49,7 @@ Usage:
 ${WHATIF_USAGE}  compplan help
 
 Exit codes: 0 done, 1 invalid plan or input, 2 wrong usage, 3 internal error (a bug: please report it),
-4 replay found a difference.
+4 replay found a difference, 5 an output could not be written (no space, no permission, not a directory…).
 `;
 
 
@@ -94,6 +94,12 @@ export function runCli(args: readonly string[], io: CliIO): number {
       printIssues(e.issues, io);
       return 1;
     }
+    if (isSystemError(e)) {
+      // The system refused a file operation (inputs are read as coded issues, so this is an output): no
+      // stack, it is not a bug; what was written so far is incomplete and must not be used.
+      io.stderr(`compplan: ${e.message}\ncompplan: the output is incomplete; nothing written by this run may be used.\n`);
+      return 5;
+    }
     const detail = e instanceof InvariantError ? e.message : `unexpected error: ${(e as Error)?.stack ?? String(e)}`;
     io.stderr(`compplan: internal error. ${detail}\n`);
     return 3;
@@ -102,6 +108,12 @@ export function runCli(args: readonly string[], io: CliIO): number {
 
 
 
+
+/** An error from the operating system (Node's fs sets a code such as ENOSPC, EACCES, ENOTDIR). */
+function isSystemError(e: unknown): e is Error & { code: string } {
+  const code = e instanceof Error ? (e as { code?: unknown }).code : undefined;
+  return typeof code === "string" && /^E[A-Z0-9]+$/.test(code);
+}
 
 function printIssues(issues: readonly Issue[], io: CliIO): void {
   const shown = issues.slice(0, 200);
