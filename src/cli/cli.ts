@@ -148,14 +148,15 @@ class Progress {
   private readonly start = performance.now();
   private last = this.start;
   private shown = false;
-  readonly timings: { phase: string; ms: number }[] = [];
+  /** Per phase: wall time, and the peak memory (max RSS, MiB) by the phase's end. */
+  readonly timings: { phase: string; ms: number; peakMiB: number }[] = [];
   private current: string | undefined;
 
   constructor(private readonly io: CliIO) {}
 
   phase(name: string): void {
     const now = performance.now();
-    if (this.current !== undefined) this.timings.push({ phase: this.current, ms: now - this.last });
+    if (this.current !== undefined) this.timings.push({ phase: this.current, ms: now - this.last, peakMiB: Math.round(process.resourceUsage().maxRSS / 1024) });
     this.current = name;
     this.last = now;
     if (this.io.stderrIsTTY && now - this.start > 1000) {
@@ -197,7 +198,7 @@ function cmdRun(flags: Flags, io: CliIO): number {
   io.stdout(`\nwrote ${written.statementsPath} (${written.count.toLocaleString("en-US")} statements) and ${written.summaryPath}\n`);
   io.stdout(audit);
   if (flags.timings === true) {
-    const rows = progress.timings.map((t) => `  ${t.phase.padEnd(18)} ${(t.ms / 1000).toFixed(3).padStart(9)} s`).join("\n");
+    const rows = progress.timings.map((t) => `  ${t.phase.padEnd(18)} ${(t.ms / 1000).toFixed(3).padStart(9)} s   peak so far ${String(t.peakMiB).padStart(6)} MiB`).join("\n");
     const total = progress.timings.reduce((a, t) => a + t.ms, 0);
     io.stderr(`timings:\n${rows}\n  ${"total".padEnd(18)} ${(total / 1000).toFixed(3).padStart(9)} s\n  peak memory (max RSS) ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`);
   }

@@ -1,5 +1,5 @@
 /**
- * An index of ids for the fast input path: open addressing over one Int32Array, with each entry's hash
+ * An index of ids for the fast input path: open addressing (linear probing, at most 70% full) over one Int32Array, with each entry's hash
  * kept beside it, so finding an id read from a file's bytes makes no string and usually touches one
  * cache line. Millions of ids cost two typed arrays instead of a Map's millions of heap entries, and there
  * is no size limit short of memory (V8's Map and Set stop at 2^24 entries).
@@ -56,7 +56,7 @@ export class IdTable {
   /** @param ids - the ids, appended by the caller as entries are added */
   constructor(private readonly ids: IdTexts, expected = 1024) {
     let cap = 1024;
-    while (cap < expected * 2) cap *= 2;
+    while (10 * expected > 7 * cap) cap *= 2;
     this.table = new Int32Array(cap * 2);
     this.mask = cap - 1;
   }
@@ -84,14 +84,14 @@ export class IdTable {
 
   /** Adds entry `i` (= the current size) with hash `h`; the caller has checked it is not present. */
   add(i: number, h: number): void {
-    if (2 * (this.size + 1) > this.mask + 1) this.grow();
+    if (10 * (this.size + 1) > 7 * (this.mask + 1)) this.grow();
     this.place(i, h);
     this.size++;
   }
 
   /** Makes room for `n` ids without growing again. */
   reserve(n: number): void {
-    while (2 * n > this.mask + 1) this.grow();
+    while (10 * n > 7 * (this.mask + 1)) this.grow();
   }
 
   private place(i: number, h: number): void {

@@ -17,7 +17,7 @@
  * dynamic compression jumps straight to the next qualified ancestor.
  */
 import { z } from "zod";
-import { type Issue, issue } from "../../errors/issues.js";
+import { type Issue, assert, issue } from "../../errors/issues.js";
 import { decimalString, keySchema, measureNameSchema, rankNameSchema, referenceSchema } from "../../plan/fields.js";
 import { rateUnits } from "../../plan/compile.js";
 import { LINE_COMPRESSED, type LineSink } from "../../run/lines.js";
@@ -88,6 +88,8 @@ export const unilevel: BonusFamily<UnilevelConfig> = {
     // rowRates[row * depth + k]: rate units, or -1 where the row does not unlock level k + 1.
     const rowRates = new Float64Array(rows.length * depth).fill(-1);
     const maxRate = new Float64Array(depth);
+    // Levels a row unlocks: always the first rates.length (rowRates is -1 beyond them).
+    const rowLevels = Int32Array.from(rows, (row) => row.rates.length);
     rows.forEach((row, r) =>
       row.rates.forEach((rate, k) => {
         rowRates[r * depth + k] = rate;
@@ -128,23 +130,25 @@ export const unilevel: BonusFamily<UnilevelConfig> = {
             nextQualified[m] = p < 0 ? -1 : qualified[p] === 1 ? p : (nextQualified[p] as number);
           }
         }
+        // Per (recipient with a row, level the row unlocks): the direct and (with compression) compressed
+        // base, each with a tag: 0 none yet, s + 1 for a single source s, -count for several. Interleaved,
+        // so that adding a source to a slot touches one cache line; a member's slots start at its block.
+        const width = dynamic ? 4 : 2;
         // Everything one upline step reads, packed per member so that a step touches one cache line:
-        // [next member up, depth, slot block (-1 qualified without a schedule row, -2 unqualified), row].
+        // [next member up, depth, block start in acc (-1 qualified without a schedule row, -2 unqualified), row].
         const up = new Int32Array(4 * n);
-        let blocks = 0;
+        let used = 0;
         for (let i = 0; i < n; i++) {
           const b = 4 * i;
           up[b] = dynamic ? (nextQualified[i] as number) : (parent[i] as number);
           up[b + 1] = memberDepth[i] as number;
           const row = rowOf[i] as number;
-          up[b + 2] = qualified[i] !== 1 ? -2 : row >= 0 ? blocks++ : -1;
+          up[b + 2] = qualified[i] !== 1 ? -2 : row >= 0 ? used : -1;
+          if (qualified[i] === 1 && row >= 0) used += (rowLevels[row] as number) * width;
           up[b + 3] = row;
         }
-        // Per (recipient with a row, level): the direct and (with compression) compressed base, each with
-        // a tag: 0 none yet, s + 1 for a single source s, -count for several. Interleaved, so that adding
-        // a source to a slot touches one cache line.
-        const width = dynamic ? 4 : 2;
-        const acc = new Float64Array(blocks * depth * width);
+        assert(used < 2 ** 31, "unilevel-slots", `${used} slots`);
+        const acc = new Float64Array(used);
         const breakageBase = new Float64Array(UNILEVEL_BREAKAGE.length * depth);
         let total = 0;
         let steps = 0;
@@ -165,9 +169,9 @@ export const unilevel: BonusFamily<UnilevelConfig> = {
             const block = up[b + 2] as number;
             if (block !== -2) {
               const row = up[b + 3] as number;
-              if (row >= 0 && (rowRates[row * depth + k] as number) >= 0) {
+              if (row >= 0 && k < (rowLevels[row] as number)) {
                 // Without compression every step is one level, so every source is direct.
-                const slot = (block * depth + k) * width + (sourceDepth - (up[b + 1] as number) === k + 1 ? 0 : 2);
+                const slot = block + k * width + (sourceDepth - (up[b + 1] as number) === k + 1 ? 0 : 2);
                 acc[slot] = (acc[slot] as number) + v;
                 const tag = acc[slot + 1] as number;
                 acc[slot + 1] = tag === 0 ? s + 1 : tag > 0 ? -2 : tag - 1;
@@ -188,8 +192,8 @@ export const unilevel: BonusFamily<UnilevelConfig> = {
           const block = up[4 * a + 2] as number;
           if (block < 0) continue;
           const row = rowOf[a] as number;
-          for (let k = 0; k < depth; k++) {
-            const slot = (block * depth + k) * width;
+          for (let k = 0, levels = rowLevels[row] as number; k < levels; k++) {
+            const slot = block + k * width;
             const rate = rowRates[row * depth + k] as number;
             // A slot paid at rate 0 stays in the accounting (its gap to the maximum is breakage) but makes no line.
             const d = acc[slot + 1] as number;
