@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeOutputs } from "../src/cli/cli.js";
 import { generateData, type Shape } from "../src/generate/generate.js";
-import { prepareFiles, readInputFiles } from "../src/input/files.js";
+import { safePrepareFiles, readInputFiles } from "../src/input/files.js";
 import { calculate, canonicalJson, parsePlan, safeCalculatePrepared } from "../src/index.js";
 import { parsePeriod } from "../src/run/period.js";
 import { referenceCalculate } from "../test/reference/engine.js";
@@ -61,7 +61,7 @@ function one(size: number, shape: Shape): Row {
   const files = { period: "2026-10", members: join(dir, "members.csv"), orders: join(dir, "orders.csv") };
   try {
     const t0 = performance.now();
-    const prepared = prepareFiles(files, measures);
+    const prepared = safePrepareFiles(files, measures);
     if (!prepared.ok) throw new Error(`prepare failed: ${prepared.issues[0]?.message}`);
     const t1 = performance.now();
     const rssPrepared = process.memoryUsage().rss;

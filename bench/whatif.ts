@@ -10,7 +10,7 @@ import { safeCalculatePrepared } from "../src/run/calculate.js";
 import { applyChangeSet, parseChangeSet } from "../src/simulate/change.js";
 import { memberColumns } from "../src/simulate/columns.js";
 import { diffRuns } from "../src/simulate/diff.js";
-import { prepareFiles, readInputFiles } from "../src/input/files.js";
+import { safePrepareFiles, readInputFiles } from "../src/input/files.js";
 import { unionMeasures } from "../src/simulate/simulate.js";
 import { isBundled, runBundled } from "./bundle.js";
 
@@ -32,7 +32,7 @@ const time = <T>(name: string, f: () => T): T => {
   return r;
 };
 for (let k = 0; k < repeat; k++) {
-  const prepared = time("shared: read CSV + validate + tree", () => prepareFiles(paths, measures));
+  const prepared = time("shared: read CSV + validate + tree", () => safePrepareFiles(paths, measures));
   if (!prepared.ok) throw new Error("invalid input");
   const a = time("per plan: run base plan", () => safeCalculatePrepared(base, prepared.value));
   const b = time("per plan: run changed plan", () => safeCalculatePrepared(other, prepared.value));

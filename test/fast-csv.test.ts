@@ -10,7 +10,7 @@ import type { MemberInput, OrderInput } from "../src/index.js";
 import { inputSummaries } from "../src/audit/bundle.js";
 import { genealogyMembers } from "../src/audit/canonical-rows.js";
 import { readCsvFast } from "../src/input/fast-csv.js";
-import { prepareFiles, readInputFiles } from "../src/input/files.js";
+import { safePrepareFiles, readInputFiles } from "../src/input/files.js";
 import { IdTable, hashBytes, hashText } from "../src/input/id-table.js";
 import { ByteTexts, type TextList } from "../src/input/text-list.js";
 import { type PreparedInput, safePrepareInput } from "../src/run/calculate.js";
@@ -160,7 +160,7 @@ describe("fast CSV path", () => {
       const period = safeParsePeriod("2026-10").period;
       if (period === undefined) throw new Error("period");
       expect(readCsvFast({ members: membersPath, orders: ordersPath }, period, new Set(MEASURES), undefined, style.chunk)).toBeUndefined();
-      const got = prepareFiles({ period: "2026-10", members: membersPath, orders: ordersPath }, new Set(MEASURES));
+      const got = safePrepareFiles({ period: "2026-10", members: membersPath, orders: ordersPath }, new Set(MEASURES));
       const want = general("2026-10", membersPath, ordersPath);
       expect(got.ok).toBe(want.ok);
       if (!got.ok && !want.ok) {
@@ -203,7 +203,7 @@ describe("fast CSV path", () => {
     const period = safeParsePeriod("2026-10").period;
     if (period === undefined) throw new Error("period");
     expect(readCsvFast({ members: join(dir, "none.csv"), orders: join(dir, "none.csv") }, period, new Set(MEASURES))).toBeUndefined();
-    const r = prepareFiles({ period: "2026-10", members: join(dir, "none.csv"), orders: join(dir, "none.csv") }, new Set(MEASURES));
+    const r = safePrepareFiles({ period: "2026-10", members: join(dir, "none.csv"), orders: join(dir, "none.csv") }, new Set(MEASURES));
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.issues[0]?.code).toBe("INPUT_EMPTY");
   });

@@ -6,7 +6,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { CompplanError, type Issue, InvariantError, formatIssue } from "../errors/issues.js";
 import { GENERATED_MEASURES, SHAPES, type Shape, generateData } from "../generate/generate.js";
-import { prepareFiles, readTextOrThrow } from "../input/files.js";
+import { safePrepareFiles, readTextOrThrow } from "../input/files.js";
 import { safeParsePlan, type Plan } from "../plan/parse.js";
 import { planJsonSchema } from "../plan/json-schema.js";
 import { type Phase, type PreparedInput, safeCalculatePrepared, safePrepareInput } from "../run/calculate.js";
@@ -217,7 +217,7 @@ export function prepareInputFiles(
   measures: ReadonlySet<string>,
   onPhase: (phase: Phase | "read inputs") => void = () => {},
 ): PreparedInput {
-  const r = prepareFiles({ period: periodText, members: membersPath, orders: ordersPath }, measures, onPhase);
+  const r = safePrepareFiles({ period: periodText, members: membersPath, orders: ordersPath }, measures, onPhase);
   if (!r.ok) throw new CompplanError(r.issues);
   return r.value;
 }

@@ -15,7 +15,7 @@ import { safeParsePeriod } from "../run/period.js";
 import { canonicalJson } from "../statement/canonical.js";
 import { safeApplyChangeSet, safeParseChangeSet, valueAt } from "../simulate/change.js";
 import type { RunDiff } from "../simulate/diff.js";
-import { prepareFiles, readTextFile } from "../input/files.js";
+import { safePrepareFiles, readTextFile } from "../input/files.js";
 import { renderDiffReport } from "../simulate/report.js";
 import { type SimulateStep, simulateWith, unionMeasures } from "../simulate/simulate.js";
 import { type SweepResult, runSweep } from "../simulate/sweep.js";
@@ -128,7 +128,7 @@ export function cmdDiff(args: readonly string[], io: CliIO): number {
       other = loadPlan(flags.plan as string);
     }
     checkPeriod(period);
-    const r = simulateWith(base, other, (measures) => prepareFiles({ period, members: membersPath, orders: ordersPath }, measures), {
+    const r = simulateWith(base, other, (measures) => safePrepareFiles({ period, members: membersPath, orders: ordersPath }, measures), {
       onStep: (s) => clock.step(STEP_NAMES[s]),
       ...(limit !== undefined ? { limit } : {}),
       ...(description !== undefined ? { description } : {}),

@@ -12,7 +12,7 @@ import { conformanceCase } from "../../test/conformance/cases.js";
 import { membersOf, ordersOf } from "../../test/conformance/helpers.js";
 import type { MemberInput, OrderInput } from "../input/validate.js";
 import { type Plan, parsePlan } from "../plan/parse.js";
-import { calculate } from "../run/calculate.js";
+import { calculate, safePrepareInput } from "../run/calculate.js";
 import { canonicalJson } from "../statement/canonical.js";
 import { type RunDiff, mergeLadders } from "./diff.js";
 import { safeSimulate, simulate } from "./simulate.js";
@@ -132,6 +132,19 @@ describe("safeSimulate", () => {
   it("reads anything that is not a plan as a change set, and reports what is wrong with it", () => {
     const r = safeSimulate(plan, {} as never, input);
     expect(r.ok ? [] : r.issues.map((i) => [i.code, i.path])).toEqual([["CHANGE_INVALID", ["changes"]]]);
+  });
+
+  it("compares the same over an input prepared once, and names measures it was not prepared for", () => {
+    const change = { changes: [{ set: "bonuses[key=unilevel].schedule[rank=Bronze].rates[0]", value: "0.10" }] };
+    const prepared = safePrepareInput(input, new Set(Object.keys(plan.measures)));
+    if (!prepared.ok) throw new Error("prepare");
+    expect(canonicalJson(simulate(plan, change, prepared.value).diff)).toBe(canonicalJson(simulate(plan, change, input).diff));
+    const [first, ...rest] = Object.keys(plan.measures);
+    const withoutFirst = input.orders.map((o) => ({ ...o, volumes: Object.fromEntries(Object.entries(o.volumes).filter(([k]) => k !== first)) }));
+    const partial = safePrepareInput({ ...input, orders: withoutFirst }, new Set(rest));
+    if (!partial.ok) throw new Error("prepare");
+    const r = safeSimulate(plan, change, partial.value);
+    expect(r.ok ? [] : r.issues.map((i) => [i.code, i.path, i.value])).toEqual([["INPUT_INVALID_FIELD", ["measures"], [first]]]);
   });
 
   it("reports invalid input as safeCalculate does, after the change set is checked", () => {

@@ -55,7 +55,9 @@ function isChangeSet(x: ChangeSet | Plan): x is ChangeSet {
  *
  * @param base - the plan in force, from {@link parsePlan}
  * @param change - a change set to apply to `base`, or a second plan (from {@link parsePlan})
- * @param input - the period, members and orders
+ * @param input - the period, members and orders; or an input prepared once ({@link safePrepareInput},
+ *   {@link safePrepareFiles}) for both plans' measures, which skips validation and the tree (the fast way
+ *   to compare on a large input, or to compare several changes)
  * @param options - list limit, step callback, record origins
  * @returns the simulation, or issues: `CHANGE_*` and `PLAN_*` (the change set, or the plan it produces),
  *   `SIMULATE_CURRENCY_MISMATCH`, and the input codes of {@link safeCalculate} (`PERIOD_*`, `INPUT_*`,
@@ -66,7 +68,14 @@ function isChangeSet(x: ChangeSet | Plan): x is ChangeSet {
  * if (r.ok) console.log(r.value.diff.total.change, r.value.diff.movers.gainers);
  * ```
  */
-export function safeSimulate(base: Plan, change: ChangeSet | Plan, input: CalculateInput, options: SimulateOptions = {}): Result<Simulation> {
+export function safeSimulate(base: Plan, change: ChangeSet | Plan, input: CalculateInput | PreparedInput, options: SimulateOptions = {}): Result<Simulation> {
+  if ("genealogy" in input) {
+    return simulateWith(base, change, (measures) => {
+      const missing = [...measures].filter((m) => !input.measures.has(m));
+      if (missing.length === 0) return { ok: true, value: input };
+      return { ok: false, issues: [issue("INPUT_INVALID_FIELD", ["measures"], `the input was prepared without the measures ${missing.join(", ")}; prepare it for the measures of both plans`, missing)] };
+    }, options);
+  }
   return simulateWith(base, change, (measures) =>
     safePrepareInput(input, measures, {
       ...(options.memberOrigins !== undefined ? { memberOrigins: options.memberOrigins } : {}),
@@ -133,7 +142,7 @@ export function unionMeasures(...plans: readonly Plan[]): Set<string> {
  *
  * @param base - the plan in force
  * @param change - a change set to apply to `base`, or a second plan
- * @param input - the period, members and orders
+ * @param input - the period, members and orders, or an input prepared for both plans' measures
  * @param options - list limit, step callback, record origins
  * @returns the simulation: `diff`, the changed `plan`, and both runs
  * @throws CompplanError with the codes listed for {@link safeSimulate}
@@ -143,7 +152,7 @@ export function unionMeasures(...plans: readonly Plan[]): Set<string> {
  * writeFileSync("diff.json", canonicalJson(diff, 2));
  * ```
  */
-export function simulate(base: Plan, change: ChangeSet | Plan, input: CalculateInput, options: SimulateOptions = {}): Simulation {
+export function simulate(base: Plan, change: ChangeSet | Plan, input: CalculateInput | PreparedInput, options: SimulateOptions = {}): Simulation {
   const r = safeSimulate(base, change, input, options);
   if (!r.ok) throw new CompplanError(r.issues as Issue[]);
   return r.value;
