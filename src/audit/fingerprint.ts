@@ -68,16 +68,25 @@ const PREFIX = "sha256:";
 export const FINGERPRINT_RE = /^sha256:[0-9a-f]{64}$/;
 
 /**
- * @internal An incremental SHA-256 over text, buffered so that millions of small rows cost few hash calls.
+ * @internal An incremental SHA-256 over text: each piece is encoded as UTF-8 into a reused buffer, so
+ * millions of small rows cost few hash calls and no long strings are built.
  */
 export class TextHasher {
   private readonly hash = createHash("sha256");
-  private buffer = "";
+  private readonly buffer = Buffer.allocUnsafe(1 << 20);
+  private used = 0;
 
   /** Adds text. */
   add(text: string): void {
-    this.buffer += text;
-    if (this.buffer.length > 1 << 20) this.flush();
+    // A UTF-16 code unit is at most 3 UTF-8 bytes.
+    if (this.used + 3 * text.length > this.buffer.length) {
+      this.flush();
+      if (3 * text.length > this.buffer.length) {
+        this.hash.update(text, "utf8");
+        return;
+      }
+    }
+    this.used += this.buffer.write(text, this.used, "utf8");
   }
 
   /** The fingerprint of everything added. */
@@ -87,8 +96,8 @@ export class TextHasher {
   }
 
   private flush(): void {
-    if (this.buffer.length > 0) this.hash.update(this.buffer, "utf8");
-    this.buffer = "";
+    if (this.used > 0) this.hash.update(this.buffer.subarray(0, this.used));
+    this.used = 0;
   }
 }
 

@@ -12,7 +12,8 @@ import { type PreparedInput, safeCalculatePrepared, safePrepareInput } from "../
 import type { RunResult } from "../run/result.js";
 import { canonicalJson } from "../statement/canonical.js";
 import type { Statement } from "../statement/types.js";
-import { type RunBundle, bundleFingerprint, safeParseBundle } from "./bundle.js";
+import { type RunBundle, bundleFingerprint, inputSummaries, safeParseBundle } from "./bundle.js";
+import { genealogyMembers } from "./canonical-rows.js";
 import { CSV_COLUMNS, csvHead, memberCsvRows } from "./csv.js";
 import {
   type CanonicalMember,
@@ -39,6 +40,11 @@ export interface ReplayInputs {
   readonly memberOrigins?: readonly RecordOrigin[];
   /** Where each order record came from, for issue messages. */
   readonly orderOrigins?: readonly RecordOrigin[];
+  /**
+   * @internal Members and orders already read and validated (`compplan replay` and `explain` read the files
+   * through the fast path); used instead of `members` and `orders`.
+   */
+  readonly prepared?: PreparedInput;
   /** The recorded statements.ndjson, as text pieces in order (any split: the whole file, or chunks). */
   readonly statements?: Iterable<string>;
   /** The recorded summary.json, parsed. */
@@ -102,6 +108,7 @@ export interface LoadedRun {
   readonly plan: Plan;
   readonly prepared: PreparedInput;
   readonly run: RunResult;
+  /** The canonical rows (made on first use: only a difference in the inputs needs them). */
   readonly members: CanonicalMember[];
   readonly orders: CanonicalOrder[];
   readonly fingerprints: { readonly plan: string; readonly members: string; readonly orders: string };
@@ -120,6 +127,7 @@ export function loadBundleRun(bundle: RunBundle, inputs: ReplayInputs, onPhase?:
     return { ok: false, issues: parsed.issues.map((i) => issue("AUDIT_BUNDLE_INVALID", ["plan", "canonical", ...i.path], `the bundle's plan does not parse: ${i.code}: ${i.message}`)) };
   }
   const plan = parsed.value;
+  if (inputs.prepared !== undefined) return loadedFrom(plan, inputs.prepared, { members: false, orders: false }, onPhase);
   const members = inputs.members ?? bundle.inputs.members.rows;
   const orders = inputs.orders ?? bundle.inputs.orders.rows;
   const missing: Issue[] = [];
@@ -133,20 +141,30 @@ export function loadBundleRun(bundle: RunBundle, inputs: ReplayInputs, onPhase?:
   };
   const prepared = safePrepareInput({ period: bundle.period, members: members as never[], orders: orders as never[] }, new Set(Object.keys(plan.measures)), options);
   if (!prepared.ok) return prepared;
-  const run = safeCalculatePrepared(plan, prepared.value, options);
+  return loadedFrom(plan, prepared.value, { members: inputs.members === undefined, orders: inputs.orders === undefined }, onPhase);
+}
+
+/** Runs the plan over a prepared input and fingerprints the input from its columns (rows made lazily). */
+function loadedFrom(plan: Plan, prepared: PreparedInput, embedded: LoadedRun["embedded"], onPhase?: (phase: string) => void): Result<LoadedRun> {
+  const run = safeCalculatePrepared(plan, prepared, onPhase !== undefined ? { onPhase } : {});
   if (!run.ok) return run;
-  const cm = canonicalMembers(prepared.value.genealogy);
-  const co = canonicalOrders(prepared.value.orders);
+  const summaries = inputSummaries(genealogyMembers(prepared.genealogy), prepared.orders);
+  let members: CanonicalMember[] | undefined;
+  let orders: CanonicalOrder[] | undefined;
   return {
     ok: true,
     value: {
       plan,
-      prepared: prepared.value,
+      prepared,
       run: run.value,
-      members: cm,
-      orders: co,
-      fingerprints: { plan: fingerprintPlan(plan), members: fingerprintRows(cm, memberLine), orders: fingerprintRows(co, orderLine) },
-      embedded: { members: inputs.members === undefined, orders: inputs.orders === undefined },
+      get members() {
+        return (members ??= canonicalMembers(prepared.genealogy));
+      },
+      get orders() {
+        return (orders ??= canonicalOrders(prepared.orders));
+      },
+      fingerprints: { plan: fingerprintPlan(plan), members: summaries.members.fingerprint, orders: summaries.orders.fingerprint },
+      embedded,
     },
   };
 }

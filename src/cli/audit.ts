@@ -21,7 +21,7 @@ import { canonicalJson } from "../statement/canonical.js";
 import type { CliIO } from "./cli.js";
 import { writeText } from "./file-writer.js";
 import { type Flags, UsageError, parseArgs } from "./flags.js";
-import { readTextOrThrow } from "../input/files.js";
+import { readTextOrThrow, safePrepareFiles } from "../input/files.js";
 
 /** Exit code of `compplan replay` when the replay differs from the recorded run. */
 export const EXIT_DIFFERENT = 4;
@@ -106,8 +106,17 @@ function loadBundle(dir: string): RunBundle {
   return r.value;
 }
 
-/** Members and orders from --members/--orders files (each optional: the bundle may embed them). */
-function readInputs(flags: Flags, bundle: RunBundle): Pick<ReplayInputs, "members" | "orders" | "memberOrigins" | "orderOrigins"> {
+/**
+ * Members and orders from --members/--orders files (each optional: the bundle may embed them). Both given:
+ * read and validated as `compplan run` reads them (the CSV fast path when it applies).
+ */
+function readInputs(flags: Flags, bundle: RunBundle): Pick<ReplayInputs, "members" | "orders" | "memberOrigins" | "orderOrigins" | "prepared"> {
+  if (typeof flags.members === "string" && typeof flags.orders === "string") {
+    const measures = new Set(Object.keys((bundle.plan.canonical as { measures?: Record<string, unknown> }).measures ?? {}));
+    const r = safePrepareFiles({ period: bundle.period, members: flags.members, orders: flags.orders }, measures);
+    if (!r.ok) throw new CompplanError(r.issues);
+    return { prepared: r.value };
+  }
   const out: { -readonly [K in "members" | "orders" | "memberOrigins" | "orderOrigins"]?: NonNullable<ReplayInputs[K]> } = {};
   const issues: Issue[] = [];
   if (typeof flags.members === "string") {

@@ -1,6 +1,7 @@
 /**
  * The fast path for CSV input files: members and orders read straight from the file's bytes into the
- * columns and the sponsor tree, with no object per record and no string per field beyond the ids.
+ * columns and the sponsor tree, with no object per record and no string per field: ids stay bytes in one
+ * buffer each (ByteTexts), dates become codes into the few distinct dates, an order's member is an index.
  *
  * It accepts only what it can check completely: plain ASCII CSV without quotes, spaces, tabs or control
  * characters, every row as wide as the header, and every field valid under the same rules as the general
