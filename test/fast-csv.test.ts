@@ -18,7 +18,7 @@ import { safeParsePeriod } from "../src/run/period.js";
 import type { Result } from "../src/errors/issues.js";
 import { inputArb } from "./arbitraries/inputs.js";
 
-const numRuns = Number(process.env.NUM_RUNS ?? 150);
+const numRuns = Number(process.env.NUM_RUNS_PROPERTIES ?? 150);
 const MEASURES = ["CV", "PV", "RETAIL"];
 const dir = mkdtempSync(join(tmpdir(), "compplan-fast-csv-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

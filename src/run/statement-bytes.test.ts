@@ -10,7 +10,7 @@ import { type InputShape, inputArb } from "../../test/arbitraries/inputs.js";
 import { planArb } from "../../test/arbitraries/plans.js";
 import { ByteWriter } from "./bytes.js";
 
-const numRuns = Number(process.env.NUM_RUNS ?? 1000);
+const numRuns = Number(process.env.NUM_RUNS_PROPERTIES ?? 1000);
 const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
 
 // Never in the arbitraries' ids ([A-Za-z0-9_.-]), so appending them keeps ids distinct. Input
