@@ -18,6 +18,7 @@
  * millions of rows); the objects and lines here (`canonicalMembers`, `memberLine`, …) are the same canonical
  * form for embedded rows and replay.
  */
+import { TextChunks } from "../run/bytes.js";
 import { stringsOf } from "../input/text-list.js";
 import { createHash } from "node:crypto";
 import { z } from "zod";
@@ -68,36 +69,22 @@ const PREFIX = "sha256:";
 export const FINGERPRINT_RE = /^sha256:[0-9a-f]{64}$/;
 
 /**
- * @internal An incremental SHA-256 over text: each piece is encoded as UTF-8 into a reused buffer, so
- * millions of small rows cost few hash calls and no long strings are built.
+ * @internal An incremental SHA-256 over text, through {@link TextChunks}: millions of small rows cost few
+ * hash calls and build no long string.
  */
 export class TextHasher {
   private readonly hash = createHash("sha256");
-  private readonly buffer = Buffer.allocUnsafe(1 << 20);
-  private used = 0;
+  private readonly chunks = new TextChunks((bytes) => this.hash.update(bytes));
 
   /** Adds text. */
   add(text: string): void {
-    // A UTF-16 code unit is at most 3 UTF-8 bytes.
-    if (this.used + 3 * text.length > this.buffer.length) {
-      this.flush();
-      if (3 * text.length > this.buffer.length) {
-        this.hash.update(text, "utf8");
-        return;
-      }
-    }
-    this.used += this.buffer.write(text, this.used, "utf8");
+    this.chunks.add(text);
   }
 
   /** The fingerprint of everything added. */
   digest(): string {
-    this.flush();
+    this.chunks.flush();
     return PREFIX + this.hash.digest("hex");
-  }
-
-  private flush(): void {
-    if (this.used > 0) this.hash.update(this.buffer.subarray(0, this.used));
-    this.used = 0;
   }
 }
 

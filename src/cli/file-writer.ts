@@ -3,7 +3,7 @@ import { type Hash, createHash } from "node:crypto";
 import { closeSync, openSync, writeSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { assert } from "../errors/issues.js";
-import { ByteWriter } from "../run/bytes.js";
+import { ByteWriter, TextChunks } from "../run/bytes.js";
 
 /**
  * @internal Buffered file output: each string is encoded straight into a reused 4 MiB buffer, so the
@@ -11,34 +11,25 @@ import { ByteWriter } from "../run/bytes.js";
  */
 export class FileWriter {
   private readonly fd: number;
-  private readonly buffer = Buffer.allocUnsafe(4 << 20);
-  private used = 0;
   private readonly hash: Hash | undefined;
+  private readonly chunks: TextChunks;
 
   /** @param sha256 - also hash the bytes written, for {@link FileWriter.fingerprint} */
   constructor(path: string, sha256 = false) {
     this.fd = openSync(path, "w");
-    this.hash = sha256 ? createHash("sha256") : undefined;
+    const hash = (this.hash = sha256 ? createHash("sha256") : undefined);
+    this.chunks = new TextChunks((bytes) => {
+      hash?.update(bytes);
+      writeAll(this.fd, bytes);
+    }, 4 << 20);
   }
 
   write(text: string): void {
-    // A UTF-16 code unit encodes to at most 3 UTF-8 bytes.
-    if (this.used + text.length * 3 > this.buffer.length) {
-      this.flush();
-      if (text.length * 3 > this.buffer.length) {
-        this.hash?.update(text, "utf8");
-        writeSync(this.fd, text);
-        return;
-      }
-    }
-    this.used += this.buffer.write(text, this.used, "utf8");
+    this.chunks.add(text);
   }
 
   flush(): void {
-    const bytes = this.buffer.subarray(0, this.used);
-    this.hash?.update(bytes);
-    writeAll(this.fd, bytes);
-    this.used = 0;
+    this.chunks.flush();
   }
 
   /** `sha256:` and the hex SHA-256 of every byte written (only when made with `sha256`); call after close. */

@@ -245,3 +245,40 @@ function putUint(buf: Uint8Array, p: number, n: number): number {
   buf[--k] = 48 + n;
   return p + len;
 }
+
+/**
+ * @internal Text in, UTF-8 bytes out in chunks: each piece is encoded straight into one reused buffer, and
+ * a full buffer goes to `consume` (a file write, a hash), so millions of small strings never make a long
+ * one. A piece longer than the buffer goes to `consume` on its own.
+ */
+export class TextChunks {
+  private readonly buffer: Buffer;
+  private used = 0;
+
+  /** @param consume - takes each chunk (valid only during the call) */
+  constructor(
+    private readonly consume: (bytes: Uint8Array) => void,
+    size = 1 << 20,
+  ) {
+    this.buffer = Buffer.allocUnsafe(size);
+  }
+
+  /** Appends `text` as UTF-8. */
+  add(text: string): void {
+    // A UTF-16 code unit encodes to at most 3 UTF-8 bytes.
+    if (this.used + text.length * 3 > this.buffer.length) {
+      this.flush();
+      if (text.length * 3 > this.buffer.length) {
+        this.consume(Buffer.from(text, "utf8"));
+        return;
+      }
+    }
+    this.used += this.buffer.write(text, this.used, "utf8");
+  }
+
+  /** Hands what is buffered to `consume`. */
+  flush(): void {
+    if (this.used > 0) this.consume(this.buffer.subarray(0, this.used));
+    this.used = 0;
+  }
+}
