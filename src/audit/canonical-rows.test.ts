@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import type { OrderColumns } from "../input/rows.js";
 import { type PlainMember, type PlainOrder, ndjson, referenceMemberLines, referenceOrderLines, sha256 } from "../../test/fixtures/canonical-input.js";
 import { EMBEDDED_ROWS } from "./bundle.js";
-import { type LineLayout, type MemberColumns, chunkTexts, idOrder, memberLineChunks, orderLineChunks, sha256Chunks } from "./canonical-rows.js";
+import { idOrder } from "../input/text-order.js";
+import { type LineLayout, type MemberColumns, chunkTexts, memberLineChunks, orderLineChunks, sha256Chunks } from "./canonical-rows.js";
 import { fingerprintMembers, fingerprintOrders } from "./fingerprint.js";
 
 const numRuns = Number(process.env.NUM_RUNS_PROPERTIES ?? 200);

@@ -3,7 +3,7 @@
  * as UTF-8 bytes: no object or string per row, no comparator called per pair of rows. This is what makes
  * the input fingerprints of a million-member run cost a fraction of a second instead of seconds.
  *
- * - **Order by id** ({@link idOrder}): one pass checks whether the ids are already ascending (exported data
+ * - **Order by id** (`idOrder`, input/text-order.ts): one pass checks whether the ids are already ascending (exported data
  *   often is); otherwise a stable radix sort of dense code-unit ranks, a few code units per 31-bit word.
  * - **Lines**: constant pieces (`{"id":"`, `","kind":"retail-sale","memberId":"`, …) are copied four bytes
  *   a write; values by a loop over their code units, falling back to `JSON.stringify` and UTF-8 encoding
@@ -15,7 +15,8 @@
  * give the same text; canonical-rows.test.ts checks this writer against the canonical form computed the
  * slow way on random rows.
  */
-import { ByteTexts, IndexedTexts, type TextList } from "../input/text-list.js";
+import type { TextList } from "../input/text-list.js";
+import { type TextUnits, bytesBehind, positionIn, sortedOrder, unitsOf } from "../input/text-order.js";
 import { createHash } from "node:crypto";
 import { MEMBER_STATUSES, type Genealogy } from "../genealogy/genealogy.js";
 import type { MemberRow, OrderColumns } from "../input/rows.js";
@@ -50,171 +51,23 @@ export function rowMembers(rows: readonly MemberRow[]): MemberColumns {
 // Reading texts
 
 /**
- * The texts of a list as the writers and the sort read them: lengths, code units and JSON contents, straight
- * from the bytes for the fast input path's lists (ids with no character JSON escapes: a backslash is the only
- * one it lets through), through the strings otherwise.
+ * The texts of a list as the writers read them: the sort's units, and each text's JSON contents copied
+ * straight from the bytes for the fast input path's lists (when no id holds a backslash, the one character
+ * JSON escapes that the fast path lets through), through the strings otherwise.
  */
-interface TextSource {
-  readonly count: number;
-  /** UTF-16 code units of text i. */
-  len(i: number): number;
-  /** Code unit q of text i. */
-  unit(i: number, q: number): number;
-  /** Whether text i comes before text j (the order of `<`). */
-  less(i: number, j: number): boolean;
+interface TextSource extends TextUnits {
   /** Writes the contents of text i's JSON string at `at`; returns the end. */
   put(out: Buffer, at: number, i: number): number;
 }
 
 function sourceOf(list: TextList): TextSource {
-  const bytes = list instanceof ByteTexts ? list : list instanceof IndexedTexts && list.of instanceof ByteTexts ? list.of : undefined;
+  const units = unitsOf(list);
+  const bytes = bytesBehind(list);
   if (bytes !== undefined && !bytes.hasByte(0x5c)) {
-    const index = list instanceof IndexedTexts ? list.index : undefined;
-    const at = index === undefined ? (i: number) => i : (i: number) => index[i] as number;
-    return {
-      count: list.length,
-      len: (i) => bytes.textLength(at(i)),
-      unit: (i, q) => bytes.byteAt(at(i), q),
-      less: (i, j) => bytes.compare(at(i), at(j)) < 0,
-      put: (out, to, i) => bytes.copyTo(at(i), out, to),
-    };
+    const at = positionIn(list);
+    return { ...units, put: (out, to, i) => bytes.copyTo(at(i), out, to) };
   }
-  return {
-    count: list.length,
-    len: (i) => (list.at(i) as string).length,
-    unit: (i, q) => (list.at(i) as string).charCodeAt(q),
-    less: (i, j) => (list.at(i) as string) < (list.at(j) as string),
-    put: (out, to, i) => putText(out, to, list.at(i) as string),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Order by id
-
-/** Below this many ids a range is sorted by insertion. */
-const SMALL = 16;
-/** Bits per digit of the least-significant-digit radix sort. */
-const DIGIT = 11;
-const RADIX = 1 << DIGIT;
-const DIGIT_MASK = RADIX - 1;
-
-/**
- * @internal The positions of `ids` in ascending UTF-16 code unit order (the order of `<`), ties in input
- * order; undefined when the ids are already strictly ascending (the identity order).
- *
- * Each code unit that occurs gets a dense rank (1, 2, …; 0 is the end of an id), so a few bits hold one,
- * and two 31-bit words hold the first several code units of an id. The ids are sorted by those two words
- * with a stable least-significant-digit radix sort (sequential passes over typed arrays, whatever the input
- * order), then each run of equal words whose ids go on is sorted the same way by the next code units.
- */
-export function idOrder(list: TextList): Int32Array | undefined {
-  return sortedOrder(sourceOf(list));
-}
-
-function sortedOrder(ids: TextSource): Int32Array | undefined {
-  const n = ids.count;
-  let sorted = 1;
-  while (sorted < n && ids.less(sorted - 1, sorted)) sorted++;
-  if (sorted >= n) return undefined;
-  const rank = new Uint16Array(65536);
-  for (let p = 0; p < n; p++) {
-    const len = ids.len(p);
-    for (let q = 0; q < len; q++) rank[ids.unit(p, q)] = 1;
-  }
-  let k = 0;
-  for (let c = 0; c < 65536; c++) if (rank[c] !== 0) rank[c] = ++k;
-  const bits = Math.max(1, 32 - Math.clz32(k));
-  const per = Math.floor(31 / bits); // code units per word
-  const passes = Math.ceil((per * bits) / DIGIT); // digits per word
-  const order = new Int32Array(n);
-  for (let p = 0; p < n; p++) order[p] = p;
-  let hi = new Int32Array(n);
-  let lo = new Int32Array(n);
-  let at = order;
-  let hi2 = new Int32Array(n);
-  let lo2 = new Int32Array(n);
-  let at2 = new Int32Array(n);
-  const count = new Int32Array(RADIX);
-  const stack: number[] = [0, n, 0];
-  while (stack.length > 0) {
-    const d = stack.pop() as number;
-    const end = stack.pop() as number;
-    const begin = stack.pop() as number;
-    if (end - begin < SMALL) {
-      insertionSort(ids, order, begin, end);
-      continue;
-    }
-    // The words of code units d .. d + per and d + per .. d + 2 per of each id.
-    let longer = false;
-    let hiBits = 0;
-    let loBits = 0;
-    for (let j = begin; j < end; j++) {
-      const p = order[j] as number;
-      const len = ids.len(p);
-      let x = 0;
-      let y = 0;
-      for (let q = d; q < d + per; q++) x = (x << bits) | (q < len ? (rank[ids.unit(p, q)] as number) : 0);
-      for (let q = d + per; q < d + 2 * per; q++) y = (y << bits) | (q < len ? (rank[ids.unit(p, q)] as number) : 0);
-      if (len > d + 2 * per) longer = true;
-      hi[j] = x;
-      lo[j] = y;
-      hiBits |= x;
-      loBits |= y;
-    }
-    // Digits of the low word, then of the high word; a digit the same for every id is skipped.
-    for (let pass = 0; pass < 2 * passes; pass++) {
-      const w = pass < passes ? lo : hi;
-      const shift = (pass % passes) * DIGIT;
-      if ((((pass < passes ? loBits : hiBits) >>> shift) & DIGIT_MASK) === 0) continue;
-      count.fill(0);
-      for (let j = begin; j < end; j++) {
-        const c = ((w[j] as number) >>> shift) & DIGIT_MASK;
-        count[c] = (count[c] as number) + 1;
-      }
-      if (count[((w[begin] as number) >>> shift) & DIGIT_MASK] === end - begin) continue;
-      for (let c = 0, sum = begin; c < RADIX; c++) {
-        const size = count[c] as number;
-        count[c] = sum;
-        sum += size;
-      }
-      for (let j = begin; j < end; j++) {
-        const c = ((w[j] as number) >>> shift) & DIGIT_MASK;
-        const t = count[c] as number;
-        count[c] = t + 1;
-        hi2[t] = hi[j] as number;
-        lo2[t] = lo[j] as number;
-        at2[t] = at[j] as number;
-      }
-      [hi, hi2] = [hi2, hi];
-      [lo, lo2] = [lo2, lo];
-      [at, at2] = [at2, at];
-    }
-    if (at !== order) {
-      // The sorted range is in the spare arrays: copy it back (the spare arrays' other ranges are garbage).
-      order.set(at.subarray(begin, end), begin);
-      [at, at2] = [at2, at];
-    }
-    if (!longer) continue;
-    for (let a = begin; a < end; ) {
-      let b = a + 1;
-      while (b < end && hi[b] === hi[a] && lo[b] === lo[a]) b++;
-      if (b - a > 1) stack.push(a, b, d + 2 * per);
-      a = b;
-    }
-  }
-  return order;
-}
-
-function insertionSort(ids: TextSource, order: Int32Array, begin: number, end: number): void {
-  for (let j = begin + 1; j < end; j++) {
-    const p = order[j] as number;
-    let m = j - 1;
-    while (m >= begin && ids.less(p, order[m] as number)) {
-      order[m + 1] = order[m] as number;
-      m--;
-    }
-    order[m + 1] = p;
-  }
+  return { ...units, put: (out, to, i) => putText(out, to, list.at(i) as string) };
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -36,7 +36,8 @@ import type { CalculateInput } from "../run/calculate.js";
 import type { RunResult } from "../run/result.js";
 import type { Statement } from "../statement/types.js";
 import { canonicalJson } from "../statement/canonical.js";
-import { type MemberColumns, idOrder, measuresByName, memberLineChunks, orderLineChunks, rowMembers, sha256Chunks } from "./canonical-rows.js";
+import { idOrder } from "../input/text-order.js";
+import { type MemberColumns, measuresByName, memberLineChunks, orderLineChunks, rowMembers, sha256Chunks } from "./canonical-rows.js";
 
 /** A member in canonical form: what the members fingerprint covers, and what a bundle embeds. */
 export interface CanonicalMember {

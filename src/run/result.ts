@@ -2,7 +2,7 @@
  * A finished run: the finalize pass (line amounts, member totals, the summary) and lazy statements.
  * Statement objects and strings are made only when asked for, one member at a time.
  */
-import { textOrder } from "../input/text-list.js";
+import { idOrder } from "../input/text-order.js";
 import type { LevelAccounting } from "../bonuses/family.js";
 import { assert } from "../errors/issues.js";
 import type { Genealogy } from "../genealogy/genealogy.js";
@@ -322,17 +322,9 @@ export class RunResult {
 
   private sorted(): Int32Array {
     if (this.sortedIndex === undefined) {
+      // The sort of the canonical input rows; undefined when the ids are in order already (exported data often is).
       const ids = this.parts.genealogy.ids;
-      const order = textOrder(ids);
-      // Input is often in id order already: one pass says so (ids are distinct), and no sort is needed.
-      let k = 1;
-      while (k < ids.length && order(k - 1, k) < 0) k++;
-      if (k >= ids.length) this.sortedIndex = Int32Array.from({ length: ids.length }, (_, i) => i);
-      else {
-        const idx = Array.from({ length: ids.length }, (_, i) => i);
-        idx.sort(order);
-        this.sortedIndex = Int32Array.from(idx);
-      }
+      this.sortedIndex = idOrder(ids) ?? Int32Array.from({ length: ids.length }, (_, i) => i);
     }
     return this.sortedIndex;
   }
