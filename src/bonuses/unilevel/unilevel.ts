@@ -118,8 +118,6 @@ export const unilevel: BonusFamily<UnilevelConfig> = {
         const n = g.size;
         const { parent, depth: memberDepth } = g;
         const volume = run.measures.personal[measure] as Float64Array;
-        const rowOf = new Int32Array(n);
-        for (let i = 0; i < n; i++) rowOf[i] = qualified[i] === 1 ? (rowOfRank[(rank[i] as number) + 1] as number) : -1;
         // Nearest qualified proper ancestor, top-down: lets dynamic compression skip a run of unqualified
         // members in one step, keeping the walk at most `depth` steps per source.
         const nextQualified = new Int32Array(n);
@@ -142,9 +140,17 @@ export const unilevel: BonusFamily<UnilevelConfig> = {
           const b = 4 * i;
           up[b] = dynamic ? (nextQualified[i] as number) : (parent[i] as number);
           up[b + 1] = memberDepth[i] as number;
-          const row = rowOf[i] as number;
-          up[b + 2] = qualified[i] !== 1 ? -2 : row >= 0 ? used : -1;
-          if (qualified[i] === 1 && row >= 0) used += (rowLevels[row] as number) * width;
+          let block = -2;
+          let row = -1;
+          if (qualified[i] === 1) {
+            row = rowOfRank[(rank[i] as number) + 1] as number;
+            block = -1;
+            if (row >= 0) {
+              block = used;
+              used += (rowLevels[row] as number) * width;
+            }
+          }
+          up[b + 2] = block;
           up[b + 3] = row;
         }
         assert(used < 2 ** 31, "unilevel-slots", `${used} slots`);
@@ -191,7 +197,7 @@ export const unilevel: BonusFamily<UnilevelConfig> = {
         for (let a = 0; a < n; a++) {
           const block = up[4 * a + 2] as number;
           if (block < 0) continue;
-          const row = rowOf[a] as number;
+          const row = up[4 * a + 3] as number;
           for (let k = 0, levels = rowLevels[row] as number; k < levels; k++) {
             const slot = block + k * width;
             const rate = rowRates[row * depth + k] as number;
