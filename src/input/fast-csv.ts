@@ -17,8 +17,8 @@ import { type Genealogy, MEMBER_STATUSES, linkTree } from "../genealogy/genealog
 import { VOLUME_MAX, VOLUME_SCALE } from "../money/decimal.js";
 import { ORDER_KINDS } from "../plan/fields.js";
 import { type Period, isIsoDate } from "../run/period.js";
-import { IdTable, hashBytes, sameText } from "./id-table.js";
-import { ByteTexts, CodedTexts, IndexedTexts } from "./text-list.js";
+import { IdTable, hashBytes } from "./id-table.js";
+import { ByteTexts, CodedTexts, IndexedTexts, sameText } from "./text-list.js";
 import type { OrderColumns } from "./rows.js";
 
 /** @internal What the fast path builds: the sponsor tree and the orders with their member indices. */
@@ -114,7 +114,7 @@ function scanCsv(
               starts[f] = s;
               ends[f++] = q;
               s = q + 1;
-            } else if (c <= 32 || c >= 127 || c === 34) throw GIVE_UP; // space, control, quote, non-ASCII
+            } else if (!plain(c)) throw GIVE_UP;
           }
           if (f !== width - 1) throw GIVE_UP;
           starts[f] = s;
@@ -146,11 +146,13 @@ function scanCsv(
 
 /** A header or data field as text; gives up on anything but printable ASCII without spaces or quotes. */
 function fieldText(buf: Buffer, s: number, e: number): string {
-  for (let q = s; q < e; q++) {
-    const c = buf[q] as number;
-    if (c <= 32 || c >= 127 || c === 34) throw GIVE_UP;
-  }
+  for (let q = s; q < e; q++) if (!plain(buf[q] as number)) throw GIVE_UP;
   return buf.toString("latin1", s, e);
+}
+
+/** Whether a byte may stand in a field the fast path takes: printable ASCII other than space and `"`. */
+function plain(c: number): boolean {
+  return c > 32 && c < 127 && c !== 34;
 }
 
 /** An id field: 1 to 128 characters (already known to be printable ASCII without spaces). */

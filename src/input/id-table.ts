@@ -28,12 +28,6 @@ export function hashText(text: string): number {
   return finish(h);
 }
 
-/** Whether the bytes `buf[s, e)` are the (ASCII) text. */
-export function sameText(buf: Uint8Array, s: number, e: number, text: string): boolean {
-  if (e - s !== text.length) return false;
-  for (let k = 0; k < text.length; k++) if (buf[s + k] !== text.charCodeAt(k)) return false;
-  return true;
-}
 
 /** What an {@link IdTable} compares against: entry i's id. */
 export interface IdTexts {

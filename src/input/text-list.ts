@@ -118,11 +118,15 @@ export class ByteTexts implements TextList {
 
   /** Whether text i is `text`. */
   equals(i: number, text: string): boolean {
-    const a = this.start[i] as number;
-    if ((this.start[i + 1] as number) - a !== text.length) return false;
-    for (let k = 0; k < text.length; k++) if (this.bytes[a + k] !== text.charCodeAt(k)) return false;
-    return true;
+    return sameText(this.bytes, this.start[i] as number, this.start[i + 1] as number, text);
   }
+}
+
+/** @internal Whether the bytes `buf[s, e)` are the (ASCII) text. */
+export function sameText(buf: Uint8Array, s: number, e: number, text: string): boolean {
+  if (e - s !== text.length) return false;
+  for (let k = 0; k < text.length; k++) if (buf[s + k] !== text.charCodeAt(k)) return false;
+  return true;
 }
 
 /** @internal Texts from a short dictionary: text i is `words[codes[i]]` (dates: a few hundred distinct). */
