@@ -163,19 +163,6 @@ export class IndexedTexts implements TextList {
   }
 }
 
-/**
- * @internal A comparator of positions by their texts, in UTF-16 code unit order (what `<` on strings does):
- * byte by byte for {@link ByteTexts} (ASCII, so the same order) without making strings.
- */
-export function textOrder(list: TextList): (a: number, b: number) => number {
-  if (list instanceof ByteTexts) return (a, b) => list.compare(a, b);
-  return (a, b) => {
-    const x = list.at(a) as string;
-    const y = list.at(b) as string;
-    return x < y ? -1 : x > y ? 1 : 0;
-  };
-}
-
 /** @internal Whether two lists hold the same texts in the same order. */
 export function sameTexts(a: TextList, b: TextList): boolean {
   if (a === b) return true;

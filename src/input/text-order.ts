@@ -27,6 +27,23 @@ export function positionIn(list: TextList): (i: number) => number {
   return index === undefined ? (i) => i : (i) => index[i] as number;
 }
 
+/**
+ * @internal A comparator of positions by their texts in the order of `<`: byte by byte for byte-backed
+ * lists (ASCII, so the same order) without making strings.
+ */
+export function textOrder(list: TextList): (a: number, b: number) => number {
+  const bytes = bytesBehind(list);
+  if (bytes !== undefined) {
+    const at = positionIn(list);
+    return (a, b) => bytes.compare(at(a), at(b));
+  }
+  return (a, b) => {
+    const x = list.at(a) as string;
+    const y = list.at(b) as string;
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+}
+
 /** @internal The units of a list: from its bytes when it has them, else from its strings. */
 export function unitsOf(list: TextList): TextUnits {
   const bytes = bytesBehind(list);

@@ -4,7 +4,7 @@
  * per plan (keys, bonus keys and kinds, references, measure and rank names, minimums) is encoded once;
  * numbers are written digit by digit; member ids are copied with an ASCII fast path.
  */
-import { textOrder } from "../input/text-list.js";
+import { textOrder } from "../input/text-order.js";
 import { assert } from "../errors/issues.js";
 import { MEMBER_STATUSES } from "../genealogy/genealogy.js";
 import { sponsoredActiveCount } from "../measures/qualification.js";

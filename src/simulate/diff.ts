@@ -7,7 +7,8 @@
  * Percentiles use the nearest-rank method: the p-th percentile of N values sorted ascending is the value at
  * 1-based position ceil(p × N / 100). It is always one member's actual pay, never an interpolation.
  */
-import { sameTexts, textOrder } from "../input/text-list.js";
+import { sameTexts } from "../input/text-list.js";
+import { textOrder } from "../input/text-order.js";
 import { assert } from "../errors/issues.js";
 import { decimalToUnits, subtractDecimals, sumDecimals } from "../money/arith.js";
 import { ExactSum, formatFixed, pow10 } from "../money/decimal.js";
