@@ -35,9 +35,18 @@ export interface MemberColumns {
   readonly status: Uint8Array;
 }
 
-/** @internal The members of a sponsor tree in columns. */
+/** @internal The members of a sponsor tree in columns, in input row order (sponsors by row). */
 export function genealogyMembers(g: Genealogy): MemberColumns {
-  return { ids: g.ids, joinDates: g.joinDate, sponsors: g.parent, status: g.status };
+  const n = g.size;
+  const sponsors = new Int32Array(n);
+  const status = new Uint8Array(n);
+  for (let r = 0; r < n; r++) {
+    const i = g.memberOfRow[r] as number;
+    const p = g.parent[i] as number;
+    sponsors[r] = p < 0 ? -1 : (g.row[p] as number);
+    status[r] = g.status[i] as number;
+  }
+  return { ids: g.rowIds, joinDates: g.rowJoinDates, sponsors, status };
 }
 
 /** @internal Validated member rows in columns (sponsors need not be members: nothing structural is checked). */

@@ -24,7 +24,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { type BonusConfig, findFamily } from "../bonuses/registry.js";
 import { CompplanError } from "../errors/issues.js";
-import { MEMBER_STATUSES, type Genealogy, type MemberStatus } from "../genealogy/genealogy.js";
+import { MEMBER_STATUSES, type Genealogy, type MemberStatus, membersById } from "../genealogy/genealogy.js";
 import type { OrderColumns } from "../input/rows.js";
 import { validateMembers, validateOrders } from "../input/validate.js";
 import { canonicalDecimal, formatVolume } from "../money/decimal.js";
@@ -182,10 +182,10 @@ export function fingerprintPlan(plan: Plan): string {
 /** @internal The canonical members of a run's sponsor tree, sorted by id. */
 export function canonicalMembers(g: Genealogy): CanonicalMember[] {
   const ids = stringsOf(g.ids);
-  const order = idOrder(ids);
+  const order = membersById(g);
   const out: CanonicalMember[] = new Array(g.size);
   for (let r = 0; r < g.size; r++) {
-    const i = order === undefined ? r : (order[r] as number);
+    const i = order[r] as number;
     const p = g.parent[i] as number;
     out[r] = {
       id: ids[i] as string,

@@ -1,23 +1,53 @@
 import { describe, expect, it } from "vitest";
 import type { MemberRow } from "../input/rows.js";
-import { buildGenealogy } from "./genealogy.js";
+import { buildGenealogy, membersById } from "./genealogy.js";
 
 const row = (id: string, sponsorId: string | null): MemberRow => ({ id, sponsorId, joinDate: "2024-01-01", status: "enrolled" });
 
 describe("buildGenealogy", () => {
-  it("orders every member after its sponsor and records depths and children", () => {
-    const { genealogy: g, issues } = buildGenealogy([row("C", "B"), row("A", null), row("B", "A"), row("D", "A")]);
+  it("numbers members top-down, children in input order, and records depths and children", () => {
+    const rows = [row("C", "B"), row("A", null), row("B", "A"), row("D", "A"), row("E", "B")];
+    const { genealogy: g, issues } = buildGenealogy(rows);
     expect(issues).toEqual([]);
     if (g === undefined) throw new Error("no genealogy");
+    // Breadth-first from the root A; B before D and C before E as in the input.
+    expect(Array.from({ length: g.size }, (_, i) => g.ids.at(i))).toEqual(["A", "B", "D", "C", "E"]);
+    expect(g.root).toBe(0);
+    const sponsorOf = (id: string) => {
+      const p = g.parent[g.indexOf.get(id) as number] as number;
+      return p < 0 ? null : g.ids.at(p);
+    };
+    for (const r of rows) expect(sponsorOf(r.id)).toBe(r.sponsorId);
     const pos = new Map(Array.from(g.order, (m, j) => [m, j]));
     for (let i = 0; i < g.size; i++) {
       const p = g.parent[i] as number;
       if (p >= 0) expect(pos.get(p)).toBeLessThan(pos.get(i) as number);
     }
-    expect(g.root).toBe(1);
-    expect(Array.from(g.depth)).toEqual([2, 0, 1, 1]);
-    const children = (i: number) => Array.from(g.childList.subarray(g.childStart[i], g.childStart[i + 1])).map((c) => g.ids.at(c));
-    expect(children(1).sort()).toEqual(["B", "D"]);
+    const depthOf = (id: string) => g.depth[g.indexOf.get(id) as number];
+    expect(["A", "B", "C", "D", "E"].map(depthOf)).toEqual([0, 1, 2, 1, 2]);
+    const children = (id: string) => {
+      const i = g.indexOf.get(id) as number;
+      return Array.from(g.childList.subarray(g.childStart[i], g.childStart[i + 1])).map((c) => g.ids.at(c));
+    };
+    expect(children("A")).toEqual(["B", "D"]);
+    expect(children("B")).toEqual(["C", "E"]);
+    expect(children("C")).toEqual([]);
+    // Back to the input: member i is row row[i], and memberOfRow inverts it.
+    for (let i = 0; i < g.size; i++) {
+      expect(rows[g.row[i] as number]?.id).toBe(g.ids.at(i));
+      expect(g.memberOfRow[g.row[i] as number]).toBe(i);
+      expect(g.rowIds.at(g.row[i] as number)).toBe(g.ids.at(i));
+    }
+  });
+
+  it("lists members by id whatever the input order", () => {
+    const rows = [row("C", "B"), row("A", null), row("B", "A"), row("D", "A"), row("E", "B")];
+    const { genealogy: g } = buildGenealogy(rows);
+    if (g === undefined) throw new Error("no genealogy");
+    expect(Array.from(membersById(g), (i) => g.ids.at(i))).toEqual(["A", "B", "C", "D", "E"]);
+    const sorted = buildGenealogy([...rows].sort((a, b) => (a.id < b.id ? -1 : 1))).genealogy;
+    if (sorted === undefined) throw new Error("no genealogy");
+    expect(Array.from(membersById(sorted), (i) => sorted.ids.at(i))).toEqual(["A", "B", "C", "D", "E"]);
   });
 
   it("reports each sponsor cycle once, naming its members", () => {

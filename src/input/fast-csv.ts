@@ -13,7 +13,7 @@
  * checks this on random files).
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { type Genealogy, MEMBER_STATUSES, linkTree } from "../genealogy/genealogy.js";
+import { type Genealogy, MEMBER_STATUSES, linkTree, numberTopDown } from "../genealogy/genealogy.js";
 import { VOLUME_MAX, VOLUME_SCALE } from "../money/decimal.js";
 import { ORDER_KINDS } from "../plan/fields.js";
 import { type Period, isIsoDate } from "../run/period.js";
@@ -349,19 +349,10 @@ function readMembers(path: string, period: Period, chunk: number): { genealogy: 
   }
   const tree = linkTree(parents, root);
   if (tree.reached < n) throw GIVE_UP;
-  const genealogy: Genealogy = {
-    size: n,
-    ids: ids.done(),
-    indexOf,
-    parent: parents,
-    order: tree.order,
-    depth: tree.depth,
-    childStart: tree.childStart,
-    childList: tree.childList,
-    status: Uint8Array.from(status),
-    joinDate: new CodedTexts(dates.words, joinCodes.done()),
-    root,
-  };
+  const genealogy = numberTopDown(
+    { ids: ids.done(), indexOf, parent: parents, status: Uint8Array.from(status), joinDate: new CodedTexts(dates.words, joinCodes.done()) },
+    tree,
+  );
   return { genealogy, table: indexOf, texts: ids };
 }
 
@@ -388,6 +379,7 @@ function readOrders(
   let cDate = 0;
   let cVolume: number[] = [];
   let lastMember = -1;
+  const { memberOfRow } = g;
   scanCsv(
     path,
     (header) => {
@@ -416,7 +408,7 @@ function readOrders(
         if (found < 0) throw GIVE_UP;
         m = lastMember = found;
       }
-      member.push(m);
+      member.push(memberOfRow[m] as number);
       const k = whichOf(buf, starts[cKind] as number, ends[cKind] as number, ORDER_KINDS);
       if (k < 0) throw GIVE_UP;
       kinds.push(k);

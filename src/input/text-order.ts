@@ -16,15 +16,21 @@ export interface TextUnits {
   less(i: number, j: number): boolean;
 }
 
-/** @internal The byte-backed list behind `list` (itself, or the list an IndexedTexts indexes), if any. */
+/**
+ * @internal The byte-backed list behind `list` (itself, or the list an IndexedTexts indexes, through any
+ * number of them: an order's member id indexes the members' ids, which index the input rows), if any.
+ */
 export function bytesBehind(list: TextList): ByteTexts | undefined {
-  return list instanceof ByteTexts ? list : list instanceof IndexedTexts && list.of instanceof ByteTexts ? list.of : undefined;
+  return list instanceof ByteTexts ? list : list instanceof IndexedTexts ? bytesBehind(list.of) : undefined;
 }
 
 /** @internal Position i of `list` within {@link bytesBehind}'s list. */
 export function positionIn(list: TextList): (i: number) => number {
-  const index = list instanceof IndexedTexts ? list.index : undefined;
-  return index === undefined ? (i) => i : (i) => index[i] as number;
+  if (!(list instanceof IndexedTexts)) return (i) => i;
+  const index = list.index;
+  if (!(list.of instanceof IndexedTexts)) return (i) => index[i] as number;
+  const inner = positionIn(list.of);
+  return (i) => inner(index[i] as number);
 }
 
 /**

@@ -2,11 +2,10 @@
  * A finished run: the finalize pass (line amounts, member totals, the summary) and lazy statements.
  * Statement objects and strings are made only when asked for, one member at a time.
  */
-import { idOrder } from "../input/text-order.js";
 import type { LevelAccounting } from "../bonuses/family.js";
 import { assert } from "../errors/issues.js";
 import type { Genealogy } from "../genealogy/genealogy.js";
-import { MEMBER_STATUSES } from "../genealogy/genealogy.js";
+import { MEMBER_STATUSES, membersById } from "../genealogy/genealogy.js";
 import { qualificationDetails } from "../measures/qualification.js";
 import { type RankValues, type RequirementDetail, checkRank } from "../measures/ranks.js";
 import type { MeasureValues } from "../measures/volumes.js";
@@ -65,7 +64,6 @@ export class RunResult {
   private readonly lineOrder: Int32Array;
   /** Per line: the rounded amount in money units (rounding per line only). */
   private readonly lineAmount: Float64Array;
-  private sortedIndex: Int32Array | undefined;
   private readonly memberTotal: Float64Array;
   /** The lines per member, as the byte renderer and the subtotals read them. */
   private readonly index: LineIndex;
@@ -321,12 +319,7 @@ export class RunResult {
   }
 
   private sorted(): Int32Array {
-    if (this.sortedIndex === undefined) {
-      // The sort of the canonical input rows; undefined when the ids are in order already (exported data often is).
-      const ids = this.parts.genealogy.ids;
-      this.sortedIndex = idOrder(ids) ?? Int32Array.from({ length: ids.length }, (_, i) => i);
-    }
-    return this.sortedIndex;
+    return membersById(this.parts.genealogy);
   }
 
   /** Member i's subtotal per bonus (money units), in plan order, for bonuses with lines. */
