@@ -318,7 +318,7 @@ function breakdown(run: RunResult, i: number, measure: string): VolumeBreakdown 
   const spec = p.compiled.measures[m];
   assert(spec !== undefined, "explain-measure", measure);
   const kinds = ORDER_KINDS.map((kind, k) => {
-    const raw = ((p.volumes.byKind[m] as readonly Float64Array[])[k] as Float64Array)[i] as number;
+    const raw = ((p.volumes.byKind()[m] as readonly Float64Array[])[k] as Float64Array)[i] as number;
     const counts = spec.counts[k] === true;
     const capped = kind === "personal-consumption" && spec.personalConsumptionCap >= 0 && raw > spec.personalConsumptionCap;
     const counted = !counts ? 0 : capped ? spec.personalConsumptionCap : raw;

@@ -47,7 +47,7 @@ export function runOrders(run: RunResult, input: CalculateInput | PreparedInput)
   }
   const counts = new Int32Array(g.size);
   for (let o = 0; o < columns.count; o++) counts[member[o] as number] = (counts[member[o] as number] as number) + 1;
-  const recorded = run.internals.volumes.orderCount;
+  const recorded = run.internals.volumes.orderCount();
   for (let i = 0; i < g.size; i++) {
     if (counts[i] !== recorded[i]) {
       throw new CompplanError([

@@ -26,10 +26,18 @@ export interface MeasureValues {
   readonly personal: readonly Float64Array[];
   /** Group volume per measure: personal plus the whole downline's personal. */
   readonly group: readonly Float64Array[];
-  /** Raw volume per measure and order kind, before counting rules and caps. */
-  readonly byKind: readonly (readonly Float64Array[])[];
-  /** Number of orders per member. */
-  readonly orderCount: Int32Array;
+  /**
+   * Per measure whose personal consumption is capped: the raw personal-consumption volume, before the cap
+   * (what a statement reports as excluded above the cap); undefined for other measures.
+   */
+  readonly consumption: readonly (Float64Array | undefined)[];
+  /**
+   * Raw volume per measure and order kind, before counting rules and caps. Made on the first call (for
+   * explanations), not by the run: most of these arrays would hold only zeros.
+   */
+  byKind(): readonly (readonly Float64Array[])[];
+  /** Number of orders per member, made on the first call (for audits). */
+  orderCount(): Int32Array;
 }
 
 /**
@@ -37,6 +45,9 @@ export interface MeasureValues {
  * is at most this total, so each stays an exact safe integer (about 900 billion of volume).
  */
 const TOTAL_MAX = Number.MAX_SAFE_INTEGER;
+
+const PC = ORDER_KINDS.indexOf("personal-consumption");
+const KINDS = ORDER_KINDS.length;
 
 /** @internal Sums orders into per-member measures; an issue when a measure's total is too large. */
 export function computeVolumes(
@@ -48,8 +59,14 @@ export function computeVolumes(
   const n = g.size;
   const issues: Issue[] = [];
   const S = specs.length;
-  const byKind = specs.map(() => ORDER_KINDS.map(() => new Float64Array(n)));
-  const orderCount = new Int32Array(n);
+  const personal = specs.map(() => new Float64Array(n));
+  const consumption = specs.map((spec) => (spec.personalConsumptionCap >= 0 && spec.counts[PC] === true ? new Float64Array(n) : undefined));
+  // Where an order of kind k adds its volume of measure s: the personal volume, the raw consumption of
+  // a capped measure, or nowhere (the measure does not count the kind).
+  const target: (Float64Array | undefined)[] = new Array(S * KINDS);
+  specs.forEach((spec, s) => {
+    for (let k = 0; k < KINDS; k++) target[s * KINDS + k] = spec.counts[k] !== true ? undefined : k === PC ? (consumption[s] ?? personal[s]) : personal[s];
+  });
   const { member, kinds } = orders;
   // One pass over the orders for every measure (a measure the input has no volume for stays all zero).
   const columns = specs.map((spec) => orders.volumes[orders.measures.indexOf(spec.name)]);
@@ -57,15 +74,14 @@ export function computeVolumes(
   for (let o = 0; o < orders.count; o++) {
     const m = member[o] as number;
     const k = kinds[o] as number;
-    orderCount[m] = (orderCount[m] as number) + 1;
     for (let s = 0; s < S; s++) {
       const column = columns[s];
       if (column === undefined) continue;
       const v = column[o] as number;
       if (v === 0) continue;
-      const arr = (byKind[s] as Float64Array[])[k] as Float64Array;
-      arr[m] = (arr[m] as number) + v;
       totals[s] = (totals[s] as number) + v;
+      const arr = target[s * KINDS + k];
+      if (arr !== undefined) arr[m] = (arr[m] as number) + v;
     }
   }
   specs.forEach((spec, s) => {
@@ -73,29 +89,56 @@ export function computeVolumes(
       issues.push(issue("RUN_VOLUME_OVERFLOW", ["orders"], `the total of measure ${spec.name} over all orders is too large to compute exactly (at most 900,719,925,474)`));
     }
   });
-  work.add("volumes:orders", orders.count * (specs.length + 1));
+  work.add("volumes:orders", orders.count * specs.length);
   if (issues.length > 0) return { issues };
 
-  const personal: Float64Array[] = [];
+  // Capped personal consumption: the raw sum per member, then at most the cap of it counts.
   for (let s = 0; s < S; s++) {
-    const spec = specs[s] as MeasureSpec;
-    const p = new Float64Array(n);
-    const counted = ORDER_KINDS.map((_, k) => k).filter((k) => spec.counts[k]);
-    const cap = spec.personalConsumptionCap;
-    for (const k of counted) {
-      const arr = (byKind[s] as Float64Array[])[k] as Float64Array;
-      if (ORDER_KINDS[k] === "personal-consumption" && cap >= 0) {
-        for (let i = 0; i < n; i++) {
-          const v = arr[i] as number;
-          p[i] = (p[i] as number) + (v > cap ? cap : v);
-        }
-      } else for (let i = 0; i < n; i++) p[i] = (p[i] as number) + (arr[i] as number);
+    const raw = consumption[s];
+    if (raw === undefined) continue;
+    const p = personal[s] as Float64Array;
+    const cap = (specs[s] as MeasureSpec).personalConsumptionCap;
+    for (let i = 0; i < n; i++) {
+      const v = raw[i] as number;
+      p[i] = (p[i] as number) + (v > cap ? cap : v);
     }
-    personal.push(p);
   }
   const group = groupSums(g, personal);
   work.add("volumes:members", n * specs.length);
-  return { values: { specs, personal, group, byKind, orderCount }, issues };
+  let byKind: Float64Array[][] | undefined;
+  let orderCount: Int32Array | undefined;
+  return {
+    values: {
+      specs,
+      personal,
+      group,
+      consumption,
+      byKind: () => (byKind ??= rawByKind(n, orders, columns)),
+      orderCount: () => {
+        if (orderCount === undefined) {
+          orderCount = new Int32Array(n);
+          for (let o = 0; o < orders.count; o++) orderCount[member[o] as number] = (orderCount[member[o] as number] as number) + 1;
+        }
+        return orderCount;
+      },
+    },
+    issues,
+  };
+}
+
+/** Raw volume per measure (columns) and order kind, per member. */
+function rawByKind(n: number, orders: OrderColumns & { readonly member: Int32Array }, columns: readonly (Float64Array | undefined)[]): Float64Array[][] {
+  const out = columns.map(() => ORDER_KINDS.map(() => new Float64Array(n)));
+  const { member, kinds } = orders;
+  columns.forEach((column, s) => {
+    if (column === undefined) return;
+    const byKind = out[s] as Float64Array[];
+    for (let o = 0; o < orders.count; o++) {
+      const arr = byKind[kinds[o] as number] as Float64Array;
+      arr[member[o] as number] = (arr[member[o] as number] as number) + (column[o] as number);
+    }
+  });
+  return out;
 }
 
 /** Personal plus whole-downline volume of every measure, in one bottom-up pass over the precomputed order. */

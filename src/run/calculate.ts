@@ -142,7 +142,8 @@ export function safeCalculatePrepared(plan: Plan, prepared: PreparedInput, optio
   const { qualified, ranks } = measured;
 
   phase("bonuses");
-  const sink = new LineSink();
+  // About a line per member is typical; more lines double it.
+  const sink = new LineSink(g.size);
   const ctx: RunContext = { genealogy: g, measures: volumes.values, qualified, rank: ranks.rank, work };
   const accounting: (LevelAccounting | undefined)[] = new Array(compiled.bonuses.length);
   const steps = compiled.bonuses.map((b, i) => ({ b, i })).sort((x, y) => x.b.stage - y.b.stage || x.i - y.i);

@@ -9,19 +9,35 @@ export const LINE_COMPRESSED = 1;
 /** The line is a fixed amount (base holds the amount; rate is 1). */
 export const LINE_FIXED = 2;
 
-/** Growable columnar storage of line items. */
+/**
+ * Growable columnar storage of line items. Start it at about the number of lines the run will make (the
+ * member count is a fair guess): memory the lines never reach is reserved, not touched, so it costs
+ * nothing, while each doubling copies every line so far into freshly touched memory.
+ */
 export class LineSink {
   count = 0;
-  recipient = new Int32Array(1024);
-  bonus = new Uint16Array(1024);
-  level = new Int16Array(1024);
-  flags = new Uint8Array(1024);
+  recipient: Int32Array;
+  bonus: Uint16Array;
+  level: Int16Array;
+  flags: Uint8Array;
   /** Number of source members (0 for none). */
-  sources = new Int32Array(1024);
+  sources: Int32Array;
   /** The single source member when `sources` is 1, else -1. */
-  source = new Int32Array(1024);
-  base = new Float64Array(1024);
-  rate = new Float64Array(1024);
+  source: Int32Array;
+  base: Float64Array;
+  rate: Float64Array;
+
+  constructor(capacity = 1024) {
+    const size = Math.max(1024, capacity);
+    this.recipient = new Int32Array(size);
+    this.bonus = new Uint16Array(size);
+    this.level = new Int16Array(size);
+    this.flags = new Uint8Array(size);
+    this.sources = new Int32Array(size);
+    this.source = new Int32Array(size);
+    this.base = new Float64Array(size);
+    this.rate = new Float64Array(size);
+  }
 
   /** Appends one line. */
   add(recipient: number, bonus: number, level: number, flags: number, sources: number, source: number, base: number, rate: number): void {

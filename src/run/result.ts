@@ -343,7 +343,7 @@ export class RunResult {
       personal[m.name] = formatVolume((v.personal[s] as Float64Array)[i] as number);
       group[m.name] = formatVolume((v.group[s] as Float64Array)[i] as number);
       if (m.personalConsumptionCap >= 0 && m.counts[PC]) {
-        const raw = ((v.byKind[s] as Float64Array[])[PC] as Float64Array)[i] as number;
+        const raw = (v.consumption[s] as Float64Array)[i] as number;
         if (raw > m.personalConsumptionCap) excluded[m.name] = formatVolume(raw - m.personalConsumptionCap);
       }
     });

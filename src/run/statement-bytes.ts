@@ -327,7 +327,7 @@ export class StatementRenderer implements RequirementSink {
     const { compiled, volumes: v } = this.x.parts;
     const m = compiled.measures[s] as (typeof compiled.measures)[number];
     if (m.personalConsumptionCap < 0 || !m.counts[PC]) return 0;
-    return (((v.byKind[s] as Float64Array[])[PC] as Float64Array)[i] as number) - m.personalConsumptionCap;
+    return ((v.consumption[s] as Float64Array)[i] as number) - m.personalConsumptionCap;
   }
 
   private value(product: number, text: string | undefined, scale: number): void {

@@ -128,30 +128,50 @@ export const unilevel: BonusFamily<UnilevelConfig> = {
             nextQualified[m] = p < 0 ? -1 : qualified[p] === 1 ? p : (nextQualified[p] as number);
           }
         }
-        // Per (recipient with a row, level the row unlocks): the direct and (with compression) compressed
-        // base, each with a tag: 0 none yet, s + 1 for a single source s, -count for several. Interleaved,
-        // so that adding a source to a slot touches one cache line; a member's slots start at its block.
+        // Per source that pays (own volume, and qualified unless unqualified volume pays): the deepest
+        // level it can reach is its distance to the ancestor. So a member needs slots only down to its
+        // farthest paying source below, capped at the schedule depth: none at all for the many members
+        // with no paying downline, which keeps the slots few and close together.
+        const pays = (s: number) => (volume[s] as number) !== 0 && (unqualifiedPays || qualified[s] === 1);
+        const below = new Uint8Array(n);
+        for (let j = g.order.length - 1; j > 0; j--) {
+          const m = g.order[j] as number;
+          const p = parent[m] as number;
+          const b = below[m] as number;
+          const reach = Math.min(depth, b > 0 ? b + 1 : pays(m) ? 1 : 0);
+          if (reach > (below[p] as number)) below[p] = reach;
+        }
+        // Per (recipient with a row, level the row unlocks and a source can reach): the direct and (with
+        // compression) compressed base, each with a tag: 0 none yet, s + 1 for a single source s, -count
+        // for several. Interleaved, so that adding a source to a slot touches one cache line; a member's
+        // slots start at its block.
         const width = dynamic ? 4 : 2;
         // Everything one upline step reads, packed per member so that a step touches one cache line:
-        // [next member up, depth, block start in acc (-1 qualified without a schedule row, -2 unqualified), row].
+        // [next member up, depth, block start in acc (-1 qualified without a schedule row, -2 unqualified), levels with slots].
         const up = new Int32Array(4 * n);
+        // Per qualified member with a row: the row (levels beyond the slots are locked or unreachable).
+        const rowOf = new Int8Array(n).fill(-1);
         let used = 0;
         for (let i = 0; i < n; i++) {
           const b = 4 * i;
           up[b] = dynamic ? (nextQualified[i] as number) : (parent[i] as number);
           up[b + 1] = memberDepth[i] as number;
           let block = -2;
-          let row = -1;
+          let levels = 0;
           if (qualified[i] === 1) {
-            row = rowOfRank[(rank[i] as number) + 1] as number;
+            const row = rowOfRank[(rank[i] as number) + 1] as number;
             block = -1;
             if (row >= 0) {
-              block = used;
-              used += (rowLevels[row] as number) * width;
+              levels = Math.min(rowLevels[row] as number, below[i] as number);
+              rowOf[i] = row;
+              if (levels > 0) {
+                block = used;
+                used += levels * width;
+              }
             }
           }
           up[b + 2] = block;
-          up[b + 3] = row;
+          up[b + 3] = levels;
         }
         assert(used < 2 ** 31, "unilevel-slots", `${used} slots`);
         const acc = new Float64Array(used);
@@ -174,8 +194,8 @@ export const unilevel: BonusFamily<UnilevelConfig> = {
             const b = 4 * a;
             const block = up[b + 2] as number;
             if (block !== -2) {
-              const row = up[b + 3] as number;
-              if (row >= 0 && k < (rowLevels[row] as number)) {
+              // Levels beyond the slots are locked: a source reaches this far, so the row stops short.
+              if (k < (up[b + 3] as number)) {
                 // Without compression every step is one level, so every source is direct.
                 const slot = block + k * width + (sourceDepth - (up[b + 1] as number) === k + 1 ? 0 : 2);
                 acc[slot] = (acc[slot] as number) + v;
@@ -197,8 +217,8 @@ export const unilevel: BonusFamily<UnilevelConfig> = {
         for (let a = 0; a < n; a++) {
           const block = up[4 * a + 2] as number;
           if (block < 0) continue;
-          const row = up[4 * a + 3] as number;
-          for (let k = 0, levels = rowLevels[row] as number; k < levels; k++) {
+          const row = rowOf[a] as number;
+          for (let k = 0, levels = up[4 * a + 3] as number; k < levels; k++) {
             const slot = block + k * width;
             const rate = rowRates[row * depth + k] as number;
             // A slot paid at rate 0 stays in the accounting (its gap to the maximum is breakage) but makes no line.
