@@ -96,6 +96,8 @@ function expectSame(fast: Pick<PreparedInput, "genealogy" | "orders">, slow: Pre
   expect(Array.from(x.kinds)).toEqual(Array.from(y.kinds));
   expect(Array.from(x.member)).toEqual(Array.from(y.member));
   expect(x.volumes.map((v) => Array.from(v))).toEqual(y.volumes.map((v) => Array.from(v)));
+  expect(Array.from(x.byRow?.row ?? [])).toEqual(Array.from(y.byRow?.row ?? []));
+  if (y.byRow !== undefined) expect(all(x.byRow?.ids ?? [])).toEqual(all(y.byRow.ids));
 }
 
 describe("fast CSV path", () => {

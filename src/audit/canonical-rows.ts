@@ -16,7 +16,7 @@
  * slow way on random rows.
  */
 import type { TextList } from "../input/text-list.js";
-import { type TextUnits, bytesBehind, positionIn, sortedOrder, unitsOf } from "../input/text-order.js";
+import { type TextUnits, bytesBehind, idOrderThroughRows, positionIn, sortedOrder, unitsOf } from "../input/text-order.js";
 import { createHash } from "node:crypto";
 import { MEMBER_STATUSES, type Genealogy } from "../genealogy/genealogy.js";
 import type { MemberRow, OrderColumns } from "../input/rows.js";
@@ -240,6 +240,11 @@ export function memberLineChunks(members: MemberColumns, layout: LineLayout = ND
   });
 }
 
+/** @internal Positions of the orders in id order (undefined: in order already). */
+export function ordersById(orders: OrderColumns, ids: TextUnits = unitsOf(orders.ids)): Int32Array | undefined {
+  return orders.byRow !== undefined ? idOrderThroughRows(orders.byRow.ids, orders.byRow.row) : sortedOrder(ids);
+}
+
 /** @internal The measures of order columns sorted by name, each with its index into `volumes`. */
 export function measuresByName(orders: OrderColumns): { readonly name: string; readonly m: number }[] {
   return orders.measures.map((name, m) => ({ name, m })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -262,7 +267,7 @@ export function orderLineChunks(orders: OrderColumns, layout: LineLayout = NDJSO
   const volumes = measures.map(({ m }) => orders.volumes[m] as Float64Array);
   // Everything but the ids and the date: the longest kind, and each measure with the longest volume.
   const fixed = 120 + nextKeys.reduce((a, k) => a + k.bytes.length + VOLUME_ROOM, 0);
-  return chunked(orders.count, sortedOrder(ids), layout, (out, view, at, i, limit) => {
+  return chunked(orders.count, ordersById(orders, ids), layout, (out, view, at, i, limit) => {
     const date = dates.at(i) as string;
     const need = fixed + MAX_BYTES * (ids.len(i) + memberIds.len(i) + date.length);
     if (at + need > limit) return -need;

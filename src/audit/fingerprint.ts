@@ -36,8 +36,8 @@ import type { CalculateInput } from "../run/calculate.js";
 import type { RunResult } from "../run/result.js";
 import type { Statement } from "../statement/types.js";
 import { canonicalJson } from "../statement/canonical.js";
-import { idOrder } from "../input/text-order.js";
-import { type MemberColumns, measuresByName, memberLineChunks, orderLineChunks, rowMembers, sha256Chunks } from "./canonical-rows.js";
+import { unitsOf } from "../input/text-order.js";
+import { type MemberColumns, measuresByName, memberLineChunks, orderLineChunks, ordersById, rowMembers, sha256Chunks } from "./canonical-rows.js";
 
 /** A member in canonical form: what the members fingerprint covers, and what a bundle embeds. */
 export interface CanonicalMember {
@@ -200,7 +200,7 @@ export function canonicalMembers(g: Genealogy): CanonicalMember[] {
 /** @internal Validated orders (in columns) in canonical form, sorted by id. */
 export function canonicalOrders(cols: OrderColumns): CanonicalOrder[] {
   const ids = stringsOf(cols.ids);
-  const order = idOrder(ids);
+  const order = ordersById(cols, unitsOf(ids));
   const names = measuresByName(cols);
   const out: CanonicalOrder[] = new Array(cols.count);
   for (let r = 0; r < cols.count; r++) {

@@ -9,7 +9,7 @@
 import { type Issue, issue } from "../errors/issues.js";
 import type { MemberRow } from "../input/rows.js";
 import { IndexedTexts, type TextList } from "../input/text-list.js";
-import { idOrder } from "../input/text-order.js";
+import { idOrderThroughRows } from "../input/text-order.js";
 
 /** Account status of a member. Suspended and terminated members are never qualified. */
 export type MemberStatus = "enrolled" | "suspended" | "terminated";
@@ -126,9 +126,7 @@ const BY_ID = new WeakMap<Genealogy, Int32Array>();
 export function membersById(g: Genealogy): Int32Array {
   let out = BY_ID.get(g);
   if (out === undefined) {
-    const byRow = idOrder(g.rowIds);
-    out = new Int32Array(g.size);
-    for (let k = 0; k < g.size; k++) out[k] = g.memberOfRow[byRow === undefined ? k : (byRow[k] as number)] as number;
+    out = idOrderThroughRows(g.rowIds, g.row, g.memberOfRow);
     BY_ID.set(g, out);
   }
   return out;

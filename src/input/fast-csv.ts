@@ -19,6 +19,7 @@ import { ORDER_KINDS } from "../plan/fields.js";
 import { type Period, isIsoDate } from "../run/period.js";
 import { IdTable, hashBytes } from "./id-table.js";
 import { ByteTexts, CodedTexts, IndexedTexts, sameText } from "./text-list.js";
+import { numberOrdersByMember } from "./order-number.js";
 import type { OrderColumns } from "./rows.js";
 
 /** @internal What the fast path builds: the sponsor tree and the orders with their member indices. */
@@ -457,8 +458,8 @@ export function readCsvFast(
     onPhase("validate");
     const { genealogy, table, texts } = readMembers(files.members, period, chunk);
     onPhase("genealogy");
-    const orders = readOrders(files.orders, period, measures, genealogy, table, texts, chunk);
-    return { genealogy, orders };
+    const read = readOrders(files.orders, period, measures, genealogy, table, texts, chunk);
+    return { genealogy, orders: numberOrdersByMember(read, read.member, genealogy.ids) };
   } catch (e) {
     if (e === GIVE_UP) return undefined;
     // Out of memory, a Map past its size limit and the like: the general path reports what it can.

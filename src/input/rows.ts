@@ -25,6 +25,11 @@ export interface OrderColumns {
   /** Measure names, sorted. */
   readonly measures: readonly string[];
   readonly volumes: Float64Array[];
+  /**
+   * When the orders are not in input order (a prepared input numbers them by member): order i is input
+   * row `byRow.row[i]`, and `byRow.ids` are the order ids in input order.
+   */
+  readonly byRow?: { readonly ids: TextList; readonly row: Int32Array };
 }
 
 /** Where a raw record came from, for error messages. */

@@ -91,6 +91,24 @@ export function idOrder(list: TextList): Int32Array | undefined {
   return sortedOrder(unitsOf(list));
 }
 
+/**
+ * @internal Positions i of a list whose text i is `byRow.at(row[i])` (`row` a permutation), in id order:
+ * the rows sorted by id (one check when they are in order already), each taken to its position.
+ * `positionOfRow` is the inverse of `row` when the caller has it.
+ */
+export function idOrderThroughRows(byRow: TextList, row: Int32Array, positionOfRow?: Int32Array): Int32Array {
+  const n = row.length;
+  let inverse = positionOfRow;
+  if (inverse === undefined) {
+    inverse = new Int32Array(n);
+    for (let i = 0; i < n; i++) inverse[row[i] as number] = i;
+  }
+  const sorted = idOrder(byRow);
+  const out = new Int32Array(n);
+  for (let k = 0; k < n; k++) out[k] = inverse[sorted === undefined ? k : (sorted[k] as number)] as number;
+  return out;
+}
+
 /** @internal {@link idOrder} over texts already read as units. */
 export function sortedOrder(ids: TextUnits): Int32Array | undefined {
   const n = ids.count;

@@ -7,6 +7,7 @@ import { CompplanError, type Issue, type Result, assert, issue } from "../errors
 import { type Genealogy, buildGenealogy } from "../genealogy/genealogy.js";
 import type { OrderColumns, RecordOrigin } from "../input/rows.js";
 import { type MemberInput, type OrderInput, validateMembers, validateOrders } from "../input/validate.js";
+import { numberOrdersByMember } from "../input/order-number.js";
 import { computeQualification } from "../measures/qualification.js";
 import { type RankValues, computeRanks } from "../measures/ranks.js";
 import { type MeasureValues, computeVolumes } from "../measures/volumes.js";
@@ -48,7 +49,7 @@ export interface PreparedInput {
   readonly period: Period;
   /** @internal */
   readonly genealogy: Genealogy;
-  /** @internal Orders in columns, with `member[i]` the member index of order i. */
+  /** @internal Orders in columns, numbered by member, with `member[i]` the member index of order i. */
   readonly orders: OrderColumns & { readonly member: Int32Array };
   /** The measure names orders were validated against. */
   readonly measures: ReadonlySet<string>;
@@ -96,7 +97,8 @@ export function safePrepareInput(input: CalculateInput, measures: ReadonlySet<st
     unknown.push({ ...base, ...(options.orderOrigins?.[o] ?? {}) });
   }
   if (unknown.length > 0) return { ok: false, issues: unknown };
-  return { ok: true, value: { period: period.period, genealogy: built.genealogy, orders: { ...cols, member }, measures } };
+  const numbered = numberOrdersByMember(cols, member, built.genealogy.ids);
+  return { ok: true, value: { period: period.period, genealogy: built.genealogy, orders: numbered, measures } };
 }
 
 /** Per prepared input: the volumes, qualification and ranks last computed, by the plan parts they depend on. */
