@@ -18,7 +18,7 @@
 import type { TextList } from "../input/text-list.js";
 import { type TextUnits, bytesBehind, idOrderThroughRows, positionIn, sortedOrder, unitsOf } from "../input/text-order.js";
 import { createHash } from "node:crypto";
-import { MEMBER_STATUSES, type Genealogy } from "../genealogy/genealogy.js";
+import { MEMBER_STATUSES, type Genealogy, rowsById } from "../genealogy/genealogy.js";
 import type { MemberRow, OrderColumns } from "../input/rows.js";
 import { formatVolume } from "../money/decimal.js";
 import { ORDER_KINDS } from "../plan/fields.js";
@@ -33,6 +33,11 @@ export interface MemberColumns {
   readonly sponsors?: Int32Array;
   /** Index into MEMBER_STATUSES. */
   readonly status: Uint8Array;
+  /**
+   * The positions in id order when the caller has them already (undefined inside: in order already);
+   * without it they are sorted here.
+   */
+  readonly byId?: { readonly order: Int32Array | undefined };
 }
 
 /** @internal The members of a sponsor tree in columns, in input row order (sponsors by row). */
@@ -46,7 +51,7 @@ export function genealogyMembers(g: Genealogy): MemberColumns {
     sponsors[r] = p < 0 ? -1 : (g.row[p] as number);
     status[r] = g.status[i] as number;
   }
-  return { ids: g.rowIds, joinDates: g.rowJoinDates, sponsors, status };
+  return { ids: g.rowIds, joinDates: g.rowJoinDates, sponsors, status, byId: { order: rowsById(g) } };
 }
 
 /** @internal Validated member rows in columns (sponsors need not be members: nothing structural is checked). */
@@ -219,7 +224,8 @@ const QUOTE_END = piece('"}}');
 export function memberLineChunks(members: MemberColumns, layout: LineLayout = NDJSON): IterableIterator<Uint8Array> {
   const { joinDates, sponsorIds, sponsors, status } = members;
   const ids = sourceOf(members.ids);
-  return chunked(ids.count, sortedOrder(ids), layout, (out, view, at, i, limit) => {
+  const order = members.byId !== undefined ? members.byId.order : sortedOrder(ids);
+  return chunked(ids.count, order, layout, (out, view, at, i, limit) => {
     const joinDate = joinDates.at(i) as string;
     const p = sponsors === undefined ? -1 : (sponsors[i] as number);
     const sponsor = sponsors === undefined ? (sponsorIds?.[i] ?? null) : null;

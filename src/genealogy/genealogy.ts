@@ -9,7 +9,7 @@
 import { type Issue, issue } from "../errors/issues.js";
 import type { MemberRow } from "../input/rows.js";
 import { IndexedTexts, type TextList } from "../input/text-list.js";
-import { idOrderThroughRows } from "../input/text-order.js";
+import { idOrder, throughRows } from "../input/text-order.js";
 
 /** Account status of a member. Suspended and terminated members are never qualified. */
 export type MemberStatus = "enrolled" | "suspended" | "terminated";
@@ -116,20 +116,28 @@ export function numberTopDown(rows: RowTree, tree: { readonly order: Int32Array;
   };
 }
 
-const BY_ID = new WeakMap<Genealogy, Int32Array>();
+const SORTED = new WeakMap<Genealogy, { rows: Int32Array | undefined; members?: Int32Array }>();
+
+function sortedOf(g: Genealogy): { rows: Int32Array | undefined; members?: Int32Array } {
+  let sorted = SORTED.get(g);
+  if (sorted === undefined) SORTED.set(g, (sorted = { rows: idOrder(g.rowIds) }));
+  return sorted;
+}
 
 /**
- * @internal Member indices in ascending id order (UTF-16 code units, the order of `<`), computed once per
- * tree: the order of statements and of the canonical member rows. Input already sorted by id (exported
- * data often is) costs one check.
+ * @internal Input rows in ascending id order (UTF-16 code units, the order of `<`), or undefined when the
+ * input is in that order already (exported data often is: then it costs one check). Computed once per
+ * tree, for the canonical member rows and {@link membersById} alike.
  */
+export function rowsById(g: Genealogy): Int32Array | undefined {
+  return sortedOf(g).rows;
+}
+
+/** @internal Member indices in ascending id order, computed once per tree: the order of statements. */
 export function membersById(g: Genealogy): Int32Array {
-  let out = BY_ID.get(g);
-  if (out === undefined) {
-    out = idOrderThroughRows(g.rowIds, g.row, g.memberOfRow);
-    BY_ID.set(g, out);
-  }
-  return out;
+  const sorted = sortedOf(g);
+  sorted.members ??= throughRows(sorted.rows, g.memberOfRow);
+  return sorted.members;
 }
 
 /**

@@ -94,18 +94,20 @@ export function idOrder(list: TextList): Int32Array | undefined {
 /**
  * @internal Positions i of a list whose text i is `byRow.at(row[i])` (`row` a permutation), in id order:
  * the rows sorted by id (one check when they are in order already), each taken to its position.
- * `positionOfRow` is the inverse of `row` when the caller has it.
  */
-export function idOrderThroughRows(byRow: TextList, row: Int32Array, positionOfRow?: Int32Array): Int32Array {
-  const n = row.length;
-  let inverse = positionOfRow;
-  if (inverse === undefined) {
-    inverse = new Int32Array(n);
-    for (let i = 0; i < n; i++) inverse[row[i] as number] = i;
-  }
-  const sorted = idOrder(byRow);
-  const out = new Int32Array(n);
-  for (let k = 0; k < n; k++) out[k] = inverse[sorted === undefined ? k : (sorted[k] as number)] as number;
+export function idOrderThroughRows(byRow: TextList, row: Int32Array): Int32Array {
+  const inverse = new Int32Array(row.length);
+  for (let i = 0; i < row.length; i++) inverse[row[i] as number] = i;
+  return throughRows(idOrder(byRow), inverse);
+}
+
+/**
+ * @internal Rows in id order (`sortedRows`, undefined when the rows are in order already) taken to their
+ * positions: `positionOfRow[r]` is where row r is.
+ */
+export function throughRows(sortedRows: Int32Array | undefined, positionOfRow: Int32Array): Int32Array {
+  const out = new Int32Array(positionOfRow.length);
+  for (let k = 0; k < out.length; k++) out[k] = positionOfRow[sortedRows === undefined ? k : (sortedRows[k] as number)] as number;
   return out;
 }
 
