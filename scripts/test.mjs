@@ -1,17 +1,25 @@
 // The README's test command (`npm test`). Runs every gate in order and closes with one plain line
 // `N passed, N failed` that CI reads: vitest's test counts plus one count per gate below.
 // Exits non-zero on any failure, or when vitest ran no test at all.
+//
+// `npm run test:quick` (`--quick`) is the fast loop for development: the type check, then every test file
+// with fewer random cases and without the one-million-member chain; it skips the build, API-docs and
+// package gates. It is not the gate CI runs: `npm test` is.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 
 const bin = (name) => `node_modules/.bin/${name}`;
-const gates = [
+const quick = process.argv.includes("--quick");
+const allGates = [
   ["typecheck (tsc --noEmit)", bin("tsc"), ["--noEmit"]],
   ["build (tsup: esm + cjs + d.ts + cli)", bin("tsup"), []],
   ["api docs (typedoc, warnings are errors)", bin("typedoc"), []],
   ["package lint (publint)", bin("publint"), []],
   ["package types (attw --pack)", bin("attw"), ["--pack", ".", "--profile", "node16"]],
 ];
+const gates = quick ? allGates.slice(0, 1) : allGates;
+// Fewer random cases in the quick loop (each test file reads its own count; npm test uses the defaults).
+const quickEnv = { NUM_RUNS: "300", NUM_RUNS_PROPERTIES: "40", NUM_RUNS_FUZZ: "100", COMPPLAN_QUICK: "1" };
 
 let passed = 0;
 let failed = 0;
@@ -29,11 +37,11 @@ for (const [name, cmd, args] of gates) {
 const report = ".vitest-report.json";
 rmSync(report, { force: true });
 process.stdout.write("\n== tests (vitest)\n");
-const extra = process.argv.slice(2);
+const extra = process.argv.slice(2).filter((a) => a !== "--quick");
 spawnSync(
   bin("vitest"),
   ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...extra],
-  { stdio: "inherit" },
+  { stdio: "inherit", env: quick ? { ...process.env, ...quickEnv } : process.env },
 );
 let skipped = 0;
 let ran = 0;
@@ -59,5 +67,6 @@ if (ran === 0) {
   failures.push("vitest ran no test");
 }
 if (failures.length > 0) process.stdout.write(`\nFailed: ${failures.join("; ")}\n`);
+if (quick) process.stdout.write("\nQuick loop: type check and tests with fewer random cases; `npm test` is the complete gate.\n");
 process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`);
 process.exit(failed === 0 ? 0 : 1);
