@@ -38,14 +38,19 @@ describe("decimal strings", () => {
 });
 
 describe("mulShiftRoundNumber", () => {
-  it("equals mulShiftRound and decimal.js for every mode, small and large products", () => {
-    const operand = fc.oneof(fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }));
+  it("equals mulShiftRound and decimal.js for every mode, small and large products of either sign", () => {
+    // Amounts may be negative (caps, clawbacks): a negative product rounds its magnitude as decimal.js does.
+    const operand = fc.oneof(
+      fc.integer({ min: 0, max: 100_000 }),
+      fc.integer({ min: -100_000, max: 100_000 }),
+      fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }),
+    );
     fc.assert(
       fc.property(operand, operand, fc.integer({ min: 0, max: 12 }), fc.constantFrom(...ROUNDING_MODES), (a, b, shift, mode) => {
         const oracle = BigInt(new Dx(a).times(b).div(new Dx(10).pow(shift)).toDecimalPlaces(0, MODE[mode]).toFixed());
         expect(mulShiftRound(a, b, shift, mode)).toBe(oracle);
         // Never an inexact number: beyond the safe-integer range it throws instead.
-        if (oracle <= BigInt(Number.MAX_SAFE_INTEGER)) expect(mulShiftRoundNumber(a, b, shift, mode)).toBe(Number(oracle));
+        if (oracle <= BigInt(Number.MAX_SAFE_INTEGER) && oracle >= -BigInt(Number.MAX_SAFE_INTEGER)) expect(Object.is(mulShiftRoundNumber(a, b, shift, mode), Number(oracle))).toBe(true);
         else expect(() => mulShiftRoundNumber(a, b, shift, mode)).toThrow(RangeError);
       }),
       { numRuns: 2000 },
@@ -56,5 +61,9 @@ describe("mulShiftRoundNumber", () => {
     // 125 × 1 / 10 = 12.5; 135 / 10 = 13.5
     expect(ROUNDING_MODES.map((m) => mulShiftRoundNumber(125, 1, 1, m))).toEqual([13, 12, 12, 12, 13]);
     expect(ROUNDING_MODES.map((m) => mulShiftRoundNumber(135, 1, 1, m))).toEqual([14, 14, 13, 13, 14]);
+    // The same ties below zero, by magnitude: -12.5 → -13 half-up, -12 half-even; never -0.
+    expect(ROUNDING_MODES.map((m) => mulShiftRoundNumber(-125, 1, 1, m))).toEqual([-13, -12, -12, -12, -13]);
+    expect(ROUNDING_MODES.map((m) => mulShiftRoundNumber(-135, 1, 1, m))).toEqual([-14, -14, -13, -13, -14]);
+    expect(Object.is(mulShiftRoundNumber(-4, 1, 1, "half-even"), 0)).toBe(true);
   });
 });

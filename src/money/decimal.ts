@@ -156,10 +156,21 @@ export function divRound(n: bigint, d: bigint, mode: RoundingMode): bigint {
  */
 export function mulShiftRoundNumber(a: number, b: number, shift: number, mode: RoundingMode): number {
   const p = a * b;
-  if (p <= Number.MAX_SAFE_INTEGER && shift <= 15) return roundQuotient(p, NUM_POW10[shift] as number, mode);
+  if (Math.abs(p) <= Number.MAX_SAFE_INTEGER && shift <= 15) return roundSigned(p, NUM_POW10[shift] as number, mode);
   const big = divRound(BigInt(a) * BigInt(b), pow10(shift), mode);
-  if (big > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`amount ${big} is beyond the exact range`);
+  if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < -BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`amount ${big} is beyond the exact range`);
   return Number(big);
+}
+
+/**
+ * p / d rounded with `mode` for a safe integer p of either sign, rounding the magnitude as {@link divRound}
+ * does ("down" toward zero, "up" away from it, halves by the mode), and never giving -0.
+ */
+function roundSigned(p: number, d: number, mode: RoundingMode): number {
+  if (p > 0) return roundQuotient(p, d, mode);
+  if (p === 0) return 0; // also for -0, which a product with a negative operand can be
+  const q = roundQuotient(-p, d, mode);
+  return q === 0 ? 0 : -q;
 }
 
 /** floor(p / d) rounded with `mode`, for non-negative safe integers p and d. */
@@ -197,13 +208,13 @@ function roundQuotient(p: number, d: number, mode: RoundingMode): number {
 }
 
 /**
- * Rounds the exact product `a × b` (non-negative safe integers) divided by `10^shift`, with `mode`.
+ * Rounds the exact product `a × b` (safe integers of either sign) divided by `10^shift`, with `mode`.
  * Uses plain-number integer arithmetic while every intermediate is a safe integer, BigInt otherwise;
  * the two paths give identical results (a property test proves it against decimal.js).
  */
 export function mulShiftRound(a: number, b: number, shift: number, mode: RoundingMode): bigint {
   const p = a * b;
-  if (p <= Number.MAX_SAFE_INTEGER && shift <= 15) return BigInt(roundQuotient(p, NUM_POW10[shift] as number, mode));
+  if (Math.abs(p) <= Number.MAX_SAFE_INTEGER && shift <= 15) return BigInt(roundSigned(p, NUM_POW10[shift] as number, mode));
   return divRound(BigInt(a) * BigInt(b), pow10(shift), mode);
 }
 const NUM_POW10: number[] = Array.from({ length: 16 }, (_, i) => 10 ** i);
@@ -239,16 +250,16 @@ export function compareDecimal(a: string, b: string): number {
 }
 
 /**
- * An exact running sum of non-negative safe integers: adds in plain numbers and moves the sum into a
+ * An exact running sum of safe integers of either sign: adds in plain numbers and moves the sum into a
  * BigInt before it could leave the safe-integer range, so no addition is ever rounded.
  */
 export class ExactSum {
   private small = 0;
   private big = 0n;
 
-  /** Adds a non-negative safe integer. */
+  /** Adds a safe integer. */
   add(x: number): void {
-    if (this.small + x > Number.MAX_SAFE_INTEGER) {
+    if (Math.abs(this.small + x) > Number.MAX_SAFE_INTEGER) {
       this.big += BigInt(this.small);
       this.small = 0;
     }
@@ -262,7 +273,7 @@ export class ExactSum {
 }
 
 /**
- * An exact sum of products `base × rate` (non-negative safe integers), bucketed by rate so that a run
+ * An exact sum of products `base × rate` (safe integers of either sign), bucketed by rate so that a run
  * of millions of lines needs one BigInt multiplication per distinct rate, not per line.
  */
 export class ExactProductSum {

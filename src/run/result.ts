@@ -166,7 +166,7 @@ export class RunResult {
         subtotalsInto(this.index, i, scratch);
         for (let b = 0; b < B; b++) {
           const amount = scratch[b] as number;
-          if (amount < 0) continue;
+          if (Number.isNaN(amount)) continue;
           credit(b, amount);
           t += amount;
         }
@@ -328,7 +328,7 @@ export class RunResult {
     subtotalsInto(this.index, i, amounts);
     const out: { bonus: number; amount: number }[] = [];
     amounts.forEach((amount, bonus) => {
-      if (amount >= 0) out.push({ bonus, amount });
+      if (!Number.isNaN(amount)) out.push({ bonus, amount });
     });
     return out;
   }

@@ -31,15 +31,15 @@ export interface LineIndex {
 }
 
 /**
- * @internal Member i's subtotal per bonus in money units: `out[b]` for each bonus with lines, -1 for the
- * others. Allocation-free while the sums are safe integers.
+ * @internal Member i's subtotal per bonus in money units: `out[b]` for each bonus with lines, NaN for the
+ * others (a subtotal may be negative or zero). Allocation-free while the sums are safe integers.
  */
 export function subtotalsInto(x: LineIndex, i: number, out: Float64Array): void {
   const { lines: sink, compiled } = x.parts;
   const { lineStart, lineOrder, lineAmount } = x;
   const shift = VALUE_SCALE - compiled.moneyScale;
   const perLine = compiled.roundingApplies === "line";
-  out.fill(-1);
+  out.fill(Number.NaN);
   const hi = lineStart[i + 1] as number;
   let a = lineStart[i] as number;
   while (a < hi) {
@@ -55,7 +55,7 @@ export function subtotalsInto(x: LineIndex, i: number, out: Float64Array): void 
         const l = lineOrder[b] as number;
         sum += (sink.base[l] as number) * (sink.rate[l] as number);
       }
-      if (sum <= Number.MAX_SAFE_INTEGER) out[bonus] = mulShiftRoundNumber(sum, 1, shift, compiled.rounding);
+      if (Math.abs(sum) <= Number.MAX_SAFE_INTEGER) out[bonus] = mulShiftRoundNumber(sum, 1, shift, compiled.rounding);
       else {
         let big = 0n;
         for (let c = a; c < b; c++) {
@@ -70,7 +70,7 @@ export function subtotalsInto(x: LineIndex, i: number, out: Float64Array): void 
 }
 
 function toSafe(x: number | bigint): number {
-  assert(typeof x === "number" ? Number.isSafeInteger(x) : x <= BigInt(Number.MAX_SAFE_INTEGER), "amount-safe-integer", `amount ${x} out of range`);
+  assert(typeof x === "number" ? Number.isSafeInteger(x) : x <= BigInt(Number.MAX_SAFE_INTEGER) && x >= -BigInt(Number.MAX_SAFE_INTEGER), "amount-safe-integer", `amount ${x} out of range`);
   return Number(x);
 }
 
@@ -199,7 +199,7 @@ export class StatementRenderer implements RequirementSink {
       let any = false;
       for (const b of this.bonusByKey) {
         const amount = amounts[b] as number;
-        if (amount < 0) continue;
+        if (Number.isNaN(amount)) continue;
         w.bytes((any ? this.bonusNext : this.bonusFirst)[b] as Uint8Array);
         w.units(amount, scale, scale);
         total += amount;
@@ -216,7 +216,7 @@ export class StatementRenderer implements RequirementSink {
         const rate = sink.rate[l] as number;
         const product = base * rate;
         // The exact value; its text is made only beyond the safe range.
-        const valueText = product <= Number.MAX_SAFE_INTEGER ? undefined : formatTrimmed(BigInt(base) * BigInt(rate), VALUE_SCALE, scale);
+        const valueText = Math.abs(product) <= Number.MAX_SAFE_INTEGER ? undefined : formatTrimmed(BigInt(base) * BigInt(rate), VALUE_SCALE, scale);
         const fixed = (flags & LINE_FIXED) !== 0;
         if (a > lo) w.bytes(LINE_NEXT);
         if (perLine) w.units(lineAmount[l] as number, scale, scale);
@@ -287,7 +287,7 @@ export class StatementRenderer implements RequirementSink {
     if (Number.isSafeInteger(total)) w.units(total, scale, scale);
     else {
       let big = 0n;
-      for (const amount of amounts) if (amount >= 0) big += BigInt(amount);
+      for (const amount of amounts) if (!Number.isNaN(amount)) big += BigInt(amount);
       w.ascii(formatFixed(big, scale));
     }
 
