@@ -3,7 +3,7 @@
 // generated runs that every member's explanation agrees with their statement.
 // UPDATE_GOLDEN=1 rewrites the golden files; review the diff line by line against the hand derivation in
 // golden/starter-scenario.ts.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type CalculateInput, type Plan, calculate, canonicalJson, parsePlan } from "../index.js";
@@ -14,14 +14,13 @@ import { explain, indexOrders, safeExplain } from "./explain.js";
 import { formatExplanation } from "./explain-text.js";
 import type { BonusPart, Explanation } from "./explanation.js";
 import { SCENARIO, STARTER_PLAN } from "./golden/starter-scenario.js";
+import { expectGolden } from "../../test/support/golden.js";
 
 const GOLDEN = join("src", "audit", "golden");
 const starter = parsePlan(readFileSync(STARTER_PLAN, "utf8"));
 
 function golden(name: string, actual: string): void {
-  const path = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === "1" || !existsSync(path)) writeFileSync(path, actual);
-  expect(actual).toBe(readFileSync(path, "utf8"));
+  expectGolden(join(GOLDEN, name), actual);
 }
 
 const bonus = (e: Explanation, key: string) => e.bonuses.find((b) => b.key === key) as BonusPart;

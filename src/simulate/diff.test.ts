@@ -1,11 +1,12 @@
 // The comparison of two runs: a hand-computed example, the empty-change property, invariants on random
 // pairs of plans checked against two separate runs (decimal.js as the independent adder), and a golden
 // diff of a published plan change (UPDATE_GOLDEN=1 rewrites the golden file; review it line by line).
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { Decimal } from "decimal.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PERIOD, inputArb } from "../../test/arbitraries/inputs.js";
+import { expectGolden } from "../../test/support/golden.js";
 import { planArb } from "../../test/arbitraries/plans.js";
 import { BASE_PLAN, baseMembers, baseOrders } from "../../test/fixtures/base.js";
 import { conformanceCase } from "../../test/conformance/cases.js";
@@ -292,8 +293,7 @@ describe("golden diff: the published plan without compression, changed to dynami
 
   it("matches the golden file", () => {
     const text = `${canonicalJson(diff, 2)}\n`;
-    if (process.env.UPDATE_GOLDEN === "1") writeFileSync(golden, text);
-    expect(text).toBe(readFileSync(golden, "utf8"));
+    expectGolden(golden, text);
   });
 
   it("reproduces the published figures: TOP earns 10.80 without compression and 23.30 with it", () => {
