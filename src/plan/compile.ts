@@ -3,11 +3,12 @@
  * scaled integers. Runs once per calculation, before any member is visited.
  */
 import { assert } from "../errors/issues.js";
-import { RATE_SCALE, VOLUME_SCALE, parseUnits, type RoundingMode } from "../money/decimal.js";
+import { RATE_SCALE, type RoundingMode } from "../money/decimal.js";
 import type { CompileContext, CompiledBonus } from "../bonuses/family.js";
 import { familyFor } from "../bonuses/registry.js";
 import type { MeasureSpec } from "../measures/volumes.js";
 import { ORDER_KINDS } from "./fields.js";
+import { rateUnits, volumeUnits } from "./units.js";
 import type { Plan } from "./parse.js";
 
 /** Qualification in internal units. */
@@ -54,20 +55,6 @@ export interface CompiledPlan {
   readonly moneyScale: number;
   readonly rounding: RoundingMode;
   readonly roundingApplies: "line" | "bonus";
-}
-
-/** @internal Volume decimal string → units of 10^-4 (the plan was validated, so this cannot fail). */
-export function volumeUnits(text: string): number {
-  const u = parseUnits(text, VOLUME_SCALE);
-  assert(typeof u === "bigint", "validated-volume", `"${text}" is not a volume`);
-  return Number(u);
-}
-
-/** @internal Rate decimal string → units of 10^-6. */
-export function rateUnits(text: string): number {
-  const u = parseUnits(text, RATE_SCALE);
-  assert(typeof u === "bigint", "validated-rate", `"${text}" is not a rate`);
-  return Number(u);
 }
 
 function compileGroup(group: { minimum: string; legCap?: string | undefined }, measure: number): NonNullable<CompiledRank["group"]> {

@@ -6,7 +6,7 @@ import type { BonusExplanation, ExplainContext, LineBasis, NotPaid } from "../..
 import { SourceCollector } from "../../audit/sources.js";
 import { VALUE_SCALE, formatRate, formatTrimmed, formatVolume } from "../../money/decimal.js";
 import { ORDER_KINDS } from "../../plan/fields.js";
-import { rateUnits } from "../../plan/compile.js";
+import { rateUnits } from "../../plan/units.js";
 import type { CompileContext } from "../family.js";
 import type { RetailProfitConfig } from "./retail-profit.js";
 

@@ -10,7 +10,7 @@
 import { z } from "zod";
 import { type Issue, issue } from "../../errors/issues.js";
 import { decimalString, keySchema, measureNameSchema, referenceSchema } from "../../plan/fields.js";
-import { rateUnits } from "../../plan/compile.js";
+import { rateUnits } from "../../plan/units.js";
 import type { LineSink } from "../../run/lines.js";
 import type { BonusFamily, CompiledBonus, RunContext } from "../family.js";
 import { retailProfitExplainer } from "./explain.js";

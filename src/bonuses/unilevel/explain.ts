@@ -17,7 +17,7 @@ import type { BonusExplanation, ExplainContext, LineBasis, NotPaid } from "../..
 import { SourceCollector } from "../../audit/sources.js";
 import { grouped, percentUnits as percent, plural } from "../../audit/words.js";
 import { VALUE_SCALE, formatRate, formatTrimmed, formatVolume } from "../../money/decimal.js";
-import { rateUnits } from "../../plan/compile.js";
+import { rateUnits } from "../../plan/units.js";
 import type { CompileContext } from "../family.js";
 import type { UnilevelConfig } from "./unilevel.js";
 

@@ -19,7 +19,7 @@
 import { z } from "zod";
 import { type Issue, assert, issue } from "../../errors/issues.js";
 import { decimalString, keySchema, measureNameSchema, rankNameSchema, referenceSchema } from "../../plan/fields.js";
-import { rateUnits } from "../../plan/compile.js";
+import { rateUnits } from "../../plan/units.js";
 import { LINE_COMPRESSED, type LineSink } from "../../run/lines.js";
 import type { BonusFamily, CompiledBonus, LevelAccounting, RunContext } from "../family.js";
 import { unilevelExplainer } from "./explain.js";
