@@ -1,9 +1,9 @@
 /**
- * Seeded synthetic genealogies and a month of orders, for examples and benchmarks. The same seed gives the
+ * Seeded synthetic genealogies and a period of orders (a month, an ISO week or a date range), for examples and benchmarks. The same seed gives the
  * same files. Shapes: `realistic` (most members sponsor nobody, a few sponsor hundreds, depth in the
  * hundreds, a share of inactive members), `chain`, `star`, `balanced`.
  */
-import type { Period } from "../run/period.js";
+import { type Period, addDays } from "../run/period.js";
 
 /** A genealogy shape. */
 export type Shape = "realistic" | "chain" | "star" | "balanced";
@@ -59,8 +59,11 @@ export function generateData(options: GenerateOptions, sinks: CsvSinks): { membe
   const sponsor = new Int32Array(n).fill(-1);
   const tree = new TreeGrowth(n, rand);
   for (let i = 1; i < n; i++) sponsor[i] = shape === "realistic" ? tree.next(i) : pickSponsor(shape, i);
-  const [py, pm] = options.period.id.split("-").map(Number) as [number, number];
-  const lastDay = Number(options.period.end.slice(8, 10));
+  // Join dates count back from the period's first month; order dates fall on the period's days.
+  const py = Number(options.period.start.slice(0, 4));
+  const pm = Number(options.period.start.slice(5, 7));
+  const days = options.period.days;
+  const dates = Array.from({ length: days }, (_, d) => addDays(options.period.start, d));
   let memberChunk = "id,sponsorId,joinDate,status\n";
   let orderChunk = `id,memberId,kind,date,${GENERATED_MEASURES.join(",")}\n`;
   let orders = 0;
@@ -78,7 +81,9 @@ export function generateData(options: GenerateOptions, sinks: CsvSinks): { membe
     // Join dates spread over the three years before the period; the root joined first.
     const monthsBack = i === 0 ? 36 : Math.floor((1 - i / n) * 36 * rand());
     const jm = py * 12 + (pm - 1) - monthsBack;
-    const joinDate = `${Math.floor(jm / 12)}-${String((jm % 12) + 1).padStart(2, "0")}-${String(1 + Math.floor(rand() * 28)).padStart(2, "0")}`;
+    const joined = `${Math.floor(jm / 12)}-${String((jm % 12) + 1).padStart(2, "0")}-${String(1 + Math.floor(rand() * 28)).padStart(2, "0")}`;
+    // In a week or a short range the drawn day may fall after the period: such a member joined on its first day.
+    const joinDate = joined > options.period.end ? options.period.start : joined;
     const u = rand();
     const status = i === 0 ? "enrolled" : u < 0.02 ? "terminated" : u < 0.03 ? "suspended" : "enrolled";
     const id = memberId(i, width);
@@ -92,9 +97,9 @@ export function generateData(options: GenerateOptions, sinks: CsvSinks): { membe
       const pv = PV_CHOICES[Math.floor(rand() * PV_CHOICES.length)] as number;
       const cv = (pv * 8) / 10;
       const retail = kind === "retail-sale" ? (pv * 25) / 100 : 0;
-      const day = String(1 + Math.floor(rand() * lastDay)).padStart(2, "0");
+      const date = dates[Math.floor(rand() * days)] as string;
       orders++;
-      orderChunk += `O${orders},${id},${kind},${options.period.id}-${day},${pv},${cv},${retail}\n`;
+      orderChunk += `O${orders},${id},${kind},${date},${pv},${cv},${retail}\n`;
     }
     if ((i + 1) % 100_000 === 0) {
       flush(false);
