@@ -1,10 +1,12 @@
 // The compplan command, run in-process with captured output: exit codes, what goes to stdout and stderr,
 // the files `run` writes, and runs on generated data including a one-million-deep chain.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli/cli.js";
+import { closest, editDistance } from "../src/cli/suggest.js";
 import { type Summary, canonicalJson, parsePlan } from "../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "compplan-cli-"));
@@ -38,7 +40,7 @@ describe("compplan validate", () => {
     expect(r.stderr).toMatch(/2 issues; nothing was computed/);
   });
 
-  it("wrong usage exits 2 with the usage text; a missing file is a coded issue", () => {
+  it("wrong usage exits 2; a missing file is a coded issue", () => {
     expect(cli("validate").code).toBe(2);
     expect(cli("frobnicate").stderr).toMatch(/unknown command/);
     const missing = cli("validate", join(dir, "nope.yaml"));
@@ -132,5 +134,183 @@ describe("compplan run", () => {
     expect(Number(summary.bonuses[0]?.lines)).toBeGreaterThan(100_000);
     expect(parsePlan(readFileSync(STARTER, "utf8")).id).toBe(summary.plan.id);
     rmSync(chain, { recursive: true, force: true }); // about 1.5 GB of statements: do not keep it
+  });
+});
+
+describe("compplan --version", () => {
+  const version = (JSON.parse(readFileSync("package.json", "utf8")) as { version: string }).version;
+
+  it("prints package.json's version for --version, -V and version, exit 0", () => {
+    for (const flag of ["--version", "-V", "version"]) {
+      const r = cli(flag);
+      expect(r).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
+    }
+    expect(cli("--version", "x").code).toBe(2);
+  });
+
+  it("prints it from the built bundle dist/cli.js and from source under tsx", () => {
+    // npm test builds before running vitest; alone, run `npm run build` first.
+    expect(existsSync("dist/cli.js"), "dist/cli.js is missing: run npm run build first").toBe(true);
+    for (const [cmd, args] of [
+      [process.execPath, ["dist/cli.js", "--version"]],
+      ["node_modules/.bin/tsx", ["src/cli/main.ts", "--version"]],
+    ] as const) {
+      const r = spawnSync(cmd, args, { encoding: "utf8" });
+      expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, stdout: `${version}\n`, stderr: "" });
+    }
+  });
+});
+
+describe("compplan help for one command", () => {
+  const commands = ["run", "validate", "schema", "generate", "replay", "explain", "diff", "sweep"];
+
+  it("COMMAND --help, COMMAND -h and help COMMAND print that command's usage on stdout, exit 0", () => {
+    for (const c of commands) {
+      const forms = [cli(c, "--help"), cli(c, "-h"), cli("help", c), cli(c, "--plan", "x", "--help")];
+      for (const r of forms) {
+        expect(r.code, `${c}: ${r.stderr}`).toBe(0);
+        expect(r.stderr).toBe("");
+        expect(r.stdout).toMatch(new RegExp(`^Usage:\\n  compplan ${c}[ \\n]`));
+        expect(r.stdout).toContain("Exit codes:");
+        // Only this command's usage: no other command's synopsis.
+        for (const other of commands.filter((o) => o !== c)) expect(r.stdout).not.toMatch(new RegExp(`\\n  compplan ${other}[ \\n]`));
+      }
+      expect(forms[1]?.stdout).toBe(forms[0]?.stdout);
+    }
+    expect(cli("run", "--help").stdout).toContain("--format ndjson|csv");
+    expect(cli("help", "sweep").stdout).toContain("--from A --to B --step S");
+  });
+
+  it("help without a command prints every command; help of an unknown command is wrong usage", () => {
+    const all = cli("help");
+    expect(all.code).toBe(0);
+    for (const c of commands) expect(all.stdout).toMatch(new RegExp(`\\n  compplan ${c}[ \\n]`));
+    const bad = cli("help", "explian");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('compplan: unknown command "explian" (did you mean explain?)\nRun "compplan help" for the list of commands.\n');
+  });
+});
+
+describe("compplan wrong usage: one line and where to get help", () => {
+  it("names the problem and the command's --help in two lines, not the whole usage, exit 2", () => {
+    const cases: [string[], string, string][] = [
+      [["run", "--plan", STARTER], "run", "--period is required"],
+      [["run", "--plan"], "run", "--plan needs a value"],
+      [["run", "--plan", "a", "--plan", "b"], "run", "--plan is given twice"],
+      [["run", "--timings=no"], "run", "--timings takes no value"],
+      [["validate"], "validate", "validate takes one plan file"],
+      [["schema", "x"], "schema", "schema takes no arguments"],
+      [["generate", "--members", "0", "--out", "x"], "generate", "--members is a whole number from 1 to 50,000,000"],
+      [["replay"], "replay", "replay takes one directory (written by compplan run)"],
+      [["explain", "dir"], "explain", "explain takes a directory (written by compplan run) and a member id"],
+      [["diff", "--bogus"], "diff", "unknown option --bogus"],
+      [["sweep", "--plan", STARTER], "sweep", "--path is required"],
+    ];
+    for (const [args, command, message] of cases) {
+      const r = cli(...args);
+      expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }, args.join(" ")).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: `compplan ${command}: ${message}\nRun "compplan ${command} --help" for its usage.\n`,
+      });
+    }
+  });
+
+  it("an unknown command points at compplan help", () => {
+    const r = cli("frobnicate");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('compplan: unknown command "frobnicate"\nRun "compplan help" for the list of commands.\n');
+  });
+
+  it("arguments after -- are positional, even when they start with dashes", () => {
+    const r = cli("validate", "--", join(dir, "--odd.yaml"));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot read plan file .*--odd\.yaml/);
+  });
+});
+
+describe("did you mean", () => {
+  it("suggests the flag or command closest to a typo, and nothing for what is not close", () => {
+    const hints: [string[], string][] = [
+      [["run", "--memebrs", "m.csv"], "unknown option --memebrs (did you mean --members?)"],
+      [["run", "--period=2026-10", "--perod", "x"], "unknown option --perod (did you mean --period?)"],
+      [["run", "--embed-input"], "unknown option --embed-input (did you mean --embed-inputs?)"],
+      [["explain", "dir", "A", "--bonsu", "unilevel"], "unknown option --bonsu (did you mean --bonus?)"],
+      [["replay", "dir", "--jsno"], "unknown option --jsno (did you mean --json?)"],
+      [["sweep", "--vlaues", "1"], "unknown option --vlaues (did you mean --values?)"],
+      [["rnu"], 'unknown command "rnu" (did you mean run?)'],
+      [["valdiate"], 'unknown command "valdiate" (did you mean validate?)'],
+      [["--verison"], 'unknown command "--verison" (did you mean --version?)'],
+      [["run", "--bogus"], "unknown option --bogus\n"],
+      [["xyz"], 'unknown command "xyz"\n'],
+    ];
+    for (const [args, text] of hints) {
+      const r = cli(...args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr, args.join(" ")).toContain(text);
+    }
+  });
+
+  it("counts insertions, deletions, substitutions and swaps of neighbours as one edit each", () => {
+    expect(editDistance("", "")).toBe(0);
+    expect(editDistance("", "abc")).toBe(3);
+    expect(editDistance("abc", "")).toBe(3);
+    expect(editDistance("kitten", "sitting")).toBe(3);
+    expect(editDistance("memebrs", "members")).toBe(1);
+    expect(editDistance("members", "member")).toBe(1);
+    expect(editDistance("ca", "abc")).toBe(3);
+    expect(closest("ot", ["out", "orders"])).toBe("out");
+    expect(closest("plan", ["members", "orders"])).toBeUndefined();
+  });
+});
+
+describe("compplan --json: every issue as one JSON document on stderr", () => {
+  const parse = (r: { stderr: string }) => JSON.parse(r.stderr) as { issues: { code: string; path: (string | number)[]; message: string; file?: string; line?: number }[] };
+  const many = join(dir, "many-members.csv");
+  const noOrders = join(dir, "no-orders.json");
+  writeFileSync(many, `id,sponsorId,joinDate\nR,,2026-01-01\n${Array.from({ length: 250 }, (_, i) => `M${i},NOBODY,2026-01-01\n`).join("")}`);
+  writeFileSync(noOrders, "[]");
+  const runArgs = ["run", "--plan", STARTER, "--members", many, "--orders", noOrders, "--period", "2026-10", "--out", join(dir, "never")];
+
+  it("run: text lists 200 issues and ends with how many more; --json lists all 250", () => {
+    const text = cli(...runArgs);
+    expect(text.code).toBe(1);
+    const lines = text.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(202);
+    expect(lines[200]).toBe("  … and 50 more (--json lists them all)");
+    expect(lines[201]).toBe("compplan: 250 issues; nothing was computed.");
+    const json = cli(...runArgs, "--json");
+    expect(json.code).toBe(1);
+    expect(json.stdout).toBe("");
+    const { issues } = parse(json);
+    expect(issues).toHaveLength(250);
+    expect(issues[249]).toEqual({ code: "MEMBER_UNKNOWN_SPONSOR", path: ["members", 250, "sponsorId"], message: 'sponsor "NOBODY" of member "M249" is not a member', value: "NOBODY", file: many, line: 252 });
+    // One issue a line, code first: greppable.
+    expect(json.stderr.split("\n")[1]).toMatch(/^ {2}\{"code":"MEMBER_UNKNOWN_SPONSOR","path":\["members",1,"sponsorId"\],"message":/);
+  });
+
+  it("validate, replay, explain, diff and sweep take --json too", () => {
+    const bad = join(dir, "bad-json.yaml");
+    writeFileSync(bad, readFileSync(STARTER, "utf8").replace('rate: "1"', "rate: 1"));
+    const v = cli("validate", bad, "--json");
+    expect(v.code).toBe(1);
+    expect(parse(v).issues.map((i) => [i.code, i.file])).toEqual([["PLAN_DECIMAL_FORMAT", bad]]);
+    for (const args of [
+      ["replay", join(dir, "nowhere"), "--json"],
+      ["explain", join(dir, "nowhere"), "A", "--json"],
+    ]) {
+      const r = cli(...args);
+      expect(r.code).toBe(1);
+      expect(parse(r).issues.map((i) => i.code)).toEqual(["AUDIT_BUNDLE_INVALID"]);
+    }
+    const inputs = ["--members", many, "--orders", noOrders, "--period", "2026-13"];
+    for (const args of [
+      ["diff", "--base", STARTER, "--plan", STARTER, ...inputs, "--out", join(dir, "never"), "--json"],
+      ["sweep", "--plan", STARTER, "--path", "bonuses[key=retail].rate", "--values", "0.1", ...inputs, "--json"],
+    ]) {
+      const r = cli(...args);
+      expect(r.code, r.stderr).toBe(1);
+      expect(parse(r).issues.map((i) => i.code)).toEqual(["PERIOD_INVALID"]);
+    }
   });
 });

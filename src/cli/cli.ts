@@ -13,10 +13,13 @@ import { type Phase, type PreparedInput, safeCalculatePrepared, safePrepareInput
 import { safeParsePeriod } from "../run/period.js";
 import type { RunResult } from "../run/result.js";
 import { canonicalJson } from "../statement/canonical.js";
-import { type Flags, UsageError, parseFlags, required } from "./flags.js";
+import { ENGINE_VERSION } from "../audit/version.js";
+import { groupDigits } from "../money/decimal.js";
+import { type Flags, UsageError, hasFlag, parseArgs, parseFlags, required, usageErrorText } from "./flags.js";
+import { didYouMean } from "./suggest.js";
 import { type WriteHashedOptions, writeHashed, writeText } from "./file-writer.js";
 import { formatSummary } from "./format.js";
-import { WHATIF_USAGE, cmdDiff, cmdSweep } from "./whatif.js";
+import { DIFF_USAGE, SWEEP_USAGE, cmdDiff, cmdSweep } from "./whatif.js";
 import { cmdExplain, cmdReplay, preparedInputSummaries, runFormat, writeRunAudit } from "./audit.js";
 
 /** Where the CLI writes; tests pass buffers. */
@@ -27,39 +30,82 @@ export interface CliIO {
   readonly stderrIsTTY: boolean;
 }
 
-const USAGE = `compplan: compensation-plan calculations
-
-Usage:
-  compplan run --plan FILE --members FILE --orders FILE --period YYYY-MM --out DIR [--timings]
-               [--format ndjson|csv] [--embed-inputs]
+/** Each command's usage: its synopsis and what it does (the main usage lists them all, in this order). */
+const COMMAND_USAGE: Readonly<Record<string, string>> = {
+  run: `  compplan run --plan FILE --members FILE --orders FILE --period YYYY-MM --out DIR [--timings]
+               [--format ndjson|csv] [--embed-inputs] [--json]
       Runs the plan; writes DIR/statements.ndjson, DIR/summary.json and DIR/bundle.json (the run bundle:
       fingerprints of plan, inputs and statements; --embed-inputs also stores the members and orders) and
       prints the summary. --format csv also writes DIR/statements.csv, for paying from.
       Members and orders are CSV, JSON or NDJSON (by file extension).
-  compplan replay DIR [--members FILE --orders FILE] [--json] [--max N]
+`,
+  replay: `  compplan replay DIR [--members FILE --orders FILE] [--json] [--max N]
       Recomputes the run of DIR/bundle.json and compares it with DIR's files; names the first difference.
-  compplan explain DIR MEMBER [--bonus KEY] [--json] [--members FILE --orders FILE] [--sources N] [--timings]
+      --json prints the replay report as JSON.
+`,
+  explain: `  compplan explain DIR MEMBER [--bonus KEY] [--json] [--members FILE --orders FILE] [--sources N] [--timings]
       Explains one member's statement: sources, levels, rates, rounding, what was not paid and why, ranks.
-  compplan validate PLAN
+      --json prints the explanation as JSON. A member id starting with "-" goes after "--".
+`,
+  validate: `  compplan validate PLAN [--json]
       Checks a plan file; lists every issue with its code, path and message.
-  compplan schema
+`,
+  schema: `  compplan schema
       Prints the JSON Schema of plan files (for editor completion).
-  compplan generate --members N --out DIR [--seed S] [--period YYYY-MM] [--shape realistic|chain|star|balanced]
+`,
+  generate: `  compplan generate --members N --out DIR [--seed S] [--period YYYY-MM] [--shape realistic|chain|star|balanced]
       Writes a seeded synthetic DIR/members.csv and DIR/orders.csv (measures ${GENERATED_MEASURES.join(", ")}).
-${WHATIF_USAGE}  compplan help
+`,
+  diff: DIFF_USAGE,
+  sweep: SWEEP_USAGE,
+  help: `  compplan help [COMMAND]      (or compplan COMMAND --help)
+      Prints this text, or one command's usage.
+`,
+  version: `  compplan --version           (or -V, or compplan version)
+      Prints the version of compplan.
+`,
+};
 
-Exit codes: 0 done, 1 invalid plan or input, 2 wrong usage, 3 internal error (a bug: please report it),
+/** Issues listed on stderr without --json; the rest are counted. */
+const ISSUES_SHOWN = 200;
+
+const JSON_NOTE = `--json (run, validate, replay, explain, diff, sweep): an invalid plan or input (exit 1) is reported on
+stderr as one JSON document, { "issues": [ { "code", "path", "message", "value"?, "file"?, "line"? } ] },
+listing every issue; without it at most ${ISSUES_SHOWN} are listed.
+`;
+
+const EXIT_CODES = `Exit codes: 0 done, 1 invalid plan or input, 2 wrong usage, 3 internal error (a bug: please report it),
 4 replay found a difference, 5 an output could not be written (no space, no permission, not a directory…).
 `;
 
+const USAGE = `compplan: compensation-plan calculations
+
+Usage:
+${Object.values(COMMAND_USAGE).join("")}
+${JSON_NOTE}
+${EXIT_CODES}`;
+
+/** The usage of one command, for `compplan COMMAND --help` and `compplan help COMMAND`. */
+function commandUsage(command: string): string {
+  const usage = COMMAND_USAGE[command] as string;
+  return `Usage:\n${usage}\n${usage.includes("--json") ? `${JSON_NOTE}\n` : ""}${EXIT_CODES}`;
+}
+
+function isCommand(name: string | undefined): name is string {
+  return name !== undefined && Object.hasOwn(COMMAND_USAGE, name);
+}
 
 /** Runs the CLI with `args` (without the node and script names) and returns the exit code. */
 export function runCli(args: readonly string[], io: CliIO): number {
+  const [command, ...rest] = args;
   try {
-    const [command, ...rest] = args;
+    if (isCommand(command) && hasFlag(rest, "--help", "-h")) {
+      io.stdout(commandUsage(command));
+      return 0;
+    }
     switch (command) {
       case "run":
-        return cmdRun(parseFlags(rest, ["plan", "members", "orders", "period", "out", "format"], ["timings", "embed-inputs"]), io);
+        return cmdRun(parseFlags(rest, ["plan", "members", "orders", "period", "out", "format"], ["timings", "embed-inputs", "json"]), io);
       case "validate":
         return cmdValidate(rest, io);
       case "schema":
@@ -76,22 +122,31 @@ export function runCli(args: readonly string[], io: CliIO): number {
         return cmdDiff(rest, io);
       case "sweep":
         return cmdSweep(rest, io);
-      case undefined:
+      case "version":
+      case "--version":
+      case "-V":
+        if (rest.length > 0) throw new UsageError(`${command} takes no arguments`);
+        io.stdout(`${ENGINE_VERSION}\n`);
+        return 0;
       case "help":
       case "--help":
       case "-h":
+        return cmdHelp(rest, io);
+      case undefined:
         io.stdout(USAGE);
-        return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command "${command}"`);
+        return 2;
+      default: {
+        const names = command.startsWith("-") ? ["--help", "--version"] : Object.keys(COMMAND_USAGE);
+        throw new UsageError(`unknown command "${command}"${didYouMean(command, names)}`);
+      }
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`compplan: ${e.message}\n\n${USAGE}`);
+      io.stderr(usageErrorText(isCommand(command) && command !== "help" ? command : undefined, e.message));
       return 2;
     }
     if (e instanceof CompplanError) {
-      printIssues(e.issues, io);
+      printIssues(e.issues, io, hasFlag(rest, "--json"));
       return 1;
     }
     if (isSystemError(e)) {
@@ -106,8 +161,18 @@ export function runCli(args: readonly string[], io: CliIO): number {
   }
 }
 
-
-
+/** `compplan help [COMMAND]`: the whole usage, or one command's. */
+function cmdHelp(args: readonly string[], io: CliIO): number {
+  if (args.length === 0) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const name = args[0] as string;
+  if (args.length > 1) throw new UsageError("help takes at most one command name");
+  if (!isCommand(name)) throw new UsageError(`unknown command "${name}"${didYouMean(name, Object.keys(COMMAND_USAGE))}`);
+  io.stdout(commandUsage(name));
+  return 0;
+}
 
 /** An error from the operating system (Node's fs sets a code such as ENOSPC, EACCES, ENOTDIR). */
 function isSystemError(e: unknown): e is Error & { code: string } {
@@ -115,13 +180,22 @@ function isSystemError(e: unknown): e is Error & { code: string } {
   return typeof code === "string" && /^E[A-Z0-9]+$/.test(code);
 }
 
-function printIssues(issues: readonly Issue[], io: CliIO): void {
-  const shown = issues.slice(0, 200);
+/**
+ * Lists issues on stderr: as text, the first {@link ISSUES_SHOWN} and a count of the rest; with --json, all of
+ * them as one JSON document `{ "issues": [...] }`, one issue a line (its fields as in the API, code, path and
+ * message first), and nothing else.
+ */
+function printIssues(issues: readonly Issue[], io: CliIO, json: boolean): void {
+  if (json) {
+    const lines = issues.map(({ code, path, message, ...more }) => JSON.stringify({ code, path, message, ...more }));
+    io.stderr(lines.length === 0 ? '{ "issues": [] }\n' : `{ "issues": [\n  ${lines.join(",\n  ")}\n] }\n`);
+    return;
+  }
+  const shown = issues.slice(0, ISSUES_SHOWN);
   for (const i of shown) io.stderr(`  ${formatIssue(i)}\n`);
-  if (issues.length > shown.length) io.stderr(`  … and ${issues.length - shown.length} more\n`);
-  io.stderr(`compplan: ${issues.length} issue${issues.length === 1 ? "" : "s"}; nothing was computed.\n`);
+  if (issues.length > shown.length) io.stderr(`  … and ${groupDigits(String(issues.length - shown.length))} more (--json lists them all)\n`);
+  io.stderr(`compplan: ${groupDigits(String(issues.length))} issue${issues.length === 1 ? "" : "s"}; nothing was computed.\n`);
 }
-
 
 function loadPlan(path: string): Plan {
   const text = readTextOrThrow(path, "plan");
@@ -131,13 +205,11 @@ function loadPlan(path: string): Plan {
 }
 
 function cmdValidate(args: readonly string[], io: CliIO): number {
-  if (args.length !== 1) throw new UsageError("validate takes one plan file");
-  const path = args[0] as string;
+  const a = parseArgs(args, [], ["json"]);
+  if (a.positional.length !== 1) throw new UsageError("validate takes one plan file");
+  const path = a.positional[0] as string;
   const r = safeParsePlan(readTextOrThrow(path, "plan"), { fileName: path });
-  if (!r.ok) {
-    printIssues(r.issues, io);
-    return 1;
-  }
+  if (!r.ok) throw new CompplanError(r.issues);
   const p = r.value;
   io.stdout(`${path}: valid plan "${p.id}"${p.name !== undefined ? ` (${p.name})` : ""}: ${Object.keys(p.measures).length} measures, ${p.ranks.length} ranks, ${p.bonuses.length} bonuses (${p.bonuses.map((b) => `${b.key}: ${b.kind}`).join(", ")})\n`);
   return 0;

@@ -1,6 +1,10 @@
-/** Command-line flags shared by every compplan command: `--name value`, `--name=value`, `--switch`. */
+/**
+ * Command-line flags shared by every compplan command: `--name value`, `--name=value`, `--switch`, and `--`
+ * (every argument after it is positional, even one starting with a dash).
+ */
+import { didYouMean } from "./suggest.js";
 
-/** Wrong usage of a command: reported with the usage text and exit code 2. */
+/** Wrong usage of a command: reported in one line plus where to get help, with exit code 2. */
 export class UsageError extends Error {}
 
 /** Parsed flags: a value per valued flag, `true` per switch given. */
@@ -19,17 +23,22 @@ export function parseArgs(args: readonly string[], valued: readonly string[], bo
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
+    if (a === "--") {
+      positional.push(...args.slice(i + 1));
+      break;
+    }
+    const m = /^--([^=]+)(?:=(.*))?$/s.exec(a);
     if (m === null) {
       positional.push(a);
       continue;
     }
     const name = m[1] as string;
     if (booleans.includes(name)) {
+      if (m[2] !== undefined) throw new UsageError(`--${name} takes no value`);
       out[name] = true;
       continue;
     }
-    if (!valued.includes(name)) throw new UsageError(`unknown option --${name}`);
+    if (!valued.includes(name)) throw new UsageError(`unknown option --${name}${didYouMean(name, [...valued, ...booleans], (n) => `--${n}`)}`);
     const value = m[2] ?? args[++i];
     if (value === undefined || value.startsWith("--")) throw new UsageError(`--${name} needs a value`);
     if (name in out) throw new UsageError(`--${name} is given twice`);
@@ -43,4 +52,20 @@ export function required(flags: Flags, name: string): string {
   const v = flags[name];
   if (typeof v !== "string") throw new UsageError(`--${name} is required`);
   return v;
+}
+
+/**
+ * @internal Whether one of `names` (such as `--help` or `-h`) is among `args` before any `--`. A command's
+ * own parse then rejects it where it is not a flag of that command.
+ */
+export function hasFlag(args: readonly string[], ...names: readonly string[]): boolean {
+  const end = args.indexOf("--");
+  return (end === -1 ? args : args.slice(0, end)).some((a) => names.includes(a));
+}
+
+/** @internal The two lines printed for wrong usage: what is wrong, and where to get help. */
+export function usageErrorText(command: string | undefined, message: string): string {
+  return command === undefined
+    ? `compplan: ${message}\nRun "compplan help" for the list of commands.\n`
+    : `compplan ${command}: ${message}\nRun "compplan ${command} --help" for its usage.\n`;
 }

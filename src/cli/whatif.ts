@@ -2,10 +2,10 @@
  * The what-if commands: `compplan diff` (two plans, or a plan and a change set, over the same input; writes
  * diff.json and report.html) and `compplan sweep` (one plan value over a list of values). Results go to
  * stdout, timings to stderr; invalid input is thrown as CompplanError and listed by the caller (exit 1),
- * wrong usage prints this command's usage (exit 2).
+ * wrong usage is one line naming the problem and where to get help (exit 2).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { type Flags, UsageError, parseFlags, required } from "./flags.js";
+import { type Flags, UsageError, parseFlags, required, usageErrorText } from "./flags.js";
 import { join } from "node:path";
 import { CompplanError, type Issue } from "../errors/issues.js";
 import { decimalToUnits } from "../money/arith.js";
@@ -21,12 +21,16 @@ import { type SimulateStep, simulateWith, unionMeasures } from "../simulate/simu
 import { type SweepResult, runSweep } from "../simulate/sweep.js";
 import type { CliIO } from "./cli.js";
 
-/** @internal Usage of the what-if commands, for the main usage text. */
-export const WHATIF_USAGE = `  compplan diff --base PLAN (--plan PLAN | --change FILE) --members FILE --orders FILE --period YYYY-MM --out DIR [--limit N] [--timings]
+/** @internal Usage of `compplan diff`, for the usage texts. */
+export const DIFF_USAGE = `  compplan diff --base PLAN (--plan PLAN | --change FILE) --members FILE --orders FILE --period YYYY-MM --out DIR
+                [--limit N] [--timings] [--json]
       Runs the base plan and the changed plan (a second plan file, or a change set applied to the base)
       over the same input; writes DIR/diff.json and DIR/report.html and prints the headline numbers.
-  compplan sweep --plan PLAN --path PATH (--values V1,V2,... | --from A --to B --step S) --members FILE
-                 --orders FILE --period YYYY-MM [--out DIR] [--workers N]
+`;
+
+/** @internal Usage of `compplan sweep`, for the usage texts. */
+export const SWEEP_USAGE = `  compplan sweep --plan PLAN --path PATH (--values V1,V2,... | --from A --to B --step S) --members FILE
+                 --orders FILE --period YYYY-MM [--out DIR] [--workers N] [--timings] [--json]
       Runs the plan with the value at PATH set to each value (PATH as in a change set, e.g.
       'bonuses[key=unilevel].schedule[rank=Bronze].rates[2]'); prints payout share and gainers/losers
       per value and writes DIR/sweep.json. Uses one worker thread per core unless --workers says otherwise.
@@ -44,12 +48,13 @@ function wholeNumber(flags: Flags, name: string, min: number, max: number): numb
   return n;
 }
 
+/** Wrong usage of a what-if command, reported as runCli reports it (kept so the command bodies stay put). */
 function usageGuard(command: string, io: CliIO, body: () => number): number {
   try {
     return body();
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`compplan ${command}: ${e.message}\n\nUsage:\n${WHATIF_USAGE}`);
+      io.stderr(usageErrorText(command, e.message));
       return 2;
     }
     throw e;
@@ -101,7 +106,7 @@ const STEP_NAMES: Record<SimulateStep, string> = {
 /** @internal `compplan diff`. */
 export function cmdDiff(args: readonly string[], io: CliIO): number {
   return usageGuard("diff", io, () => {
-    const flags = parseFlags(args, ["base", "plan", "change", "members", "orders", "period", "out", "limit"], ["timings"]);
+    const flags = parseFlags(args, ["base", "plan", "change", "members", "orders", "period", "out", "limit"], ["timings", "json"]);
     const clock = new Clock();
     clock.step("read plans");
     const basePath = required(flags, "base");
@@ -213,7 +218,7 @@ function sweepValues(flags: Flags): string[] {
 /** @internal `compplan sweep`. */
 export function cmdSweep(args: readonly string[], io: CliIO): number {
   return usageGuard("sweep", io, () => {
-    const flags = parseFlags(args, ["plan", "path", "values", "from", "to", "step", "members", "orders", "period", "out", "workers"], ["timings"]);
+    const flags = parseFlags(args, ["plan", "path", "values", "from", "to", "step", "members", "orders", "period", "out", "workers"], ["timings", "json"]);
     const clock = new Clock();
     clock.step("read plan");
     const planPath = required(flags, "plan");
