@@ -2,9 +2,9 @@
 // `N passed, N failed` that CI reads: vitest's test counts plus one count per gate below.
 // Exits non-zero on any failure, or when vitest ran no test at all.
 //
-// `npm run test:quick` (`--quick`) is the fast loop for development: the type check, then every test file
-// with fewer random cases and without the one-million-member chain; it skips the build, API-docs and
-// package gates. It is not the gate CI runs: `npm test` is.
+// `npm run test:quick` (`--quick`) is the fast loop for development: the type check and the build, then
+// every test file with fewer random cases and without the one-million-member chain; it skips the API-docs
+// and package gates. It is not the gate CI runs: `npm test` is.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 
@@ -17,7 +17,8 @@ const allGates = [
   ["package lint (publint)", bin("publint"), []],
   ["package types (attw --pack)", bin("attw"), ["--pack", ".", "--profile", "node16"]],
 ];
-const gates = quick ? allGates.slice(0, 1) : allGates;
+// The quick loop keeps the type check and the build (a CLI test runs dist/cli.js).
+const gates = quick ? allGates.slice(0, 2) : allGates;
 // Fewer random cases in the quick loop (each test file reads its own count; npm test uses the defaults).
 const quickEnv = { NUM_RUNS: "300", NUM_RUNS_PROPERTIES: "40", NUM_RUNS_FUZZ: "100", COMPPLAN_QUICK: "1" };
 
@@ -67,6 +68,6 @@ if (ran === 0) {
   failures.push("vitest ran no test");
 }
 if (failures.length > 0) process.stdout.write(`\nFailed: ${failures.join("; ")}\n`);
-if (quick) process.stdout.write("\nQuick loop: type check and tests with fewer random cases; `npm test` is the complete gate.\n");
+if (quick) process.stdout.write("\nQuick loop: type check, build and tests with fewer random cases; `npm test` is the complete gate.\n");
 process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`);
 process.exit(failed === 0 ? 0 : 1);
