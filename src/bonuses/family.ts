@@ -1,7 +1,8 @@
 /**
  * The contract between the engine and a bonus family. A family declares its plan schema, checks its
- * cross-references, and compiles a plan entry into a step the engine runs at the stage it declares.
- * The engine never asks which kind a bonus is.
+ * cross-references, declares the per-member columns an entry reads, and compiles the entry into a step.
+ * The engine orders the steps by what they read (a step that reads `earnings.unilevel` runs after the
+ * `unilevel` step, whose earnings the engine settles first) and never asks which kind a bonus is.
  */
 import type { z } from "zod";
 import type { Issue, PathSegment } from "../errors/issues.js";
@@ -17,7 +18,16 @@ export interface PlanNames {
   readonly measures: ReadonlySet<string>;
   readonly ranks: readonly string[];
   readonly moneyScale: number;
+  /** The keys of the plan's bonuses, in plan order. */
+  readonly bonuses: readonly string[];
 }
+
+/**
+ * A per-member column a step reads: `personal.<measure>` and `group.<measure>` (volumes), `qualified`,
+ * `rank` (paid-as), or `earnings.<key>`: the settled, rounded amounts bonus `<key>` paid each member (what
+ * their statement shows for it).
+ */
+export type ColumnName = string;
 
 /** What a compiled bonus can look up: indices of measures and ranks, and the money policy. */
 export interface CompileContext {
@@ -37,6 +47,11 @@ export interface RunContext {
   /** Paid-as rank index per member, -1 for none. */
   readonly rank: Int16Array;
   readonly work: WorkCounter;
+  /**
+   * The settled amounts of bonus `key` per member, in money units (10^-scale), rounded by the plan's
+   * policy exactly as the statements show them. Only for a `key` whose `earnings.<key>` the step reads.
+   */
+  earnings(key: string): Float64Array;
 }
 
 /** Accounting of a bonus that distributes a potential over levels: every unit ends up in one bucket. */
@@ -56,8 +71,8 @@ export interface CompiledBonus {
   readonly key: string;
   readonly kind: string;
   readonly reference: string | undefined;
-  /** Lower stages run first. Stage 1: needs volumes, qualification and ranks. */
-  readonly stage: number;
+  /** The columns the step reads (see {@link ColumnName}): the engine runs it after the steps they come from. */
+  readonly reads: readonly ColumnName[];
   /** Adds the bonus's line items to `sink`; returns its accounting where the family keeps one. */
   run(ctx: RunContext, sink: LineSink, bonusIndex: number): LevelAccounting | undefined;
   /**
@@ -75,5 +90,8 @@ export interface BonusFamily<C extends { kind: string; key: string } = { kind: s
   readonly schema: z.ZodType<C, unknown>;
   /** Checks names the entry uses against the rest of the plan. */
   validate(config: C, names: PlanNames, path: readonly PathSegment[]): Issue[];
-  compile(config: C, ctx: CompileContext): CompiledBonus;
+  /** The columns an entry reads (see {@link ColumnName}); the compiled step declares the same. */
+  reads(config: C): readonly ColumnName[];
+  /** Compiles an entry; the plan compiler adds the entry's {@link BonusFamily.reads} to the step. */
+  compile(config: C, ctx: CompileContext): Omit<CompiledBonus, "reads">;
 }

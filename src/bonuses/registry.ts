@@ -3,15 +3,16 @@
  */
 import { assert } from "../errors/issues.js";
 import type { BonusFamily } from "./family.js";
+import { matching, type MatchingConfig } from "./matching/matching.js";
 import { rankBonus, type RankBonusConfig } from "./rank-bonus/rank-bonus.js";
 import { retailProfit, type RetailProfitConfig } from "./retail-profit/retail-profit.js";
 import { unilevel, type UnilevelConfig } from "./unilevel/unilevel.js";
 
 /** Every bonus entry a plan may hold. */
-export type BonusConfig = UnilevelConfig | RankBonusConfig | RetailProfitConfig;
+export type BonusConfig = UnilevelConfig | RankBonusConfig | RetailProfitConfig | MatchingConfig;
 
 /** @internal The families, in documentation order. */
-export const FAMILIES: readonly BonusFamily<BonusConfig>[] = [unilevel, rankBonus, retailProfit] as unknown as readonly BonusFamily<BonusConfig>[];
+export const FAMILIES: readonly BonusFamily<BonusConfig>[] = [unilevel, rankBonus, retailProfit, matching] as unknown as readonly BonusFamily<BonusConfig>[];
 
 const BY_KIND = new Map(FAMILIES.map((f) => [f.kind, f]));
 

@@ -20,6 +20,8 @@ export const ISSUE_CODES = {
   PLAN_DUPLICATE_NAME: "Two ranks, measures or bonuses share a name or key.",
   PLAN_RANK_LADDER: "The rank ladder contradicts itself: a higher rank is easier to reach than a lower one.",
   PLAN_UNKNOWN_BONUS_KIND: "A bonus names a kind that compplan does not know.",
+  PLAN_UNKNOWN_BONUS: "A bonus names another bonus (whose results it reads) that the plan does not have.",
+  PLAN_STEP_CYCLE: "Bonuses read each other's results in a circle (a matches b's earnings, b matches a's), so no order can run them.",
   PERIOD_INVALID: "The period is not a month YYYY-MM, an ISO week YYYY-Www or a date range YYYY-MM-DD..YYYY-MM-DD of at most 366 days.",
   INPUT_EMPTY: "An input file or array is empty.",
   INPUT_MALFORMED: "An input file cannot be read as CSV, JSON or NDJSON.",

@@ -8,6 +8,7 @@ import type { CompileContext, CompiledBonus } from "../bonuses/family.js";
 import { familyFor } from "../bonuses/registry.js";
 import type { MeasureSpec } from "../measures/volumes.js";
 import { ORDER_KINDS } from "./fields.js";
+import { orderSteps } from "./steps.js";
 import { rateUnits, volumeUnits } from "./units.js";
 import type { Plan } from "./parse.js";
 
@@ -52,6 +53,8 @@ export interface CompiledPlan {
   readonly qualification: CompiledQualification;
   readonly ranks: readonly CompiledRank[];
   readonly bonuses: readonly CompiledBonus[];
+  /** The bonus indices in the order the steps run: each after every step whose columns it reads. */
+  readonly stepOrder: readonly number[];
   readonly moneyScale: number;
   readonly rounding: RoundingMode;
   readonly roundingApplies: "line" | "bonus";
@@ -125,7 +128,12 @@ export function compilePlan(plan: Plan): CompiledPlan {
     moneyScale: plan.money.scale,
     rounding: plan.money.rounding.mode as RoundingMode,
   };
-  const bonuses = plan.bonuses.map((b) => familyFor(b.kind).compile(b, ctx));
+  const bonuses: CompiledBonus[] = plan.bonuses.map((b) => {
+    const family = familyFor(b.kind);
+    return { ...family.compile(b, ctx), reads: family.reads(b) };
+  });
+  const order = orderSteps(bonuses.map((b) => ({ key: b.key, reads: b.reads })));
+  assert(order.order !== undefined, "validated-step-order", `steps in a circle: ${order.cycle?.join(" → ")}`);
   return {
     plan,
     measures,
@@ -134,6 +142,7 @@ export function compilePlan(plan: Plan): CompiledPlan {
     qualification,
     ranks,
     bonuses,
+    stepOrder: order.order,
     moneyScale: plan.money.scale,
     rounding: plan.money.rounding.mode as RoundingMode,
     roundingApplies: plan.money.rounding.applies,

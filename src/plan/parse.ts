@@ -8,7 +8,8 @@ import type { z } from "zod";
 import { CompplanError, type Issue, type IssueCode, type PathSegment, type Result, issue } from "../errors/issues.js";
 import { compareDecimal } from "../money/decimal.js";
 import type { BonusConfig } from "../bonuses/registry.js";
-import { findFamily } from "../bonuses/registry.js";
+import { familyFor, findFamily } from "../bonuses/registry.js";
+import { orderSteps } from "./steps.js";
 import { planShellSchema } from "./schema.js";
 
 /** The validated top level of a plan, before its bonus entries are typed by their families. */
@@ -207,13 +208,30 @@ function checkNames(plan: Plan): Issue[] {
   });
   if (issues.length === 0) issues.push(...checkLadder(plan));
   const keys = new Set<string>();
+  const bonusKeys = plan.bonuses.map((b) => b.key);
   plan.bonuses.forEach((b, i) => {
     if (keys.has(b.key)) issues.push(issue("PLAN_DUPLICATE_NAME", ["bonuses", i, "key"], `bonus key "${b.key}" is used twice`, b.key));
+    if (RESERVED_KEYS.includes(b.key)) {
+      issues.push(issue("PLAN_INVALID_VALUE", ["bonuses", i, "key"], `"${b.key}" names the engine's own columns; choose another bonus key (not ${RESERVED_KEYS.join(", ")})`, b.key));
+    }
     keys.add(b.key);
     const family = findFamily(b.kind);
-    if (family !== undefined) issues.push(...family.validate(b, { measures, ranks: rankNames, moneyScale: plan.money.scale }, ["bonuses", i]));
+    if (family !== undefined) issues.push(...family.validate(b, { measures, ranks: rankNames, moneyScale: plan.money.scale, bonuses: bonusKeys }, ["bonuses", i]));
   });
+  if (issues.length === 0) issues.push(...checkStepOrder(plan));
   return issues;
+}
+
+/** Words a bonus key may not be: the prefixes of the engine's own columns (`personal.PV`, `earnings.x`). */
+const RESERVED_KEYS = ["personal", "group", "qualified", "rank", "earnings"];
+
+/** Bonus steps that read each other's results in a circle cannot be ordered: PLAN_STEP_CYCLE. */
+function checkStepOrder(plan: Plan): Issue[] {
+  const steps = plan.bonuses.map((b) => ({ key: b.key, reads: familyFor(b.kind).reads(b) }));
+  const { cycle } = orderSteps(steps);
+  if (cycle === undefined) return [];
+  const at = plan.bonuses.findIndex((b) => b.key === cycle[0]);
+  return [issue("PLAN_STEP_CYCLE", ["bonuses", at], `bonuses read each other's results in a circle: ${cycle.join(" → ")} (each reads the next)`, cycle)];
 }
 
 /** Each rank must be at least as hard to reach as the rank below it, requirement by requirement. */

@@ -1,7 +1,8 @@
 /**
  * The orchestrator: validate inputs, build the sponsor tree, compute volumes, qualification and ranks,
- * run every bonus step in stage order, then finalize amounts and the summary. It never asks which kind a
- * bonus is; each compiled bonus runs itself against the shared context.
+ * run the bonus steps in the order of what they read (settling a bonus's earnings when a later step reads
+ * them), then finalize amounts and the summary. It never asks which kind a bonus is; each compiled bonus
+ * runs itself against the shared context.
  */
 import { CompplanError, type Issue, type Result, assert, issue } from "../errors/issues.js";
 import { type Genealogy, buildGenealogy } from "../genealogy/genealogy.js";
@@ -18,6 +19,7 @@ import type { Plan } from "../plan/parse.js";
 import { LineSink } from "./lines.js";
 import { type Period, safeParsePeriod } from "./period.js";
 import { RunResult } from "./result.js";
+import { settleEarnings } from "./settle.js";
 import { WorkCounter } from "./work.js";
 
 /** A period's input: the month, its members and its orders. */
@@ -146,10 +148,32 @@ export function safeCalculatePrepared(plan: Plan, prepared: PreparedInput, optio
   phase("bonuses");
   // About a line per member is typical; more lines double it.
   const sink = new LineSink(g.size);
-  const ctx: RunContext = { genealogy: g, measures: volumes.values, qualified, rank: ranks.rank, work };
+  // Earnings some later step reads are settled right after their bonus runs (rounded as statements show them).
+  const wanted = new Set<string>();
+  for (const b of compiled.bonuses) for (const c of b.reads) if (c.startsWith("earnings.")) wanted.add(c.slice("earnings.".length));
+  const earnings = new Map<string, Float64Array>();
+  const ctx: RunContext = {
+    genealogy: g,
+    measures: volumes.values,
+    qualified,
+    rank: ranks.rank,
+    work,
+    earnings: (key) => {
+      const e = earnings.get(key);
+      assert(e !== undefined, "earnings-settled-before-read", `earnings.${key}`);
+      return e;
+    },
+  };
   const accounting: (LevelAccounting | undefined)[] = new Array(compiled.bonuses.length);
-  const steps = compiled.bonuses.map((b, i) => ({ b, i })).sort((x, y) => x.b.stage - y.b.stage || x.i - y.i);
-  for (const { b, i } of steps) accounting[i] = b.run(ctx, sink, i);
+  for (const i of compiled.stepOrder) {
+    const b = compiled.bonuses[i] as (typeof compiled.bonuses)[number];
+    const from = sink.count;
+    accounting[i] = b.run(ctx, sink, i);
+    if (wanted.has(b.key)) {
+      earnings.set(b.key, settleEarnings(sink, from, sink.count, g.size, compiled));
+      work.add(`settle:${b.key}`, sink.count - from);
+    }
+  }
 
   phase("finalize");
   const result = new RunResult({

@@ -33,6 +33,7 @@ export const rankBonus: BonusFamily<RankBonusConfig> = {
   kind: "rank-bonus",
   description: "A fixed amount for each paid-as rank held in the period.",
   schema,
+  reads: (config) => ["rank", ...(config.requiresQualified ? ["qualified"] : [])],
   validate(config, names, path) {
     const issues: Issue[] = [];
     if (Object.keys(config.amounts).length === 0) {
@@ -46,7 +47,7 @@ export const rankBonus: BonusFamily<RankBonusConfig> = {
     }
     return issues;
   },
-  compile(config, ctx): CompiledBonus {
+  compile(config, ctx): Omit<CompiledBonus, "reads"> {
     // amountByRank[rank]: the amount in volume-scale units (exact: money has at most 4 places), or -1.
     const amountByRank = new Float64Array(ctx.rankCount).fill(-1);
     for (const [rank, amount] of Object.entries(config.amounts)) {
@@ -58,7 +59,6 @@ export const rankBonus: BonusFamily<RankBonusConfig> = {
       key: config.key,
       kind: config.kind,
       reference: config.reference,
-      stage: 1,
       explain: rankBonusExplainer(config, ctx),
       run(run: RunContext, sink: LineSink, bonusIndex: number): undefined {
         const { qualified, rank } = run;

@@ -32,6 +32,7 @@ export const retailProfit: BonusFamily<RetailProfitConfig> = {
   kind: "retail-profit",
   description: "Retail profit: a rate (default 1) of the member's own volume of a measure, usually one counting retail sales.",
   schema,
+  reads: (config) => [`personal.${config.measure}`, ...(config.requiresQualified ? ["qualified"] : [])],
   validate(config, names, path) {
     const issues: Issue[] = [];
     if (!names.measures.has(config.measure)) {
@@ -39,14 +40,13 @@ export const retailProfit: BonusFamily<RetailProfitConfig> = {
     }
     return issues;
   },
-  compile(config, ctx): CompiledBonus {
+  compile(config, ctx): Omit<CompiledBonus, "reads"> {
     const measure = ctx.measureIndex(config.measure);
     const rate = rateUnits(config.rate);
     return {
       key: config.key,
       kind: config.kind,
       reference: config.reference,
-      stage: 1,
       explain: retailProfitExplainer(config, ctx),
       run(run: RunContext, sink: LineSink, bonusIndex: number): undefined {
         const volume = run.measures.personal[measure] as Float64Array;

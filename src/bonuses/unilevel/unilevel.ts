@@ -1,26 +1,15 @@
 /**
- * Unilevel level commissions.
- *
- * Plan behaviour: every member's own volume of the chosen measure pays their upline a rate per level.
- * A qualified member's paid-as rank picks a schedule row (the row of the highest rank they hold, or the
- * base row without a rank); the row's length is the depth it unlocks and its entries the rates.
- * - `compression: none`: every upline member occupies a level; an unqualified one earns nothing and the
- *   level is breakage.
- * - `compression: dynamic`: unqualified members are skipped; the next qualified member takes the level
- *   ("compressed up"). A qualified member whose rank does not unlock the level still occupies it.
- * - `unqualifiedVolumePays: false`: an unqualified member's own volume pays nobody (all breakage).
- *
- * Invariants: each source's volume has `depth` level slots; each slot's potential is the volume times the
- * highest rate any row gives that level. Every slot ends up paid (own level), compressed up, or breakage
- * (source unqualified, upline unqualified, level locked, rate below the maximum, no upline), so
- * paid + compressedUp + breakage = potential exactly. Work is at most `depth` upline steps per source:
- * dynamic compression jumps straight to the next qualified ancestor.
+ * Unilevel level commissions: every member's own volume of the chosen measure pays their upline a rate per
+ * level, through the shared level walk (../levels.ts, which states the rules and invariants: schedule rows by
+ * rank, compression, breakage, conservation).
+ * - `compression: none` or `dynamic`; `unqualifiedVolumePays: false` makes an unqualified member's own
+ *   volume pay nobody (all breakage).
  */
 import { z } from "zod";
-import { type Issue, assert, issue } from "../../errors/issues.js";
+import { type Issue, issue } from "../../errors/issues.js";
 import { decimalString, keySchema, measureNameSchema, rankNameSchema, referenceSchema } from "../../plan/fields.js";
-import { rateUnits } from "../../plan/units.js";
-import { LINE_COMPRESSED, type LineSink } from "../../run/lines.js";
+import type { LineSink } from "../../run/lines.js";
+import { LEVEL_BREAKAGE, compileLevelSchedule, runLevels, validateLevelSchedule } from "../levels.js";
 import type { BonusFamily, CompiledBonus, LevelAccounting, RunContext } from "../family.js";
 import { unilevelExplainer } from "./explain.js";
 
@@ -50,214 +39,32 @@ const schema = z.strictObject({
 export type UnilevelConfig = z.output<typeof schema>;
 
 /** Why a level slot was not paid. */
-export const UNILEVEL_BREAKAGE = ["source-unqualified", "upline-unqualified", "level-locked", "rate-below-maximum", "no-upline"] as const;
-const SOURCE_UNQUALIFIED = 0;
-const UPLINE_UNQUALIFIED = 1;
-const LEVEL_LOCKED = 2;
-const NO_UPLINE = 4;
+export const UNILEVEL_BREAKAGE = LEVEL_BREAKAGE;
 
 export const unilevel: BonusFamily<UnilevelConfig> = {
   kind: "unilevel",
   description: "Level commissions: a rate per level of the upline on each member's volume, depth unlocked by rank, optional dynamic compression.",
   schema,
+  reads: (config) => [`personal.${config.measure}`, "qualified", "rank"],
   validate(config, names, path) {
     const issues: Issue[] = [];
     if (!names.measures.has(config.measure)) {
       issues.push(issue("PLAN_UNKNOWN_MEASURE", [...path, "measure"], `unknown measure "${config.measure}"`, config.measure));
     }
-    let base = 0;
-    const seen = new Set<string>();
-    config.schedule.forEach((row, r) => {
-      if (row.rank === undefined) {
-        base++;
-        if (base > 1) issues.push(issue("PLAN_DUPLICATE_NAME", [...path, "schedule", r], "only one schedule row may leave out the rank (the base row)"));
-      } else if (!names.ranks.includes(row.rank)) {
-        issues.push(issue("PLAN_UNKNOWN_RANK", [...path, "schedule", r, "rank"], `unknown rank "${row.rank}"`, row.rank));
-      } else if (seen.has(row.rank)) {
-        issues.push(issue("PLAN_DUPLICATE_NAME", [...path, "schedule", r, "rank"], `rank "${row.rank}" has two schedule rows`, row.rank));
-      } else seen.add(row.rank);
-    });
+    issues.push(...validateLevelSchedule(config.schedule, names, [...path, "schedule"]));
     return issues;
   },
-  compile(config, ctx): CompiledBonus {
+  compile(config, ctx): Omit<CompiledBonus, "reads"> {
     const measure = ctx.measureIndex(config.measure);
-    const rows = config.schedule
-      .map((row) => ({ rank: row.rank === undefined ? -1 : ctx.rankIndex(row.rank), rates: row.rates.map(rateUnits) }))
-      .sort((a, b) => a.rank - b.rank);
-    const depth = Math.max(...rows.map((r) => r.rates.length));
-    // rowRates[row * depth + k]: rate units, or -1 where the row does not unlock level k + 1.
-    const rowRates = new Float64Array(rows.length * depth).fill(-1);
-    const maxRate = new Float64Array(depth);
-    // Levels a row unlocks: always the first rates.length (rowRates is -1 beyond them).
-    const rowLevels = Int32Array.from(rows, (row) => row.rates.length);
-    rows.forEach((row, r) =>
-      row.rates.forEach((rate, k) => {
-        rowRates[r * depth + k] = rate;
-        if (rate > (maxRate[k] as number)) maxRate[k] = rate;
-      }),
-    );
-    // rowOfRank[rank + 1]: the row for a paid-as rank (-1 = no rank), or -1 when no row applies.
-    const rowOfRank = new Int32Array(ctx.rankCount + 1).fill(-1);
-    for (let rank = -1; rank < ctx.rankCount; rank++) {
-      let best = -1;
-      rows.forEach((row, r) => {
-        if (row.rank <= rank) best = r;
-      });
-      rowOfRank[rank + 1] = best;
-    }
-    const dynamic = config.compression === "dynamic";
-    const unqualifiedPays = config.unqualifiedVolumePays;
+    const schedule = compileLevelSchedule(config.schedule, ctx);
+    const options = { key: config.key, dynamic: config.compression === "dynamic", unqualifiedPays: config.unqualifiedVolumePays };
     return {
       key: config.key,
       kind: config.kind,
       reference: config.reference,
-      stage: 1,
       explain: unilevelExplainer(config, ctx),
       run(run: RunContext, sink: LineSink, bonusIndex: number): LevelAccounting {
-        const { genealogy: g, qualified, rank } = run;
-        const n = g.size;
-        const { parent, depth: memberDepth } = g;
-        const volume = run.measures.personal[measure] as Float64Array;
-        // Nearest qualified proper ancestor, top-down: lets dynamic compression skip a run of unqualified
-        // members in one step, keeping the walk at most `depth` steps per source.
-        const nextQualified = new Int32Array(n);
-        if (dynamic) {
-          for (let j = 0; j < n; j++) {
-            const m = g.order[j] as number;
-            const p = parent[m] as number;
-            nextQualified[m] = p < 0 ? -1 : qualified[p] === 1 ? p : (nextQualified[p] as number);
-          }
-        }
-        // Per source that pays (own volume, and qualified unless unqualified volume pays): the deepest
-        // level it can reach is its distance to the ancestor. So a member needs slots only down to its
-        // farthest paying source below, capped at the schedule depth: none at all for the many members
-        // with no paying downline, which keeps the slots few and close together.
-        const pays = (s: number) => (volume[s] as number) !== 0 && (unqualifiedPays || qualified[s] === 1);
-        const below = new Uint8Array(n);
-        for (let j = g.order.length - 1; j > 0; j--) {
-          const m = g.order[j] as number;
-          const p = parent[m] as number;
-          const b = below[m] as number;
-          const reach = Math.min(depth, b > 0 ? b + 1 : pays(m) ? 1 : 0);
-          if (reach > (below[p] as number)) below[p] = reach;
-        }
-        // Per (recipient with a row, level the row unlocks and a source can reach): the direct and (with
-        // compression) compressed base, each with a tag: 0 none yet, s + 1 for a single source s, -count
-        // for several. Interleaved, so that adding a source to a slot touches one cache line; a member's
-        // slots start at its block.
-        const width = dynamic ? 4 : 2;
-        // Everything one upline step reads, packed per member so that a step touches one cache line:
-        // [next member up, depth, block start in acc (-1 qualified without a schedule row, -2 unqualified), levels with slots].
-        const up = new Int32Array(4 * n);
-        // Per qualified member with a row: the row (levels beyond the slots are locked or unreachable).
-        const rowOf = new Int8Array(n).fill(-1);
-        let used = 0;
-        for (let i = 0; i < n; i++) {
-          const b = 4 * i;
-          up[b] = dynamic ? (nextQualified[i] as number) : (parent[i] as number);
-          up[b + 1] = memberDepth[i] as number;
-          let block = -2;
-          let levels = 0;
-          if (qualified[i] === 1) {
-            const row = rowOfRank[(rank[i] as number) + 1] as number;
-            block = -1;
-            if (row >= 0) {
-              levels = Math.min(rowLevels[row] as number, below[i] as number);
-              rowOf[i] = row;
-              if (levels > 0) {
-                block = used;
-                used += levels * width;
-              }
-            }
-          }
-          up[b + 2] = block;
-          up[b + 3] = levels;
-        }
-        assert(used < 2 ** 31, "unilevel-slots", `${used} slots`);
-        const acc = new Float64Array(used);
-        const breakageBase = new Float64Array(UNILEVEL_BREAKAGE.length * depth);
-        let total = 0;
-        let steps = 0;
-        for (let s = 0; s < n; s++) {
-          const v = volume[s] as number;
-          if (v === 0) continue;
-          total += v;
-          let k = 0;
-          if (qualified[s] !== 1 && !unqualifiedPays) {
-            for (; k < depth; k++) breakageBase[SOURCE_UNQUALIFIED * depth + k] = (breakageBase[SOURCE_UNQUALIFIED * depth + k] as number) + v;
-            continue;
-          }
-          let a = up[4 * s] as number;
-          const sourceDepth = up[4 * s + 1] as number;
-          while (k < depth && a >= 0) {
-            steps++;
-            const b = 4 * a;
-            const block = up[b + 2] as number;
-            if (block !== -2) {
-              // Levels beyond the slots are locked: a source reaches this far, so the row stops short.
-              if (k < (up[b + 3] as number)) {
-                // Without compression every step is one level, so every source is direct.
-                const slot = block + k * width + (sourceDepth - (up[b + 1] as number) === k + 1 ? 0 : 2);
-                acc[slot] = (acc[slot] as number) + v;
-                const tag = acc[slot + 1] as number;
-                acc[slot + 1] = tag === 0 ? s + 1 : tag > 0 ? -2 : tag - 1;
-              } else breakageBase[LEVEL_LOCKED * depth + k] = (breakageBase[LEVEL_LOCKED * depth + k] as number) + v;
-            } else {
-              // Only reached without compression: the unqualified member holds the level unpaid.
-              breakageBase[UPLINE_UNQUALIFIED * depth + k] = (breakageBase[UPLINE_UNQUALIFIED * depth + k] as number) + v;
-            }
-            k++;
-            a = up[b] as number;
-          }
-          for (; k < depth; k++) breakageBase[NO_UPLINE * depth + k] = (breakageBase[NO_UPLINE * depth + k] as number) + v;
-        }
-        // Lines, and the paid/compressed/rate-gap value per (row, level) bucket.
-        const paidBase = new Float64Array(rows.length * depth);
-        const compressedBase = new Float64Array(rows.length * depth);
-        for (let a = 0; a < n; a++) {
-          const block = up[4 * a + 2] as number;
-          if (block < 0) continue;
-          const row = rowOf[a] as number;
-          for (let k = 0, levels = up[4 * a + 3] as number; k < levels; k++) {
-            const slot = block + k * width;
-            const rate = rowRates[row * depth + k] as number;
-            // A slot paid at rate 0 stays in the accounting (its gap to the maximum is breakage) but makes no line.
-            const d = acc[slot + 1] as number;
-            if (d !== 0) {
-              if (rate > 0) sink.add(a, bonusIndex, k + 1, 0, d > 0 ? 1 : -d, d > 0 ? d - 1 : -1, acc[slot] as number, rate);
-              paidBase[row * depth + k] = (paidBase[row * depth + k] as number) + (acc[slot] as number);
-            }
-            const c = dynamic ? (acc[slot + 3] as number) : 0;
-            if (c !== 0) {
-              if (rate > 0) sink.add(a, bonusIndex, k + 1, LINE_COMPRESSED, c > 0 ? 1 : -c, c > 0 ? c - 1 : -1, acc[slot + 2] as number, rate);
-              compressedBase[row * depth + k] = (compressedBase[row * depth + k] as number) + (acc[slot + 2] as number);
-            }
-          }
-        }
-        run.work.add(`bonus:${config.key}`, n + steps + n);
-        let potential = 0n;
-        for (let k = 0; k < depth; k++) potential += BigInt(total) * BigInt(maxRate[k] as number);
-        let paid = 0n;
-        let compressedUp = 0n;
-        let rateGap = 0n;
-        for (let r = 0; r < rows.length; r++) {
-          for (let k = 0; k < depth; k++) {
-            const rate = rowRates[r * depth + k] as number;
-            if (rate < 0) continue;
-            const b = (paidBase[r * depth + k] as number) + (compressedBase[r * depth + k] as number);
-            paid += BigInt(paidBase[r * depth + k] as number) * BigInt(rate);
-            compressedUp += BigInt(compressedBase[r * depth + k] as number) * BigInt(rate);
-            rateGap += BigInt(b) * BigInt((maxRate[k] as number) - rate);
-          }
-        }
-        const breakage: Record<string, bigint> = {};
-        UNILEVEL_BREAKAGE.forEach((reason, x) => {
-          let sum = 0n;
-          for (let k = 0; k < depth; k++) sum += BigInt(breakageBase[x * depth + k] as number) * BigInt(maxRate[k] as number);
-          breakage[reason] = sum;
-        });
-        breakage["rate-below-maximum"] = rateGap;
-        return { potential, paid, compressedUp, breakage };
+        return runLevels(run, sink, bonusIndex, schedule, run.measures.personal[measure] as Float64Array, options);
       },
     };
   },

@@ -1,0 +1,86 @@
+/**
+ * Matching bonus: a rate on the earnings of the member's downline from named bonuses, by sponsor level.
+ *
+ * Plan behaviour: each member's base is the sum of what they earned this period from the bonuses listed
+ * under `of` (their settled, rounded amounts, exactly as their statement shows them). That base pays the
+ * member's upline a rate per level, through the shared level walk (../levels.ts): a schedule row per rank
+ * (the row's length is the depth it unlocks), `compression: none` or `dynamic`, the same breakage reasons
+ * and the same conservation, paid + compressed up + breakage = potential. A member's earnings count for
+ * matching whether or not that member is qualified (they were earned); the upline member must be qualified
+ * to be paid. Negative earnings (a clawback) are matched too, as a negative base.
+ *
+ * The engine runs a matching step after the bonuses it matches and settles their earnings first; a plan
+ * whose bonuses match each other in a circle is rejected (PLAN_STEP_CYCLE).
+ */
+import { z } from "zod";
+import { type Issue, issue } from "../../errors/issues.js";
+import { VOLUME_SCALE } from "../../money/decimal.js";
+import { decimalString, keySchema, rankNameSchema, referenceSchema } from "../../plan/fields.js";
+import type { LineSink } from "../../run/lines.js";
+import type { BonusFamily, CompiledBonus, LevelAccounting, RunContext } from "../family.js";
+import { compileLevelSchedule, runLevels, validateLevelSchedule } from "../levels.js";
+
+/** Deepest level a matching schedule may reach. */
+export const MATCHING_DEPTH_MAX = 20;
+
+/** The zod schema of a `matching` bonus entry. */
+const schema = z.strictObject({
+  kind: z.literal("matching"),
+  key: keySchema,
+  reference: referenceSchema.optional(),
+  /** The keys of the bonuses whose earnings are matched. */
+  of: z.array(keySchema).min(1).max(20),
+  schedule: z
+    .array(
+      z.strictObject({
+        rank: rankNameSchema.optional(),
+        rates: z.array(decimalString("rate")).min(1).max(MATCHING_DEPTH_MAX),
+      }),
+    )
+    .min(1)
+    .max(100),
+  compression: z.enum(["none", "dynamic"]).default("none"),
+});
+
+/** A matching bonus entry of a plan. */
+export type MatchingConfig = z.output<typeof schema>;
+
+export const matching: BonusFamily<MatchingConfig> = {
+  kind: "matching",
+  description: "Matching: a rate per sponsor level on the downline's earnings from named bonuses, depth unlocked by rank, optional dynamic compression.",
+  schema,
+  reads: (config) => [...config.of.map((k) => `earnings.${k}`), "qualified", "rank"],
+  validate(config, names, path) {
+    const issues: Issue[] = [];
+    config.of.forEach((k, x) => {
+      const at = [...path, "of", x];
+      if (k === config.key) issues.push(issue("PLAN_STEP_CYCLE", at, `bonus "${k}" cannot match its own earnings`, k));
+      else if (!names.bonuses.includes(k)) {
+        issues.push(issue("PLAN_UNKNOWN_BONUS", at, `no bonus has the key "${k}" (bonuses: ${names.bonuses.filter((b) => b !== config.key).join(", ") || "none"})`, k));
+      } else if (config.of.indexOf(k) !== x) issues.push(issue("PLAN_DUPLICATE_NAME", at, `bonus "${k}" is listed twice`, k));
+    });
+    issues.push(...validateLevelSchedule(config.schedule, names, [...path, "schedule"]));
+    return issues;
+  },
+  compile(config, ctx): Omit<CompiledBonus, "reads"> {
+    const schedule = compileLevelSchedule(config.schedule, ctx);
+    const options = { key: config.key, dynamic: config.compression === "dynamic", unqualifiedPays: true };
+    // Earnings are in money units (10^-scale); the level walk's base is in volume units (10^-4).
+    const toBase = 10 ** (VOLUME_SCALE - ctx.moneyScale);
+    return {
+      key: config.key,
+      kind: config.kind,
+      reference: config.reference,
+      run(run: RunContext, sink: LineSink, bonusIndex: number): LevelAccounting {
+        const n = run.genealogy.size;
+        const base = new Float64Array(n);
+        for (const k of config.of) {
+          const e = run.earnings(k);
+          for (let i = 0; i < n; i++) base[i] = (base[i] as number) + (e[i] as number) * toBase;
+        }
+        run.work.add(`bonus:${config.key}`, n * config.of.length);
+        return runLevels(run, sink, bonusIndex, schedule, base, options);
+      },
+    };
+  },
+};
