@@ -8,6 +8,9 @@ import type { Plan } from "../plan/parse.js";
 import { type CalculateInput, type PreparedInput, safeCalculatePrepared, safePrepareInput } from "../run/calculate.js";
 import type { RecordOrigin } from "../input/rows.js";
 import type { RunResult } from "../run/result.js";
+import { inputSummaries } from "../audit/bundle.js";
+import { genealogyMembers } from "../audit/canonical-rows.js";
+import { type AppliedChanges, describeChangeSet, planDifferences } from "./applied.js";
 import { type ChangeSet, safeApplyChangeSet } from "./change.js";
 import { type RunDiff, diffRuns } from "./diff.js";
 
@@ -97,13 +100,16 @@ export function simulateWith(
   step("change");
   let description = options.description;
   let other: Plan;
+  let what: AppliedChanges;
   if (isChangeSet(change)) {
     const applied = safeApplyChangeSet(base, change, options.changeFileName !== undefined ? { fileName: options.changeFileName } : {});
     if (!applied.ok) return applied;
     other = applied.value;
     description ??= change.description;
+    what = describeChangeSet(base, change);
   } else {
     other = change;
+    what = planDifferences(base, other);
   }
   if (other.currency !== base.currency) {
     return { ok: false, issues: [issue("SIMULATE_CURRENCY_MISMATCH", ["currency"], `the base plan pays in ${base.currency} and the changed plan in ${other.currency}; amounts in two currencies cannot be compared`, other.currency)] };
@@ -111,11 +117,14 @@ export function simulateWith(
   step("prepare");
   const prepared = prepare(unionMeasures(base, other));
   if (!prepared.ok) return prepared;
-  return comparePrepared(base, other, prepared.value, { ...options, ...(description !== undefined ? { description } : {}) });
+  return comparePrepared(base, other, prepared.value, { ...options, ...(description !== undefined ? { description } : {}) }, what);
 }
 
-/** @internal Runs both plans over an input already prepared for the union of their measures. */
-export function comparePrepared(base: Plan, other: Plan, prepared: PreparedInput, options: SimulateOptions): Result<Simulation> {
+/**
+ * @internal Runs both plans over an input already prepared for the union of their measures; `applied` is
+ * what the comparison changed, for the diff.
+ */
+export function comparePrepared(base: Plan, other: Plan, prepared: PreparedInput, options: SimulateOptions, applied?: AppliedChanges): Result<Simulation> {
   const step = options.onStep ?? (() => {});
   step("before");
   const before = safeCalculatePrepared(base, prepared);
@@ -127,6 +136,8 @@ export function comparePrepared(base: Plan, other: Plan, prepared: PreparedInput
   const diff = diffRuns(before.value, after.value, {
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
     ...(options.description !== undefined ? { description: options.description } : {}),
+    ...(applied !== undefined ? { applied } : {}),
+    inputs: inputSummaries(genealogyMembers(prepared.genealogy), prepared.orders),
   });
   return { ok: true, value: { diff, plan: other, before: before.value, after: after.value } };
 }
