@@ -95,6 +95,7 @@ const STEP_NAMES: Record<SimulateStep, string> = {
   prepare: "read + validate + genealogy",
   before: "run base plan",
   after: "run changed plan",
+  fingerprint: "fingerprint inputs",
   diff: "compare",
 };
 

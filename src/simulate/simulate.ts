@@ -15,7 +15,7 @@ import { type ChangeSet, safeApplyChangeSet } from "./change.js";
 import { type RunDiff, diffRuns } from "./diff.js";
 
 /** A step of a what-if run, reported to {@link SimulateOptions.onStep}. */
-export type SimulateStep = "change" | "prepare" | "before" | "after" | "diff";
+export type SimulateStep = "change" | "prepare" | "before" | "after" | "fingerprint" | "diff";
 
 /** Options for {@link simulate} and {@link safeSimulate}. */
 export interface SimulateOptions {
@@ -132,14 +132,29 @@ export function comparePrepared(base: Plan, other: Plan, prepared: PreparedInput
   step("after");
   const after = safeCalculatePrepared(other, prepared);
   if (!after.ok) return after;
+  step("fingerprint");
+  const inputs = inputFingerprints(prepared);
   step("diff");
   const diff = diffRuns(before.value, after.value, {
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
     ...(options.description !== undefined ? { description: options.description } : {}),
     ...(applied !== undefined ? { applied } : {}),
-    inputs: inputSummaries(genealogyMembers(prepared.genealogy), prepared.orders),
+    inputs,
   });
   return { ok: true, value: { diff, plan: other, before: before.value, after: after.value } };
+}
+
+/** Fingerprints of prepared inputs already compared: comparing several changes on one input hashes it once. */
+const fingerprintsOf = new WeakMap<PreparedInput, ReturnType<typeof inputSummaries>>();
+
+/** The members' and orders' fingerprints of a prepared input (about 1 s per million members; cached). */
+function inputFingerprints(prepared: PreparedInput): ReturnType<typeof inputSummaries> {
+  let fp = fingerprintsOf.get(prepared);
+  if (fp === undefined) {
+    fp = inputSummaries(genealogyMembers(prepared.genealogy), prepared.orders);
+    fingerprintsOf.set(prepared, fp);
+  }
+  return fp;
 }
 
 /** @internal The measure names of several plans, for preparing one input for all of them. */
