@@ -47,7 +47,7 @@ describe("renderDiffReport", () => {
     expect(html).toContain('<span data-field="payoutShare.before" data-format="percent">5.6667%</span>');
     expect(html).toContain('<span data-field="payoutShare.after" data-format="percent">7.3333%</span>');
     expect(html).toContain('data-field="payoutShare.change" data-format="points" class="cost">+1.6666 pp</span>');
-    expect(html).toContain("(+29.41%)"); // 6.00 / 20.40
+    expect(html).toContain('<span class="muted">change in %</span><span><span class="cost">+29.41%</span></span>'); // 6.00 / 20.40
     expect((html.match(/<svg /g) ?? []).length).toBe(5);
   });
 

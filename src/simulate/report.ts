@@ -92,7 +92,7 @@ h3.chart-title{font-size:15px;margin:18px 0 4px}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(210px,1fr));gap:12px;margin-top:16px}
 .card{border:1px solid #d8dde3;border-radius:8px;padding:12px 14px;background:#f8fafc}
 .card h3{font-size:13px;font-weight:600;color:#4a5563;margin:0 0 6px;text-transform:uppercase;letter-spacing:.03em}
-.big{font-size:22px;font-weight:700}.row{display:flex;justify-content:space-between;gap:8px;font-variant-numeric:tabular-nums}
+.big{font-size:22px;font-weight:700}.row{display:flex;justify-content:space-between;gap:8px;font-variant-numeric:tabular-nums}.row>span:last-child{white-space:nowrap}
 .cost{color:${COST_COLOR}}.saving{color:${SAVING_COLOR}}.muted{color:#6b7583}
 .key{display:flex;flex-wrap:wrap;gap:6px 20px;align-items:center;margin-top:16px;padding:8px 12px;border:1px solid #d8dde3;border-radius:8px;font-size:13px;color:#4a5563}
 .key b{color:#1d2430}
@@ -182,7 +182,8 @@ function headline(d: RunDiff): string {
       "Total payout",
       `<div class="big">${field("total.after", group(d.total.after), "money")}</div>` +
         row("before", field("total.before", group(d.total.before), "money")) +
-        row("change", `${field("total.change", signed(d.total.change), "signed-money", effect(d.total.change))}${rel === null ? "" : ` <span class="${effect(d.total.change)}">(${rel})</span>`}`),
+        row("change", field("total.change", signed(d.total.change), "signed-money", effect(d.total.change))) +
+        (rel === null ? "" : row("change in %", `<span class="${effect(d.total.change)}">${rel}</span>`)),
     ),
     card(
       `Payout share of ${esc(d.after.payoutBasis)}`,
