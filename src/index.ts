@@ -44,7 +44,8 @@ export type {
   RemoveBonusChange,
 } from "./simulate/change.js";
 export type { ChangePath, ChangePathSegment } from "./simulate/path.js";
-export type { RunDiff, Compared, DiffSide, BonusDiff, RankDiff, AccountingDiff, MoverCounts, MemberChange, PercentileDiff, PayDistribution } from "./simulate/diff.js";
+export type { RunDiff, Compared, DiffSide, DiffInput, BonusDiff, RankDiff, AccountingDiff, MoverCounts, MemberChange, PercentileDiff, PayDistribution } from "./simulate/diff.js";
+export type { AppliedChange, AppliedChanges } from "./simulate/applied.js";
 export { sweep, safeSweep } from "./simulate/sweep.js";
 export type { SweepSpec, SweepOptions, SweepPoint, SweepResult } from "./simulate/sweep.js";
 export { renderDiffReport } from "./simulate/report.js";

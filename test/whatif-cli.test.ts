@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli/cli.js";
-import { type RunDiff, type SweepResult, canonicalJson } from "../src/index.js";
+import { type RunBundle, type RunDiff, type SweepResult, canonicalJson } from "../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "compplan-whatif-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -113,6 +113,46 @@ describe("compplan diff", () => {
     expect(cli("diff", "--bogus").code).toBe(2);
     expect(cli("diff", "--base", STARTER, "--change", CHANGE, ...inputs(), "--out", join(dir, "x"), "--limit", "-3").code).toBe(2);
     expect(cli("sweep", "--plan", STARTER).code).toBe(2);
+  });
+});
+
+describe("compplan diff: what was changed, and what it was computed from", () => {
+  it("records the same input and plan fingerprints as compplan run's bundle.json, and the engine version", () => {
+    const out = join(dir, "diff-fp");
+    const r = cli("diff", "--base", STARTER, "--change", CHANGE, ...inputs(), "--out", out);
+    expect(r.code, r.stderr).toBe(0);
+    const diff = JSON.parse(readFileSync(join(out, "diff.json"), "utf8")) as RunDiff;
+    const runOut = join(dir, "run-fp");
+    const run = cli("run", "--plan", STARTER, ...inputs(), "--out", runOut);
+    expect(run.code, run.stderr).toBe(0);
+    const bundle = JSON.parse(readFileSync(join(runOut, "bundle.json"), "utf8")) as RunBundle;
+    expect(diff.inputs).toEqual({
+      members: { count: bundle.inputs.members.count, fingerprint: bundle.inputs.members.fingerprint },
+      orders: { count: bundle.inputs.orders.count, fingerprint: bundle.inputs.orders.fingerprint },
+    });
+    expect(diff.before.plan.fingerprint).toBe(bundle.plan.fingerprint);
+    expect(diff.after.plan.fingerprint).not.toBe(bundle.plan.fingerprint);
+    expect(diff.engine).toEqual(bundle.engine);
+    // The change set's five operations, each from the base plan's 4% to 5% (plans/starter-unilevel).
+    expect(diff.applied?.source).toBe("change-set");
+    expect(diff.applied?.list.map((c) => [c.op, c.path, c.before, c.after])).toEqual(
+      ["Associate", "Bronze", "Silver", "Gold", "Platinum"].map((rank) => ["set", `bonuses[key=unilevel].schedule[rank=${rank}].rates[2]`, "0.04", "0.05"]),
+    );
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    for (const fp of [bundle.inputs.members.fingerprint, bundle.inputs.orders.fingerprint, bundle.plan.fingerprint]) expect(html).toContain(fp);
+  });
+
+  it("two plan files: the diff lists where they differ, and nothing for the same plan twice", () => {
+    const other = join(dir, "other-plan.yaml");
+    writeFileSync(other, readFileSync(STARTER, "utf8").replace('Gold: "150.00"', 'Gold: "175.00"'));
+    const out = join(dir, "diff-plans");
+    const r = cli("diff", "--base", STARTER, "--plan", other, ...inputs(), "--out", out);
+    expect(r.code, r.stderr).toBe(0);
+    const diff = JSON.parse(readFileSync(join(out, "diff.json"), "utf8")) as RunDiff;
+    expect(diff.applied).toEqual({ source: "plan", count: 1, list: [{ op: "changed", path: "bonuses[key=rank-bonus].amounts.Gold", before: "150", after: "175" }] });
+    const same = cli("diff", "--base", STARTER, "--plan", STARTER, ...inputs(), "--out", join(dir, "diff-same"));
+    expect(same.code, same.stderr).toBe(0);
+    expect((JSON.parse(readFileSync(join(dir, "diff-same", "diff.json"), "utf8")) as RunDiff).applied).toEqual({ source: "plan", count: 0, list: [] });
   });
 });
 

@@ -13,7 +13,7 @@ import { formatFixed, formatTrimmed, groupDigits, parseUnits } from "../money/de
 import { type Plan, safeParsePlan } from "../plan/parse.js";
 import { safeParsePeriod } from "../run/period.js";
 import { canonicalJson } from "../statement/canonical.js";
-import { safeApplyChangeSet, safeParseChangeSet, valueAt } from "../simulate/change.js";
+import { type ChangeSet, safeApplyChangeSet, safeParseChangeSet, valueAt } from "../simulate/change.js";
 import type { RunDiff } from "../simulate/diff.js";
 import { safePrepareFiles, readTextFile } from "../input/files.js";
 import { renderDiffReport } from "../simulate/report.js";
@@ -100,6 +100,7 @@ const STEP_NAMES: Record<SimulateStep, string> = {
   prepare: "read + validate + genealogy",
   before: "run base plan",
   after: "run changed plan",
+  fingerprint: "fingerprint inputs",
   diff: "compare",
 };
 
@@ -117,7 +118,7 @@ export function cmdDiff(args: readonly string[], io: CliIO): number {
     const ordersPath = required(flags, "orders");
     const limit = wholeNumber(flags, "limit", 0, 100_000);
     const base = loadPlan(basePath);
-    let other: Plan;
+    let other: Plan | ChangeSet;
     let description: string | undefined;
     if (typeof flags.change === "string") {
       const path = flags.change;
@@ -127,7 +128,8 @@ export function cmdDiff(args: readonly string[], io: CliIO): number {
       if (!change.ok) throw new CompplanError(change.issues);
       const applied = safeApplyChangeSet(base, change.value, { fileName: path });
       if (!applied.ok) throw new CompplanError(applied.issues);
-      other = applied.value;
+      // Checked here, before the input is read; simulateWith applies it again and lists its operations.
+      other = change.value;
       description = change.value.description;
     } else {
       other = loadPlan(flags.plan as string);
@@ -135,6 +137,7 @@ export function cmdDiff(args: readonly string[], io: CliIO): number {
     checkPeriod(period);
     const r = simulateWith(base, other, (measures) => safePrepareFiles({ period, members: membersPath, orders: ordersPath }, measures), {
       onStep: (s) => clock.step(STEP_NAMES[s]),
+      ...(typeof flags.change === "string" ? { changeFileName: flags.change } : {}),
       ...(limit !== undefined ? { limit } : {}),
       ...(description !== undefined ? { description } : {}),
     });

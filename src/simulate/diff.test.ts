@@ -15,6 +15,8 @@ import type { MemberInput, OrderInput } from "../input/validate.js";
 import { type Plan, parsePlan } from "../plan/parse.js";
 import { calculate, safePrepareInput } from "../run/calculate.js";
 import { canonicalJson } from "../statement/canonical.js";
+import { fingerprintInput, fingerprintPlan } from "../audit/fingerprint.js";
+import { ENGINE_VERSION } from "../audit/version.js";
 import { type RunDiff, mergeLadders } from "./diff.js";
 import { safeSimulate, simulate } from "./simulate.js";
 
@@ -29,7 +31,7 @@ describe("a hand-computed comparison (test/fixtures/base.ts: the chain A ← B �
   // 5% / 4% / 3% for Bronze: B earns 5% × 160 = 8.00; A earns 4% × 160 + 5% × 120 = 6.40 + 6.00 = 12.40.
   // After: Bronze needs group PV 400 (B drops to no rank, A stays) and Bronze level 1 pays 10%:
   // B, on the base row now, earns 5% × 160 = 8.00; A earns 4% × 160 + 10% × 120 = 6.40 + 12.00 = 18.40.
-  const { diff } = simulate(
+  const { diff, plan: changed } = simulate(
     plan,
     {
       description: "Bronze needs 400 PV and earns 10% on level 1",
@@ -52,6 +54,25 @@ describe("a hand-computed comparison (test/fixtures/base.ts: the chain A ← B �
     ]);
     expect(diff.qualified).toEqual({ before: 3, after: 3, change: 0 });
     expect(diff.members).toBe(3);
+  });
+
+  it("what was changed, the engine, and the fingerprints of the inputs and both plans", () => {
+    expect(diff.applied).toEqual({
+      source: "change-set",
+      count: 2,
+      list: [
+        { op: "set", path: "ranks[name=Bronze].requires.group.minimum", before: "300", after: "400" },
+        { op: "set", path: "bonuses[key=unilevel].schedule[rank=Bronze].rates[0]", before: "0.05", after: "0.10" },
+      ],
+    });
+    expect(diff.engine).toEqual({ name: "compplan", version: ENGINE_VERSION });
+    // The same fingerprints as the audit functions give from the records (another code path than the
+    // prepared input's columns the diff uses).
+    const fp = fingerprintInput(plan, input);
+    expect(diff.inputs).toEqual({ members: { count: 3, fingerprint: fp.members }, orders: { count: 3, fingerprint: fp.orders } });
+    expect(diff.before.plan).toEqual({ id: "base", fingerprint: fingerprintPlan(plan) });
+    expect(diff.after.plan.fingerprint).toBe(fingerprintPlan(changed));
+    expect(diff.after.plan.fingerprint).not.toBe(diff.before.plan.fingerprint);
   });
 
   it("per rank: members and their pay", () => {
@@ -118,6 +139,9 @@ describe("a hand-computed comparison (test/fixtures/base.ts: the chain A ← B �
     );
     const { diff: d } = simulate(plan, other, input);
     expect(d.scale).toBe(3);
+    // Two whole plans: the diff lists where they differ.
+    expect(d.applied?.source).toBe("plan");
+    expect(d.applied?.list.map((c) => `${c.op} ${c.path}`)).toEqual(["removed bonuses[key=rank-bonus]", "added bonuses[key=retail]", "changed money.scale"]);
     // Retail profit 1.25% of each member's CV: A 1.000, B 1.500, C 2.000.
     expect(d.bonuses).toEqual([
       { key: "unilevel", kind: "unilevel", status: "both", before: "20.400", after: "20.400", change: "0.000" },
@@ -139,7 +163,11 @@ describe("safeSimulate", () => {
     const change = { changes: [{ set: "bonuses[key=unilevel].schedule[rank=Bronze].rates[0]", value: "0.10" }] };
     const prepared = safePrepareInput(input, new Set(Object.keys(plan.measures)));
     if (!prepared.ok) throw new Error("prepare");
-    expect(canonicalJson(simulate(plan, change, prepared.value).diff)).toBe(canonicalJson(simulate(plan, change, input).diff));
+    const once = simulate(plan, change, prepared.value).diff;
+    expect(canonicalJson(once)).toBe(canonicalJson(simulate(plan, change, input).diff));
+    // A second comparison on the same prepared input reuses its fingerprints (the very same object).
+    const again = simulate(plan, { changes: [] }, prepared.value).diff;
+    expect(again.inputs).toBe(once.inputs);
     const [first, ...rest] = Object.keys(plan.measures);
     const withoutFirst = input.orders.map((o) => ({ ...o, volumes: Object.fromEntries(Object.entries(o.volumes).filter(([k]) => k !== first)) }));
     const partial = safePrepareInput({ ...input, orders: withoutFirst }, new Set(rest));

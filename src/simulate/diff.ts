@@ -13,6 +13,9 @@ import { assert } from "../errors/issues.js";
 import { decimalToUnits, subtractDecimals, sumDecimals } from "../money/arith.js";
 import { ExactSum, formatFixed, pow10 } from "../money/decimal.js";
 import type { RunResult } from "../run/result.js";
+import { fingerprintPlan } from "../audit/fingerprint.js";
+import { ENGINE_VERSION } from "../audit/version.js";
+import type { AppliedChanges } from "./applied.js";
 import { type MemberColumns, memberColumns } from "./columns.js";
 
 /** A value before the change, after it, and `after − before`. */
@@ -24,7 +27,8 @@ export interface Compared<T> {
 
 /** One side of a comparison: which plan ran. */
 export interface DiffSide {
-  readonly plan: { readonly id: string; readonly name?: string };
+  /** The plan's id, name, and fingerprint (SHA-256 of its canonical form, as in a run bundle). */
+  readonly plan: { readonly id: string; readonly name?: string; readonly fingerprint: string };
   /** The measure the payout share is a share of. */
   readonly payoutBasis: string;
 }
@@ -114,6 +118,13 @@ export interface PayDistribution {
   readonly payeeCount: Compared<number>;
 }
 
+/** One input file of a comparison: its row count and fingerprint (the same as a run bundle records). */
+export interface DiffInput {
+  readonly count: number;
+  /** SHA-256 of the canonical rows: `sha256:` and 64 hex digits. */
+  readonly fingerprint: string;
+}
+
 /**
  * The comparison of two runs of the same period's members and orders under two plans. Serialise it with
  * {@link canonicalJson}; docs/what-if.md describes every field.
@@ -121,12 +132,24 @@ export interface PayDistribution {
 export interface RunDiff {
   /** Version of this format. */
   readonly compplanDiff: 1;
+  /** The engine that computed both runs. */
+  readonly engine: { readonly name: "compplan"; readonly version: string };
   readonly period: string;
   readonly currency: string;
   /** Decimal places of every amount in the diff: the larger money scale of the two plans. */
   readonly scale: number;
   /** The change set's description, when the comparison applied one that has it. */
   readonly description?: string;
+  /**
+   * What was changed: the change set's operations, or the differences between two plans. Present in
+   * every diff made by `simulate` and `compplan diff`.
+   */
+  readonly applied?: AppliedChanges;
+  /**
+   * The fingerprints of the members and orders both runs read. Present in every diff made by `simulate`
+   * and `compplan diff`.
+   */
+  readonly inputs?: { readonly members: DiffInput; readonly orders: DiffInput };
   readonly before: DiffSide;
   readonly after: DiffSide;
   /** Number of members compared (all members of the input). */
@@ -157,6 +180,10 @@ export interface DiffOptions {
   readonly limit?: number;
   /** Shown in the diff as `description`. */
   readonly description?: string;
+  /** Shown in the diff as `applied`. */
+  readonly applied?: AppliedChanges;
+  /** Shown in the diff as `inputs`. */
+  readonly inputs?: { readonly members: DiffInput; readonly orders: DiffInput };
 }
 
 /** The percentiles reported, in order. 100 is the highest pay. */
@@ -288,10 +315,13 @@ export function diffRuns(before: RunResult, after: RunResult, options: DiffOptio
 
   return {
     compplanDiff: 1,
+    engine: { name: "compplan", version: ENGINE_VERSION },
     period: sa.period,
     currency: sa.currency,
     scale,
     ...(options.description !== undefined ? { description: options.description } : {}),
+    ...(options.applied !== undefined ? { applied: options.applied } : {}),
+    ...(options.inputs !== undefined ? { inputs: options.inputs } : {}),
     before: side(before),
     after: side(after),
     members: n,
@@ -325,7 +355,7 @@ export function diffRuns(before: RunResult, after: RunResult, options: DiffOptio
 }
 
 function side(run: RunResult): DiffSide {
-  return { plan: run.summary.plan, payoutBasis: run.summary.payoutBasis };
+  return { plan: { ...run.summary.plan, fingerprint: fingerprintPlan(run.plan) }, payoutBasis: run.summary.payoutBasis };
 }
 
 /** Members' totals at the comparison's scale (exact: integers times a power of ten, checked safe). */

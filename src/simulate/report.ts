@@ -1,7 +1,13 @@
 /**
  * The what-if report: one self-contained HTML page rendered from a {@link RunDiff}, for a finance reader.
- * Headline numbers, charts of the pay distribution and of payout per bonus and per rank, and tables of the
- * largest gains and losses.
+ * What was changed, headline numbers, charts of the change per bonus and per rank, of the pay
+ * distribution and of payout per bonus and per rank, tables of the largest gains and losses, and the
+ * fingerprints of the inputs and plans with the engine version.
+ *
+ * Colours carry one meaning throughout, the effect on the company: a payout that rises is a cost (red), one
+ * that falls a saving (blue); breakage the company keeps counts the other way. Before/after bars are
+ * neutral greys, and counts of people are not coloured. The page explains this key at the top. Red and
+ * blue stay apart for readers who do not tell red from green, and every figure also carries its sign.
  *
  * Charts are plain SVG written by this module, not a charting library: no dependency to keep up to date, no
  * script at all in the page (so nothing can fetch anything; the page's Content-Security-Policy forbids it
@@ -12,10 +18,16 @@
  */
 import { decimalToUnits } from "../money/arith.js";
 import { formatFixed, formatRatio, groupDigits as group } from "../money/decimal.js";
+import { canonicalJson } from "../statement/canonical.js";
+import type { AppliedChange, AppliedChanges } from "./applied.js";
 import type { MemberChange, RunDiff } from "./diff.js";
 
-const BEFORE_COLOR = "#98a2ad";
-const AFTER_COLOR = "#1f5fbf";
+const BEFORE_COLOR = "#c3cad3";
+const AFTER_COLOR = "#5b6675";
+/** A change that costs the company money. */
+const COST_COLOR = "#b42318";
+/** A change that saves the company money. */
+const SAVING_COLOR = "#1560a8";
 
 /**
  * Renders a comparison as a self-contained HTML page (no scripts, no external resources, no timestamps).
@@ -41,12 +53,16 @@ export function renderDiffReport(diff: RunDiff): string {
   );
   if (diff.description !== undefined) parts.push(`<p class="desc">${esc(diff.description)}</p>`);
   parts.push(`</header>`);
+  if (diff.applied !== undefined) parts.push(appliedSection(diff.applied, planLabel(b), planLabel(a)));
+  parts.push(COLOUR_KEY);
   parts.push(headline(diff));
+  parts.push(deltaSection(diff));
   parts.push(distributionSection(diff));
   parts.push(bonusSection(diff));
   parts.push(rankSection(diff));
   parts.push(memberTables(diff));
   parts.push(accountingSection(diff));
+  parts.push(provenanceSection(diff));
   parts.push(
     `<footer>Computed by compplan from the same members and orders under both plans; every amount is exact. ` +
       `Percentiles use the nearest-rank method (the value at position ⌈p × N / 100⌉ of members' pay sorted from lowest). ` +
@@ -69,23 +85,39 @@ ${parts.join("\n")}
 }
 
 const CSS = `
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1d2430;margin:0 auto;max-width:980px;padding:24px}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1d2430;background:#fff;margin:0 auto;max-width:980px;padding:24px}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:32px 0 8px;border-bottom:1px solid #d8dde3;padding-bottom:4px}
+h3.chart-title{font-size:15px;margin:18px 0 4px}
 .sub{color:#4a5563;margin:0}.desc{margin:8px 0 0;font-style:italic}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(210px,1fr));gap:12px;margin-top:20px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(210px,1fr));gap:12px;margin-top:16px}
 .card{border:1px solid #d8dde3;border-radius:8px;padding:12px 14px;background:#f8fafc}
 .card h3{font-size:13px;font-weight:600;color:#4a5563;margin:0 0 6px;text-transform:uppercase;letter-spacing:.03em}
-.big{font-size:22px;font-weight:700}.row{display:flex;justify-content:space-between;gap:8px;font-variant-numeric:tabular-nums}
-.up{color:#0f7a3a}.down{color:#b42318}.muted{color:#6b7583}
+.big{font-size:22px;font-weight:700}.row{display:flex;justify-content:space-between;gap:8px;font-variant-numeric:tabular-nums}.row>span:last-child{white-space:nowrap}
+.cost{color:${COST_COLOR}}.saving{color:${SAVING_COLOR}}.muted{color:#6b7583}
+.key{display:flex;flex-wrap:wrap;gap:6px 20px;align-items:center;margin-top:16px;padding:8px 12px;border:1px solid #d8dde3;border-radius:8px;font-size:13px;color:#4a5563}
+.key b{color:#1d2430}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums;margin-top:8px}
-th,td{padding:4px 8px;border-bottom:1px solid #e6e9ed;text-align:right}th{background:#f1f4f7;font-weight:600}
+th,td{padding:4px 8px;border-bottom:1px solid #e6e9ed;text-align:right;vertical-align:top}th{background:#f1f4f7;font-weight:600}
 th:first-child,td:first-child{text-align:left}
+table.changes td,table.changes th,table.provenance td,table.provenance th{text-align:left}
+td.fp{white-space:nowrap}td:first-child{white-space:nowrap}
+code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
 .legend{display:flex;gap:16px;font-size:13px;color:#4a5563;margin:4px 0}
 .swatch{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:6px;vertical-align:-1px}
 svg{display:block;max-width:100%;height:auto}svg text{font:12px system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;fill:#1d2430}
 .note{color:#6b7583;font-size:13px}
 .tables{display:grid;grid-template-columns:1fr;gap:12px}
 footer{margin-top:40px;color:#6b7583;font-size:12px;border-top:1px solid #d8dde3;padding-top:8px}
+@page{size:A4;margin:14mm 12mm}
+@media print{
+*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+body{font-size:10pt;max-width:none;padding:0;color:#000;background:#fff}
+h1{font-size:18pt}h2{font-size:13pt;margin-top:18pt;break-after:avoid;page-break-after:avoid}
+.card,th{background:#fff}.card,.key,.keep,svg,tr{break-inside:avoid;page-break-inside:avoid}
+.cards{grid-template-columns:repeat(3,1fr);gap:8px}
+table{font-size:8.5pt}thead{display:table-header-group}code{font-size:8pt}code.fp{font-size:7pt}
+footer{font-size:8pt}
+}
 `;
 
 function esc(text: string): string {
@@ -115,9 +147,26 @@ function points(change: string | null): string {
   return change === null ? "n/a" : `${signed(formatFixed(decimalToUnits(change, 6), 4))} pp`;
 }
 
-function trend(change: string): string {
-  return change.startsWith("-") ? "down" : /^0(\.0*)?$/.test(change) ? "muted" : "up";
+/**
+ * How a change is read: `pay` is money paid out (more is a cost to the company), `kept` is money the
+ * company keeps (more is a saving).
+ */
+type Sense = "pay" | "kept";
+
+/** The class of a signed change by its effect on the company: `cost`, `saving`, or `muted` for none. */
+function effect(change: string, sense: Sense = "pay"): "cost" | "saving" | "muted" {
+  if (/^-?0(\.0*)?$/.test(change)) return "muted";
+  const up = !change.startsWith("-");
+  return up === (sense === "pay") ? "cost" : "saving";
 }
+
+/** The colour key, once at the top of the page. */
+const COLOUR_KEY =
+  `<div class="key" role="note"><b>Colour key</b>` +
+  `<span><span class="swatch" style="background:${COST_COLOR}"></span><span class="cost">red</span>: costs the company more (a payout rises, or breakage kept falls)</span>` +
+  `<span><span class="swatch" style="background:${SAVING_COLOR}"></span><span class="saving">blue</span>: saves the company money (a payout falls, or breakage kept rises)</span>` +
+  `<span>grey: no change; counts of people are not coloured</span>` +
+  `<span>before/after charts: <span class="swatch" style="background:${BEFORE_COLOR}"></span>before, <span class="swatch" style="background:${AFTER_COLOR}"></span>after</span></div>`;
 
 /** A number printed with the diff path it comes from, so a test can check the page against diff.json. */
 function field(path: string, text: string, format: string, cls = ""): string {
@@ -133,21 +182,22 @@ function headline(d: RunDiff): string {
       "Total payout",
       `<div class="big">${field("total.after", group(d.total.after), "money")}</div>` +
         row("before", field("total.before", group(d.total.before), "money")) +
-        row("change", `${field("total.change", signed(d.total.change), "signed-money", trend(d.total.change))}${rel === null ? "" : ` <span class="${trend(d.total.change)}">(${rel})</span>`}`),
+        row("change", field("total.change", signed(d.total.change), "signed-money", effect(d.total.change))) +
+        (rel === null ? "" : row("change in %", `<span class="${effect(d.total.change)}">${rel}</span>`)),
     ),
     card(
       `Payout share of ${esc(d.after.payoutBasis)}`,
       `<div class="big">${field("payoutShare.after", percent(d.payoutShare.after), "percent")}</div>` +
         row(d.before.payoutBasis === d.after.payoutBasis ? "before" : `before (of ${esc(d.before.payoutBasis)})`, field("payoutShare.before", percent(d.payoutShare.before), "percent")) +
-        row("change", field("payoutShare.change", points(d.payoutShare.change), "points", d.payoutShare.change === null ? "muted" : trend(d.payoutShare.change))),
+        row("change", field("payoutShare.change", points(d.payoutShare.change), "points", d.payoutShare.change === null ? "muted" : effect(d.payoutShare.change))),
     ),
     card(
       "Members whose pay changed",
-      row("paid more", field("movers.gainers", count(d.movers.gainers), "count", d.movers.gainers > 0 ? "up" : "")) +
-        row("paid less", field("movers.losers", count(d.movers.losers), "count", d.movers.losers > 0 ? "down" : "")) +
+      row("paid more", field("movers.gainers", count(d.movers.gainers), "count")) +
+        row("paid less", field("movers.losers", count(d.movers.losers), "count")) +
         row("paid the same", field("movers.payUnchanged", count(d.movers.payUnchanged), "count")) +
-        row("sum gained", field("movers.gained", signed(d.movers.gained), "signed-money")) +
-        row("sum lost", field("movers.lost", signed(d.movers.lost), "signed-money")),
+        row("sum gained", field("movers.gained", signed(d.movers.gained), "signed-money", effect(d.movers.gained))) +
+        row("sum lost", field("movers.lost", signed(d.movers.lost), "signed-money", effect(d.movers.lost))),
     ),
     card(
       "Ranks and qualification",
@@ -160,13 +210,13 @@ function headline(d: RunDiff): string {
       "Breakage (kept by the company)",
       `<div class="big">${field("accounting.breakage.after", group(d.accounting.breakage.after), "money")}</div>` +
         row("before", field("accounting.breakage.before", group(d.accounting.breakage.before), "money")) +
-        row("change", field("accounting.breakage.change", signed(d.accounting.breakage.change), "signed-money", trend(d.accounting.breakage.change))),
+        row("change", field("accounting.breakage.change", signed(d.accounting.breakage.change), "signed-money", effect(d.accounting.breakage.change, "kept"))),
     ),
     card(
       "Compressed up",
       `<div class="big">${field("accounting.compressedUp.after", group(d.accounting.compressedUp.after), "money")}</div>` +
         row("before", field("accounting.compressedUp.before", group(d.accounting.compressedUp.before), "money")) +
-        row("change", field("accounting.compressedUp.change", signed(d.accounting.compressedUp.change), "signed-money", trend(d.accounting.compressedUp.change))),
+        row("change", field("accounting.compressedUp.change", signed(d.accounting.compressedUp.change), "signed-money", effect(d.accounting.compressedUp.change))),
     ),
   ];
   return `<section class="cards">${cards.join("")}</section>`;
@@ -231,8 +281,9 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
   return `<table><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
-function change(text: string): string {
-  return `<span class="${trend(text)}">${esc(signed(text))}</span>`;
+/** A signed change of money, coloured by its effect on the company. */
+function change(text: string, sense: Sense = "pay"): string {
+  return `<span class="${effect(text, sense)}">${esc(signed(text))}</span>`;
 }
 
 function distributionSection(d: RunDiff): string {
@@ -257,29 +308,32 @@ function distributionSection(d: RunDiff): string {
     ];
   });
   return (
-    `<section><h2>Distribution of pay</h2>` +
-    `<p class="note">Members paid more than zero: ${field("distribution.payeeCount.before", count(d.distribution.payeeCount.before), "count")} before, ` +
-    `${field("distribution.payeeCount.after", count(d.distribution.payeeCount.after), "count")} after. The chart shows their pay at each percentile.</p>` +
-    LEGEND +
-    chart +
+    `<section>` +
+    keep(
+      `<h2>Distribution of pay</h2>` +
+        `<p class="note">Members paid more than zero: ${field("distribution.payeeCount.before", count(d.distribution.payeeCount.before), "count")} before, ` +
+        `${field("distribution.payeeCount.after", count(d.distribution.payeeCount.after), "count")} after. The chart shows their pay at each percentile.</p>` +
+        LEGEND +
+        chart,
+    ) +
     table(["percentile", "all members before", "all members after", "paid members before", "paid members after", "change"], rows) +
     `</section>`
   );
 }
 
 function bonusSection(d: RunDiff): string {
-  const label = (x: RunDiff["bonuses"][number]) => (x.status === "both" ? x.key : `${x.key} (${x.status})`);
+  const label = bonusLabel;
   const chart = barChart("Payout per bonus, before and after", {
     categories: d.bonuses.map(label),
     before: d.bonuses.map((x) => x.before),
     after: d.bonuses.map((x) => x.after),
   });
   const rows = d.bonuses.map((x) => [esc(label(x)), esc(x.kind), esc(group(x.before)), esc(group(x.after)), change(x.change)]);
-  return `<section><h2>Payout per bonus</h2>${LEGEND}${chart}${table(["bonus", "kind", "before", "after", "change"], rows)}</section>`;
+  return `<section>${keep(`<h2>Payout per bonus</h2>${LEGEND}${chart}`)}${table(["bonus", "kind", "before", "after", "change"], rows)}</section>`;
 }
 
 function rankSection(d: RunDiff): string {
-  const name = (r: string | null) => r ?? "no rank";
+  const name = rankLabel;
   const chart = barChart("Payout per paid-as rank, before and after", {
     categories: d.ranks.map((r) => name(r.rank)),
     before: d.ranks.map((r) => r.pay.before),
@@ -289,13 +343,13 @@ function rankSection(d: RunDiff): string {
     esc(name(r.rank)),
     count(r.members.before),
     count(r.members.after),
-    r.members.change === 0 ? "0" : `<span class="${r.members.change > 0 ? "up" : "down"}">${r.members.change > 0 ? "+" : ""}${count(r.members.change)}</span>`,
+    r.members.change > 0 ? `+${count(r.members.change)}` : count(r.members.change),
     esc(group(r.pay.before)),
     esc(group(r.pay.after)),
     change(r.pay.change),
   ]);
   return (
-    `<section><h2>Payout per rank</h2><p class="note">Pay of the members paid as each rank in that run (members can change rank).</p>${LEGEND}${chart}` +
+    `<section>${keep(`<h2>Payout per rank</h2><p class="note">Pay of the members paid as each rank in that run (members can change rank).</p>${LEGEND}${chart}`)}` +
     `${table(["rank", "members before", "members after", "change", "pay before", "pay after", "change"], rows)}</section>`
   );
 }
@@ -332,16 +386,169 @@ function memberTables(d: RunDiff): string {
 
 function accountingSection(d: RunDiff): string {
   const acc = d.accounting;
-  const line = (label: string, c: { before: string; after: string; change: string }) => [label, esc(group(c.before)), esc(group(c.after)), change(c.change)];
+  const line = (label: string, c: { before: string; after: string; change: string }, sense: Sense | "none") => [
+    label,
+    esc(group(c.before)),
+    esc(group(c.after)),
+    sense === "none" ? esc(signed(c.change)) : change(c.change, sense),
+  ];
   const rows = [
-    line("potential", acc.potential),
-    line("paid at own level", acc.paid),
-    line("compressed up", acc.compressedUp),
-    line("breakage", acc.breakage),
-    ...Object.entries(acc.breakageByReason).map(([reason, c]) => line(`&nbsp;&nbsp;breakage: ${esc(reason)}`, c)),
+    line("potential", acc.potential, "none"),
+    line("paid at own level", acc.paid, "pay"),
+    line("compressed up", acc.compressedUp, "pay"),
+    line("breakage (kept)", acc.breakage, "kept"),
+    ...Object.entries(acc.breakageByReason).map(([reason, c]) => line(`&nbsp;&nbsp;breakage: ${esc(reason)}`, c, "kept")),
   ];
   return (
     `<section><h2>Level bonus accounting</h2><p class="note">Exact values before rounding, summed over the level bonuses: ` +
-    `potential = paid + compressed up + breakage.</p>${table(["", "before", "after", "change"], rows)}</section>`
+    `potential = paid + compressed up + breakage. Compressed-up money is paid to an upline, so more of it is a cost; ` +
+    `breakage is kept by the company, so more of it is a saving; the potential itself is not coloured.</p>${table(["", "before", "after", "change"], rows)}</section>`
+  );
+}
+
+const OPERATION_WORDS: Record<AppliedChange["op"], string> = {
+  set: "set",
+  unset: "removed",
+  addRank: "rank added",
+  removeRank: "rank removed",
+  addBonus: "bonus added",
+  removeBonus: "bonus removed",
+  changed: "differs",
+  added: "only in the changed plan",
+  removed: "only in the base plan",
+  reordered: "order differs",
+};
+
+/** Longest plan value shown in a cell; diff.json has the whole value. */
+const VALUE_CHARS = 240;
+
+/** A plan value for a table cell: text as it is, anything else as compact JSON, cut to a readable length. */
+function planValue(v: unknown, present: boolean): string {
+  if (!present) return `<span class="muted">(none)</span>`;
+  const text = typeof v === "string" ? v : canonicalJson(v);
+  const cut = text.length > VALUE_CHARS ? `${text.slice(0, VALUE_CHARS)}… (${count(text.length)} characters in all, in diff.json)` : text;
+  return `<code>${esc(cut)}</code>`;
+}
+
+function appliedSection(applied: AppliedChanges, base: string, other: string): string {
+  const rows = applied.list.map((c, i) => [
+    String(i + 1),
+    esc(OPERATION_WORDS[c.op]),
+    `<code>${esc(c.path)}</code>`,
+    planValue(c.before, "before" in c),
+    planValue(c.after, "after" in c),
+  ]);
+  const listed = applied.count > applied.list.length ? ` The first ${count(applied.list.length)} are listed; diff.json's <code>applied</code> holds the same.` : "";
+  let intro: string;
+  if (applied.source === "change-set") {
+    intro = `A change set was applied to the base plan <b>${esc(base)}</b>: ${count(applied.count)} operation${applied.count === 1 ? "" : "s"}, in order. “Before” is the value in the base plan.${listed}`;
+  } else if (applied.count === 0) {
+    intro = `A whole plan, <b>${esc(other)}</b>, was compared with the base plan <b>${esc(base)}</b>: the two plans are identical (after validation and with decimals normalised), so nothing changed.`;
+  } else {
+    intro = `A whole plan, <b>${esc(other)}</b>, was compared with the base plan <b>${esc(base)}</b> (no change set). They differ in ${count(applied.count)} value${applied.count === 1 ? "" : "s"}, found by comparing the two validated plans.${listed}`;
+  }
+  const body = rows.length === 0 ? "" : `<table class="changes"><thead><tr><th>#</th><th>change</th><th>where (path in the plan)</th><th>before</th><th>after</th></tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`).join("")}</tbody></table>`;
+  return `<section id="changes-applied"><h2>What was changed</h2><p class="note">${intro}</p>${body}</section>`;
+}
+
+interface Deltas {
+  readonly categories: readonly string[];
+  readonly changes: readonly string[];
+}
+
+/**
+ * A horizontal bar chart of signed changes around a zero line: increases of payout go right in the cost
+ * colour, decreases go left in the saving colour, each labelled with its exact signed value.
+ */
+function deltaChart(label: string, s: Deltas): string {
+  const width = 900;
+  const labelWidth = 170;
+  const valueWidth = 110;
+  const bar = 14;
+  const rowHeight = 24;
+  const height = s.categories.length * rowHeight + 8;
+  const numbers = s.changes.map(Number);
+  const most = Math.max(0, ...numbers);
+  const least = Math.min(0, ...numbers);
+  // Room for the values beside the bars: on the right always (zeros are labelled there), on the left
+  // only when some bar goes left.
+  const left = least < 0 ? valueWidth : 0;
+  const plot = width - labelWidth - left - valueWidth;
+  const span = most - least;
+  const unit = span === 0 ? 0 : plot / span;
+  const zero = labelWidth + left + -least * unit;
+  const out: string[] = [];
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(label)}" class="delta-chart"><title>${esc(label)}</title>`);
+  s.categories.forEach((cat, i) => {
+    const y = 4 + i * rowHeight;
+    const v = s.changes[i] as string;
+    const n = numbers[i] as number;
+    const kind = effect(v);
+    const w = Math.abs(n) * unit;
+    const x = n < 0 ? zero - w : zero;
+    const fill = kind === "cost" ? COST_COLOR : kind === "saving" ? SAVING_COLOR : BEFORE_COLOR;
+    out.push(`<text x="${labelWidth - 8}" y="${y + bar - 2}" text-anchor="end">${esc(cat)}</text>`);
+    out.push(`<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${bar}" fill="${fill}" data-effect="${kind}"><title>${esc(`${cat}: ${signed(v)}`)}</title></rect>`);
+    const tx = n < 0 ? x - 6 : x + w + 6;
+    out.push(`<text x="${tx.toFixed(1)}" y="${y + bar - 2}" text-anchor="${n < 0 ? "end" : "start"}" class="${kind}" style="fill:currentColor">${esc(signed(v))}</text>`);
+  });
+  out.push(`<line x1="${zero.toFixed(1)}" y1="0" x2="${zero.toFixed(1)}" y2="${height}" stroke="#1d2430" stroke-width="1"/>`);
+  out.push(`</svg>`);
+  return out.join("");
+}
+
+function deltaSection(d: RunDiff): string {
+  const bonuses = deltaChart("Change of payout per bonus (after − before)", {
+    categories: d.bonuses.map(bonusLabel),
+    changes: d.bonuses.map((x) => x.change),
+  });
+  const ranks = deltaChart("Change of payout per paid-as rank (after − before)", {
+    categories: d.ranks.map((r) => rankLabel(r.rank)),
+    changes: d.ranks.map((r) => r.pay.change),
+  });
+  return (
+    `<section id="change-charts">` +
+    keep(
+      `<h2>Where the payout changes</h2>` +
+        `<p class="note">Each bar is the change of payout, after − before: to the right (red) the company pays more, to the left (blue) it pays less. ` +
+        `The changes per bonus, like those per rank, add up to the total change, ${change(d.total.change)}.</p>` +
+        `<h3 class="chart-title">Per bonus</h3>${bonuses}`,
+    ) +
+    keep(`<h3 class="chart-title">Per paid-as rank</h3><p class="note">A rank's change includes members who moved into or out of it.</p>${ranks}`) +
+    `</section>`
+  );
+}
+
+/** A heading with its chart, kept on one printed page. */
+function keep(html: string): string {
+  return `<div class="keep">${html}</div>`;
+}
+
+function bonusLabel(x: RunDiff["bonuses"][number]): string {
+  return x.status === "both" ? x.key : `${x.key} (${x.status})`;
+}
+
+function rankLabel(r: string | null): string {
+  return r ?? "no rank";
+}
+
+function provenanceSection(d: RunDiff): string {
+  const fp = (text: string) => `<code class="fp">${esc(text)}</code>`;
+  const rows: string[][] = [];
+  if (d.inputs !== undefined) {
+    rows.push(["members", `${count(d.inputs.members.count)} rows`, fp(d.inputs.members.fingerprint)]);
+    rows.push(["orders", `${count(d.inputs.orders.count)} rows`, fp(d.inputs.orders.fingerprint)]);
+  }
+  rows.push(["base plan", esc(planLabel(d.before.plan)), fp(d.before.plan.fingerprint)]);
+  rows.push(["changed plan", esc(planLabel(d.after.plan)), fp(d.after.plan.fingerprint)]);
+  rows.push(["engine", `${esc(d.engine.name)} ${esc(d.engine.version)}`, ""]);
+  return (
+    `<section id="provenance"><h2>What this comparison was computed from</h2>` +
+    `<p class="note">Fingerprints are SHA-256 digests of the canonical form of each input (rows sorted by id, decimals normalised), ` +
+    `the same as <code>compplan run</code> records in bundle.json, so a reader can check that this comparison used the same members, ` +
+    `orders and plans as a run. The same inputs and engine always give this page byte for byte.</p>` +
+    `<table class="provenance"><thead><tr><th>input</th><th>what</th><th>fingerprint</th></tr></thead><tbody>` +
+    rows.map((r) => `<tr>${r.map((c, i) => `<td${i === 2 ? ` class="fp"` : ""}>${c}</td>`).join("")}</tr>`).join("") +
+    `</tbody></table></section>`
   );
 }

@@ -8,11 +8,14 @@ import type { Plan } from "../plan/parse.js";
 import { type CalculateInput, type PreparedInput, safeCalculatePrepared, safePrepareInput } from "../run/calculate.js";
 import type { RecordOrigin } from "../input/rows.js";
 import type { RunResult } from "../run/result.js";
+import { inputSummaries } from "../audit/bundle.js";
+import { genealogyMembers } from "../audit/canonical-rows.js";
+import { type AppliedChanges, describeChangeSet, planDifferences } from "./applied.js";
 import { type ChangeSet, safeApplyChangeSet } from "./change.js";
 import { type RunDiff, diffRuns } from "./diff.js";
 
 /** A step of a what-if run, reported to {@link SimulateOptions.onStep}. */
-export type SimulateStep = "change" | "prepare" | "before" | "after" | "diff";
+export type SimulateStep = "change" | "prepare" | "before" | "after" | "fingerprint" | "diff";
 
 /** Options for {@link simulate} and {@link safeSimulate}. */
 export interface SimulateOptions {
@@ -97,13 +100,16 @@ export function simulateWith(
   step("change");
   let description = options.description;
   let other: Plan;
+  let what: AppliedChanges;
   if (isChangeSet(change)) {
     const applied = safeApplyChangeSet(base, change, options.changeFileName !== undefined ? { fileName: options.changeFileName } : {});
     if (!applied.ok) return applied;
     other = applied.value;
     description ??= change.description;
+    what = describeChangeSet(base, change);
   } else {
     other = change;
+    what = planDifferences(base, other);
   }
   if (other.currency !== base.currency) {
     return { ok: false, issues: [issue("SIMULATE_CURRENCY_MISMATCH", ["currency"], `the base plan pays in ${base.currency} and the changed plan in ${other.currency}; amounts in two currencies cannot be compared`, other.currency)] };
@@ -111,11 +117,14 @@ export function simulateWith(
   step("prepare");
   const prepared = prepare(unionMeasures(base, other));
   if (!prepared.ok) return prepared;
-  return comparePrepared(base, other, prepared.value, { ...options, ...(description !== undefined ? { description } : {}) });
+  return comparePrepared(base, other, prepared.value, { ...options, ...(description !== undefined ? { description } : {}) }, what);
 }
 
-/** @internal Runs both plans over an input already prepared for the union of their measures. */
-export function comparePrepared(base: Plan, other: Plan, prepared: PreparedInput, options: SimulateOptions): Result<Simulation> {
+/**
+ * @internal Runs both plans over an input already prepared for the union of their measures; `applied` is
+ * what the comparison changed, for the diff.
+ */
+export function comparePrepared(base: Plan, other: Plan, prepared: PreparedInput, options: SimulateOptions, applied?: AppliedChanges): Result<Simulation> {
   const step = options.onStep ?? (() => {});
   step("before");
   const before = safeCalculatePrepared(base, prepared);
@@ -123,12 +132,29 @@ export function comparePrepared(base: Plan, other: Plan, prepared: PreparedInput
   step("after");
   const after = safeCalculatePrepared(other, prepared);
   if (!after.ok) return after;
+  step("fingerprint");
+  const inputs = inputFingerprints(prepared);
   step("diff");
   const diff = diffRuns(before.value, after.value, {
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
     ...(options.description !== undefined ? { description: options.description } : {}),
+    ...(applied !== undefined ? { applied } : {}),
+    inputs,
   });
   return { ok: true, value: { diff, plan: other, before: before.value, after: after.value } };
+}
+
+/** Fingerprints of prepared inputs already compared: comparing several changes on one input hashes it once. */
+const fingerprintsOf = new WeakMap<PreparedInput, ReturnType<typeof inputSummaries>>();
+
+/** The members' and orders' fingerprints of a prepared input (about 1 s per million members; cached). */
+function inputFingerprints(prepared: PreparedInput): ReturnType<typeof inputSummaries> {
+  let fp = fingerprintsOf.get(prepared);
+  if (fp === undefined) {
+    fp = inputSummaries(genealogyMembers(prepared.genealogy), prepared.orders);
+    fingerprintsOf.set(prepared, fp);
+  }
+  return fp;
 }
 
 /** @internal The measure names of several plans, for preparing one input for all of them. */
