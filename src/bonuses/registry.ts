@@ -3,12 +3,15 @@
  */
 import { assert } from "../errors/issues.js";
 import type { BonusFamily } from "./family.js";
-import { rankBonus, type RankBonusConfig } from "./rank-bonus/rank-bonus.js";
-import { retailProfit, type RetailProfitConfig } from "./retail-profit/retail-profit.js";
-import { unilevel, type UnilevelConfig } from "./unilevel/unilevel.js";
+import { rankBonus, type RankBonusConfig, type RankBonusInput } from "./rank-bonus/rank-bonus.js";
+import { retailProfit, type RetailProfitConfig, type RetailProfitInput } from "./retail-profit/retail-profit.js";
+import { unilevel, type UnilevelConfig, type UnilevelInput } from "./unilevel/unilevel.js";
 
 /** Every bonus entry a plan may hold. */
 export type BonusConfig = UnilevelConfig | RankBonusConfig | RetailProfitConfig;
+
+/** A bonus entry as written in a plan file (decimal values as strings, defaults not yet applied). */
+export type BonusInput = UnilevelInput | RankBonusInput | RetailProfitInput;
 
 /** @internal The families, in documentation order. */
 export const FAMILIES: readonly BonusFamily<BonusConfig>[] = [unilevel, rankBonus, retailProfit] as unknown as readonly BonusFamily<BonusConfig>[];

@@ -1,13 +1,7 @@
 /** The plan language as JSON Schema, for editors. Built from the same zod schemas that validate plans. */
 import { z } from "zod";
-import { FAMILIES } from "../bonuses/registry.js";
-import type { RankBonusInput } from "../bonuses/rank-bonus/rank-bonus.js";
-import type { RetailProfitInput } from "../bonuses/retail-profit/retail-profit.js";
-import type { UnilevelInput } from "../bonuses/unilevel/unilevel.js";
+import { type BonusInput, FAMILIES } from "../bonuses/registry.js";
 import { planShellSchema } from "./schema.js";
-
-/** A bonus entry as written in a plan file (decimal values as strings, defaults not yet applied). */
-export type BonusInput = UnilevelInput | RankBonusInput | RetailProfitInput;
 
 /**
  * A plan as written, for plans built in TypeScript: the input of {@link parsePlan}. Decimal values are
