@@ -118,7 +118,12 @@ describe("sweep", () => {
     const prepared = safePrepareInput(input, new Set(Object.keys(plan.measures)));
     if (!expected.ok || !prepared.ok) throw new Error("prepare failed");
     const sync = safeSweep(plan, { path: PATH, values: VALUES }, prepared.value);
+    let turns = 0;
+    const timer = setInterval(() => turns++, 0);
     const async = await safeSweepAsync(plan, { path: PATH, values: VALUES }, prepared.value, { workers: 2 });
+    clearInterval(timer);
+    // In the calling thread, but one run per event-loop turn: the caller's timers ran in between.
+    expect(turns).toBeGreaterThan(0);
     if (!sync.ok || !async.ok) throw new Error("sweep failed");
     expect(canonicalJson(sync.value)).toBe(canonicalJson(expected.value));
     expect(canonicalJson(async.value)).toBe(canonicalJson(expected.value));
