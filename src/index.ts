@@ -7,19 +7,24 @@
 export { parsePlan, safeParsePlan } from "./plan/parse.js";
 export type { Plan, ParsePlanOptions } from "./plan/parse.js";
 export { planJsonSchema } from "./plan/json-schema.js";
-export type { BonusConfig } from "./bonuses/registry.js";
-export type { UnilevelConfig } from "./bonuses/unilevel/unilevel.js";
-export type { RankBonusConfig } from "./bonuses/rank-bonus/rank-bonus.js";
-export type { RetailProfitConfig } from "./bonuses/retail-profit/retail-profit.js";
+export type { PlanInput } from "./plan/json-schema.js";
+export type { BonusConfig, BonusInput } from "./bonuses/registry.js";
+export type { UnilevelConfig, UnilevelInput } from "./bonuses/unilevel/unilevel.js";
+export type { RankBonusConfig, RankBonusInput } from "./bonuses/rank-bonus/rank-bonus.js";
+export type { RetailProfitConfig, RetailProfitInput } from "./bonuses/retail-profit/retail-profit.js";
+export type { MatchingConfig, MatchingInput } from "./bonuses/matching/matching.js";
 export type { OrderKind, VolumeMinimum } from "./plan/fields.js";
 export type { RoundingMode } from "./money/decimal.js";
 
-export { calculate, safeCalculate, safePrepareInput, safeCalculatePrepared } from "./run/calculate.js";
+export { calculate, safeCalculate, prepareInput, safePrepareInput, calculatePrepared, safeCalculatePrepared } from "./run/calculate.js";
 export type { CalculateInput, CalculateOptions, Phase, PreparedInput } from "./run/calculate.js";
 export { safePrepareFiles } from "./input/files.js";
 export type { InputFiles } from "./input/files.js";
 export { RunResult } from "./run/result.js";
-export type { Period } from "./run/period.js";
+export type { Period, PeriodKind } from "./run/period.js";
+export { dayIndex, PERIOD_DAYS_MAX } from "./run/period.js";
+export { allocate } from "./money/allocate.js";
+export type { Allocation, AllocationMethod } from "./money/allocate.js";
 export type { MemberInput, OrderInput } from "./input/validate.js";
 export type { MemberStatus } from "./genealogy/genealogy.js";
 export type { RecordOrigin } from "./input/rows.js";
@@ -46,7 +51,7 @@ export type {
 export type { ChangePath, ChangePathSegment } from "./simulate/path.js";
 export type { RunDiff, Compared, DiffSide, DiffInput, BonusDiff, RankDiff, AccountingDiff, MoverCounts, MemberChange, PercentileDiff, PayDistribution } from "./simulate/diff.js";
 export type { AppliedChange, AppliedChanges } from "./simulate/applied.js";
-export { sweep, safeSweep } from "./simulate/sweep.js";
+export { sweep, safeSweep, sweepAsync, safeSweepAsync } from "./simulate/sweep.js";
 export type { SweepSpec, SweepOptions, SweepPoint, SweepResult } from "./simulate/sweep.js";
 export { renderDiffReport } from "./simulate/report.js";
 

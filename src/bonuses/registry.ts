@@ -3,13 +3,16 @@
  */
 import { assert } from "../errors/issues.js";
 import type { BonusFamily } from "./family.js";
-import { matching, type MatchingConfig } from "./matching/matching.js";
-import { rankBonus, type RankBonusConfig } from "./rank-bonus/rank-bonus.js";
-import { retailProfit, type RetailProfitConfig } from "./retail-profit/retail-profit.js";
-import { unilevel, type UnilevelConfig } from "./unilevel/unilevel.js";
+import { matching, type MatchingConfig, type MatchingInput } from "./matching/matching.js";
+import { rankBonus, type RankBonusConfig, type RankBonusInput } from "./rank-bonus/rank-bonus.js";
+import { retailProfit, type RetailProfitConfig, type RetailProfitInput } from "./retail-profit/retail-profit.js";
+import { unilevel, type UnilevelConfig, type UnilevelInput } from "./unilevel/unilevel.js";
 
 /** Every bonus entry a plan may hold. */
 export type BonusConfig = UnilevelConfig | RankBonusConfig | RetailProfitConfig | MatchingConfig;
+
+/** A bonus entry as written in a plan file (decimal values as strings, defaults not yet applied). */
+export type BonusInput = UnilevelInput | RankBonusInput | RetailProfitInput | MatchingInput;
 
 /** @internal The families, in documentation order. */
 export const FAMILIES: readonly BonusFamily<BonusConfig>[] = [unilevel, rankBonus, retailProfit, matching] as unknown as readonly BonusFamily<BonusConfig>[];

@@ -10,17 +10,28 @@ export const ORDER_KINDS = ["personal-consumption", "retail-sale", "customer-ord
 /** The kind of an order: bought for the member's own use, sold to a retail customer, or placed by a customer. */
 export type OrderKind = (typeof ORDER_KINDS)[number];
 
-export const orderKindSchema = z.enum(ORDER_KINDS);
+export const orderKindSchema = z.enum(ORDER_KINDS).meta({
+  title: "Order kind",
+  description: "personal-consumption: bought for the member's own use; retail-sale: sold by the member to a retail customer; customer-order: placed by a customer of the member.",
+  examples: ["personal-consumption"],
+});
 export const measureNameSchema = z
   .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/, "a measure name is a letter then up to 31 letters, digits or _");
+  .regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/, "a measure name is a letter then up to 31 letters, digits or _")
+  .meta({ title: "Measure name", description: "The name of a measure declared under `measures`: a letter, then up to 31 letters, digits or _.", examples: ["PV", "CV"] });
 export const rankNameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.'&+-]{0,63}$/, "a rank name is 1 to 64 letters, digits, spaces or _.'&+-");
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.'&+-]{0,63}$/, "a rank name is 1 to 64 letters, digits, spaces or _.'&+-")
+  .meta({ title: "Rank name", description: "The name of a rank of the `ranks` ladder: 1 to 64 letters, digits, spaces or _.'&+-.", examples: ["Bronze", "Gold Director"] });
 export const keySchema = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,63}$/, "a key is lower-case letters, digits and -, starting with a letter");
-export const referenceSchema = z.string().min(1).max(500);
+  .regex(/^[a-z][a-z0-9-]{0,63}$/, "a key is lower-case letters, digits and -, starting with a letter")
+  .meta({ title: "Key", description: "An identifier: lower-case letters, digits and -, starting with a letter (at most 64).", examples: ["unilevel", "rank-bonus"] });
+export const referenceSchema = z
+  .string()
+  .min(1)
+  .max(500)
+  .meta({ title: "Reference", description: "Where this rule comes from in the company's written plan (a section or page), for auditors.", examples: ["Policies and procedures, section 4.2"] });
 
 type DecimalKind = "volume" | "rate" | "share" | "money";
 const SCALE: Record<DecimalKind, number> = {
@@ -28,6 +39,13 @@ const SCALE: Record<DecimalKind, number> = {
   rate: RATE_SCALE,
   share: RATE_SCALE,
   money: MONEY_SCALE_MAX,
+};
+
+const EXAMPLES: Record<DecimalKind, readonly string[]> = {
+  volume: ["100", "2500.5"],
+  rate: ["0.05", "0.125"],
+  share: ["0.4", "1"],
+  money: ["50.00", "1250"],
 };
 
 const DESCRIPTION: Record<DecimalKind, string> = {
@@ -106,14 +124,18 @@ export function decimalString(kind: DecimalKind) {
     .meta({
       type: "string",
       pattern: `^\\d+(\\.\\d{1,${SCALE[kind]}})?$`,
+      title: `Decimal ${kind}`,
       description: DESCRIPTION[kind],
+      examples: [...EXAMPLES[kind]],
     }) as unknown as z.ZodType<string, string>;
 }
 
 /** The zod schema of a volume requirement (`{ measure, minimum }`). */
-export const volumeMinimumSchema = z.strictObject({
-  measure: measureNameSchema,
-  minimum: decimalString("volume"),
-});
+export const volumeMinimumSchema = z
+  .strictObject({
+    measure: measureNameSchema,
+    minimum: decimalString("volume"),
+  })
+  .meta({ title: "Volume minimum", description: "The member's `measure` must reach at least `minimum`.", examples: [{ measure: "PV", minimum: "100" }] });
 /** A volume requirement: `measure` reaches at least `minimum`. */
 export type VolumeMinimum = z.output<typeof volumeMinimumSchema>;

@@ -3,7 +3,7 @@
  * family declares (see ../bonuses/registry.ts), so adding a family never touches this file.
  */
 import { z } from "zod";
-import { MONEY_SCALE_MAX, ROUNDING_MODES } from "../money/decimal.js";
+import { MONEY_SCALE_MAX, ROUNDING_MODES, type RoundingMode } from "../money/decimal.js";
 import {
   decimalString,
   keySchema,
@@ -21,7 +21,11 @@ export const measureSchema = z
     personalConsumptionCap: decimalString("volume").optional(),
     reference: referenceSchema.optional(),
   })
-  .meta({ description: "A volume measure: which order kinds count toward it, and an optional cap on personal consumption." });
+  .meta({
+    title: "Measure",
+    description: "A volume measure: which order kinds count toward it, and an optional cap on personal consumption.",
+    examples: [{ description: "Personal volume", counts: ["personal-consumption", "customer-order"] }],
+  });
 
 export const qualificationSchema = z
   .strictObject({
@@ -29,7 +33,11 @@ export const qualificationSchema = z
     sponsoredActive: z.number().int().min(1).max(1000).optional(),
     reference: referenceSchema.optional(),
   })
-  .meta({ description: "When a member is qualified (active) in a period." });
+  .meta({
+    title: "Qualification",
+    description: "When a member is qualified (active) in a period: a personal volume minimum, and how many personally sponsored members must be qualified.",
+    examples: [{ personal: { measure: "PV", minimum: "100" } }],
+  });
 
 export const legRequirementSchema = z
   .strictObject({
@@ -38,13 +46,23 @@ export const legRequirementSchema = z
     measure: measureNameSchema.optional(),
     minimum: decimalString("volume").optional(),
   })
-  .meta({ description: "At least `count` first-level legs that hold `rank` (someone in the leg is paid as it or higher), or whose leg volume of `measure` reaches `minimum`." });
+  .meta({
+    title: "Leg requirement",
+    description: "At least `count` first-level legs that hold `rank` (someone in the leg is paid as it or higher), or whose leg volume of `measure` reaches `minimum`.",
+    examples: [{ count: 2, rank: "Silver" }, { count: 3, measure: "CV", minimum: "500" }],
+  });
 
-export const groupRequirementSchema = z.strictObject({
-  measure: measureNameSchema,
-  minimum: decimalString("volume"),
-  legCap: decimalString("share").optional(),
-});
+export const groupRequirementSchema = z
+  .strictObject({
+    measure: measureNameSchema,
+    minimum: decimalString("volume"),
+    legCap: decimalString("share").optional(),
+  })
+  .meta({
+    title: "Group requirement",
+    description: "The group volume of `measure` must reach `minimum`; with `legCap`, no first-level leg counts for more than that share of `minimum`.",
+    examples: [{ measure: "CV", minimum: "1000", legCap: "0.5" }],
+  });
 
 export const rankSchema = z.strictObject({
   name: rankNameSchema,
@@ -57,30 +75,49 @@ export const rankSchema = z.strictObject({
       legs: z.array(legRequirementSchema).max(10).optional(),
     })
     .default({ qualified: true }),
+}).meta({
+  title: "Rank",
+  description: "A rank of the ladder, lowest first; a member is paid as the highest rank whose requirements they meet.",
+  examples: [{ name: "Bronze", requires: { personal: { measure: "PV", minimum: "100" } } }],
 });
 
-export const moneySchema = z.strictObject({
-  scale: z.number().int().min(0).max(MONEY_SCALE_MAX).default(2),
-  rounding: z
-    .strictObject({
-      mode: z.enum(ROUNDING_MODES as [string, ...string[]]).default("half-even"),
-      applies: z.enum(["line", "bonus"]).default("line"),
-    })
-    .default({ mode: "half-even", applies: "line" }),
-});
+export const moneySchema = z
+  .strictObject({
+    scale: z.number().int().min(0).max(MONEY_SCALE_MAX).default(2).meta({ title: "Money scale", description: "Decimal places of paid amounts.", examples: [2] }),
+    rounding: z
+      .strictObject({
+        mode: z
+          .enum(ROUNDING_MODES as unknown as [RoundingMode, ...RoundingMode[]])
+          .default("half-even")
+          .meta({ title: "Rounding mode", description: "How an amount is rounded to the money scale.", examples: ["half-even"] }),
+        applies: z
+          .enum(["line", "bonus"])
+          .default("line")
+          .meta({ title: "Rounding applies to", description: "line: each statement line is rounded; bonus: a member's total of a bonus is rounded once.", examples: ["line"] }),
+      })
+      .default({ mode: "half-even", applies: "line" }),
+  })
+  .meta({ title: "Money", description: "How amounts are rounded and to how many decimal places.", examples: [{ scale: 2, rounding: { mode: "half-even", applies: "line" } }] });
 
 /** The plan's top level, with `bonuses` entries left for the families' own schemas. */
 export const planShellSchema = z.strictObject({
-  compplan: z.literal(1),
-  id: keySchema,
-  name: z.string().min(1).max(200).optional(),
-  description: z.string().max(5000).optional(),
+  compplan: z.literal(1).meta({ title: "Plan language version", description: "Always 1: the version of the plan language this file is written in.", examples: [1] }),
+  id: keySchema.meta({ title: "Plan id", description: "The plan's identifier: lower-case letters, digits and -, starting with a letter.", examples: ["acme-unilevel"] }),
+  name: z.string().min(1).max(200).optional().meta({ title: "Name", description: "The plan's name for people.", examples: ["Acme unilevel 2026"] }),
+  description: z.string().max(5000).optional().meta({ title: "Description", description: "What the plan is, for people reading it." }),
   reference: referenceSchema.optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/, "a three-letter currency code such as USD"),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, "a three-letter currency code such as USD")
+    .meta({ title: "Currency", description: "The ISO 4217 code of the currency amounts are paid in.", examples: ["USD", "EUR"] }),
   money: moneySchema.default({ scale: 2, rounding: { mode: "half-even", applies: "line" } }),
-  payoutBasis: measureNameSchema,
-  measures: z.record(measureNameSchema, measureSchema),
+  payoutBasis: measureNameSchema.meta({
+    title: "Payout basis",
+    description: "The measure the payout share is computed against (total paid / total of this measure).",
+    examples: ["CV"],
+  }),
+  measures: z.record(measureNameSchema, measureSchema).meta({ title: "Measures", description: "The volume measures the plan uses, by name.", examples: [{ PV: { counts: ["personal-consumption"] } }] }),
   qualification: qualificationSchema.optional(),
-  ranks: z.array(rankSchema).max(100).default([]),
+  ranks: z.array(rankSchema).max(100).default([]).meta({ title: "Ranks", description: "The rank ladder, lowest rank first." }),
   bonuses: z.array(z.looseObject({ kind: z.string(), key: keySchema })).max(100),
 });

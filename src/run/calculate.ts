@@ -227,3 +227,42 @@ export function calculate(plan: Plan, input: CalculateInput, options: CalculateO
   if (!r.ok) throw new CompplanError(r.issues);
   return r.value;
 }
+
+/**
+ * Validates a period's input and builds its sponsor tree; throws {@link CompplanError} listing every issue
+ * when the input is invalid. See {@link safePrepareInput}.
+ *
+ * @param input - the period, members and orders
+ * @param measures - the measure names orders may carry (for several plans: the union of their measures)
+ * @returns the prepared input
+ * @throws CompplanError with the codes listed for {@link safePrepareInput}
+ * @example
+ * ```ts
+ * const prepared = prepareInput(input, new Set(Object.keys(plan.measures)));
+ * const run = calculatePrepared(plan, prepared);
+ * ```
+ */
+export function prepareInput(input: CalculateInput, measures: ReadonlySet<string>, options: CalculateOptions = {}): PreparedInput {
+  const r = safePrepareInput(input, measures, options);
+  if (!r.ok) throw new CompplanError(r.issues);
+  return r.value;
+}
+
+/**
+ * Runs a plan over a prepared input; throws {@link CompplanError} on `RUN_*` issues. See
+ * {@link safeCalculatePrepared}.
+ *
+ * @param plan - a plan from {@link parsePlan}
+ * @param prepared - from {@link prepareInput} or {@link safePrepareInput}
+ * @returns the run
+ * @throws CompplanError
+ * @example
+ * ```ts
+ * const run = calculatePrepared(plan, prepareInput(input, new Set(Object.keys(plan.measures))));
+ * ```
+ */
+export function calculatePrepared(plan: Plan, prepared: PreparedInput, options: CalculateOptions = {}): RunResult {
+  const r = safeCalculatePrepared(plan, prepared, options);
+  if (!r.ok) throw new CompplanError(r.issues);
+  return r.value;
+}

@@ -72,18 +72,19 @@ function isChangeSet(x: ChangeSet | Plan): x is ChangeSet {
  * ```
  */
 export function safeSimulate(base: Plan, change: ChangeSet | Plan, input: CalculateInput | PreparedInput, options: SimulateOptions = {}): Result<Simulation> {
-  if ("genealogy" in input) {
-    return simulateWith(base, change, (measures) => {
-      const missing = [...measures].filter((m) => !input.measures.has(m));
-      if (missing.length === 0) return { ok: true, value: input };
-      return { ok: false, issues: [issue("INPUT_INVALID_FIELD", ["measures"], `the input was prepared without the measures ${missing.join(", ")}; prepare it for the measures of both plans`, missing)] };
-    }, options);
-  }
+  if ("genealogy" in input) return simulateWith(base, change, (measures) => preparedFor(input, measures), options);
   return simulateWith(base, change, (measures) =>
     safePrepareInput(input, measures, {
       ...(options.memberOrigins !== undefined ? { memberOrigins: options.memberOrigins } : {}),
       ...(options.orderOrigins !== undefined ? { orderOrigins: options.orderOrigins } : {}),
     }), options);
+}
+
+/** @internal A prepared input when it was prepared for every one of `measures`, else an `INPUT_INVALID_FIELD` issue. */
+export function preparedFor(input: PreparedInput, measures: ReadonlySet<string>): Result<PreparedInput> {
+  const missing = [...measures].filter((m) => !input.measures.has(m));
+  if (missing.length === 0) return { ok: true, value: input };
+  return { ok: false, issues: [issue("INPUT_INVALID_FIELD", ["measures"], `the input was prepared without the measures ${missing.join(", ")}; prepare it for the measures of every plan`, missing)] };
 }
 
 /**

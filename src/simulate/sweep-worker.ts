@@ -1,5 +1,5 @@
 /**
- * The entry point of a sweep worker thread (built as dist/sweep-worker.js). The bootstrap in ./sweep.ts
+ * The entry point of a sweep worker thread (built as dist/sweep-worker.mjs). The bootstrap in ./sweep.ts
  * loads this module and calls {@link sweepWorkerMain} with the worker's share of the sweep.
  */
 import { runChunk } from "./sweep.js";

@@ -10,8 +10,9 @@ import { parsePlan } from "../plan/parse.js";
 import { safeParsePeriod } from "../run/period.js";
 import { canonicalJson } from "../statement/canonical.js";
 import { readInputFiles } from "../input/files.js";
+import { safePrepareInput } from "../run/calculate.js";
 import { simulate } from "./simulate.js";
-import { runSweep, safeSweep } from "./sweep.js";
+import { runSweep, safeSweep, safeSweepAsync, sweepAsync } from "./sweep.js";
 
 const dir = mkdtempSync(join(tmpdir(), "compplan-sweep-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -92,5 +93,52 @@ describe("sweep", () => {
     const bad = { ...input, period: "2026-13" };
     const r = safeSweep(plan, { path: PATH, values: ["0.05", "0.06"] }, bad, { workers: 2 });
     expect(r.ok ? [] : r.issues.map((i) => i.code)).toEqual(["PERIOD_INVALID"]);
+  });
+
+  it("has an asynchronous form that gives the same result and lets the event loop run meanwhile", async () => {
+    const inThread = safeSweep(plan, { path: PATH, values: VALUES }, input, { workers: 0 });
+    let turns = 0;
+    const timer = setInterval(() => turns++, 1);
+    const inWorkers = await safeSweepAsync(plan, { path: PATH, values: VALUES }, input, { workers: 2 });
+    const noWorkers = await sweepAsync(plan, { path: PATH, values: VALUES }, input, { workers: 0 });
+    clearInterval(timer);
+    if (!inThread.ok || !inWorkers.ok) throw new Error("sweep failed");
+    expect(canonicalJson(inWorkers.value)).toBe(canonicalJson(inThread.value));
+    expect(canonicalJson(noWorkers)).toBe(canonicalJson(inThread.value));
+    // The caller's timers ran while the sweep computed (a blocking sweep gives them no turn at all).
+    expect(turns).toBeGreaterThan(0);
+    // Bad input is a result, not a rejection; the throwing form rejects with every issue.
+    const bad = await safeSweepAsync(plan, { path: "bonuses[", values: ["1"] }, input);
+    expect(bad.ok ? [] : bad.issues.map((i) => i.code)).toEqual(["CHANGE_PATH_SYNTAX"]);
+    await expect(sweepAsync(plan, { path: "bonuses[", values: ["1"] }, input)).rejects.toMatchObject({ name: "CompplanError" });
+  });
+
+  it("accepts a prepared input, and says which measures it lacks", async () => {
+    const expected = safeSweep(plan, { path: PATH, values: VALUES }, input, { workers: 0 });
+    const prepared = safePrepareInput(input, new Set(Object.keys(plan.measures)));
+    if (!expected.ok || !prepared.ok) throw new Error("prepare failed");
+    const sync = safeSweep(plan, { path: PATH, values: VALUES }, prepared.value);
+    let turns = 0;
+    const timer = setInterval(() => turns++, 0);
+    const async = await safeSweepAsync(plan, { path: PATH, values: VALUES }, prepared.value, { workers: 2 });
+    clearInterval(timer);
+    // In the calling thread, but one run per event-loop turn: the caller's timers ran in between.
+    expect(turns).toBeGreaterThan(0);
+    if (!sync.ok || !async.ok) throw new Error("sweep failed");
+    expect(canonicalJson(sync.value)).toBe(canonicalJson(expected.value));
+    expect(canonicalJson(async.value)).toBe(canonicalJson(expected.value));
+    // The same input, as if prepared for the measures CV and PV only (the plan also counts RETAIL).
+    const partial = { ...prepared.value, measures: new Set(["CV", "PV"]) };
+    const r = safeSweep(plan, { path: PATH, values: VALUES }, partial);
+    expect(r.ok ? [] : r.issues.map((i) => [i.code, i.path])).toEqual([["INPUT_INVALID_FIELD", ["measures"]]]);
+  });
+
+  it("stops an asynchronous sweep when its signal aborts", async () => {
+    const controller = new AbortController();
+    const running = safeSweepAsync(plan, { path: PATH, values: VALUES }, input, { workers: 2, signal: controller.signal });
+    controller.abort(new Error("stopped by the caller"));
+    await expect(running).rejects.toThrow("stopped by the caller");
+    const inThread = safeSweepAsync(plan, { path: PATH, values: VALUES }, input, { workers: 0, signal: controller.signal });
+    await expect(inThread).rejects.toThrow("stopped by the caller");
   });
 });

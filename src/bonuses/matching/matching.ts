@@ -24,26 +24,49 @@ import { compileLevelSchedule, runLevels, validateLevelSchedule } from "../level
 export const MATCHING_DEPTH_MAX = 20;
 
 /** The zod schema of a `matching` bonus entry. */
-const schema = z.strictObject({
-  kind: z.literal("matching"),
-  key: keySchema,
-  reference: referenceSchema.optional(),
-  /** The keys of the bonuses whose earnings are matched. */
-  of: z.array(keySchema).min(1).max(20),
-  schedule: z
-    .array(
-      z.strictObject({
-        rank: rankNameSchema.optional(),
-        rates: z.array(decimalString("rate")).min(1).max(MATCHING_DEPTH_MAX),
+const schema = z
+  .strictObject({
+    kind: z.literal("matching").meta({ description: "The bonus family." }),
+    key: keySchema,
+    reference: referenceSchema.optional(),
+    of: z
+      .array(keySchema)
+      .min(1)
+      .max(20)
+      .meta({ title: "Matched bonuses", description: "The keys of the bonuses whose earnings are matched (their sum per member).", examples: [["unilevel"]] }),
+    schedule: z
+      .array(
+        z.strictObject({
+          rank: rankNameSchema.optional(),
+          rates: z
+            .array(decimalString("rate"))
+            .min(1)
+            .max(MATCHING_DEPTH_MAX)
+            .meta({ title: "Rates by level", description: "The rate of each sponsor level: the first is level 1 (personally sponsored).", examples: [["0.10", "0.07"]] }),
+        }),
+      )
+      .min(1)
+      .max(100)
+      .meta({
+        title: "Schedule",
+        description: "Rates by level for each paid-as rank (`rank`); an entry without `rank` applies to every qualified member.",
+        examples: [[{ rates: ["0.10"] }, { rank: "Gold", rates: ["0.10", "0.07"] }]],
       }),
-    )
-    .min(1)
-    .max(100),
-  compression: z.enum(["none", "dynamic"]).default("none"),
-});
+    compression: z
+      .enum(["none", "dynamic"])
+      .default("none")
+      .meta({ title: "Compression", description: "none: every upline counts as a level; dynamic: uplines who are not qualified are skipped.", examples: ["none"] }),
+  })
+  .meta({
+    title: "Matching bonus",
+    description: "A rate, by sponsor level, of the earnings of the member's downline from named bonuses.",
+    examples: [{ kind: "matching", key: "matching", of: ["unilevel"], schedule: [{ rates: ["0.10", "0.07"] }] }],
+  });
 
 /** A matching bonus entry of a plan. */
 export type MatchingConfig = z.output<typeof schema>;
+/** A matching bonus entry as written in a plan (defaults not yet applied): for plans written in TypeScript. */
+export type MatchingInput = z.input<typeof schema>;
 
 export const matching: BonusFamily<MatchingConfig> = {
   kind: "matching",

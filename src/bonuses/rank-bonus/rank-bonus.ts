@@ -17,15 +17,23 @@ import { rankBonusExplainer } from "./explain.js";
 
 /** The zod schema of a `rank-bonus` bonus entry. */
 const schema = z.strictObject({
-  kind: z.literal("rank-bonus"),
+  kind: z.literal("rank-bonus").meta({ description: "The bonus family." }),
   key: keySchema,
   reference: referenceSchema.optional(),
-  amounts: z.record(rankNameSchema, decimalString("money")),
-  requiresQualified: z.boolean().default(true),
+  amounts: z
+    .record(rankNameSchema, decimalString("money"))
+    .meta({ title: "Amounts by rank", description: "The amount paid to a member paid as each rank.", examples: [{ Silver: "100.00", Gold: "250.00" }] }),
+  requiresQualified: z.boolean().default(true).meta({ description: "Whether only qualified members are paid.", examples: [true] }),
+}).meta({
+  title: "Rank bonus",
+  description: "A fixed amount for each paid-as rank held in the period.",
+  examples: [{ kind: "rank-bonus", key: "rank-bonus", amounts: { Gold: "250.00" } }],
 });
 
 /** A rank-bonus entry of a plan. */
 export type RankBonusConfig = z.output<typeof schema>;
+/** A rank bonus entry as written in a plan (defaults not yet applied): for plans written in TypeScript. */
+export type RankBonusInput = z.input<typeof schema>;
 
 const ONE = 10 ** RATE_SCALE;
 

@@ -17,16 +17,22 @@ import { retailProfitExplainer } from "./explain.js";
 
 /** The zod schema of a `retail-profit` bonus entry. */
 const schema = z.strictObject({
-  kind: z.literal("retail-profit"),
+  kind: z.literal("retail-profit").meta({ description: "The bonus family." }),
   key: keySchema,
   reference: referenceSchema.optional(),
   measure: measureNameSchema,
   rate: decimalString("rate").default("1"),
-  requiresQualified: z.boolean().default(false),
+  requiresQualified: z.boolean().default(false).meta({ description: "Whether only qualified members are paid.", examples: [false] }),
+}).meta({
+  title: "Retail profit",
+  description: "A rate (default 1) of the member's own volume of a measure, usually one counting retail sales.",
+  examples: [{ kind: "retail-profit", key: "retail", measure: "RETAIL", rate: "1" }],
 });
 
 /** A retail-profit entry of a plan. */
 export type RetailProfitConfig = z.output<typeof schema>;
+/** A retail profit entry as written in a plan (defaults not yet applied): for plans written in TypeScript. */
+export type RetailProfitInput = z.input<typeof schema>;
 
 export const retailProfit: BonusFamily<RetailProfitConfig> = {
   kind: "retail-profit",

@@ -18,7 +18,7 @@ export const UNILEVEL_DEPTH_MAX = 50;
 
 /** The zod schema of a `unilevel` bonus entry. */
 const schema = z.strictObject({
-  kind: z.literal("unilevel"),
+  kind: z.literal("unilevel").meta({ description: "The bonus family." }),
   key: keySchema,
   reference: referenceSchema.optional(),
   measure: measureNameSchema,
@@ -26,17 +26,36 @@ const schema = z.strictObject({
     .array(
       z.strictObject({
         rank: rankNameSchema.optional(),
-        rates: z.array(decimalString("rate")).min(1).max(UNILEVEL_DEPTH_MAX),
+        rates: z
+          .array(decimalString("rate"))
+          .min(1)
+          .max(UNILEVEL_DEPTH_MAX)
+          .meta({ title: "Rates by level", description: "The rate of each level: the first is level 1 (personally sponsored).", examples: [["0.05", "0.04", "0.03"]] }),
       }),
     )
     .min(1)
-    .max(100),
-  compression: z.enum(["none", "dynamic"]),
-  unqualifiedVolumePays: z.boolean(),
+    .max(100)
+    .meta({
+      title: "Schedule",
+      description: "Rates by level for each paid-as rank (`rank`); an entry without `rank` applies to every member.",
+      examples: [[{ rates: ["0.05", "0.04"] }, { rank: "Gold", rates: ["0.05", "0.04", "0.03", "0.02"] }]],
+    }),
+  compression: z.enum(["none", "dynamic"]).meta({
+    title: "Compression",
+    description: "none: every upline counts as a level; dynamic: uplines who are not qualified are skipped and the level passes to the next qualified one.",
+    examples: ["dynamic"],
+  }),
+  unqualifiedVolumePays: z.boolean().meta({ title: "Unqualified volume pays", description: "Whether the volume of members who are not qualified pays the upline.", examples: [false] }),
+}).meta({
+  title: "Unilevel bonus",
+  description: "A rate of the volume of each member down the sponsor tree, by level (level 1 = personally sponsored), with a schedule per paid-as rank.",
+  examples: [{ kind: "unilevel", key: "unilevel", measure: "CV", schedule: [{ rates: ["0.05", "0.04", "0.03"] }], compression: "dynamic", unqualifiedVolumePays: false }],
 });
 
 /** A unilevel bonus entry of a plan. */
 export type UnilevelConfig = z.output<typeof schema>;
+/** A unilevel bonus entry as written in a plan (defaults not yet applied): for plans written in TypeScript. */
+export type UnilevelInput = z.input<typeof schema>;
 
 /** Why a level slot was not paid. */
 export const UNILEVEL_BREAKAGE = LEVEL_BREAKAGE;
