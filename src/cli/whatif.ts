@@ -128,7 +128,7 @@ export function cmdDiff(args: readonly string[], io: CliIO): number {
       other = loadPlan(flags.plan as string);
     }
     checkPeriod(period);
-    const r = simulateWith(base, other, (measures) => safePrepareFiles({ period, members: membersPath, orders: ordersPath }, measures), {
+    const r = simulateWith(base, other, (measures) => safePrepareFiles({ period, members: membersPath, orders: ordersPath }, { measures }), {
       onStep: (s) => clock.step(STEP_NAMES[s]),
       ...(limit !== undefined ? { limit } : {}),
       ...(description !== undefined ? { description } : {}),

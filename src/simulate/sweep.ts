@@ -216,7 +216,7 @@ function plansFor(base: Plan, spec: SweepSpec): Result<Plan[]> {
 /** @internal Computes one chunk of a sweep: prepare the input, run the base plan, run and compare each plan. */
 export function runChunk(chunk: Chunk): ChunkResult {
   const measures = unionMeasures(chunk.base, ...chunk.plans);
-  const prepared = "files" in chunk.source ? safePrepareFiles(chunk.source.files, measures) : safePrepareInput(chunk.source.input, measures);
+  const prepared = "files" in chunk.source ? safePrepareFiles(chunk.source.files, { measures }) : safePrepareInput(chunk.source.input, measures);
   if (!prepared.ok) return { ok: false, issues: prepared.issues };
   const baseRun = safeCalculatePrepared(chunk.base, prepared.value);
   if (!baseRun.ok) return { ok: false, issues: baseRun.issues };
