@@ -73,7 +73,10 @@ export function decodeUtf8(bytes: Uint8Array, file: string, what: string): { tex
     }
   }
   const shown = Array.from(bytes.subarray(bad.offset, bad.offset + bad.length), (b) => `0x${b.toString(16).toUpperCase().padStart(2, "0")}`).join(" ");
-  const before = Buffer.from(bytes.buffer, bytes.byteOffset + Math.max(lineStart, bad.offset - 40), bad.offset - Math.max(lineStart, bad.offset - 40)).toString("utf8");
+  // Up to 40 bytes of the line before the bad byte, starting on a character's first byte.
+  let from = Math.max(lineStart, bad.offset - 40);
+  while (from < bad.offset && ((bytes[from] as number) & 0xc0) === 0x80) from++;
+  const before = Buffer.from(bytes.buffer, bytes.byteOffset + from, bad.offset - from).toString("utf8");
   const after = before === "" ? "at the start of the line" : `after ${JSON.stringify(before)}`;
   const hint =
     bytes[0] === 0xff && bytes[1] === 0xfe || bytes[0] === 0xfe && bytes[1] === 0xff

@@ -473,7 +473,7 @@ function readCsv(text: string, ctx: Context): void {
       ctx.add(
         "INPUT_TRUNCATED",
         [kind, index],
-        `row has ${cells.length} field${cells.length === 1 ? "" : "s"} but the header has ${width}; missing: ${list(header.slice(cells.length, cells.length + 11))}`,
+        `row has ${cells.length} field${cells.length === 1 ? "" : "s"} but the header has ${width}; missing: ${list(header.slice(cells.length, cells.length + 11).map((name) => cut(name)))}`,
         line,
         cells.length,
       );
