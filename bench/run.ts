@@ -61,7 +61,7 @@ function one(size: number, shape: Shape): Row {
   const files = { period: "2026-10", members: join(dir, "members.csv"), orders: join(dir, "orders.csv") };
   try {
     const t0 = performance.now();
-    const prepared = safePrepareFiles(files, measures);
+    const prepared = safePrepareFiles(files, { measures });
     if (!prepared.ok) throw new Error(`prepare failed: ${prepared.issues[0]?.message}`);
     const t1 = performance.now();
     const rssPrepared = process.memoryUsage().rss;

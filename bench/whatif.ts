@@ -32,7 +32,7 @@ const time = <T>(name: string, f: () => T): T => {
   return r;
 };
 for (let k = 0; k < repeat; k++) {
-  const prepared = time("shared: read CSV + validate + tree", () => safePrepareFiles(paths, measures));
+  const prepared = time("shared: read CSV + validate + tree", () => safePrepareFiles(paths, { measures }));
   if (!prepared.ok) throw new Error("invalid input");
   const a = time("per plan: run base plan", () => safeCalculatePrepared(base, prepared.value));
   const b = time("per plan: run changed plan", () => safeCalculatePrepared(other, prepared.value));

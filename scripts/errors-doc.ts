@@ -7,7 +7,11 @@ import { CASES, issuesOf } from "../test/fixtures/malformed.js";
 const GROUPS: [string, string, (code: string) => boolean][] = [
   ["Plan files", "Reported by `parsePlan`, `safeParsePlan` and `compplan validate`.", (c) => c.startsWith("PLAN_")],
   ["Period", "Reported by `calculate` and `compplan run`.", (c) => c.startsWith("PERIOD_")],
-  ["Input files and records", "Reported by the file readers (`compplan run`) and by `calculate` for API arrays.", (c) => c.startsWith("INPUT_")],
+  [
+    "Input files and records",
+    "Reported by the file readers (`compplan run`) and by `calculate` for API arrays. Files are UTF-8, and ids are compared exactly as written: no byte is ever replaced and no Unicode normalisation is applied, so an id written in NFC and the same name written in NFD are two different ids.",
+    (c) => c.startsWith("INPUT_"),
+  ],
   ["Members and the sponsor tree", "Reported by `calculate` and `compplan run`; nothing is computed while any remains.", (c) => c.startsWith("MEMBER_")],
   ["Orders", "Reported by `calculate` and `compplan run`.", (c) => c.startsWith("ORDER_")],
   ["Run limits", "Reported by `calculate` when exact computation is not possible.", (c) => c.startsWith("RUN_")],

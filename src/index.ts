@@ -18,8 +18,8 @@ export type { RoundingMode } from "./money/decimal.js";
 
 export { calculate, safeCalculate, prepareInput, safePrepareInput, calculatePrepared, safeCalculatePrepared } from "./run/calculate.js";
 export type { CalculateInput, CalculateOptions, Phase, PreparedInput } from "./run/calculate.js";
-export { safePrepareFiles } from "./input/files.js";
-export type { InputFiles } from "./input/files.js";
+export { prepareFiles, safePrepareFiles } from "./input/files.js";
+export type { InputFiles, PrepareFilesOptions } from "./input/files.js";
 export { RunResult } from "./run/result.js";
 export type { Period, PeriodKind } from "./run/period.js";
 export { dayIndex, PERIOD_DAYS_MAX } from "./run/period.js";

@@ -5,20 +5,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCli } from "../src/cli/cli.js";
 import { closest, editDistance } from "../src/cli/suggest.js";
+import { cli } from "./fixtures/cli.js";
 import { type Summary, canonicalJson, parsePlan } from "../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "compplan-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const STARTER = "plans/starter-unilevel/plan.yaml";
-
-function cli(...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrIsTTY: false });
-  return { code, stdout, stderr };
-}
 
 describe("compplan validate", () => {
   it("accepts every plan under plans/", () => {

@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../src/cli/cli.js";
 import { type RunBundle, type RunDiff, type SweepResult, canonicalJson } from "../src/index.js";
+import { cli } from "./fixtures/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "compplan-whatif-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -13,12 +13,6 @@ const STARTER = "plans/starter-unilevel/plan.yaml";
 const CHANGE = "plans/starter-unilevel/changes/level-3-five-percent.yaml";
 const data = join(dir, "example");
 
-function cli(...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrIsTTY: false });
-  return { code, stdout, stderr };
-}
 const inputs = (d = data) => ["--members", join(d, "members.csv"), "--orders", join(d, "orders.csv"), "--period", "2026-10"];
 const group = (t: string) => t.replace(/^-?\d+/, (int) => int.replace(/\B(?=(\d{3})+(?!\d))/g, ","));
 
@@ -96,7 +90,7 @@ describe("compplan diff", () => {
   it("an unreadable input or change file is a coded issue, not a crash", () => {
     const r = cli("diff", "--base", STARTER, "--change", CHANGE, "--members", join(dir, "nope.csv"), "--orders", join(data, "orders.csv"), "--period", "2026-10", "--out", join(dir, "never"));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/INPUT_EMPTY at members .*cannot read members file .*ENOENT/);
+    expect(r.stderr).toMatch(/INPUT_UNREADABLE at members .*cannot read members file .*ENOENT/);
     const c = cli("diff", "--base", STARTER, "--change", join(dir, "nope.yaml"), ...inputs(), "--out", join(dir, "never"));
     expect(c.code).toBe(1);
     expect(c.stderr).toMatch(/cannot read change file .*ENOENT/);

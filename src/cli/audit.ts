@@ -20,7 +20,7 @@ import type { RunResult } from "../run/result.js";
 import { canonicalJson } from "../statement/canonical.js";
 import type { CliIO } from "./cli.js";
 import { writeText } from "./file-writer.js";
-import { type Flags, UsageError, parseArgs } from "./flags.js";
+import { type Flags, UsageError, ignoreColumnsOf, parseArgs } from "./flags.js";
 import { readTextOrThrow, safePrepareFiles } from "../input/files.js";
 
 /** Exit code of `compplan replay` when the replay differs from the recorded run. */
@@ -113,22 +113,22 @@ function loadBundle(dir: string): RunBundle {
 function readInputs(flags: Flags, bundle: RunBundle): Pick<ReplayInputs, "members" | "orders" | "memberOrigins" | "orderOrigins" | "prepared"> {
   if (typeof flags.members === "string" && typeof flags.orders === "string") {
     const measures = new Set(Object.keys((bundle.plan.canonical as { measures?: Record<string, unknown> }).measures ?? {}));
-    const r = safePrepareFiles({ period: bundle.period, members: flags.members, orders: flags.orders }, measures);
+    const r = safePrepareFiles({ period: bundle.period, members: flags.members, orders: flags.orders }, { measures, ...ignoreColumnsOf(flags) });
     if (!r.ok) throw new CompplanError(r.issues);
     return { prepared: r.value };
   }
   const out: { -readonly [K in "members" | "orders" | "memberOrigins" | "orderOrigins"]?: NonNullable<ReplayInputs[K]> } = {};
   const issues: Issue[] = [];
   if (typeof flags.members === "string") {
-    const r = readRecords(readTextOrThrow(flags.members, "members", "INPUT_EMPTY"), { file: flags.members, kind: "members" });
-    issues.push(...r.issues);
+    const r = readRecords(readTextOrThrow(flags.members, "members"), { file: flags.members, kind: "members", ...ignoreColumnsOf(flags) });
+    for (const i of r.issues) issues.push(i);
     out.members = r.records;
     out.memberOrigins = r.origins;
   }
   if (typeof flags.orders === "string") {
     const measures = Object.keys((bundle.plan.canonical as { measures?: Record<string, unknown> }).measures ?? {});
-    const r = readRecords(readTextOrThrow(flags.orders, "orders", "INPUT_EMPTY"), { file: flags.orders, kind: "orders", measures });
-    issues.push(...r.issues);
+    const r = readRecords(readTextOrThrow(flags.orders, "orders"), { file: flags.orders, kind: "orders", measures, ...ignoreColumnsOf(flags) });
+    for (const i of r.issues) issues.push(i);
     out.orders = r.records;
     out.orderOrigins = r.origins;
   }
@@ -141,7 +141,7 @@ function readInputs(flags: Flags, bundle: RunBundle): Pick<ReplayInputs, "member
  * bundle and compares it with DIR's statements.ndjson, summary.json and statements.csv (those present).
  */
 export function cmdReplay(args: readonly string[], io: CliIO): number {
-  const a = parseArgs(args, ["members", "orders", "max"], ["json"]);
+  const a = parseArgs(args, ["members", "orders", "max", "ignore-columns"], ["json"]);
   if (a.positional.length !== 1) throw new UsageError("replay takes one directory (written by compplan run)");
   const dir = a.positional[0] as string;
   const max = a.flags.max === undefined ? 20 : Number(a.flags.max);
@@ -182,7 +182,7 @@ export function cmdReplay(args: readonly string[], io: CliIO): number {
  * the run of DIR's bundle (checking the inputs are the run's) and explains one member.
  */
 export function cmdExplain(args: readonly string[], io: CliIO): number {
-  const a = parseArgs(args, ["members", "orders", "bonus", "sources"], ["json", "timings"]);
+  const a = parseArgs(args, ["members", "orders", "bonus", "sources", "ignore-columns"], ["json", "timings"]);
   if (a.positional.length !== 2) throw new UsageError("explain takes a directory (written by compplan run) and a member id");
   const [dir, memberId] = a.positional as [string, string];
   const sources = a.flags.sources === undefined ? undefined : Number(a.flags.sources);

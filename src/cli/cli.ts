@@ -6,16 +6,16 @@ import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { CompplanError, type Issue, InvariantError, formatIssue } from "../errors/issues.js";
 import { GENERATED_MEASURES, SHAPES, type Shape, generateData } from "../generate/generate.js";
-import { safePrepareFiles, readTextOrThrow } from "../input/files.js";
+import { prepareFiles, readTextOrThrow } from "../input/files.js";
 import { safeParsePlan, type Plan } from "../plan/parse.js";
 import { planJsonSchema } from "../plan/json-schema.js";
-import { type Phase, type PreparedInput, safeCalculatePrepared, safePrepareInput } from "../run/calculate.js";
+import { type Phase, safeCalculatePrepared, safePrepareInput } from "../run/calculate.js";
 import { safeParsePeriod } from "../run/period.js";
 import type { RunResult } from "../run/result.js";
 import { canonicalJson } from "../statement/canonical.js";
 import { ENGINE_VERSION } from "../audit/version.js";
 import { groupDigits } from "../money/decimal.js";
-import { type Flags, UsageError, hasFlag, parseArgs, parseFlags, required, usageErrorText } from "./flags.js";
+import { type Flags, UsageError, hasFlag, ignoreColumnsOf, parseArgs, parseFlags, required, usageErrorText } from "./flags.js";
 import { didYouMean } from "./suggest.js";
 import { type WriteHashedOptions, writeHashed, writeText } from "./file-writer.js";
 import { formatSummary } from "./format.js";
@@ -37,7 +37,8 @@ const COMMAND_USAGE: Readonly<Record<string, string>> = {
       Runs the plan; writes DIR/statements.ndjson, DIR/summary.json and DIR/bundle.json (the run bundle:
       fingerprints of plan, inputs and statements; --embed-inputs also stores the members and orders) and
       prints the summary. --format csv also writes DIR/statements.csv, for paying from.
-      Members and orders are CSV, JSON or NDJSON (by file extension).
+      Members and orders are CSV, JSON or NDJSON (by file extension), in UTF-8. --ignore-columns a,b skips
+      those extra columns (other unknown columns are errors); replay and explain take it too.
 `,
   replay: `  compplan replay DIR [--members FILE --orders FILE] [--json] [--max N]
       Recomputes the run of DIR/bundle.json and compares it with DIR's files; names the first difference.
@@ -105,7 +106,7 @@ export function runCli(args: readonly string[], io: CliIO): number {
     }
     switch (command) {
       case "run":
-        return cmdRun(parseFlags(rest, ["plan", "members", "orders", "period", "out", "format"], ["timings", "embed-inputs", "json"]), io);
+        return cmdRun(parseFlags(rest, ["plan", "members", "orders", "period", "out", "format", "ignore-columns"], ["timings", "embed-inputs", "json"]), io);
       case "validate":
         return cmdValidate(rest, io);
       case "schema":
@@ -255,7 +256,7 @@ function cmdRun(flags: Flags, io: CliIO): number {
   const membersPath = required(flags, "members");
   const ordersPath = required(flags, "orders");
   const onPhase = (p: Phase | "read inputs") => progress.phase(p);
-  const prepared = prepareInputFiles(periodText, membersPath, ordersPath, new Set(Object.keys(plan.measures)), onPhase);
+  const prepared = prepareFiles({ period: periodText, members: membersPath, orders: ordersPath }, { measures: Object.keys(plan.measures), onPhase, ...ignoreColumnsOf(flags) });
   // Fingerprint the input first: its temporary buffers are gone before the run's arrays exist.
   progress.phase("fingerprint inputs");
   const inputs = preparedInputSummaries(prepared);
@@ -277,22 +278,6 @@ function cmdRun(flags: Flags, io: CliIO): number {
   return 0;
 }
 
-/**
- * @internal Reads the members and orders files and prepares them for one or more plans. The parsed
- * records live only inside this function, so they are garbage once the columnar input exists.
- * Throws CompplanError with every issue.
- */
-export function prepareInputFiles(
-  periodText: string,
-  membersPath: string,
-  ordersPath: string,
-  measures: ReadonlySet<string>,
-  onPhase: (phase: Phase | "read inputs") => void = () => {},
-): PreparedInput {
-  const r = safePrepareFiles({ period: periodText, members: membersPath, orders: ordersPath }, measures, onPhase);
-  if (!r.ok) throw new CompplanError(r.issues);
-  return r.value;
-}
 
 
 /**

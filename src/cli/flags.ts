@@ -17,6 +17,13 @@ export function parseFlags(args: readonly string[], valued: readonly string[], b
   return flags;
 }
 
+/** `--ignore-columns a,b` as the `ignoreColumns` option of the input readers (nothing when not given). */
+export function ignoreColumnsOf(flags: Flags): { ignoreColumns?: string[] } {
+  const v = flags["ignore-columns"];
+  if (typeof v !== "string") return {};
+  return { ignoreColumns: v.split(",").map((name) => name.trim()).filter((name) => name !== "") };
+}
+
 /** Like {@link parseFlags}, but arguments that are not flags are kept, in order, as positional. */
 export function parseArgs(args: readonly string[], valued: readonly string[], booleans: readonly string[]): { positional: string[]; flags: Flags } {
   const out: Flags = {};

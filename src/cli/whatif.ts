@@ -135,7 +135,7 @@ export function cmdDiff(args: readonly string[], io: CliIO): number {
       other = loadPlan(flags.plan as string);
     }
     checkPeriod(period);
-    const r = simulateWith(base, other, (measures) => safePrepareFiles({ period, members: membersPath, orders: ordersPath }, measures), {
+    const r = simulateWith(base, other, (measures) => safePrepareFiles({ period, members: membersPath, orders: ordersPath }, { measures }), {
       onStep: (s) => clock.step(STEP_NAMES[s]),
       ...(typeof flags.change === "string" ? { changeFileName: flags.change } : {}),
       ...(limit !== undefined ? { limit } : {}),

@@ -24,6 +24,8 @@ export const ISSUE_CODES = {
   PLAN_STEP_CYCLE: "Bonuses read each other's results in a circle (a matches b's earnings, b matches a's), so no order can run them.",
   PERIOD_INVALID: "The period is not a month YYYY-MM, an ISO week YYYY-Www or a date range YYYY-MM-DD..YYYY-MM-DD of at most 366 days.",
   INPUT_EMPTY: "An input file or array is empty.",
+  INPUT_UNREADABLE: "A file cannot be read: it is missing, a folder, or not readable (the message gives the system's reason).",
+  INPUT_ENCODING: "A file is not valid UTF-8 (the message gives the line and byte offset of the first bad byte); no byte is ever replaced, because ids are compared exactly.",
   INPUT_MALFORMED: "An input file cannot be read as CSV, JSON or NDJSON.",
   INPUT_TRUNCATED: "An input file ends in the middle of a record, or a row has fewer fields than the header.",
   INPUT_MISSING_COLUMN: "A CSV header lacks a required column.",

@@ -67,3 +67,26 @@ describe("buildGenealogy", () => {
     expect(g?.order[n - 1]).toBe(n - 1);
   });
 });
+
+describe("sponsor cycles of any size", () => {
+  it("reports a cycle of 130,000 members (no stack overflow) with a message of readable length", () => {
+    const n = 130_000;
+    // The root, then members m0 … m(n-1), each sponsored by the next and the last by m0: one long cycle.
+    const rows = [row("root", null), ...Array.from({ length: n }, (_, i) => row(`m${i}`, `m${(i + 1) % n}`))];
+    const { genealogy, issues } = buildGenealogy(rows);
+    expect(genealogy).toBeUndefined();
+    expect(issues).toHaveLength(1);
+    const cycle = issues[0];
+    expect([cycle?.code, cycle?.path]).toEqual(["MEMBER_SPONSOR_CYCLE", ["members", 1, "sponsorId"]]);
+    expect((cycle?.value as string[]).length).toBe(n);
+    expect(cycle?.message).toBe(`sponsor links form a cycle: m0 → m1 → m2 → m3 → m4 → m5 → m6 → m7 → … (129,990 more) → m129998 → m129999 → m0 (130,000 members)`);
+  });
+
+  it("reports 150,000 separate cycles, one issue each (no spread of them into a call)", () => {
+    const rows = [row("root", null)];
+    for (let i = 0; i < 150_000; i++) rows.push(row(`a${i}`, `b${i}`), row(`b${i}`, `a${i}`));
+    const { issues } = buildGenealogy(rows);
+    expect(issues).toHaveLength(150_000);
+    expect(issues[149_999]?.message).toBe("sponsor links form a cycle: a149999 → b149999 → a149999");
+  });
+});

@@ -193,8 +193,7 @@ export function buildGenealogy(rows: readonly MemberRow[], source = "members"): 
 
   const tree = linkTree(parent, roots[0] ?? -1);
   if (tree.reached < n) {
-    issues.push(...cycleIssues(rows, parent, tree.order.subarray(0, tree.reached), source));
-    return { issues };
+    return { issues: cycleIssues(rows, parent, tree.order.subarray(0, tree.reached), source) };
   }
   const status = new Uint8Array(n);
   const joinDate: string[] = new Array(n);
@@ -224,14 +223,27 @@ function cycleIssues(rows: readonly MemberRow[], parent: Int32Array, reached: In
     }
     if (m >= 0 && state[m] === 1) {
       const cycle = path.slice(path.indexOf(m));
-      const first = Math.min(...cycle);
+      // A loop, not Math.min(...cycle): a cycle of 130,000 members would overflow the stack.
+      let first = m;
+      for (const i of cycle) if (i < first) first = i;
       const members = cycle.map((i) => (rows[i] as MemberRow).id);
       const row = rows[first] as MemberRow;
-      out.push(located(row, issue("MEMBER_SPONSOR_CYCLE", [source, first, "sponsorId"], `sponsor links form a cycle: ${members.join(" → ")} → ${members[0]}`, members)));
+      out.push(located(row, issue("MEMBER_SPONSOR_CYCLE", [source, first, "sponsorId"], `sponsor links form a cycle: ${cycleText(members)}`, members)));
     }
     for (const p of path) state[p] = 2;
   }
   return out;
+}
+
+/** Most members of a cycle named in its message; a longer cycle is shown by its ends and its length. */
+const CYCLE_SHOWN = 10;
+
+/** "A → B → C → A", or for a long cycle its first and last members and how many there are. */
+function cycleText(members: readonly string[]): string {
+  if (members.length <= CYCLE_SHOWN) return `${members.join(" → ")} → ${members[0]}`;
+  const head = members.slice(0, CYCLE_SHOWN - 2).join(" → ");
+  const tail = members.slice(-2).join(" → ");
+  return `${head} → … (${(members.length - CYCLE_SHOWN).toLocaleString("en-US")} more) → ${tail} → ${members[0]} (${members.length.toLocaleString("en-US")} members)`;
 }
 
 function rowLabel(row: MemberRow, index: number): string {

@@ -161,12 +161,21 @@ function checkId(s: number, e: number): void {
   if (e <= s || e - s > MAX_ID) throw GIVE_UP;
 }
 
-/** Column positions for the header's names; gives up unless the names are exactly `required` plus `optional`. */
-function columnsOf(names: readonly string[], required: readonly string[], optional: readonly string[]): Map<string, number> {
+/**
+ * Column positions for the header's names; gives up unless every name is one of `required` (all present),
+ * `optional` or `ignored` (skipped), each at most once.
+ */
+function columnsOf(names: readonly string[], required: readonly string[], optional: readonly string[], ignored: ReadonlySet<string>): Map<string, number> {
   const at = new Map<string, number>();
   const allowed = new Set([...required, ...optional]);
+  const skipped = new Set<string>();
   names.forEach((name, i) => {
-    if (!allowed.has(name) || at.has(name)) throw GIVE_UP;
+    if (!allowed.has(name)) {
+      if (!ignored.has(name) || skipped.has(name)) throw GIVE_UP;
+      skipped.add(name);
+      return;
+    }
+    if (at.has(name)) throw GIVE_UP;
     at.set(name, i);
   });
   for (const name of required) if (!at.has(name)) throw GIVE_UP;
@@ -268,7 +277,7 @@ function volumeUnits(buf: Buffer, s: number, e: number): number {
   return units;
 }
 
-function readMembers(path: string, period: Period, chunk: number): { genealogy: Genealogy; table: IdTable; texts: ByteTexts } {
+function readMembers(path: string, period: Period, ignored: ReadonlySet<string>, chunk: number): { genealogy: Genealogy; table: IdTable; texts: ByteTexts } {
   const ids = new ByteTexts();
   const joinCodes = new Column(ints);
   const indexOf = new IdTable(ids);
@@ -286,7 +295,7 @@ function readMembers(path: string, period: Period, chunk: number): { genealogy: 
   scanCsv(
     path,
     (names) => {
-      const at = columnsOf(names, ["id", "sponsorId", "joinDate"], ["status"]);
+      const at = columnsOf(names, ["id", "sponsorId", "joinDate"], ["status"], ignored);
       cId = at.get("id") as number;
       cSponsor = at.get("sponsorId") as number;
       cJoin = at.get("joinDate") as number;
@@ -364,6 +373,7 @@ function readOrders(
   g: Genealogy,
   members: IdTable,
   memberTexts: ByteTexts,
+  ignored: ReadonlySet<string>,
   chunk: number,
 ): FastInput["orders"] {
   const names = [...measures].sort();
@@ -384,12 +394,13 @@ function readOrders(
   scanCsv(
     path,
     (header) => {
-      const at = columnsOf(header, ["id", "memberId", "kind", "date", ...names], []);
+      // A measure without a column counts 0 on every order (its column stays all zeros).
+      const at = columnsOf(header, ["id", "memberId", "kind", "date"], names, ignored);
       cId = at.get("id") as number;
       cMember = at.get("memberId") as number;
       cKind = at.get("kind") as number;
       cDate = at.get("date") as number;
-      cVolume = names.map((m) => at.get(m) as number);
+      cVolume = names.map((m) => at.get(m) ?? -1);
     },
     (buf, starts, ends) => {
       const is = starts[cId] as number;
@@ -416,7 +427,7 @@ function readOrders(
       dateCodes.push(dates.code(buf, starts[cDate] as number, ends[cDate] as number));
       for (let v = 0; v < cVolume.length; v++) {
         const c = cVolume[v] as number;
-        (volumes[v] as Column<Float64Array>).push(volumeUnits(buf, starts[c] as number, ends[c] as number));
+        (volumes[v] as Column<Float64Array>).push(c < 0 ? 0 : volumeUnits(buf, starts[c] as number, ends[c] as number));
       }
     },
     (rows) => {
@@ -441,24 +452,35 @@ function readOrders(
   };
 }
 
+/** @internal Options of {@link readCsvFast}. */
+export interface FastCsvOptions {
+  /** Hears "validate" before the members are read and "genealogy" before the orders. */
+  readonly onPhase?: (phase: "validate" | "genealogy") => void;
+  /** Columns to skip in both files (any other unknown column sends the files to the general path). */
+  readonly ignoreColumns?: readonly string[];
+  /** Bytes read at a time (tests pass tiny chunks to cross every boundary). */
+  readonly chunk?: number;
+}
+
 /**
  * @internal Reads a members and an orders CSV file by the fast path, or returns undefined when anything in
- * them needs the general path (which then also reports every issue). `onPhase` hears "validate" before
- * the members are read and "genealogy" before the orders.
+ * them needs the general path (which then also reports every issue).
  */
 export function readCsvFast(
   files: { readonly members: string; readonly orders: string },
   period: Period,
   measures: ReadonlySet<string>,
-  onPhase: (phase: "validate" | "genealogy") => void = () => {},
-  chunk = CHUNK,
+  options: FastCsvOptions = {},
 ): FastInput | undefined {
   if (!files.members.toLowerCase().endsWith(".csv") || !files.orders.toLowerCase().endsWith(".csv")) return undefined;
+  const onPhase = options.onPhase ?? (() => {});
+  const chunk = options.chunk ?? CHUNK;
+  const ignored = new Set(options.ignoreColumns ?? []);
   try {
     onPhase("validate");
-    const { genealogy, table, texts } = readMembers(files.members, period, chunk);
+    const { genealogy, table, texts } = readMembers(files.members, period, ignored, chunk);
     onPhase("genealogy");
-    const read = readOrders(files.orders, period, measures, genealogy, table, texts, chunk);
+    const read = readOrders(files.orders, period, measures, genealogy, table, texts, ignored, chunk);
     return { genealogy, orders: numberOrdersByMember(read, read.member, genealogy.ids) };
   } catch (e) {
     if (e === GIVE_UP) return undefined;

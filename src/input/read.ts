@@ -44,9 +44,15 @@ export interface ReadOptions {
   readonly format?: InputFormat;
   /**
    * The plan's measure names. For order CSV files every column other than id, memberId, kind and date must be
-   * one of them, and each of them must have a column. When left out, every other column is a measure.
+   * one of them (or ignored); a measure without a column counts 0 on every order. When left out, every
+   * other column is a measure.
    */
   readonly measures?: readonly string[];
+  /**
+   * Columns (CSV) and record fields (JSON, NDJSON) to skip without an issue. Known fields and, for orders,
+   * `measures` are read even when named here; any other unknown column is `INPUT_UNKNOWN_COLUMN`.
+   */
+  readonly ignoreColumns?: readonly string[];
 }
 
 const MEMBER_COLUMNS = ["id", "sponsorId", "joinDate", "status"] as const;
@@ -131,14 +137,16 @@ export function detectFormat(fileName: string, text: string): InputFormat {
  * - `INPUT_EMPTY` - the file is empty or only white space or a BOM; a members file has a header, `[]` or
  *   `{"members": []}` but no records (an order file may hold no orders, except an empty NDJSON file).
  * - `INPUT_MISSING_COLUMN` - the CSV header lacks a required column (members: id, sponsorId, joinDate;
- *   orders: id, memberId, kind, date) or a column for one of `options.measures`; value is the column name.
+ *   orders: id, memberId, kind, date); value is the column name. A measure without a column counts 0.
  * - `INPUT_UNKNOWN_COLUMN` - a CSV header column is not a known field (nor, for orders with
- *   `options.measures`, a measure); value is the column name. The column is ignored.
+ *   `options.measures`, a measure) nor one of `options.ignoreColumns`; value is the column name. The
+ *   column is ignored.
  * - `INPUT_MALFORMED` - a duplicate or unnamed CSV column (value: the name), a row with more fields than the
  *   header (value: the row's field count; the extra fields are ignored), text after a closing quote (value:
  *   that text), JSON that is not valid (syntax error, duplicate key, missing or extra comma, mismatched
  *   brackets, wrong top-level shape, content after the end; value: an excerpt), or an NDJSON line that is not
- *   valid JSON (value: an excerpt of the line). After mismatched brackets JSON reading stops.
+ *   valid JSON (value: an excerpt of the line), or a CSV or NDJSON file whose lines end in CR alone (old Mac
+ *   OS line ends; nothing else is reported then). After mismatched brackets JSON reading stops.
  * - `INPUT_TRUNCATED` - a CSV row with fewer fields than the header (value: the row's field count; the row is
  *   still returned without its missing fields), a quote still open at the end of the file (at the line it
  *   opened; value: an excerpt), JSON that ends before it is complete, or an incomplete last NDJSON line
@@ -147,7 +155,7 @@ export function detectFormat(fileName: string, text: string): InputFormat {
  * @param text - the whole content of the file
  * @param options - `file`: the file name for issues and origins; `kind`: members or orders; `format`: the
  *   format (detected from the name and content when left out); `measures`: the plan's measure names, to check
- *   the columns of an order CSV file
+ *   the columns of an order CSV file; `ignoreColumns`: unknown columns and JSON fields to skip
  * @returns the records read, where each starts (`origins`), and the issues found; never throws
  * @example
  * ```ts
@@ -169,7 +177,11 @@ export function readRecords(text: string, options: ReadOptions): ReadResult {
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    if (format === "csv") readCsv(text, ctx);
+    if (format !== "json" && crOnly(text)) {
+      // Old Mac OS line ends: read as one line, the file would give confusing column or JSON issues.
+      const what = format === "csv" ? "rows" : "records";
+      ctx.add("INPUT_MALFORMED", [ctx.kind], `the lines of the file end in CR alone (old Mac OS line ends), so its ${what} cannot be told apart; save it with LF or CRLF line ends`, 1);
+    } else if (format === "csv") readCsv(text, ctx);
     else if (format === "json") readJson(text, ctx);
     else readNdjson(text, ctx);
   } catch (error) {
@@ -190,6 +202,8 @@ class Context {
   readonly file: string;
   readonly kind: RecordKind;
   readonly measures: readonly string[] | undefined;
+  /** Unknown columns and fields to skip: undefined when there are none (the common case costs nothing). */
+  readonly ignored: ReadonlySet<string> | undefined;
   readonly records: unknown[] = [];
   readonly origins: RecordOrigin[] = [];
   readonly issues: Issue[] = [];
@@ -198,6 +212,8 @@ class Context {
     this.file = options.file;
     this.kind = options.kind;
     this.measures = options.measures;
+    const ignored = options.ignoreColumns ?? [];
+    this.ignored = ignored.length > 0 ? new Set(ignored) : undefined;
   }
 
   add(code: IssueCode, path: readonly PathSegment[], message: string, line: number, ...value: unknown[]): void {
@@ -206,6 +222,7 @@ class Context {
   }
 
   push(record: unknown, line: number): void {
+    if (this.ignored !== undefined) record = withoutIgnored(record, this.ignored, this.kind);
     this.records.push(record);
     this.origins.push({ file: this.file, line });
   }
@@ -216,9 +233,44 @@ function excerpt(text: string, start: number, end: number, max = 60): string {
   return end - start > max ? `${text.slice(start, start + max)}…` : text.slice(start, end);
 }
 
+/**
+ * @internal `text` cut to `max` characters (then ending "…"), for quoting input in messages: a 10 MB id
+ * or column name must not make a 10 MB message.
+ */
+export function cut(text: string, max = 60): string {
+  return excerpt(text, 0, text.length, max);
+}
+
+const KNOWN_FIELDS: Record<RecordKind, ReadonlySet<string>> = {
+  members: new Set(MEMBER_COLUMNS),
+  orders: new Set([...ORDER_COLUMNS, "volumes"]),
+};
+
+/** A parsed JSON record without its ignored (unknown) fields; anything but a plain object is kept as is. */
+function withoutIgnored(record: unknown, ignored: ReadonlySet<string>, kind: RecordKind): unknown {
+  if (typeof record !== "object" || record === null || Array.isArray(record)) return record;
+  const known = KNOWN_FIELDS[kind];
+  let copy: Record<string, unknown> | undefined;
+  for (const k of Object.keys(record)) {
+    if (known.has(k) || !ignored.has(k)) continue;
+    copy ??= { ...(record as Record<string, unknown>) };
+    delete copy[k];
+  }
+  return copy ?? record;
+}
+
 /** Joins names with commas, listing at most 10 (the rest as "…"): messages stay short for wide headers. */
 function list(names: readonly string[]): string {
   return names.length > 10 ? `${names.slice(0, 10).join(", ")}, …` : names.join(", ");
+}
+
+/** Whether the text's lines end in CR alone: a CR before the end of the content and no LF at all. */
+function crOnly(text: string): boolean {
+  const cr = text.indexOf("\r");
+  if (cr < 0 || text.indexOf("\n") >= 0) return false;
+  let end = text.length;
+  while (end > 0 && isJsonSpace(text.charCodeAt(end - 1))) end--;
+  return cr < end;
 }
 
 function isJsonSpace(c: number): boolean {
@@ -383,7 +435,7 @@ function readCsv(text: string, ctx: Context): void {
   const header = sc.cells.map((h) => h.trim());
   if (sc.junk !== undefined) {
     const column = header[sc.junkCell] ?? "";
-    ctx.add("INPUT_MALFORMED", [kind, "header", column], `unexpected text ${JSON.stringify(sc.junk)} after a closing quote in header column ${sc.junkCell + 1} ("${column}")`, headerLine, sc.junk);
+    ctx.add("INPUT_MALFORMED", [kind, "header", column], `unexpected text ${JSON.stringify(cut(sc.junk))} after a closing quote in header column ${sc.junkCell + 1} ("${cut(column)}")`, headerLine, sc.junk);
   }
   const uses = planColumns(header, headerLine, ctx);
   const width = header.length;
@@ -415,13 +467,13 @@ function readCsv(text: string, ctx: Context): void {
     const cells = sc.cells;
     const line = sc.rowLine;
     if (sc.junk !== undefined) {
-      ctx.add("INPUT_MALFORMED", [kind, index], `unexpected text ${JSON.stringify(sc.junk)} after a closing quote (a " inside a quoted field is written "")`, line, sc.junk);
+      ctx.add("INPUT_MALFORMED", [kind, index], `unexpected text ${JSON.stringify(cut(sc.junk))} after a closing quote (a " inside a quoted field is written "")`, line, sc.junk);
     }
     if (cells.length < width) {
       ctx.add(
         "INPUT_TRUNCATED",
         [kind, index],
-        `row has ${cells.length} field${cells.length === 1 ? "" : "s"} but the header has ${width}; missing: ${list(header.slice(cells.length, cells.length + 11))}`,
+        `row has ${cells.length} field${cells.length === 1 ? "" : "s"} but the header has ${width}; missing: ${list(header.slice(cells.length, cells.length + 11).map((name) => cut(name)))}`,
         line,
         cells.length,
       );
@@ -476,26 +528,25 @@ function planColumns(header: readonly string[], line: number, ctx: Context): Col
       return;
     }
     if (seen.has(name)) {
-      ctx.add("INPUT_MALFORMED", [kind, "header", name], `column "${name}" appears more than once in the header (column ${i + 1})`, line, name);
+      ctx.add("INPUT_MALFORMED", [kind, "header", name], `column "${cut(name)}" appears more than once in the header (column ${i + 1})`, line, name);
       uses.push(null);
       return;
     }
     seen.add(name);
     if (fieldSet.has(name)) uses.push({ field: name });
     else if (kind === "orders" && (measures === undefined || measures.has(name))) uses.push({ measure: name });
+    else if (ctx.ignored?.has(name)) uses.push(null);
     else {
       const near = byLowerCase.get(name.toLowerCase());
       const hint = near !== undefined ? ` (did you mean "${near}"? names are case-sensitive)` : "";
-      ctx.add("INPUT_UNKNOWN_COLUMN", [kind, "header", name], `unknown column "${name}"${hint}; the ${kind} columns are ${columnList}`, line, name);
+      const skip = "; to skip it, name it in ignoreColumns (compplan run --ignore-columns)";
+      ctx.add("INPUT_UNKNOWN_COLUMN", [kind, "header", name], `unknown column "${cut(name)}"${hint}; the ${kind} columns are ${columnList}${skip}`, line, name);
       uses.push(null);
     }
   });
-  const required = kind === "members" ? fields.filter((f) => MEMBER_REQUIRED.has(f)) : [...fields, ...(measures ?? [])];
-  for (const name of required) {
-    if (!seen.has(name)) {
-      const what = fieldSet.has(name) ? "required column" : "column for the measure";
-      ctx.add("INPUT_MISSING_COLUMN", [kind, "header", name], `the header lacks the ${what} "${name}"`, line, name);
-    }
+  // A measure without a column counts 0 on every order, as one left out of a JSON order's volumes does.
+  for (const name of kind === "members" ? fields.filter((f) => MEMBER_REQUIRED.has(f)) : fields) {
+    if (!seen.has(name)) ctx.add("INPUT_MISSING_COLUMN", [kind, "header", name], `the header lacks the required column "${name}"`, line, name);
   }
   return uses;
 }
@@ -666,7 +717,7 @@ function parseSlice(text: string, start: number, end: number, keys: number, line
   }
   if (keys !== countKeys(value)) {
     const dup = findDuplicateKey(text, start, end);
-    return { ok: false, message: `the key ${JSON.stringify(dup ?? "?")} appears twice in one object` };
+    return { ok: false, message: `the key ${JSON.stringify(cut(dup ?? "?"))} appears twice in one object` };
   }
   return { ok: true, value };
 }
@@ -716,7 +767,7 @@ function readJson(text: string, ctx: Context): void {
       return unexpected(`"${kind}" as the only key of the object`);
     }
     if (key !== kind) {
-      ctx.add("INPUT_MALFORMED", [kind], `expected ${shape}, but the object's key is ${JSON.stringify(key)}`, line, key);
+      ctx.add("INPUT_MALFORMED", [kind], `expected ${shape}, but the object's key is ${JSON.stringify(typeof key === "string" ? cut(key) : key)}`, line, key);
       return;
     }
     p = keyEnd;

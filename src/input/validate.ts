@@ -8,6 +8,7 @@ import { MEMBER_STATUSES, type MemberStatus } from "../genealogy/genealogy.js";
 import { VOLUME_MAX, VOLUME_SCALE, parseUnits } from "../money/decimal.js";
 import { ORDER_KINDS, type OrderKind } from "../plan/fields.js";
 import { type Period, isIsoDate } from "../run/period.js";
+import { cut } from "./read.js";
 import type { MemberRow, OrderColumns, RecordOrigin } from "./rows.js";
 
 /** A member as given to {@link calculate}: `sponsorId` is null, empty or absent for the root. */
@@ -55,7 +56,7 @@ export function validateMembers(
     }
     const before = issues.length;
     for (const k of Object.keys(rec)) {
-      if (!MEMBER_FIELDS.has(k)) add("INPUT_UNKNOWN_COLUMN", [k], `unknown member field "${k}" (fields: id, sponsorId, joinDate, status)`, k);
+      if (!MEMBER_FIELDS.has(k)) add("INPUT_UNKNOWN_COLUMN", [k], `unknown member field "${cut(k)}" (fields: id, sponsorId, joinDate, status)`, k);
     }
     const id = requireId(rec.id, ["id"], "member id", add);
     let sponsorId: string | null = null;
@@ -121,7 +122,7 @@ export function validateOrders(
       continue;
     }
     for (const k in rec) {
-      if (!ORDER_FIELDS.has(k)) fail(i, "INPUT_UNKNOWN_COLUMN", [k], `unknown order field "${k}" (fields: id, memberId, kind, date, volumes)`, k);
+      if (!ORDER_FIELDS.has(k)) fail(i, "INPUT_UNKNOWN_COLUMN", [k], `unknown order field "${cut(k)}" (fields: id, memberId, kind, date, volumes)`, k);
     }
     const id = requireId(rec.id, ["id"], "order id", (...a) => fail(i, ...a));
     if (id !== undefined) {
@@ -151,7 +152,7 @@ export function validateOrders(
         const raw = vol[name];
         const m = measureIndex.get(name);
         if (m === undefined) {
-          fail(i, "ORDER_UNKNOWN_MEASURE", ["volumes", name], `the plan has no measure "${name}" (measures: ${names.join(", ")})`, name);
+          fail(i, "ORDER_UNKNOWN_MEASURE", ["volumes", name], `the plan has no measure "${cut(name)}" (measures: ${names.join(", ")})`, name);
           continue;
         }
         const units = parseVolume(raw);
@@ -234,8 +235,17 @@ function requireId(
     add("INPUT_INVALID_FIELD", field, `${what} must be a string of 1 to 128 characters without control characters or surrounding spaces`, value);
     return undefined;
   }
+  // A lone surrogate (JSON "\ud800") has no UTF-8 form: written out it would become U+FFFD, and two
+  // different ids could print alike. Ids are compared exactly, so they must be well-formed Unicode.
+  if (LONE_SURROGATE.test(value)) {
+    add("INPUT_INVALID_FIELD", field, `${what} must be well-formed Unicode: it holds a lone surrogate (such as "\\ud800" in JSON), which has no UTF-8 form`, value);
+    return undefined;
+  }
   return value;
 }
+
+/** A UTF-16 surrogate that is not half of a pair (with the u flag, pairs are read as one code point). */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 function at(origin: RecordOrigin, code: IssueCode, path: PathSegment[], message: string, value: unknown[]): Issue {
   const base = value.length > 0 ? issue(code, path, message, value[0]) : issue(code, path, message);

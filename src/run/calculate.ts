@@ -79,8 +79,8 @@ export function safePrepareInput(input: CalculateInput, measures: ReadonlySet<st
   if (issues.length > 0) return { ok: false, issues };
   const members = validateMembers(input.members, period.period, "members", options.memberOrigins);
   const orders = validateOrders(input.orders, period.period, measures, "orders", options.orderOrigins);
-  issues.push(...members.issues, ...orders.issues);
-  if (issues.length > 0) return { ok: false, issues };
+  // Not push(...): a spread of a million issues would overflow the stack.
+  if (members.issues.length + orders.issues.length > 0) return { ok: false, issues: members.issues.concat(orders.issues) };
   phase("genealogy");
   const built = buildGenealogy(members.rows);
   if (built.genealogy === undefined) return { ok: false, issues: built.issues };

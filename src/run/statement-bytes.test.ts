@@ -1,7 +1,8 @@
 // The byte renderer against the object path: on random plans and inputs (test/arbitraries), the bytes
 // RunResult.writeStatements appends are the UTF-8 of canonicalJson(statement) and a newline, statement by
 // statement in member-id order, whatever the buffer boundaries. Member ids here also carry characters
-// JSON escapes, non-ASCII and astral characters and lone surrogates; volumes reach the largest accepted,
+// JSON escapes, non-ASCII and astral characters (lone surrogates are refused by input validation: they have
+// no UTF-8 form; src/run/bytes.test.ts renders them directly); volumes reach the largest accepted,
 // so amounts leave the safe-integer range and take the BigInt paths.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -14,8 +15,8 @@ const numRuns = Number(process.env.NUM_RUNS_PROPERTIES ?? 1000);
 const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
 
 // Never in the arbitraries' ids ([A-Za-z0-9_.-]), so appending them keeps ids distinct. Input
-// validation refuses control characters and surrounding white space, so none of those.
-const ODD = ['"', "\\", "/", "é", "ß", "😀", "\ud800", "\udfff", "\u007f", "<>&", "中文", "'"];
+// validation refuses control characters, surrounding white space and lone surrogates, so none of those.
+const ODD = ['"', "\\", "/", "é", "ß", "😀", "\u007f", "<>&", "中文", "'"];
 const suffix = fc.oneof({ weight: 2, arbitrary: fc.constant("") }, { weight: 3, arbitrary: fc.array(fc.constantFrom(...ODD), { minLength: 1, maxLength: 3 }).map((xs) => xs.join("")) });
 
 /** The input with each member id given a suffix (the same one everywhere it appears). */

@@ -325,7 +325,7 @@ export function runChunk(chunk: Chunk): ChunkResult {
 function* chunkSteps(chunk: Chunk): Generator<void, ChunkResult> {
   const measures = unionMeasures(chunk.base, ...chunk.plans);
   const src = chunk.source;
-  const prepared = "files" in src ? safePrepareFiles(src.files, measures) : "prepared" in src ? preparedFor(src.prepared, measures) : safePrepareInput(src.input, measures);
+  const prepared = "files" in src ? safePrepareFiles(src.files, { measures }) : "prepared" in src ? preparedFor(src.prepared, measures) : safePrepareInput(src.input, measures);
   if (!prepared.ok) return { ok: false, issues: prepared.issues };
   yield;
   const baseRun = safeCalculatePrepared(chunk.base, prepared.value);
