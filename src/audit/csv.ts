@@ -97,6 +97,8 @@ export function* memberCsvRows(run: RunResult): IterableIterator<string> {
  *
  * @param run - a finished run
  * @param bundleFingerprint - the fingerprint of the run's bundle (see {@link createBundle})
+ * @param options - `onProgress` is called with the number of members exported so far, about every
+ *   million characters
  * @returns text pieces, each one or more whole rows ending with CRLF
  * @example
  * ```ts
@@ -104,12 +106,15 @@ export function* memberCsvRows(run: RunResult): IterableIterator<string> {
  * writeFileSync("statements.csv", Array.from(statementsCsv(run, bundle.fingerprint)).join(""));
  * ```
  */
-export function* statementsCsv(run: RunResult, bundleFingerprint: string): IterableIterator<string> {
+export function* statementsCsv(run: RunResult, bundleFingerprint: string, options: { readonly onProgress?: (members: number) => void } = {}): IterableIterator<string> {
   yield csvHead(bundleFingerprint, run.period.id, run.plan.currency, run.summary.total);
   let buf = "";
+  let members = 0;
   for (const rows of memberCsvRows(run)) {
     buf += rows;
+    members++;
     if (buf.length > 1 << 20) {
+      options.onProgress?.(members);
       yield buf;
       buf = "";
     }

@@ -181,7 +181,15 @@ describe("compplan run's bundle.json is the API's, and its input fingerprints ar
       const out = join(dir, `odd-${embedInputs}`);
       const r = cli("run", "--plan", STARTER_PLAN, "--members", membersFile, "--orders", ordersFile, "--period", "2026-10", "--out", out, ...(embedInputs ? ["--embed-inputs"] : []));
       expect(r.code, r.stderr).toBe(0);
-      expect(readFileSync(join(out, "bundle.json"), "utf8")).toBe(bundleJson(createBundle(result, input, { embedInputs })));
+      // The CLI adds (format 2) where the input files were and the folder's other files, hashed here.
+      const api = createBundle(result, input, { embedInputs });
+      const listed = (name: string) => ({ bytes: readFileSync(join(out, name)).length, fingerprint: sha256(readFileSync(join(out, name), "utf8")) });
+      const expected: RunBundle = {
+        ...api,
+        inputs: { members: { ...api.inputs.members, file: "../odd-members.json" }, orders: { ...api.inputs.orders, file: "../odd-orders.json" } },
+        files: { "statements.ndjson": listed("statements.ndjson"), "summary.json": listed("summary.json") },
+      };
+      expect(readFileSync(join(out, "bundle.json"), "utf8")).toBe(bundleJson(expected));
     }
   });
 

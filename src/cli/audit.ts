@@ -19,7 +19,7 @@ import type { PreparedInput } from "../run/calculate.js";
 import type { RunResult } from "../run/result.js";
 import { canonicalJson } from "../statement/canonical.js";
 import type { CliIO } from "./cli.js";
-import { writeText } from "./file-writer.js";
+import { type FileFingerprint, writeText } from "./file-writer.js";
 import { type Flags, UsageError, parseArgs } from "./flags.js";
 import { readTextOrThrow, safePrepareFiles } from "../input/files.js";
 
@@ -34,8 +34,10 @@ export function runFormat(value: string | true | undefined): "ndjson" | "csv" {
 }
 
 /**
- * @internal Writes DIR/bundle.json (and DIR/statements.csv with the csv format) after `compplan run` wrote
- * statements.ndjson; returns a sentence for stdout.
+ * @internal Writes DIR/statements.csv (with the csv format) and then DIR/bundle.json after `compplan run`
+ * wrote statements.ndjson and summary.json; returns a sentence for stdout. The bundle lists `files` (those
+ * already written, and the CSV) and the input files' names relative to the run folder; neither is covered
+ * by the bundle's fingerprint, which the CSV carries.
  */
 export function writeRunAudit(
   run: RunResult,
@@ -47,28 +49,43 @@ export function writeRunAudit(
     readonly format: "ndjson" | "csv";
     /** The input's counts and fingerprints when already computed ({@link preparedInputSummaries}). */
     readonly inputs?: InputSummaries;
+    /** The files already written into `dir`, by name (statements.ndjson, summary.json). */
+    readonly files?: Readonly<Record<string, FileFingerprint>>;
+    /** The members and orders files, relative to the run folder. */
+    readonly inputFiles?: { readonly members: string; readonly orders: string };
+    /** Called when writing the CSV and the bundle starts. */
+    readonly onPhase?: (phase: "write csv" | "write bundle") => void;
+    /** Called while writing the CSV with the members written so far. */
+    readonly onCount?: (members: number) => void;
   },
 ): string {
   const orders = runOrders(run, input).columns;
   const members = genealogyMembers(run.internals.genealogy);
   // The statements' fingerprint is the SHA-256 of the file's bytes, hashed as they were written.
   const bundle = assembleBundle(run, options.inputs ?? inputSummaries(members, orders), options.statementsFingerprint);
+  const files: Record<string, FileFingerprint> = { ...options.files };
+  let csv = "";
+  if (options.format === "csv") {
+    options.onPhase?.("write csv");
+    const csvPath = join(options.dir, "statements.csv");
+    files["statements.csv"] = writeText(csvPath, statementsCsv(run, bundle.fingerprint, options.onCount !== undefined ? { onProgress: options.onCount } : {}), true);
+    csv = ` and ${csvPath}`;
+  }
+  options.onPhase?.("write bundle");
+  const names = options.inputFiles;
+  const listed: RunBundle = {
+    ...bundle,
+    inputs: names === undefined ? bundle.inputs : { members: { ...bundle.inputs.members, file: names.members }, orders: { ...bundle.inputs.orders, file: names.orders } },
+    files: Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1))),
+  };
   // Embedded rows are written straight from the columns, as their fingerprints were.
   const rows = options.embedInputs
     ? { members: chunkTexts(memberLineChunks(members, EMBEDDED_ROWS)), orders: chunkTexts(orderLineChunks(orders, EMBEDDED_ROWS)) }
     : {};
   const bundlePath = join(options.dir, "bundle.json");
-  writeText(bundlePath, bundleJsonPieces(bundle, rows));
-  let csv = "";
-  if (options.format === "csv") {
-    const csvPath = join(options.dir, "statements.csv");
-    writeText(csvPath, statementsCsv(run, bundle.fingerprint));
-    csv = ` and ${csvPath}`;
-  }
+  writeText(bundlePath, bundleJsonPieces(listed, rows));
   return `wrote ${bundlePath} (bundle ${bundle.fingerprint}${options.embedInputs ? ", inputs embedded" : ""})${csv}\n`;
 }
-
-
 
 /**
  * @internal The counts and fingerprints of a prepared input. `compplan run` takes them before calculating:
