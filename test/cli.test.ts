@@ -223,6 +223,40 @@ describe("compplan run: the run folder is replaced whole, only once complete (is
     expect(leftovers(out)).toEqual([]);
   }, 180_000);
 
+  it("shows progress with counts while writing statements and the CSV, on a terminal only", () => {
+    let stderr = "";
+    const args = ["run", "--plan", STARTER, "--members", join(big, "members.csv"), "--orders", join(big, "orders.csv"), "--period", "2026-10", "--out", join(dir, "progress"), "--format", "csv"];
+    const code = runCli(args, { stdout: () => {}, stderr: (t) => (stderr += t), stderrIsTTY: true });
+    expect(code, stderr).toBe(0);
+    // Each count is shown on the one progress line; 100,000 members take more than the second before any is.
+    expect(stderr).toMatch(/\r\x1b\[Kwrite statements… \d+ MiB \(100,000 statements\) \(\d+\.\d s\)/);
+    expect(stderr).toMatch(/\r\x1b\[Kwrite csv… [\d,]+ of 100,000 members \(\d+\.\d s\)/);
+    expect(stderr.endsWith("\r\x1b[K")).toBe(true);
+  });
+
+  it("compplan diff --out is replaced whole too, may not contain an input, and refuses a folder of other files", () => {
+    const change = "plans/starter-unilevel/changes/level-3-five-percent.yaml";
+    const diff = (out: string, ...inputs: string[]) => cli("diff", "--base", STARTER, "--change", change, "--members", inputs[0] ?? members, "--orders", inputs[1] ?? orders, "--period", "2026-10", "--out", out);
+    const out = join(dir, "diff-out");
+    expect(diff(out).code).toBe(0);
+    writeFileSync(join(out, "report.html"), "stale");
+    const again = diff(out);
+    expect(again.code, again.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(["diff.json", "report.html"]);
+    expect(readFileSync(join(out, "report.html"), "utf8")).not.toBe("stale");
+    const inside = join(out, "orders.csv");
+    cpSync(orders, inside);
+    const r = diff(out, members, inside);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--out ${out} contains the input file ${inside}`);
+    rmSync(inside);
+    writeFileSync(join(out, "notes.txt"), "mine");
+    const foreign = diff(out);
+    expect(foreign.code).toBe(2);
+    expect(foreign.stderr).toContain("holds files compplan did not write (notes.txt); a run replaces the whole folder: choose a new or empty folder\n");
+    expect(readFileSync(join(out, "notes.txt"), "utf8")).toBe("mine");
+  });
+
   it("a run stopped between setting the earlier folder aside and renaming the new one in: the next run restores it first", () => {
     const out = join(dir, "aside");
     expect(run(out).code).toBe(0);

@@ -149,7 +149,7 @@ class Progress {
   private readonly start = performance.now();
   private last = this.start;
   private shown = false;
-  /** When a count was last shown (counts are shown at most five times a second). */
+  /** When a count was last shown (counts of one phase are shown at most five times a second). */
   private lastCount = 0;
   /** Per phase: wall time, and the peak memory (max RSS, MiB) by the phase's end. */
   readonly timings: { phase: string; ms: number; peakMiB: number }[] = [];
@@ -162,6 +162,7 @@ class Progress {
     if (this.current !== undefined) this.timings.push({ phase: this.current, ms: now - this.last, peakMiB: Math.round(process.resourceUsage().maxRSS / 1024) });
     this.current = name;
     this.last = now;
+    this.lastCount = 0; // the first count of a phase is shown at once
     this.show(now, "");
   }
 

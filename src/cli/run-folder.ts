@@ -61,6 +61,8 @@ export interface RunFolderOptions {
   readonly names: readonly string[];
   /** Replace a folder that holds other files too. */
   readonly force?: boolean;
+  /** Whether the command has a --force option, to suggest it (default true). */
+  readonly canForce?: boolean;
   /** The command's flag naming the folder, for messages (default `--out`). */
   readonly flag?: string;
 }
@@ -103,7 +105,7 @@ export class RunFolder {
       const foreign = readdirSync(folder.dir).filter((f) => !options.names.includes(f));
       if (foreign.length > 0) {
         const shown = foreign.sort().slice(0, 5).join(", ") + (foreign.length > 5 ? ` and ${foreign.length - 5} more` : "");
-        throw new UsageError(`${flag} ${dir} holds files compplan did not write (${shown}); a run replaces the whole folder: choose a new or empty folder, or pass --force to replace it`);
+        throw new UsageError(`${flag} ${dir} holds files compplan did not write (${shown}); a run replaces the whole folder: choose a new or empty folder${options.canForce === false ? "" : ", or pass --force to replace it"}`);
       }
     }
     return folder;
