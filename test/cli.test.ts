@@ -1,10 +1,12 @@
 // The compplan command, run in-process with captured output: exit codes, what goes to stdout and stderr,
 // the files `run` writes, and runs on generated data including a one-million-deep chain.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "../src/cli/cli.js";
 import { closest, editDistance } from "../src/cli/suggest.js";
 import { cli } from "./fixtures/cli.js";
 import { type Summary, canonicalJson, parsePlan } from "../src/index.js";
@@ -91,7 +93,11 @@ describe("compplan run", () => {
     }
     const r = cli("run", "--plan", STARTER, "--members", join(dir, "rev-members.csv"), "--orders", join(dir, "rev-orders.csv"), "--period", "2026-10", "--out", shuffled);
     expect(r.code, r.stderr).toBe(0);
-    for (const f of ["statements.ndjson", "summary.json", "bundle.json"]) expect(readFileSync(join(shuffled, f), "utf8")).toBe(readFileSync(join(out, f), "utf8"));
+    for (const f of ["statements.ndjson", "summary.json"]) expect(readFileSync(join(shuffled, f), "utf8")).toBe(readFileSync(join(out, f), "utf8"));
+    // bundle.json too, but for where the input files were (../rev-members.csv, ../example/members.csv).
+    const bundle = (d: string) => readFileSync(join(d, "bundle.json"), "utf8").replace(/\n\s*"file": "[^"]*",/g, "");
+    expect(bundle(shuffled)).toBe(bundle(out));
+    expect(readFileSync(join(shuffled, "bundle.json"), "utf8")).toContain('"file": "../rev-members.csv"');
   });
 
   it("reports bad input with file and line, computes nothing, exits 1", () => {
@@ -305,5 +311,139 @@ describe("compplan --json: every issue as one JSON document on stderr", () => {
       expect(r.code, r.stderr).toBe(1);
       expect(parse(r).issues.map((i) => i.code)).toEqual(["PERIOD_INVALID"]);
     }
+  });
+});
+
+describe("compplan run: the run folder is replaced whole, only once complete (issue 12)", () => {
+  const data = join(dir, "folder-data");
+  const members = join(data, "members.csv");
+  const orders = join(data, "orders.csv");
+  const big = join(dir, "folder-data-big");
+  const run = (out: string, ...extra: string[]) => cli("run", "--plan", STARTER, "--members", members, "--orders", orders, "--period", "2026-10", "--out", out, ...extra);
+  /** Every file of a folder, name → size and SHA-256 of its bytes. */
+  const snapshot = (d: string) => Object.fromEntries(readdirSync(d).sort().map((f) => [f, `${statSync(join(d, f)).size} ${createHash("sha256").update(readFileSync(join(d, f))).digest("hex")}`]));
+  const leftovers = (out: string) => readdirSync(dirname(out)).filter((f) => f.startsWith(`.${basename(out)}.compplan-`));
+
+  it("generates the data (and 100,000 members: writing their statements takes long enough to be stopped)", () => {
+    expect(cli("generate", "--members", "2000", "--seed", "7", "--out", data).code).toBe(0);
+    expect(cli("generate", "--members", "100000", "--seed", "7", "--out", big).code).toBe(0);
+  });
+
+  it("a stale statements.csv of an earlier run does not survive a run without --format csv", () => {
+    const out = join(dir, "stale-csv");
+    expect(run(out, "--format", "csv").code).toBe(0);
+    expect(existsSync(join(out, "statements.csv"))).toBe(true);
+    const r = run(out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(["bundle.json", "statements.ndjson", "summary.json"]);
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  it("--out may not contain an input file: exit 2, the input untouched, nothing written", () => {
+    const out = join(dir, "holds-input");
+    mkdirSync(out, { recursive: true });
+    // An orders file named like an output: a run with --format csv would have overwritten it.
+    const inside = join(out, "statements.csv");
+    cpSync(orders, inside);
+    const before = readFileSync(inside);
+    const r = cli("run", "--plan", STARTER, "--members", members, "--orders", inside, "--period", "2026-10", "--out", out, "--format", "csv");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--out ${out} contains the input file ${inside}`);
+    expect(readFileSync(inside).equals(before)).toBe(true);
+    expect(readdirSync(out)).toEqual(["statements.csv"]);
+    // The plan counts as an input too, and so does a folder above the input (the data folder itself).
+    expect(cli("run", "--plan", STARTER, "--members", members, "--orders", orders, "--period", "2026-10", "--out", "plans").code).toBe(2);
+    expect(run(data).code).toBe(2);
+    expect(readdirSync(data).sort()).toEqual(["members.csv", "orders.csv"]);
+  });
+
+  it("a folder holding files compplan did not write is refused without --force, replaced with it", () => {
+    const out = join(dir, "foreign");
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, "notes.txt"), "mine");
+    const r = run(out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("holds files compplan did not write (notes.txt)");
+    expect(readdirSync(out)).toEqual(["notes.txt"]);
+    const forced = run(out, "--force");
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(["bundle.json", "statements.ndjson", "summary.json"]);
+  });
+
+  it("a run killed while writing statements leaves the earlier run byte for byte; the next run cleans up", async () => {
+    const out = join(dir, "killed");
+    const args = ["run", "--plan", STARTER, "--members", join(big, "members.csv"), "--orders", join(big, "orders.csv"), "--period", "2026-10", "--out", out];
+    expect(cli(...args).code).toBe(0);
+    const before = snapshot(out);
+    const size = statSync(join(out, "statements.ndjson")).size;
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { stdio: "ignore" });
+    const tmp = join(dir, `.killed.compplan-tmp-${child.pid}`, "statements.ndjson");
+    const exited = new Promise<string | null>((done) => child.on("exit", (_code, signal) => done(signal)));
+    // Stop it once it has written statements: into its temporary folder, or (before issue 12) into out.
+    let writing = false;
+    for (let waited = 0; waited < 120_000 && child.exitCode === null && !writing; waited += 10) {
+      await new Promise((r) => setTimeout(r, 10));
+      writing = (existsSync(tmp) && statSync(tmp).size > 0) || statSync(join(out, "statements.ndjson")).size !== size;
+    }
+    expect(writing).toBe(true);
+    child.kill("SIGKILL");
+    expect(await exited).toBe("SIGKILL");
+    expect(snapshot(out)).toEqual(before);
+    expect(leftovers(out)).toEqual([basename(dirname(tmp))]);
+    // The next run removes what the killed one left, and says so.
+    const r = cli(...args);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`removed ${dirname(tmp)}, left by a run that was stopped before it finished`);
+    expect(leftovers(out)).toEqual([]);
+  }, 180_000);
+
+  it("shows progress with counts while writing statements and the CSV, on a terminal only", () => {
+    let stderr = "";
+    const args = ["run", "--plan", STARTER, "--members", join(big, "members.csv"), "--orders", join(big, "orders.csv"), "--period", "2026-10", "--out", join(dir, "progress"), "--format", "csv"];
+    // Progress from the start (not after the usual second), so the test does not depend on the machine's speed.
+    const code = runCli(args, { stdout: () => {}, stderr: (t) => (stderr += t), stderrIsTTY: true, progressAfterMs: 0 });
+    expect(code, stderr).toBe(0);
+    // Each count is shown on the one progress line.
+    expect(stderr).toMatch(/\r\x1b\[Kwrite statements… \d+ MiB \(100,000 statements\) \(\d+\.\d s\)/);
+    expect(stderr).toMatch(/\r\x1b\[Kwrite csv… [\d,]+ of 100,000 members \(\d+\.\d s\)/);
+    expect(stderr.endsWith("\r\x1b[K")).toBe(true);
+  });
+
+  it("compplan diff --out is replaced whole too, may not contain an input, and refuses a folder of other files", () => {
+    const change = "plans/starter-unilevel/changes/level-3-five-percent.yaml";
+    const diff = (out: string, ...inputs: string[]) => cli("diff", "--base", STARTER, "--change", change, "--members", inputs[0] ?? members, "--orders", inputs[1] ?? orders, "--period", "2026-10", "--out", out);
+    const out = join(dir, "diff-out");
+    expect(diff(out).code).toBe(0);
+    writeFileSync(join(out, "report.html"), "stale");
+    const again = diff(out);
+    expect(again.code, again.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(["diff.json", "report.html"]);
+    expect(readFileSync(join(out, "report.html"), "utf8")).not.toBe("stale");
+    const inside = join(out, "orders.csv");
+    cpSync(orders, inside);
+    const r = diff(out, members, inside);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--out ${out} contains the input file ${inside}`);
+    rmSync(inside);
+    writeFileSync(join(out, "notes.txt"), "mine");
+    const foreign = diff(out);
+    expect(foreign.code).toBe(2);
+    expect(foreign.stderr).toContain("holds files compplan did not write (notes.txt); a run replaces the whole folder: choose a new or empty folder\n");
+    expect(readFileSync(join(out, "notes.txt"), "utf8")).toBe("mine");
+  });
+
+  it("a run stopped between setting the earlier folder aside and renaming the new one in: the next run restores it first", () => {
+    const out = join(dir, "aside");
+    expect(run(out).code).toBe(0);
+    const before = snapshot(out);
+    // What such a run leaves: the earlier folder under its aside name (a process id no longer running).
+    const aside = join(dir, ".aside.compplan-old-999999999");
+    renameSync(out, aside);
+    // A run that fails (a missing orders file) still restores the earlier run first, and leaves it.
+    const r = cli("run", "--plan", STARTER, "--members", members, "--orders", join(dir, "missing.csv"), "--period", "2026-10", "--out", out);
+    expect(r.stderr).toContain(`restored ${out} from ${aside}`);
+    expect(r.code).toBe(1);
+    expect(snapshot(out)).toEqual(before);
+    expect(leftovers(out)).toEqual([]);
   });
 });

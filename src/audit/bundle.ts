@@ -33,13 +33,26 @@ import {
 import { runOrders } from "./inputs.js";
 import { ENGINE_VERSION } from "./version.js";
 
-/** The format tag of run bundles written by this version. */
-export const BUNDLE_FORMAT = "compplan-bundle/1";
+/**
+ * The format tag of run bundles written by this version. Format 2 added the optional `files` (every file of
+ * the run folder with its size and fingerprint) and `inputs.*.file` (where the input file was, relative
+ * to the run folder); format 1 bundles are still read and replayed.
+ */
+export const BUNDLE_FORMAT = "compplan-bundle/2";
+
+/** @internal Every bundle format this version reads: `compplan-bundle/1` (no file list) and {@link BUNDLE_FORMAT}. */
+export const BUNDLE_FORMATS: readonly string[] = ["compplan-bundle/1", BUNDLE_FORMAT];
 
 /** One input of a bundle: its row count and fingerprint, and the canonical rows when embedded. */
 export interface BundleInput<Row> {
   readonly count: number;
   readonly fingerprint: string;
+  /**
+   * The input file the run read, relative to the run folder with `/` between names (e.g.
+   * `../data/members.csv`); written by `compplan run`, absent in bundles made by {@link createBundle}.
+   * Not covered by the bundle's fingerprint: where a file was is not part of what was computed.
+   */
+  readonly file?: string;
   /** The canonical rows, sorted by id, when the bundle embeds its inputs. */
   readonly rows?: readonly Row[];
 }
@@ -59,7 +72,16 @@ export interface RunBundle {
   readonly statements: { readonly count: number; readonly fingerprint: string };
   /** The run summary and its fingerprint. */
   readonly summary: { readonly fingerprint: string; readonly value: Summary };
-  /** Fingerprint of the bundle: SHA-256 of the compact canonical JSON of everything above except embedded rows. */
+  /**
+   * Every file of the run folder except bundle.json, by name: its size in bytes (`bytes`) and
+   * `fingerprint`, `sha256:` and the hex SHA-256 of its bytes. Written by `compplan run` (format 2); replay reports files missing, extra or changed. Not
+   * covered by the bundle's fingerprint (statements.csv carries that fingerprint, so it cannot be inside).
+   */
+  readonly files?: Readonly<Record<string, { readonly bytes: number; readonly fingerprint: string }>>;
+  /**
+   * Fingerprint of the bundle: SHA-256 of the compact canonical JSON of everything above except embedded
+   * rows, input file names and `files`.
+   */
   readonly fingerprint: string;
 }
 
@@ -152,7 +174,7 @@ export function assembleBundle(
  * ```
  */
 export function bundleFingerprint(bundle: Omit<RunBundle, "fingerprint"> & { readonly fingerprint?: string }): string {
-  const { fingerprint: _, inputs, ...rest } = bundle;
+  const { fingerprint: _, files: __, inputs, ...rest } = bundle;
   const strip = <R>(p: BundleInput<R>) => ({ count: p.count, fingerprint: p.fingerprint });
   return fingerprintText(canonicalJson({ ...rest, inputs: { members: strip(inputs.members), orders: strip(inputs.orders) } }));
 }
@@ -215,7 +237,8 @@ export function* bundleJsonPieces(bundle: RunBundle, rows: { readonly members?: 
     for (let p = 0; p < parts.length; p++) {
       const name = parts[p] as (typeof parts)[number];
       const part = inputs[name];
-      yield `    ${JSON.stringify(name)}: {\n      "count": ${part.count},\n      "fingerprint": ${JSON.stringify(part.fingerprint)}`;
+      const file = part.file !== undefined ? `\n      "file": ${JSON.stringify(part.file)},` : "";
+      yield `    ${JSON.stringify(name)}: {\n      "count": ${part.count},${file}\n      "fingerprint": ${JSON.stringify(part.fingerprint)}`;
       const text = rows[name];
       if (text !== undefined) {
         yield ',\n      "rows": [';
@@ -249,15 +272,17 @@ export function bundleJson(bundle: RunBundle): string {
 
 const fingerprint = z.string().regex(FINGERPRINT_RE, "a fingerprint is sha256: and 64 lower-case hex digits");
 const count = z.number().int().min(0);
-const input = z.strictObject({ count, fingerprint, rows: z.array(z.unknown()).optional() });
+const input = z.strictObject({ count, file: z.string().optional(), fingerprint, rows: z.array(z.unknown()).optional() });
+const bundleFile = z.strictObject({ bytes: count, fingerprint });
 const bundleSchema = z.strictObject({
-  format: z.literal(BUNDLE_FORMAT),
+  format: z.enum(BUNDLE_FORMATS as [string, ...string[]]),
   engine: z.strictObject({ name: z.string(), version: z.string() }),
   plan: z.strictObject({ id: z.string(), fingerprint, canonical: z.record(z.string(), z.unknown()) }),
   period: z.string(),
   inputs: z.strictObject({ members: input, orders: input }),
   statements: z.strictObject({ count, fingerprint }),
   summary: z.strictObject({ fingerprint, value: z.record(z.string(), z.unknown()) }),
+  files: z.record(z.string(), bundleFile).optional(),
   fingerprint,
 });
 
@@ -285,7 +310,7 @@ export function safeParseBundle(input: unknown): Result<RunBundle> {
   const r = bundleSchema.safeParse(data);
   if (r.success) return { ok: true, value: r.data as unknown as RunBundle };
   const issues: Issue[] = r.error.issues.slice(0, 50).map((i) =>
-    issue("AUDIT_BUNDLE_INVALID", i.path.filter((s): s is PathSegment => typeof s !== "symbol"), i.path[0] === "format" ? `not a compplan run bundle (format must be "${BUNDLE_FORMAT}")` : i.message),
+    issue("AUDIT_BUNDLE_INVALID", i.path.filter((s): s is PathSegment => typeof s !== "symbol"), i.path[0] === "format" ? `not a compplan run bundle this version reads (format must be ${BUNDLE_FORMATS.map((f) => `"${f}"`).join(" or ")})` : i.message),
   );
   return { ok: false, issues };
 }

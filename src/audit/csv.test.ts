@@ -5,6 +5,8 @@ import { calculate, parsePlan } from "../index.js";
 import { BASE_PLAN, PERIOD, baseMembers, baseOrders } from "../../test/fixtures/base.js";
 import { createBundle } from "./bundle.js";
 import { CSV_COLUMNS, statementsCsv } from "./csv.js";
+import { replay } from "./replay.js";
+import { csvIdsInput } from "../../test/fixtures/csv-ids.js";
 
 describe("statementsCsv", () => {
   // Base plan: A ← B ← C, all qualified; CV 80/120/160. Unilevel base row 5%/4%; Bronze 5%/4%/3%.
@@ -28,6 +30,41 @@ describe("statementsCsv", () => {
       'line,,,,B,unilevel,unilevel,1,false,1,C,160,0.05,8.00,8.00,"Art. 4, ""levels"""',
       "total,,,,B,,,,,,,,,,8.00,",
       "total,,,,C,,,,,,,,,,0.00,",
+    ]);
+  });
+});
+
+describe("statementsCsv with ids holding a comma, a quote and a line break (RFC 4180, issue 12)", () => {
+  // A ← "A,1" ← B"x; A is Bronze: "A,1" at level 1 (120 × 5% = 6.00), B"x at level 2 (160 × 4% = 6.40).
+  const input = csvIdsInput();
+  const run = calculate(parsePlan(BASE_PLAN.replace("kind: unilevel", 'kind: unilevel\n    reference: "Art. 4\\n(levels)"')), input);
+  const bundle = createBundle(run, input, { embedInputs: true });
+  const text = Array.from(statementsCsv(run, bundle.fingerprint)).join("");
+
+  it("quotes those fields, doubling quotes; a line break stays inside its quoted field", () => {
+    expect(text.split("\r\n").slice(2)).toEqual([
+      'line,,,,A,unilevel,unilevel,1,false,1,"A,1",120,0.05,6.00,6.00,"Art. 4\n(levels)"',
+      'line,,,,A,unilevel,unilevel,2,false,1,"B""x",160,0.04,6.40,6.40,"Art. 4\n(levels)"',
+      "total,,,,A,,,,,,,,,,12.40,",
+      'line,,,,"A,1",unilevel,unilevel,1,false,1,"B""x",160,0.05,8.00,8.00,"Art. 4\n(levels)"',
+      'total,,,,"A,1",,,,,,,,,,8.00,',
+      'total,,,,"B""x",,,,,,,,,,0.00,',
+      "",
+    ]);
+  });
+
+  it("replay reads it back field by field: verified as written, any split", () => {
+    const report = replay(bundle, { csv: text.match(/[\s\S]{1,7}/g) as string[] });
+    expect(report.differences).toEqual([]);
+    expect(report.verified.find((v) => v.check === "csv")?.message).toBe("statements.csv: 8 rows read back field by field, each equal to the replay's");
+  });
+
+  it("replay names a tampered field of the member whose id holds a comma", () => {
+    const tampered = text.replace('"A,1",,,,,,,,,,8.00,', '"A,1",,,,,,,,,,80.00,');
+    expect(tampered).not.toBe(text);
+    const report = replay(bundle, { csv: [tampered] });
+    expect(report.differences).toEqual([
+      expect.objectContaining({ check: "csv", memberId: "A,1", line: 10, field: "amount", expected: "80.00", actual: "8.00" }),
     ]);
   });
 });

@@ -34,60 +34,70 @@ export const CSV_COLUMNS = [
 
 const EOL = "\r\n";
 
-function field(text: string): string {
+/** @internal One CSV record: the value of each column of {@link CSV_COLUMNS}, unquoted. */
+export type CsvRecord = readonly string[];
+
+/** @internal A field quoted per RFC 4180 when it holds a comma, a quote, a CR or a LF (quotes doubled). */
+export function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function row(values: Partial<Record<(typeof CSV_COLUMNS)[number], string | number | boolean>>): string {
-  let out = "";
-  for (let c = 0; c < CSV_COLUMNS.length; c++) {
-    const v = values[CSV_COLUMNS[c] as (typeof CSV_COLUMNS)[number]];
-    out += (c > 0 ? "," : "") + (v === undefined ? "" : field(String(v)));
-  }
-  return out + EOL;
+/** One record as a row of the file: fields quoted where needed, comma-separated, ending with CRLF. */
+function csvRow(record: CsvRecord): string {
+  return record.map(csvField).join(",") + EOL;
 }
 
-/** @internal The header row and the `run` row. */
-export function csvHead(bundleFingerprint: string, period: string, currency: string, total: string): string {
-  return CSV_COLUMNS.join(",") + EOL + row({ record: "run", bundle: bundleFingerprint, period, currency, amount: total });
+function record(values: Partial<Record<(typeof CSV_COLUMNS)[number], string | number | boolean>>): CsvRecord {
+  return CSV_COLUMNS.map((c) => {
+    const v = values[c];
+    return v === undefined ? "" : String(v);
+  });
 }
 
-/** @internal The rows of one statement: its line items, then its total. */
-export function statementCsvRows(s: Statement): string {
-  let out = "";
+/** @internal The header record and the `run` record. */
+export function csvHeadRecords(bundleFingerprint: string, period: string, currency: string, total: string): CsvRecord[] {
+  return [[...CSV_COLUMNS], record({ record: "run", bundle: bundleFingerprint, period, currency, amount: total })];
+}
+
+/** @internal The records of one statement: its line items, then its total. */
+export function statementCsvRecords(s: Statement): CsvRecord[] {
+  const out: CsvRecord[] = [];
   for (const l of s.lines) {
-    out += row({
-      record: "line",
-      memberId: s.memberId,
-      bonus: l.bonus,
-      kind: l.kind,
-      ...(l.level !== undefined ? { level: l.level } : {}),
-      ...(l.compressed !== undefined ? { compressed: l.compressed } : {}),
-      ...(l.sources !== undefined ? { sources: l.sources } : {}),
-      ...(l.source !== undefined ? { source: l.source } : {}),
-      ...(l.base !== undefined ? { base: l.base } : {}),
-      ...(l.rate !== undefined ? { rate: l.rate } : {}),
-      value: l.value,
-      amount: l.amount,
-      ...(l.reference !== undefined ? { reference: l.reference } : {}),
-    });
+    out.push(
+      record({
+        record: "line",
+        memberId: s.memberId,
+        bonus: l.bonus,
+        kind: l.kind,
+        ...(l.level !== undefined ? { level: l.level } : {}),
+        ...(l.compressed !== undefined ? { compressed: l.compressed } : {}),
+        ...(l.sources !== undefined ? { sources: l.sources } : {}),
+        ...(l.source !== undefined ? { source: l.source } : {}),
+        ...(l.base !== undefined ? { base: l.base } : {}),
+        ...(l.rate !== undefined ? { rate: l.rate } : {}),
+        value: l.value,
+        amount: l.amount,
+        ...(l.reference !== undefined ? { reference: l.reference } : {}),
+      }),
+    );
   }
-  return out + row({ record: "total", memberId: s.memberId, amount: s.total });
+  out.push(record({ record: "total", memberId: s.memberId, amount: s.total }));
+  return out;
 }
 
 /**
- * @internal The CSV rows of each member in statement order (member id), one string per member. Members
- * with no line item get their zero total row without rendering their statement.
+ * @internal The CSV records of each member in statement order (member id), one list per member. Members
+ * with no line item get their zero total record without rendering their statement.
  */
-export function* memberCsvRows(run: RunResult): IterableIterator<string> {
+export function* memberCsvRecords(run: RunResult): IterableIterator<CsvRecord[]> {
   const p = run.internals;
   const n = p.genealogy.size;
   const hasLines = new Uint8Array(n);
   for (let l = 0; l < p.lines.count; l++) hasLines[p.lines.recipient[l] as number] = 1;
   const zero = formatFixed(0n, p.compiled.moneyScale);
   for (const id of run.memberIds()) {
-    if (hasLines[p.genealogy.indexOf.get(id) as number] === 1) yield statementCsvRows(run.statement(id) as Statement);
-    else yield row({ record: "total", memberId: id, amount: zero });
+    if (hasLines[p.genealogy.indexOf.get(id) as number] === 1) yield statementCsvRecords(run.statement(id) as Statement);
+    else yield [record({ record: "total", memberId: id, amount: zero })];
   }
 }
 
@@ -97,6 +107,8 @@ export function* memberCsvRows(run: RunResult): IterableIterator<string> {
  *
  * @param run - a finished run
  * @param bundleFingerprint - the fingerprint of the run's bundle (see {@link createBundle})
+ * @param options - `onProgress` is called with the number of members exported so far, about every
+ *   million characters
  * @returns text pieces, each one or more whole rows ending with CRLF
  * @example
  * ```ts
@@ -104,12 +116,15 @@ export function* memberCsvRows(run: RunResult): IterableIterator<string> {
  * writeFileSync("statements.csv", Array.from(statementsCsv(run, bundle.fingerprint)).join(""));
  * ```
  */
-export function* statementsCsv(run: RunResult, bundleFingerprint: string): IterableIterator<string> {
-  yield csvHead(bundleFingerprint, run.period.id, run.plan.currency, run.summary.total);
+export function* statementsCsv(run: RunResult, bundleFingerprint: string, options: { readonly onProgress?: (members: number) => void } = {}): IterableIterator<string> {
+  yield csvHeadRecords(bundleFingerprint, run.period.id, run.plan.currency, run.summary.total).map(csvRow).join("");
   let buf = "";
-  for (const rows of memberCsvRows(run)) {
-    buf += rows;
+  let members = 0;
+  for (const records of memberCsvRecords(run)) {
+    for (const r of records) buf += csvRow(r);
+    members++;
     if (buf.length > 1 << 20) {
+      options.onProgress?.(members);
       yield buf;
       buf = "";
     }

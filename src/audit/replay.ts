@@ -14,7 +14,7 @@ import { canonicalJson } from "../statement/canonical.js";
 import type { Statement } from "../statement/types.js";
 import { type RunBundle, bundleFingerprint, inputSummaries, safeParseBundle } from "./bundle.js";
 import { genealogyMembers } from "./canonical-rows.js";
-import { CSV_COLUMNS, csvHead, memberCsvRows } from "./csv.js";
+import { CSV_COLUMNS, csvHeadRecords, memberCsvRecords } from "./csv.js";
 import {
   type CanonicalMember,
   type CanonicalOrder,
@@ -51,6 +51,14 @@ export interface ReplayInputs {
   readonly summary?: unknown;
   /** The recorded statements.csv, as text pieces in order (any split). */
   readonly csv?: Iterable<string>;
+  /**
+   * The files of the run folder besides bundle.json, name → size and fingerprint (`sha256:` and the hex
+   * SHA-256 of the bytes), to compare with the files the bundle lists: missing, extra and changed files
+   * are differences. Called once, after the statements, summary and CSV were compared (so a caller that
+   * hashes those files while replay reads them has finished). Without a file list in the bundle (format 1,
+   * or made by {@link createBundle}) only statements.ndjson and summary.json are required.
+   */
+  readonly files?: () => ReadonlyMap<string, { readonly bytes: number; readonly fingerprint: string }>;
 }
 
 /** Options of {@link replay}. */
@@ -60,7 +68,7 @@ export interface ReplayOptions {
 }
 
 /** What a replay check compares. */
-export type ReplayCheck = "plan" | "members" | "orders" | "statements" | "summary" | "csv" | "bundle";
+export type ReplayCheck = "plan" | "members" | "orders" | "statements" | "summary" | "csv" | "bundle" | "files";
 
 /** One difference between the recorded run and its replay. */
 export interface ReplayDifference {
@@ -280,9 +288,9 @@ function compare(bundle: RunBundle, loaded: LoadedRun, inputs: ReplayInputs, max
   const hash = new TextHasher();
   const stored = inputs.statements !== undefined ? new Peek(linesOf(inputs.statements)) : undefined;
   const storedHash = new TextHasher();
-  const csv = inputs.csv !== undefined ? new CsvCompare(inputs.csv) : undefined;
-  csv?.expect(csvHead(bundle.fingerprint, run.period.id, run.plan.currency, run.summary.total));
-  const expectedCsv = csv !== undefined ? memberCsvRows(run) : undefined;
+  const csv = inputs.csv !== undefined ? new CsvCheck(inputs.csv) : undefined;
+  csv?.expect(csvHeadRecords(bundle.fingerprint, run.period.id, run.plan.currency, run.summary.total));
+  const expectedCsv = csv !== undefined ? memberCsvRecords(run) : undefined;
   let count = 0;
   let line = 0; // lines of the recorded file consumed
   const advance = () => {
@@ -296,7 +304,7 @@ function compare(bundle: RunBundle, loaded: LoadedRun, inputs: ReplayInputs, max
   for (const text of run.statementsJson()) {
     count++;
     hash.add(`${text}\n`);
-    if (csv !== undefined && expectedCsv !== undefined && !csv.done) csv.expect(expectedCsv.next().value as string);
+    if (csv !== undefined && expectedCsv !== undefined && !csv.done) csv.expect(expectedCsv.next().value as string[][]);
     if (stored === undefined) continue;
     for (;;) {
       const s = stored.peek()?.text;
@@ -400,7 +408,7 @@ function compare(bundle: RunBundle, loaded: LoadedRun, inputs: ReplayInputs, max
   if (csv !== undefined) {
     csv.finish();
     for (const d of csv.found) diffs.add(d);
-    if (csv.ok) verified.push({ check: "csv", message: `statements.csv: ${grouped(String(csv.rows))} rows identical to the export of the replay` });
+    if (csv.ok) verified.push({ check: "csv", message: `statements.csv: ${grouped(String(csv.rows))} rows read back field by field, each equal to the replay's` });
   }
 
   // The bundle's own fingerprint: catches an edit anywhere the checks above do not look (period, engine).
@@ -409,10 +417,39 @@ function compare(bundle: RunBundle, loaded: LoadedRun, inputs: ReplayInputs, max
     diffs.add({ check: "bundle", field: "fingerprint", expected: bundle.fingerprint, actual: own, message: "the bundle's contents do not match its recorded fingerprint: it was edited" });
   } else verified.push({ check: "bundle", message: `bundle: fingerprint ${own} matches its contents` });
 
+  if (inputs.files !== undefined) compareFiles(bundle, inputs.files(), diffs, verified, notes);
+
   return { ok: diffs.count === 0, verified, differences: diffs.list, differenceCount: diffs.count, notes };
 }
 
 type Row = CanonicalMember | CanonicalOrder;
+
+/** The files a run folder must hold when its bundle lists none (format 1). */
+const REQUIRED_FILES = ["statements.ndjson", "summary.json"];
+
+/** The run folder's files against the bundle's list: missing, extra and changed files. */
+function compareFiles(bundle: RunBundle, present: ReadonlyMap<string, { readonly bytes: number; readonly fingerprint: string }>, diffs: Differences, verified: ReplayVerified[], notes: string[]): void {
+  const before = diffs.count;
+  const listed = bundle.files;
+  const names = listed !== undefined ? Object.keys(listed).sort() : REQUIRED_FILES;
+  for (const name of names) {
+    const want = listed?.[name];
+    const got = present.get(name);
+    if (got === undefined) {
+      diffs.add({ check: "files", field: name, expected: want?.fingerprint ?? name, actual: null, message: `${name} is missing from the run folder${want !== undefined ? " (the bundle lists it)" : ""}: not verified` });
+    } else if (want !== undefined && (got.fingerprint !== want.fingerprint || got.bytes !== want.bytes)) {
+      diffs.add({ check: "files", field: name, expected: want.fingerprint, actual: got.fingerprint, message: `${name} has changed since the run: ${grouped(String(got.bytes))} bytes, fingerprint ${got.fingerprint}; the bundle lists ${grouped(String(want.bytes))} bytes, ${want.fingerprint}` });
+    }
+  }
+  if (listed !== undefined) {
+    for (const name of [...present.keys()].sort()) {
+      if (listed[name] === undefined) {
+        diffs.add({ check: "files", field: name, expected: null, actual: present.get(name)?.fingerprint ?? null, message: `${name} is in the run folder but the bundle does not list it: the run did not write it` });
+      }
+    }
+  } else notes.push(`the bundle (${bundle.format}) lists no files: checked only that statements.ndjson and summary.json are present, not for extra or changed files`);
+  if (diffs.count === before) verified.push({ check: "files", message: `files: ${names.join(", ")} present${listed !== undefined ? ", unchanged, and nothing else" : ""}` });
+}
 
 /** The first row that differs between two id-sorted canonical row lists. */
 function firstRowDifference(part: "members" | "orders", recorded: readonly Row[], given: readonly Row[]): ReplayDifference | undefined {
@@ -525,96 +562,136 @@ class Peek<T> {
   }
 }
 
-/** Compares expected CSV rows with recorded text arriving in pieces; reports the first differing row. */
-class CsvCompare {
+/**
+ * @internal Reads the records of an RFC 4180 CSV text arriving in pieces (any split): fields separated by
+ * commas, quoted fields may hold commas, quotes (doubled) and line breaks; records end with CRLF (a lone
+ * LF is accepted too: the file's fingerprint catches any byte change).
+ */
+export class CsvReader {
   private readonly it: Iterator<string>;
   private buf = "";
+  private pos = 0;
   private eof = false;
-  rows = 0;
-  done = false;
-  ok = true;
-
-  /** The difference found, if any (comparison stops at the first). */
-  readonly found: ReplayDifference[] = [];
+  /** The 1-based line of the text where the record last read begins. */
+  line = 0;
+  private nextLine = 1;
 
   constructor(pieces: Iterable<string>) {
     this.it = pieces[Symbol.iterator]();
   }
 
-  private fill(n: number): void {
-    while (this.buf.length < n && !this.eof) {
-      const r = this.it.next();
-      if (r.done === true) this.eof = true;
-      else this.buf += r.value;
+  /** Appends the next piece (dropping what was read); false at the end. */
+  private more(): boolean {
+    if (this.eof) return false;
+    const r = this.it.next();
+    if (r.done === true) {
+      this.eof = true;
+      return false;
     }
+    this.buf = this.buf.slice(this.pos) + r.value;
+    this.pos = 0;
+    return true;
   }
 
-  /** Compares the next recorded rows with `expected` (whole rows). */
-  expect(expected: string): void {
-    if (this.done) return;
-    this.fill(expected.length);
-    const got = this.buf.slice(0, expected.length);
-    if (got === expected) {
-      this.buf = this.buf.slice(expected.length);
-      this.rows += countRows(expected);
-      return;
+  /** The next record's fields, or undefined at the end of the text. */
+  next(): string[] | undefined {
+    while (this.pos >= this.buf.length) if (!this.more()) return undefined;
+    // The record ends at the first LF outside quotes: where an even number of quotes precede it.
+    let quotes = 0;
+    let at = this.pos;
+    let end = -1;
+    for (;;) {
+      const nl = this.buf.indexOf("\n", at);
+      const stop = nl < 0 ? this.buf.length : nl;
+      for (let q = this.buf.indexOf('"', at); q >= 0 && q < stop; q = this.buf.indexOf('"', q + 1)) quotes++;
+      if (nl >= 0 && quotes % 2 === 0) {
+        end = nl;
+        break;
+      }
+      at = stop + (nl < 0 ? 0 : 1);
+      const offset = this.pos;
+      if (nl < 0 && !this.more()) break;
+      at -= offset - this.pos;
     }
-    // Find the first differing row within this piece.
-    const rows = expected.split("\r\n");
-    let offset = 0;
-    for (const row of rows) {
-      this.fill(offset + row.length + 2);
-      const end = this.buf.indexOf("\r\n", offset);
-      const theirs = end < 0 ? this.buf.slice(offset) : this.buf.slice(offset, end);
-      if (theirs !== row) {
-        this.report(row, theirs, end < 0 && theirs === "");
+    let text = this.buf.slice(this.pos, end < 0 ? this.buf.length : end);
+    this.pos = end < 0 ? this.buf.length : end + 1;
+    this.line = this.nextLine;
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) this.nextLine++;
+    this.nextLine++;
+    if (text.endsWith("\r")) text = text.slice(0, -1);
+    return quotes === 0 ? text.split(",") : splitCsv(text);
+  }
+}
+
+/**
+ * Checks the recorded statements.csv field by field: parses its records (RFC 4180) and compares each
+ * field with the value the replay computes, so a file whose quoting shifted fields is caught whatever
+ * wrote it. Stops at the first differing record.
+ */
+class CsvCheck {
+  private readonly reader: CsvReader;
+  /** Records read and found equal. */
+  rows = 0;
+  done = false;
+  ok = true;
+  /** The difference found, if any. */
+  readonly found: ReplayDifference[] = [];
+
+  constructor(pieces: Iterable<string>) {
+    this.reader = new CsvReader(pieces);
+  }
+
+  /** Compares the next recorded records with `expected`. */
+  expect(expected: readonly (readonly string[])[]): void {
+    for (const mine of expected) {
+      if (this.done) return;
+      const theirs = this.reader.next();
+      if (theirs === undefined) {
+        this.differ(mine, undefined, 0, `statements.csv ends before row ${this.rows + 1}`);
         return;
       }
-      this.rows++;
-      offset += row.length + 2;
+      if (theirs.length === mine.length && theirs.every((f, i) => f === mine[i])) {
+        this.rows++;
+        continue;
+      }
+      let col = 0;
+      while (col < Math.max(mine.length, theirs.length) && mine[col] === theirs[col]) col++;
+      const memberId = mine[CSV_COLUMNS.indexOf("memberId")] || undefined;
+      const field = CSV_COLUMNS[col] ?? `column ${col + 1}`;
+      const shape = theirs.length !== mine.length ? ` (the row has ${theirs.length} fields, not ${mine.length}: a field holding a comma, quote or line break not quoted?)` : "";
+      this.differ(mine, theirs, col, `statements.csv line ${this.reader.line}${memberId !== undefined ? ` (member ${memberId})` : ""}: ${field} is ${show(theirs[col] ?? null)} but the replay exports ${show(mine[col] ?? null)}${shape}`);
+      return;
     }
   }
 
-  private report(mine: string, theirs: string, missing: boolean): void {
+  private differ(mine: readonly string[], theirs: readonly string[] | undefined, col: number, message: string): void {
     this.ok = false;
     this.done = true;
-    const line = this.rows + 1;
-    const a = splitCsv(mine);
-    const b = splitCsv(theirs);
-    const memberId = a[CSV_COLUMNS.indexOf("memberId")] || undefined;
-    let col = 0;
-    while (col < Math.max(a.length, b.length) && a[col] === b[col]) col++;
-    const field = CSV_COLUMNS[col] ?? `column ${col + 1}`;
+    const memberId = mine[CSV_COLUMNS.indexOf("memberId")] || undefined;
     this.found.push({
       check: "csv",
       ...(memberId !== undefined ? { memberId } : {}),
-      line,
-      field,
-      expected: missing ? null : (b[col] ?? null),
-      actual: a[col] ?? null,
-      message: missing ? `statements.csv ends before row ${line}` : `statements.csv row ${line}${memberId !== undefined ? ` (member ${memberId})` : ""}: ${field} is ${show(b[col] ?? null)} but the replay exports ${show(a[col] ?? null)}`,
+      line: theirs === undefined ? this.reader.line + 1 : this.reader.line,
+      field: CSV_COLUMNS[col] ?? `column ${col + 1}`,
+      expected: theirs === undefined ? null : (theirs[col] ?? null),
+      actual: mine[col] ?? null,
+      message,
     });
   }
 
   /** Checks nothing is left over. */
   finish(): void {
     if (this.done) return;
-    this.fill(1);
-    if (this.buf.length > 0) {
+    const extra = this.reader.next();
+    if (extra !== undefined) {
       this.ok = false;
-      this.found.push({ check: "csv", line: this.rows + 1, field: "record", expected: this.buf.slice(0, 200), actual: null, message: `statements.csv has more rows than the replay exports (from row ${this.rows + 1})` });
+      this.found.push({ check: "csv", line: this.reader.line, field: "record", expected: extra.join(",").slice(0, 200), actual: null, message: `statements.csv has more rows than the replay exports (from line ${this.reader.line})` });
     }
     this.done = true;
   }
 }
 
-function countRows(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf("\r\n"); i >= 0; i = text.indexOf("\r\n", i + 2)) n++;
-  return n;
-}
-
-/** Splits one CSV row into fields (RFC 4180 quoting). */
+/** Splits one CSV record into fields (RFC 4180 quoting). */
 function splitCsv(row: string): string[] {
   const out: string[] = [];
   let cur = "";

@@ -1,10 +1,11 @@
 // The audit commands end to end, in-process: `compplan run` writes the bundle (and the CSV export),
 // `compplan replay` verifies or names the first difference (exit 4), `compplan explain` explains.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { type RunBundle, bundleJson, calculate, canonicalJson, createBundle, parsePlan } from "../index.js";
+import { type RunBundle, bundleFingerprint, bundleJson, calculate, canonicalJson, createBundle, parsePlan } from "../index.js";
 import { ndjson, referenceMemberLines, referenceOrderLines, sha256 } from "../../test/fixtures/canonical-input.js";
 import { explain, indexOrders } from "../audit/explain.js";
 import { formatExplanation } from "../audit/explain-text.js";
@@ -136,11 +137,11 @@ describe("replay and explain of a run without embedded inputs", () => {
   const out = join(dir, "plain");
   const r = run(out);
 
-  it("need --members and --orders: a coded issue without them", () => {
+  it("read the input files the bundle records, or those given with --members and --orders", () => {
     expect(r.code, r.stderr).toBe(0);
     const v = cli("replay", out);
-    expect(v.code).toBe(1);
-    expect(v.stderr).toContain("AUDIT_INPUT_MISSING at inputs.members");
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+    expect(v.stdout).toContain(`inputs: members from ${join(out, "..", "members.json")}, orders from ${join(out, "..", "orders.json")} (the files the bundle records)`);
     expect(cli("replay", out, "--members", members, "--orders", orders).code).toBe(0);
   });
 
@@ -150,6 +151,33 @@ describe("replay and explain of a run without embedded inputs", () => {
     const e = cli("explain", out, "A", "--members", members, "--orders", changed);
     expect(e.code).toBe(1);
     expect(e.stderr).toContain("AUDIT_INPUT_MISMATCH at inputs.orders");
+  });
+
+  it("a recorded input file moved away or changed since the run: a coded issue naming the file needed", () => {
+    const data = join(dir, "recorded-data");
+    const folder = join(data, "out");
+    mkdirSync(data, { recursive: true });
+    cpSync(members, join(data, "m.json"));
+    cpSync(orders, join(data, "o.json"));
+    const made = cli("run", "--plan", STARTER_PLAN, "--members", join(data, "m.json"), "--orders", join(data, "o.json"), "--period", "2026-10", "--out", folder);
+    expect(made.code, made.stderr).toBe(0);
+    const bundle = JSON.parse(readFileSync(join(folder, "bundle.json"), "utf8")) as RunBundle;
+    expect([bundle.inputs.members.file, bundle.inputs.orders.file]).toEqual(["../m.json", "../o.json"]);
+    expect(cli("explain", folder, "A").code).toBe(0);
+    renameSync(join(data, "o.json"), join(data, "o-moved.json"));
+    for (const command of [["replay", folder], ["explain", folder, "A"]]) {
+      const v = cli(...command);
+      expect(v.code).toBe(1);
+      expect(v.stderr).toContain(`AUDIT_INPUT_MISSING at inputs.orders.file: the run read its orders from ${join(folder, "..", "o.json")} (recorded in the bundle as ../o.json), which is not there: give the run's orders with --orders FILE (fingerprint ${bundle.inputs.orders.fingerprint})`);
+    }
+    expect(cli("replay", folder, "--orders", join(data, "o-moved.json")).code).toBe(0);
+    writeFileSync(join(data, "o.json"), JSON.stringify(SCENARIO.orders.slice(1)));
+    for (const command of [["replay", folder], ["explain", folder, "A"]]) {
+      const v = cli(...command);
+      expect(v.code).toBe(1);
+      expect(v.stderr).toContain(`AUDIT_INPUT_MISMATCH at inputs.orders.file: ${join(folder, "..", "o.json")}, the orders file the bundle records, has changed since the run`);
+      expect(v.stderr).toContain("give the run's orders with --orders FILE");
+    }
   });
 
   it("a directory without a bundle is a coded issue", () => {
@@ -181,7 +209,15 @@ describe("compplan run's bundle.json is the API's, and its input fingerprints ar
       const out = join(dir, `odd-${embedInputs}`);
       const r = cli("run", "--plan", STARTER_PLAN, "--members", membersFile, "--orders", ordersFile, "--period", "2026-10", "--out", out, ...(embedInputs ? ["--embed-inputs"] : []));
       expect(r.code, r.stderr).toBe(0);
-      expect(readFileSync(join(out, "bundle.json"), "utf8")).toBe(bundleJson(createBundle(result, input, { embedInputs })));
+      // The CLI adds (format 2) where the input files were and the folder's other files, hashed here.
+      const api = createBundle(result, input, { embedInputs });
+      const listed = (name: string) => ({ bytes: readFileSync(join(out, name)).length, fingerprint: sha256(readFileSync(join(out, name), "utf8")) });
+      const expected: RunBundle = {
+        ...api,
+        inputs: { members: { ...api.inputs.members, file: "../odd-members.json" }, orders: { ...api.inputs.orders, file: "../odd-orders.json" } },
+        files: { "statements.ndjson": listed("statements.ndjson"), "summary.json": listed("summary.json") },
+      };
+      expect(readFileSync(join(out, "bundle.json"), "utf8")).toBe(bundleJson(expected));
     }
   });
 
@@ -197,5 +233,71 @@ describe("compplan run's bundle.json is the API's, and its input fingerprints ar
     expect(bundle.inputs.orders.fingerprint).toBe(sha256(ndjson(expectedOrders)));
     expect(bundle.inputs.members.rows?.map((row) => canonicalJson(row))).toEqual(expectedMembers);
     expect(bundle.inputs.orders.rows?.map((row) => canonicalJson(row))).toEqual(expectedOrders);
+  });
+});
+
+describe("compplan replay checks the folder's files against the bundle's list (issue 12)", () => {
+  const out = join(dir, "listed");
+  const r = run(out, "--embed-inputs", "--format", "csv");
+
+  it("the bundle lists every file of the folder but itself, with size and SHA-256; replay verifies them", () => {
+    expect(r.code, r.stderr).toBe(0);
+    const bundle = JSON.parse(readFileSync(join(out, "bundle.json"), "utf8")) as RunBundle;
+    expect(bundle.format).toBe("compplan-bundle/2");
+    for (const name of ["statements.ndjson", "summary.json", "statements.csv"]) {
+      const bytes = readFileSync(join(out, name));
+      expect(bundle.files?.[name]).toEqual({ bytes: bytes.length, fingerprint: `sha256:${createHash("sha256").update(bytes).digest("hex")}` });
+    }
+    expect(Object.keys(bundle.files ?? {})).toHaveLength(3);
+    const v = cli("replay", out);
+    expect(v.code, v.stdout).toBe(0);
+    expect(v.stdout).toContain("files: statements.csv, statements.ndjson, summary.json present, unchanged, and nothing else");
+  });
+
+  it("a missing summary or statements file is a difference, never 'verified'", () => {
+    for (const name of ["summary.json", "statements.ndjson"]) {
+      const t = copy(out, `without-${name}`);
+      rmSync(join(t, name));
+      const v = cli("replay", t);
+      expect(v.code).toBe(4);
+      expect(v.stdout).not.toContain("verified, no difference");
+      expect(v.stdout).toContain(`${name} is missing from the run folder (the bundle lists it): not verified`);
+    }
+  });
+
+  it("an extra file and a file changed in bytes only (an id quoted without need) are differences", () => {
+    const t = copy(out, "extra-and-changed");
+    writeFileSync(join(t, "notes.txt"), "paid on 2026-11-05");
+    const path = join(t, "statements.csv");
+    const text = readFileSync(path, "utf8");
+    expect(text).toContain("\r\ntotal,,,,A,");
+    writeFileSync(path, text.replace("\r\ntotal,,,,A,", '\r\ntotal,,,,"A",'));
+    const v = cli("replay", t, "--json");
+    expect(v.code).toBe(4);
+    const report = JSON.parse(v.stdout) as { differences: { check: string; field: string; message: string }[] };
+    // Field by field the CSV still says the same; its bytes are not those the run wrote.
+    expect(report.differences.map((d) => [d.check, d.field])).toEqual([
+      ["files", "statements.csv"],
+      ["files", "notes.txt"],
+    ]);
+    expect(report.differences[0]?.message).toMatch(/^statements\.csv has changed since the run: /);
+    expect(report.differences[1]?.message).toBe("notes.txt is in the run folder but the bundle does not list it: the run did not write it");
+  });
+
+  it("a format 1 bundle (no file list) still replays; statements and summary must be there", () => {
+    const t = join(dir, "format-1");
+    expect(run(t, "--embed-inputs").code).toBe(0);
+    const v2 = JSON.parse(readFileSync(join(t, "bundle.json"), "utf8")) as RunBundle;
+    const { files: _, ...rest } = v2;
+    const strip = <P extends { file?: string }>({ file: __, ...p }: P) => p;
+    const head = { ...rest, format: "compplan-bundle/1", inputs: { members: strip(rest.inputs.members), orders: strip(rest.inputs.orders) } };
+    writeFileSync(join(t, "bundle.json"), bundleJson({ ...head, fingerprint: bundleFingerprint(head) }));
+    const v = cli("replay", t);
+    expect(v.code, v.stdout).toBe(0);
+    expect(v.stdout).toContain("note: the bundle (compplan-bundle/1) lists no files: checked only that statements.ndjson and summary.json are present");
+    rmSync(join(t, "summary.json"));
+    const gone = cli("replay", t);
+    expect(gone.code).toBe(4);
+    expect(gone.stdout).toContain("summary.json is missing from the run folder: not verified");
   });
 });

@@ -3,7 +3,8 @@
  * `replay` and `explain` commands. The logic lives in src/audit; this file reads and writes files and
  * talks to people.
  */
-import { closeSync, existsSync, openSync, readSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { closeSync, existsSync, openSync, readSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { EMBEDDED_ROWS, type InputSummaries, type RunBundle, assembleBundle, bundleJsonPieces, inputSummaries, safeParseBundle } from "../audit/bundle.js";
@@ -19,7 +20,7 @@ import type { PreparedInput } from "../run/calculate.js";
 import type { RunResult } from "../run/result.js";
 import { canonicalJson } from "../statement/canonical.js";
 import type { CliIO } from "./cli.js";
-import { writeText } from "./file-writer.js";
+import { type FileFingerprint, writeText } from "./file-writer.js";
 import { type Flags, UsageError, ignoreColumnsOf, parseArgs } from "./flags.js";
 import { readTextOrThrow, safePrepareFiles } from "../input/files.js";
 
@@ -34,8 +35,10 @@ export function runFormat(value: string | true | undefined): "ndjson" | "csv" {
 }
 
 /**
- * @internal Writes DIR/bundle.json (and DIR/statements.csv with the csv format) after `compplan run` wrote
- * statements.ndjson; returns a sentence for stdout.
+ * @internal Writes DIR/statements.csv (with the csv format) and then DIR/bundle.json after `compplan run`
+ * wrote statements.ndjson and summary.json; returns a sentence for stdout. The bundle lists `files` (those
+ * already written, and the CSV) and the input files' names relative to the run folder; neither is covered
+ * by the bundle's fingerprint, which the CSV carries.
  */
 export function writeRunAudit(
   run: RunResult,
@@ -47,28 +50,43 @@ export function writeRunAudit(
     readonly format: "ndjson" | "csv";
     /** The input's counts and fingerprints when already computed ({@link preparedInputSummaries}). */
     readonly inputs?: InputSummaries;
+    /** The files already written into `dir`, by name (statements.ndjson, summary.json). */
+    readonly files?: Readonly<Record<string, FileFingerprint>>;
+    /** The members and orders files, relative to the run folder. */
+    readonly inputFiles?: { readonly members: string; readonly orders: string };
+    /** Called when writing the CSV and the bundle starts. */
+    readonly onPhase?: (phase: "write csv" | "write bundle") => void;
+    /** Called while writing the CSV with the members written so far. */
+    readonly onCount?: (members: number) => void;
   },
 ): string {
   const orders = runOrders(run, input).columns;
   const members = genealogyMembers(run.internals.genealogy);
   // The statements' fingerprint is the SHA-256 of the file's bytes, hashed as they were written.
   const bundle = assembleBundle(run, options.inputs ?? inputSummaries(members, orders), options.statementsFingerprint);
+  const files: Record<string, FileFingerprint> = { ...options.files };
+  let csv = "";
+  if (options.format === "csv") {
+    options.onPhase?.("write csv");
+    const csvPath = join(options.dir, "statements.csv");
+    files["statements.csv"] = writeText(csvPath, statementsCsv(run, bundle.fingerprint, options.onCount !== undefined ? { onProgress: options.onCount } : {}), true);
+    csv = ` and ${csvPath}`;
+  }
+  options.onPhase?.("write bundle");
+  const names = options.inputFiles;
+  const listed: RunBundle = {
+    ...bundle,
+    inputs: names === undefined ? bundle.inputs : { members: { ...bundle.inputs.members, file: names.members }, orders: { ...bundle.inputs.orders, file: names.orders } },
+    files: Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1))),
+  };
   // Embedded rows are written straight from the columns, as their fingerprints were.
   const rows = options.embedInputs
     ? { members: chunkTexts(memberLineChunks(members, EMBEDDED_ROWS)), orders: chunkTexts(orderLineChunks(orders, EMBEDDED_ROWS)) }
     : {};
   const bundlePath = join(options.dir, "bundle.json");
-  writeText(bundlePath, bundleJsonPieces(bundle, rows));
-  let csv = "";
-  if (options.format === "csv") {
-    const csvPath = join(options.dir, "statements.csv");
-    writeText(csvPath, statementsCsv(run, bundle.fingerprint));
-    csv = ` and ${csvPath}`;
-  }
+  writeText(bundlePath, bundleJsonPieces(listed, rows));
   return `wrote ${bundlePath} (bundle ${bundle.fingerprint}${options.embedInputs ? ", inputs embedded" : ""})${csv}\n`;
 }
-
-
 
 /**
  * @internal The counts and fingerprints of a prepared input. `compplan run` takes them before calculating:
@@ -78,26 +96,67 @@ export function preparedInputSummaries(input: PreparedInput): InputSummaries {
   return inputSummaries(genealogyMembers(input.genealogy), input.orders);
 }
 
-/** A file's text in pieces of about 4 MiB, decoded as UTF-8 (a character split between reads is kept whole). */
-function* readPieces(path: string): IterableIterator<string> {
-  const fd = openSync(path, "r");
-  try {
+/**
+ * A file of the run folder read for replay: its text in pieces of about 4 MiB, decoded as UTF-8 (a
+ * character split between reads is kept whole), and its bytes hashed as they are read; what replay does
+ * not read (it stops at a difference) is hashed by {@link FolderFile.fingerprint}.
+ */
+class FolderFile {
+  private readonly hash = createHash("sha256");
+  /** Bytes read and hashed so far. */
+  private bytes = 0;
+  private complete = false;
+
+  constructor(readonly path: string) {}
+
+  *pieces(): IterableIterator<string> {
     const decoder = new StringDecoder("utf8");
-    const buf = Buffer.allocUnsafe(4 << 20);
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      const text = decoder.write(buf.subarray(0, n));
+    for (const chunk of this.chunks()) {
+      const text = decoder.write(chunk);
       if (text.length > 0) yield text;
     }
     const end = decoder.end();
     if (end.length > 0) yield end;
-  } finally {
-    closeSync(fd);
+  }
+
+  /** The bytes from where reading stopped to the end of the file, hashed on the way. */
+  private *chunks(): IterableIterator<Uint8Array> {
+    if (this.complete) return;
+    const fd = openSync(this.path, "r");
+    try {
+      const buf = Buffer.allocUnsafe(4 << 20);
+      for (;;) {
+        const n = readSync(fd, buf, 0, buf.length, this.bytes);
+        if (n === 0) break;
+        const chunk = buf.subarray(0, n);
+        this.hash.update(chunk);
+        this.bytes += n;
+        yield chunk;
+      }
+      this.complete = true;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** The file's size and fingerprint (reading what was not read yet). */
+  fingerprint(): { bytes: number; fingerprint: string } {
+    for (const _ of this.chunks());
+    return { bytes: this.bytes, fingerprint: `sha256:${this.hash.digest("hex")}` };
   }
 }
 
-
+/** The entries of the run folder besides bundle.json, each read as a {@link FolderFile}; folders by name. */
+function folderFiles(dir: string): { files: Map<string, FolderFile>; folders: string[] } {
+  const files = new Map<string, FolderFile>();
+  const folders: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === "bundle.json") continue;
+    if (e.isFile()) files.set(e.name, new FolderFile(join(dir, e.name)));
+    else folders.push(e.name);
+  }
+  return { files, folders };
+}
 
 function loadBundle(dir: string): RunBundle {
   const path = join(dir, "bundle.json");
@@ -106,28 +165,72 @@ function loadBundle(dir: string): RunBundle {
   return r.value;
 }
 
+/** Where replay and explain take the members and orders from. */
+interface InputFiles {
+  /** The file of each part read, if any (given, or recorded in the bundle). */
+  readonly members?: string;
+  readonly orders?: string;
+  /** The parts read from the file the bundle records (not given with --members/--orders). */
+  readonly recorded: ReadonlySet<"members" | "orders">;
+}
+
 /**
- * Members and orders from --members/--orders files (each optional: the bundle may embed them). Both given:
- * read and validated as `compplan run` reads them (the CSV fast path when it applies).
+ * Which members and orders file to read, per part: the one given (--members, --orders); else, when the
+ * bundle does not embed the rows, the file the bundle records (relative to the run folder) when it exists.
+ * A recorded file that does not exist is an `AUDIT_INPUT_MISSING` issue naming it.
  */
-function readInputs(flags: Flags, bundle: RunBundle): Pick<ReplayInputs, "members" | "orders" | "memberOrigins" | "orderOrigins" | "prepared"> {
-  if (typeof flags.members === "string" && typeof flags.orders === "string") {
+function inputFiles(flags: Flags, bundle: RunBundle, dir: string): InputFiles {
+  const out: { members?: string; orders?: string } = {};
+  const recorded = new Set<"members" | "orders">();
+  const issues: Issue[] = [];
+  for (const part of ["members", "orders"] as const) {
+    const given = flags[part];
+    const entry = bundle.inputs[part];
+    if (typeof given === "string") out[part] = given;
+    else if (entry.rows === undefined && entry.file !== undefined) {
+      const path = join(dir, ...entry.file.split("/"));
+      if (existsSync(path)) {
+        out[part] = path;
+        recorded.add(part);
+      } else {
+        issues.push(issue("AUDIT_INPUT_MISSING", ["inputs", part, "file"], `the run read its ${part} from ${path} (recorded in the bundle as ${entry.file}), which is not there: give the run's ${part} with --${part} FILE (fingerprint ${entry.fingerprint})`));
+      }
+    }
+  }
+  if (issues.length > 0) throw new CompplanError(issues);
+  return { ...out, recorded };
+}
+
+/**
+ * The issue for an input read from the file the bundle records whose fingerprint is not the run's: the
+ * file changed since the run, so replay and explain need the run's file given.
+ */
+function changedInput(part: "members" | "orders", file: string, bundle: RunBundle, actual: string): Issue {
+  return issue("AUDIT_INPUT_MISMATCH", ["inputs", part, "file"], `${file}, the ${part} file the bundle records, has changed since the run (fingerprint ${actual}, the bundle records ${bundle.inputs[part].fingerprint}): give the run's ${part} with --${part} FILE`);
+}
+
+/**
+ * Members and orders from files (each optional: the bundle may embed them). Both files: read and validated
+ * as `compplan run` reads them (the CSV fast path when it applies).
+ */
+function readInputs(files: InputFiles, bundle: RunBundle, flags: Flags): Pick<ReplayInputs, "members" | "orders" | "memberOrigins" | "orderOrigins" | "prepared"> {
+  if (files.members !== undefined && files.orders !== undefined) {
     const measures = new Set(Object.keys((bundle.plan.canonical as { measures?: Record<string, unknown> }).measures ?? {}));
-    const r = safePrepareFiles({ period: bundle.period, members: flags.members, orders: flags.orders }, { measures, ...ignoreColumnsOf(flags) });
+    const r = safePrepareFiles({ period: bundle.period, members: files.members, orders: files.orders }, { measures, ...ignoreColumnsOf(flags) });
     if (!r.ok) throw new CompplanError(r.issues);
     return { prepared: r.value };
   }
   const out: { -readonly [K in "members" | "orders" | "memberOrigins" | "orderOrigins"]?: NonNullable<ReplayInputs[K]> } = {};
   const issues: Issue[] = [];
-  if (typeof flags.members === "string") {
-    const r = readRecords(readTextOrThrow(flags.members, "members"), { file: flags.members, kind: "members", ...ignoreColumnsOf(flags) });
+  if (files.members !== undefined) {
+    const r = readRecords(readTextOrThrow(files.members, "members"), { file: files.members, kind: "members", ...ignoreColumnsOf(flags) });
     for (const i of r.issues) issues.push(i);
     out.members = r.records;
     out.memberOrigins = r.origins;
   }
-  if (typeof flags.orders === "string") {
+  if (files.orders !== undefined) {
     const measures = Object.keys((bundle.plan.canonical as { measures?: Record<string, unknown> }).measures ?? {});
-    const r = readRecords(readTextOrThrow(flags.orders, "orders"), { file: flags.orders, kind: "orders", measures, ...ignoreColumnsOf(flags) });
+    const r = readRecords(readTextOrThrow(files.orders, "orders"), { file: files.orders, kind: "orders", measures, ...ignoreColumnsOf(flags) });
     for (const i of r.issues) issues.push(i);
     out.orders = r.records;
     out.orderOrigins = r.origins;
@@ -138,7 +241,9 @@ function readInputs(flags: Flags, bundle: RunBundle): Pick<ReplayInputs, "member
 
 /**
  * @internal `compplan replay DIR [--members FILE --orders FILE] [--json]`: recomputes the run of DIR's
- * bundle and compares it with DIR's statements.ndjson, summary.json and statements.csv (those present).
+ * bundle and compares it with DIR's statements.ndjson, summary.json and statements.csv (those present),
+ * and DIR's files with those the bundle lists. The members and orders are those given, else those
+ * embedded, else the files the bundle records.
  */
 export function cmdReplay(args: readonly string[], io: CliIO): number {
   const a = parseArgs(args, ["members", "orders", "max", "ignore-columns"], ["json"]);
@@ -147,32 +252,45 @@ export function cmdReplay(args: readonly string[], io: CliIO): number {
   const max = a.flags.max === undefined ? 20 : Number(a.flags.max);
   if (!Number.isSafeInteger(max) || max < 1) throw new UsageError("--max is a whole number of at least 1");
   const bundle = loadBundle(dir);
-  const statementsPath = join(dir, "statements.ndjson");
-  const summaryPath = join(dir, "summary.json");
-  const csvPath = join(dir, "statements.csv");
+  const { files, folders } = folderFiles(dir);
+  const summaryFile = files.get("summary.json");
   let summary: unknown;
-  if (existsSync(summaryPath)) {
-    const text = readTextOrThrow(summaryPath, "summary", "AUDIT_BUNDLE_INVALID");
+  if (summaryFile !== undefined) {
+    const text = Array.from(summaryFile.pieces()).join("");
     try {
       summary = JSON.parse(text);
     } catch {
       summary = text;
     }
   }
+  const sources = inputFiles(a.flags, bundle, dir);
+  const statements = files.get("statements.ndjson");
+  const csv = files.get("statements.csv");
   const inputs: ReplayInputs = {
-    ...readInputs(a.flags, bundle),
-    ...(existsSync(statementsPath) ? { statements: readPieces(statementsPath) } : {}),
+    ...readInputs(sources, bundle, a.flags),
+    ...(statements !== undefined ? { statements: statements.pieces() } : {}),
     ...(summary !== undefined ? { summary } : {}),
-    ...(existsSync(csvPath) ? { csv: readPieces(csvPath) } : {}),
+    ...(csv !== undefined ? { csv: csv.pieces() } : {}),
+    files: () => {
+      const present = new Map<string, { bytes: number; fingerprint: string }>();
+      for (const [name, f] of files) present.set(name, f.fingerprint());
+      for (const name of folders) present.set(name, { bytes: 0, fingerprint: "(a folder)" });
+      return present;
+    },
   };
   const r = safeReplay(bundle, inputs, { maxDifferences: max });
   if (!r.ok) throw new CompplanError(r.issues);
   const report = r.value;
+  // An input read from the file the bundle records that is not the run's: say which file is needed.
+  const changed = [...sources.recorded].flatMap((part) => {
+    const d = report.differences.find((x) => x.check === part && x.field === `inputs.${part}.fingerprint`);
+    return d !== undefined ? [changedInput(part, sources[part] as string, bundle, d.actual ?? "")] : [];
+  });
+  if (changed.length > 0) throw new CompplanError(changed);
   if (a.flags.json === true) io.stdout(`${canonicalJson(report, 2)}\n`);
   else {
-    const missing = [statementsPath, summaryPath].filter((p) => !existsSync(p));
+    if (sources.recorded.size > 0) io.stdout(`inputs: ${[...sources.recorded].map((part) => `${part} from ${sources[part]}`).join(", ")} (the file${sources.recorded.size > 1 ? "s" : ""} the bundle records)\n`);
     io.stdout(formatReplayReport(report));
-    if (missing.length > 0) io.stdout(`note: not compared (not found): ${missing.join(", ")}\n`);
   }
   return report.ok ? 0 : EXIT_DIFFERENT;
 }
@@ -189,14 +307,16 @@ export function cmdExplain(args: readonly string[], io: CliIO): number {
   if (sources !== undefined && (!Number.isSafeInteger(sources) || sources < 0)) throw new UsageError("--sources is a whole number");
   const started = performance.now();
   const bundle = loadBundle(dir);
-  const loaded = loadBundleRun(bundle, readInputs(a.flags, bundle));
+  const files = inputFiles(a.flags, bundle, dir);
+  const loaded = loadBundleRun(bundle, readInputs(files, bundle, a.flags));
   if (!loaded.ok) throw new CompplanError(loaded.issues);
   const l = loaded.value;
   // Explaining a run with other inputs or another plan would explain a different run: refuse.
   const wrong: Issue[] = [];
   if (l.fingerprints.plan !== bundle.plan.fingerprint) wrong.push(issue("AUDIT_BUNDLE_INVALID", ["plan"], "the bundle's plan does not match its recorded fingerprint (run compplan replay)"));
   for (const part of ["members", "orders"] as const) {
-    if (l.fingerprints[part] !== bundle.inputs[part].fingerprint) {
+    if (l.fingerprints[part] !== bundle.inputs[part].fingerprint && files.recorded.has(part)) wrong.push(changedInput(part, files[part] as string, bundle, l.fingerprints[part]));
+    else if (l.fingerprints[part] !== bundle.inputs[part].fingerprint) {
       wrong.push(issue("AUDIT_INPUT_MISMATCH", ["inputs", part], `the ${part} ${l.embedded[part] ? "embedded in the bundle" : "given"} are not the run's: fingerprint ${l.fingerprints[part]}, the bundle records ${bundle.inputs[part].fingerprint}`));
     }
   }

@@ -2,8 +2,8 @@
  * The `compplan` command. It talks to people: results on stdout, progress and errors on stderr, and exit
  * codes 0 (done), 1 (invalid plan or input: every issue listed), 2 (wrong usage), 3 (a bug in compplan).
  */
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
 import { CompplanError, type Issue, InvariantError, formatIssue } from "../errors/issues.js";
 import { GENERATED_MEASURES, SHAPES, type Shape, generateData } from "../generate/generate.js";
 import { prepareFiles, readTextOrThrow } from "../input/files.js";
@@ -17,7 +17,8 @@ import { ENGINE_VERSION } from "../audit/version.js";
 import { groupDigits } from "../money/decimal.js";
 import { type Flags, UsageError, hasFlag, ignoreColumnsOf, parseArgs, parseFlags, required, usageErrorText } from "./flags.js";
 import { didYouMean } from "./suggest.js";
-import { type WriteHashedOptions, writeHashed, writeText } from "./file-writer.js";
+import { type FileFingerprint, type WriteHashedOptions, writeHashed, writeText } from "./file-writer.js";
+import { RUN_FILES, RunFolder } from "./run-folder.js";
 import { formatSummary } from "./format.js";
 import { DIFF_USAGE, SWEEP_USAGE, cmdDiff, cmdSweep } from "./whatif.js";
 import { cmdExplain, cmdReplay, preparedInputSummaries, runFormat, writeRunAudit } from "./audit.js";
@@ -28,6 +29,8 @@ export interface CliIO {
   readonly stderr: (text: string) => void;
   /** True when stderr is a terminal (progress is shown only then). */
   readonly stderrIsTTY: boolean;
+  /** Progress appears once a command has run this long (ms; default 1000, so quick commands stay quiet). */
+  readonly progressAfterMs?: number;
 }
 
 /** Each command's usage: its synopsis and what it does (the main usage lists them all, in this order). */
@@ -106,7 +109,7 @@ export function runCli(args: readonly string[], io: CliIO): number {
     }
     switch (command) {
       case "run":
-        return cmdRun(parseFlags(rest, ["plan", "members", "orders", "period", "out", "format", "ignore-columns"], ["timings", "embed-inputs", "json"]), io);
+        return cmdRun(parseFlags(rest, ["plan", "members", "orders", "period", "out", "format", "ignore-columns"], ["timings", "embed-inputs", "json", "force"]), io);
       case "validate":
         return cmdValidate(rest, io);
       case "schema":
@@ -221,6 +224,8 @@ class Progress {
   private readonly start = performance.now();
   private last = this.start;
   private shown = false;
+  /** When a count was last shown (counts of one phase are shown at most five times a second). */
+  private lastCount = 0;
   /** Per phase: wall time, and the peak memory (max RSS, MiB) by the phase's end. */
   readonly timings: { phase: string; ms: number; peakMiB: number }[] = [];
   private current: string | undefined;
@@ -232,8 +237,21 @@ class Progress {
     if (this.current !== undefined) this.timings.push({ phase: this.current, ms: now - this.last, peakMiB: Math.round(process.resourceUsage().maxRSS / 1024) });
     this.current = name;
     this.last = now;
-    if (this.io.stderrIsTTY && now - this.start > 1000) {
-      this.io.stderr(`\r\x1b[K${name}… (${((now - this.start) / 1000).toFixed(1)} s)`);
+    this.lastCount = 0; // the first count of a phase is shown at once
+    this.show(now, "");
+  }
+
+  /** Shows how far the current phase has come (`done`, e.g. "1,200,000 of 10,000,000 members"). */
+  count(done: string): void {
+    const now = performance.now();
+    if (now - this.lastCount < 200) return;
+    this.lastCount = now;
+    this.show(now, ` ${done}`);
+  }
+
+  private show(now: number, detail: string): void {
+    if (this.io.stderrIsTTY && now - this.start > (this.io.progressAfterMs ?? 1000)) {
+      this.io.stderr(`\r\x1b[K${this.current}…${detail} (${((now - this.start) / 1000).toFixed(1)} s)`);
       this.shown = true;
     }
   }
@@ -244,38 +262,72 @@ class Progress {
   }
 }
 
+/** Bytes as MiB for progress lines. */
+function mib(bytes: number): string {
+  return `${(bytes / (1 << 20)).toLocaleString("en-US", { maximumFractionDigits: 0 })} MiB`;
+}
+
 function cmdRun(flags: Flags, io: CliIO): number {
   const progress = new Progress(io);
-  progress.phase("read plan");
-  const plan = loadPlan(required(flags, "plan"));
+  const planPath = required(flags, "plan");
   const periodText = required(flags, "period");
-  const period = safeParsePeriod(periodText);
-  if (period.period === undefined) throw new CompplanError([period.issue as Issue]);
   const out = required(flags, "out");
   const format = runFormat(flags.format);
   const membersPath = required(flags, "members");
   const ordersPath = required(flags, "orders");
-  const onPhase = (p: Phase | "read inputs") => progress.phase(p);
-  const prepared = prepareFiles({ period: periodText, members: membersPath, orders: ordersPath }, { measures: Object.keys(plan.measures), onPhase, ...ignoreColumnsOf(flags) });
-  // Fingerprint the input first: its temporary buffers are gone before the run's arrays exist.
-  progress.phase("fingerprint inputs");
-  const inputs = preparedInputSummaries(prepared);
-  const r = safeCalculatePrepared(plan, prepared, { onPhase });
-  if (!r.ok) throw new CompplanError(r.issues);
-  progress.phase("write statements");
-  const written = writeOutputs(r.value, out);
-  progress.phase("write bundle");
-  const audit = writeRunAudit(r.value, prepared, { dir: out, statementsFingerprint: written.statementsFingerprint, embedInputs: flags["embed-inputs"] === true, format, inputs });
+  // Refuse an output folder that holds an input or files of someone else before any work is done.
+  const folder = RunFolder.open(out, { inputs: [planPath, membersPath, ordersPath], names: RUN_FILES, force: flags.force === true });
+  for (const note of folder.notes) io.stderr(`compplan: ${note}\n`);
+  let report: string;
+  let r: { value: RunResult; plan: Plan };
+  try {
+    progress.phase("read plan");
+    const plan = loadPlan(planPath);
+    const period = safeParsePeriod(periodText);
+    if (period.period === undefined) throw new CompplanError([period.issue as Issue]);
+    const onPhase = (p: Phase | "read inputs") => progress.phase(p);
+    const prepared = prepareFiles({ period: periodText, members: membersPath, orders: ordersPath }, { measures: Object.keys(plan.measures), onPhase, ...ignoreColumnsOf(flags) });
+    // Fingerprint the input first: its temporary buffers are gone before the run's arrays exist.
+    progress.phase("fingerprint inputs");
+    const inputs = preparedInputSummaries(prepared);
+    const calculated = safeCalculatePrepared(plan, prepared, { onPhase });
+    if (!calculated.ok) throw new CompplanError(calculated.issues);
+    const run = calculated.value;
+    r = { value: run, plan };
+    // Everything is written into the temporary folder; it replaces `out` only once complete.
+    folder.create();
+    progress.phase("write statements");
+    const written = writeOutputs(run, folder.tmp, { onProgress: (bytes) => progress.count(`${mib(bytes)} (${run.memberCount.toLocaleString("en-US")} statements)`) });
+    const audit = writeRunAudit(run, prepared, {
+      dir: folder.tmp,
+      statementsFingerprint: written.statementsFingerprint,
+      embedInputs: flags["embed-inputs"] === true,
+      format,
+      inputs,
+      files: written.files,
+      inputFiles: { members: relativeFile(out, membersPath), orders: relativeFile(out, ordersPath) },
+      onPhase: (p) => progress.phase(p),
+      onCount: (done) => progress.count(`${done.toLocaleString("en-US")} of ${run.memberCount.toLocaleString("en-US")} members`),
+    });
+    folder.commit();
+    report = `\nwrote ${join(out, "statements.ndjson")} (${written.count.toLocaleString("en-US")} statements) and ${join(out, "summary.json")}\n${audit.replaceAll(folder.tmp, out)}`;
+  } finally {
+    folder.discard();
+  }
   progress.done();
-  io.stdout(formatSummary(r.value.summary, plan));
-  io.stdout(`\nwrote ${written.statementsPath} (${written.count.toLocaleString("en-US")} statements) and ${written.summaryPath}\n`);
-  io.stdout(audit);
+  io.stdout(formatSummary(r.value.summary, r.plan));
+  io.stdout(report);
   if (flags.timings === true) {
     const rows = progress.timings.map((t) => `  ${t.phase.padEnd(18)} ${(t.ms / 1000).toFixed(3).padStart(9)} s   peak so far ${String(t.peakMiB).padStart(6)} MiB`).join("\n");
     const total = progress.timings.reduce((a, t) => a + t.ms, 0);
     io.stderr(`timings:\n${rows}\n  ${"total".padEnd(18)} ${(total / 1000).toFixed(3).padStart(9)} s\n  peak memory (max RSS) ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`);
   }
   return 0;
+}
+
+/** `file` relative to the folder `dir`, with `/` between names (as the bundle records input files). */
+function relativeFile(dir: string, file: string): string {
+  return relative(resolve(dir), resolve(file)).split(sep).join("/");
 }
 
 
@@ -289,14 +341,17 @@ export function writeOutputs(
   run: RunResult,
   dir: string,
   options: WriteHashedOptions = {},
-): { statementsPath: string; summaryPath: string; count: number; statementsFingerprint: string } {
+): { statementsPath: string; summaryPath: string; count: number; statementsFingerprint: string; files: Record<string, FileFingerprint> } {
   mkdirSync(dir, { recursive: true });
   const statementsPath = join(dir, "statements.ndjson");
   const summaryPath = join(dir, "summary.json");
   let count = 0;
   const statementsFingerprint = writeHashed(statementsPath, (w) => (count = run.writeStatements(w)), options);
-  writeText(summaryPath, [`${canonicalJson(run.summary, 2)}\n`]);
-  return { statementsPath, summaryPath, count, statementsFingerprint };
+  const files = {
+    "statements.ndjson": { bytes: statSync(statementsPath).size, fingerprint: statementsFingerprint },
+    "summary.json": writeText(summaryPath, [`${canonicalJson(run.summary, 2)}\n`], true),
+  };
+  return { statementsPath, summaryPath, count, statementsFingerprint, files };
 }
 
 function cmdGenerate(flags: Flags, io: CliIO): number {
@@ -310,11 +365,17 @@ function cmdGenerate(flags: Flags, io: CliIO): number {
   if (!SHAPES.includes(shape)) throw new UsageError(`--shape is one of ${SHAPES.join(", ")}`);
   const out = required(flags, "out");
   mkdirSync(out, { recursive: true });
-  const mfd = openSync(join(out, "members.csv"), "w");
-  const ofd = openSync(join(out, "orders.csv"), "w");
+  // Each file is written under a temporary name and renamed into place once complete, so a stopped or
+  // failed generate leaves the earlier files (or none), never half a file.
+  const files = { members: join(out, "members.csv"), orders: join(out, "orders.csv") };
+  const tmp = { members: `${files.members}.compplan-tmp-${process.pid}`, orders: `${files.orders}.compplan-tmp-${process.pid}` };
+  const mfd = openSync(tmp.members, "w");
+  let ofd: number | undefined;
   const started = performance.now();
   let shown = false;
   try {
+    ofd = openSync(tmp.orders, "w");
+    const orders = ofd;
     const r = generateData(
       {
         members: n,
@@ -328,13 +389,26 @@ function cmdGenerate(flags: Flags, io: CliIO): number {
           }
         },
       },
-      { members: (c) => writeSync(mfd, c), orders: (c) => writeSync(ofd, c) },
+      { members: (c) => writeSync(mfd, c), orders: (c) => writeSync(orders, c) },
     );
-    if (shown) io.stderr("\r\x1b[K");
-    io.stdout(`wrote ${join(out, "members.csv")} (${r.members.toLocaleString("en-US")} members, shape ${shape}, seed ${seed}) and ${join(out, "orders.csv")} (${r.orders.toLocaleString("en-US")} orders, period ${period.period.id})\n`);
-  } finally {
     closeSync(mfd);
     closeSync(ofd);
+    ofd = undefined;
+    renameSync(tmp.members, files.members);
+    renameSync(tmp.orders, files.orders);
+    if (shown) io.stderr("\r\x1b[K");
+    io.stdout(`wrote ${files.members} (${r.members.toLocaleString("en-US")} members, shape ${shape}, seed ${seed}) and ${files.orders} (${r.orders.toLocaleString("en-US")} orders, period ${period.period.id})\n`);
+  } catch (e) {
+    for (const fd of [mfd, ofd]) {
+      try {
+        if (fd !== undefined) closeSync(fd);
+      } catch {
+        // already closed
+      }
+    }
+    rmSync(tmp.members, { force: true });
+    rmSync(tmp.orders, { force: true });
+    throw e;
   }
   return 0;
 }

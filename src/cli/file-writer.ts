@@ -13,6 +13,8 @@ export class FileWriter {
   private readonly fd: number;
   private readonly hash: Hash | undefined;
   private readonly chunks: TextChunks;
+  /** Bytes written so far. */
+  bytes = 0;
 
   /** @param sha256 - also hash the bytes written, for {@link FileWriter.fingerprint} */
   constructor(path: string, sha256 = false) {
@@ -20,6 +22,7 @@ export class FileWriter {
     const hash = (this.hash = sha256 ? createHash("sha256") : undefined);
     this.chunks = new TextChunks((bytes) => {
       hash?.update(bytes);
+      this.bytes += bytes.length;
       writeAll(this.fd, bytes);
     }, 4 << 20);
   }
@@ -47,14 +50,26 @@ export class FileWriter {
   }
 }
 
-/** Writes text pieces to a file through a {@link FileWriter}. */
-export function writeText(path: string, pieces: Iterable<string>): void {
-  const out = new FileWriter(path);
+/** @internal A file's size and fingerprint, as a run bundle lists it. */
+export interface FileFingerprint {
+  readonly bytes: number;
+  readonly fingerprint: string;
+}
+
+/**
+ * Writes text pieces to a file through a {@link FileWriter}; with `sha256`, returns the file's size and
+ * fingerprint (hashed while writing).
+ */
+export function writeText(path: string, pieces: Iterable<string>, sha256: true): FileFingerprint;
+export function writeText(path: string, pieces: Iterable<string>, sha256?: false): void;
+export function writeText(path: string, pieces: Iterable<string>, sha256 = false): FileFingerprint | undefined {
+  const out = new FileWriter(path, sha256);
   try {
     for (const p of pieces) out.write(p);
   } finally {
     out.close();
   }
+  return sha256 ? { bytes: out.bytes, fingerprint: out.fingerprint() } : undefined;
 }
 
 /** Writes all of `bytes` to `fd` (writeSync may write less than asked). */
@@ -68,6 +83,8 @@ export interface WriteHashedOptions {
   readonly worker?: boolean;
   /** Bytes per buffer handed over (default 4 MiB; at least {@link ByteWriter.MIN_CAPACITY}). */
   readonly bufferSize?: number;
+  /** Called in the calling thread each time a buffer is handed over, with the bytes handed over so far. */
+  readonly onProgress?: (bytes: number) => void;
 }
 
 /**
@@ -85,7 +102,7 @@ export function writeHashed(path: string, fill: (w: ByteWriter) => void, options
   } catch (e) {
     throw writeError(path, e);
   }
-  const out = new HashedOutput(path, fd, Math.max(options.bufferSize ?? 4 << 20, ByteWriter.MIN_CAPACITY), options.worker ?? true);
+  const out = new HashedOutput(path, fd, Math.max(options.bufferSize ?? 4 << 20, ByteWriter.MIN_CAPACITY), options.worker ?? true, options.onProgress);
   let fingerprint: string;
   try {
     fill(out.writer);
@@ -196,12 +213,15 @@ class HashedOutput {
   /** This thread consumes (no worker, or it did not start in time). */
   private local: boolean;
   private readonly hash: Hash = createHash("sha256");
+  /** Bytes handed over so far. */
+  private handed = 0;
 
   constructor(
     private readonly path: string,
     private readonly fd: number,
     private readonly slotSize: number,
     private readonly useWorker: boolean,
+    private readonly onProgress: ((bytes: number) => void) | undefined,
   ) {
     this.cells = new Int32Array(new SharedArrayBuffer(CELLS * 4));
     this.data = new SharedArrayBuffer(SLOTS * slotSize);
@@ -227,6 +247,8 @@ class HashedOutput {
       Atomics.notify(this.cells, this.slot);
     }
     this.slot = (this.slot + 1) % SLOTS;
+    this.handed += n;
+    this.onProgress?.(this.handed);
     this.acquire(this.slot);
   }
 

@@ -5,6 +5,7 @@
  * wrong usage is one line naming the problem and where to get help (exit 2).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { DIFF_FILES, writeFolder } from "./run-folder.js";
 import { type Flags, UsageError, parseFlags, required, usageErrorText } from "./flags.js";
 import { join } from "node:path";
 import { CompplanError, type Issue } from "../errors/issues.js";
@@ -143,11 +144,15 @@ export function cmdDiff(args: readonly string[], io: CliIO): number {
     });
     if (!r.ok) throw new CompplanError(r.issues);
     clock.step("write diff + report");
-    mkdirSync(out, { recursive: true });
+    // Written into a temporary folder that replaces `out` once both files are complete (run-folder.ts).
+    const inputs = [basePath, membersPath, ordersPath, ...(typeof flags.plan === "string" ? [flags.plan] : []), ...(typeof flags.change === "string" ? [flags.change] : [])];
+    const written = writeFolder(out, { inputs, names: DIFF_FILES, canForce: false }, (folder) => {
+      writeFileSync(folder.path("diff.json"), `${canonicalJson(r.value.diff, 2)}\n`);
+      writeFileSync(folder.path("report.html"), renderDiffReport(r.value.diff));
+    });
+    for (const note of written.notes) io.stderr(`compplan: ${note}\n`);
     const diffPath = join(out, "diff.json");
     const reportPath = join(out, "report.html");
-    writeFileSync(diffPath, `${canonicalJson(r.value.diff, 2)}\n`);
-    writeFileSync(reportPath, renderDiffReport(r.value.diff));
     io.stdout(formatDiff(r.value.diff));
     io.stdout(`\nwrote ${diffPath} and ${reportPath}\n`);
     if (flags.timings === true) io.stderr(clock.report());
