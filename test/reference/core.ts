@@ -353,8 +353,8 @@ export function referenceCalculate(
 
   /** subtotal of one member for one bonus, from that member's lines of that bonus (at least one). */
   const subtotal = (lines: readonly RawLine[]): Decimal => {
-    if (applies === "line") return lines.reduce((sum, l) => sum.plus(round(l.value)), ZERO);
-    return round(lines.reduce((sum, l) => sum.plus(l.value), ZERO));
+    if (applies === "line") return sum(lines.map((l) => round(l.value)));
+    return round(sum(lines.map((l) => l.value)));
   };
 
   // statements.md: lines "ordered by the bonus's position in the plan, then level (lines without a level
@@ -440,7 +440,7 @@ export function referenceCalculate(
       bonuses[bonus.key] = fmtMoney(sub, scale);
       total = total.plus(sub);
       bonusAmount[bonusIndex] = (bonusAmount[bonusIndex] ?? ZERO).plus(sub);
-      bonusExact[bonusIndex] = ofBonus.reduce((sum, l) => sum.plus(l.value), bonusExact[bonusIndex] ?? ZERO);
+      bonusExact[bonusIndex] = (bonusExact[bonusIndex] ?? ZERO).plus(sum(ofBonus.map((l) => l.value)));
       bonusLines[bonusIndex] = (bonusLines[bonusIndex] ?? 0) + ofBonus.length;
       bonusRecipients[bonusIndex] = (bonusRecipients[bonusIndex] ?? 0) + 1;
     });
@@ -463,7 +463,7 @@ export function referenceCalculate(
   // "volumes: per measure, the sum of every member's personal volume"
   const volumeTotals: Record<string, Decimal> = {};
   for (const measure of measureNames) {
-    volumeTotals[measure] = ordered.reduce((sum, m) => sum.plus(personal(m, measure)), ZERO);
+    volumeTotals[measure] = sum(ordered.map((m) => personal(m, measure)));
   }
 
   const summaryBonuses: ReferenceSummaryBonus[] = plan.bonuses.map((bonus, i) => {
@@ -493,7 +493,7 @@ export function referenceCalculate(
   });
 
   // "total: sum of bonus amounts = sum of statement totals"
-  const total = bonusAmount.reduce((sum, a) => sum.plus(a), ZERO);
+  const total = sum(bonusAmount);
 
   // "payoutShare: total ÷ volumes[payoutBasis], 6 decimal places, half-even; null when that volume is 0".
   const basis = volumeTotals[plan.payoutBasis] ?? ZERO;
