@@ -2,7 +2,7 @@
 // (every kind, volumes from zero to large, many per member or none at all), in shuffled row order.
 import fc from "fast-check";
 import type { MemberInput, OrderInput } from "../../src/index.js";
-import { fmt } from "./plans.js";
+import { fmt } from "./values.js";
 
 export const PERIOD = "2026-10";
 const KINDS = ["personal-consumption", "retail-sale", "customer-order"] as const;

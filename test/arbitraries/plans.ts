@@ -1,26 +1,14 @@
-// fast-check arbitraries for plans: measures and order kinds, qualification, rank ladders with leg caps
-// (built to respect the ladder rule), unilevel schedules, rank bonuses, retail profit, rounding policies.
+// fast-check arbitraries for plans: the core every plan has (measures and order kinds, qualification, rank
+// ladders with leg caps built to respect the ladder rule, rounding policies, payout basis) and, from the list
+// in families/index.ts, the bonuses of every family (each family's arbitrary in families/<kind>.ts).
 import fc from "fast-check";
+import { FAMILY_ARBITRARIES } from "./families/index.js";
+import type { PlanContext } from "./family.js";
+import { fmt, sometimes, volume } from "./values.js";
+
+export { fmt } from "./values.js";
 
 const KINDS = ["personal-consumption", "retail-sale", "customer-order"] as const;
-const RATES = ["0", "0.01", "0.03", "0.05", "0.1", "0.125", "0.333333", "0.5", "1", "0.000001", "0.07"];
-const VOLUMES = ["0", "1", "50", "100", "100", "150", "250.5", "300", "500", "1000"];
-
-/** undefined `weightNone` times for every `weightSome` times a value of `arb`. */
-function sometimes<T>(arb: fc.Arbitrary<T>, weightNone: number, weightSome = 1): fc.Arbitrary<T | undefined> {
-  return fc.oneof({ weight: weightNone, arbitrary: fc.constant(undefined) }, { weight: weightSome, arbitrary: arb });
-}
-
-const rate = fc.oneof(fc.constantFrom(...RATES), fc.integer({ min: 0, max: 1_000_000 }).map((u) => fmt(u, 6)));
-const volume = fc.oneof(fc.constantFrom(...VOLUMES), fc.integer({ min: 0, max: 50_000_000 }).map((u) => fmt(u, 4)));
-
-/** Units → plain decimal string with up to `scale` places. */
-export function fmt(units: number, scale: number): string {
-  const s = String(units).padStart(scale + 1, "0");
-  const int = s.slice(0, s.length - scale);
-  const frac = s.slice(s.length - scale).replace(/0+$/, "");
-  return frac === "" ? int : `${int}.${frac}`;
-}
 
 const bigger = (v: string, step: number) => fmt(Math.round(Number(v) * 10_000) + step, 4);
 
@@ -48,18 +36,8 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
       steps: fc.array(fc.integer({ min: 0, max: 3_000_000 }), { minLength: 4, maxLength: 4 }),
       measure: fc.nat(2),
     }),
-    unilevels: fc.array(
-      fc.record({
-        measure: fc.nat(2),
-        compression: fc.constantFrom("none", "dynamic"),
-        unqualifiedVolumePays: fc.boolean(),
-        baseRow: fc.option(fc.array(rate, { minLength: 1, maxLength: 5 }), { nil: undefined }),
-        rankRows: fc.array(fc.record({ rank: fc.nat(3), rates: fc.array(rate, { minLength: 1, maxLength: 6 }) }), { maxLength: 3 }),
-      }),
-      { minLength: 0, maxLength: 2 },
-    ),
-    rankBonus: fc.option(fc.record({ amounts: fc.array(fc.integer({ min: 0, max: 100_000 }), { minLength: 4, maxLength: 4 }), requiresQualified: fc.boolean() }), { nil: undefined }),
-    retail: fc.option(fc.record({ measure: fc.nat(2), rate, requiresQualified: fc.boolean() }), { nil: undefined }),
+    // Each family's genes, in list order (drawn between the ladder and the money policy, as they always were).
+    families: fc.tuple(...FAMILY_ARBITRARIES.map((f) => f.genes)),
     money: fc.record({ scale: fc.integer({ min: 0, max: 4 }), mode: fc.constantFrom("half-up", "half-even", "half-down", "down", "up"), applies: fc.constantFrom("line", "bonus") }),
     basis: fc.nat(2),
   })
@@ -104,25 +82,9 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
       if (group !== undefined) group = bigger(group, step);
     }
     plan.ranks = ranks;
-    const bonuses: Record<string, unknown>[] = [];
-    g.unilevels.forEach((u, i) => {
-      const schedule: Record<string, unknown>[] = [];
-      if (u.baseRow !== undefined) schedule.push({ rates: u.baseRow });
-      const seen = new Set<number>();
-      for (const row of u.rankRows) {
-        if (g.rankCount === 0 || seen.has(row.rank % g.rankCount)) continue;
-        seen.add(row.rank % g.rankCount);
-        schedule.push({ rank: `R${row.rank % g.rankCount}`, rates: row.rates });
-      }
-      if (schedule.length === 0) schedule.push({ rates: ["0.05"] });
-      bonuses.push({ key: `uni-${i}`, kind: "unilevel", reference: `§4.${i}`, measure: pick(u.measure), compression: u.compression, unqualifiedVolumePays: u.unqualifiedVolumePays, schedule });
-    });
-    if (g.rankBonus !== undefined && g.rankCount > 0) {
-      const amounts: Record<string, string> = {};
-      for (let r = 0; r < g.rankCount; r++) amounts[`R${r}`] = fmt(g.rankBonus.amounts[r] ?? 0, g.money.scale);
-      bonuses.push({ key: "rank-bonus", kind: "rank-bonus", amounts, requiresQualified: g.rankBonus.requiresQualified });
-    }
-    if (g.retail !== undefined) bonuses.push({ key: "retail", kind: "retail-profit", measure: pick(g.retail.measure), rate: g.retail.rate, requiresQualified: g.retail.requiresQualified });
+    const ctx: PlanContext = { measures: names, measure: pick, ranks: ranks.map((r) => r.name as string), scale: g.money.scale };
+    // Bonuses in family list order, each family's entries in its own order.
+    const bonuses = FAMILY_ARBITRARIES.flatMap((f, i) => f.build(g.families[i], ctx));
     plan.bonuses = bonuses;
     return { plan, measures: names };
   });

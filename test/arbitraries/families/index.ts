@@ -1,0 +1,9 @@
+// The random plan generator's bonus families: one line per family. A new family is a file `<kind>.ts` in this
+// folder (see ../family.ts) and one line here; the plan arbitrary (../plans.ts) then generates it, so the
+// differential test covers it. The differential test checks this list names every kind of the plan schema.
+import type { FamilyArbitrary } from "../family.js";
+import { rankBonusArb } from "./rank-bonus.js";
+import { retailProfitArb } from "./retail-profit.js";
+import { unilevelArb } from "./unilevel.js";
+
+export const FAMILY_ARBITRARIES: readonly FamilyArbitrary[] = [unilevelArb, rankBonusArb, retailProfitArb];

@@ -1,0 +1,526 @@
+/**
+ * The core of the INDEPENDENT REFERENCE ENGINE: everything every plan has, written only from the
+ * specification (docs/plan-language.md, docs/statements.md, /work/shared/DOMAIN.md): members and the sponsor
+ * tree, volumes, qualification, ranks, then, once each bonus family (families/) has produced its lines,
+ * rounding, statement assembly and the summary.
+ *
+ * Style: plain objects per member, recursion with memoisation, decimal.js for every amount, volume and rate
+ * (never JS floating point). Each part cites the rule of the specification it implements.
+ *
+ * The input is assumed valid (validation is the fast engine's job): a measure an order does not mention
+ * counts 0, a missing status is "enrolled", and a sponsorId that is null, undefined or "" marks the root.
+ */
+import { Decimal } from "decimal.js";
+import type { Plan } from "../../src/plan/parse.js";
+import { D, fmtExact, fmtMoney, fmtShort, roundingMode, sum, ZERO } from "./decimal.js";
+import type { FamilyAccounting, FamilyLine, PlanBonus, ReferenceFacts, ReferenceFamily, ReferenceMember } from "./family.js";
+import { REFERENCE_FAMILIES } from "./families/index.js";
+import type {
+  ReferenceCappedLeg,
+  ReferenceInput,
+  ReferenceLine,
+  ReferenceQualificationDetail,
+  ReferenceRank,
+  ReferenceRequirementDetail,
+  ReferenceStatement,
+  ReferenceSummary,
+  ReferenceSummaryBonus,
+} from "./output.js";
+
+/** UTF-16 code unit order, JavaScript's default string comparison. */
+function byString(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A member while the tree is built; afterwards read as a {@link ReferenceMember}. */
+interface MutableMember {
+  id: string;
+  sponsorId: string | null;
+  status: string;
+  sponsor: MutableMember | null;
+  /** First-level members (personally sponsored), ordered by id. */
+  children: MutableMember[];
+}
+
+/** A volume checked against a minimum, `actual ≥ minimum`, both written in the shortest exact form. */
+function atLeast(actual: Decimal, minimum: string): { actual: string; required: string; met: boolean } {
+  const required = new D(minimum);
+  return { actual: fmtShort(actual), required: fmtShort(required), met: actual.greaterThanOrEqualTo(required) };
+}
+
+/** A family's line item with what the core adds: the bonus's position, key, kind and reference. */
+interface RawLine extends FamilyLine {
+  bonusIndex: number;
+  bonus: string;
+  kind: string;
+  reference?: string;
+}
+
+type RankRequires = Plan["ranks"][number]["requires"];
+
+/** The reference implementation of a bonus's kind (families/index.ts). */
+function familyOf(bonus: PlanBonus): ReferenceFamily {
+  const family = REFERENCE_FAMILIES.find((f) => f.kind === bonus.kind);
+  if (family === undefined) throw new Error(`reference engine: no reference family for bonus kind ${bonus.kind}`);
+  return family;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The engine
+// ---------------------------------------------------------------------------------------------------------
+
+export function referenceCalculate(
+  plan: Plan,
+  input: ReferenceInput,
+): { statements: ReferenceStatement[]; summary: ReferenceSummary } {
+  const scale = plan.money.scale;
+  const mode = roundingMode(plan.money.rounding.mode);
+  const round = (x: Decimal): Decimal => x.toDecimalPlaces(scale, mode);
+  const measureNames = Object.keys(plan.measures);
+  const ladder = plan.ranks;
+  const ladderIndex = (name: string): number => ladder.findIndex((r) => r.name === name);
+
+  // ----- Members and the sponsor tree -----------------------------------------------------------------
+  // "Members: id, sponsorId (empty for the one root), status: enrolled (default), suspended or terminated."
+  const members = new Map<string, MutableMember>();
+  for (const m of input.members) {
+    const sponsorId = m.sponsorId === null || m.sponsorId === undefined || m.sponsorId === "" ? null : m.sponsorId;
+    members.set(m.id, { id: m.id, sponsorId, status: m.status ?? "enrolled", sponsor: null, children: [] });
+  }
+  for (const m of members.values()) {
+    if (m.sponsorId !== null) {
+      const sponsor = members.get(m.sponsorId);
+      if (sponsor === undefined) throw new Error(`unknown sponsor ${m.sponsorId}`);
+      m.sponsor = sponsor;
+      sponsor.children.push(m);
+    }
+  }
+  for (const m of members.values()) m.children.sort((a, b) => byString(a.id, b.id));
+  // statements.md: "Members are ordered by memberId (UTF-16 code unit order)."
+  const ordered: readonly ReferenceMember[] = [...members.values()].sort((a, b) => byString(a.id, b.id));
+
+  // ----- Measures: personal and group volume ---------------------------------------------------------
+  // "raw volume by kind: the sum of M over m's orders of each kind." A measure an order does not mention
+  // counts 0 for that order. A customer order is attributed to the member it names.
+  const raw = new Map<string, Map<string, Map<string, Decimal>>>(); // member -> measure -> kind -> sum
+  const rawOf = (memberId: string, measure: string, kind: string): Decimal =>
+    raw.get(memberId)?.get(measure)?.get(kind) ?? ZERO;
+  for (const o of input.orders) {
+    for (const measure of measureNames) {
+      const given = o.volumes[measure];
+      const v = given === undefined ? ZERO : new D(String(given));
+      let byMeasure = raw.get(o.memberId);
+      if (byMeasure === undefined) raw.set(o.memberId, (byMeasure = new Map()));
+      let byKind = byMeasure.get(measure);
+      if (byKind === undefined) byMeasure.set(measure, (byKind = new Map()));
+      byKind.set(o.kind, (byKind.get(o.kind) ?? ZERO).plus(v));
+    }
+  }
+
+  // "personal volume: the sum of the raw volume of the kinds listed in counts, except that personal
+  // consumption counts at most personalConsumptionCap (when given): min(raw personal consumption, cap).
+  // Kinds not listed count 0."
+  const personalMemo = new Map<string, Decimal>();
+  const excludedMemo = new Map<string, Decimal>(); // raw personal consumption minus what counted, when > 0
+  const personal = (m: ReferenceMember, measure: string): Decimal => {
+    const memoKey = `${m.id}\u0000${measure}`;
+    const memo = personalMemo.get(memoKey);
+    if (memo !== undefined) return memo;
+    const def = plan.measures[measure];
+    if (def === undefined) throw new Error(`unknown measure ${measure}`);
+    let sum = ZERO;
+    for (const kind of new Set(def.counts)) {
+      const r = rawOf(m.id, measure, kind);
+      if (kind === "personal-consumption" && def.personalConsumptionCap !== undefined) {
+        const cap = new D(def.personalConsumptionCap);
+        const counted = D.min(r, cap);
+        sum = sum.plus(counted);
+        // statements.md: personalConsumptionExcluded "present only when a cap excluded something".
+        if (r.greaterThan(counted)) excludedMemo.set(memoKey, r.minus(counted));
+      } else {
+        sum = sum.plus(r);
+      }
+    }
+    personalMemo.set(memoKey, sum);
+    return sum;
+  };
+
+  // "group volume: personal volume of m plus the personal volume of every member below m in the sponsor
+  // tree (the whole downline; no breakaway in v1)."
+  const groupMemo = new Map<string, Decimal>();
+  const group = (m: ReferenceMember, measure: string): Decimal => {
+    const memoKey = `${m.id}\u0000${measure}`;
+    const memo = groupMemo.get(memoKey);
+    if (memo !== undefined) return memo;
+    let sum = personal(m, measure);
+    for (const c of m.children) sum = sum.plus(group(c, measure));
+    groupMemo.set(memoKey, sum);
+    return sum;
+  };
+
+  // ----- Qualification --------------------------------------------------------------------------------
+  // "A member is qualified when all of these hold: 1. their status is enrolled; 2. when personal is given:
+  // personal(m, measure) ≥ minimum; 3. when sponsoredActive is given: at least that many of m's
+  // personally sponsored members (first level) are active: enrolled and meeting the personal minimum
+  // (when there is one). Their own sponsoring is not required of them."
+  // Absent `qualification`: every enrolled member is qualified.
+  const qualificationMemo = new Map<string, { qualified: boolean; details: ReferenceQualificationDetail[] }>();
+  const qualification = (m: ReferenceMember): { qualified: boolean; details: ReferenceQualificationDetail[] } => {
+    const memo = qualificationMemo.get(m.id);
+    if (memo !== undefined) return memo;
+    const details: ReferenceQualificationDetail[] = [];
+    // statements.md: conditions "in this order: status (always); personal ...; sponsoredActive ...".
+    details.push({ condition: "status", actual: m.status, required: "enrolled", met: m.status === "enrolled" });
+    const q = plan.qualification;
+    if (q?.personal !== undefined) {
+      const check = atLeast(personal(m, q.personal.measure), q.personal.minimum);
+      details.push({ condition: "personal", measure: q.personal.measure, ...check });
+    }
+    if (q?.sponsoredActive !== undefined) {
+      const minimum = q.personal === undefined ? undefined : { measure: q.personal.measure, value: new D(q.personal.minimum) };
+      const isActive = (c: ReferenceMember) =>
+        c.status === "enrolled" && (minimum === undefined || personal(c, minimum.measure).greaterThanOrEqualTo(minimum.value));
+      const count = m.children.filter(isActive).length;
+      details.push({
+        condition: "sponsoredActive",
+        actual: String(count),
+        required: String(q.sponsoredActive),
+        met: count >= q.sponsoredActive,
+      });
+    }
+    const result = { qualified: details.every((d) => d.met), details };
+    qualificationMemo.set(m.id, result);
+    return result;
+  };
+  const isQualified = (m: ReferenceMember): boolean => qualification(m).qualified;
+
+  // ----- Ranks ----------------------------------------------------------------------------------------
+  // "A leg holds rank: c or someone below c has a paid-as rank at or above rank."
+  const highestInSubtreeMemo = new Map<string, number>();
+  const highestRankInSubtree = (c: ReferenceMember): number => {
+    const memo = highestInSubtreeMemo.get(c.id);
+    if (memo !== undefined) return memo;
+    let best = paidAsIndex(c);
+    for (const g of c.children) best = Math.max(best, highestRankInSubtree(g));
+    highestInSubtreeMemo.set(c.id, best);
+    return best;
+  };
+
+  /**
+   * Checks every requirement of one rank for a member, in the statement order `qualified`, `personal`,
+   * `group`, then each `legs` requirement in plan order. "Every listed requirement must hold"; "All
+   * requirements are listed even after one fails."
+   */
+  const checkRank = (m: ReferenceMember, requires: RankRequires): { met: boolean; details: ReferenceRequirementDetail[] } => {
+    const details: ReferenceRequirementDetail[] = [];
+    // `qualified` (default true): "the member is qualified". Listed only when the rank requires it.
+    if (requires.qualified) {
+      const q = isQualified(m);
+      details.push({ requirement: "qualified", actual: q ? "yes" : "no", required: "yes", met: q });
+    }
+    // `personal: { measure, minimum }`: personal(m, measure) ≥ minimum.
+    if (requires.personal !== undefined) {
+      const check = atLeast(personal(m, requires.personal.measure), requires.personal.minimum);
+      details.push({ requirement: "personal", measure: requires.personal.measure, ...check });
+    }
+    if (requires.group !== undefined) {
+      const g = requires.group;
+      const minimum = new D(g.minimum);
+      if (g.legCap === undefined) {
+        // `group: { measure, minimum }`: group(m, measure) ≥ minimum.
+        details.push({ requirement: "group", measure: g.measure, ...atLeast(group(m, g.measure), g.minimum) });
+      } else {
+        // `group: { measure, minimum, legCap }`: personal(m, measure) + Σ over first-level members c of
+        // min(group(c, measure), legCap × minimum) ≥ minimum (exact decimals; own volume counts in full).
+        const share = new D(g.legCap);
+        const maxPerLeg = share.times(minimum);
+        let counted = personal(m, g.measure);
+        const cappedLegs: ReferenceCappedLeg[] = [];
+        for (const c of m.children) {
+          // children are ordered by id: "cappedLegs ... ordered by leg id"
+          const legVolume = group(c, g.measure);
+          counted = counted.plus(D.min(legVolume, maxPerLeg));
+          // "each first-level leg whose leg volume exceeds maxPerLeg"
+          if (legVolume.greaterThan(maxPerLeg)) {
+            cappedLegs.push({ leg: c.id, volume: fmtShort(legVolume), counted: fmtShort(maxPerLeg) });
+          }
+        }
+        details.push({
+          requirement: "group",
+          measure: g.measure,
+          actual: fmtShort(counted),
+          required: fmtShort(minimum),
+          met: counted.greaterThanOrEqualTo(minimum),
+          legCap: {
+            share: fmtShort(share),
+            maxPerLeg: fmtShort(maxPerLeg),
+            uncapped: fmtShort(group(m, g.measure)),
+            cappedLegs,
+          },
+        });
+      }
+    }
+    for (const leg of requires.legs ?? []) {
+      if (leg.rank !== undefined) {
+        // `legs: [{ count, rank }]`: at least count first-level members c whose leg holds rank.
+        const needed = ladderIndex(leg.rank);
+        const actual = m.children.filter((c) => highestRankInSubtree(c) >= needed).length;
+        details.push({
+          requirement: "legs",
+          rank: leg.rank,
+          actual: String(actual),
+          required: String(leg.count),
+          met: actual >= leg.count,
+        });
+      } else {
+        // `legs: [{ count, measure, minimum }]`: at least count first-level members c with
+        // group(c, measure) ≥ minimum.
+        const measure = leg.measure ?? "";
+        const minimum = new D(leg.minimum ?? "0");
+        const actual = m.children.filter((c) => group(c, measure).greaterThanOrEqualTo(minimum)).length;
+        details.push({
+          requirement: "legs",
+          measure,
+          legMinimum: fmtShort(minimum),
+          actual: String(actual),
+          required: String(leg.count),
+          met: actual >= leg.count,
+        });
+      }
+    }
+    return { met: details.every((d) => d.met), details };
+  };
+
+  // "The paid-as rank of a member is the highest rank in the ladder whose requirements are all met; a
+  // member meeting none has no rank." (-1 = no rank)
+  const paidAsMemo = new Map<string, number>();
+  const paidAsIndex = (m: ReferenceMember): number => {
+    const memo = paidAsMemo.get(m.id);
+    if (memo !== undefined) return memo;
+    let index = -1;
+    for (let i = ladder.length - 1; i >= 0; i--) {
+      const rank = ladder[i];
+      if (rank !== undefined && checkRank(m, rank.requires).met) {
+        index = i;
+        break;
+      }
+    }
+    paidAsMemo.set(m.id, index);
+    return index;
+  };
+
+  // ----- Bonuses: each by the reference implementation of its family ------------------------------------
+  const facts: ReferenceFacts = {
+    members: ordered,
+    personal,
+    group,
+    isQualified,
+    paidAs: (m) => ladder[paidAsIndex(m)]?.name ?? null,
+    rankIndex: ladderIndex,
+  };
+  const rawLines: RawLine[] = [];
+  const accounting = new Map<number, FamilyAccounting>();
+
+  plan.bonuses.forEach((bonus, bonusIndex) => {
+    const result = familyOf(bonus).calculate(bonus, facts);
+    for (const line of result.lines) {
+      // plan-language.md "Bonuses": "No line item is ever produced with an exact value of zero."
+      if (line.value.isZero()) continue;
+      // "an optional reference that is carried to each line item it produces"
+      const raw: RawLine = { ...line, bonusIndex, bonus: bonus.key, kind: bonus.kind };
+      if (bonus.reference !== undefined) raw.reference = bonus.reference;
+      rawLines.push(raw);
+    }
+    if (result.accounting !== undefined) {
+      // statements.md "Summary", accounting: "potential = paid + compressedUp + Σ breakage"; plan-language.md
+      // "unilevel": "Conservation: for the bonus, paid + compressedUp + breakage = potential exactly".
+      const acc = result.accounting;
+      if (!acc.paid.plus(acc.compressedUp).plus(sum(Object.values(acc.breakage))).equals(acc.potential)) {
+        throw new Error(`reference engine: conservation fails for bonus ${bonus.key}`);
+      }
+      accounting.set(bonusIndex, acc);
+    }
+  });
+
+  // ----- Money and rounding -------------------------------------------------------------------------------
+  // "applies: line (default): each line item's amount is its exact value rounded; a member's bonus subtotal
+  // is the sum of its lines' amounts. applies: bonus: line items show exact values; each member's subtotal
+  // per bonus is the exact sum rounded. A member's statement total is the sum of their bonus subtotals."
+  const applies = plan.money.rounding.applies;
+  const lineAmount = (l: RawLine): Decimal => (applies === "line" ? round(l.value) : l.value);
+  const fmtLineAmount = (l: RawLine): string =>
+    applies === "line" ? fmtMoney(lineAmount(l), scale) : fmtExact(l.value, scale);
+
+  /** subtotal of one member for one bonus, from that member's lines of that bonus (at least one). */
+  const subtotal = (lines: readonly RawLine[]): Decimal => {
+    if (applies === "line") return sum(lines.map((l) => round(l.value)));
+    return round(sum(lines.map((l) => l.value)));
+  };
+
+  // statements.md: lines "ordered by the bonus's position in the plan, then level (lines without a level
+  // first), then compressed false before true".
+  const lineOrder = (a: RawLine, b: RawLine): number => {
+    if (a.bonusIndex !== b.bonusIndex) return a.bonusIndex - b.bonusIndex;
+    const la = a.level ?? -Infinity;
+    const lb = b.level ?? -Infinity;
+    if (la !== lb) return la < lb ? -1 : 1;
+    const ca = a.compressed === true ? 1 : 0;
+    const cb = b.compressed === true ? 1 : 0;
+    return ca - cb;
+  };
+
+  const formatLine = (l: RawLine): ReferenceLine => {
+    const out: ReferenceLine = { bonus: l.bonus, kind: l.kind, value: fmtExact(l.value, scale), amount: fmtLineAmount(l) };
+    if (l.level !== undefined) out.level = l.level;
+    if (l.compressed !== undefined) out.compressed = l.compressed;
+    if (l.sources !== undefined) out.sources = l.sources;
+    if (l.source !== undefined) out.source = l.source;
+    if (l.base !== undefined) out.base = fmtShort(l.base);
+    if (l.rate !== undefined) out.rate = fmtShort(l.rate);
+    if (l.reference !== undefined) out.reference = l.reference;
+    return out;
+  };
+
+  // Per-bonus totals for the summary.
+  const bonusAmount = plan.bonuses.map(() => ZERO); // "amount = sum of members' subtotals"
+  const bonusExact = plan.bonuses.map(() => ZERO); // "exact = sum of the exact values of its lines"
+  const bonusLines = plan.bonuses.map(() => 0);
+  const bonusRecipients = plan.bonuses.map(() => 0);
+
+  const linesOf = new Map<string, RawLine[]>();
+  for (const l of rawLines) {
+    const list = linesOf.get(l.memberId);
+    if (list === undefined) linesOf.set(l.memberId, [l]);
+    else list.push(l);
+  }
+
+  // ----- Statements -----------------------------------------------------------------------------------------
+  const statements: ReferenceStatement[] = ordered.map((m) => {
+    const q = qualification(m);
+
+    // statements.md "rank": paidAs; requirements only when paidAs is not null; next only when a rank above
+    // paidAs exists (the lowest rank when paidAs is null).
+    const paidAs = paidAsIndex(m);
+    const rank: ReferenceRank = { paidAs: paidAs < 0 ? null : (ladder[paidAs]?.name ?? null) };
+    const paidRank = ladder[paidAs];
+    if (paidAs >= 0 && paidRank !== undefined) {
+      rank.requirements = checkRank(m, paidRank.requires).details;
+      // statements.md: rank.reference is the paid-as rank's plan clause, when it has one.
+      if (paidRank.reference !== undefined) rank.reference = paidRank.reference;
+    }
+    const nextRank = ladder[paidAs + 1];
+    if (nextRank !== undefined) {
+      rank.next = { name: nextRank.name, requirements: checkRank(m, nextRank.requires).details };
+      if (nextRank.reference !== undefined) rank.next.reference = nextRank.reference;
+    }
+
+    // statements.md "volumes": every measure, personal and group; personalConsumptionExcluded only when a
+    // cap excluded something.
+    const personalOut: Record<string, string> = {};
+    const groupOut: Record<string, string> = {};
+    const excludedOut: Record<string, string> = {};
+    for (const measure of measureNames) {
+      personalOut[measure] = fmtShort(personal(m, measure));
+      groupOut[measure] = fmtShort(group(m, measure));
+      const excluded = excludedMemo.get(`${m.id}\u0000${measure}`);
+      if (excluded !== undefined) excludedOut[measure] = fmtShort(excluded);
+    }
+    const volumes: ReferenceStatement["volumes"] = { personal: personalOut, group: groupOut };
+    if (Object.keys(excludedOut).length > 0) volumes.personalConsumptionExcluded = excludedOut;
+
+    // Lines (zero values were dropped as the families returned them), subtotals per bonus (keys with at least
+    // one line), total.
+    const mine = (linesOf.get(m.id) ?? []).slice().sort(lineOrder);
+    const bonuses: Record<string, string> = {};
+    let total = ZERO;
+    plan.bonuses.forEach((bonus, bonusIndex) => {
+      const ofBonus = mine.filter((l) => l.bonusIndex === bonusIndex);
+      if (ofBonus.length === 0) return;
+      const sub = subtotal(ofBonus);
+      bonuses[bonus.key] = fmtMoney(sub, scale);
+      total = total.plus(sub);
+      bonusAmount[bonusIndex] = (bonusAmount[bonusIndex] ?? ZERO).plus(sub);
+      bonusExact[bonusIndex] = (bonusExact[bonusIndex] ?? ZERO).plus(sum(ofBonus.map((l) => l.value)));
+      bonusLines[bonusIndex] = (bonusLines[bonusIndex] ?? 0) + ofBonus.length;
+      bonusRecipients[bonusIndex] = (bonusRecipients[bonusIndex] ?? 0) + 1;
+    });
+
+    return {
+      memberId: m.id,
+      sponsorId: m.sponsorId,
+      status: m.status,
+      qualified: q.qualified,
+      qualification: q.details,
+      rank,
+      volumes,
+      lines: mine.map(formatLine),
+      bonuses,
+      total: fmtMoney(total, scale),
+    };
+  });
+
+  // ----- Summary ------------------------------------------------------------------------------------------
+  // "volumes: per measure, the sum of every member's personal volume"
+  const volumeTotals: Record<string, Decimal> = {};
+  for (const measure of measureNames) {
+    volumeTotals[measure] = sum(ordered.map((m) => personal(m, measure)));
+  }
+
+  const summaryBonuses: ReferenceSummaryBonus[] = plan.bonuses.map((bonus, i) => {
+    const amount = bonusAmount[i] ?? ZERO;
+    const exact = bonusExact[i] ?? ZERO;
+    const entry: ReferenceSummaryBonus = {
+      key: bonus.key,
+      kind: bonus.kind,
+      amount: fmtMoney(amount, scale),
+      exact: fmtExact(exact, scale),
+      // "rounding = amount − exact" (may be negative; never "-0.00")
+      rounding: fmtExact(amount.minus(exact), scale),
+      lines: bonusLines[i] ?? 0,
+      recipients: bonusRecipients[i] ?? 0,
+    };
+    const acc = accounting.get(i);
+    if (acc !== undefined) {
+      // "accounting: level bonuses only, exact values ... (every reason listed, zero or not)"
+      entry.accounting = {
+        potential: fmtExact(acc.potential, scale),
+        paid: fmtExact(acc.paid, scale),
+        compressedUp: fmtExact(acc.compressedUp, scale),
+        breakage: Object.fromEntries(Object.entries(acc.breakage).map(([reason, x]) => [reason, fmtExact(x, scale)])),
+      };
+    }
+    return entry;
+  });
+
+  // "total: sum of bonus amounts = sum of statement totals"
+  const total = sum(bonusAmount);
+
+  // "payoutShare: total ÷ volumes[payoutBasis], 6 decimal places, half-even; null when that volume is 0".
+  const basis = volumeTotals[plan.payoutBasis] ?? ZERO;
+  const payoutShare = basis.isZero()
+    ? null
+    : total.dividedBy(basis).toFixed(6, Decimal.ROUND_HALF_EVEN);
+
+  // "ranks: one entry per rank of the ladder, in ladder order, with the number of members paid as it;
+  // unranked counts the rest"
+  const ranks = ladder.map((r, i) => ({ rank: r.name, members: ordered.filter((m) => paidAsIndex(m) === i).length }));
+  const unranked = ordered.filter((m) => paidAsIndex(m) < 0).length;
+
+  const summary: ReferenceSummary = {
+    plan: plan.name === undefined ? { id: plan.id } : { id: plan.id, name: plan.name },
+    period: input.period,
+    currency: plan.currency,
+    members: ordered.length,
+    qualified: ordered.filter((m) => isQualified(m)).length,
+    orders: input.orders.length,
+    volumes: Object.fromEntries(measureNames.map((measure) => [measure, fmtShort(volumeTotals[measure] ?? ZERO)])),
+    bonuses: summaryBonuses,
+    total: fmtMoney(total, scale),
+    payoutBasis: plan.payoutBasis,
+    payoutShare,
+    ranks,
+    unranked,
+  };
+
+  return { statements, summary };
+}

@@ -1,0 +1,90 @@
+/**
+ * The contract between the reference engine's core (core.ts) and its bonus families (families/<kind>.ts).
+ *
+ * The core computes everything every plan has, from the docs: members and the sponsor tree, volumes,
+ * qualification and ranks. It hands a family one bonus entry of the plan and the {@link ReferenceFacts}; the
+ * family returns its {@link FamilyResult}: the line items it produces (exact values) and, for a family that
+ * accounts for what it did not pay, its accounting. The core then does what is common to every family: it
+ * drops lines of exact value zero, adds the bonus key, kind and reference to each line, checks conservation
+ * of the accounting, rounds, and assembles statements and the summary.
+ *
+ * A family reads nothing else: not the input rows, not other bonuses' results, not the core's memo tables.
+ * When a new family needs a new fact (another tree, an order's day, another bonus's earnings), the fact is
+ * added here and computed once in the core, from the docs section that defines it.
+ */
+import type { Plan } from "../../src/index.js";
+import type { Decimal } from "./decimal.js";
+
+/** One entry of the plan's `bonuses`, whatever its kind. */
+export type PlanBonus = Plan["bonuses"][number];
+
+/** The bonus entry of one kind. */
+export type BonusOfKind<K extends PlanBonus["kind"]> = Extract<PlanBonus, { kind: K }>;
+
+/** A member as the families see it (plan-language.md "Inputs the plan is applied to"). */
+export interface ReferenceMember {
+  readonly id: string;
+  /** `null` for the root. */
+  readonly sponsorId: string | null;
+  /** `enrolled`, `suspended` or `terminated` ("enrolled" when the input gave none). */
+  readonly status: string;
+  /** The sponsor, `null` for the root. */
+  readonly sponsor: ReferenceMember | null;
+  /** Personally sponsored members (the first level), ordered by id. */
+  readonly children: readonly ReferenceMember[];
+}
+
+/** What a family may read: the facts of the run, each computed by the core from the docs section named. */
+export interface ReferenceFacts {
+  /** Every member, ordered by id (UTF-16 code unit order). */
+  readonly members: readonly ReferenceMember[];
+  /** plan-language.md "Measures": `personal(m, M)`. */
+  personal(m: ReferenceMember, measure: string): Decimal;
+  /** plan-language.md "Measures": `group(m, M)`, the whole downline. */
+  group(m: ReferenceMember, measure: string): Decimal;
+  /** plan-language.md "Qualification". */
+  isQualified(m: ReferenceMember): boolean;
+  /** plan-language.md "Ranks": the paid-as rank's name, or `null` for no rank. */
+  paidAs(m: ReferenceMember): string | null;
+  /** The position of a rank in the ladder (lowest first, from 0); -1 for a name not in the ladder. */
+  rankIndex(name: string): number;
+}
+
+/**
+ * A line item as a family produces it (statements.md "Line items"): the recipient and the family's fields,
+ * with the exact value. `bonus`, `kind` and `reference` are the core's to add; so is the amount.
+ */
+export interface FamilyLine {
+  memberId: string;
+  level?: number;
+  compressed?: boolean;
+  sources?: number;
+  source?: string;
+  base?: Decimal;
+  rate?: Decimal;
+  value: Decimal;
+}
+
+/**
+ * statements.md "Summary", `accounting`: exact values, with every breakage reason the family knows listed
+ * (zero or not). The core checks `potential = paid + compressedUp + Σ breakage`.
+ */
+export interface FamilyAccounting {
+  potential: Decimal;
+  paid: Decimal;
+  compressedUp: Decimal;
+  breakage: Record<string, Decimal>;
+}
+
+/** What a family returns for one bonus entry. */
+export interface FamilyResult {
+  lines: FamilyLine[];
+  /** Only for families that account for what they did not pay (level bonuses). */
+  accounting?: FamilyAccounting;
+}
+
+/** A reference implementation of one bonus family, written from its section of docs/plan-language.md. */
+export interface ReferenceFamily<B extends PlanBonus = PlanBonus> {
+  readonly kind: B["kind"];
+  calculate(bonus: B, facts: ReferenceFacts): FamilyResult;
+}
