@@ -18,7 +18,7 @@ import { groupDigits } from "../money/decimal.js";
 import { type Flags, UsageError, hasFlag, ignoreColumnsOf, parseArgs, parseFlags, required, usageErrorText } from "./flags.js";
 import { didYouMean } from "./suggest.js";
 import { type FileFingerprint, type WriteHashedOptions, writeHashed, writeText } from "./file-writer.js";
-import { RUN_FILES, RunFolder } from "./run-folder.js";
+import { RUN_FILES, RunFolder, removeStaleTempFiles } from "./run-folder.js";
 import { formatSummary } from "./format.js";
 import { DIFF_USAGE, SWEEP_USAGE, cmdDiff, cmdSweep } from "./whatif.js";
 import { cmdExplain, cmdReplay, preparedInputSummaries, runFormat, writeRunAudit } from "./audit.js";
@@ -35,16 +35,21 @@ export interface CliIO {
 
 /** Each command's usage: its synopsis and what it does (the main usage lists them all, in this order). */
 const COMMAND_USAGE: Readonly<Record<string, string>> = {
-  run: `  compplan run --plan FILE --members FILE --orders FILE --period YYYY-MM --out DIR [--timings]
-               [--format ndjson|csv] [--embed-inputs] [--json]
+  run: `  compplan run --plan FILE --members FILE --orders FILE --period PERIOD --out DIR [--timings]
+               [--format ndjson|csv] [--embed-inputs] [--force] [--ignore-columns A,B] [--json]
       Runs the plan; writes DIR/statements.ndjson, DIR/summary.json and DIR/bundle.json (the run bundle:
-      fingerprints of plan, inputs and statements; --embed-inputs also stores the members and orders) and
-      prints the summary. --format csv also writes DIR/statements.csv, for paying from.
+      fingerprints of plan, inputs and every file of DIR, and the input files' names; --embed-inputs also
+      stores the members and orders) and prints the summary. --format csv also writes DIR/statements.csv,
+      for paying from. PERIOD is a month YYYY-MM, an ISO week YYYY-Www or a range YYYY-MM-DD..YYYY-MM-DD.
+      DIR is replaced whole, only once every file is complete: a failed or stopped run leaves the earlier
+      run as it was. DIR may not hold an input; a DIR holding other files needs --force.
       Members and orders are CSV, JSON or NDJSON (by file extension), in UTF-8. --ignore-columns a,b skips
       those extra columns (other unknown columns are errors); replay and explain take it too.
 `,
   replay: `  compplan replay DIR [--members FILE --orders FILE] [--json] [--max N]
-      Recomputes the run of DIR/bundle.json and compares it with DIR's files; names the first difference.
+      Recomputes the run of DIR/bundle.json and compares it with DIR's files (missing, extra or changed files
+      included); names the first difference. Inputs: --members/--orders, else those embedded in the bundle,
+      else the files the bundle records (when they are still there and unchanged).
       --json prints the replay report as JSON.
 `,
   explain: `  compplan explain DIR MEMBER [--bonus KEY] [--json] [--members FILE --orders FILE] [--sources N] [--timings]
@@ -57,7 +62,7 @@ const COMMAND_USAGE: Readonly<Record<string, string>> = {
   schema: `  compplan schema
       Prints the JSON Schema of plan files (for editor completion).
 `,
-  generate: `  compplan generate --members N --out DIR [--seed S] [--period YYYY-MM] [--shape realistic|chain|star|balanced]
+  generate: `  compplan generate --members N --out DIR [--seed S] [--period PERIOD] [--shape realistic|chain|star|balanced]
       Writes a seeded synthetic DIR/members.csv and DIR/orders.csv (measures ${GENERATED_MEASURES.join(", ")}).
 `,
   diff: DIFF_USAGE,
@@ -156,7 +161,7 @@ export function runCli(args: readonly string[], io: CliIO): number {
     if (isSystemError(e)) {
       // The system refused a file operation (inputs are read as coded issues, so this is an output): no
       // stack, it is not a bug; what was written so far is incomplete and must not be used.
-      io.stderr(`compplan: ${e.message}\ncompplan: the output is incomplete; nothing written by this run may be used.\n`);
+      io.stderr(`compplan: ${e.message}\ncompplan: the output is incomplete and was not put in place; an earlier output there is left as it was.\n`);
       return 5;
     }
     const detail = e instanceof InvariantError ? e.message : `unexpected error: ${(e as Error)?.stack ?? String(e)}`;
@@ -365,6 +370,7 @@ function cmdGenerate(flags: Flags, io: CliIO): number {
   if (!SHAPES.includes(shape)) throw new UsageError(`--shape is one of ${SHAPES.join(", ")}`);
   const out = required(flags, "out");
   mkdirSync(out, { recursive: true });
+  for (const note of removeStaleTempFiles(out, ["members.csv", "orders.csv"])) io.stderr(`compplan: ${note}\n`);
   // Each file is written under a temporary name and renamed into place once complete, so a stopped or
   // failed generate leaves the earlier files (or none), never half a file.
   const files = { members: join(out, "members.csv"), orders: join(out, "orders.csv") };

@@ -1,10 +1,11 @@
 // Run folders are replaced whole, only once complete: the swap, a write that fails midway, and the
 // leftovers of killed runs (test/cli.test.ts kills a real run; this checks the mechanism directly).
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { RUN_FILES, writeFolder } from "./run-folder.js";
+import { RUN_FILES, removeStaleTempFiles, writeFolder } from "./run-folder.js";
 
 const dir = mkdtempSync(join(tmpdir(), "compplan-folder-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,5 +50,21 @@ describe("writeFolder", () => {
     expect(r.notes).toEqual([`removed ${dead}, left by a run that was stopped before it finished`]);
     expect(existsSync(dead)).toBe(false);
     expect(existsSync(running)).toBe(true);
+  });
+});
+
+describe("removeStaleTempFiles (compplan generate's per-file temporaries)", () => {
+  it("removes a temporary file of a stopped process next to the names given, and keeps a running process's", () => {
+    const out = join(dir, "generated");
+    mkdirSync(out, { recursive: true });
+    // A process that has ended: its pid is free (reuse within the test is not a concern on this scale).
+    const ended = spawnSync(process.execPath, ["-e", ""]).pid as number;
+    const running = process.ppid;
+    writeFileSync(join(out, `members.csv.compplan-tmp-${ended}`), "half");
+    writeFileSync(join(out, `orders.csv.compplan-tmp-${running}`), "being written");
+    writeFileSync(join(out, `notes.txt.compplan-tmp-${ended}`), "not ours");
+    const notes = removeStaleTempFiles(out, ["members.csv", "orders.csv"]);
+    expect(notes).toEqual([`removed ${join(out, `members.csv.compplan-tmp-${ended}`)}, left by a run that was stopped before it finished`]);
+    expect(readdirSync(out).sort()).toEqual([`notes.txt.compplan-tmp-${ended}`, `orders.csv.compplan-tmp-${running}`]);
   });
 });

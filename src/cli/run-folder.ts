@@ -42,6 +42,27 @@ function inside(folder: string, path: string): boolean {
   return r === "" || (!isAbsolute(r) && r !== ".." && !r.startsWith(`..${sep}`));
 }
 
+/**
+ * Removes the temporary files (`NAME.compplan-tmp-PID`) that a stopped earlier process left in `dir` next to
+ * `names`, leaving those of running processes alone. Returns a note per file removed.
+ */
+export function removeStaleTempFiles(dir: string, names: readonly string[]): string[] {
+  const notes: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return notes;
+  }
+  for (const entry of entries) {
+    const m = /^(.*)\.compplan-tmp-(\d+)$/.exec(entry);
+    if (m === null || !names.includes(m[1] as string) || alive(Number(m[2]))) continue;
+    rmSync(join(dir, entry), { force: true });
+    notes.push(`removed ${join(dir, entry)}, left by a run that was stopped before it finished`);
+  }
+  return notes;
+}
+
 /** Whether process `pid` is still running (a leftover of a running process must not be touched). */
 function alive(pid: number): boolean {
   if (pid === process.pid) return false;
