@@ -83,11 +83,12 @@ export interface CompiledBonus {
 }
 
 /** A bonus family: one folder under src/bonuses and one line in the registry. */
-export interface BonusFamily<C extends { kind: string; key: string } = { kind: string; key: string }> {
+export interface BonusFamily<C extends { kind: string; key: string } = { kind: string; key: string }, I = unknown> {
   readonly kind: string;
   /** One line for docs and `compplan schema`. */
   readonly description: string;
-  readonly schema: z.ZodType<C, unknown>;
+  /** The entry as validated (`C`, defaults applied) from the entry as written (`I`). */
+  readonly schema: z.ZodType<C, I>;
   /** Checks names the entry uses against the rest of the plan. */
   validate(config: C, names: PlanNames, path: readonly PathSegment[]): Issue[];
   /** The columns an entry reads (see {@link ColumnName}); the compiled step declares the same. */

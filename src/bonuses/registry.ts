@@ -1,21 +1,26 @@
 /**
- * The bonus families compplan knows. Adding a family: a folder under src/bonuses and one line here.
+ * The bonus families compplan knows. Adding a family: a folder under src/bonuses and one entry in `LIST`
+ * (with its import). The plan's bonus union, the kinds parsing accepts and the JSON Schema derive from it.
  */
 import { assert } from "../errors/issues.js";
+import type { z } from "zod";
 import type { BonusFamily } from "./family.js";
-import { matching, type MatchingConfig, type MatchingInput } from "./matching/matching.js";
-import { rankBonus, type RankBonusConfig, type RankBonusInput } from "./rank-bonus/rank-bonus.js";
-import { retailProfit, type RetailProfitConfig, type RetailProfitInput } from "./retail-profit/retail-profit.js";
-import { unilevel, type UnilevelConfig, type UnilevelInput } from "./unilevel/unilevel.js";
+import { matching } from "./matching/matching.js";
+import { rankBonus } from "./rank-bonus/rank-bonus.js";
+import { retailProfit } from "./retail-profit/retail-profit.js";
+import { unilevel } from "./unilevel/unilevel.js";
 
-/** Every bonus entry a plan may hold. */
-export type BonusConfig = UnilevelConfig | RankBonusConfig | RetailProfitConfig | MatchingConfig;
+/** The families, in documentation order: a new family is one entry here (and its import). */
+const LIST = [unilevel, rankBonus, retailProfit, matching] as const;
+
+/** Every bonus entry a plan may hold (as validated, defaults applied): derived from the registry. */
+export type BonusConfig = z.output<(typeof LIST)[number]["schema"]>;
 
 /** A bonus entry as written in a plan file (decimal values as strings, defaults not yet applied). */
-export type BonusInput = UnilevelInput | RankBonusInput | RetailProfitInput | MatchingInput;
+export type BonusInput = z.input<(typeof LIST)[number]["schema"]>;
 
 /** @internal The families, in documentation order. */
-export const FAMILIES: readonly BonusFamily<BonusConfig>[] = [unilevel, rankBonus, retailProfit, matching] as unknown as readonly BonusFamily<BonusConfig>[];
+export const FAMILIES: readonly BonusFamily<BonusConfig>[] = LIST as unknown as readonly BonusFamily<BonusConfig>[];
 
 const BY_KIND = new Map(FAMILIES.map((f) => [f.kind, f]));
 

@@ -68,7 +68,7 @@ export type MatchingConfig = z.output<typeof schema>;
 /** A matching bonus entry as written in a plan (defaults not yet applied): for plans written in TypeScript. */
 export type MatchingInput = z.input<typeof schema>;
 
-export const matching: BonusFamily<MatchingConfig> = {
+export const matching: BonusFamily<MatchingConfig, MatchingInput> = {
   kind: "matching",
   description: "Matching: a rate per sponsor level on the downline's earnings from named bonuses, depth unlocked by rank, optional dynamic compression.",
   schema,

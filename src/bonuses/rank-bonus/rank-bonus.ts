@@ -37,7 +37,7 @@ export type RankBonusInput = z.input<typeof schema>;
 
 const ONE = 10 ** RATE_SCALE;
 
-export const rankBonus: BonusFamily<RankBonusConfig> = {
+export const rankBonus: BonusFamily<RankBonusConfig, RankBonusInput> = {
   kind: "rank-bonus",
   description: "A fixed amount for each paid-as rank held in the period.",
   schema,

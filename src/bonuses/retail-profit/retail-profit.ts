@@ -34,7 +34,7 @@ export type RetailProfitConfig = z.output<typeof schema>;
 /** A retail profit entry as written in a plan (defaults not yet applied): for plans written in TypeScript. */
 export type RetailProfitInput = z.input<typeof schema>;
 
-export const retailProfit: BonusFamily<RetailProfitConfig> = {
+export const retailProfit: BonusFamily<RetailProfitConfig, RetailProfitInput> = {
   kind: "retail-profit",
   description: "Retail profit: a rate (default 1) of the member's own volume of a measure, usually one counting retail sales.",
   schema,

@@ -60,7 +60,7 @@ export type UnilevelInput = z.input<typeof schema>;
 /** Why a level slot was not paid. */
 export const UNILEVEL_BREAKAGE = LEVEL_BREAKAGE;
 
-export const unilevel: BonusFamily<UnilevelConfig> = {
+export const unilevel: BonusFamily<UnilevelConfig, UnilevelInput> = {
   kind: "unilevel",
   description: "Level commissions: a rate per level of the upline on each member's volume, depth unlocked by rank, optional dynamic compression.",
   schema,
