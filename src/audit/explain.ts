@@ -9,13 +9,15 @@
  * `explain` method. What a family reports about its lines is checked against the statement, so an
  * explanation cannot disagree with what was paid.
  */
+import { argumentIssues, isOptions } from "../errors/arguments.js";
 import { CompplanError, type Issue, type Result, assert, issue } from "../errors/issues.js";
+import { nameHint } from "../errors/suggest.js";
 import type { OrderColumns } from "../input/rows.js";
 import type { RequirementDetail } from "../measures/ranks.js";
 import { VALUE_SCALE, formatFixed, formatTrimmed, formatVolume, parseUnits } from "../money/decimal.js";
 import { ORDER_KINDS } from "../plan/fields.js";
 import type { CalculateInput, PreparedInput } from "../run/calculate.js";
-import type { RunResult } from "../run/result.js";
+import { RunResult } from "../run/result.js";
 import { runOrders } from "./inputs.js";
 import { preorderOf } from "./preorder.js";
 import { grouped } from "./words.js";
@@ -164,13 +166,19 @@ export interface ExplainOptions {
  * ```
  */
 export function safeExplain(run: RunResult, memberId: string, options: ExplainOptions = {}): Result<Explanation> {
+  const bad = argumentIssues("safeExplain", [
+    ["run", run instanceof RunResult, "a RunResult from calculate", run],
+    ["memberId", typeof memberId === "string", "a member id (a string)", memberId],
+    ["options", isOptions(options), "undefined or an options object", options],
+  ]);
+  if (bad.length > 0) return { ok: false, issues: bad };
   const p = run.internals;
   const g = p.genealogy;
   const i = g.indexOf.get(memberId);
   const issues: Issue[] = [];
   if (i === undefined) issues.push(issue("AUDIT_UNKNOWN_MEMBER", ["memberId"], `"${memberId}" is not a member of this run`, memberId));
   if (options.bonus !== undefined && !p.compiled.bonuses.some((b) => b.key === options.bonus)) {
-    issues.push(issue("AUDIT_UNKNOWN_BONUS", ["bonus"], `the plan has no bonus "${options.bonus}" (bonuses: ${p.compiled.bonuses.map((b) => b.key).join(", ") || "none"})`, options.bonus));
+    issues.push(issue("AUDIT_UNKNOWN_BONUS", ["bonus"], `the plan has no bonus "${options.bonus}"${nameHint(String(options.bonus), p.compiled.bonuses.map((b) => b.key), "bonuses")}`, options.bonus));
   }
   if (i === undefined || issues.length > 0) return { ok: false, issues };
   const statement = run.statement(memberId);

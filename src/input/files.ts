@@ -4,6 +4,7 @@
  * which each read the files themselves instead of receiving a million records from the main thread.
  */
 import { readFileSync } from "node:fs";
+import { argumentIssues, isNameSet, isRecord } from "../errors/arguments.js";
 import { CompplanError, type Issue, type IssueCode, type Result } from "../errors/issues.js";
 import { readRecords } from "./read.js";
 import type { RecordOrigin } from "./rows.js";
@@ -93,6 +94,12 @@ export function safePrepareFiles(
   measures: ReadonlySet<string>,
   onPhase: (phase: Phase | "read inputs") => void = () => {},
 ): Result<PreparedInput> {
+  const bad = argumentIssues("safePrepareFiles", [
+    ["files", isRecord(files), "an object { period, members, orders } of file paths", files],
+    ["measures", isNameSet(measures), "a Set of measure names", measures],
+    ["onPhase", typeof onPhase === "function", "undefined or a function", onPhase],
+  ]);
+  if (bad.length > 0) return { ok: false, issues: bad };
   onPhase("read inputs");
   const period = safeParsePeriod(files.period);
   if (period.period !== undefined) {

@@ -66,7 +66,23 @@ export function safeParsePlan(input: unknown, options: ParsePlanOptions = {}): R
   const plan: Plan = { ...shell.data, bonuses };
   const semantic = checkNames(plan);
   if (semantic.length > 0) return { ok: false, issues: attach(semantic) };
-  return { ok: true, value: deepFreeze(plan) };
+  const frozen = deepFreeze(plan);
+  PARSED.add(frozen);
+  return { ok: true, value: frozen };
+}
+
+/** Plans returned by {@link safeParsePlan}: validated, frozen, and so taken as they are. */
+const PARSED = new WeakSet<object>();
+
+/**
+ * @internal The plan argument of a library function: a plan from {@link parsePlan} as it is; anything
+ * else (an object literal typed as a plan, `null`, a number) is validated first, so it yields `PLAN_*`
+ * issues instead of a `TypeError` deep inside the engine.
+ */
+export function planArgument(plan: unknown): Result<Plan> {
+  if (typeof plan === "object" && plan !== null && PARSED.has(plan)) return { ok: true, value: plan as Plan };
+  if (typeof plan === "string") return { ok: false, issues: [issue("INPUT_INVALID_ARGUMENT", ["plan"], "the plan argument is text: parse it first with parsePlan", plan)] };
+  return safeParsePlan(plan);
 }
 
 /**

@@ -14,7 +14,8 @@ import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from "
 import { createRequire } from "node:module";
 import { join, dirname } from "node:path";
 import { CompplanError, type Issue, type Result, formatPath, issue } from "../errors/issues.js";
-import type { Plan } from "../plan/parse.js";
+import { argumentIssues, isOptions, isRecord } from "../errors/arguments.js";
+import { type Plan, planArgument } from "../plan/parse.js";
 import { type CalculateInput, safeCalculatePrepared, safePrepareInput } from "../run/calculate.js";
 import { type ChangePath, formatChangePath, parseChangePath, checkSegments } from "./path.js";
 import { safeApplyChangeSet, valueAt } from "./change.js";
@@ -117,6 +118,14 @@ type ChunkResult =
  * ```
  */
 export function safeSweep(base: Plan, spec: SweepSpec, input: CalculateInput, options: SweepOptions = {}): Result<SweepResult> {
+  const bad = argumentIssues("safeSweep", [
+    ["spec", isRecord(spec), "an object { path, values }", spec],
+    ["input", isRecord(input), "an object { period, members, orders }", input],
+    ["options", isOptions(options), "undefined or an options object", options],
+  ]);
+  if (bad.length > 0) return { ok: false, issues: bad };
+  const checked = planArgument(base);
+  if (!checked.ok) return checked;
   return runSweep(base, spec, { input }, options);
 }
 
