@@ -46,6 +46,9 @@ export function safeParsePlan(input: unknown, options: ParsePlanOptions = {}): R
   const shell = planShellSchema.safeParse(data, { reportInput: true });
   const issues: Issue[] = [];
   if (!shell.success) issues.push(...mapZodIssues(shell.error.issues, []));
+  for (const p of protoKeys(data)) {
+    if (!issues.some((i) => samePath(i.path, p))) issues.push(issue("PLAN_INVALID_VALUE", p, PROTO_MESSAGE, "__proto__"));
+  }
   const bonuses: BonusConfig[] = [];
   const rawBonuses = (data as { bonuses?: unknown })?.bonuses;
   if (Array.isArray(rawBonuses)) {
@@ -155,6 +158,33 @@ function duplicateKeys(doc: ReturnType<typeof parseDocument>, lines: LineCounter
     }
   }
   return out.reverse();
+}
+
+const PROTO_MESSAGE = '"__proto__" cannot be a name or key: names start with a letter or a digit';
+
+/**
+ * The paths of every own `__proto__` key in plain data (YAML and JSON.parse keep them as own keys; the
+ * schema's records would drop them silently, so they are reported). Iterative: any depth is safe.
+ */
+function protoKeys(data: unknown): PathSegment[][] {
+  const out: PathSegment[][] = [];
+  const seen = new Set<object>();
+  const stack: { v: unknown; path: PathSegment[] }[] = [{ v: data, path: [] }];
+  while (stack.length > 0) {
+    const { v, path } = stack.pop() as { v: unknown; path: PathSegment[] };
+    if (typeof v !== "object" || v === null || seen.has(v)) continue;
+    seen.add(v);
+    if (Array.isArray(v)) v.forEach((x, i) => stack.push({ v: x, path: [...path, i] }));
+    else {
+      if (Object.hasOwn(v, "__proto__")) out.push([...path, "__proto__"]);
+      for (const [k, x] of Object.entries(v)) stack.push({ v: x, path: [...path, k] });
+    }
+  }
+  return out;
+}
+
+function samePath(a: readonly PathSegment[], b: readonly PathSegment[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
 }
 
 /** @internal Maps zod issues to compplan issues under `prefix`. */

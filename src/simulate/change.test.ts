@@ -140,3 +140,25 @@ describe("safeApplyChangeSet", () => {
     expect(valueAt(plan, "bad[")).toBeUndefined();
   });
 });
+
+describe("__proto__ and constructor in change paths", () => {
+  it("setting a __proto__ key is applied as a key and reported by the plan's validation, never silently dropped", () => {
+    expect(issuesOf([{ set: "bonuses[key=rank-bonus].amounts.__proto__", value: "10" }])).toContainEqual({ code: "PLAN_INVALID_VALUE", path: ["bonuses", 1, "amounts", "__proto__"] });
+    expect(issuesOf([{ set: "measures.__proto__", value: { counts: ["retail-sale"] } }])).toContainEqual({ code: "PLAN_INVALID_VALUE", path: ["measures", "__proto__"] });
+    expect(issuesOf([{ set: 'measures["__proto__"]', value: { counts: ["retail-sale"] } }])).toContainEqual({ code: "PLAN_INVALID_VALUE", path: ["measures", "__proto__"] });
+  });
+
+  it("a rank and a measure named constructor are reached like any other name", () => {
+    const named = parsePlan(BASE_PLAN.replace(/Silver/g, "constructor"));
+    const r = safeApplyChangeSet(named, {
+      changes: [
+        { set: "bonuses[key=rank-bonus].amounts.constructor", value: "75.00" },
+        { set: "measures.constructor", value: { counts: ["retail-sale"] } },
+      ],
+    });
+    expect(r.ok && r.value.bonuses[1]).toMatchObject({ amounts: { constructor: "75.00" } });
+    expect(r.ok && Object.keys(r.value.measures)).toEqual(["PV", "CV", "constructor"]);
+    // a selector on a field an element does not own matches nothing (not Object.prototype.constructor)
+    expect(issuesOf([{ set: "ranks[constructor=x].name", value: "y" }])).toEqual([{ code: "CHANGE_NOT_FOUND", path: ["changes", 0, "set"] }]);
+  });
+});

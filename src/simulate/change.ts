@@ -350,11 +350,11 @@ function pick(list: unknown[], step: ChangePathSegment, shown: string, at: PathS
   const [field, value] = Object.entries(step)[0] as [string, string];
   const hits: number[] = [];
   list.forEach((e, i) => {
-    if (isMapping(e) && e[field] !== undefined && e[field] !== null && typeof e[field] !== "object" && String(e[field]) === value) hits.push(i);
+    if (isMapping(e) && Object.hasOwn(e, field) && e[field] !== undefined && e[field] !== null && typeof e[field] !== "object" && String(e[field]) === value) hits.push(i);
   });
   if (hits.length === 1) return hits[0] as number;
   if (hits.length > 1) return issue("CHANGE_AMBIGUOUS", at, `${shown}: ${hits.length} elements have ${field} = "${value}" (at ${hits.join(", ")}); use an index`, value);
-  const known = list.filter(isMapping).map((e) => e[field]).filter((v) => v !== undefined && typeof v !== "object");
+  const known = list.filter(isMapping).filter((e) => Object.hasOwn(e, field)).map((e) => e[field]).filter((v) => v !== undefined && typeof v !== "object");
   const listed = known.length > 0 ? `values present: ${known.map(String).join(", ")}` : `no element has ${field}`;
   return issue("CHANGE_NOT_FOUND", at, `${shown}: no element has ${field} = "${value}" (${listed})`, value);
 }
@@ -400,7 +400,9 @@ function setAt(draft: Draft, steps: readonly ChangePathSegment[], value: unknown
     return undefined;
   }
   if (typeof last !== "string") return issue("CHANGE_NOT_FOUND", at, `${shown}: ${formatChangePath(steps.slice(0, -1))} is a mapping, not a list`, shown);
-  container[last] = value;
+  // An own property even for "__proto__" (plain assignment would set the prototype and drop the change);
+  // the changed plan is validated afterwards like any other.
+  Object.defineProperty(container, last, { value, writable: true, enumerable: true, configurable: true });
   return undefined;
 }
 
