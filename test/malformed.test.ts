@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ISSUE_CODES, type IssueCode, parsePlan, safeCalculate } from "../src/index.js";
+import { ISSUE_CODES, type IssueCode, formatIssue, parsePlan, safeCalculate } from "../src/index.js";
 import { errorsDoc } from "../scripts/errors-doc.js";
 import { runCli } from "../src/cli/cli.js";
 import { BASE_PLAN, PERIOD, baseMembers, baseOrders } from "./fixtures/base.js";
@@ -58,4 +58,18 @@ describe("a value nested 100,000 deep in an input file", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe("plan issues carry a line and column", () => {
+  for (const c of CASES) {
+    if (!("plan" in c)) continue;
+    it(c.code, () => {
+      const issues = issuesOf(c);
+      expect(issues.length).toBeGreaterThan(0);
+      for (const i of issues) {
+        expect(i.line, formatIssue(i)).toBeGreaterThan(0);
+        expect(i.column, formatIssue(i)).toBeGreaterThan(0);
+      }
+    });
+  }
 });

@@ -130,7 +130,8 @@ export function assert(condition: boolean, invariant: string, detail = "conditio
 }
 
 /**
- * Formats an issue as one line: `CODE at path (file:line:column): message [value: …]`. Values and long
+ * Formats an issue as one line: `CODE at path (file:line:column): message [value: …]` (`(line L, column C)`
+ * without a file). Values and long
  * quoted names in the message are cut to a readable length (see {@link formatValue}); never throws.
  */
 export function formatIssue(issue: Issue): string {
@@ -139,8 +140,8 @@ export function formatIssue(issue: Issue): string {
   const loc =
     issue.file !== undefined
       ? ` (${issue.file}${lineCol !== "" ? `:${lineCol}` : ""})`
-      : lineCol !== ""
-        ? ` (line ${lineCol})`
+      : issue.line !== undefined
+        ? ` (line ${issue.line}${issue.column !== undefined ? `, column ${issue.column}` : ""})`
         : "";
   const value = "value" in issue ? ` [value: ${formatValue(issue.value)}]` : "";
   return `${issue.code}${where}${loc}: ${cutMessage(issue.message)}${value}`;

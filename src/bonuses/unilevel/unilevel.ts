@@ -18,6 +18,7 @@
  */
 import { z } from "zod";
 import { type Issue, assert, issue } from "../../errors/issues.js";
+import { nameHint } from "../../errors/suggest.js";
 import { decimalString, keySchema, measureNameSchema, rankNameSchema, referenceSchema } from "../../plan/fields.js";
 import { rateUnits } from "../../plan/compile.js";
 import { LINE_COMPRESSED, type LineSink } from "../../run/lines.js";
@@ -63,7 +64,7 @@ export const unilevel: BonusFamily<UnilevelConfig> = {
   validate(config, names, path) {
     const issues: Issue[] = [];
     if (!names.measures.has(config.measure)) {
-      issues.push(issue("PLAN_UNKNOWN_MEASURE", [...path, "measure"], `unknown measure "${config.measure}"`, config.measure));
+      issues.push(issue("PLAN_UNKNOWN_MEASURE", [...path, "measure"], `unknown measure "${config.measure}"${nameHint(config.measure, names.measures, "measures")}`, config.measure));
     }
     let base = 0;
     const seen = new Set<string>();
@@ -72,7 +73,7 @@ export const unilevel: BonusFamily<UnilevelConfig> = {
         base++;
         if (base > 1) issues.push(issue("PLAN_DUPLICATE_NAME", [...path, "schedule", r], "only one schedule row may leave out the rank (the base row)"));
       } else if (!names.ranks.includes(row.rank)) {
-        issues.push(issue("PLAN_UNKNOWN_RANK", [...path, "schedule", r, "rank"], `unknown rank "${row.rank}"`, row.rank));
+        issues.push(issue("PLAN_UNKNOWN_RANK", [...path, "schedule", r, "rank"], `unknown rank "${row.rank}"${nameHint(row.rank, names.ranks, "ranks")}`, row.rank));
       } else if (seen.has(row.rank)) {
         issues.push(issue("PLAN_DUPLICATE_NAME", [...path, "schedule", r, "rank"], `rank "${row.rank}" has two schedule rows`, row.rank));
       } else seen.add(row.rank);
