@@ -162,3 +162,25 @@ describe("__proto__ and constructor in change paths", () => {
     expect(issuesOf([{ set: "ranks[constructor=x].name", value: "y" }])).toEqual([{ code: "CHANGE_NOT_FOUND", path: ["changes", 0, "set"] }]);
   });
 });
+
+describe("change-set issues guide", () => {
+  const run = (text: string) => {
+    const c = safeParseChangeSet(text, { fileName: "c.yaml" });
+    const r = c.ok ? safeApplyChangeSet(plan, c.value, { fileName: "c.yaml" }) : c;
+    return r.ok ? [] : r.issues;
+  };
+
+  it("issues about a change read from text carry its line and column, when parsed and when applied", () => {
+    expect(run("changes:\n  - set: money.rounding.mode\n    valu: half-up\n").find((i) => i.path[2] === "valu")).toMatchObject({ code: "CHANGE_INVALID", path: ["changes", 0, "valu"], line: 3, column: 5, file: "c.yaml" });
+    expect(run('changes:\n  - set: money.scale\n    value: 2\n  - set: bonuses[key=unilevl].measure\n    value: "PV"\n')[0]).toMatchObject({ code: "CHANGE_NOT_FOUND", path: ["changes", 1, "set"], line: 4, column: 10 });
+  });
+
+  it("misspelt keys, operations, bonus keys and ranks get did-you-mean", () => {
+    const messages = (text: string) => run(text).map((i) => i.message);
+    expect(messages("changes:\n  - sett: money.scale\n    value: 2\n")).toEqual(['unknown operation "sett" (did you mean "set"? operations: set, unset, addRank, removeRank, addBonus, removeBonus)']);
+    expect(messages("chnges: []\n")).toContain('unknown key "chnges" (did you mean "changes"? keys: compplanChange, description, changes)');
+    expect(messages('changes:\n  - set: bonuses[key=unilevl].measure\n    value: "PV"\n')).toEqual(['bonuses[key=unilevl]: no element has key = "unilevl" (did you mean "unilevel"? values present: unilevel, rank-bonus)']);
+    expect(messages("changes:\n  - set: money.roundng.mode\n    value: half-up\n")).toEqual(['money.roundng: the plan has nothing here (did you mean "rounding"? keys: scale, rounding)']);
+    expect(messages("changes:\n  - removeRank: Silvr\n")).toEqual(['the plan has no rank "Silvr" (did you mean "Silver"? names: Bronze, Silver)']);
+  });
+});
