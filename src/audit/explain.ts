@@ -9,7 +9,7 @@
  * `explain` method. What a family reports about its lines is checked against the statement, so an
  * explanation cannot disagree with what was paid.
  */
-import { argumentIssues, isOptions } from "../errors/arguments.js";
+import { argumentIssues, isOptions, isRecord, isRun, requireArguments } from "../errors/arguments.js";
 import { CompplanError, type Issue, type Result, assert, issue } from "../errors/issues.js";
 import { nameHint } from "../errors/suggest.js";
 import type { OrderColumns } from "../input/rows.js";
@@ -17,7 +17,7 @@ import type { RequirementDetail } from "../measures/ranks.js";
 import { VALUE_SCALE, formatFixed, formatTrimmed, formatVolume, parseUnits } from "../money/decimal.js";
 import { ORDER_KINDS } from "../plan/fields.js";
 import type { CalculateInput, PreparedInput } from "../run/calculate.js";
-import { RunResult } from "../run/result.js";
+import type { RunResult } from "../run/result.js";
 import { runOrders } from "./inputs.js";
 import { preorderOf } from "./preorder.js";
 import { grouped } from "./words.js";
@@ -116,6 +116,7 @@ export class OrderIndex {
  * ```
  */
 export function indexOrders(run: RunResult, input: CalculateInput | PreparedInput): OrderIndex {
+  requireArguments("indexOrders", [["run", isRun(run), "a RunResult from calculate", run], ["input", isRecord(input), "an object { period, members, orders } or a prepared input", input]]);
   const { columns, member } = runOrders(run, input);
   return new OrderIndex(columns, member, run.internals.genealogy.size);
 }
@@ -135,6 +136,7 @@ export function indexOrders(run: RunResult, input: CalculateInput | PreparedInpu
  * ```
  */
 export function prepareExplain(run: RunResult): void {
+  requireArguments("prepareExplain", [["run", isRun(run), "a RunResult from calculate", run]]);
   const p = preorderOf(run);
   for (let m = 0; m < run.internals.compiled.measures.length; m++) p.personal(m);
 }
@@ -167,9 +169,9 @@ export interface ExplainOptions {
  */
 export function safeExplain(run: RunResult, memberId: string, options: ExplainOptions = {}): Result<Explanation> {
   const bad = argumentIssues("safeExplain", [
-    ["run", run instanceof RunResult, "a RunResult from calculate", run],
+    ["run", isRun(run), "a RunResult from calculate", run],
     ["memberId", typeof memberId === "string", "a member id (a string)", memberId],
-    ["options", isOptions(options), "undefined or an options object", options],
+    ["options", isOptions(options) && (options?.bonus === undefined || typeof options.bonus === "string"), "undefined or an options object ({ bonus } a bonus key)", options],
   ]);
   if (bad.length > 0) return { ok: false, issues: bad };
   const p = run.internals;

@@ -3,7 +3,7 @@
  * (and its throwing form throws a {@link CompplanError}) for `null`, `undefined` or a value of the wrong
  * type, instead of failing with a `TypeError`.
  */
-import { type Issue, issue } from "./issues.js";
+import { CompplanError, type Issue, issue } from "./issues.js";
 
 /** @internal True for a non-null object that is not an array. */
 export function isRecord(x: unknown): x is Record<string, unknown> {
@@ -31,4 +31,19 @@ export function argumentIssues(fn: string, checks: readonly ArgumentCheck[]): Is
   return checks
     .filter(([, ok]) => !ok)
     .map(([name, , expected, value]) => issue("INPUT_INVALID_ARGUMENT", [name], `${fn}: argument "${name}" must be ${expected}`, value));
+}
+
+/** @internal True for a finished run (a `RunResult`), checked by shape so no module cycle is needed. */
+export function isRun(x: unknown): boolean {
+  try {
+    return isRecord(x) && isRecord((x as { internals?: unknown }).internals);
+  } catch {
+    return false;
+  }
+}
+
+/** @internal For throwing forms: throws a {@link CompplanError} with the {@link argumentIssues} of `fn`, if any. */
+export function requireArguments(fn: string, checks: readonly ArgumentCheck[]): void {
+  const bad = argumentIssues(fn, checks);
+  if (bad.length > 0) throw new CompplanError(bad);
 }

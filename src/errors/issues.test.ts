@@ -4,8 +4,18 @@ import { describe, expect, it } from "vitest";
 import {
   CompplanError,
   type Issue,
+  applyChangeSet,
   calculate,
+  canonicalPlan,
+  createBundle,
   explain,
+  fingerprintInput,
+  fingerprintPlan,
+  indexOrders,
+  prepareExplain,
+  renderDiffReport,
+  replay,
+  sweep,
   formatIssue,
   parsePlan,
   safeApplyChangeSet,
@@ -159,4 +169,41 @@ describe("safe functions answer null, undefined and wrong types with issues", ()
     expect(() => calculate(null as never, input)).toThrow(CompplanError);
     expect(() => explain(null as never, "A")).toThrow(CompplanError);
   });
+});
+
+describe("every throwing form throws CompplanError, never TypeError or RangeError, for odd arguments", () => {
+  const input = { period: PERIOD, members: baseMembers(), orders: baseOrders() };
+  const run = calculate(plan, input);
+  const cycle: Record<string, unknown> = { a: 1 };
+  cycle.self = cycle;
+  const odd: [string, unknown][] = [["BigInt", 5n], ["circular", cycle], ["100,000 deep", nested(100_000)], ["null", null]];
+  const forms: [string, (x: never) => unknown][] = [
+    ["parsePlan (a field)", (x) => parsePlan({ ...JSON.parse(JSON.stringify(plan)), description: x })],
+    ["applyChangeSet (a value)", (x) => applyChangeSet(plan, { changes: [{ set: "description", value: x }] })],
+    ["simulate (a value)", (x) => simulate(plan, { changes: [{ set: "description", value: x }] }, input)],
+    ["sweep (a value)", (x) => sweep(plan, { path: "description", values: [x] }, input, { workers: 0 })],
+    ["createBundle (input)", (x) => createBundle(run, x)],
+    ["createBundle (options)", (x) => createBundle(run, input, x)],
+    ["replay (inputs)", (x) => replay(createBundle(run, input), x)],
+    ["explain (bonus)", (x) => explain(run, "A", { bonus: x })],
+    ["indexOrders (input)", (x) => indexOrders(run, x)],
+    ["prepareExplain", (x) => prepareExplain(x)],
+    ["fingerprintInput (input)", (x) => fingerprintInput(plan, x)],
+    ["fingerprintPlan", (x) => fingerprintPlan(x)],
+    ["canonicalPlan", (x) => canonicalPlan(x)],
+    ["renderDiffReport", (x) => renderDiffReport(x)],
+  ];
+  for (const [name, form] of forms) {
+    it(name, () => {
+      for (const [what, x] of odd) {
+        let thrown: unknown;
+        try {
+          form(x as never);
+        } catch (e) {
+          thrown = e;
+        }
+        if (thrown !== undefined) expect((thrown as Error).name, `${name} with ${what}: ${(thrown as Error).message}`).toBe("CompplanError");
+      }
+    });
+  }
 });

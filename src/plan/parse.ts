@@ -198,17 +198,25 @@ const PROTO_MESSAGE = '"__proto__" cannot be a name or key: names start with a l
  * schema's records would drop them silently, so they are reported). Iterative: any depth is safe.
  */
 function protoKeys(data: unknown): PathSegment[][] {
+  type Node = { v: unknown; seg: PathSegment; up: Node | undefined };
+  const pathOf = (n: Node | undefined): PathSegment[] => {
+    const out: PathSegment[] = [];
+    for (let x = n; x?.up !== undefined; x = x.up) out.push(x.seg);
+    return out.reverse();
+  };
   const out: PathSegment[][] = [];
   const seen = new Set<object>();
-  const stack: { v: unknown; path: PathSegment[] }[] = [{ v: data, path: [] }];
+  // Parent links instead of a path per node, so a value nested 100,000 deep costs linear time.
+  const stack: Node[] = [{ v: data, seg: "", up: undefined }];
   while (stack.length > 0) {
-    const { v, path } = stack.pop() as { v: unknown; path: PathSegment[] };
+    const node = stack.pop() as Node;
+    const v = node.v;
     if (typeof v !== "object" || v === null || seen.has(v)) continue;
     seen.add(v);
-    if (Array.isArray(v)) v.forEach((x, i) => stack.push({ v: x, path: [...path, i] }));
+    if (Array.isArray(v)) v.forEach((x, i) => stack.push({ v: x, seg: i, up: node }));
     else {
-      if (Object.hasOwn(v, "__proto__")) out.push([...path, "__proto__"]);
-      for (const [k, x] of Object.entries(v)) stack.push({ v: x, path: [...path, k] });
+      if (Object.hasOwn(v, "__proto__")) out.push([...pathOf(node), "__proto__"]);
+      for (const [k, x] of Object.entries(v)) stack.push({ v: x, seg: k, up: node });
     }
   }
   return out;

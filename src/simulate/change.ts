@@ -306,6 +306,15 @@ function readText(text: string): { data?: unknown; issues: Issue[]; located?: Lo
   }
 }
 
+/** A copy of a change's value, or why it cannot be copied (nested too deep, or a function or symbol in it). */
+function copyValue(value: unknown, at: PathSegment[]): { copy: unknown } | { issue: Issue } {
+  try {
+    return { copy: structuredClone(value) };
+  } catch {
+    return { issue: issue("CHANGE_INVALID", at, "the value cannot be copied into a plan: it is nested too deep or holds something other than plain data", value) };
+  }
+}
+
 /** A mutable copy of a plan, as plain data. */
 type Draft = Record<string, unknown>;
 type Container = Record<string, unknown> | unknown[];
@@ -319,7 +328,10 @@ function applyOp(draft: Draft, op: ChangeOp, at: PathSegment[]): Issue | undefin
   if ("from" in op && op.from !== undefined) {
     return issue("CHANGE_DATED_UNSUPPORTED", [...at, "from"], "plan language v1 has no dated values, so a change cannot take effect from a date; run the changed plan for the periods it applies to", op.from);
   }
-  if ("set" in op) return setAt(draft, pathSegments(op.set), structuredClone(op.value), [...at, "set"]);
+  if ("set" in op) {
+    const value = copyValue(op.value, [...at, "value"]);
+    return "issue" in value ? value.issue : setAt(draft, pathSegments(op.set), value.copy, [...at, "set"]);
+  }
   if ("unset" in op) return unsetAt(draft, pathSegments(op.unset), [...at, "unset"]);
   if ("addRank" in op) return insertNamed(draft, "ranks", "name", structuredClone(op.addRank), op, at);
   if ("addBonus" in op) return insertNamed(draft, "bonuses", "key", structuredClone(op.addBonus), op, at);
