@@ -132,7 +132,7 @@ export function assert(condition: boolean, invariant: string, detail = "conditio
 /**
  * Formats an issue as one line: `CODE at path (file:line:column): message [value: …]` (`(line L, column C)`
  * without a file). Values and long
- * quoted names in the message are cut to a readable length (see {@link formatValue}); never throws.
+ * quoted names in the message are cut to about 100 characters with the full size noted; never throws.
  */
 export function formatIssue(issue: Issue): string {
   const where = issue.path.length > 0 ? ` at ${formatPath(issue.path)}` : "";
@@ -147,7 +147,7 @@ export function formatIssue(issue: Issue): string {
   return `${issue.code}${where}${loc}: ${cutMessage(issue.message)}${value}`;
 }
 
-/** The most characters of a value (or of a quoted name in a message) shown before it is cut. */
+/** @internal The most characters of a value (or of a quoted name in a message) shown before it is cut. */
 export const SHOWN_CHARS = 100;
 /** Nesting deeper than this is shown as `…`. */
 const SHOWN_DEPTH = 8;
