@@ -132,3 +132,14 @@ describe("plan issues guide", () => {
     expect(issuesOf(json)[0]).toMatchObject({ code: "PLAN_UNKNOWN_KEY", path: ["measures", "PV", "cont"], line: 11, column: 7 });
   });
 });
+
+describe("plan text nested 100,000 deep", () => {
+  it("is a PLAN_SYNTAX issue that says so, with its line and column", () => {
+    const r = safeParsePlan(`compplan: 1\ndescription: ${"[".repeat(100_000)}${"]".repeat(100_000)}\n`);
+    expect(r.ok).toBe(false);
+    const i = r.ok ? undefined : r.issues[0];
+    expect(i).toMatchObject({ code: "PLAN_SYNTAX", line: 2 });
+    expect(i?.column).toBeGreaterThan(0);
+    expect(i?.message).toMatch(/^nested too deeply to read/);
+  });
+});

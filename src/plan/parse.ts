@@ -139,6 +139,15 @@ export function locate(located: Located, i: Pick<Issue, "code" | "path">): { lin
   return { line: pos.line, column: pos.col };
 }
 
+/**
+ * @internal The first line of a YAML parser error, in words: the parser reports nesting deeper than it can
+ * follow as a stack overflow, which is said here as what it is.
+ */
+export function syntaxMessage(message: string): string {
+  const first = message.split("\n")[0] || "syntax error";
+  return first.replace(/^Maximum call stack size exceeded/, "nested too deeply to read (lists or mappings nested hundreds of levels deep)");
+}
+
 /** YAML (of which JSON is a subset) with duplicate keys reported by path. */
 function readText(text: string): { data?: unknown; issues: Issue[]; located?: Located } {
   if (text.trim() === "") return { issues: [issue("PLAN_SYNTAX", [], "the plan is empty")] };
@@ -153,7 +162,7 @@ function readText(text: string): { data?: unknown; issues: Issue[]; located?: Lo
     return {
       issues: doc.errors.map((e) => {
         const pos = e.linePos?.[0];
-        return { ...issue("PLAN_SYNTAX", [], e.message.split("\n")[0] ?? "syntax error"), ...(pos !== undefined ? { line: pos.line, column: pos.col } : {}) };
+        return { ...issue("PLAN_SYNTAX", [], syntaxMessage(e.message)), ...(pos !== undefined ? { line: pos.line, column: pos.col } : {}) };
       }),
     };
   }

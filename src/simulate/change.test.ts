@@ -184,3 +184,13 @@ describe("change-set issues guide", () => {
     expect(messages("changes:\n  - removeRank: Silvr\n")).toEqual(['the plan has no rank "Silvr" (did you mean "Silver"? names: Bronze, Silver)']);
   });
 });
+
+describe("change-set values nested 100,000 deep", () => {
+  it("as text: CHANGE_SYNTAX saying so; as an object: CHANGE_INVALID at the value, not a stack overflow", () => {
+    const text = safeParseChangeSet(`changes:\n  - set: description\n    value: ${"[".repeat(100_000)}${"]".repeat(100_000)}\n`);
+    expect(text.ok ? [] : text.issues.slice(0, 1).map((i) => [i.code, i.message.slice(0, 25)])).toEqual([["CHANGE_SYNTAX", "nested too deeply to read"]]);
+    let deep: unknown = "x";
+    for (let k = 0; k < 100_000; k++) deep = [deep];
+    expect(issuesOf([{ set: "description", value: deep }])).toEqual([{ code: "CHANGE_INVALID", path: ["changes", 0, "value"] }]);
+  });
+});

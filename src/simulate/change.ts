@@ -11,7 +11,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { CompplanError, type Issue, type PathSegment, type Result, issue } from "../errors/issues.js";
 import { nameHint } from "../errors/suggest.js";
-import { type Plan, locate, safeParsePlan } from "../plan/parse.js";
+import { type Plan, locate, safeParsePlan, syntaxMessage } from "../plan/parse.js";
 import { type ChangePath, type ChangePathSegment, checkSegments, formatChangePath, parseChangePath } from "./path.js";
 
 /** Set the value at `set` (a path) to `value`. A list index equal to the list's length appends. */
@@ -296,7 +296,7 @@ function readText(text: string): { data?: unknown; issues: Issue[]; located?: Lo
       return {
         issues: doc.errors.map((e) => {
           const pos = e.linePos?.[0];
-          return { ...issue("CHANGE_SYNTAX", [], e.message.split("\n")[0] ?? "syntax error"), ...(pos !== undefined ? { line: pos.line, column: pos.col } : {}) };
+          return { ...issue("CHANGE_SYNTAX", [], syntaxMessage(e.message)), ...(pos !== undefined ? { line: pos.line, column: pos.col } : {}) };
         }),
       };
     }
