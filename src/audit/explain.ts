@@ -151,6 +151,14 @@ export interface ExplainOptions {
   readonly sourcesMax?: number;
 }
 
+/** True for options {@link safeExplain} can use. */
+function isExplainOptions(o: unknown): boolean {
+  if (o === undefined) return true;
+  if (!isOptions(o)) return false;
+  const { bonus, orders, sourcesMax } = o as ExplainOptions;
+  return (bonus === undefined || typeof bonus === "string") && (orders === undefined || orders instanceof OrderIndex) && (sourcesMax === undefined || (Number.isSafeInteger(sourcesMax) && sourcesMax >= 0));
+}
+
 /**
  * Explains one member's statement: every line item with its sources, levels before and after
  * compression, base, rate, plan clause and rounding; every bonus not received, or received less of, with
@@ -171,7 +179,7 @@ export function safeExplain(run: RunResult, memberId: string, options: ExplainOp
   const bad = argumentIssues("safeExplain", [
     ["run", isRun(run), "a RunResult from calculate", run],
     ["memberId", typeof memberId === "string", "a member id (a string)", memberId],
-    ["options", isOptions(options) && (options?.bonus === undefined || typeof options.bonus === "string"), "undefined or an options object ({ bonus } a bonus key)", options],
+    ["options", isExplainOptions(options), "undefined or { bonus?: a bonus key, orders?: an OrderIndex, sourcesMax?: an integer ≥ 0 }", options],
   ]);
   if (bad.length > 0) return { ok: false, issues: bad };
   const p = run.internals;

@@ -120,7 +120,7 @@ describe("throwing forms throw CompplanError for BigInt and circular values", ()
 
 describe("safe functions answer null, undefined and wrong types with issues", () => {
   const input = { period: PERIOD, members: baseMembers(), orders: baseOrders() };
-  const bad = [null, undefined, 5, "text", [], 5n] as never[];
+  const bad = [null, undefined, -5, "text", [], 5n] as never[];
   const calls: [string, (x: never) => { ok: boolean }][] = [
     ["safeCalculate plan", (x) => safeCalculate(x, input)],
     ["safeCalculate input", (x) => safeCalculate(plan, x)],
@@ -154,6 +154,21 @@ describe("safe functions answer null, undefined and wrong types with issues", ()
         const r = call(x);
         expect(r.ok, `${name}(${formatValue(x)})`).toBe(false);
         expect(issuesOf(r).length).toBeGreaterThan(0);
+      }
+    });
+  }
+
+  // Options may be left out (undefined), but not be anything else.
+  const optionCalls: [string, (x: never) => { ok: boolean }][] = [
+    ["safeExplain options", (x) => safeExplain(calculate(plan, input), "A", x)],
+    ["safeExplain options.orders", (x) => safeExplain(calculate(plan, input), "A", { orders: x })],
+    ["safeExplain options.sourcesMax", (x) => safeExplain(calculate(plan, input), "A", { sourcesMax: x })],
+    ["safeCalculate options", (x) => safeCalculate(plan, input, x)],
+  ];
+  for (const [name, call] of optionCalls) {
+    it(name, () => {
+      for (const x of bad.filter((v) => v !== undefined && (!name.endsWith(" options") || typeof v !== "object" || v === null || Array.isArray(v)))) {
+        expect(call(x).ok, `${name}(${formatValue(x)})`).toBe(false);
       }
     });
   }

@@ -13,7 +13,7 @@ import { pathToFileURL } from "node:url";
 import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from "node:worker_threads";
 import { createRequire } from "node:module";
 import { join, dirname } from "node:path";
-import { CompplanError, type Issue, type Result, formatPath, formatValue, issue } from "../errors/issues.js";
+import { CompplanError, type Issue, type Result, formatPath, formatValue, issue, issueValue } from "../errors/issues.js";
 import { argumentIssues, isOptions, isRecord } from "../errors/arguments.js";
 import { type Plan, planArgument } from "../plan/parse.js";
 import { type CalculateInput, safeCalculatePrepared, safePrepareInput } from "../run/calculate.js";
@@ -214,7 +214,7 @@ function plansFor(base: Plan, spec: SweepSpec): Result<Plan[]> {
         // A path problem is the same for every value: report it once, at the path.
         if (k === 0) issues.push({ ...i, path: ["path"] });
       } else {
-        issues.push({ ...i, path: ["values", k], message: `with ${formatValue(value)}: ${formatPath(i.path)}: ${i.message.replace(/^in the plan after the change set: /, "")}`, value });
+        issues.push({ ...i, path: ["values", k], message: `with ${formatValue(value)}: ${formatPath(i.path)}: ${i.message.replace(/^in the plan after the change set: /, "")}`, value: issueValue(value) });
       }
     }
   });
