@@ -30,7 +30,7 @@ describe("compplan validate", () => {
     const r = cli("validate", bad);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toContain(`PLAN_DECIMAL_FORMAT at bonuses[2].rate (${bad})`);
+    expect(r.stderr).toContain(`PLAN_DECIMAL_FORMAT at bonuses[2].rate (${bad}:84:11)`);
     expect(r.stderr).toContain("PLAN_INVALID_VALUE at bonuses[0].compression");
     expect(r.stderr).toMatch(/2 issues; nothing was computed/);
   });

@@ -3,7 +3,7 @@
 // alongside issues.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ISSUE_CODES, type Issue, type MemberInput, type OrderInput, parsePlan, safeCalculate, safeParsePlan } from "../src/index.js";
+import { ISSUE_CODES, type Issue, type MemberInput, type OrderInput, formatIssue, parsePlan, safeCalculate, safeParsePlan } from "../src/index.js";
 import { readRecords } from "../src/input/read.js";
 import { inputArb, PERIOD } from "./arbitraries/inputs.js";
 import { planArb } from "./arbitraries/plans.js";
@@ -18,8 +18,21 @@ function expectCoded(issues: readonly Issue[]): void {
     expect(CODES.has(i.code), `unknown code ${i.code}`).toBe(true);
     expect(Array.isArray(i.path)).toBe(true);
     expect(typeof i.message).toBe("string");
+    // Every issue prints briefly and serialises, whatever value it carries.
+    expect(formatIssue(i).length).toBeLessThan(2000);
+    expect(() => JSON.stringify(i)).not.toThrow();
   }
 }
+
+/** Any value a program might pass by mistake: BigInt, undefined, -0, Map, Date, circular and sparse values. */
+const oddValue = fc.oneof(
+  fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withSparseArray: true, withTypedArray: true, maxDepth: 2 }),
+  fc.constant((() => {
+    const cycle: Record<string, unknown> = { a: [1] };
+    cycle.self = cycle;
+    return cycle;
+  })()),
+);
 
 /** Replaces the value at a random path of a JSON value with another value (structure-aware mutation). */
 function mutate(value: unknown, pathPicks: number[], replacement: unknown): unknown {
@@ -69,6 +82,16 @@ describe("safeParsePlan", () => {
     );
   });
 
+  it("valid plans with one value replaced by any JavaScript value (BigInt, cycles, Maps): a plan or coded issues", () => {
+    fc.assert(
+      fc.property(planArb, fc.array(fc.nat(), { maxLength: 6 }), oddValue, (p, path, replacement) => {
+        const r = safeParsePlan(mutate(p.plan, path, replacement));
+        if (!r.ok) expectCoded(r.issues);
+      }),
+      { numRuns },
+    );
+  });
+
   it("lines of a valid plan file deleted or duplicated: a plan or coded issues", () => {
     const lines = BASE_PLAN.split("\n");
     fc.assert(
@@ -98,6 +121,20 @@ describe("safeCalculate", () => {
   it("valid inputs with one field replaced: a result or coded issues", () => {
     fc.assert(
       fc.property(fc.nat(), fc.array(fc.nat(), { maxLength: 3 }), fc.jsonValue({ maxDepth: 1 }), fc.boolean(), (row, path, replacement, inMembers) => {
+        const members: unknown[] = baseMembers();
+        const orders: unknown[] = baseOrders();
+        const target = inMembers ? members : orders;
+        target[row % target.length] = mutate(target[row % target.length], path, replacement);
+        const r = safeCalculate(plan, { period: PERIOD, members: members as MemberInput[], orders: orders as OrderInput[] });
+        if (!r.ok) expectCoded(r.issues);
+      }),
+      { numRuns },
+    );
+  });
+
+  it("valid inputs with one field replaced by any JavaScript value: a result or coded issues", () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.array(fc.nat(), { maxLength: 3 }), oddValue, fc.boolean(), (row, path, replacement, inMembers) => {
         const members: unknown[] = baseMembers();
         const orders: unknown[] = baseOrders();
         const target = inMembers ? members : orders;

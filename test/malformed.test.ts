@@ -1,9 +1,12 @@
 // Every issue code is reachable, and each points at the right place. One fixture per code; a test fails
 // when a code is added to ISSUE_CODES without a fixture, or when docs/errors.md is out of date.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ISSUE_CODES, type IssueCode, parsePlan, safeCalculate } from "../src/index.js";
+import { ISSUE_CODES, type IssueCode, formatIssue, parsePlan, safeCalculate } from "../src/index.js";
 import { errorsDoc } from "../scripts/errors-doc.js";
+import { runCli } from "../src/cli/cli.js";
 import { BASE_PLAN, PERIOD, baseMembers, baseOrders } from "./fixtures/base.js";
 import { CASES, issuesOf } from "./fixtures/malformed.js";
 
@@ -34,4 +37,39 @@ describe("every issue code has a fixture that produces it at the right path", ()
     const r = safeCalculate(parsePlan(BASE_PLAN), { period: PERIOD, members: baseMembers(), orders: baseOrders() });
     expect(r.ok).toBe(true);
   });
+});
+
+describe("a value nested 100,000 deep in an input file", () => {
+  it("is a coded issue printed briefly by the CLI (exit 1, not a crash)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "compplan-deep-"));
+    try {
+      const deep = `${"[".repeat(100_000)}"x"${"]".repeat(100_000)}`;
+      writeFileSync(join(dir, "members.json"), `[{"id":"A","sponsorId":null,"joinDate":"2024-01-01","status":"enrolled"},{"id":${deep},"sponsorId":"A","joinDate":"2024-01-01","status":"enrolled"}]`);
+      writeFileSync(join(dir, "orders.json"), "[]");
+      let stderr = "";
+      const code = runCli(
+        ["run", "--plan", "plans/starter-unilevel/plan.yaml", "--members", join(dir, "members.json"), "--orders", join(dir, "orders.json"), "--period", "2026-10", "--out", join(dir, "out")],
+        { stdout: () => {}, stderr: (t) => (stderr += t), stderrIsTTY: false },
+      );
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/INPUT_INVALID_FIELD at members\[1\]\.id .*\[value: "\[\[\[/);
+      expect(stderr.length).toBeLessThan(1000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("plan issues carry a line and column", () => {
+  for (const c of CASES) {
+    if (!("plan" in c)) continue;
+    it(c.code, () => {
+      const issues = issuesOf(c);
+      expect(issues.length).toBeGreaterThan(0);
+      for (const i of issues) {
+        expect(i.line, formatIssue(i)).toBeGreaterThan(0);
+        expect(i.column, formatIssue(i)).toBeGreaterThan(0);
+      }
+    });
+  }
 });

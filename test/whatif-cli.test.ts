@@ -79,7 +79,7 @@ describe("compplan diff", () => {
     const r = cli("diff", "--base", STARTER, "--change", bad, ...inputs(), "--out", join(dir, "never"));
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toContain(`CHANGE_NOT_FOUND at changes[0].set (${bad})`);
+    expect(r.stderr).toContain(`CHANGE_NOT_FOUND at changes[0].set (${bad}:2:10)`);
     expect(existsSync(join(dir, "never"))).toBe(false);
     writeFileSync(bad, "changes:\n  - set: bonuses[key=retail].rate\n    value: 2\n");
     const invalid = cli("diff", "--base", STARTER, "--change", bad, ...inputs(), "--out", join(dir, "never"));

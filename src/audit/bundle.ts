@@ -8,6 +8,7 @@
  * fingerprints), so a bundle has the same fingerprint with or without its inputs embedded.
  */
 import { z } from "zod";
+import { isOptions, isRecord, isRun, requireArguments } from "../errors/arguments.js";
 import { CompplanError, type Issue, type PathSegment, type Result, issue } from "../errors/issues.js";
 import type { CalculateInput, PreparedInput } from "../run/calculate.js";
 import type { RunResult } from "../run/result.js";
@@ -109,6 +110,7 @@ export interface BundleOptions {
  * ```
  */
 export function createBundle(run: RunResult, input: CalculateInput | PreparedInput, options: BundleOptions = {}): RunBundle {
+  requireArguments("createBundle", [["run", isRun(run), "a RunResult from calculate", run], ["input", isRecord(input), "an object { period, members, orders } or a prepared input", input], ["options", isOptions(options), "undefined or an options object", options]]);
   const orders = runOrders(run, input).columns;
   const g = run.internals.genealogy;
   const rows = options.embedInputs === true ? { members: canonicalMembers(g), orders: canonicalOrders(orders) } : undefined;

@@ -9,7 +9,9 @@
  * `explain` method. What a family reports about its lines is checked against the statement, so an
  * explanation cannot disagree with what was paid.
  */
+import { argumentIssues, isOptions, isRecord, isRun, requireArguments } from "../errors/arguments.js";
 import { CompplanError, type Issue, type Result, assert, issue } from "../errors/issues.js";
+import { nameHint } from "../errors/suggest.js";
 import type { OrderColumns } from "../input/rows.js";
 import type { RequirementDetail } from "../measures/ranks.js";
 import { VALUE_SCALE, formatFixed, formatTrimmed, formatVolume, parseUnits } from "../money/decimal.js";
@@ -114,6 +116,7 @@ export class OrderIndex {
  * ```
  */
 export function indexOrders(run: RunResult, input: CalculateInput | PreparedInput): OrderIndex {
+  requireArguments("indexOrders", [["run", isRun(run), "a RunResult from calculate", run], ["input", isRecord(input), "an object { period, members, orders } or a prepared input", input]]);
   const { columns, member } = runOrders(run, input);
   return new OrderIndex(columns, member, run.internals.genealogy.size);
 }
@@ -133,6 +136,7 @@ export function indexOrders(run: RunResult, input: CalculateInput | PreparedInpu
  * ```
  */
 export function prepareExplain(run: RunResult): void {
+  requireArguments("prepareExplain", [["run", isRun(run), "a RunResult from calculate", run]]);
   const p = preorderOf(run);
   for (let m = 0; m < run.internals.compiled.measures.length; m++) p.personal(m);
 }
@@ -145,6 +149,14 @@ export interface ExplainOptions {
   readonly orders?: OrderIndex;
   /** Most source members listed per line or reason (largest volume first); default 20. */
   readonly sourcesMax?: number;
+}
+
+/** True for options {@link safeExplain} can use. */
+function isExplainOptions(o: unknown): boolean {
+  if (o === undefined) return true;
+  if (!isOptions(o)) return false;
+  const { bonus, orders, sourcesMax } = o as ExplainOptions;
+  return (bonus === undefined || typeof bonus === "string") && (orders === undefined || orders instanceof OrderIndex) && (sourcesMax === undefined || (Number.isSafeInteger(sourcesMax) && sourcesMax >= 0));
 }
 
 /**
@@ -164,13 +176,19 @@ export interface ExplainOptions {
  * ```
  */
 export function safeExplain(run: RunResult, memberId: string, options: ExplainOptions = {}): Result<Explanation> {
+  const bad = argumentIssues("safeExplain", [
+    ["run", isRun(run), "a RunResult from calculate", run],
+    ["memberId", typeof memberId === "string", "a member id (a string)", memberId],
+    ["options", isExplainOptions(options), "undefined or { bonus?: a bonus key, orders?: an OrderIndex, sourcesMax?: an integer ≥ 0 }", options],
+  ]);
+  if (bad.length > 0) return { ok: false, issues: bad };
   const p = run.internals;
   const g = p.genealogy;
   const i = g.indexOf.get(memberId);
   const issues: Issue[] = [];
   if (i === undefined) issues.push(issue("AUDIT_UNKNOWN_MEMBER", ["memberId"], `"${memberId}" is not a member of this run`, memberId));
   if (options.bonus !== undefined && !p.compiled.bonuses.some((b) => b.key === options.bonus)) {
-    issues.push(issue("AUDIT_UNKNOWN_BONUS", ["bonus"], `the plan has no bonus "${options.bonus}" (bonuses: ${p.compiled.bonuses.map((b) => b.key).join(", ") || "none"})`, options.bonus));
+    issues.push(issue("AUDIT_UNKNOWN_BONUS", ["bonus"], `the plan has no bonus "${options.bonus}"${nameHint(String(options.bonus), p.compiled.bonuses.map((b) => b.key), "bonuses")}`, options.bonus));
   }
   if (i === undefined || issues.length > 0) return { ok: false, issues };
   const statement = run.statement(memberId);

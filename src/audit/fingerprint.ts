@@ -23,13 +23,14 @@ import { stringsOf } from "../input/text-list.js";
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { type BonusConfig, findFamily } from "../bonuses/registry.js";
+import { isRecord, requireArguments } from "../errors/arguments.js";
 import { CompplanError } from "../errors/issues.js";
 import { MEMBER_STATUSES, type Genealogy, type MemberStatus, membersById } from "../genealogy/genealogy.js";
 import type { OrderColumns } from "../input/rows.js";
 import { validateMembers, validateOrders } from "../input/validate.js";
 import { canonicalDecimal, formatVolume } from "../money/decimal.js";
 import { ORDER_KINDS, type OrderKind } from "../plan/fields.js";
-import type { Plan } from "../plan/parse.js";
+import { type Plan, planArgument } from "../plan/parse.js";
 import { planShellSchema } from "../plan/schema.js";
 import { safeParsePeriod } from "../run/period.js";
 import type { CalculateInput } from "../run/calculate.js";
@@ -153,7 +154,9 @@ function canonicalBySchema(value: unknown, schema: unknown): unknown {
  * ```
  */
 export function canonicalPlan(plan: Plan): Record<string, unknown> {
-  const { bonuses, ...shell } = plan;
+  const checked = planArgument(plan);
+  if (!checked.ok) throw new CompplanError(checked.issues);
+  const { bonuses, ...shell } = checked.value;
   const top = canonicalBySchema(shell, planShellSchema) as Record<string, unknown>;
   top.bonuses = bonuses.map((b: BonusConfig) => canonicalBySchema(b, findFamily(b.kind)?.schema));
   // Round-trip through canonical JSON: drops undefined members, gives plain objects only.
@@ -267,6 +270,7 @@ export function fingerprintRows<T>(rows: readonly T[], line: (row: T) => string)
  * ```
  */
 export function fingerprintInput(plan: Plan, input: CalculateInput): InputFingerprints {
+  requireArguments("fingerprintInput", [["input", isRecord(input), "an object { period, members, orders }", input]]);
   const period = safeParsePeriod(input.period);
   if (period.period === undefined) throw new CompplanError(period.issue === undefined ? [] : [period.issue]);
   const members = validateMembers(input.members, period.period);

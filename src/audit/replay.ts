@@ -4,6 +4,7 @@
  * own fingerprint) and every difference is reported as data: which check, which member, which line,
  * which field, the recorded (`expected`) and the recomputed (`actual`) value.
  */
+import { argumentIssues, isOptions, isRecord } from "../errors/arguments.js";
 import { CompplanError, type Issue, type PathSegment, type Result, formatPath, issue } from "../errors/issues.js";
 import type { RecordOrigin } from "../input/rows.js";
 import type { Plan } from "../plan/parse.js";
@@ -196,6 +197,11 @@ function loadedFrom(plan: Plan, prepared: PreparedInput, embedded: LoadedRun["em
  * ```
  */
 export function safeReplay(bundle: unknown, inputs: ReplayInputs = {}, options: ReplayOptions = {}): Result<ReplayReport> {
+  const bad = argumentIssues("safeReplay", [
+    ["inputs", inputs === undefined || isRecord(inputs), "undefined or an object { members, orders }", inputs],
+    ["options", isOptions(options), "undefined or an options object", options],
+  ]);
+  if (bad.length > 0) return { ok: false, issues: bad };
   const b = safeParseBundle(bundle);
   if (!b.ok) return b;
   const loaded = loadBundleRun(b.value, inputs);

@@ -18,6 +18,7 @@
  * dynamic compression jumps straight to the next qualified ancestor.
  */
 import { type Issue, type PathSegment, assert, issue } from "../errors/issues.js";
+import { nameHint } from "../errors/suggest.js";
 import { rateUnits } from "../plan/units.js";
 import { LINE_COMPRESSED, type LineSink } from "../run/lines.js";
 import type { CompileContext, LevelAccounting, PlanNames, RunContext } from "./family.js";
@@ -65,7 +66,7 @@ export function validateLevelSchedule(schedule: readonly { readonly rank?: strin
       base++;
       if (base > 1) issues.push(issue("PLAN_DUPLICATE_NAME", [...path, r], "only one schedule row may leave out the rank (the base row)"));
     } else if (!names.ranks.includes(row.rank)) {
-      issues.push(issue("PLAN_UNKNOWN_RANK", [...path, r, "rank"], `unknown rank "${row.rank}"`, row.rank));
+      issues.push(issue("PLAN_UNKNOWN_RANK", [...path, r, "rank"], `unknown rank "${row.rank}"${nameHint(row.rank, names.ranks, "ranks")}`, row.rank));
     } else if (seen.has(row.rank)) {
       issues.push(issue("PLAN_DUPLICATE_NAME", [...path, r, "rank"], `rank "${row.rank}" has two schedule rows`, row.rank));
     } else seen.add(row.rank);

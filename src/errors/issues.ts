@@ -32,6 +32,7 @@ export const ISSUE_CODES = {
   INPUT_UNKNOWN_COLUMN: "A CSV header or JSON record has a column or field compplan does not know.",
   INPUT_MISSING_FIELD: "A record lacks a required field, or the field is empty.",
   INPUT_INVALID_FIELD: "A record field has the wrong type or format.",
+  INPUT_INVALID_ARGUMENT: "A library function was called with an argument that is missing or of the wrong type (for example `safeCalculate(plan, null)`).",
   MEMBER_DUPLICATE_ID: "Two members share an id.",
   MEMBER_UNKNOWN_SPONSOR: "A member's sponsor id is not a member.",
   MEMBER_SPONSOR_CYCLE: "Sponsor links form a cycle, so some members never reach the root.",
@@ -85,8 +86,10 @@ export interface Issue {
   readonly value?: unknown;
   /** The file the problem is in, for file inputs. */
   readonly file?: string;
-  /** The 1-based line of the file, for file inputs. */
+  /** The 1-based line of the file: the record's line for file inputs, the offending node's line for plan and change-set text. */
   readonly line?: number;
+  /** The 1-based column of the offending node, for plan and change-set text. */
+  readonly column?: number;
 }
 
 /** The result of a `safe…` function: the value, or the issues that prevented it. Never both. */
@@ -130,17 +133,129 @@ export function assert(condition: boolean, invariant: string, detail = "conditio
   if (!condition) throw new InvariantError(invariant, detail);
 }
 
-/** Formats an issue as one line: `CODE at path (file:line): message [value]`. */
+/**
+ * Formats an issue as one line: `CODE at path (file:line:column): message [value: …]` (`(line L, column C)`
+ * without a file). Values and long
+ * quoted names in the message are cut to about 100 characters with the full size noted; never throws.
+ */
 export function formatIssue(issue: Issue): string {
   const where = issue.path.length > 0 ? ` at ${formatPath(issue.path)}` : "";
+  const lineCol = issue.line === undefined ? "" : issue.column === undefined ? `${issue.line}` : `${issue.line}:${issue.column}`;
   const loc =
     issue.file !== undefined
-      ? ` (${issue.file}${issue.line !== undefined ? `:${issue.line}` : ""})`
+      ? ` (${issue.file}${lineCol !== "" ? `:${lineCol}` : ""})`
       : issue.line !== undefined
-        ? ` (line ${issue.line})`
+        ? ` (line ${issue.line}${issue.column !== undefined ? `, column ${issue.column}` : ""})`
         : "";
-  const value = "value" in issue ? ` [value: ${JSON.stringify(issue.value) ?? String(issue.value)}]` : "";
-  return `${issue.code}${where}${loc}: ${issue.message}${value}`;
+  const value = "value" in issue ? ` [value: ${formatValue(issue.value)}]` : "";
+  return `${issue.code}${where}${loc}: ${cutMessage(issue.message)}${value}`;
+}
+
+/** @internal The most characters of a value (or of a quoted name in a message) shown before it is cut. */
+export const SHOWN_CHARS = 100;
+/** Nesting deeper than this is shown as `…`. */
+const SHOWN_DEPTH = 8;
+
+/**
+ * @internal Renders any value for a message as JSON-like text of at most about {@link SHOWN_CHARS}
+ * characters: a longer value is cut with `…` and its full size noted (`"abc…" (10000000 characters)`,
+ * `["0.05",…] (100000 elements)`). Never throws: BigInt shows as `5n`, a cycle as `[Circular]`, deep
+ * nesting as `…`, and a property that throws when read as `[unreadable]`.
+ */
+export function formatValue(value: unknown, max = SHOWN_CHARS): string {
+  let out = "";
+  let full = true;
+  const emit = (text: string): boolean => {
+    if (out.length + text.length > max) {
+      out += text.slice(0, Math.max(0, max - out.length));
+      full = false;
+      return false;
+    }
+    out += text;
+    return true;
+  };
+  const seen = new Set<object>();
+  const walk = (v: unknown, depth: number): boolean => {
+    if (typeof v === "string") return emit(JSON.stringify(v.length > max ? v.slice(0, max + 1) : v));
+    if (typeof v === "bigint") return emit(`${v}n`);
+    if (typeof v === "number" || typeof v === "boolean" || v === undefined) return emit(String(v));
+    if (v === null) return emit("null");
+    if (typeof v === "function") return emit("[function]");
+    if (typeof v === "symbol") return emit(v.toString());
+    if (seen.has(v)) return emit("[Circular]");
+    if (depth >= SHOWN_DEPTH) return emit(Array.isArray(v) ? "[…]" : "{…}");
+    seen.add(v);
+    try {
+      if (Array.isArray(v)) {
+        if (!emit("[")) return false;
+        for (let i = 0; i < v.length; i++) if (!((i === 0 || emit(",")) && walk(v[i], depth + 1))) return false;
+        return emit("]");
+      }
+      if (!emit("{")) return false;
+      let first = true;
+      for (const k of Object.keys(v)) {
+        if (!((first || emit(",")) && emit(`${JSON.stringify(k)}:`) && walk((v as Record<string, unknown>)[k], depth + 1))) return false;
+        first = false;
+      }
+      return emit("}");
+    } catch {
+      return emit("[unreadable]");
+    } finally {
+      seen.delete(v);
+    }
+  };
+  walk(value, 0);
+  if (full) return out;
+  return `${out}… (${sizeOf(value)})`;
+}
+
+/** The full size of a value that was cut, in words: characters, elements or keys. */
+function sizeOf(value: unknown): string {
+  const n = (count: number, unit: string) => `${count.toLocaleString("en-US")} ${unit}${count === 1 ? "" : "s"}`;
+  try {
+    if (typeof value === "string") return n(value.length, "character");
+    if (Array.isArray(value)) return n(value.length, "element");
+    if (typeof value === "object" && value !== null) return n(Object.keys(value).length, "key");
+  } catch {
+    // fall through: a value that cannot be measured
+  }
+  return "cut";
+}
+
+/**
+ * @internal Cuts every double-quoted run longer than {@link SHOWN_CHARS} in a message (an id or name
+ * echoed in it), and the whole message beyond ten times that, noting the full length.
+ */
+export function cutMessage(message: string): string {
+  const quoted = message.replace(/"([^"\n]{101,})"/g, (_m, s: string) => `"${s.slice(0, SHOWN_CHARS)}…" (${s.length.toLocaleString("en-US")} characters)`);
+  const limit = SHOWN_CHARS * 10;
+  return quoted.length <= limit ? quoted : `${quoted.slice(0, limit)}… (${quoted.length.toLocaleString("en-US")} characters)`;
+}
+
+/**
+ * @internal The value an issue keeps: exactly the offending value when it is plain JSON data (strings,
+ * numbers, booleans, null, and arrays and objects of them nested at most 64 deep), so programs can match
+ * it; otherwise (BigInt, a cycle, deeper nesting, a function, a non-finite number) its text from
+ * {@link formatValue}, so an issue can always be printed and serialised.
+ */
+export function issueValue(value: unknown): unknown {
+  const stack: { v: unknown; depth: number }[] = [{ v: value, depth: 0 }];
+  const seen = new Set<object>();
+  try {
+    while (stack.length > 0) {
+      const { v, depth } = stack.pop() as { v: unknown; depth: number };
+      if (v === null || v === undefined || typeof v === "string" || typeof v === "boolean") continue;
+      if (typeof v === "number" && Number.isFinite(v)) continue;
+      if (typeof v !== "object" || depth >= 64 || seen.has(v)) return formatValue(value);
+      const proto = Object.getPrototypeOf(v);
+      if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) return formatValue(value);
+      seen.add(v);
+      for (const child of Object.values(v)) stack.push({ v: child, depth: depth + 1 });
+    }
+  } catch {
+    return formatValue(value);
+  }
+  return value;
 }
 
 /** @internal Renders a path as `members[812].sponsorId`. */
@@ -156,7 +271,11 @@ function summarizeIssues(issues: readonly Issue[]): string {
   return `${issues.length} issue${issues.length === 1 ? "" : "s"}:\n  ${head}${more}`;
 }
 
-/** @internal Builds an issue, with the value only when one is given. */
+/**
+ * @internal Builds an issue, with the value only when one is given: long quoted names in the message are
+ * cut ({@link cutMessage}) and the value is kept exact when it is plain JSON data ({@link issueValue}).
+ */
 export function issue(code: IssueCode, path: readonly PathSegment[], message: string, ...value: unknown[]): Issue {
-  return value.length > 0 ? { code, path, message, value: value[0] } : { code, path, message };
+  const text = cutMessage(message);
+  return value.length > 0 ? { code, path, message: text, value: issueValue(value[0]) } : { code, path, message: text };
 }

@@ -5,6 +5,7 @@
  */
 import { isUtf8 } from "node:buffer";
 import { readFileSync } from "node:fs";
+import { argumentIssues, isOptions, isRecord } from "../errors/arguments.js";
 import { CompplanError, type Issue, type IssueCode, type Result } from "../errors/issues.js";
 import { cut, readRecords } from "./read.js";
 import type { RecordOrigin } from "./rows.js";
@@ -199,6 +200,13 @@ export interface PrepareFilesOptions {
  * ```
  */
 export function safePrepareFiles(files: InputFiles, options: PrepareFilesOptions): Result<PreparedInput> {
+  const o = options as unknown;
+  const measuresOk = isRecord(o) && typeof (o.measures as { [Symbol.iterator]?: unknown } | undefined)?.[Symbol.iterator] === "function" && typeof o.measures !== "string";
+  const bad = argumentIssues("safePrepareFiles", [
+    ["files", isRecord(files), "an object { period, members, orders } of file paths", files],
+    ["options", measuresOk && isOptions(o, "onPhase") && (o.ignoreColumns === undefined || Array.isArray(o.ignoreColumns)), "an options object { measures, onPhase?, ignoreColumns? } with measures a list or Set of names", options],
+  ]);
+  if (bad.length > 0) return { ok: false, issues: bad };
   const onPhase = options.onPhase ?? (() => {});
   const measures: ReadonlySet<string> = new Set(options.measures);
   const ignore = options.ignoreColumns ?? [];

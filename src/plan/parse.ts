@@ -6,9 +6,10 @@
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
 import type { z } from "zod";
 import { CompplanError, type Issue, type IssueCode, type PathSegment, type Result, issue } from "../errors/issues.js";
+import { nameHint } from "../errors/suggest.js";
 import { compareDecimal } from "../money/decimal.js";
 import type { BonusConfig } from "../bonuses/registry.js";
-import { familyFor, findFamily } from "../bonuses/registry.js";
+import { FAMILIES, familyFor, findFamily } from "../bonuses/registry.js";
 import { orderSteps } from "./steps.js";
 import { planShellSchema } from "./schema.js";
 
@@ -36,17 +37,22 @@ export interface ParsePlanOptions {
  * ```
  */
 export function safeParsePlan(input: unknown, options: ParsePlanOptions = {}): Result<Plan> {
+  let located: Located | undefined;
   const attach = (list: Issue[]): Issue[] =>
-    options.fileName === undefined ? list : list.map((i) => ({ ...i, file: options.fileName as string }));
+    list.map((i) => ({ ...i, ...(located !== undefined && i.line === undefined ? locate(located, i) : {}), ...(options.fileName !== undefined ? { file: options.fileName } : {}) }));
   let data: unknown = input;
   if (typeof input === "string") {
     const text = readText(input);
     if (text.issues.length > 0) return { ok: false, issues: attach(text.issues) };
     data = text.data;
+    located = text.located;
   }
   const shell = planShellSchema.safeParse(data, { reportInput: true });
   const issues: Issue[] = [];
-  if (!shell.success) issues.push(...mapZodIssues(shell.error.issues, []));
+  if (!shell.success) issues.push(...mapZodIssues(shell.error.issues, [], planShellSchema));
+  for (const p of protoKeys(data)) {
+    if (!issues.some((i) => samePath(i.path, p))) issues.push(issue("PLAN_INVALID_VALUE", p, PROTO_MESSAGE, "__proto__"));
+  }
   const bonuses: BonusConfig[] = [];
   const rawBonuses = (data as { bonuses?: unknown })?.bonuses;
   if (Array.isArray(rawBonuses)) {
@@ -55,19 +61,35 @@ export function safeParsePlan(input: unknown, options: ParsePlanOptions = {}): R
       if (typeof kind !== "string") return; // the shell schema already reported it
       const family = findFamily(kind);
       if (family === undefined) {
-        issues.push(issue("PLAN_UNKNOWN_BONUS_KIND", ["bonuses", i, "kind"], `unknown bonus kind "${kind}" (known: ${knownKinds()})`, kind));
+        issues.push(issue("PLAN_UNKNOWN_BONUS_KIND", ["bonuses", i, "kind"], `unknown bonus kind "${kind}"${nameHint(kind, FAMILIES.map((f) => f.kind), "kinds")}`, kind));
         return;
       }
       const r = family.schema.safeParse(raw, { reportInput: true });
       if (r.success) bonuses.push(r.data);
-      else issues.push(...mapZodIssues(r.error.issues, ["bonuses", i]));
+      else issues.push(...mapZodIssues(r.error.issues, ["bonuses", i], family.schema));
     });
   }
   if (issues.length > 0 || !shell.success) return { ok: false, issues: attach(sortIssues(issues)) };
   const plan: Plan = { ...shell.data, bonuses };
   const semantic = checkNames(plan);
   if (semantic.length > 0) return { ok: false, issues: attach(semantic) };
-  return { ok: true, value: deepFreeze(plan) };
+  const frozen = deepFreeze(plan);
+  PARSED.add(frozen);
+  return { ok: true, value: frozen };
+}
+
+/** Plans returned by {@link safeParsePlan}: validated, frozen, and so taken as they are. */
+const PARSED = new WeakSet<object>();
+
+/**
+ * @internal The plan argument of a library function: a plan from {@link parsePlan} as it is; anything
+ * else (an object literal typed as a plan, `null`, a number) is validated first, so it yields `PLAN_*`
+ * issues instead of a `TypeError` deep inside the engine.
+ */
+export function planArgument(plan: unknown): Result<Plan> {
+  if (typeof plan === "object" && plan !== null && PARSED.has(plan)) return { ok: true, value: plan as Plan };
+  if (typeof plan === "string") return { ok: false, issues: [issue("INPUT_INVALID_ARGUMENT", ["plan"], "the plan argument is text: parse it first with parsePlan", plan)] };
+  return safeParsePlan(plan);
 }
 
 /**
@@ -86,12 +108,49 @@ export function parsePlan(input: unknown, options: ParsePlanOptions = {}): Plan 
   return r.value;
 }
 
-function knownKinds(): string {
-  return ["unilevel", "rank-bonus", "retail-profit"].filter((k) => findFamily(k) !== undefined).join(", ");
+/** A plan's parsed text, to find the line and column of the node an issue is about. */
+interface Located {
+  readonly doc: { readonly contents: unknown };
+  readonly lines: LineCounter;
+}
+
+/**
+ * @internal The line and column (1-based) of the place an issue's path leads to in the text: the key for
+ * an unknown or duplicate key, else the value; for a missing key, the mapping that lacks it. Shared with
+ * the change-set reader.
+ */
+export function locate(located: Located, i: Pick<Issue, "code" | "path">): { line: number; column: number } | Record<string, never> {
+  let node: unknown = located.doc.contents;
+  let keyNode: unknown;
+  for (const seg of i.path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && (isScalar(p.key) ? p.key.value : p.key) === seg);
+      if (pair === undefined) break;
+      keyNode = pair.key;
+      node = pair.value ?? pair.key;
+    } else if (isSeq(node) && typeof seg === "number" && seg < node.items.length) {
+      keyNode = undefined;
+      node = node.items[seg];
+    } else break;
+  }
+  const target = (/_UNKNOWN_KEY$|_DUPLICATE_KEY$|^CHANGE_INVALID$/.test(i.code) && keyNode !== undefined ? keyNode : node) as { range?: [number, number, number] } | null;
+  const offset = target?.range?.[0];
+  if (offset === undefined) return {};
+  const pos = located.lines.linePos(offset);
+  return { line: pos.line, column: pos.col };
+}
+
+/**
+ * @internal The first line of a YAML parser error, in words: the parser reports nesting deeper than it can
+ * follow as a stack overflow, which is said here as what it is.
+ */
+export function syntaxMessage(message: string): string {
+  const first = message.split("\n")[0] || "syntax error";
+  return first.replace(/^Maximum call stack size exceeded/, "nested too deeply to read (lists or mappings nested hundreds of levels deep)");
 }
 
 /** YAML (of which JSON is a subset) with duplicate keys reported by path. */
-function readText(text: string): { data?: unknown; issues: Issue[] } {
+function readText(text: string): { data?: unknown; issues: Issue[]; located?: Located } {
   if (text.trim() === "") return { issues: [issue("PLAN_SYNTAX", [], "the plan is empty")] };
   let doc: ReturnType<typeof parseDocument>;
   const lines = new LineCounter();
@@ -103,15 +162,15 @@ function readText(text: string): { data?: unknown; issues: Issue[] } {
   if (doc.errors.length > 0) {
     return {
       issues: doc.errors.map((e) => {
-        const line = e.linePos?.[0]?.line;
-        return { ...issue("PLAN_SYNTAX", [], e.message.split("\n")[0] ?? "syntax error"), ...(line !== undefined ? { line } : {}) };
+        const pos = e.linePos?.[0];
+        return { ...issue("PLAN_SYNTAX", [], syntaxMessage(e.message)), ...(pos !== undefined ? { line: pos.line, column: pos.col } : {}) };
       }),
     };
   }
   const issues = duplicateKeys(doc, lines);
   if (issues.length > 0) return { issues };
   try {
-    return { data: doc.toJS({ maxAliasCount: 100 }), issues: [] };
+    return { data: doc.toJS({ maxAliasCount: 100 }), issues: [], located: { doc, lines } };
   } catch (e) {
     return { issues: [issue("PLAN_SYNTAX", [], `cannot read the plan: ${(e as Error).message}`)] };
   }
@@ -129,8 +188,8 @@ function duplicateKeys(doc: ReturnType<typeof parseDocument>, lines: LineCounter
         const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
         if (seen.has(key)) {
           const offset = (item.key as { range?: [number, number, number] } | null)?.range?.[0];
-          const line = offset === undefined ? undefined : lines.linePos(offset).line;
-          out.push({ ...issue("PLAN_DUPLICATE_KEY", [...path, key], `key "${key}" appears twice in the same mapping`, key), ...(line !== undefined ? { line } : {}) });
+          const pos = offset === undefined ? undefined : lines.linePos(offset);
+          out.push({ ...issue("PLAN_DUPLICATE_KEY", [...path, key], `key "${key}" appears twice in the same mapping`, key), ...(pos !== undefined ? { line: pos.line, column: pos.col } : {}) });
         }
         seen.add(key);
         stack.push({ node: item.value, path: [...path, key] });
@@ -142,8 +201,43 @@ function duplicateKeys(doc: ReturnType<typeof parseDocument>, lines: LineCounter
   return out.reverse();
 }
 
+const PROTO_MESSAGE = '"__proto__" cannot be a name or key: names start with a letter or a digit';
+
+/**
+ * The paths of every own `__proto__` key in plain data (YAML and JSON.parse keep them as own keys; the
+ * schema's records would drop them silently, so they are reported). Iterative: any depth is safe.
+ */
+function protoKeys(data: unknown): PathSegment[][] {
+  type Node = { v: unknown; seg: PathSegment; up: Node | undefined };
+  const pathOf = (n: Node | undefined): PathSegment[] => {
+    const out: PathSegment[] = [];
+    for (let x = n; x?.up !== undefined; x = x.up) out.push(x.seg);
+    return out.reverse();
+  };
+  const out: PathSegment[][] = [];
+  const seen = new Set<object>();
+  // Parent links instead of a path per node, so a value nested 100,000 deep costs linear time.
+  const stack: Node[] = [{ v: data, seg: "", up: undefined }];
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    const v = node.v;
+    if (typeof v !== "object" || v === null || seen.has(v)) continue;
+    seen.add(v);
+    if (Array.isArray(v)) v.forEach((x, i) => stack.push({ v: x, seg: i, up: node }));
+    else {
+      if (Object.hasOwn(v, "__proto__")) out.push([...pathOf(node), "__proto__"]);
+      for (const [k, x] of Object.entries(v)) stack.push({ v: x, seg: k, up: node });
+    }
+  }
+  return out;
+}
+
+function samePath(a: readonly PathSegment[], b: readonly PathSegment[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
+}
+
 /** @internal Maps zod issues to compplan issues under `prefix`. */
-export function mapZodIssues(zodIssues: readonly z.core.$ZodIssue[], prefix: readonly PathSegment[]): Issue[] {
+export function mapZodIssues(zodIssues: readonly z.core.$ZodIssue[], prefix: readonly PathSegment[], schema?: unknown): Issue[] {
   const out: Issue[] = [];
   for (const zi of zodIssues) {
     const path = [...prefix, ...(zi.path as PathSegment[])];
@@ -152,7 +246,10 @@ export function mapZodIssues(zodIssues: readonly z.core.$ZodIssue[], prefix: rea
     const withValue = (code: IssueCode, message: string): Issue => (has ? issue(code, path, message, input) : issue(code, path, message));
     switch (zi.code) {
       case "unrecognized_keys":
-        for (const key of zi.keys) out.push(issue("PLAN_UNKNOWN_KEY", [...path, key], `unknown key "${key}"`, key));
+        for (const key of zi.keys) {
+          const known = schemaKeysAt(schema, zi.path as PathSegment[]);
+          out.push(issue("PLAN_UNKNOWN_KEY", [...path, key], `unknown key "${key}"${known === undefined ? "" : nameHint(key, known, "keys")}`, key));
+        }
         break;
       case "invalid_type":
         out.push(input === undefined ? issue("PLAN_MISSING_KEY", path, `required (${zi.expected})`) : withValue("PLAN_INVALID_VALUE", `expected ${zi.expected}`));
@@ -163,14 +260,42 @@ export function mapZodIssues(zodIssues: readonly z.core.$ZodIssue[], prefix: rea
         break;
       case "custom": {
         const code = (zi.params as { code?: IssueCode } | undefined)?.code ?? "PLAN_INVALID_VALUE";
-        out.push(code === "PLAN_MISSING_KEY" ? issue(code, path, "required") : withValue(code, zi.message));
+        out.push(code === "PLAN_MISSING_KEY" ? issue(code, path, "required") : withValue(code, code === "PLAN_DECIMAL_FORMAT" ? zi.message + percentHint(input) : zi.message));
         break;
       }
       default:
-        out.push(withValue("PLAN_INVALID_VALUE", zi.message));
+        // An enum or literal key that is absent is missing, not invalid.
+        out.push(has && input === undefined ? issue("PLAN_MISSING_KEY", path, `required: ${zi.message.replace(/^Invalid (option|input): /, "")}`) : withValue("PLAN_INVALID_VALUE", zi.message));
     }
   }
   return out;
+}
+
+/** The keys the object schema at `path` inside `schema` defines, or undefined when it is not an object there. */
+function schemaKeysAt(schema: unknown, path: readonly PathSegment[]): string[] | undefined {
+  let s = schema;
+  for (let step = 0; step <= path.length; ) {
+    const def = (s as { _zod?: { def?: Record<string, unknown> & { type: string } } } | undefined)?._zod?.def;
+    if (def === undefined) return undefined;
+    if ("innerType" in def) s = def.innerType;
+    else if (def.type === "pipe") s = def.in;
+    else if (step === path.length) return def.type === "object" ? Object.keys(def.shape as object) : undefined;
+    else {
+      const seg = path[step++] as PathSegment;
+      s = def.type === "object" ? (def.shape as Record<string, unknown>)[String(seg)] : def.type === "array" ? def.element : def.type === "record" ? def.valueType : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** For a rate written as a percentage (`"5%"`): ` (write "0.05" for 5%)`; otherwise nothing. */
+function percentHint(input: unknown): string {
+  const m = typeof input === "string" ? /^\s*(\d{1,12})(?:\.(\d{1,12}))?\s*%\s*$/.exec(input) : null;
+  if (m === null) return "";
+  const digits = `${m[1]}${m[2] ?? ""}`.padStart(3 + (m[2]?.length ?? 0), "0");
+  const point = digits.length - 2 - (m[2]?.length ?? 0);
+  const decimal = `${digits.slice(0, point)}.${digits.slice(point)}`.replace(/^0+(?=\d)/, "").replace(/\.?0+$/, "");
+  return ` (write "${decimal === "" ? "0" : decimal}" for ${m[1]}${m[2] !== undefined ? `.${m[2]}` : ""}%)`;
 }
 
 function sortIssues(issues: Issue[]): Issue[] {
@@ -184,7 +309,7 @@ function checkNames(plan: Plan): Issue[] {
   const measures = new Set(Object.keys(plan.measures));
   if (measures.size === 0) issues.push(issue("PLAN_MISSING_KEY", ["measures"], "define at least one volume measure"));
   const needMeasure = (name: string, path: PathSegment[]) => {
-    if (!measures.has(name)) issues.push(issue("PLAN_UNKNOWN_MEASURE", path, `unknown measure "${name}" (measures: ${[...measures].join(", ")})`, name));
+    if (!measures.has(name)) issues.push(issue("PLAN_UNKNOWN_MEASURE", path, `unknown measure "${name}"${nameHint(name, measures, "measures")}`, name));
   };
   needMeasure(plan.payoutBasis, ["payoutBasis"]);
   if (plan.qualification?.personal !== undefined) needMeasure(plan.qualification.personal.measure, ["qualification", "personal", "measure"]);
@@ -202,7 +327,7 @@ function checkNames(plan: Plan): Issue[] {
       if (byRank === byVolume || (byVolume && (leg.measure === undefined || leg.minimum === undefined))) {
         issues.push(issue("PLAN_INVALID_VALUE", lp, "a legs requirement names either a rank, or a measure and a minimum"));
       }
-      if (leg.rank !== undefined && !rankNames.includes(leg.rank)) issues.push(issue("PLAN_UNKNOWN_RANK", [...lp, "rank"], `unknown rank "${leg.rank}"`, leg.rank));
+      if (leg.rank !== undefined && !rankNames.includes(leg.rank)) issues.push(issue("PLAN_UNKNOWN_RANK", [...lp, "rank"], `unknown rank "${leg.rank}"${nameHint(leg.rank, rankNames, "ranks")}`, leg.rank));
       if (leg.measure !== undefined) needMeasure(leg.measure, [...lp, "measure"]);
     });
   });

@@ -4,6 +4,7 @@
  * them), then finalize amounts and the summary. It never asks which kind a bonus is; each compiled bonus
  * runs itself against the shared context.
  */
+import { argumentIssues, isNameSet, isOptions, isRecord } from "../errors/arguments.js";
 import { CompplanError, type Issue, type Result, assert, issue } from "../errors/issues.js";
 import { type Genealogy, buildGenealogy } from "../genealogy/genealogy.js";
 import type { OrderColumns, RecordOrigin } from "../input/rows.js";
@@ -15,7 +16,7 @@ import { type MeasureValues, computeVolumes } from "../measures/volumes.js";
 import { canonicalJson } from "../statement/canonical.js";
 import type { LevelAccounting, RunContext } from "../bonuses/family.js";
 import { compilePlan } from "../plan/compile.js";
-import type { Plan } from "../plan/parse.js";
+import { type Plan, planArgument } from "../plan/parse.js";
 import { LineSink } from "./lines.js";
 import { type Period, safeParsePeriod } from "./period.js";
 import { RunResult } from "./result.js";
@@ -65,6 +66,12 @@ export interface PreparedInput {
  * @returns the prepared input, or every issue (`PERIOD_*`, `INPUT_*`, `MEMBER_*`, `ORDER_*`)
  */
 export function safePrepareInput(input: CalculateInput, measures: ReadonlySet<string>, options: CalculateOptions = {}): Result<PreparedInput> {
+  const bad = argumentIssues("safePrepareInput", [
+    ["input", isRecord(input), "an object { period, members, orders }", input],
+    ["measures", isNameSet(measures), "a Set of measure names", measures],
+    ["options", isOptions(options, "onPhase"), OPTIONS, options],
+  ]);
+  if (bad.length > 0) return { ok: false, issues: bad };
   const phase = options.onPhase ?? (() => {});
   phase("validate");
   const period = safeParsePeriod(input.period);
@@ -114,6 +121,25 @@ const MEASURED = new WeakMap<PreparedInput, Map<string, { volumes: MeasureValues
  * @returns the run, or `RUN_*` issues
  */
 export function safeCalculatePrepared(plan: Plan, prepared: PreparedInput, options: CalculateOptions = {}): Result<RunResult> {
+  const bad = argumentIssues("safeCalculatePrepared", [
+    ["prepared", isPrepared(prepared), "an input from safePrepareInput or safePrepareFiles", prepared],
+    ["options", isOptions(options, "onPhase"), OPTIONS, options],
+  ]);
+  if (bad.length > 0) return { ok: false, issues: bad };
+  const checked = planArgument(plan);
+  if (!checked.ok) return checked;
+  return runPrepared(checked.value, prepared, options);
+}
+
+/** What an options argument must be. */
+const OPTIONS = "undefined or an options object whose callbacks are functions";
+
+/** True for what {@link safePrepareInput} or `safePrepareFiles` returns (checked by shape, not deeply). */
+function isPrepared(x: unknown): x is PreparedInput {
+  return isRecord(x) && isRecord(x.period) && isRecord(x.genealogy) && isRecord(x.orders) && isNameSet(x.measures);
+}
+
+function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOptions): Result<RunResult> {
   const phase = options.onPhase ?? (() => {});
   const compiled = compilePlan(plan);
   const missing = compiled.measures.filter((m) => !prepared.measures.has(m.name));
@@ -206,9 +232,11 @@ export function safeCalculatePrepared(plan: Plan, prepared: PreparedInput, optio
  * ```
  */
 export function safeCalculate(plan: Plan, input: CalculateInput, options: CalculateOptions = {}): Result<RunResult> {
-  const prepared = safePrepareInput(input, new Set(Object.keys(plan.measures)), options);
+  const checked = planArgument(plan);
+  if (!checked.ok) return checked;
+  const prepared = safePrepareInput(input, new Set(Object.keys(checked.value.measures)), options);
   if (!prepared.ok) return prepared;
-  return safeCalculatePrepared(plan, prepared.value, options);
+  return runPrepared(checked.value, prepared.value, options);
 }
 
 /**

@@ -140,3 +140,57 @@ describe("safeApplyChangeSet", () => {
     expect(valueAt(plan, "bad[")).toBeUndefined();
   });
 });
+
+describe("__proto__ and constructor in change paths", () => {
+  it("setting a __proto__ key is applied as a key and reported by the plan's validation, never silently dropped", () => {
+    expect(issuesOf([{ set: "bonuses[key=rank-bonus].amounts.__proto__", value: "10" }])).toContainEqual({ code: "PLAN_INVALID_VALUE", path: ["bonuses", 1, "amounts", "__proto__"] });
+    expect(issuesOf([{ set: "measures.__proto__", value: { counts: ["retail-sale"] } }])).toContainEqual({ code: "PLAN_INVALID_VALUE", path: ["measures", "__proto__"] });
+    expect(issuesOf([{ set: 'measures["__proto__"]', value: { counts: ["retail-sale"] } }])).toContainEqual({ code: "PLAN_INVALID_VALUE", path: ["measures", "__proto__"] });
+  });
+
+  it("a rank and a measure named constructor are reached like any other name", () => {
+    const named = parsePlan(BASE_PLAN.replace(/Silver/g, "constructor"));
+    const r = safeApplyChangeSet(named, {
+      changes: [
+        { set: "bonuses[key=rank-bonus].amounts.constructor", value: "75.00" },
+        { set: "measures.constructor", value: { counts: ["retail-sale"] } },
+      ],
+    });
+    expect(r.ok && r.value.bonuses[1]).toMatchObject({ amounts: { constructor: "75.00" } });
+    expect(r.ok && Object.keys(r.value.measures)).toEqual(["PV", "CV", "constructor"]);
+    // a selector on a field an element does not own matches nothing (not Object.prototype.constructor)
+    expect(issuesOf([{ set: "ranks[constructor=x].name", value: "y" }])).toEqual([{ code: "CHANGE_NOT_FOUND", path: ["changes", 0, "set"] }]);
+  });
+});
+
+describe("change-set issues guide", () => {
+  const run = (text: string) => {
+    const c = safeParseChangeSet(text, { fileName: "c.yaml" });
+    const r = c.ok ? safeApplyChangeSet(plan, c.value, { fileName: "c.yaml" }) : c;
+    return r.ok ? [] : r.issues;
+  };
+
+  it("issues about a change read from text carry its line and column, when parsed and when applied", () => {
+    expect(run("changes:\n  - set: money.rounding.mode\n    valu: half-up\n").find((i) => i.path[2] === "valu")).toMatchObject({ code: "CHANGE_INVALID", path: ["changes", 0, "valu"], line: 3, column: 5, file: "c.yaml" });
+    expect(run('changes:\n  - set: money.scale\n    value: 2\n  - set: bonuses[key=unilevl].measure\n    value: "PV"\n')[0]).toMatchObject({ code: "CHANGE_NOT_FOUND", path: ["changes", 1, "set"], line: 4, column: 10 });
+  });
+
+  it("misspelt keys, operations, bonus keys and ranks get did-you-mean", () => {
+    const messages = (text: string) => run(text).map((i) => i.message);
+    expect(messages("changes:\n  - sett: money.scale\n    value: 2\n")).toEqual(['unknown operation "sett" (did you mean "set"? operations: set, unset, addRank, removeRank, addBonus, removeBonus)']);
+    expect(messages("chnges: []\n")).toContain('unknown key "chnges" (did you mean "changes"? keys: compplanChange, description, changes)');
+    expect(messages('changes:\n  - set: bonuses[key=unilevl].measure\n    value: "PV"\n')).toEqual(['bonuses[key=unilevl]: no element has key = "unilevl" (did you mean "unilevel"? values present: unilevel, rank-bonus)']);
+    expect(messages("changes:\n  - set: money.roundng.mode\n    value: half-up\n")).toEqual(['money.roundng: the plan has nothing here (did you mean "rounding"? keys: scale, rounding)']);
+    expect(messages("changes:\n  - removeRank: Silvr\n")).toEqual(['the plan has no rank "Silvr" (did you mean "Silver"? names: Bronze, Silver)']);
+  });
+});
+
+describe("change-set values nested 100,000 deep", () => {
+  it("as text: CHANGE_SYNTAX saying so; as an object: CHANGE_INVALID at the value, not a stack overflow", () => {
+    const text = safeParseChangeSet(`changes:\n  - set: description\n    value: ${"[".repeat(100_000)}${"]".repeat(100_000)}\n`);
+    expect(text.ok ? [] : text.issues.slice(0, 1).map((i) => [i.code, i.message.slice(0, 25)])).toEqual([["CHANGE_SYNTAX", "nested too deeply to read"]]);
+    let deep: unknown = "x";
+    for (let k = 0; k < 100_000; k++) deep = [deep];
+    expect(issuesOf([{ set: "description", value: deep }])).toEqual([{ code: "CHANGE_INVALID", path: ["changes", 0, "value"] }]);
+  });
+});

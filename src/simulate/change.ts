@@ -10,7 +10,8 @@
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { CompplanError, type Issue, type PathSegment, type Result, issue } from "../errors/issues.js";
-import { type Plan, safeParsePlan } from "../plan/parse.js";
+import { nameHint } from "../errors/suggest.js";
+import { type Plan, locate, safeParsePlan, syntaxMessage } from "../plan/parse.js";
 import { type ChangePath, type ChangePathSegment, checkSegments, formatChangePath, parseChangePath } from "./path.js";
 
 /** Set the value at `set` (a path) to `value`. A list index equal to the list's length appends. */
@@ -122,19 +123,34 @@ const changeSetSchema = z.strictObject({
  * ```
  */
 export function safeParseChangeSet(input: unknown, options: ChangeSetOptions = {}): Result<ChangeSet> {
-  const attach = (list: readonly Issue[]): Issue[] => (options.fileName === undefined ? [...list] : list.map((i) => ({ ...i, file: options.fileName as string })));
+  let located: Located | undefined = typeof input === "object" && input !== null ? LOCATED.get(input) : undefined;
+  const attach = (list: readonly Issue[]): Issue[] => list.map((i) => locatedIssue(i, located, options.fileName));
   let data: unknown = input;
   if (typeof input === "string") {
     const text = readText(input);
     if (text.issues.length > 0) return { ok: false, issues: attach(text.issues) };
     data = text.data;
+    located = text.located;
   }
   const top = changeSetSchema.safeParse(data, { reportInput: true });
-  if (!top.success) return { ok: false, issues: attach(mapIssues(top.error.issues, [])) };
+  if (!top.success) return { ok: false, issues: attach(mapIssues(top.error.issues, [], Object.keys(changeSetSchema.shape))) };
   const issues: Issue[] = [];
   top.data.changes.forEach((raw, i) => issues.push(...checkOp(raw, ["changes", i])));
   if (issues.length > 0) return { ok: false, issues: attach(issues) };
+  if (located !== undefined) LOCATED.set(top.data, located);
   return { ok: true, value: top.data as ChangeSet };
+}
+
+/** A change set's parsed text, for the line and column of issues about its operations. */
+type Located = Parameters<typeof locate>[0];
+
+/** Change sets read from text, with their text's nodes: applying one locates its issues in the text. */
+const LOCATED = new WeakMap<object, Located>();
+
+/** An issue about the change set with its line and column (when read from text) and file name. */
+function locatedIssue(i: Issue, located: Located | undefined, fileName: string | undefined): Issue {
+  const at = located !== undefined && i.line === undefined && i.code.startsWith("CHANGE_") ? locate(located, i) : {};
+  return { ...i, ...at, ...(fileName !== undefined ? { file: fileName } : {}) };
 }
 
 /**
@@ -174,11 +190,12 @@ export function parseChangeSet(input: unknown, options: ChangeSetOptions = {}): 
 export function safeApplyChangeSet(plan: Plan, change: ChangeSet, options: ChangeSetOptions = {}): Result<Plan> {
   const parsed = safeParseChangeSet(change, options);
   if (!parsed.ok) return parsed;
+  const located = LOCATED.get(parsed.value);
   const draft = structuredClone(plan) as unknown as Draft;
   const issues: Issue[] = [];
   parsed.value.changes.forEach((op, i) => {
     const problem = applyOp(draft, op, ["changes", i]);
-    if (problem !== undefined) issues.push(options.fileName === undefined ? problem : { ...problem, file: options.fileName });
+    if (problem !== undefined) issues.push(locatedIssue(problem, located, options.fileName));
   });
   if (issues.length > 0) return { ok: false, issues };
   const revalidated = safeParsePlan(draft);
@@ -233,14 +250,16 @@ function checkOp(raw: unknown, at: PathSegment[]): Issue[] {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     return [issue("CHANGE_INVALID", at, `a change is a mapping with one of ${OPS.join(", ")}`, raw)];
   }
-  const present = OPS.filter((k) => k in raw);
+  const present = OPS.filter((k) => Object.hasOwn(raw, k));
   if (present.length !== 1) {
     const what = present.length === 0 ? "none" : present.join(" and ");
+    const near = present.length === 0 ? Object.keys(raw).map((k) => ({ k, hint: nameHint(k, OPS, "operations") })).find((x) => x.hint.includes("did you mean")) : undefined;
+    if (near !== undefined) return [issue("CHANGE_INVALID", [...at, near.k], `unknown operation "${near.k}"${near.hint}`, near.k)];
     return [issue("CHANGE_INVALID", at, `a change has exactly one of ${OPS.join(", ")} (this one has ${what})`, Object.keys(raw))];
   }
   const op = present[0] as OpName;
   const r = OP_SCHEMAS[op].safeParse(raw, { reportInput: true });
-  if (!r.success) return mapIssues(r.error.issues, at);
+  if (!r.success) return mapIssues(r.error.issues, at, Object.keys((OP_SCHEMAS[op] as z.ZodObject).shape));
   const issues: Issue[] = [];
   if (op === "set" && !("value" in raw)) issues.push(issue("CHANGE_INVALID", [...at, "value"], "a set change needs a value"));
   if ("after" in raw && "before" in raw) issues.push(issue("CHANGE_INVALID", [...at, "before"], "give after or before, not both"));
@@ -252,13 +271,13 @@ function checkOp(raw: unknown, at: PathSegment[]): Issue[] {
   return issues;
 }
 
-function mapIssues(zodIssues: readonly z.core.$ZodIssue[], prefix: readonly PathSegment[]): Issue[] {
+function mapIssues(zodIssues: readonly z.core.$ZodIssue[], prefix: readonly PathSegment[], known: readonly string[]): Issue[] {
   const out: Issue[] = [];
   for (const zi of zodIssues) {
     const path = [...prefix, ...(zi.path as PathSegment[])];
     const input = (zi as { input?: unknown }).input;
     if (zi.code === "unrecognized_keys") {
-      for (const key of zi.keys) out.push(issue("CHANGE_INVALID", [...path, key], `unknown key "${key}"`, key));
+      for (const key of zi.keys) out.push(issue("CHANGE_INVALID", [...path, key], `unknown key "${key}"${zi.path.length === 0 ? nameHint(key, known, "keys") : ""}`, key));
     } else if (zi.code === "invalid_type" && input === undefined) {
       out.push(issue("CHANGE_INVALID", path, `required (${zi.expected})`));
     } else {
@@ -268,7 +287,7 @@ function mapIssues(zodIssues: readonly z.core.$ZodIssue[], prefix: readonly Path
   return out;
 }
 
-function readText(text: string): { data?: unknown; issues: Issue[] } {
+function readText(text: string): { data?: unknown; issues: Issue[]; located?: Located } {
   if (text.trim() === "") return { issues: [issue("CHANGE_SYNTAX", [], "the change set is empty")] };
   const lines = new LineCounter();
   try {
@@ -276,14 +295,23 @@ function readText(text: string): { data?: unknown; issues: Issue[] } {
     if (doc.errors.length > 0) {
       return {
         issues: doc.errors.map((e) => {
-          const line = e.linePos?.[0]?.line;
-          return { ...issue("CHANGE_SYNTAX", [], e.message.split("\n")[0] ?? "syntax error"), ...(line !== undefined ? { line } : {}) };
+          const pos = e.linePos?.[0];
+          return { ...issue("CHANGE_SYNTAX", [], syntaxMessage(e.message)), ...(pos !== undefined ? { line: pos.line, column: pos.col } : {}) };
         }),
       };
     }
-    return { data: doc.toJS({ maxAliasCount: 100 }), issues: [] };
+    return { data: doc.toJS({ maxAliasCount: 100 }), issues: [], located: { doc, lines } };
   } catch (e) {
     return { issues: [issue("CHANGE_SYNTAX", [], `cannot read the change set: ${(e as Error).message}`)] };
+  }
+}
+
+/** A copy of a change's value, or why it cannot be copied (nested too deep, or a function or symbol in it). */
+function copyValue(value: unknown, at: PathSegment[]): { copy: unknown } | { issue: Issue } {
+  try {
+    return { copy: structuredClone(value) };
+  } catch {
+    return { issue: issue("CHANGE_INVALID", at, "the value cannot be copied into a plan: it is nested too deep or holds something other than plain data", value) };
   }
 }
 
@@ -300,7 +328,10 @@ function applyOp(draft: Draft, op: ChangeOp, at: PathSegment[]): Issue | undefin
   if ("from" in op && op.from !== undefined) {
     return issue("CHANGE_DATED_UNSUPPORTED", [...at, "from"], "plan language v1 has no dated values, so a change cannot take effect from a date; run the changed plan for the periods it applies to", op.from);
   }
-  if ("set" in op) return setAt(draft, pathSegments(op.set), structuredClone(op.value), [...at, "set"]);
+  if ("set" in op) {
+    const value = copyValue(op.value, [...at, "value"]);
+    return "issue" in value ? value.issue : setAt(draft, pathSegments(op.set), value.copy, [...at, "set"]);
+  }
   if ("unset" in op) return unsetAt(draft, pathSegments(op.unset), [...at, "unset"]);
   if ("addRank" in op) return insertNamed(draft, "ranks", "name", structuredClone(op.addRank), op, at);
   if ("addBonus" in op) return insertNamed(draft, "bonuses", "key", structuredClone(op.addBonus), op, at);
@@ -308,9 +339,10 @@ function applyOp(draft: Draft, op: ChangeOp, at: PathSegment[]): Issue | undefin
   return removeNamed(draft, "bonuses", "key", op.removeBonus, [...at, "removeBonus"]);
 }
 
-function namesOf(list: unknown[], field: string): string {
+/** ` (did you mean "Gold"? names: Bronze, Gold)` for a name not among the list's elements' `field`. */
+function namesOf(list: unknown[], field: string, name: string): string {
   const names = list.map((e) => (isMapping(e) ? String(e[field]) : "?"));
-  return names.length === 0 ? "there are none" : `${field}s: ${names.join(", ")}`;
+  return names.length === 0 ? " (there are none)" : nameHint(name, names, `${field}s`);
 }
 
 function insertNamed(draft: Draft, listKey: "ranks" | "bonuses", field: string, entry: unknown, op: { readonly after?: string; readonly before?: string }, at: PathSegment[]): Issue | undefined {
@@ -324,7 +356,7 @@ function insertNamed(draft: Draft, listKey: "ranks" | "bonuses", field: string, 
   const index = list.findIndex((e) => isMapping(e) && e[field] === target);
   if (index < 0) {
     const where = op.after !== undefined ? "after" : "before";
-    return issue("CHANGE_NOT_FOUND", [...at, where], `the plan has no ${listKey === "ranks" ? "rank" : "bonus"} "${target}" (${namesOf(list, field)})`, target);
+    return issue("CHANGE_NOT_FOUND", [...at, where], `the plan has no ${listKey === "ranks" ? "rank" : "bonus"} "${target}"${namesOf(list, field, target)}`, target);
   }
   list.splice(op.after !== undefined ? index + 1 : index, 0, entry);
   return undefined;
@@ -333,7 +365,7 @@ function insertNamed(draft: Draft, listKey: "ranks" | "bonuses", field: string, 
 function removeNamed(draft: Draft, listKey: "ranks" | "bonuses", field: string, name: string, at: PathSegment[]): Issue | undefined {
   const list = Array.isArray(draft[listKey]) ? (draft[listKey] as unknown[]) : [];
   const index = list.findIndex((e) => isMapping(e) && e[field] === name);
-  if (index < 0) return issue("CHANGE_NOT_FOUND", at, `the plan has no ${listKey === "ranks" ? "rank" : "bonus"} "${name}" (${namesOf(list, field)})`, name);
+  if (index < 0) return issue("CHANGE_NOT_FOUND", at, `the plan has no ${listKey === "ranks" ? "rank" : "bonus"} "${name}"${namesOf(list, field, name)}`, name);
   list.splice(index, 1);
   return undefined;
 }
@@ -350,13 +382,13 @@ function pick(list: unknown[], step: ChangePathSegment, shown: string, at: PathS
   const [field, value] = Object.entries(step)[0] as [string, string];
   const hits: number[] = [];
   list.forEach((e, i) => {
-    if (isMapping(e) && e[field] !== undefined && e[field] !== null && typeof e[field] !== "object" && String(e[field]) === value) hits.push(i);
+    if (isMapping(e) && Object.hasOwn(e, field) && e[field] !== undefined && e[field] !== null && typeof e[field] !== "object" && String(e[field]) === value) hits.push(i);
   });
   if (hits.length === 1) return hits[0] as number;
   if (hits.length > 1) return issue("CHANGE_AMBIGUOUS", at, `${shown}: ${hits.length} elements have ${field} = "${value}" (at ${hits.join(", ")}); use an index`, value);
-  const known = list.filter(isMapping).map((e) => e[field]).filter((v) => v !== undefined && typeof v !== "object");
-  const listed = known.length > 0 ? `values present: ${known.map(String).join(", ")}` : `no element has ${field}`;
-  return issue("CHANGE_NOT_FOUND", at, `${shown}: no element has ${field} = "${value}" (${listed})`, value);
+  const known = list.filter(isMapping).filter((e) => Object.hasOwn(e, field)).map((e) => e[field]).filter((v) => v !== undefined && typeof v !== "object");
+  const listed = known.length > 0 ? nameHint(value, known.map(String), "values present") : ` (no element has ${field})`;
+  return issue("CHANGE_NOT_FOUND", at, `${shown}: no element has ${field} = "${value}"${listed}`, value);
 }
 
 /** Walks all steps but the last; returns the container the last step applies to, or why there is none. */
@@ -371,7 +403,7 @@ function walk(draft: Draft, steps: readonly ChangePathSegment[], at: PathSegment
       node = node[i];
     } else if (isMapping(node)) {
       if (typeof step !== "string") return { issue: issue("CHANGE_NOT_FOUND", at, `${shown}: ${formatChangePath(steps.slice(0, s)) || "the plan"} is a mapping, not a list`, formatChangePath(steps)) };
-      if (!Object.hasOwn(node, step)) return { issue: issue("CHANGE_NOT_FOUND", at, `${shown}: the plan has nothing here (keys: ${Object.keys(node).join(", ") || "none"})`, formatChangePath(steps)) };
+      if (!Object.hasOwn(node, step)) return { issue: issue("CHANGE_NOT_FOUND", at, `${shown}: the plan has nothing here${nameHint(step, Object.keys(node), "keys")}`, formatChangePath(steps)) };
       node = node[step];
     } else {
       return { issue: issue("CHANGE_NOT_FOUND", at, `${shown}: ${formatChangePath(steps.slice(0, s))} is a single value, not a mapping or list`, formatChangePath(steps)) };
@@ -400,7 +432,9 @@ function setAt(draft: Draft, steps: readonly ChangePathSegment[], value: unknown
     return undefined;
   }
   if (typeof last !== "string") return issue("CHANGE_NOT_FOUND", at, `${shown}: ${formatChangePath(steps.slice(0, -1))} is a mapping, not a list`, shown);
-  container[last] = value;
+  // An own property even for "__proto__" (plain assignment would set the prototype and drop the change);
+  // the changed plan is validated afterwards like any other.
+  Object.defineProperty(container, last, { value, writable: true, enumerable: true, configurable: true });
   return undefined;
 }
 

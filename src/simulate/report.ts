@@ -16,6 +16,7 @@
  * the exact decimal string of the diff. Each headline number carries `data-field` (its path in diff.json)
  * so a test can check the page against the file.
  */
+import { isRecord, requireArguments } from "../errors/arguments.js";
 import { decimalToUnits } from "../money/arith.js";
 import { formatFixed, formatRatio, groupDigits as group } from "../money/decimal.js";
 import { canonicalJson } from "../statement/canonical.js";
@@ -40,6 +41,7 @@ const SAVING_COLOR = "#1560a8";
  * ```
  */
 export function renderDiffReport(diff: RunDiff): string {
+  requireArguments("renderDiffReport", [["diff", isRecord(diff) && isRecord(diff.before) && isRecord(diff.after), "a RunDiff from simulate", diff]]);
   const b = diff.before.plan;
   const a = diff.after.plan;
   const title = `What-if: ${b.id} → ${a.id}, ${diff.period}`;

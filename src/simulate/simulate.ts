@@ -3,8 +3,9 @@
  * over the same input, then compared. The input is validated and its sponsor tree built once, for the
  * union of both plans' measures; each plan then computes its own volumes, ranks and bonuses.
  */
+import { argumentIssues, isOptions, isRecord } from "../errors/arguments.js";
 import { CompplanError, type Issue, type Result, issue } from "../errors/issues.js";
-import type { Plan } from "../plan/parse.js";
+import { type Plan, planArgument } from "../plan/parse.js";
 import { type CalculateInput, type PreparedInput, safeCalculatePrepared, safePrepareInput } from "../run/calculate.js";
 import type { RecordOrigin } from "../input/rows.js";
 import type { RunResult } from "../run/result.js";
@@ -72,6 +73,17 @@ function isChangeSet(x: ChangeSet | Plan): x is ChangeSet {
  * ```
  */
 export function safeSimulate(base: Plan, change: ChangeSet | Plan, input: CalculateInput | PreparedInput, options: SimulateOptions = {}): Result<Simulation> {
+  const bad = argumentIssues("safeSimulate", [
+    ["input", isRecord(input), "an object { period, members, orders } or a prepared input", input],
+    ["options", isOptions(options, "onStep"), "undefined or an options object whose callbacks are functions", options],
+  ]);
+  if (bad.length > 0) return { ok: false, issues: bad };
+  const checked = planArgument(base);
+  if (!checked.ok) return checked;
+  if (!isChangeSet(change)) {
+    const second = planArgument(change);
+    if (!second.ok) return second;
+  }
   if ("genealogy" in input) return simulateWith(base, change, (measures) => preparedFor(input, measures), options);
   return simulateWith(base, change, (measures) =>
     safePrepareInput(input, measures, {

@@ -24,8 +24,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from "node:worker_threads";
 import { createRequire } from "node:module";
-import { CompplanError, type Issue, type Result, formatPath, issue } from "../errors/issues.js";
-import type { Plan } from "../plan/parse.js";
+import { CompplanError, type Issue, type Result, formatPath, formatValue, issue, issueValue } from "../errors/issues.js";
+import { argumentIssues, isOptions, isRecord } from "../errors/arguments.js";
+import { type Plan, planArgument } from "../plan/parse.js";
 import { type CalculateInput, type PreparedInput, safeCalculatePrepared, safePrepareInput } from "../run/calculate.js";
 import { type ChangePath, formatChangePath, parseChangePath, checkSegments } from "./path.js";
 import { safeApplyChangeSet, valueAt } from "./change.js";
@@ -149,6 +150,8 @@ interface Planned {
  * ```
  */
 export function safeSweep(base: Plan, spec: SweepSpec, input: CalculateInput | PreparedInput, options: SweepOptions = {}): Result<SweepResult> {
+  const bad = sweepArgumentIssues("safeSweep", base, spec, input, options);
+  if (bad !== undefined) return { ok: false, issues: bad };
   return runSweep(base, spec, sourceOf(input), options);
 }
 
@@ -188,6 +191,8 @@ export function sweep(base: Plan, spec: SweepSpec, input: CalculateInput | Prepa
  * ```
  */
 export async function safeSweepAsync(base: Plan, spec: SweepSpec, input: CalculateInput | PreparedInput, options: SweepOptions = {}): Promise<Result<SweepResult>> {
+  const bad = sweepArgumentIssues("safeSweepAsync", base, spec, input, options);
+  if (bad !== undefined) return { ok: false, issues: bad };
   options.signal?.throwIfAborted();
   const planned = planSweep(base, spec, sourceOf(input), options);
   if (!planned.ok) return planned;
@@ -222,6 +227,18 @@ function orThrow(r: Result<SweepResult>): SweepResult {
 
 function sourceOf(input: CalculateInput | PreparedInput): Source {
   return input !== null && typeof input === "object" && "genealogy" in input ? { prepared: input } : { input };
+}
+
+/** The issues of a sweep's arguments (INPUT_INVALID_ARGUMENT, or the plan's own), or undefined when they are fine. */
+function sweepArgumentIssues(fn: string, base: Plan, spec: SweepSpec, input: unknown, options: unknown): readonly Issue[] | undefined {
+  const bad = argumentIssues(fn, [
+    ["spec", isRecord(spec), "an object { path, values }", spec],
+    ["input", isRecord(input), "an object { period, members, orders } or a prepared input", input],
+    ["options", isOptions(options), "undefined or an options object", options],
+  ]);
+  if (bad.length > 0) return bad;
+  const checked = planArgument(base);
+  return checked.ok ? undefined : checked.issues;
 }
 
 /** @internal A sweep whose input is given as records, a prepared input, or files each worker reads; blocks until done. */
@@ -301,7 +318,7 @@ function plansFor(base: Plan, spec: SweepSpec): Result<Plan[]> {
         // A path problem is the same for every value: report it once, at the path.
         if (k === 0) issues.push({ ...i, path: ["path"] });
       } else {
-        issues.push({ ...i, path: ["values", k], message: `with ${JSON.stringify(value)}: ${formatPath(i.path)}: ${i.message.replace(/^in the plan after the change set: /, "")}`, value });
+        issues.push({ ...i, path: ["values", k], message: `with ${formatValue(value)}: ${formatPath(i.path)}: ${i.message.replace(/^in the plan after the change set: /, "")}`, value: issueValue(value) });
       }
     }
   });

@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { type Issue, issue } from "../../errors/issues.js";
+import { nameHint } from "../../errors/suggest.js";
 import { MONEY_SCALE_MAX, RATE_SCALE, VOLUME_SCALE, parseUnits } from "../../money/decimal.js";
 import { assert } from "../../errors/issues.js";
 import { decimalString, keySchema, rankNameSchema, referenceSchema } from "../../plan/fields.js";
@@ -48,7 +49,7 @@ export const rankBonus: BonusFamily<RankBonusConfig, RankBonusInput> = {
       issues.push(issue("PLAN_INVALID_VALUE", [...path, "amounts"], "list at least one rank and its amount"));
     }
     for (const [rank, amount] of Object.entries(config.amounts)) {
-      if (!names.ranks.includes(rank)) issues.push(issue("PLAN_UNKNOWN_RANK", [...path, "amounts", rank], `unknown rank "${rank}"`, rank));
+      if (!names.ranks.includes(rank)) issues.push(issue("PLAN_UNKNOWN_RANK", [...path, "amounts", rank], `unknown rank "${rank}"${nameHint(rank, names.ranks, "ranks")}`, rank));
       if (typeof parseUnits(amount, names.moneyScale) !== "bigint") {
         issues.push(issue("PLAN_DECIMAL_PRECISION", [...path, "amounts", rank], `the plan's money scale allows ${names.moneyScale} decimal places`, amount));
       }

@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { type Issue, issue } from "../../errors/issues.js";
+import { nameHint } from "../../errors/suggest.js";
 import { decimalString, keySchema, measureNameSchema, referenceSchema } from "../../plan/fields.js";
 import { rateUnits } from "../../plan/units.js";
 import type { LineSink } from "../../run/lines.js";
@@ -42,7 +43,7 @@ export const retailProfit: BonusFamily<RetailProfitConfig, RetailProfitInput> = 
   validate(config, names, path) {
     const issues: Issue[] = [];
     if (!names.measures.has(config.measure)) {
-      issues.push(issue("PLAN_UNKNOWN_MEASURE", [...path, "measure"], `unknown measure "${config.measure}"`, config.measure));
+      issues.push(issue("PLAN_UNKNOWN_MEASURE", [...path, "measure"], `unknown measure "${config.measure}"${nameHint(config.measure, names.measures, "measures")}`, config.measure));
     }
     return issues;
   },

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { type Issue, issue } from "../../errors/issues.js";
+import { nameHint } from "../../errors/suggest.js";
 import { decimalString, keySchema, measureNameSchema, rankNameSchema, referenceSchema } from "../../plan/fields.js";
 import type { LineSink } from "../../run/lines.js";
 import { LEVEL_BREAKAGE, compileLevelSchedule, runLevels, validateLevelSchedule } from "../levels.js";
@@ -68,7 +69,7 @@ export const unilevel: BonusFamily<UnilevelConfig, UnilevelInput> = {
   validate(config, names, path) {
     const issues: Issue[] = [];
     if (!names.measures.has(config.measure)) {
-      issues.push(issue("PLAN_UNKNOWN_MEASURE", [...path, "measure"], `unknown measure "${config.measure}"`, config.measure));
+      issues.push(issue("PLAN_UNKNOWN_MEASURE", [...path, "measure"], `unknown measure "${config.measure}"${nameHint(config.measure, names.measures, "measures")}`, config.measure));
     }
     issues.push(...validateLevelSchedule(config.schedule, names, [...path, "schedule"]));
     return issues;
