@@ -61,7 +61,7 @@ describe("fast engine = reference engine", () => {
     expect([...generated].sort()).toEqual(kinds);
     for (const f of FAMILY_ARBITRARIES) {
       const own = fc.sample(f.genes, { seed: 1, numRuns: 200 }).flatMap((g) =>
-        f.build(g, { measures: ["PV"], measure: () => "PV", ranks: ["R0", "R1"], scale: 2 }),
+        f.build(g, { measures: ["PV"], measure: () => "PV", ranks: ["R0", "R1"], scale: 2, bonuses: [{ key: "other", kind: "retail-profit" }] }),
       );
       expect(own.length).toBeGreaterThan(0);
       expect(new Set(own.map((b) => b.kind))).toEqual(new Set([f.kind]));

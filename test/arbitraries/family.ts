@@ -11,6 +11,11 @@ export interface PlanContext {
   readonly ranks: readonly string[];
   /** `money.scale`. */
   readonly scale: number;
+  /**
+   * The bonus entries the families listed before this one built (key and kind), for a family whose entries
+   * name other bonuses (`matching`'s `of`). Naming only these keeps the plan free of circles.
+   */
+  readonly bonuses: readonly { readonly key: string; readonly kind: string }[];
 }
 
 /**

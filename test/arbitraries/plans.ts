@@ -3,7 +3,6 @@
 // in families/index.ts, the bonuses of every family (each family's arbitrary in families/<kind>.ts).
 import fc from "fast-check";
 import { FAMILY_ARBITRARIES } from "./families/index.js";
-import type { PlanContext } from "./family.js";
 import { fmt, sometimes, volume } from "./values.js";
 
 export { fmt } from "./values.js";
@@ -40,6 +39,9 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
     families: fc.tuple(...FAMILY_ARBITRARIES.map((f) => f.genes)),
     money: fc.record({ scale: fc.integer({ min: 0, max: 4 }), mode: fc.constantFrom("half-up", "half-even", "half-down", "down", "up"), applies: fc.constantFrom("line", "bonus") }),
     basis: fc.nat(2),
+    // Half the plans list their bonuses in a shuffled order:
+    // statements and the summary follow plan order while a bonus runs after those it reads.
+    shuffle: fc.option(fc.array(fc.nat(), { minLength: 8, maxLength: 8 }), { nil: undefined }),
   })
   .map((g) => {
     const names = ["PV", "CV", "BV"].slice(0, g.measureCount);
@@ -82,9 +84,20 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
       if (group !== undefined) group = bigger(group, step);
     }
     plan.ranks = ranks;
-    const ctx: PlanContext = { measures: names, measure: pick, ranks: ranks.map((r) => r.name as string), scale: g.money.scale };
-    // Bonuses in family list order, each family's entries in its own order.
-    const bonuses = FAMILY_ARBITRARIES.flatMap((f, i) => f.build(g.families[i], ctx));
+    // Bonuses in family list order, each family's entries in its own order; each family sees the entries of
+    // the families before it.
+    const bonuses: Record<string, unknown>[] = [];
+    FAMILY_ARBITRARIES.forEach((f, i) => {
+      const built = bonuses.map((b) => ({ key: b.key as string, kind: b.kind as string }));
+      bonuses.push(...f.build(g.families[i], { measures: names, measure: pick, ranks: ranks.map((r) => r.name as string), scale: g.money.scale, bonuses: built }));
+    });
+    // Fisher–Yates with the drawn numbers.
+    if (g.shuffle !== undefined) {
+      for (let i = bonuses.length - 1; i > 0; i--) {
+        const j = (g.shuffle[i] ?? 0) % (i + 1);
+        [bonuses[i], bonuses[j]] = [bonuses[j] as Record<string, unknown>, bonuses[i] as Record<string, unknown>];
+      }
+    }
     plan.bonuses = bonuses;
     return { plan, measures: names };
   });

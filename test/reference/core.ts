@@ -309,39 +309,6 @@ export function referenceCalculate(
     return index;
   };
 
-  // ----- Bonuses: each by the reference implementation of its family ------------------------------------
-  const facts: ReferenceFacts = {
-    members: ordered,
-    personal,
-    group,
-    isQualified,
-    paidAs: (m) => ladder[paidAsIndex(m)]?.name ?? null,
-    rankIndex: ladderIndex,
-  };
-  const rawLines: RawLine[] = [];
-  const accounting = new Map<number, FamilyAccounting>();
-
-  plan.bonuses.forEach((bonus, bonusIndex) => {
-    const result = familyOf(bonus).calculate(bonus, facts);
-    for (const line of result.lines) {
-      // plan-language.md "Bonuses": "No line item is ever produced with an exact value of zero."
-      if (line.value.isZero()) continue;
-      // "an optional reference that is carried to each line item it produces"
-      const raw: RawLine = { ...line, bonusIndex, bonus: bonus.key, kind: bonus.kind };
-      if (bonus.reference !== undefined) raw.reference = bonus.reference;
-      rawLines.push(raw);
-    }
-    if (result.accounting !== undefined) {
-      // statements.md "Summary", accounting: "potential = paid + compressedUp + Σ breakage"; plan-language.md
-      // "unilevel": "Conservation: for the bonus, paid + compressedUp + breakage = potential exactly".
-      const acc = result.accounting;
-      if (!acc.paid.plus(acc.compressedUp).plus(sum(Object.values(acc.breakage))).equals(acc.potential)) {
-        throw new Error(`reference engine: conservation fails for bonus ${bonus.key}`);
-      }
-      accounting.set(bonusIndex, acc);
-    }
-  });
-
   // ----- Money and rounding -------------------------------------------------------------------------------
   // "applies: line (default): each line item's amount is its exact value rounded; a member's bonus subtotal
   // is the sum of its lines' amounts. applies: bonus: line items show exact values; each member's subtotal
@@ -356,6 +323,80 @@ export function referenceCalculate(
     if (applies === "line") return sum(lines.map((l) => round(l.value)));
     return round(sum(lines.map((l) => l.value)));
   };
+
+  // ----- Bonuses: each a step, by the reference implementation of its family ------------------------------
+  const keyIndex = new Map(plan.bonuses.map((b, i) => [b.key, i]));
+  const readsOf = plan.bonuses.map((bonus) =>
+    (familyOf(bonus).reads?.(bonus) ?? []).map((key) => {
+      // "Naming a bonus key the plan does not have is PLAN_UNKNOWN_BONUS" (the parser rejects it).
+      const i = keyIndex.get(key);
+      if (i === undefined) throw new Error(`reference engine: bonus ${bonus.key} reads unknown bonus ${key}`);
+      return i;
+    }),
+  );
+
+  // "A bonus that reads the earnings of bonus b runs after b. Bonuses that do not read each other run in plan
+  // order." Each next step is the first bonus in plan order whose read bonuses have all run. None ready while
+  // some are left means a circle ("PLAN_STEP_CYCLE", which the parser rejects).
+  const stepOrder: number[] = [];
+  const ran = new Set<number>();
+  while (stepOrder.length < plan.bonuses.length) {
+    const next = plan.bonuses.findIndex((_, i) => !ran.has(i) && (readsOf[i] ?? []).every((j) => ran.has(j)));
+    if (next < 0) throw new Error("reference engine: bonuses read each other's earnings in a circle");
+    stepOrder.push(next);
+    ran.add(next);
+  }
+
+  const rawLines: RawLine[] = [];
+  const accounting = new Map<number, FamilyAccounting>();
+  // Per bonus (plan position): each member's subtotal, for members with at least one line of it. The
+  // statements show exactly these ("bonuses": the member's subtotal per bonus key that has at least one
+  // line), and they are the bonus's "earnings" a later step reads.
+  const subtotals: Map<string, Decimal>[] = plan.bonuses.map(() => new Map());
+
+  for (const bonusIndex of stepOrder) {
+    const bonus = plan.bonuses[bonusIndex];
+    if (bonus === undefined) throw new Error("reference engine: step out of range");
+    const reads = readsOf[bonusIndex] ?? [];
+    const facts: ReferenceFacts = {
+      members: ordered,
+      personal,
+      group,
+      isQualified,
+      paidAs: (m) => ladder[paidAsIndex(m)]?.name ?? null,
+      rankIndex: ladderIndex,
+      // "The earnings of bonus b for member m are the amount m's statement shows for b (its subtotal ...; 0 when
+      // m has no line of b)."
+      earnings: (key, m) => {
+        const i = keyIndex.get(key);
+        if (i === undefined || !reads.includes(i)) throw new Error(`reference engine: bonus ${bonus.key} reads ${key} undeclared`);
+        return subtotals[i]?.get(m.id) ?? ZERO;
+      },
+    };
+    const result = familyOf(bonus).calculate(bonus, facts);
+    const byMember = new Map<string, RawLine[]>();
+    for (const line of result.lines) {
+      // plan-language.md "Bonuses": "No line item is ever produced with an exact value of zero."
+      if (line.value.isZero()) continue;
+      // "an optional reference that is carried to each line item it produces"
+      const raw: RawLine = { ...line, bonusIndex, bonus: bonus.key, kind: bonus.kind };
+      if (bonus.reference !== undefined) raw.reference = bonus.reference;
+      rawLines.push(raw);
+      const list = byMember.get(raw.memberId);
+      if (list === undefined) byMember.set(raw.memberId, [raw]);
+      else list.push(raw);
+    }
+    for (const [memberId, lines] of byMember) subtotals[bonusIndex]?.set(memberId, subtotal(lines));
+    if (result.accounting !== undefined) {
+      // statements.md "Summary", accounting: "potential = paid + compressedUp + Σ breakage"; plan-language.md
+      // "unilevel": "Conservation: for the bonus, paid + compressedUp + breakage = potential exactly".
+      const acc = result.accounting;
+      if (!acc.paid.plus(acc.compressedUp).plus(sum(Object.values(acc.breakage))).equals(acc.potential)) {
+        throw new Error(`reference engine: conservation fails for bonus ${bonus.key}`);
+      }
+      accounting.set(bonusIndex, acc);
+    }
+  }
 
   // statements.md: lines "ordered by the bonus's position in the plan, then level (lines without a level
   // first), then compressed false before true".
@@ -429,14 +470,14 @@ export function referenceCalculate(
     if (Object.keys(excludedOut).length > 0) volumes.personalConsumptionExcluded = excludedOut;
 
     // Lines (zero values were dropped as the families returned them), subtotals per bonus (keys with at least
-    // one line), total.
+    // one line: the subtotals computed as each bonus ran, the same its earnings are), total; all in plan order.
     const mine = (linesOf.get(m.id) ?? []).slice().sort(lineOrder);
     const bonuses: Record<string, string> = {};
     let total = ZERO;
     plan.bonuses.forEach((bonus, bonusIndex) => {
       const ofBonus = mine.filter((l) => l.bonusIndex === bonusIndex);
-      if (ofBonus.length === 0) return;
-      const sub = subtotal(ofBonus);
+      const sub = subtotals[bonusIndex]?.get(m.id);
+      if (ofBonus.length === 0 || sub === undefined) return;
       bonuses[bonus.key] = fmtMoney(sub, scale);
       total = total.plus(sub);
       bonusAmount[bonusIndex] = (bonusAmount[bonusIndex] ?? ZERO).plus(sub);

@@ -698,3 +698,153 @@ describe("sponsoredActive and money scale 0", () => {
     expect(summary.plan).toStrictEqual({ id: "empty" });
   });
 });
+
+// ---------------------------------------------------------------------------------------------------------
+// matching: a level commission on the earnings of other bonuses
+// ---------------------------------------------------------------------------------------------------------
+describe("matching", () => {
+  /** A USD plan paying against its first measure, with these measures and bonuses (and other top-level keys). */
+  const planOf = (id: string, measures: Record<string, { counts: string[] }>, bonuses: unknown[], more: Record<string, unknown> = {}) =>
+    parsePlan({ compplan: 1, id, currency: "USD", payoutBasis: Object.keys(measures)[0], measures, bonuses, ...more });
+
+  it("the published example: A gets 100.00 (level 1, B) + 84.00 (level 2, C), B gets 120.00 (level 1, C)", () => {
+    // plan-language.md "matching": "A sponsored B, B sponsored C; B earned 1,000.00 and C 1,200.00 ...; with
+    // rates ["0.10", "0.07"] and everyone qualified, A receives 10% × 1,000 = 100.00 (level 1, source B) and
+    // 7% × 1,200 = 84.00 (level 2, source C), and B receives 10% × 1,200 = 120.00." The earnings come from a
+    // retail-profit at rate 1 (B's RETAIL 1000, C's 1200); the matching entry is listed first.
+    const plan = planOf("matching-example", { RETAIL: { counts: ["retail-sale"] } }, [
+      { key: "matching", kind: "matching", reference: "§6", of: ["retail"], schedule: [{ rates: ["0.10", "0.07"] }] },
+      { key: "retail", kind: "retail-profit", measure: "RETAIL" },
+    ]);
+    const input = {
+      period: PERIOD,
+      members: [member("A", null), member("B", "A"), member("C", "B")],
+      orders: [order("B", "retail-sale", { RETAIL: "1000" }), order("C", "retail-sale", { RETAIL: "1200" })],
+    };
+    const { statements, summary } = referenceCalculate(plan, input);
+    const match = { bonus: "matching", kind: "matching", compressed: false, sources: 1, reference: "§6" };
+    expect(byId(statements, "A").lines).toStrictEqual([
+      { ...match, level: 1, source: "B", base: "1000", rate: "0.1", value: "100.00", amount: "100.00" },
+      { ...match, level: 2, source: "C", base: "1200", rate: "0.07", value: "84.00", amount: "84.00" },
+    ]);
+    const b = byId(statements, "B");
+    // Statements keep plan order although matching ran after retail: the matching line, then retail's.
+    expect(b.lines).toStrictEqual([
+      { ...match, level: 1, source: "C", base: "1200", rate: "0.1", value: "120.00", amount: "120.00" },
+      { bonus: "retail", kind: "retail-profit", base: "1000", rate: "1", value: "1000.00", amount: "1000.00" },
+    ]);
+    expect(b.bonuses).toStrictEqual({ matching: "120.00", retail: "1000.00" });
+    expect(b.total).toBe("1120.00");
+    expect(byId(statements, "A").total).toBe("184.00");
+    expect(summary.bonuses.map((x) => x.key)).toStrictEqual(["matching", "retail"]);
+    // potential: (1000 + 1200) × (0.10 + 0.07) = 374; paid 100 + 84 + 120 = 304; B's level 2 has no upline
+    // beyond the root A: 1000 × 0.07 = 70. "source-unqualified never occurs" but is listed, as every reason.
+    expect(summary.bonuses[0]).toStrictEqual({
+      key: "matching",
+      kind: "matching",
+      amount: "304.00",
+      exact: "304.00",
+      rounding: "0.00",
+      lines: 3,
+      recipients: 2,
+      accounting: {
+        potential: "374.00",
+        paid: "304.00",
+        compressedUp: "0.00",
+        breakage: {
+          "level-locked": "0.00",
+          "no-upline": "70.00",
+          "rate-below-maximum": "0.00",
+          "source-unqualified": "0.00",
+          "upline-unqualified": "0.00",
+        },
+      },
+    });
+  });
+
+  describe("matches the earnings a statement shows: rounded by the plan's policy, summed over `of`", () => {
+    // T ← R ← A ← B; PV: A 2.5, B 2.5. Unilevel 5%/5%: every slot 2.5 × 0.05 = 0.125 (a tie at 2 places).
+    // R: 0.125 (A) + 0.125 (B); A: 0.125 (B); T: 0.125 (A, level 2). A second bonus "uni-b" is the same.
+    const planWith = (applies: "line" | "bonus", of: string[]) =>
+      planOf(
+        "matching-rounding",
+        { PV: { counts: ["personal-consumption"] } },
+        [
+          { key: "matching", kind: "matching", of, schedule: [{ rates: ["1"] }] },
+          ...["uni-a", "uni-b"].map((key) => ({
+            key,
+            kind: "unilevel",
+            measure: "PV",
+            compression: "none",
+            unqualifiedVolumePays: false,
+            schedule: [{ rates: ["0.05", "0.05"] }],
+          })),
+        ],
+        { money: { scale: 2, rounding: { mode: "half-even", applies } } },
+      );
+    const input = {
+      period: PERIOD,
+      members: [member("T", null), member("R", "T"), member("A", "R"), member("B", "A")],
+      orders: [order("A", "personal-consumption", { PV: "2.5" }), order("B", "personal-consumption", { PV: "2.5" })],
+    };
+    const matchingOf = (applies: "line" | "bonus", of: string[], id: string) =>
+      byId(referenceCalculate(planWith(applies, of), input).statements, id).lines.filter((l) => l.bonus === "matching");
+
+    it("applies line: R's earnings are 0.12 + 0.12 = 0.24 (each line rounded), A's 0.12", () => {
+      expect(matchingOf("line", ["uni-a"], "T").map((l) => [l.source, l.base, l.value])).toStrictEqual([["R", "0.24", "0.24"]]);
+      expect(matchingOf("line", ["uni-a"], "R").map((l) => [l.source, l.base, l.value])).toStrictEqual([["A", "0.12", "0.12"]]);
+    });
+
+    it("applies bonus: R's earnings are round(0.25) = 0.25, A's round(0.125) = 0.12", () => {
+      expect(matchingOf("bonus", ["uni-a"], "T").map((l) => [l.source, l.base, l.value])).toStrictEqual([["R", "0.25", "0.25"]]);
+      expect(matchingOf("bonus", ["uni-a"], "R").map((l) => [l.source, l.base, l.value])).toStrictEqual([["A", "0.12", "0.12"]]);
+    });
+
+    it("two bonuses in `of`: each one's earnings rounded, then summed (A: 0.12 + 0.12 = 0.24, not round(0.25))", () => {
+      expect(matchingOf("bonus", ["uni-a", "uni-b"], "R").map((l) => [l.source, l.base, l.value])).toStrictEqual([["A", "0.24", "0.24"]]);
+      expect(matchingOf("bonus", ["uni-a", "uni-b"], "T").map((l) => [l.source, l.base, l.value])).toStrictEqual([["R", "0.5", "0.50"]]);
+    });
+  });
+
+  it("dynamic compression skips an unqualified upline; an unqualified source's earnings still count", () => {
+    // R(PV 100) ← U(PV 0, unqualified) ← S(PV 100). Qualification PV ≥ 100. Retail-profit 10% of PV pays R and
+    // S 10.00 each, requiresQualified false. A second member X(PV 0, unqualified) under S earns nothing.
+    // Matching of retail, rates [0.5]: S's 10.00 → U is skipped → R takes level 1, compressed up (distance 2).
+    // With compression none, U takes level 1: upline-unqualified 5.00.
+    const planWith = (compression: "none" | "dynamic") =>
+      planOf(
+        "matching-compression",
+        { PV: { counts: ["personal-consumption"] } },
+        [
+          { key: "retail", kind: "retail-profit", measure: "PV", rate: "0.1" },
+          { key: "match", kind: "matching", of: ["retail"], compression, schedule: [{ rates: ["0.5"] }] },
+        ],
+        { qualification: { personal: { measure: "PV", minimum: "100" } } },
+      );
+    const input = {
+      period: PERIOD,
+      members: [member("R", null), member("U", "R"), member("S", "U"), member("X", "S", "suspended")],
+      orders: [
+        order("R", "personal-consumption", { PV: "100" }),
+        order("S", "personal-consumption", { PV: "100" }),
+        order("X", "personal-consumption", { PV: "500" }),
+      ],
+    };
+    // X is suspended (unqualified) but earned retail 50.00: its earnings are matched by S (level 1, 25.00).
+    const dynamic = referenceCalculate(planWith("dynamic"), input);
+    expect(byId(dynamic.statements, "R").lines).toStrictEqual([
+      { bonus: "retail", kind: "retail-profit", base: "100", rate: "0.1", value: "10.00", amount: "10.00" },
+      { bonus: "match", kind: "matching", level: 1, compressed: true, sources: 1, source: "S", base: "10", rate: "0.5", value: "5.00", amount: "5.00" },
+    ]);
+    expect(byId(dynamic.statements, "S").lines.filter((l) => l.bonus === "match")).toStrictEqual([
+      { bonus: "match", kind: "matching", level: 1, compressed: false, sources: 1, source: "X", base: "50", rate: "0.5", value: "25.00", amount: "25.00" },
+    ]);
+    // sources S (10), X (50), R (10, no upline): potential 35; paid 25, compressed up 5, no-upline 5.
+    expect(dynamic.summary.bonuses[1]?.accounting).toMatchObject({ potential: "35.00", paid: "25.00", compressedUp: "5.00" });
+    expect(dynamic.summary.bonuses[1]?.accounting?.breakage).toMatchObject({ "no-upline": "5.00", "source-unqualified": "0.00" });
+
+    const none = referenceCalculate(planWith("none"), input);
+    expect(byId(none.statements, "R").lines.filter((l) => l.bonus === "match")).toStrictEqual([]);
+    expect(none.summary.bonuses[1]?.accounting?.breakage).toMatchObject({ "upline-unqualified": "5.00", "no-upline": "5.00" });
+  });
+});

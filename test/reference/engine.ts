@@ -5,9 +5,11 @@
  *
  * Its parts:
  * - core.ts: members and the sponsor tree, volumes, qualification, ranks, rounding, statements, summary;
- * - family.ts: the contract between the core and a bonus family (what a family reads, what it returns);
+ * - family.ts: the contract between the core and a bonus family (what a family reads, including the earnings
+ *   of the bonuses it names, and what it returns); the core runs the bonuses as steps in the order the docs
+ *   define, a bonus after those it reads;
  * - families/<kind>.ts: one bonus family each, from its section of docs/plan-language.md, listed in
- *   families/index.ts;
+ *   families/index.ts; levels.ts: the level commission `unilevel` and `matching` share;
  * - decimal.ts: exact decimals and their canonical forms; output.ts: the statement and summary types.
  */
 export { referenceCalculate } from "./core.js";

@@ -8,9 +8,12 @@
  * drops lines of exact value zero, adds the bonus key, kind and reference to each line, checks conservation
  * of the accounting, rounds, and assembles statements and the summary.
  *
- * A family reads nothing else: not the input rows, not other bonuses' results, not the core's memo tables.
- * When a new family needs a new fact (another tree, an order's day, another bonus's earnings), the fact is
- * added here and computed once in the core, from the docs section that defines it.
+ * A family that reads the earnings of other bonuses names them in `reads`; the core then runs it after them
+ * (plan-language.md "Bonuses that read other bonuses: earnings and the order of steps") and lets it read
+ * exactly those earnings through {@link ReferenceFacts.earnings}. A family reads nothing else: not the input
+ * rows, not other bonuses' lines, not the core's memo tables. When a new family needs a new fact (another
+ * tree, an order's day), the fact is added here and computed once in the core, from the docs section that
+ * defines it.
  */
 import type { Plan } from "../../src/index.js";
 import type { Decimal } from "./decimal.js";
@@ -48,6 +51,13 @@ export interface ReferenceFacts {
   paidAs(m: ReferenceMember): string | null;
   /** The position of a rank in the ladder (lowest first, from 0); -1 for a name not in the ladder. */
   rankIndex(name: string): number;
+  /**
+   * plan-language.md "Bonuses that read other bonuses": the earnings of bonus `key` for member m, "the amount
+   * m's statement shows for b (its subtotal: rounded by the plan's money.rounding, per line or per bonus,
+   * exactly as in the statement; 0 when m has no line of b)". Only for a key the family's `reads` names (the
+   * core throws otherwise).
+   */
+  earnings(key: string, m: ReferenceMember): Decimal;
 }
 
 /**
@@ -86,5 +96,7 @@ export interface FamilyResult {
 /** A reference implementation of one bonus family, written from its section of docs/plan-language.md. */
 export interface ReferenceFamily<B extends PlanBonus = PlanBonus> {
   readonly kind: B["kind"];
+  /** The keys of the bonuses whose earnings this bonus reads (none when absent). */
+  reads?(bonus: B): readonly string[];
   calculate(bonus: B, facts: ReferenceFacts): FamilyResult;
 }

@@ -4,8 +4,9 @@
  * The differential test checks that this list names exactly the kinds the fast engine's plan schema has.
  */
 import type { ReferenceFamily } from "../family.js";
+import { matching } from "./matching.js";
 import { rankBonus } from "./rank-bonus.js";
 import { retailProfit } from "./retail-profit.js";
 import { unilevel } from "./unilevel.js";
 
-export const REFERENCE_FAMILIES: readonly ReferenceFamily[] = [unilevel, rankBonus, retailProfit];
+export const REFERENCE_FAMILIES: readonly ReferenceFamily[] = [unilevel, rankBonus, retailProfit, matching];
