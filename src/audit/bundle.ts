@@ -80,6 +80,12 @@ export interface RunBundle {
    */
   readonly files?: Readonly<Record<string, { readonly bytes: number; readonly fingerprint: string }>>;
   /**
+   * The names of the files the run wrote beside bundle.json (statements.ndjson, summary.json, and
+   * statements.csv with the CSV format), sorted. Written by `compplan run` (format 2) and covered by the
+   * bundle's fingerprint: a file of the run cannot be removed from the folder and from `files` unnoticed.
+   */
+  readonly outputs?: readonly string[];
+  /**
    * Fingerprint of the bundle: SHA-256 of the compact canonical JSON of everything above except embedded
    * rows, input file names and `files`.
    */
@@ -140,6 +146,7 @@ export function assembleBundle(
   inputs: InputSummaries,
   statementsFingerprint: string,
   rows?: { readonly members: readonly CanonicalMember[]; readonly orders: readonly CanonicalOrder[] },
+  outputs?: readonly string[],
 ): RunBundle {
   const head: Omit<RunBundle, "fingerprint"> = {
     format: BUNDLE_FORMAT,
@@ -152,6 +159,7 @@ export function assembleBundle(
     },
     statements: { count: run.memberCount, fingerprint: statementsFingerprint },
     summary: { fingerprint: fingerprintSummary(run.summary), value: run.summary },
+    ...(outputs !== undefined ? { outputs: [...outputs].sort() } : {}),
   };
   const plan = { ...head.plan, fingerprint: fingerprintText(canonicalJson(head.plan.canonical)) };
   const withPlan = { ...head, plan };
@@ -285,6 +293,7 @@ const bundleSchema = z.strictObject({
   statements: z.strictObject({ count, fingerprint }),
   summary: z.strictObject({ fingerprint, value: z.record(z.string(), z.unknown()) }),
   files: z.record(z.string(), bundleFile).optional(),
+  outputs: z.array(z.string()).optional(),
   fingerprint,
 });
 

@@ -437,7 +437,9 @@ const REQUIRED_FILES = ["statements.ndjson", "summary.json"];
 function compareFiles(bundle: RunBundle, present: ReadonlyMap<string, { readonly bytes: number; readonly fingerprint: string }>, diffs: Differences, verified: ReplayVerified[], notes: string[]): void {
   const before = diffs.count;
   const listed = bundle.files;
-  const names = listed !== undefined ? Object.keys(listed).sort() : REQUIRED_FILES;
+  // Every file the run wrote must be there: those the fingerprinted `outputs` name, statements.ndjson and
+  // summary.json in any case, and those `files` lists.
+  const names = [...new Set([...REQUIRED_FILES, ...(bundle.outputs ?? []), ...Object.keys(listed ?? {})])].sort();
   for (const name of names) {
     const want = listed?.[name];
     const got = present.get(name);

@@ -210,7 +210,10 @@ describe("compplan run's bundle.json is the API's, and its input fingerprints ar
       const r = cli("run", "--plan", STARTER_PLAN, "--members", membersFile, "--orders", ordersFile, "--period", "2026-10", "--out", out, ...(embedInputs ? ["--embed-inputs"] : []));
       expect(r.code, r.stderr).toBe(0);
       // The CLI adds (format 2) where the input files were and the folder's other files, hashed here.
-      const api = createBundle(result, input, { embedInputs });
+      const made = createBundle(result, input, { embedInputs });
+      // The CLI also names the files it wrote (`outputs`), which the bundle's fingerprint covers.
+      const withOutputs = { ...made, outputs: ["statements.ndjson", "summary.json"] };
+      const api: RunBundle = { ...withOutputs, fingerprint: bundleFingerprint(withOutputs) };
       const listed = (name: string) => ({ bytes: readFileSync(join(out, name)).length, fingerprint: sha256(readFileSync(join(out, name), "utf8")) });
       const expected: RunBundle = {
         ...api,
@@ -265,6 +268,23 @@ describe("compplan replay checks the folder's files against the bundle's list (i
     }
   });
 
+  it("emptying the bundle's file list does not hide removed files: the fingerprinted outputs name them", () => {
+    const t = copy(out, "files-emptied");
+    for (const name of ["statements.ndjson", "summary.json", "statements.csv"]) rmSync(join(t, name));
+    const bundle = JSON.parse(readFileSync(join(t, "bundle.json"), "utf8")) as RunBundle;
+    expect(bundle.outputs).toEqual(["statements.csv", "statements.ndjson", "summary.json"]);
+    writeFileSync(join(t, "bundle.json"), bundleJson({ ...bundle, files: {} }));
+    const v = cli("replay", t);
+    expect(v.code).toBe(4);
+    expect(v.stdout).not.toContain("verified, no difference");
+    for (const name of ["statements.csv", "statements.ndjson", "summary.json"]) expect(v.stdout).toContain(`${name} is missing from the run folder`);
+    // Dropping a name from the outputs too changes what the bundle's fingerprint covers.
+    writeFileSync(join(t, "bundle.json"), bundleJson({ ...bundle, files: {}, outputs: [] }));
+    const w = cli("replay", t, "--json");
+    expect(w.code).toBe(4);
+    expect((JSON.parse(w.stdout) as { differences: { check: string }[] }).differences.map((d) => d.check)).toContain("bundle");
+  });
+
   it("an extra file and a file changed in bytes only (an id quoted without need) are differences", () => {
     const t = copy(out, "extra-and-changed");
     writeFileSync(join(t, "notes.txt"), "paid on 2026-11-05");
@@ -288,7 +308,7 @@ describe("compplan replay checks the folder's files against the bundle's list (i
     const t = join(dir, "format-1");
     expect(run(t, "--embed-inputs").code).toBe(0);
     const v2 = JSON.parse(readFileSync(join(t, "bundle.json"), "utf8")) as RunBundle;
-    const { files: _, ...rest } = v2;
+    const { files: _, outputs: ___, ...rest } = v2;
     const strip = <P extends { file?: string }>({ file: __, ...p }: P) => p;
     const head = { ...rest, format: "compplan-bundle/1", inputs: { members: strip(rest.inputs.members), orders: strip(rest.inputs.orders) } };
     writeFileSync(join(t, "bundle.json"), bundleJson({ ...head, fingerprint: bundleFingerprint(head) }));

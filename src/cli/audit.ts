@@ -63,7 +63,9 @@ export function writeRunAudit(
   const orders = runOrders(run, input).columns;
   const members = genealogyMembers(run.internals.genealogy);
   // The statements' fingerprint is the SHA-256 of the file's bytes, hashed as they were written.
-  const bundle = assembleBundle(run, options.inputs ?? inputSummaries(members, orders), options.statementsFingerprint);
+  // The names of the files the run writes are fingerprinted with the rest (their bytes are listed in `files`).
+  const outputs = [...Object.keys(options.files ?? {}), ...(options.format === "csv" ? ["statements.csv"] : [])];
+  const bundle = assembleBundle(run, options.inputs ?? inputSummaries(members, orders), options.statementsFingerprint, undefined, outputs);
   const files: Record<string, FileFingerprint> = { ...options.files };
   let csv = "";
   if (options.format === "csv") {
