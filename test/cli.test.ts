@@ -8,6 +8,7 @@ import { basename, dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli/cli.js";
 import { closest, editDistance } from "../src/cli/suggest.js";
+import { startSteps } from "../scripts/start-steps.js";
 import { cli } from "./fixtures/cli.js";
 import { type Summary, canonicalJson, parsePlan } from "../src/index.js";
 
@@ -445,5 +446,18 @@ describe("compplan run: the run folder is replaced whole, only once complete (is
     expect(r.code).toBe(1);
     expect(snapshot(out)).toEqual(before);
     expect(leftovers(out)).toEqual([]);
+  });
+});
+
+describe("npm start", () => {
+  it("its steps run as written, twice in a row, and leave a run folder that replays", () => {
+    const base = join(dir, "start");
+    for (let time = 0; time < 2; time++) {
+      for (const args of startSteps(base)) {
+        const r = cli(...args);
+        expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(0);
+      }
+    }
+    expect(cli("replay", join(base, "run")).code).toBe(0);
   });
 });
