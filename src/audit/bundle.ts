@@ -318,12 +318,31 @@ export function safeParseBundle(input: unknown): Result<RunBundle> {
       return { ok: false, issues: [issue("AUDIT_BUNDLE_INVALID", [], `the bundle is not valid JSON: ${(e as Error).message}`)] };
     }
   }
+  // Nothing a run writes is nested more than a few levels deep; deeper nesting would only exhaust the stack
+  // of whatever walks the value later (canonical JSON, comparison).
+  const deep = deeperThan(data, BUNDLE_DEPTH_MAX);
+  if (deep !== undefined) return { ok: false, issues: [issue("AUDIT_BUNDLE_INVALID", deep, `the bundle nests values more than ${BUNDLE_DEPTH_MAX} levels deep here; no run writes that`)] };
   const r = bundleSchema.safeParse(data);
   if (r.success) return { ok: true, value: r.data as unknown as RunBundle };
   const issues: Issue[] = r.error.issues.slice(0, 50).map((i) =>
     issue("AUDIT_BUNDLE_INVALID", i.path.filter((s): s is PathSegment => typeof s !== "symbol"), i.path[0] === "format" ? `not a compplan run bundle this version reads (format must be ${BUNDLE_FORMATS.map((f) => `"${f}"`).join(" or ")})` : i.message),
   );
   return { ok: false, issues };
+}
+
+/** How deep a bundle's JSON may nest (a run's bundle nests well under 16 levels). */
+const BUNDLE_DEPTH_MAX = 64;
+
+/** The path of the first place `value` nests deeper than `max` levels, or undefined. Iterative. */
+function deeperThan(value: unknown, max: number): PathSegment[] | undefined {
+  const stack: { v: unknown; path: PathSegment[] }[] = [{ v: value, path: [] }];
+  while (stack.length > 0) {
+    const { v, path } = stack.pop() as { v: unknown; path: PathSegment[] };
+    if (typeof v !== "object" || v === null) continue;
+    if (path.length >= max) return path.slice(0, 8);
+    for (const [k, child] of Object.entries(v)) if (typeof child === "object" && child !== null) stack.push({ v: child, path: [...path, Array.isArray(v) ? Number(k) : k] });
+  }
+  return undefined;
 }
 
 /**

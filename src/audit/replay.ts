@@ -764,6 +764,7 @@ function describe(d: ReplayDifference): string {
   if (d.orderId !== undefined) parts.push(`order ${d.orderId}`);
   if (d.line !== undefined) parts.push(`line ${d.line}`);
   if (d.lineItem !== undefined) parts.push(`line item ${d.lineItem}`);
-  parts.push(`field ${d.field || "(whole)"}`, `expected ${show(d.expected)}`, `actual ${show(d.actual)}`);
+  // `expected` is what the run folder or bundle records, `actual` what replay recomputed: said so in words.
+  parts.push(`field ${d.field || "(whole)"}`, `recorded ${show(d.expected)}`, `recomputed ${show(d.actual)}`);
   return parts.join(", ");
 }

@@ -71,7 +71,7 @@ describe("compplan run writes the bundle and, with --format csv, the CSV export"
     const v = cli("replay", t);
     expect(v.code).toBe(4);
     expect(v.stdout).toContain("first difference: member A, line 1 of the recorded statements: lines[2].amount is \"8.05\" but the replay computes \"8.04\"");
-    expect(v.stdout).toContain("check statements, member A, line 1, line item 2, field lines[2].amount, expected \"8.05\", actual \"8.04\"");
+    expect(v.stdout).toContain("check statements, member A, line 1, line item 2, field lines[2].amount, recorded \"8.05\", recomputed \"8.04\"");
     const json = JSON.parse(cli("replay", t, "--json").stdout) as { ok: boolean; differences: { memberId: string }[] };
     expect(json.ok).toBe(false);
     expect(json.differences[0]?.memberId).toBe("A");
@@ -283,6 +283,19 @@ describe("compplan replay checks the folder's files against the bundle's list (i
     const w = cli("replay", t, "--json");
     expect(w.code).toBe(4);
     expect((JSON.parse(w.stdout) as { differences: { check: string }[] }).differences.map((d) => d.check)).toContain("bundle");
+  });
+
+  it("a value nested 100,000 deep in bundle.json is a coded issue for replay and explain, not a crash", () => {
+    const t = copy(out, "deep-value");
+    const text = readFileSync(join(t, "bundle.json"), "utf8");
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    writeFileSync(join(t, "bundle.json"), text.replace(/"total": "[^"]*"/, `"total": ${deep}`));
+    for (const args of [["replay", t], ["explain", t, "A"]]) {
+      const v = cli(...args);
+      expect(v.code, v.stderr).toBe(1);
+      expect(v.stderr).toContain("AUDIT_BUNDLE_INVALID at summary.value");
+      expect(v.stderr).toContain("more than 64 levels deep");
+    }
   });
 
   it("an extra file and a file changed in bytes only (an id quoted without need) are differences", () => {
