@@ -71,6 +71,14 @@ describe("values in issues", () => {
     expect(text).toContain("10,000,000 characters");
   });
 
+  it("a 10 MB field name (in the path) and file name are cut too", () => {
+    const name = "k".repeat(10_000_000);
+    const text = formatIssue({ code: "INPUT_UNKNOWN_COLUMN", path: ["members", "header", name], message: "unknown column", file: `${"d".repeat(5_000)}/members.csv` });
+    expect(text.length).toBeLessThan(1_000);
+    expect(text).toContain("(10,000,015 characters)");
+    expect(text).toContain("(5,012 characters)");
+  });
+
   it("a 100,000-element rates array is echoed cut, with its element count", () => {
     const rates = Array.from({ length: 100_000 }, () => "0.01");
     const r = safeParsePlan(BASE_PLAN.replace('rates: ["0.05", "0.04"]', `rates: ${JSON.stringify(rates)}`));

@@ -139,16 +139,21 @@ export function assert(condition: boolean, invariant: string, detail = "conditio
  * quoted names in the message are cut to about 100 characters with the full size noted; never throws.
  */
 export function formatIssue(issue: Issue): string {
-  const where = issue.path.length > 0 ? ` at ${formatPath(issue.path)}` : "";
+  const where = issue.path.length > 0 ? ` at ${cutText(formatPath(issue.path), SHOWN_CHARS * 3)}` : "";
   const lineCol = issue.line === undefined ? "" : issue.column === undefined ? `${issue.line}` : `${issue.line}:${issue.column}`;
   const loc =
     issue.file !== undefined
-      ? ` (${issue.file}${lineCol !== "" ? `:${lineCol}` : ""})`
+      ? ` (${cutText(issue.file, SHOWN_CHARS * 3)}${lineCol !== "" ? `:${lineCol}` : ""})`
       : issue.line !== undefined
         ? ` (line ${issue.line}${issue.column !== undefined ? `, column ${issue.column}` : ""})`
         : "";
   const value = "value" in issue ? ` [value: ${formatValue(issue.value)}]` : "";
   return `${issue.code}${where}${loc}: ${cutMessage(issue.message)}${value}`;
+}
+
+/** A text of at most `max` characters: longer ones are cut, with their length noted. */
+function cutText(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length.toLocaleString("en-US")} characters)`;
 }
 
 /** @internal The most characters of a value (or of a quoted name in a message) shown before it is cut. */
