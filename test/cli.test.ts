@@ -461,3 +461,21 @@ describe("npm start", () => {
     expect(cli("replay", join(base, "run")).code).toBe(0);
   });
 });
+
+describe("compplan with its output piped into a reader that stops early", () => {
+  it("drops what the reader no longer takes (EPIPE): exit code and files as without the pipe", () => {
+    // npm test builds before running vitest; alone, run `npm run build` first.
+    expect(existsSync("dist/cli.js"), "dist/cli.js is missing: run npm run build first").toBe(true);
+    const data = join(dir, "epipe-data");
+    expect(cli("generate", "--members", "500", "--seed", "3", "--out", data).code).toBe(0);
+    for (let k = 0; k < 3; k++) {
+      const out = join(dir, `epipe-${k}`);
+      // `true` exits without reading, so compplan's writes to stdout fail with EPIPE.
+      const sh = `node dist/cli.js run --plan ${STARTER} --members ${join(data, "members.csv")} --orders ${join(data, "orders.csv")} --period 2026-10 --out ${out} | true; echo "rc=\${PIPESTATUS[0]}"`;
+      const r = spawnSync("bash", ["-c", sh], { encoding: "utf8" });
+      expect(r.stdout.trim()).toBe("rc=0");
+      expect(r.stderr).not.toContain("EPIPE");
+      expect(existsSync(join(out, "bundle.json"))).toBe(true);
+    }
+  });
+});
