@@ -1,5 +1,7 @@
 import { FAMILIES } from "../bonuses/registry.js";
 import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { safeParseChangeSet } from "../simulate/change.js";
 import { parsePlan, safeParsePlan } from "./parse.js";
 import { CompplanError, type Issue, formatIssue } from "../errors/issues.js";
 import { calculate } from "../run/calculate.js";
@@ -142,5 +144,19 @@ describe("plan text nested 100,000 deep", () => {
     expect(i).toMatchObject({ code: "PLAN_SYNTAX", line: 2 });
     expect(i?.column).toBeGreaterThan(0);
     expect(i?.message).toMatch(/^nested too deeply to read/);
+  });
+});
+
+describe("plan and change-set files whose lines end in CR alone", () => {
+  const starter = readFileSync("plans/starter-unilevel/plan.yaml", "utf8");
+  it("are named as such, for YAML and JSON plans and for change sets; CRLF reads as usual", () => {
+    for (const text of [starter.replace(/\n/g, "\r"), JSON.stringify(parsePlan(starter), null, 1).replace(/\n/g, "\r")]) {
+      const r = safeParsePlan(text);
+      expect(r.ok ? [] : r.issues.map((i) => [i.code, i.message])).toEqual([["PLAN_SYNTAX", expect.stringContaining("end in CR alone (old Mac OS line ends)")]]);
+    }
+    expect(safeParsePlan(starter.replace(/\n/g, "\r\n")).ok).toBe(true);
+    const change = safeParseChangeSet("description: x\rchanges:\r  - set: currency\r    value: EUR\r");
+    expect(change.ok ? [] : change.issues.map((i) => i.code)).toEqual(["CHANGE_SYNTAX"]);
+    expect(change.ok ? "" : change.issues[0]?.message).toContain("end in CR alone");
   });
 });

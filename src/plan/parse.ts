@@ -150,8 +150,20 @@ export function syntaxMessage(message: string): string {
 }
 
 /** YAML (of which JSON is a subset) with duplicate keys reported by path. */
+/**
+ * @internal Whether a text's lines end in CR alone (old Mac OS line ends): it has carriage returns and no
+ * line feed. YAML and JSON parsers read such a text as one long line, with baffling errors.
+ */
+export function crOnlyLineEnds(text: string): boolean {
+  return text.includes("\r") && !text.includes("\n");
+}
+
+/** The issue message for a plan or change-set text whose lines end in CR alone. */
+export const CR_ONLY_MESSAGE = "the lines of the file end in CR alone (old Mac OS line ends), which YAML and JSON do not read as line ends; save it with LF or CRLF line ends";
+
 function readText(text: string): { data?: unknown; issues: Issue[]; located?: Located } {
   if (text.trim() === "") return { issues: [issue("PLAN_SYNTAX", [], "the plan is empty")] };
+  if (crOnlyLineEnds(text)) return { issues: [{ ...issue("PLAN_SYNTAX", [], CR_ONLY_MESSAGE), line: 1 }] };
   let doc: ReturnType<typeof parseDocument>;
   const lines = new LineCounter();
   try {

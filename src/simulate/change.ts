@@ -11,7 +11,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { CompplanError, type Issue, type PathSegment, type Result, issue } from "../errors/issues.js";
 import { nameHint } from "../errors/suggest.js";
-import { type Plan, locate, safeParsePlan, syntaxMessage } from "../plan/parse.js";
+import { CR_ONLY_MESSAGE, type Plan, crOnlyLineEnds, locate, safeParsePlan, syntaxMessage } from "../plan/parse.js";
 import { type ChangePath, type ChangePathSegment, checkSegments, formatChangePath, parseChangePath } from "./path.js";
 
 /** Set the value at `set` (a path) to `value`. A list index equal to the list's length appends. */
@@ -289,6 +289,7 @@ function mapIssues(zodIssues: readonly z.core.$ZodIssue[], prefix: readonly Path
 
 function readText(text: string): { data?: unknown; issues: Issue[]; located?: Located } {
   if (text.trim() === "") return { issues: [issue("CHANGE_SYNTAX", [], "the change set is empty")] };
+  if (crOnlyLineEnds(text)) return { issues: [{ ...issue("CHANGE_SYNTAX", [], CR_ONLY_MESSAGE), line: 1 }] };
   const lines = new LineCounter();
   try {
     const doc = parseDocument(text, { prettyErrors: true, strict: true, lineCounter: lines });
