@@ -160,3 +160,13 @@ describe("plan and change-set files whose lines end in CR alone", () => {
     expect(change.ok ? "" : change.issues[0]?.message).toContain("end in CR alone");
   });
 });
+
+describe("a mistyped option of a plan key", () => {
+  it("names the closest allowed value", () => {
+    const r = safeParsePlan(BASE_PLAN.replace("compression: dynamic", "compression: dynamc"));
+    expect(r.ok ? [] : r.issues.map((i) => [i.code, i.path.join(".")])).toEqual([["PLAN_INVALID_VALUE", "bonuses.0.compression"]]);
+    expect(r.ok ? "" : r.issues[0]?.message).toContain('(did you mean "dynamic"?)');
+    const far = safeParsePlan(BASE_PLAN.replace("compression: dynamic", "compression: sometimes"));
+    expect(far.ok ? "" : far.issues[0]?.message).not.toContain("did you mean");
+  });
+});

@@ -6,7 +6,7 @@
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
 import type { z } from "zod";
 import { CompplanError, type Issue, type IssueCode, type PathSegment, type Result, issue } from "../errors/issues.js";
-import { nameHint } from "../errors/suggest.js";
+import { closestName, nameHint } from "../errors/suggest.js";
 import { compareDecimal } from "../money/decimal.js";
 import type { BonusConfig } from "../bonuses/registry.js";
 import { FAMILIES, familyFor, findFamily } from "../bonuses/registry.js";
@@ -275,9 +275,12 @@ export function mapZodIssues(zodIssues: readonly z.core.$ZodIssue[], prefix: rea
         out.push(code === "PLAN_MISSING_KEY" ? issue(code, path, "required") : withValue(code, code === "PLAN_DECIMAL_FORMAT" ? zi.message + percentHint(input) : zi.message));
         break;
       }
-      default:
-        // An enum or literal key that is absent is missing, not invalid.
-        out.push(has && input === undefined ? issue("PLAN_MISSING_KEY", path, `required: ${zi.message.replace(/^Invalid (option|input): /, "")}`) : withValue("PLAN_INVALID_VALUE", zi.message));
+      default: {
+        // An enum or literal key that is absent is missing, not invalid; a mistyped option gets a hint.
+        const values = zi.code === "invalid_value" ? zi.values.filter((v): v is string => typeof v === "string") : [];
+        const near = typeof input === "string" && values.length > 0 ? closestName(input, values) : undefined;
+        out.push(has && input === undefined ? issue("PLAN_MISSING_KEY", path, `required: ${zi.message.replace(/^Invalid (option|input): /, "")}`) : withValue("PLAN_INVALID_VALUE", near === undefined ? zi.message : `${zi.message} (did you mean "${near}"?)`));
+      }
     }
   }
   return out;
