@@ -33,7 +33,7 @@ import {
   simulate,
 } from "../index.js";
 import { BASE_PLAN, PERIOD, baseMembers, baseOrders } from "../../test/fixtures/base.js";
-import { formatValue, issue } from "./issues.js";
+import { cutMessage, formatValue, issue } from "./issues.js";
 
 const plan = parsePlan(BASE_PLAN);
 const withMember = (id: unknown) => ({
@@ -93,7 +93,9 @@ describe("values in issues", () => {
     cycle.self = cycle;
     expect(formatValue(5n)).toBe("5n");
     expect(formatValue(cycle)).toBe('{"a":1,"self":[Circular]}');
-    expect(formatValue("y".repeat(500))).toBe(`"${"y".repeat(99)}… (500 characters)`);
+    // The cut string keeps its closing quote, so a message that quotes it reads whole.
+    expect(formatValue("y".repeat(500))).toBe(`"${"y".repeat(100)}…" (500 characters)`);
+    expect(cutMessage(`value ${formatValue("x".repeat(500))} is not a decimal: write it like "100" or "0.05"`)).toBe(`value "${"x".repeat(100)}…" (500 characters) is not a decimal: write it like "100" or "0.05"`);
     expect(formatValue(["0.05", "0.04"])).toBe('["0.05","0.04"]');
   });
 

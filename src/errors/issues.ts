@@ -168,6 +168,8 @@ const SHOWN_DEPTH = 8;
  * nesting as `…`, and a property that throws when read as `[unreadable]`.
  */
 export function formatValue(value: unknown, max = SHOWN_CHARS): string {
+  // A long string keeps its closing quote, so a message quoting it stays readable: "abc…" (N characters).
+  if (typeof value === "string" && value.length > max) return `${JSON.stringify(value.slice(0, max)).slice(0, -1)}…" (${sizeOf(value)})`;
   let out = "";
   let full = true;
   const emit = (text: string): boolean => {
@@ -232,7 +234,8 @@ function sizeOf(value: unknown): string {
  * echoed in it), and the whole message beyond ten times that, noting the full length.
  */
 export function cutMessage(message: string): string {
-  const quoted = message.replace(/"([^"\n]{101,})"/g, (_m, s: string) => `"${s.slice(0, SHOWN_CHARS)}…" (${s.length.toLocaleString("en-US")} characters)`);
+  // A run already cut (ending in "…", its length noted after it) is left as it is.
+  const quoted = message.replace(/"([^"\n]{101,})"/g, (m, s: string) => (s.endsWith("…") ? m : `"${s.slice(0, SHOWN_CHARS)}…" (${s.length.toLocaleString("en-US")} characters)`));
   const limit = SHOWN_CHARS * 10;
   return quoted.length <= limit ? quoted : `${quoted.slice(0, limit)}… (${quoted.length.toLocaleString("en-US")} characters)`;
 }
