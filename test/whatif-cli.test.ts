@@ -1,6 +1,6 @@
 // `compplan diff` and `compplan sweep` run in-process on the README's example data (10,000 members, seed 42):
 // exit codes, the files written, the printed headline numbers against diff.json, row-order independence.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -179,5 +179,20 @@ describe("compplan sweep", () => {
     expect(r.stderr).toContain("PLAN_RATE_RANGE at values[1]");
     expect(cli("sweep", ...sweepArgs, "--values", "0.1", ...inputs()).code).toBe(2);
     expect(cli("sweep", "--plan", STARTER, "--path", "x", "--from", "0.06", "--to", "0.02", "--step", "0.01", ...inputs()).code).toBe(2);
+  });
+
+  it("--out is replaced whole like run's and diff's: never a folder holding an input or other files", () => {
+    const args = ["--plan", STARTER, "--path", "bonuses[key=retail].rate", "--values", "0.5", "--workers", "0"];
+    const holdsInputs = cli("sweep", ...args, ...inputs(), "--out", data);
+    expect(holdsInputs.code).toBe(2);
+    expect(existsSync(join(data, "sweep.json"))).toBe(false);
+    const other = join(dir, "sweep-other");
+    mkdirSync(other, { recursive: true });
+    writeFileSync(join(other, "notes.txt"), "keep");
+    expect(cli("sweep", ...args, ...inputs(), "--out", other).code).toBe(2);
+    expect(readdirSync(other)).toEqual(["notes.txt"]);
+    const again = join(dir, "sweep-again");
+    for (let k = 0; k < 2; k++) expect(cli("sweep", ...args, ...inputs(), "--out", again).code).toBe(0);
+    expect(readdirSync(again)).toEqual(["sweep.json"]);
   });
 });

@@ -17,6 +17,9 @@ export const RUN_FILES: readonly string[] = ["bundle.json", "statements.ndjson",
 /** The names of the files a what-if folder may hold (what `compplan diff` writes). */
 export const DIFF_FILES: readonly string[] = ["diff.json", "report.html"];
 
+/** The files `compplan sweep --out` writes. */
+export const SWEEP_FILES: readonly string[] = ["sweep.json"];
+
 /** An error the operating system would give for an output that cannot be written (exit 5 in the CLI). */
 function systemError(message: string, code: string): Error {
   return Object.assign(new Error(message), { code });

@@ -4,8 +4,8 @@
  * stdout, timings to stderr; invalid input is thrown as CompplanError and listed by the caller (exit 1),
  * wrong usage is one line naming the problem and where to get help (exit 2).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { DIFF_FILES, writeFolder } from "./run-folder.js";
+import { writeFileSync } from "node:fs";
+import { DIFF_FILES, SWEEP_FILES, writeFolder } from "./run-folder.js";
 import { type Flags, UsageError, parseFlags, required, usageErrorText } from "./flags.js";
 import { join } from "node:path";
 import { CompplanError, type Issue } from "../errors/issues.js";
@@ -247,10 +247,12 @@ export function cmdSweep(args: readonly string[], io: CliIO): number {
     clock.step("write");
     io.stdout(formatSweep(r.value));
     if (typeof flags.out === "string") {
-      mkdirSync(flags.out, { recursive: true });
-      const file = join(flags.out, "sweep.json");
-      writeFileSync(file, `${canonicalJson(r.value, 2)}\n`);
-      io.stdout(`\nwrote ${file}\n`);
+      // Like run and diff: the folder is replaced whole once sweep.json is complete, and may not hold an input.
+      const written = writeFolder(flags.out, { inputs: [planPath, membersPath, ordersPath], names: SWEEP_FILES, canForce: false }, (folder) => {
+        writeFileSync(folder.path("sweep.json"), `${canonicalJson(r.value, 2)}\n`);
+      });
+      for (const note of written.notes) io.stderr(`compplan: ${note}\n`);
+      io.stdout(`\nwrote ${join(flags.out, "sweep.json")}\n`);
     }
     if (flags.timings === true) io.stderr(clock.report());
     return 0;
