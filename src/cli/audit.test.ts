@@ -168,7 +168,7 @@ describe("replay and explain of a run without embedded inputs", () => {
     for (const command of [["replay", folder], ["explain", folder, "A"]]) {
       const v = cli(...command);
       expect(v.code).toBe(1);
-      expect(v.stderr).toContain(`AUDIT_INPUT_MISSING at inputs.orders.file: the run read its orders from ${join(folder, "..", "o.json")} (recorded in the bundle as ../o.json), which is not there: give the run's orders with --orders FILE (fingerprint ${bundle.inputs.orders.fingerprint})`);
+      expect(v.stderr).toContain(`AUDIT_INPUT_MISSING at inputs.orders.file: the bundle records the run's orders file as ../o.json, relative to the run folder; there is no ${join(folder, "..", "o.json")} (was the folder or the file moved?): give the run's orders with --orders FILE (fingerprint ${bundle.inputs.orders.fingerprint})`);
     }
     expect(cli("replay", folder, "--orders", join(data, "o-moved.json")).code).toBe(0);
     writeFileSync(join(data, "o.json"), JSON.stringify(SCENARIO.orders.slice(1)));

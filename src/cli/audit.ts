@@ -195,7 +195,7 @@ function inputFiles(flags: Flags, bundle: RunBundle, dir: string): InputFiles {
         out[part] = path;
         recorded.add(part);
       } else {
-        issues.push(issue("AUDIT_INPUT_MISSING", ["inputs", part, "file"], `the run read its ${part} from ${path} (recorded in the bundle as ${entry.file}), which is not there: give the run's ${part} with --${part} FILE (fingerprint ${entry.fingerprint})`));
+        issues.push(issue("AUDIT_INPUT_MISSING", ["inputs", part, "file"], `the bundle records the run's ${part} file as ${entry.file}, relative to the run folder; there is no ${path} (was the folder or the file moved?): give the run's ${part} with --${part} FILE (fingerprint ${entry.fingerprint})`));
       }
     }
   }

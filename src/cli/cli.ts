@@ -315,7 +315,7 @@ function cmdRun(flags: Flags, io: CliIO): number {
       onCount: (done) => progress.count(`${done.toLocaleString("en-US")} of ${run.memberCount.toLocaleString("en-US")} members`),
     });
     folder.commit();
-    report = `\nwrote ${join(out, "statements.ndjson")} (${written.count.toLocaleString("en-US")} statements) and ${join(out, "summary.json")}\n${audit.replaceAll(folder.tmp, out)}`;
+    report = `\nwrote ${join(out, "statements.ndjson")} (${written.count.toLocaleString("en-US")} statement${written.count === 1 ? "" : "s"}) and ${join(out, "summary.json")}\n${audit.replaceAll(folder.tmp, out)}`;
   } finally {
     folder.discard();
   }
