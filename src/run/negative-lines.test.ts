@@ -78,3 +78,20 @@ describe.each(["line", "bonus"] as const)("a negative line (rounding per %s)", (
     expect(bytesOf(run)).toBe(Array.from(run.statements(), (s) => `${canonicalJson(s)}\n`).join(""));
   });
 });
+
+describe("a subtotal whose lines' products leave the safe-integer range (rounding per bonus)", () => {
+  it("is exact even when a negative line brings the sum back under the range", () => {
+    const run = calculate(plan("bonus"), { period: "2026-10", members, orders });
+    const parts = (run as unknown as { parts: RunParts }).parts;
+    const b = Array.from({ length: parts.genealogy.size }, (_, i) => i).find((i) => parts.genealogy.ids.at(i) === "B") as number;
+    // 9,000,000,000 × 1,000,000 + (−6,000,000,016,666,667 × 3) = −9,000,000,050,000,001 units of 10^-10:
+    // −900,000.0050000001, more than half a cent past −900,000.00, so −900,000.01. The second product is
+    // past 2^53, so a float sum is −900,000.005 exactly, a tie that half-even rounds to −900,000.00.
+    parts.lines.add(b, 1, 0, 0, 0, -1, 9_000_000_000, 1_000_000);
+    parts.lines.add(b, 1, 0, 0, 0, -1, -6_000_000_016_666_667, 3);
+    const evenPlan = parsePlan(canonicalJson({ ...run.plan, money: { scale: 2, rounding: { mode: "half-even", applies: "bonus" } } }));
+    const even = new RunResult({ ...parts, compiled: { ...parts.compiled, plan: evenPlan, rounding: "half-even" } });
+    expect(even.statement("B")?.bonuses.clawback).toBe("-900000.01");
+    expect(bytesOf(even)).toBe(Array.from(even.statements(), (s) => `${canonicalJson(s)}\n`).join(""));
+  });
+});

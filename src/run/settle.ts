@@ -31,8 +31,10 @@ export function settleEarnings(sink: LineSink, from: number, to: number, members
   let big: Set<number> | undefined;
   for (let l = from; l < to; l++) {
     const r = sink.recipient[l] as number;
-    const sum = (exact[r] as number) + (sink.base[l] as number) * (sink.rate[l] as number);
-    if (Math.abs(sum) > Number.MAX_SAFE_INTEGER) (big ??= new Set()).add(r);
+    const product = (sink.base[l] as number) * (sink.rate[l] as number);
+    const sum = (exact[r] as number) + product;
+    // Past the safe range either term may be inexact (and signed lines can bring a sum back under it).
+    if (Math.abs(product) > Number.MAX_SAFE_INTEGER || Math.abs(sum) > Number.MAX_SAFE_INTEGER) (big ??= new Set()).add(r);
     exact[r] = sum;
   }
   const touched = new Uint8Array(members);

@@ -51,11 +51,16 @@ export function subtotalsInto(x: LineIndex, i: number, out: Float64Array): void 
       out[bonus] = toSafe(sum);
     } else {
       // The exact subtotal Σ base × rate, rounded once: in plain numbers while safe, else in BigInt.
+      // Exact while every product and partial sum is a safe integer (a signed line can bring a sum that
+      // left the range back into it, inexact): past that, the sum is taken again in BigInt.
+      let safe = true;
       for (; b < hi && sink.bonus[lineOrder[b] as number] === bonus; b++) {
         const l = lineOrder[b] as number;
-        sum += (sink.base[l] as number) * (sink.rate[l] as number);
+        const product = (sink.base[l] as number) * (sink.rate[l] as number);
+        sum += product;
+        if (Math.abs(product) > Number.MAX_SAFE_INTEGER || Math.abs(sum) > Number.MAX_SAFE_INTEGER) safe = false;
       }
-      if (Math.abs(sum) <= Number.MAX_SAFE_INTEGER) out[bonus] = mulShiftRoundNumber(sum, 1, shift, compiled.rounding);
+      if (safe) out[bonus] = mulShiftRoundNumber(sum, 1, shift, compiled.rounding);
       else {
         let big = 0n;
         for (let c = a; c < b; c++) {
