@@ -37,7 +37,8 @@ describe("explain on random plans and inputs", () => {
           e.bonuses.forEach((b, i) => {
             expect(b.amount).toBe(s?.bonuses[b.key] ?? (0).toFixed(plan.money.scale));
             const config = plan.bonuses[i];
-            if (config?.kind !== "unilevel") return;
+            // The level bonuses (unilevel on volume, matching on earnings) explain what they did not pay.
+            if (config?.kind !== "unilevel" && config?.kind !== "matching") return;
             const max = (k: number) => config.schedule.reduce((m, row) => (row.rates[k - 1] !== undefined && units(row.rates[k - 1] as string, RATE_SCALE) > m ? units(row.rates[k - 1] as string, RATE_SCALE) : m), 0n);
             const sum = sums[i] as { rateGap: bigint; locked: bigint; upline: bigint };
             for (const n of b.notPaid) {
@@ -48,8 +49,7 @@ describe("explain on random plans and inputs", () => {
           });
         }
         run.summary.bonuses.forEach((b, i) => {
-          // Only unilevel explains what it did not pay (matching has accounting but no explain yet: notPaid []).
-          if (b.accounting === undefined || plan.bonuses[i]?.kind !== "unilevel") return;
+          if (b.accounting === undefined) return;
           const sum = sums[i] as { rateGap: bigint; locked: bigint; upline: bigint };
           expect(sum.rateGap).toBe(units(b.accounting.breakage["rate-below-maximum"] as string, VALUE_SCALE));
           expect(sum.locked).toBe(units(b.accounting.breakage["level-locked"] as string, VALUE_SCALE));

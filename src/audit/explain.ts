@@ -17,7 +17,8 @@ import type { RequirementDetail } from "../measures/ranks.js";
 import { VALUE_SCALE, formatFixed, formatTrimmed, formatVolume, parseUnits } from "../money/decimal.js";
 import { ORDER_KINDS } from "../plan/fields.js";
 import type { CalculateInput, PreparedInput } from "../run/calculate.js";
-import type { RunResult } from "../run/result.js";
+import type { RunParts, RunResult } from "../run/result.js";
+import { settleEarnings } from "../run/settle.js";
 import { runOrders } from "./inputs.js";
 import { preorderOf } from "./preorder.js";
 import { grouped } from "./words.js";
@@ -216,6 +217,29 @@ export function explain(run: RunResult, memberId: string, options: ExplainOption
   return r.value;
 }
 
+/** Per run: the settled earnings of each bonus an explanation has asked for. */
+const EARNINGS = new WeakMap<RunParts, Map<string, Float64Array>>();
+
+/** The settled amounts of bonus `key` per member, from its lines (contiguous in the run's line sink). */
+function earningsOf(run: RunResult, key: string): Float64Array {
+  const p = run.internals;
+  let cache = EARNINGS.get(p);
+  if (cache === undefined) EARNINGS.set(p, (cache = new Map()));
+  let e = cache.get(key);
+  if (e === undefined) {
+    const b = p.compiled.bonuses.findIndex((x) => x.key === key);
+    assert(b >= 0, "explain-earnings-bonus", key);
+    const sink = p.lines;
+    let from = 0;
+    while (from < sink.count && sink.bonus[from] !== b) from++;
+    let to = from;
+    while (to < sink.count && sink.bonus[to] === b) to++;
+    e = settleEarnings(sink, from, to, p.genealogy.size, p.compiled);
+    cache.set(key, e);
+  }
+  return e;
+}
+
 function explainMember(run: RunResult, i: number, statement: Statement, options: ExplainOptions): Explanation {
   const p = run.internals;
   const { compiled } = p;
@@ -235,6 +259,7 @@ function explainMember(run: RunResult, i: number, statement: Statement, options:
     qualification: statement.qualification,
     sourcesMax: options.sourcesMax ?? SOURCES_MAX_DEFAULT,
     ordersOf: (member, measure) => orders?.ordersOf(member, (compiled.measures[measure] as { name: string }).name),
+    earnings: (key) => earningsOf(run, key),
   };
   const bonuses: BonusPart[] = [];
   compiled.bonuses.forEach((b, bi) => {

@@ -133,6 +133,8 @@ export interface ExplainContext {
   readonly sourcesMax: number;
   /** The orders of a member with volume of `measure` (a measure index), or undefined without an order index. */
   ordersOf(member: number, measure: number): { readonly orders: readonly SourceOrder[]; readonly omitted: number } | undefined;
+  /** The settled amounts of bonus `key` per member index, in money units (what the statements show). */
+  earnings(key: string): Float64Array;
 }
 
 /** A personal volume by order kind: what was ordered and what counted. */

@@ -53,7 +53,8 @@ export class SourceCollector {
   /** The sources for an explanation, given the count and total volume of all of them; orders are looked up only for those listed. */
   list(ctx: ExplainContext, measure: number, count: number, volume: number): SourceList {
     const shown = this.top.map((e): SourceDetail => {
-      const orders = ctx.ordersOf(e.member, measure);
+      // A base that is not a measure's volume (a matching bonus's earnings) has no orders to list.
+      const orders = measure >= 0 ? ctx.ordersOf(e.member, measure) : undefined;
       return {
         memberId: this.ids.at(e.member) as string,
         volume: formatVolume(e.volume),

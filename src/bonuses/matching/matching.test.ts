@@ -1,7 +1,7 @@
 // Matching by example, at its rules' edges: compression, depth unlocked by rank, and earnings matched as
 // settled (rounded) amounts. Figures worked by hand from docs/plan-language.md ("matching").
 import { describe, expect, it } from "vitest";
-import { type MemberInput, type OrderInput, calculate, parsePlan, safeParsePlan } from "../../index.js";
+import { type MemberInput, type OrderInput, calculate, explain, parsePlan, safeParsePlan } from "../../index.js";
 
 const planText = (matching: string, extra = "") => `
 compplan: 1
@@ -115,5 +115,26 @@ describe("matching: plan errors", () => {
     expect(codes(planText('    schedule: [{ rates: ["0.10"] }]').replace("of: [direct]", "of: [matching]"))).toEqual([["PLAN_STEP_CYCLE", "bonuses.1.of.0"]]);
     const circle = planText('    schedule: [{ rates: ["0.10"] }]', '  - key: other\n    kind: matching\n    of: [matching]\n    schedule: [{ rates: ["0.05"] }]\n').replace("of: [direct]", "of: [direct, other]");
     expect(codes(circle)).toEqual([["PLAN_STEP_CYCLE", "bonuses.1"]]);
+  });
+});
+
+describe("matching: explain", () => {
+  it("names the earnings matched, their sources and levels, and a level locked by rank", () => {
+    const plan = planText('    schedule:\n      - rates: ["0.10"]\n      - rank: Gold\n        rates: ["0.10", "0.07"]');
+    const r = run(plan, [
+      ["A", null, "100", "0"],
+      ["B", "A", "100", "1000"],
+      ["C", "B", "100", "1200"],
+    ]);
+    const e = explain(r, "A", { bonus: "matching" });
+    const m = e.bonuses.find((b) => b.key === "matching");
+    expect(m?.amount).toBe("100.00");
+    expect(m?.lines.map((l) => [l.level, l.base, l.rate, l.amount, l.explanation])).toEqual([
+      [1, "1000", "0.1", "100.00", "10% of earnings from direct 1,000 from 1 member you sponsored, at level 1"],
+    ]);
+    expect(m?.lines[0]?.from?.shown.map((s) => [s.memberId, s.volume, s.distance])).toEqual([["B", "1000", 1]]);
+    // Level 2 (C's 1,200) is locked for A, who is not Gold: 7% of 1,200 = 84.00 forgone.
+    const locked = m?.notPaid.find((n) => n.reason === "level-locked");
+    expect(locked).toMatchObject({ level: 2, volume: "1200", rate: "0.07", forgone: "84.00", rank: "Gold" });
   });
 });

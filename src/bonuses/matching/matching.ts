@@ -19,6 +19,7 @@ import { decimalString, keySchema, rankNameSchema, referenceSchema } from "../..
 import type { LineSink } from "../../run/lines.js";
 import type { BonusFamily, CompiledBonus, LevelAccounting, RunContext } from "../family.js";
 import { compileLevelSchedule, runLevels, validateLevelSchedule } from "../levels.js";
+import { levelExplainer } from "../levels-explain.js";
 
 /** Deepest level a matching schedule may reach. */
 export const MATCHING_DEPTH_MAX = 20;
@@ -90,17 +91,33 @@ export const matching: BonusFamily<MatchingConfig, MatchingInput> = {
     const options = { key: config.key, dynamic: config.compression === "dynamic", unqualifiedPays: true };
     // Earnings are in money units (10^-scale); the level walk's base is in volume units (10^-4).
     const toBase = 10 ** (VOLUME_SCALE - ctx.moneyScale);
+    /** Each member's base: the sum of their earnings from the matched bonuses, in volume units. */
+    const baseOf = (n: number, earnings: (key: string) => Float64Array): Float64Array => {
+      const base = new Float64Array(n);
+      for (const k of config.of) {
+        const e = earnings(k);
+        for (let i = 0; i < n; i++) base[i] = (base[i] as number) + (e[i] as number) * toBase;
+      }
+      return base;
+    };
     return {
       key: config.key,
       kind: config.kind,
       reference: config.reference,
+      explain: levelExplainer(
+        {
+          schedule: config.schedule,
+          dynamic: options.dynamic,
+          unqualifiedPays: true,
+          baseName: `earnings from ${config.of.join(" and ")}`,
+          base: (ctx) => baseOf(ctx.genealogy.size, (k) => ctx.earnings(k)),
+          ordersMeasure: -1,
+        },
+        ctx,
+      ),
       run(run: RunContext, sink: LineSink, bonusIndex: number): LevelAccounting {
         const n = run.genealogy.size;
-        const base = new Float64Array(n);
-        for (const k of config.of) {
-          const e = run.earnings(k);
-          for (let i = 0; i < n; i++) base[i] = (base[i] as number) + (e[i] as number) * toBase;
-        }
+        const base = baseOf(n, (k) => run.earnings(k));
         run.work.add(`bonus:${config.key}`, n * config.of.length);
         return runLevels(run, sink, bonusIndex, schedule, base, options);
       },

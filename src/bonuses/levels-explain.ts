@@ -1,0 +1,271 @@
+/**
+ * Explaining a level bonus (unilevel on volume, matching on earnings) for one member, by recomputing only
+ * that member's part.
+ *
+ * Walks down from the member (an explicit stack, never recursion) through the levels the schedule can
+ * reach: with dynamic compression a run of unqualified members takes no level, so the walk passes through
+ * it; without compression every generation is a level. Each member found with a base is a source at its
+ * level after compression (`level`) and its distance in generations (`distance`). The work is bounded by
+ * the member's subtree within the schedule's depth; nothing is stored between explanations.
+ *
+ * A source's base lands in exactly one bucket, with the same rules as the run (levels.ts): paid at the
+ * member's own level, compressed up, level locked, source unqualified, or, when the member is not
+ * qualified, passed by. The explanation's bases therefore equal the statement's lines, which the caller
+ * checks. Not a family: the level families call it.
+ */
+import type { TextList } from "../input/text-list.js";
+import type { BonusExplanation, ExplainContext, LineBasis, NotPaid } from "../audit/explanation.js";
+import { SourceCollector } from "../audit/sources.js";
+import { grouped, percentUnits as percent, plural } from "../audit/words.js";
+import { VALUE_SCALE, formatRate, formatTrimmed, formatVolume } from "../money/decimal.js";
+import { rateUnits } from "../plan/units.js";
+import type { CompileContext } from "./family.js";
+
+const DIRECT = 0;
+const COMPRESSED = 1;
+const LOCKED = 2;
+const SOURCE_UNQUALIFIED = 3;
+const MEMBER_UNQUALIFIED = 4;
+const KINDS = 5;
+
+/** What {@link levelExplainer} needs to know about a level bonus. */
+export interface LevelExplainSpec {
+  /** The schedule as written (rank names known to the compile context). */
+  readonly schedule: readonly { readonly rank?: string | undefined; readonly rates: readonly string[] }[];
+  readonly dynamic: boolean;
+  readonly unqualifiedPays: boolean;
+  /** What the base is called in explanations: a measure's name, or "earnings from unilevel". */
+  readonly baseName: string;
+  /** Each member's base, by member index, in volume units (10^-4), as the run paid on it. */
+  base(ctx: ExplainContext): Float64Array;
+  /** The measure whose orders are listed for a source, or -1 when the base is not a measure's volume. */
+  readonly ordersMeasure: number;
+}
+
+/**
+ * @internal Builds the `explain` method of a level bonus (see ../levels.ts): its lines and what it did not
+ * pay, recomputed for one member from the sources in the member's subtree.
+ */
+export function levelExplainer(spec: LevelExplainSpec, cc: CompileContext): (ctx: ExplainContext, member: number) => BonusExplanation {
+  const measure = spec.ordersMeasure;
+  const rows = spec.schedule
+    .map((row) => ({ rank: row.rank === undefined ? -1 : cc.rankIndex(row.rank), name: row.rank, rates: row.rates.map(rateUnits) }))
+    .sort((a, b) => a.rank - b.rank);
+  const depth = Math.max(...rows.map((r) => r.rates.length));
+  const maxRate = Array.from({ length: depth }, (_, k) => Math.max(0, ...rows.map((r) => r.rates[k] ?? 0)));
+  const rowFor = (rank: number) => {
+    let best = -1;
+    rows.forEach((r, i) => {
+      if (r.rank <= rank) best = i;
+    });
+    return best;
+  };
+  /** Rate units of `row` at level index k, or -1 when the row does not unlock it. */
+  const rateOf = (row: number, k: number) => (row < 0 ? -1 : (rows[row]?.rates[k] ?? -1));
+  const rowName = (row: number) => rows[row]?.name ?? "the base row";
+  const { dynamic, unqualifiedPays } = spec;
+
+  return (ctx, a) => {
+    const memberQualified = ctx.qualified[a] === 1;
+    const rankA = ctx.rank[a] as number;
+    // A qualified member's row; for an unqualified member, the row they would have had if qualified.
+    const row = rowFor(rankA);
+    // Per (kind, level) slot: count and total of all sources; the largest few kept by a collector.
+    const slots = KINDS * depth;
+    const sums = new Float64Array(slots);
+    const counts = new Int32Array(slots);
+    const keep: (SourceCollector | undefined)[] = new Array(slots);
+    const rowRate = new Float64Array(depth);
+    for (let k = 0; k < depth; k++) rowRate[k] = rateOf(row, k);
+    walk(ctx, a, spec.base(ctx), { depth, dynamic, unqualifiedPays, memberQualified, rowRate, sums, counts, keep, sourcesMax: ctx.sourcesMax });
+    const buckets = Array.from({ length: slots }, (_, slot) => {
+      const count = counts[slot] as number;
+      const sum = sums[slot] as number;
+      const c = keep[slot];
+      return count === 0 || c === undefined ? undefined : { count, volume: sum, list: (x: ExplainContext, m: number) => c.list(x, m, count, sum) };
+    });
+
+    const name = spec.baseName;
+    const scale = ctx.moneyScale;
+    const exact = (units: number, rate: number) => formatTrimmed(BigInt(units) * BigInt(rate), VALUE_SCALE, scale);
+    const members = (n: number) => plural(n, "member");
+    const vol = (units: number) => grouped(formatVolume(units));
+    const paidAsName = rankA >= 0 ? (ctx.rankNames[rankA] as string) : "no rank";
+    const lines: LineBasis[] = [];
+    const notPaid: NotPaid[] = [];
+    for (let k = 0; k < depth; k++) {
+      const level = k + 1;
+      const rate = rateOf(row, k);
+      for (const kind of [DIRECT, COMPRESSED]) {
+        const b = buckets[kind * depth + k];
+        if (b === undefined || rate <= 0) continue;
+        lines.push({
+          level,
+          compressed: kind === COMPRESSED,
+          base: formatVolume(b.volume),
+          rate: formatRate(rate),
+          from: b.list(ctx, measure),
+          note:
+            kind === DIRECT
+              ? `${percent(rate)} of ${name} ${vol(b.volume)} from ${members(b.count)} ${level === 1 ? "you sponsored" : `${level} generations below you`}, at level ${level}`
+              : `${percent(rate)} of ${name} ${vol(b.volume)} from ${members(b.count)} more than ${level} generation${level === 1 ? "" : "s"} below you, at level ${level} by dynamic compression (unqualified members between were skipped)`,
+        });
+      }
+      const direct = buckets[DIRECT * depth + k];
+      const compressed = buckets[COMPRESSED * depth + k];
+      const paidVolume = (direct?.volume ?? 0) + (compressed?.volume ?? 0);
+      const max = maxRate[k] as number;
+      if (paidVolume > 0 && rate < max) {
+        const best = rows.findIndex((r) => r.rates[k] === max);
+        notPaid.push({
+          reason: "rate-below-maximum",
+          message: `level ${level}: your rate ${percent(rate)} (${paidAsName}) is below the plan's highest rate for this level, ${percent(max)} (${rowName(best)})`,
+          level,
+          volume: formatVolume(paidVolume),
+          rate: formatRate(rate),
+          forgone: exact(paidVolume, max - rate),
+          ...(rows[best]?.name !== undefined ? { rank: rows[best]?.name as string } : {}),
+        });
+      }
+      const locked = buckets[LOCKED * depth + k];
+      if (locked !== undefined) {
+        const unlock = rows.findIndex((r) => r.rank > rankA && r.rates[k] !== undefined);
+        const unlockRate = unlock >= 0 ? (rows[unlock]?.rates[k] as number) : -1;
+        const why =
+          row < 0
+            ? `your paid-as rank (${paidAsName}) has no schedule row, so no level is unlocked`
+            : `${paidAsName} unlocks ${rows[row]?.rates.length} level${rows[row]?.rates.length === 1 ? "" : "s"}`;
+        notPaid.push({
+          reason: "level-locked",
+          message: `level ${level} is locked: ${why}${unlock >= 0 ? `; ${rowName(unlock)} unlocks it at ${percent(unlockRate)}` : ""}. ${name} ${vol(locked.volume)} from ${members(locked.count)} is breakage`,
+          level,
+          volume: formatVolume(locked.volume),
+          ...(unlock >= 0 ? { rate: formatRate(unlockRate), forgone: exact(locked.volume, unlockRate) } : {}),
+          ...(unlock >= 0 && rows[unlock]?.name !== undefined ? { rank: rows[unlock]?.name as string } : {}),
+          from: locked.list(ctx, measure),
+        });
+      }
+      const passed = buckets[MEMBER_UNQUALIFIED * depth + k];
+      if (passed !== undefined) {
+        const failed = ctx.qualification.filter((c) => !c.met);
+        notPaid.push({
+          reason: "member-unqualified",
+          message: dynamic
+            ? `you were not qualified, so dynamic compression skipped you: ${name} ${vol(passed.volume)} from ${members(passed.count)} at your level ${level} went to the next qualified member above`
+            : `you were not qualified: your level ${level}, ${name} ${vol(passed.volume)} from ${members(passed.count)}, is breakage (upline-unqualified)`,
+          level,
+          volume: formatVolume(passed.volume),
+          ...(rate >= 0 ? { rate: formatRate(rate), forgone: exact(passed.volume, rate) } : {}),
+          conditions: failed,
+          from: passed.list(ctx, measure),
+        });
+      }
+      const unqualified = buckets[SOURCE_UNQUALIFIED * depth + k];
+      if (unqualified !== undefined) {
+        const would = memberQualified && rate >= 0;
+        notPaid.push({
+          reason: "source-unqualified",
+          message: `${members(unqualified.count)} at your level ${level} ${unqualified.count === 1 ? "was" : "were"} not qualified: ${name} ${vol(unqualified.volume)} paid no one (the plan does not pay on unqualified members' volume) and is breakage`,
+          level,
+          volume: formatVolume(unqualified.volume),
+          ...(would ? { rate: formatRate(rate), forgone: exact(unqualified.volume, rate) } : {}),
+          from: unqualified.list(ctx, measure),
+        });
+      }
+    }
+    if (buckets.every((b) => b === undefined)) {
+      notPaid.push({
+        reason: "no-downline-volume",
+        message: `no ${name} from members within the ${depth} level${depth === 1 ? "" : "s"} this bonus reaches below you`,
+      });
+    }
+    return { lines, notPaid };
+  };
+}
+
+interface Walk {
+  readonly depth: number;
+  readonly dynamic: boolean;
+  readonly unqualifiedPays: boolean;
+  readonly memberQualified: boolean;
+  /** The member's rate units per level index, -1 where locked. */
+  readonly rowRate: Float64Array;
+  readonly sums: Float64Array;
+  readonly counts: Int32Array;
+  readonly keep: (SourceCollector | undefined)[];
+  readonly sourcesMax: number;
+}
+
+/**
+ * Scans member a's subtree in preorder (one contiguous range: memory is read in order), skipping every
+ * subtree below the levels the schedule reaches, and puts each source's base in its (kind, level) slot.
+ * A stack of open subtrees gives each position the level of its parent; no recursion. Kept apart from the
+ * explainer so the hot loop is a small function of typed arrays.
+ */
+function walk(ctx: ExplainContext, a: number, base: Float64Array, w: Walk): void {
+  const { depth, dynamic, unqualifiedPays, memberQualified, rowRate, sums, counts, keep } = w;
+  const P = ctx.preorder;
+  const { end, member } = P;
+  const dep = P.depth;
+  const qual = P.qualified;
+  const ids = ctx.genealogy.ids;
+  // The smallest volume worth offering to each slot's collector: most sources are not offered at all.
+  const floor = new Float64Array(sums.length);
+  // Open subtrees: where each ends, and the level its members' children take.
+  let ends = new Int32Array(64);
+  let nextLevel = new Uint8Array(64);
+  const start = P.pos[a] as number;
+  const stop = end[start] as number;
+  const baseDepth = dep[start] as number;
+  ends[0] = stop;
+  nextLevel[0] = 0;
+  let open = 1;
+  let at = start + 1;
+  while (at < stop) {
+    while ((ends[open - 1] as number) <= at) open--;
+    const k = nextLevel[open - 1] as number;
+    const v = base[member[at] as number] as number;
+    const xQualified = qual[at] === 1;
+    if (v !== 0) {
+      const distance = (dep[at] as number) - baseDepth;
+      let kind: number;
+      if (!xQualified && !unqualifiedPays) kind = SOURCE_UNQUALIFIED;
+      else if (!memberQualified) kind = MEMBER_UNQUALIFIED;
+      else if ((rowRate[k] as number) >= 0) kind = distance === k + 1 ? DIRECT : COMPRESSED;
+      else kind = LOCKED;
+      const slot = kind * depth + k;
+      sums[slot] = (sums[slot] as number) + v;
+      counts[slot] = (counts[slot] as number) + 1;
+      if (v >= (floor[slot] as number)) floor[slot] = offer(keep, slot, w.sourcesMax, ids, member[at] as number, v, distance, k + 1);
+    }
+    const next = dynamic && !xQualified ? k : k + 1;
+    const subtreeEnd = end[at] as number;
+    if (next >= depth) {
+      at = subtreeEnd; // every member below is beyond the schedule's depth
+      continue;
+    }
+    if (subtreeEnd > at + 1) {
+      if (open === ends.length) {
+        const e = new Int32Array(open * 2);
+        e.set(ends);
+        ends = e;
+        const l = new Uint8Array(open * 2);
+        l.set(nextLevel);
+        nextLevel = l;
+      }
+      ends[open] = subtreeEnd;
+      nextLevel[open] = next;
+      open++;
+    }
+    at++;
+  }
+}
+
+function offer(keep: (SourceCollector | undefined)[], slot: number, max: number, ids: TextList, x: number, v: number, distance: number, level: number): number {
+  let c = keep[slot];
+  if (c === undefined) {
+    c = new SourceCollector(max, ids);
+    keep[slot] = c;
+  }
+  return c.offer(x, v, distance, level);
+}
