@@ -52,6 +52,22 @@ export interface RunContext {
    * policy exactly as the statements show them. Only for a `key` whose `earnings.<key>` the step reads.
    */
   earnings(key: string): Float64Array;
+  /** The period's orders, numbered by member (all of member 0's, then member 1's, …). */
+  readonly orders: RunOrders;
+}
+
+/** The orders as a step reads them: per order, its member index, kind and day within the period. */
+export interface RunOrders {
+  readonly count: number;
+  /** The member index of each order. */
+  readonly member: Int32Array;
+  /** Each order's kind, an index into ORDER_KINDS. */
+  readonly kinds: Uint8Array;
+  /**
+   * Each order's day within the period: 0 for its first day, `period.days - 1` for its last (for daily
+   * caps and "first N days" windows). Computed on first use.
+   */
+  days(): Uint16Array;
 }
 
 /** Accounting of a bonus that distributes a potential over levels: every unit ends up in one bucket. */

@@ -14,11 +14,11 @@ import { computeQualification } from "../measures/qualification.js";
 import { type RankValues, computeRanks } from "../measures/ranks.js";
 import { type MeasureValues, computeVolumes } from "../measures/volumes.js";
 import { canonicalJson } from "../statement/canonical.js";
-import type { LevelAccounting, RunContext } from "../bonuses/family.js";
+import type { LevelAccounting, RunContext, RunOrders } from "../bonuses/family.js";
 import { compilePlan } from "../plan/compile.js";
 import { type Plan, planArgument } from "../plan/parse.js";
 import { LineSink } from "./lines.js";
-import { type Period, safeParsePeriod } from "./period.js";
+import { type Period, dayIndices, safeParsePeriod } from "./period.js";
 import { RunResult } from "./result.js";
 import { settleEarnings } from "./settle.js";
 import { WorkCounter } from "./work.js";
@@ -110,6 +110,18 @@ export function safePrepareInput(input: CalculateInput, measures: ReadonlySet<st
   return { ok: true, value: { period: period.period, genealogy: built.genealogy, orders: numbered, measures } };
 }
 
+/** The orders of a prepared input as steps read them; the days are computed once, when first asked for. */
+function runOrders(prepared: PreparedInput): RunOrders {
+  const o = prepared.orders;
+  let days: Uint16Array | undefined;
+  return {
+    count: o.count,
+    member: o.member,
+    kinds: o.kinds,
+    days: () => (days ??= dayIndices(prepared.period, o.count, (i) => o.dates.at(i) as string)),
+  };
+}
+
 /** Per prepared input: the volumes, qualification and ranks last computed, by the plan parts they depend on. */
 const MEASURED = new WeakMap<PreparedInput, Map<string, { volumes: MeasureValues; qualified: Uint8Array; ranks: RankValues }>>();
 
@@ -189,6 +201,7 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
       assert(e !== undefined, "earnings-settled-before-read", `earnings.${key}`);
       return e;
     },
+    orders: runOrders(prepared),
   };
   const accounting: (LevelAccounting | undefined)[] = new Array(compiled.bonuses.length);
   for (const i of compiled.stepOrder) {

@@ -76,6 +76,25 @@ export function dayIndex(period: Period, date: string): number {
   return dayNumberOf(date) - dayNumberOf(period.start);
 }
 
+/**
+ * @internal The day within `period` of each of `count` dates (`dateAt(i)`, each within the period), computed
+ * once per distinct date.
+ */
+export function dayIndices(period: Period, count: number, dateAt: (i: number) => string): Uint16Array {
+  const out = new Uint16Array(count);
+  const known = new Map<string, number>();
+  for (let i = 0; i < count; i++) {
+    const date = dateAt(i);
+    let d = known.get(date);
+    if (d === undefined) {
+      d = dayIndex(period, date);
+      known.set(date, d);
+    }
+    out[i] = d;
+  }
+  return out;
+}
+
 /** @internal The date `days` days after `date` (YYYY-MM-DD; `days` may be negative). */
 export function addDays(date: string, days: number): string {
   return dateOf(dayNumberOf(date) + days);
