@@ -17,11 +17,38 @@
  * paid + compressedUp + breakage = potential exactly. Work is at most `depth` upline steps per source:
  * dynamic compression jumps straight to the next qualified ancestor.
  */
+import { z } from "zod";
+import { decimalString, rankNameSchema } from "../plan/fields.js";
 import { type Issue, type PathSegment, assert, issue } from "../errors/issues.js";
 import { nameHint } from "../errors/suggest.js";
 import { rateUnits } from "../plan/units.js";
 import { LINE_COMPRESSED, type LineSink } from "../run/lines.js";
 import type { CompileContext, LevelAccounting, PlanNames, RunContext } from "./family.js";
+
+/**
+ * The zod schema of a level bonus's `schedule`: rows of rates by level, one per paid-as rank (`rank`) and
+ * at most one without (the base row). `levelWord` says what a level is in the family's terms.
+ */
+export function levelScheduleSchema(depthMax: number, levelWord: string, examples: { readonly rates: readonly string[]; readonly ranked: readonly string[] }) {
+  return z
+    .array(
+      z.strictObject({
+        rank: rankNameSchema.optional(),
+        rates: z
+          .array(decimalString("rate"))
+          .min(1)
+          .max(depthMax)
+          .meta({ title: "Rates by level", description: `The rate of each ${levelWord}: the first is level 1 (personally sponsored).`, examples: [[...examples.rates]] }),
+      }),
+    )
+    .min(1)
+    .max(100)
+    .meta({
+      title: "Schedule",
+      description: "Rates by level for each paid-as rank (`rank`); an entry without `rank` applies to every qualified member.",
+      examples: [[{ rates: [...examples.rates] }, { rank: "Gold", rates: [...examples.ranked] }]],
+    });
+}
 
 /** Why a level slot was not paid. */
 export const LEVEL_BREAKAGE = ["source-unqualified", "upline-unqualified", "level-locked", "rate-below-maximum", "no-upline"] as const;

@@ -15,10 +15,10 @@
 import { z } from "zod";
 import { type Issue, issue } from "../../errors/issues.js";
 import { VOLUME_SCALE } from "../../money/decimal.js";
-import { decimalString, keySchema, rankNameSchema, referenceSchema } from "../../plan/fields.js";
+import { keySchema, referenceSchema } from "../../plan/fields.js";
 import type { LineSink } from "../../run/lines.js";
 import type { BonusFamily, CompiledBonus, LevelAccounting, RunContext } from "../family.js";
-import { compileLevelSchedule, runLevels, validateLevelSchedule } from "../levels.js";
+import { compileLevelSchedule, levelScheduleSchema, runLevels, validateLevelSchedule } from "../levels.js";
 import { levelExplainer } from "../levels-explain.js";
 
 /** Deepest level a matching schedule may reach. */
@@ -35,24 +35,7 @@ const schema = z
       .min(1)
       .max(20)
       .meta({ title: "Matched bonuses", description: "The keys of the bonuses whose earnings are matched (their sum per member).", examples: [["unilevel"]] }),
-    schedule: z
-      .array(
-        z.strictObject({
-          rank: rankNameSchema.optional(),
-          rates: z
-            .array(decimalString("rate"))
-            .min(1)
-            .max(MATCHING_DEPTH_MAX)
-            .meta({ title: "Rates by level", description: "The rate of each sponsor level: the first is level 1 (personally sponsored).", examples: [["0.10", "0.07"]] }),
-        }),
-      )
-      .min(1)
-      .max(100)
-      .meta({
-        title: "Schedule",
-        description: "Rates by level for each paid-as rank (`rank`); an entry without `rank` applies to every qualified member.",
-        examples: [[{ rates: ["0.10"] }, { rank: "Gold", rates: ["0.10", "0.07"] }]],
-      }),
+    schedule: levelScheduleSchema(MATCHING_DEPTH_MAX, "sponsor level", { rates: ["0.10"], ranked: ["0.10", "0.07"] }),
     compression: z
       .enum(["none", "dynamic"])
       .default("none")

@@ -8,9 +8,9 @@
 import { z } from "zod";
 import { type Issue, issue } from "../../errors/issues.js";
 import { nameHint } from "../../errors/suggest.js";
-import { decimalString, keySchema, measureNameSchema, rankNameSchema, referenceSchema } from "../../plan/fields.js";
+import { keySchema, measureNameSchema, referenceSchema } from "../../plan/fields.js";
 import type { LineSink } from "../../run/lines.js";
-import { LEVEL_BREAKAGE, compileLevelSchedule, runLevels, validateLevelSchedule } from "../levels.js";
+import { compileLevelSchedule, LEVEL_BREAKAGE, levelScheduleSchema, runLevels, validateLevelSchedule } from "../levels.js";
 import type { BonusFamily, CompiledBonus, LevelAccounting, RunContext } from "../family.js";
 import { unilevelExplainer } from "./explain.js";
 
@@ -23,24 +23,7 @@ const schema = z.strictObject({
   key: keySchema,
   reference: referenceSchema.optional(),
   measure: measureNameSchema,
-  schedule: z
-    .array(
-      z.strictObject({
-        rank: rankNameSchema.optional(),
-        rates: z
-          .array(decimalString("rate"))
-          .min(1)
-          .max(UNILEVEL_DEPTH_MAX)
-          .meta({ title: "Rates by level", description: "The rate of each level: the first is level 1 (personally sponsored).", examples: [["0.05", "0.04", "0.03"]] }),
-      }),
-    )
-    .min(1)
-    .max(100)
-    .meta({
-      title: "Schedule",
-      description: "Rates by level for each paid-as rank (`rank`); an entry without `rank` applies to every member.",
-      examples: [[{ rates: ["0.05", "0.04"] }, { rank: "Gold", rates: ["0.05", "0.04", "0.03", "0.02"] }]],
-    }),
+  schedule: levelScheduleSchema(UNILEVEL_DEPTH_MAX, "level", { rates: ["0.05", "0.04"], ranked: ["0.05", "0.04", "0.03", "0.02"] }),
   compression: z.enum(["none", "dynamic"]).meta({
     title: "Compression",
     description: "none: every upline counts as a level; dynamic: uplines who are not qualified are skipped and the level passes to the next qualified one.",
