@@ -474,3 +474,21 @@ describe("compplan with its output piped into a reader that stops early", () => 
     }
   });
 });
+
+describe("compplan run: a measure no order carries", () => {
+  it("is a notice on stderr (the run is valid: a missing column counts 0), and a full file gives none", () => {
+    const data = join(dir, "no-cv");
+    expect(cli("generate", "--members", "300", "--seed", "5", "--out", data).code).toBe(0);
+    const full = cli("run", "--plan", STARTER, "--members", join(data, "members.csv"), "--orders", join(data, "orders.csv"), "--period", "2026-10", "--out", join(dir, "no-cv-full"));
+    expect(full.code, full.stderr).toBe(0);
+    expect(full.stderr).not.toContain("note:");
+    // The same orders without their CV column.
+    const rows = readFileSync(join(data, "orders.csv"), "utf8").trimEnd().split("\n").map((line) => line.split(","));
+    const cv = (rows[0] as string[]).indexOf("CV");
+    expect(cv).toBeGreaterThan(0);
+    writeFileSync(join(data, "orders-no-cv.csv"), `${rows.map((r) => r.filter((_, k) => k !== cv).join(",")).join("\n")}\n`);
+    const r = cli("run", "--plan", STARTER, "--members", join(data, "members.csv"), "--orders", join(data, "orders-no-cv.csv"), "--period", "2026-10", "--out", join(dir, "no-cv-run"));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("compplan: note: no order carries any CV (an orders CSV without a CV column counts 0 for it); is that column missing?");
+  });
+});

@@ -267,6 +267,18 @@ class Progress {
   }
 }
 
+/**
+ * Notes for measures no order carries any volume of, though there are orders: a column missing from the
+ * orders file counts 0 (as documented), which can quietly pay nothing; the run is valid, so this is a
+ * notice on stderr, not an issue.
+ */
+function zeroMeasureNotes(summary: RunResult["summary"]): string[] {
+  if (summary.orders === 0) return [];
+  return Object.entries(summary.volumes)
+    .filter(([, total]) => total === "0")
+    .map(([measure]) => `note: no order carries any ${measure} (an orders CSV without a ${measure} column counts 0 for it); is that column missing?`);
+}
+
 /** Bytes as MiB for progress lines. */
 function mib(bytes: number): string {
   return `${(bytes / (1 << 20)).toLocaleString("en-US", { maximumFractionDigits: 0 })} MiB`;
@@ -322,6 +334,7 @@ function cmdRun(flags: Flags, io: CliIO): number {
   progress.done();
   io.stdout(formatSummary(r.value.summary, r.plan));
   io.stdout(report);
+  for (const note of zeroMeasureNotes(r.value.summary)) io.stderr(`compplan: ${note}\n`);
   if (flags.timings === true) {
     const rows = progress.timings.map((t) => `  ${t.phase.padEnd(18)} ${(t.ms / 1000).toFixed(3).padStart(9)} s   peak so far ${String(t.peakMiB).padStart(6)} MiB`).join("\n");
     const total = progress.timings.reduce((a, t) => a + t.ms, 0);
