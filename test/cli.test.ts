@@ -491,4 +491,13 @@ describe("compplan run: a measure no order carries", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain("compplan: note: no order carries any CV (an orders CSV without a CV column counts 0 for it); is that column missing?");
   });
+
+  it("--ignore-columns naming a column compplan reads says it was read, not ignored", () => {
+    const data = join(dir, "no-cv");
+    const r = cli("run", "--plan", STARTER, "--members", join(data, "members.csv"), "--orders", join(data, "orders.csv"), "--period", "2026-10", "--out", join(dir, "ignore-known"), "--ignore-columns", "PV,email,sponsorId");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("compplan: note: --ignore-columns PV: PV is a column compplan reads, so it was read, not ignored");
+    expect(r.stderr).toContain("--ignore-columns sponsorId: sponsorId is a column compplan reads");
+    expect(r.stderr).not.toContain("--ignore-columns email");
+  });
 });

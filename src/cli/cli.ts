@@ -7,6 +7,7 @@ import { join, relative, resolve, sep } from "node:path";
 import { CompplanError, type Issue, InvariantError, formatIssue } from "../errors/issues.js";
 import { GENERATED_MEASURES, SHAPES, type Shape, generateData } from "../generate/generate.js";
 import { prepareFiles, readTextOrThrow } from "../input/files.js";
+import { MEMBER_COLUMNS, ORDER_COLUMNS } from "../input/read.js";
 import { safeParsePlan, type Plan } from "../plan/parse.js";
 import { planJsonSchema } from "../plan/json-schema.js";
 import { type Phase, safeCalculatePrepared, safePrepareInput } from "../run/calculate.js";
@@ -335,6 +336,11 @@ function cmdRun(flags: Flags, io: CliIO): number {
   io.stdout(formatSummary(r.value.summary, r.plan));
   io.stdout(report);
   for (const note of zeroMeasureNotes(r.value.summary)) io.stderr(`compplan: ${note}\n`);
+  for (const name of ignoreColumnsOf(flags).ignoreColumns ?? []) {
+    if ((MEMBER_COLUMNS as readonly string[]).includes(name) || (ORDER_COLUMNS as readonly string[]).includes(name) || Object.hasOwn(r.plan.measures, name)) {
+      io.stderr(`compplan: note: --ignore-columns ${name}: ${name} is a column compplan reads, so it was read, not ignored\n`);
+    }
+  }
   if (flags.timings === true) {
     const rows = progress.timings.map((t) => `  ${t.phase.padEnd(18)} ${(t.ms / 1000).toFixed(3).padStart(9)} s   peak so far ${String(t.peakMiB).padStart(6)} MiB`).join("\n");
     const total = progress.timings.reduce((a, t) => a + t.ms, 0);

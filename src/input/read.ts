@@ -55,9 +55,11 @@ export interface ReadOptions {
   readonly ignoreColumns?: readonly string[];
 }
 
-const MEMBER_COLUMNS = ["id", "sponsorId", "joinDate", "status"] as const;
+/** @internal The columns of a members file. */
+export const MEMBER_COLUMNS = ["id", "sponsorId", "joinDate", "status"] as const;
 const MEMBER_REQUIRED: ReadonlySet<string> = new Set(["id", "sponsorId", "joinDate"]);
-const ORDER_COLUMNS = ["id", "memberId", "kind", "date"] as const;
+/** @internal The columns of an orders file besides the measures. */
+export const ORDER_COLUMNS = ["id", "memberId", "kind", "date"] as const;
 
 // Character codes.
 const TAB = 9;
