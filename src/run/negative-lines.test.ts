@@ -2,7 +2,7 @@
 // carry them. No family emits one yet, so the test appends a line of -25.00 to a real run's line sink and
 // finalizes the run again; the expected amounts are worked by hand from the plan below.
 import { describe, expect, it } from "vitest";
-import { type MemberInput, type OrderInput, calculate, canonicalJson, parsePlan } from "../index.js";
+import { type MemberInput, type OrderInput, calculate, canonicalJson, parsePlan, statementsCsv } from "../index.js";
 import { ByteWriter } from "./bytes.js";
 import { LINE_FIXED } from "./lines.js";
 import { RunResult, type RunParts } from "./result.js";
@@ -68,6 +68,15 @@ describe.each(["line", "bonus"] as const)("a negative line (rounding per %s)", (
     expect(run.summary.total).toBe("-14.99");
     expect(run.summary.bonuses.map((x) => x.amount)).toEqual(["10.00", "-24.99"]);
     expect(bytesOf(run)).toBe(Array.from(run.statements(), (s) => `${canonicalJson(s)}\n`).join(""));
+  });
+
+  it("the CSV export carries B's negative line, subtotal and total", () => {
+    const run = withLine(applies, "B", 1, -2500);
+    const csv = Array.from(statementsCsv(run, `sha256:${"0".repeat(64)}`)).join("");
+    const rowsOfB = csv.split("\r\n").filter((row) => row.split(",").includes("B"));
+    expect(rowsOfB.length).toBeGreaterThan(0);
+    expect(rowsOfB.every((row) => row.includes("-25.00"))).toBe(true);
+    expect(csv).toContain("-14.99"); // the run's total, in the head row
   });
 
   it("A's subtotal that a negative line brings to exactly zero is shown as 0.00, not dropped", () => {
