@@ -118,32 +118,23 @@ describe("safeCalculate", () => {
     );
   });
 
+  /** Base members and orders with one field of one record replaced: a result or coded issues. */
+  const replacedField = (replacement: fc.Arbitrary<unknown>) =>
+    fc.property(fc.nat(), fc.array(fc.nat(), { maxLength: 3 }), replacement, fc.boolean(), (row, path, value, inMembers) => {
+      const members: unknown[] = baseMembers();
+      const orders: unknown[] = baseOrders();
+      const target = inMembers ? members : orders;
+      target[row % target.length] = mutate(target[row % target.length], path, value);
+      const r = safeCalculate(plan, { period: PERIOD, members: members as MemberInput[], orders: orders as OrderInput[] });
+      if (!r.ok) expectCoded(r.issues);
+    });
+
   it("valid inputs with one field replaced: a result or coded issues", () => {
-    fc.assert(
-      fc.property(fc.nat(), fc.array(fc.nat(), { maxLength: 3 }), fc.jsonValue({ maxDepth: 1 }), fc.boolean(), (row, path, replacement, inMembers) => {
-        const members: unknown[] = baseMembers();
-        const orders: unknown[] = baseOrders();
-        const target = inMembers ? members : orders;
-        target[row % target.length] = mutate(target[row % target.length], path, replacement);
-        const r = safeCalculate(plan, { period: PERIOD, members: members as MemberInput[], orders: orders as OrderInput[] });
-        if (!r.ok) expectCoded(r.issues);
-      }),
-      { numRuns },
-    );
+    fc.assert(replacedField(fc.jsonValue({ maxDepth: 1 })), { numRuns });
   });
 
   it("valid inputs with one field replaced by any JavaScript value: a result or coded issues", () => {
-    fc.assert(
-      fc.property(fc.nat(), fc.array(fc.nat(), { maxLength: 3 }), oddValue, fc.boolean(), (row, path, replacement, inMembers) => {
-        const members: unknown[] = baseMembers();
-        const orders: unknown[] = baseOrders();
-        const target = inMembers ? members : orders;
-        target[row % target.length] = mutate(target[row % target.length], path, replacement);
-        const r = safeCalculate(plan, { period: PERIOD, members: members as MemberInput[], orders: orders as OrderInput[] });
-        if (!r.ok) expectCoded(r.issues);
-      }),
-      { numRuns },
-    );
+    fc.assert(replacedField(oddValue), { numRuns });
   });
 
   it("random valid plans and inputs always compute", () => {
