@@ -36,8 +36,11 @@ export interface LevelExplainSpec {
   readonly unqualifiedPays: boolean;
   /** What the base is called in explanations: a measure's name, or "earnings from unilevel". */
   readonly baseName: string;
-  /** Each member's base, by member index, in volume units (10^-4), as the run paid on it. */
-  base(ctx: ExplainContext): Float64Array;
+  /**
+   * Each member's base in volume units (10^-4), as the run paid on it, by **preorder position**
+   * (`ctx.preorder`): the walk reads a member's subtree as one contiguous range.
+   */
+  basePreorder(ctx: ExplainContext): Float64Array;
   /** The measure whose orders are listed for a source, or -1 when the base is not a measure's volume. */
   readonly ordersMeasure: number;
 }
@@ -77,7 +80,7 @@ export function levelExplainer(spec: LevelExplainSpec, cc: CompileContext): (ctx
     const keep: (SourceCollector | undefined)[] = new Array(slots);
     const rowRate = new Float64Array(depth);
     for (let k = 0; k < depth; k++) rowRate[k] = rateOf(row, k);
-    walk(ctx, a, spec.base(ctx), { depth, dynamic, unqualifiedPays, memberQualified, rowRate, sums, counts, keep, sourcesMax: ctx.sourcesMax });
+    walk(ctx, a, spec.basePreorder(ctx), { depth, dynamic, unqualifiedPays, memberQualified, rowRate, sums, counts, keep, sourcesMax: ctx.sourcesMax });
     const buckets = Array.from({ length: slots }, (_, slot) => {
       const count = counts[slot] as number;
       const sum = sums[slot] as number;
@@ -224,7 +227,7 @@ function walk(ctx: ExplainContext, a: number, base: Float64Array, w: Walk): void
   while (at < stop) {
     while ((ends[open - 1] as number) <= at) open--;
     const k = nextLevel[open - 1] as number;
-    const v = base[member[at] as number] as number;
+    const v = base[at] as number;
     const xQualified = qual[at] === 1;
     if (v !== 0) {
       const distance = (dep[at] as number) - baseDepth;

@@ -93,7 +93,11 @@ export const matching: BonusFamily<MatchingConfig, MatchingInput> = {
           dynamic: options.dynamic,
           unqualifiedPays: true,
           baseName: `earnings from ${config.of.join(" and ")}`,
-          base: (ctx) => baseOf(ctx.genealogy.size, (k) => ctx.earnings(k)),
+          basePreorder: (ctx) => {
+            const base = baseOf(ctx.genealogy.size, (k) => ctx.earnings(k));
+            const { member } = ctx.preorder;
+            return Float64Array.from(member, (m) => base[m] as number);
+          },
           ordersMeasure: -1,
         },
         ctx,

@@ -16,7 +16,7 @@ export function unilevelExplainer(config: UnilevelConfig, cc: CompileContext): (
       dynamic: config.compression === "dynamic",
       unqualifiedPays: config.unqualifiedVolumePays,
       baseName: config.measure,
-      base: (ctx) => ctx.measures.personal[measure] as Float64Array,
+      basePreorder: (ctx) => ctx.preorder.personal(measure),
       ordersMeasure: measure,
     },
     cc,
