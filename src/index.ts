@@ -29,7 +29,7 @@ export type { MemberInput, OrderInput } from "./input/validate.js";
 export type { MemberStatus } from "./genealogy/genealogy.js";
 export type { RecordOrigin } from "./input/rows.js";
 
-export type { Statement, LineItem, RankCheck, Summary, BonusSummary, AccountingSummary } from "./statement/types.js";
+export type { Statement, LineItem, LineFieldValue, RankCheck, Summary, BonusSummary, AccountingSummary } from "./statement/types.js";
 export type { ConditionDetail } from "./measures/qualification.js";
 export type { RequirementDetail } from "./measures/ranks.js";
 export { canonicalJson } from "./statement/canonical.js";

@@ -8,12 +8,17 @@
  * in member-id order, their `line` rows in statement order followed by one `total` row (every member has
  * one, "0.00" when nothing is paid).
  */
+import { FAMILIES } from "../bonuses/registry.js";
 import { formatFixed } from "../money/decimal.js";
 import type { RunResult } from "../run/result.js";
 import type { Statement } from "../statement/types.js";
 
-/** The columns of the statements CSV, in order. */
-export const CSV_COLUMNS = [
+/**
+ * The columns of the statements CSV, in order: the record's identity, then every line field. The detail
+ * fields are those the bonus families declare (in registry order), so a new family's fields become columns
+ * without editing this file.
+ */
+export const CSV_COLUMNS: readonly string[] = [
   "record",
   "bundle",
   "period",
@@ -21,16 +26,13 @@ export const CSV_COLUMNS = [
   "memberId",
   "bonus",
   "kind",
-  "level",
-  "compressed",
-  "sources",
-  "source",
+  ...new Set(FAMILIES.flatMap((f) => f.lineFields.map((x) => x.name))),
   "base",
   "rate",
   "value",
   "amount",
   "reference",
-] as const;
+];
 
 const EOL = "\r\n";
 
@@ -47,7 +49,7 @@ function csvRow(record: CsvRecord): string {
   return record.map(csvField).join(",") + EOL;
 }
 
-function record(values: Partial<Record<(typeof CSV_COLUMNS)[number], string | number | boolean>>): CsvRecord {
+function record(values: Readonly<Record<string, string | number | boolean | undefined>>): CsvRecord {
   return CSV_COLUMNS.map((c) => {
     const v = values[c];
     return v === undefined ? "" : String(v);
@@ -63,23 +65,7 @@ export function csvHeadRecords(bundleFingerprint: string, period: string, curren
 export function statementCsvRecords(s: Statement): CsvRecord[] {
   const out: CsvRecord[] = [];
   for (const l of s.lines) {
-    out.push(
-      record({
-        record: "line",
-        memberId: s.memberId,
-        bonus: l.bonus,
-        kind: l.kind,
-        ...(l.level !== undefined ? { level: l.level } : {}),
-        ...(l.compressed !== undefined ? { compressed: l.compressed } : {}),
-        ...(l.sources !== undefined ? { sources: l.sources } : {}),
-        ...(l.source !== undefined ? { source: l.source } : {}),
-        ...(l.base !== undefined ? { base: l.base } : {}),
-        ...(l.rate !== undefined ? { rate: l.rate } : {}),
-        value: l.value,
-        amount: l.amount,
-        ...(l.reference !== undefined ? { reference: l.reference } : {}),
-      }),
-    );
+    out.push(record({ ...l, record: "line", memberId: s.memberId }));
   }
   out.push(record({ record: "total", memberId: s.memberId, amount: s.total }));
   return out;

@@ -271,13 +271,8 @@ function explainMember(run: RunResult, i: number, statement: Statement, options:
     const lines: ExplainedLine[] = items.map((line, k) => {
       const basis = bases[k];
       if (basis !== undefined) {
-        const same =
-          basis.level === line.level &&
-          basis.compressed === line.compressed &&
-          basis.base === line.base &&
-          basis.rate === line.rate &&
-          (line.sources === undefined || basis.from?.count === line.sources) &&
-          (line.source === undefined || ctx.sourcesMax === 0 || basis.from?.shown[0]?.memberId === line.source);
+        const fields = basis.fields ?? {};
+        const same = basis.base === line.base && basis.rate === line.rate && Object.keys(fields).every((k) => fields[k] === (line as unknown as Readonly<Record<string, unknown>>)[k]);
         assert(same, "explain-matches-statement", `bonus ${b.key}, member ${statement.memberId}, line ${k}: explained ${JSON.stringify({ ...basis, from: undefined })} vs ${JSON.stringify(line)}`);
       }
       return {

@@ -7,7 +7,7 @@ import type { ConditionDetail } from "../measures/qualification.js";
 import type { RequirementDetail } from "../measures/ranks.js";
 import type { MeasureValues } from "../measures/volumes.js";
 import type { OrderKind } from "../plan/fields.js";
-import type { LineItem, Statement } from "../statement/types.js";
+import type { LineFieldValue, LineItem, Statement } from "../statement/types.js";
 // For the TSDoc link above.
 import type { explain } from "./explain.js";
 
@@ -49,10 +49,11 @@ export interface SourceList {
 
 /** What a bonus family says about one of the line items it produced for a member. */
 export interface LineBasis {
-  /** Level of a level bonus (matches the statement line). */
-  readonly level?: number;
-  /** Compressed flag of a level bonus (matches the statement line). */
-  readonly compressed?: boolean;
+  /**
+   * The line's detail fields (those its family declares, e.g. `level`, `compressed`, `sources`, `source`)
+   * as the explanation recomputes them; each one given is checked against the statement line.
+   */
+  readonly fields?: Readonly<Record<string, LineFieldValue>>;
   /** The base recomputed from the sources; checked against the statement line. */
   readonly base?: string;
   /** The rate applied; checked against the statement line. */
@@ -88,7 +89,7 @@ export interface NotPaid {
 
 /** A bonus family's explanation of its bonus for one member. */
 export interface BonusExplanation {
-  /** One entry per line item the family produced for the member, matched to the statement by level and compressed flag. */
+  /** One entry per line item the family produced for the member, in the statement's line order; each is checked against its line. */
   readonly lines: readonly LineBasis[];
   /** Why the member received nothing, or less, from this bonus. */
   readonly notPaid: readonly NotPaid[];

@@ -82,6 +82,25 @@ export interface LevelAccounting {
   readonly breakage: Readonly<Record<string, bigint>>;
 }
 
+/**
+ * A detail field of a family's line items, beside the fields every line has (`bonus`, `kind`, `base`,
+ * `rate`, `value`, `amount`, `reference`). The statement writer, the CSV export, explain's line check and
+ * the reference formatter render every declared field by this description alone, so a new family edits
+ * none of them. A field reads one column of the {@link LineSink}:
+ *
+ * - `level` or `sources` as a count (a JSON integer), always present;
+ * - `compressed`: the line's `LINE_COMPRESSED` flag as a JSON boolean, always present;
+ * - `source` as a member: the id of the member the column holds, present only when it holds one (≥ 0).
+ *
+ * Field names sort after `"amount"` (a line's keys are sorted; `amount` comes first).
+ */
+export interface LineField {
+  /** The field's key in the statement's line item (and its CSV column). */
+  readonly name: string;
+  /** The sink column it reads. */
+  readonly column: "level" | "sources" | "compressed" | "source";
+}
+
 /** A compiled bonus, ready to run. */
 export interface CompiledBonus {
   readonly key: string;
@@ -89,6 +108,8 @@ export interface CompiledBonus {
   readonly reference: string | undefined;
   /** The columns the step reads (see {@link ColumnName}): the engine runs it after the steps they come from. */
   readonly reads: readonly ColumnName[];
+  /** The detail fields of its lines (the family's {@link BonusFamily.lineFields}). */
+  readonly lineFields: readonly LineField[];
   /** Adds the bonus's line items to `sink`; returns its accounting where the family keeps one. */
   run(ctx: RunContext, sink: LineSink, bonusIndex: number): LevelAccounting | undefined;
   /**
@@ -109,6 +130,8 @@ export interface BonusFamily<C extends { kind: string; key: string } = { kind: s
   validate(config: C, names: PlanNames, path: readonly PathSegment[]): Issue[];
   /** The columns an entry reads (see {@link ColumnName}); the compiled step declares the same. */
   reads(config: C): readonly ColumnName[];
-  /** Compiles an entry; the plan compiler adds the entry's {@link BonusFamily.reads} to the step. */
-  compile(config: C, ctx: CompileContext): Omit<CompiledBonus, "reads">;
+  /** The detail fields of the family's line items, in the order of their CSV columns. */
+  readonly lineFields: readonly LineField[];
+  /** Compiles an entry; the plan compiler adds the entry's reads and the family's line fields to the step. */
+  compile(config: C, ctx: CompileContext): Omit<CompiledBonus, "reads" | "lineFields">;
 }

@@ -14,7 +14,7 @@
  * checks. Not a family: the level families call it.
  */
 import type { TextList } from "../input/text-list.js";
-import type { BonusExplanation, ExplainContext, LineBasis, NotPaid } from "../audit/explanation.js";
+import type { BonusExplanation, ExplainContext, LineBasis, NotPaid, SourceList } from "../audit/explanation.js";
 import { SourceCollector } from "../audit/sources.js";
 import { grouped, percentUnits as percent, plural } from "../audit/words.js";
 import { VALUE_SCALE, formatRate, formatTrimmed, formatVolume } from "../money/decimal.js";
@@ -43,6 +43,8 @@ export interface LevelExplainSpec {
   basePreorder(ctx: ExplainContext): Float64Array;
   /** The measure whose orders are listed for a source, or -1 when the base is not a measure's volume. */
   readonly ordersMeasure: number;
+  /** The bonus makes one line per source member (`lines: per-source`). */
+  readonly perSource: boolean;
 }
 
 /**
@@ -80,12 +82,14 @@ export function levelExplainer(spec: LevelExplainSpec, cc: CompileContext): (ctx
     const keep: (SourceCollector | undefined)[] = new Array(slots);
     const rowRate = new Float64Array(depth);
     for (let k = 0; k < depth; k++) rowRate[k] = rateOf(row, k);
-    walk(ctx, a, spec.basePreorder(ctx), { depth, dynamic, unqualifiedPays, memberQualified, rowRate, sums, counts, keep, sourcesMax: ctx.sourcesMax });
+    // One line per source needs every source of a paid slot: keep them all (other lists are cut below).
+    const keepMax = spec.perSource ? Number.MAX_SAFE_INTEGER : ctx.sourcesMax;
+    walk(ctx, a, spec.basePreorder(ctx), { depth, dynamic, unqualifiedPays, memberQualified, rowRate, sums, counts, keep, sourcesMax: keepMax });
     const buckets = Array.from({ length: slots }, (_, slot) => {
       const count = counts[slot] as number;
       const sum = sums[slot] as number;
       const c = keep[slot];
-      return count === 0 || c === undefined ? undefined : { count, volume: sum, list: (x: ExplainContext, m: number) => c.list(x, m, count, sum) };
+      return count === 0 || c === undefined ? undefined : { count, volume: sum, all: (x: ExplainContext, m: number) => c.list(x, m, count, sum), list: (x: ExplainContext, m: number) => shorten(c.list(x, m, count, sum), x.sourcesMax) };
     });
 
     const name = spec.baseName;
@@ -102,9 +106,26 @@ export function levelExplainer(spec: LevelExplainSpec, cc: CompileContext): (ctx
       for (const kind of [DIRECT, COMPRESSED]) {
         const b = buckets[kind * depth + k];
         if (b === undefined || rate <= 0) continue;
+        if (spec.perSource) {
+          // One line per source, in member-id order as the statement lists them.
+          const sources = [...b.all(ctx, measure).shown].sort((x, y) => (x.memberId < y.memberId ? -1 : x.memberId > y.memberId ? 1 : 0));
+          for (const src of sources) {
+            lines.push({
+              fields: { level, compressed: kind === COMPRESSED, sources: 1, source: src.memberId },
+              base: src.volume,
+              rate: formatRate(rate),
+              from: { count: 1, volume: src.volume, shown: ctx.sourcesMax > 0 ? [src] : [], omitted: ctx.sourcesMax > 0 ? 0 : 1 },
+              note:
+                kind === DIRECT
+                  ? `${percent(rate)} of ${name} ${grouped(src.volume)} from ${src.memberId}, ${level === 1 ? "whom you sponsored" : `${level} generations below you`}, at level ${level}`
+                  : `${percent(rate)} of ${name} ${grouped(src.volume)} from ${src.memberId}, ${src.distance} generations below you, at level ${level} by dynamic compression (unqualified members between were skipped)`,
+            });
+          }
+          continue;
+        }
+        const single = b.count === 1 ? b.all(ctx, measure).shown[0]?.memberId : undefined;
         lines.push({
-          level,
-          compressed: kind === COMPRESSED,
+          fields: { level, compressed: kind === COMPRESSED, sources: b.count, ...(single !== undefined ? { source: single } : {}) },
           base: formatVolume(b.volume),
           rate: formatRate(rate),
           from: b.list(ctx, measure),
@@ -262,6 +283,11 @@ function walk(ctx: ExplainContext, a: number, base: Float64Array, w: Walk): void
     }
     at++;
   }
+}
+
+/** A source list with at most `max` sources shown (the rest counted as omitted). */
+function shorten(list: SourceList, max: number): SourceList {
+  return list.shown.length <= max ? list : { ...list, shown: list.shown.slice(0, max), omitted: list.count - max };
 }
 
 function offer(keep: (SourceCollector | undefined)[], slot: number, max: number, ids: TextList, x: number, v: number, distance: number, level: number): number {

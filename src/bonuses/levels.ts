@@ -23,7 +23,18 @@ import { type Issue, type PathSegment, assert, issue } from "../errors/issues.js
 import { nameHint } from "../errors/suggest.js";
 import { rateUnits } from "../plan/units.js";
 import { LINE_COMPRESSED, type LineSink } from "../run/lines.js";
-import type { CompileContext, LevelAccounting, PlanNames, RunContext } from "./family.js";
+import type { CompileContext, LevelAccounting, LineField, PlanNames, RunContext } from "./family.js";
+
+/**
+ * The detail fields of a level bonus's lines: the level paid, whether it was reached by compression, the
+ * number of source members and, when there is exactly one, its id.
+ */
+export const LEVEL_LINE_FIELDS: readonly LineField[] = [
+  { name: "level", column: "level" },
+  { name: "compressed", column: "compressed" },
+  { name: "sources", column: "sources" },
+  { name: "source", column: "source" },
+];
 
 /**
  * The zod schema of a level bonus's `schedule`: rows of rates by level, one per paid-as rank (`rank`) and
@@ -81,7 +92,23 @@ export interface LevelOptions {
   readonly dynamic: boolean;
   /** An unqualified source's base pays its upline too. */
   readonly unqualifiedPays: boolean;
+  /** One line per source member (as published plans print them) instead of one per level. */
+  readonly perSource: boolean;
 }
+
+/**
+ * The zod schema of a level bonus's `lines`: one line per recipient and level (`per-level`, the default
+ * when absent, so plans written before it keep their fingerprint), or one per recipient, level and source
+ * member (`per-source`; rounding per line then rounds each source's line).
+ */
+export const levelLinesSchema = z
+  .enum(["per-level", "per-source"])
+  .optional()
+  .meta({
+    title: "Lines",
+    description: "per-level: one line per level paid (its sources counted); per-source: one line per source member, as published plans print them (rounding per line then rounds each).",
+    examples: ["per-source"],
+  });
 
 /** Checks a schedule's rank names: known, each in one row, and at most one row without a rank (the base row). */
 export function validateLevelSchedule(schedule: readonly { readonly rank?: string | undefined }[], names: PlanNames, path: readonly PathSegment[]): Issue[] {
@@ -137,7 +164,7 @@ export function compileLevelSchedule(schedule: readonly { readonly rank?: string
  */
 export function runLevels(run: RunContext, sink: LineSink, bonusIndex: number, schedule: LevelSchedule, base: Float64Array, options: LevelOptions): LevelAccounting {
   const { rows, depth, rowRates, maxRate, rowLevels, rowOfRank } = schedule;
-  const { dynamic, unqualifiedPays } = options;
+  const { dynamic, unqualifiedPays, perSource } = options;
   const { genealogy: g, qualified, rank } = run;
   const n = g.size;
   const { parent, depth: memberDepth } = g;
@@ -220,8 +247,13 @@ export function runLevels(run: RunContext, sink: LineSink, bonusIndex: number, s
         // Levels beyond the slots are locked: a source reaches this far, so the row stops short.
         if (k < (up[b + 3] as number)) {
           // Without compression every step is one level, so every source is direct.
-          const slot = block + k * width + (sourceDepth - (up[b + 1] as number) === k + 1 ? 0 : 2);
+          const compressed = sourceDepth - (up[b + 1] as number) === k + 1 ? 0 : 2;
+          const slot = block + k * width + compressed;
           acc[slot] = (acc[slot] as number) + v;
+          if (perSource) {
+            const rate = rowRates[(rowOf[a] as number) * depth + k] as number;
+            if (rate > 0) sink.add(a, bonusIndex, k + 1, compressed === 0 ? 0 : LINE_COMPRESSED, 1, s, v, rate);
+          }
           const tag = acc[slot + 1] as number;
           acc[slot + 1] = tag === 0 ? s + 1 : tag > 0 ? -2 : tag - 1;
         } else breakageBase[LEVEL_LOCKED * depth + k] = (breakageBase[LEVEL_LOCKED * depth + k] as number) + v;
@@ -247,12 +279,12 @@ export function runLevels(run: RunContext, sink: LineSink, bonusIndex: number, s
       // A slot paid at rate 0 stays in the accounting (its gap to the maximum is breakage) but makes no line.
       const d = acc[slot + 1] as number;
       if (d !== 0) {
-        if (rate > 0) sink.add(a, bonusIndex, k + 1, 0, d > 0 ? 1 : -d, d > 0 ? d - 1 : -1, acc[slot] as number, rate);
+        if (rate > 0 && !perSource) sink.add(a, bonusIndex, k + 1, 0, d > 0 ? 1 : -d, d > 0 ? d - 1 : -1, acc[slot] as number, rate);
         paidBase[row * depth + k] = (paidBase[row * depth + k] as number) + (acc[slot] as number);
       }
       const c = dynamic ? (acc[slot + 3] as number) : 0;
       if (c !== 0) {
-        if (rate > 0) sink.add(a, bonusIndex, k + 1, LINE_COMPRESSED, c > 0 ? 1 : -c, c > 0 ? c - 1 : -1, acc[slot + 2] as number, rate);
+        if (rate > 0 && !perSource) sink.add(a, bonusIndex, k + 1, LINE_COMPRESSED, c > 0 ? 1 : -c, c > 0 ? c - 1 : -1, acc[slot + 2] as number, rate);
         compressedBase[row * depth + k] = (compressedBase[row * depth + k] as number) + (acc[slot + 2] as number);
       }
     }

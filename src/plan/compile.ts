@@ -130,7 +130,7 @@ export function compilePlan(plan: Plan): CompiledPlan {
   };
   const bonuses: CompiledBonus[] = plan.bonuses.map((b) => {
     const family = familyFor(b.kind);
-    return { ...family.compile(b, ctx), reads: family.reads(b) };
+    return { ...family.compile(b, ctx), reads: family.reads(b), lineFields: family.lineFields };
   });
   const order = orderSteps(bonuses.map((b) => ({ key: b.key, reads: b.reads })));
   assert(order.order !== undefined, "validated-step-order", `steps in a circle: ${order.cycle?.join(" → ")}`);

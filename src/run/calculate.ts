@@ -186,10 +186,10 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
   phase("bonuses");
   // About a line per member is typical; more lines double it.
   const sink = new LineSink(g.size);
-  // Earnings some later step reads are settled right after their bonus runs (rounded as statements show them).
-  const wanted = new Set<string>();
-  for (const b of compiled.bonuses) for (const c of b.reads) if (c.startsWith("earnings.")) wanted.add(c.slice("earnings.".length));
-  const earnings = new Map<string, Float64Array>();
+  // Each bonus's earnings are settled right after it runs (rounded as statements show them): a later step
+  // may read them, and finalize reads them all.
+  const earnings: Float64Array[] = new Array(compiled.bonuses.length);
+  const byKey = new Map(compiled.bonuses.map((b, i) => [b.key, i]));
   const ctx: RunContext = {
     genealogy: g,
     measures: volumes.values,
@@ -197,7 +197,7 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
     rank: ranks.rank,
     work,
     earnings: (key) => {
-      const e = earnings.get(key);
+      const e = earnings[byKey.get(key) ?? -1];
       assert(e !== undefined, "earnings-settled-before-read", `earnings.${key}`);
       return e;
     },
@@ -208,10 +208,8 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
     const b = compiled.bonuses[i] as (typeof compiled.bonuses)[number];
     const from = sink.count;
     accounting[i] = b.run(ctx, sink, i);
-    if (wanted.has(b.key)) {
-      earnings.set(b.key, settleEarnings(sink, from, sink.count, g.size, compiled));
-      work.add(`settle:${b.key}`, sink.count - from);
-    }
+    earnings[i] = settleEarnings(sink, from, sink.count, g.size, compiled);
+    work.add(`settle:${b.key}`, sink.count - from);
   }
 
   phase("finalize");
@@ -224,6 +222,7 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
     ranks,
     lines: sink,
     accounting,
+    earnings,
     orderCount: prepared.orders.count,
     work,
   });

@@ -6,6 +6,7 @@ import { type MemberInput, type OrderInput, calculate, canonicalJson, parsePlan,
 import { ByteWriter } from "./bytes.js";
 import { LINE_FIXED } from "./lines.js";
 import { RunResult, type RunParts } from "./result.js";
+import { settleAll } from "./settle.js";
 
 const plan = (applies: "line" | "bonus") =>
   parsePlan(`
@@ -42,7 +43,7 @@ function withLine(applies: "line" | "bonus", id: string, bonus: number, cents: n
   // A fixed line holds its amount as the base (at VALUE_SCALE / RATE_SCALE: units of 10^-4) with a rate
   // of 10^6 (1 at RATE_SCALE): -25.00 is -250,000 base units.
   parts.lines.add(member, bonus, 0, LINE_FIXED, 0, -1, cents * 100, 1_000_000);
-  return new RunResult(parts);
+  return new RunResult({ ...parts, earnings: settleAll(parts.lines, parts.compiled.bonuses.length, parts.genealogy.size, parts.compiled) });
 }
 
 function bytesOf(run: RunResult): string {
@@ -99,7 +100,8 @@ describe("a subtotal whose lines' products leave the safe-integer range (roundin
     parts.lines.add(b, 1, 0, 0, 0, -1, 9_000_000_000, 1_000_000);
     parts.lines.add(b, 1, 0, 0, 0, -1, -6_000_000_016_666_667, 3);
     const evenPlan = parsePlan(canonicalJson({ ...run.plan, money: { scale: 2, rounding: { mode: "half-even", applies: "bonus" } } }));
-    const even = new RunResult({ ...parts, compiled: { ...parts.compiled, plan: evenPlan, rounding: "half-even" } });
+    const compiled = { ...parts.compiled, plan: evenPlan, rounding: "half-even" as const };
+    const even = new RunResult({ ...parts, compiled, earnings: settleAll(parts.lines, compiled.bonuses.length, parts.genealogy.size, compiled) });
     expect(even.statement("B")?.bonuses.clawback).toBe("-900000.01");
     expect(bytesOf(even)).toBe(Array.from(even.statements(), (s) => `${canonicalJson(s)}\n`).join(""));
   });

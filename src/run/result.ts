@@ -15,11 +15,9 @@ import {
   VALUE_SCALE,
   VOLUME_SCALE,
   formatFixed,
-  formatRate,
   formatRatio,
   formatTrimmed,
   formatVolume,
-  mulShiftRoundNumber,
   pow10,
 } from "../money/decimal.js";
 import type { CompiledPlan } from "../plan/compile.js";
@@ -27,8 +25,11 @@ import type { Plan } from "../plan/parse.js";
 import { ORDER_KINDS } from "../plan/fields.js";
 import type { AccountingSummary, BonusSummary, LineItem, Statement, Summary } from "../statement/types.js";
 import { ByteWriter } from "./bytes.js";
-import { LINE_COMPRESSED, LINE_FIXED, type LineSink } from "./lines.js";
+import type { LineSink } from "./lines.js";
+import { textOrder } from "../input/text-order.js";
 import { type LineIndex, StatementRenderer, subtotalsInto } from "./statement-bytes.js";
+import { lineUnits } from "./settle.js";
+import { lineItemFields } from "./line-fields.js";
 import type { Period } from "./period.js";
 import type { WorkCounter } from "./work.js";
 
@@ -42,6 +43,8 @@ export interface RunParts {
   readonly ranks: RankValues;
   readonly lines: LineSink;
   readonly accounting: readonly (LevelAccounting | undefined)[];
+  /** Per bonus, each member's settled amount in money units (0 without a line): see src/run/settle.ts. */
+  readonly earnings: readonly Float64Array[];
   readonly orderCount: number;
   readonly work: WorkCounter;
 }
@@ -91,15 +94,29 @@ export class RunResult {
       lineOrder[fill[r] as number] = l;
       fill[r] = (fill[r] as number) + 1;
     }
+    // Statement order: bonus (plan order), level, uncompressed before compressed, then source member id (one
+    // line per source); sink order breaks the remaining ties, which only lines without a source can have.
     const sortKey = (l: number) => (sink.bonus[l] as number) * 1_000_000 + (sink.level[l] as number) * 10 + (sink.flags[l] as number);
+    let byId: ((a: number, b: number) => number) | undefined;
+    const compare = (x: number, y: number): number => {
+      const k = sortKey(x) - sortKey(y);
+      if (k !== 0) return k;
+      const sx = sink.source[x] as number;
+      const sy = sink.source[y] as number;
+      if (sx >= 0 && sy >= 0 && sx !== sy) return (byId ??= textOrder(parts.genealogy.ids))(sx, sy);
+      return x - y;
+    };
     for (let i = 0; i < n; i++) {
       const lo = lineStart[i] as number;
       const hi = lineStart[i + 1] as number;
+      if (hi - lo > 16) {
+        lineOrder.subarray(lo, hi).sort(compare);
+        continue;
+      }
       for (let a = lo + 1; a < hi; a++) {
         const x = lineOrder[a] as number;
-        const kx = sortKey(x);
         let b = a - 1;
-        while (b >= lo && sortKey(lineOrder[b] as number) > kx) {
+        while (b >= lo && compare(lineOrder[b] as number, x) > 0) {
           lineOrder[b + 1] = lineOrder[b] as number;
           b--;
         }
@@ -109,11 +126,11 @@ export class RunResult {
     this.lineStart = lineStart;
     this.lineOrder = lineOrder;
 
-    // Amounts. Rounding per line: each line rounded; per bonus: each member's exact subtotal rounded.
+    // Amounts: the settled earnings of each bonus (rounded where rounding is defined, src/run/settle.ts),
+    // and with rounding per line each line's own rounded amount.
     const { compiled } = parts;
     const scale = compiled.moneyScale;
     const shift = VALUE_SCALE - scale;
-    const mode = compiled.rounding;
     const perLine = compiled.roundingApplies === "line";
     const B = compiled.bonuses.length;
     const lineAmount = new Float64Array(perLine ? L : 0);
@@ -126,52 +143,27 @@ export class RunResult {
       const b = sink.bonus[l] as number;
       bonusExact[b]?.add(sink.base[l] as number, sink.rate[l] as number);
       bonusLines[b] = (bonusLines[b] as number) + 1;
-      if (perLine) lineAmount[l] = mulShiftRoundNumber(sink.base[l] as number, sink.rate[l] as number, shift, mode);
+      if (perLine) lineAmount[l] = lineUnits(sink, l, compiled);
     }
     this.lineAmount = lineAmount;
     this.index = { parts, lineStart, lineOrder, lineAmount };
     const memberTotal = new Float64Array(n);
-    const scratch = new Float64Array(B);
-    const credit = (bonus: number, amount: number) => {
-      bonusAmount[bonus]?.add(amount);
-      bonusRecipients[bonus] = (bonusRecipients[bonus] as number) + 1;
-      total.add(amount);
-    };
+    const earnings = parts.earnings;
     for (let i = 0; i < n; i++) {
       const lo = lineStart[i] as number;
       const hi = lineStart[i + 1] as number;
-      if (lo === hi) continue;
-      if (perLine) {
-        // Lines are grouped by bonus: a subtotal is the sum of a run of line amounts. No allocation.
-        let t = 0;
-        let bonus = sink.bonus[lineOrder[lo] as number] as number;
-        let sub = 0;
-        for (let a = lo; a < hi; a++) {
-          const l = lineOrder[a] as number;
-          const b = sink.bonus[l] as number;
-          if (b !== bonus) {
-            assert(Number.isSafeInteger(sub), "amount-safe-integer", `member ${i} bonus ${bonus}`);
-            credit(bonus, sub);
-            t += sub;
-            bonus = b;
-            sub = 0;
-          }
-          sub += lineAmount[l] as number;
-        }
-        assert(Number.isSafeInteger(sub), "amount-safe-integer", `member ${i} bonus ${bonus}`);
-        credit(bonus, sub);
-        memberTotal[i] = t + sub;
-      } else {
-        let t = 0;
-        subtotalsInto(this.index, i, scratch);
-        for (let b = 0; b < B; b++) {
-          const amount = scratch[b] as number;
-          if (Number.isNaN(amount)) continue;
-          credit(b, amount);
-          t += amount;
-        }
-        memberTotal[i] = t;
+      // Lines are grouped by bonus: each run of a bonus's lines is one subtotal, its settled amount.
+      let t = 0;
+      for (let a = lo; a < hi; a++) {
+        const b = sink.bonus[lineOrder[a] as number] as number;
+        if (a > lo && sink.bonus[lineOrder[a - 1] as number] === b) continue;
+        const amount = (earnings[b] as Float64Array)[i] as number;
+        bonusAmount[b]?.add(amount);
+        bonusRecipients[b] = (bonusRecipients[b] as number) + 1;
+        total.add(amount);
+        t += amount;
       }
+      memberTotal[i] = t;
     }
     this.memberTotal = memberTotal;
 
@@ -372,20 +364,7 @@ export class RunResult {
       const l = this.lineOrder[a] as number;
       const bonus = compiled.bonuses[sink.bonus[l] as number];
       assert(bonus !== undefined, "line-bonus", `line ${l}`);
-      const flags = sink.flags[l] as number;
-      const level = sink.level[l] as number;
-      const value = formatTrimmed(BigInt(sink.base[l] as number) * BigInt(sink.rate[l] as number), VALUE_SCALE, scale);
-      const src = sink.source[l] as number;
-      lines.push({
-        bonus: bonus.key,
-        kind: bonus.kind,
-        ...(level > 0 ? { level, compressed: (flags & LINE_COMPRESSED) !== 0, sources: sink.sources[l] as number } : {}),
-        ...(level > 0 && src >= 0 ? { source: g.ids.at(src) as string } : {}),
-        ...((flags & LINE_FIXED) === 0 ? { base: formatVolume(sink.base[l] as number), rate: formatRate(sink.rate[l] as number) } : {}),
-        value,
-        amount: perLine ? formatFixed(BigInt(this.lineAmount[l] as number), scale) : value,
-        ...(bonus.reference !== undefined ? { reference: bonus.reference } : {}),
-      });
+      lines.push(lineItemFields(sink, l, bonus, g.ids, scale, perLine ? (this.lineAmount[l] as number) : undefined) as unknown as LineItem);
     }
     const bonuses: Record<string, string> = {};
     let total = 0n;

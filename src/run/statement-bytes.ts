@@ -5,15 +5,14 @@
  * numbers are written digit by digit; member ids are copied with an ASCII fast path.
  */
 import { textOrder } from "../input/text-order.js";
-import { assert } from "../errors/issues.js";
 import { MEMBER_STATUSES } from "../genealogy/genealogy.js";
 import { sponsoredActiveCount } from "../measures/qualification.js";
 import { type RankCheckContext, type RequirementSink, checkRankInto } from "../measures/ranks.js";
-import { RATE_SCALE, VALUE_SCALE, VOLUME_SCALE, divRound, formatFixed, formatTrimmed, formatVolume, mulShiftRoundNumber, pow10 } from "../money/decimal.js";
+import { RATE_SCALE, VALUE_SCALE, VOLUME_SCALE, formatFixed, formatTrimmed, formatVolume } from "../money/decimal.js";
 import type { CompiledRank } from "../plan/compile.js";
 import { ORDER_KINDS } from "../plan/fields.js";
 import { ByteWriter, utf8 } from "./bytes.js";
-import { LINE_COMPRESSED, LINE_FIXED } from "./lines.js";
+import { LineTemplate } from "./line-fields.js";
 import type { RunParts } from "./result.js";
 
 const PC = ORDER_KINDS.indexOf("personal-consumption");
@@ -31,52 +30,17 @@ export interface LineIndex {
 }
 
 /**
- * @internal Member i's subtotal per bonus in money units: `out[b]` for each bonus with lines, NaN for the
- * others (a subtotal may be negative or zero). Allocation-free while the sums are safe integers.
+ * @internal Member i's subtotal per bonus in money units: `out[b]` for each bonus with lines (the bonus's
+ * settled amount, src/run/settle.ts; it may be negative or zero), NaN for the others. Allocation-free.
  */
 export function subtotalsInto(x: LineIndex, i: number, out: Float64Array): void {
-  const { lines: sink, compiled } = x.parts;
-  const { lineStart, lineOrder, lineAmount } = x;
-  const shift = VALUE_SCALE - compiled.moneyScale;
-  const perLine = compiled.roundingApplies === "line";
+  const { lines: sink, earnings } = x.parts;
+  const { lineStart, lineOrder } = x;
   out.fill(Number.NaN);
-  const hi = lineStart[i + 1] as number;
-  let a = lineStart[i] as number;
-  while (a < hi) {
-    const bonus = sink.bonus[lineOrder[a] as number] as number;
-    let b = a;
-    let sum = 0;
-    if (perLine) {
-      for (; b < hi && sink.bonus[lineOrder[b] as number] === bonus; b++) sum += lineAmount[lineOrder[b] as number] as number;
-      out[bonus] = toSafe(sum);
-    } else {
-      // The exact subtotal Σ base × rate, rounded once: in plain numbers while safe, else in BigInt.
-      // Exact while every product and partial sum is a safe integer (a signed line can bring a sum that
-      // left the range back into it, inexact): past that, the sum is taken again in BigInt.
-      let safe = true;
-      for (; b < hi && sink.bonus[lineOrder[b] as number] === bonus; b++) {
-        const l = lineOrder[b] as number;
-        const product = (sink.base[l] as number) * (sink.rate[l] as number);
-        sum += product;
-        if (Math.abs(product) > Number.MAX_SAFE_INTEGER || Math.abs(sum) > Number.MAX_SAFE_INTEGER) safe = false;
-      }
-      if (safe) out[bonus] = mulShiftRoundNumber(sum, 1, shift, compiled.rounding);
-      else {
-        let big = 0n;
-        for (let c = a; c < b; c++) {
-          const l = lineOrder[c] as number;
-          big += BigInt(sink.base[l] as number) * BigInt(sink.rate[l] as number);
-        }
-        out[bonus] = toSafe(divRound(big, pow10(shift), compiled.rounding));
-      }
-    }
-    a = b;
+  for (let a = lineStart[i] as number, hi = lineStart[i + 1] as number; a < hi; a++) {
+    const b = sink.bonus[lineOrder[a] as number] as number;
+    out[b] = (earnings[b] as Float64Array)[i] as number;
   }
-}
-
-function toSafe(x: number | bigint): number {
-  assert(typeof x === "number" ? Number.isSafeInteger(x) : x <= BigInt(Number.MAX_SAFE_INTEGER) && x >= -BigInt(Number.MAX_SAFE_INTEGER), "amount-safe-integer", `amount ${x} out of range`);
-  return Number(x);
 }
 
 /** Both variants of a piece that depends on a boolean: [false, true]. */
@@ -119,13 +83,8 @@ export class StatementRenderer implements RequirementSink {
 
   private readonly bonusFirst: Uint8Array[];
   private readonly bonusNext: Uint8Array[];
-  /** Per bonus: after `level` digits, by compressed; without level, up to `rate` or (fixed) `value`. */
-  private readonly lineLevel: Pair[];
-  private readonly lineNoLevelRate: Uint8Array[];
-  private readonly lineNoLevelFixed: Uint8Array[];
-  /** Per bonus, after the rate (or, fixed, the level): up to `value`, `source` or `sources`. */
-  private readonly afterRate: Uint8Array[][];
-  private readonly afterFixed: Uint8Array[][];
+  /** Per bonus, its line items' template. */
+  private readonly lineTemplates: LineTemplate[];
   /** Per status: `,"qualification":[` and the status condition, then the next condition's opening or, by qualified, the end of the list. */
   private readonly qualificationHead: Uint8Array[];
   private readonly qualificationOnly: Pair[];
@@ -150,14 +109,7 @@ export class StatementRenderer implements RequirementSink {
     this.bonusByKey = bonuses.map((_, b) => b).sort((a, b) => compareText((bonuses[a] as { key: string }).key, (bonuses[b] as { key: string }).key));
     this.bonusFirst = bonuses.map((b) => utf8(`{"bonuses":{${q(b.key)}:"`));
     this.bonusNext = bonuses.map((b) => utf8(`",${q(b.key)}:"`));
-    const reference = (r: string | undefined) => (r === undefined ? "" : `,"reference":${q(r)}`);
-    // What follows the rate or reference: `value` (no level), `source` or `sources` (level lines).
-    const follow = [',"value":"', ',"source":', ',"sources":'];
-    this.lineLevel = bonuses.map((b) => [false, true].map((c) => utf8(`","bonus":${q(b.key)},"compressed":${c},"kind":${q(b.kind)},"level":`)) as Pair);
-    this.lineNoLevelRate = bonuses.map((b) => utf8(`","bonus":${q(b.key)},"kind":${q(b.kind)},"rate":"`));
-    this.lineNoLevelFixed = bonuses.map((b) => utf8(`","bonus":${q(b.key)},"kind":${q(b.kind)}${reference(b.reference)}${follow[0]}`));
-    this.afterRate = bonuses.map((b) => follow.map((f) => utf8(`"${reference(b.reference)}${f}`)));
-    this.afterFixed = bonuses.map((b) => follow.map((f) => utf8(`${reference(b.reference)}${f}`)));
+    this.lineTemplates = bonuses.map((b) => new LineTemplate(b));
 
     const qs = compiled.qualification;
     const qualifiedEnd = (yes: boolean) => `],"qualified":${yes},"rank":{`;
@@ -214,43 +166,8 @@ export class StatementRenderer implements RequirementSink {
       const perLine = compiled.roundingApplies === "line";
       for (let a = lo; a < hi; a++) {
         const l = lineOrder[a] as number;
-        const b = sink.bonus[l] as number;
-        const flags = sink.flags[l] as number;
-        const level = sink.level[l] as number;
-        const base = sink.base[l] as number;
-        const rate = sink.rate[l] as number;
-        const product = base * rate;
-        // The exact value; its text is made only beyond the safe range.
-        const valueText = Math.abs(product) <= Number.MAX_SAFE_INTEGER ? undefined : formatTrimmed(BigInt(base) * BigInt(rate), VALUE_SCALE, scale);
-        const fixed = (flags & LINE_FIXED) !== 0;
-        if (a > lo) w.bytes(LINE_NEXT);
-        if (perLine) w.units(lineAmount[l] as number, scale, scale);
-        else this.value(product, valueText, scale);
-        if (!fixed) {
-          w.bytes(BASE);
-          w.units(base, VOLUME_SCALE, 0);
-        }
-        const src = level > 0 ? (sink.source[l] as number) : -1;
-        const follow = level === 0 ? 0 : src >= 0 ? 1 : 2;
-        if (level > 0) {
-          w.bytes((this.lineLevel[b] as Pair)[(flags & LINE_COMPRESSED) !== 0 ? 1 : 0]);
-          w.uint(level);
-          if (fixed) w.bytes((this.afterFixed[b] as Uint8Array[])[follow] as Uint8Array);
-          else w.bytes(RATE);
-        } else w.bytes((fixed ? this.lineNoLevelFixed : this.lineNoLevelRate)[b] as Uint8Array);
-        if (!fixed) {
-          w.units(rate, RATE_SCALE, 0);
-          w.bytes((this.afterRate[b] as Uint8Array[])[follow] as Uint8Array);
-        }
-        if (level > 0) {
-          if (src >= 0) {
-            w.json(g.ids.at(src) as string);
-            w.bytes(SOURCES);
-          }
-          w.uint(sink.sources[l] as number);
-          w.bytes(VALUE);
-        }
-        this.value(product, valueText, scale);
+        if (a > lo) w.byte(44);
+        (this.lineTemplates[sink.bonus[l] as number] as LineTemplate).write(w, sink, l, g.ids, scale, perLine ? (lineAmount[l] as number) : undefined);
       }
       w.bytes(LINES_END);
     }
@@ -450,13 +367,8 @@ function rankPieces(rank: CompiledRank, ranks: readonly CompiledRank[], measures
 const ACTUAL_OPEN = '{"actual":"';
 const CONDITION_OPEN = `,${ACTUAL_OPEN}`;
 const NO_LINES = utf8('{"bonuses":{},"lines":[],"memberId":');
-const BONUSES_TO_LINES = utf8('"},"lines":[{"amount":"');
-const LINE_NEXT = utf8('"},{"amount":"');
-const LINES_END = utf8('"}],"memberId":');
-const BASE = utf8('","base":"');
-const RATE = utf8(',"rate":"');
-const SOURCES = utf8(',"sources":');
-const VALUE = utf8(',"value":"');
+const BONUSES_TO_LINES = utf8('"},"lines":[');
+const LINES_END = utf8('],"memberId":');
 const NEXT_TO_NULL = utf8(']},"paidAs":null},"sponsorId":');
 const PAID_AS_NULL = utf8('"paidAs":null},"sponsorId":');
 const PAID_END = utf8(']},"sponsorId":');

@@ -3,7 +3,15 @@ import type { ConditionDetail } from "../measures/qualification.js";
 import type { RequirementDetail } from "../measures/ranks.js";
 import type { MemberStatus } from "../genealogy/genealogy.js";
 
-/** One line item of a statement. Decimal values are strings (see docs/statements.md). */
+/** The value of a line item's detail field: a count, a flag or a member id. */
+export type LineFieldValue = number | boolean | string;
+
+/**
+ * One line item of a statement. Decimal values are strings (see docs/statements.md). Beside the fields
+ * every line has, a line carries the detail fields its bonus family declares: those of the level families
+ * (`level`, `compressed`, `sources`, `source`) are typed here; a family's other fields are further
+ * properties of the same object, each a {@link LineFieldValue}.
+ */
 export interface LineItem {
   /** The bonus key from the plan. */
   readonly bonus: string;

@@ -399,23 +399,22 @@ export function referenceCalculate(
   }
 
   // statements.md: lines "ordered by the bonus's position in the plan, then level (lines without a level
-  // first), then compressed false before true".
+  // first), then compressed false before true, then source (member id)".
   const lineOrder = (a: RawLine, b: RawLine): number => {
     if (a.bonusIndex !== b.bonusIndex) return a.bonusIndex - b.bonusIndex;
-    const la = a.level ?? -Infinity;
-    const lb = b.level ?? -Infinity;
+    const la = (a.fields?.level as number | undefined) ?? -Infinity;
+    const lb = (b.fields?.level as number | undefined) ?? -Infinity;
     if (la !== lb) return la < lb ? -1 : 1;
-    const ca = a.compressed === true ? 1 : 0;
-    const cb = b.compressed === true ? 1 : 0;
-    return ca - cb;
+    const ca = a.fields?.compressed === true ? 1 : 0;
+    const cb = b.fields?.compressed === true ? 1 : 0;
+    if (ca !== cb) return ca - cb;
+    const sa = a.fields?.source as string | undefined;
+    const sb = b.fields?.source as string | undefined;
+    return sa === undefined || sb === undefined || sa === sb ? 0 : sa < sb ? -1 : 1;
   };
 
   const formatLine = (l: RawLine): ReferenceLine => {
-    const out: ReferenceLine = { bonus: l.bonus, kind: l.kind, value: fmtExact(l.value, scale), amount: fmtLineAmount(l) };
-    if (l.level !== undefined) out.level = l.level;
-    if (l.compressed !== undefined) out.compressed = l.compressed;
-    if (l.sources !== undefined) out.sources = l.sources;
-    if (l.source !== undefined) out.source = l.source;
+    const out: ReferenceLine = { ...l.fields, bonus: l.bonus, kind: l.kind, value: fmtExact(l.value, scale), amount: fmtLineAmount(l) };
     if (l.base !== undefined) out.base = fmtShort(l.base);
     if (l.rate !== undefined) out.rate = fmtShort(l.rate);
     if (l.reference !== undefined) out.reference = l.reference;

@@ -61,15 +61,14 @@ export interface ReferenceFacts {
 }
 
 /**
- * A line item as a family produces it (statements.md "Line items"): the recipient and the family's fields,
- * with the exact value. `bonus`, `kind` and `reference` are the core's to add; so is the amount.
+ * A line item as a family produces it (statements.md "Line items"): the recipient, the family's detail
+ * fields (e.g. a level bonus's `level`, `compressed`, `sources`, `source`), the base and rate, and the exact
+ * value. `bonus`, `kind` and `reference` are the core's to add; so is the amount.
  */
 export interface FamilyLine {
   memberId: string;
-  level?: number;
-  compressed?: boolean;
-  sources?: number;
-  source?: string;
+  /** The detail fields, copied to the line item as they are. */
+  fields?: Record<string, number | boolean | string>;
   base?: Decimal;
   rate?: Decimal;
   value: Decimal;

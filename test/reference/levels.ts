@@ -30,6 +30,8 @@ export interface LevelSource {
 export interface LevelCommission {
   readonly schedule: readonly LevelRow[];
   readonly compression: "none" | "dynamic";
+  /** `lines`: "per-level" (absent) or "per-source". */
+  readonly lines?: "per-level" | "per-source" | undefined;
   readonly sources: readonly LevelSource[];
 }
 
@@ -108,7 +110,10 @@ export function levelCommission(bonus: LevelCommission, facts: ReferenceFacts): 
       if (compressed) acc.compressedUp = acc.compressedUp.plus(value);
       else acc.paid = acc.paid.plus(value);
       addBreakage("rate-below-maximum", v.times(maxRate(k).minus(rate)));
-      const groupKey = `${a.id}\u0000${k}\u0000${compressed}`;
+      // "`lines: per-source`: one line per recipient, level, kind and source member (base = v, sources = 1,
+      // source = s)".
+      const perSource = bonus.lines === "per-source" ? `\u0000${s.id}` : "";
+      const groupKey = `${a.id}\u0000${k}\u0000${compressed}${perSource}`;
       let g = groups.get(groupKey);
       if (g === undefined) {
         g = { recipient: a.id, level: k, compressed, rate, base: ZERO, sources: [] };
@@ -145,17 +150,9 @@ export function levelCommission(bonus: LevelCommission, facts: ReferenceFacts): 
     // "base = the sum of v over those slots, rate = rate_a(k), sources = number of source members, source =
     // the source's id when there is exactly one, level = k, compressed = true/false. Its exact value is
     // base × rate." ("A slot paid at a rate of 0 ... produces no line": the core drops zero values.)
-    const line: FamilyLine = {
-      memberId: g.recipient,
-      level: g.level,
-      compressed: g.compressed,
-      sources: g.sources.length,
-      base: g.base,
-      rate: g.rate,
-      value: g.base.times(g.rate),
-    };
-    if (g.sources.length === 1 && g.sources[0] !== undefined) line.source = g.sources[0];
-    return line;
+    const fields: Record<string, number | boolean | string> = { level: g.level, compressed: g.compressed, sources: g.sources.length };
+    if (g.sources.length === 1 && g.sources[0] !== undefined) fields.source = g.sources[0];
+    return { memberId: g.recipient, fields, base: g.base, rate: g.rate, value: g.base.times(g.rate) };
   });
   // "Conservation: for the bonus, paid + compressedUp + breakage = potential exactly" (checked by the core).
   return { lines, accounting: acc };

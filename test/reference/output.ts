@@ -40,14 +40,11 @@ export interface ReferenceRank {
   next?: { name: string; reference?: string; requirements: ReferenceRequirementDetail[] };
 }
 
-/** statements.md "Line items". */
+/** statements.md "Line items": the fields every line has, and the detail fields of its family. */
 export interface ReferenceLine {
+  [field: string]: string | number | boolean | undefined;
   bonus: string;
   kind: string;
-  level?: number;
-  compressed?: boolean;
-  sources?: number;
-  source?: string;
   base?: string;
   rate?: string;
   value: string;

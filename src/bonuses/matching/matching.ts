@@ -18,7 +18,7 @@ import { VOLUME_SCALE } from "../../money/decimal.js";
 import { keySchema, referenceSchema } from "../../plan/fields.js";
 import type { LineSink } from "../../run/lines.js";
 import type { BonusFamily, CompiledBonus, LevelAccounting, RunContext } from "../family.js";
-import { compileLevelSchedule, levelScheduleSchema, runLevels, validateLevelSchedule } from "../levels.js";
+import { compileLevelSchedule, LEVEL_LINE_FIELDS, levelLinesSchema, levelScheduleSchema, runLevels, validateLevelSchedule } from "../levels.js";
 import { levelExplainer } from "../levels-explain.js";
 
 /** Deepest level a matching schedule may reach. */
@@ -40,6 +40,7 @@ const schema = z
       .enum(["none", "dynamic"])
       .default("none")
       .meta({ title: "Compression", description: "none: every upline counts as a level; dynamic: uplines who are not qualified are skipped.", examples: ["none"] }),
+    lines: levelLinesSchema,
   })
   .meta({
     title: "Matching bonus",
@@ -56,6 +57,7 @@ export const matching: BonusFamily<MatchingConfig, MatchingInput> = {
   kind: "matching",
   description: "Matching: a rate per sponsor level on the downline's earnings from named bonuses, depth unlocked by rank, optional dynamic compression.",
   schema,
+  lineFields: LEVEL_LINE_FIELDS,
   reads: (config) => [...config.of.map((k) => `earnings.${k}`), "qualified", "rank"],
   validate(config, names, path) {
     const issues: Issue[] = [];
@@ -69,9 +71,9 @@ export const matching: BonusFamily<MatchingConfig, MatchingInput> = {
     issues.push(...validateLevelSchedule(config.schedule, names, [...path, "schedule"]));
     return issues;
   },
-  compile(config, ctx): Omit<CompiledBonus, "reads"> {
+  compile(config, ctx): Omit<CompiledBonus, "reads" | "lineFields"> {
     const schedule = compileLevelSchedule(config.schedule, ctx);
-    const options = { key: config.key, dynamic: config.compression === "dynamic", unqualifiedPays: true };
+    const options = { key: config.key, dynamic: config.compression === "dynamic", unqualifiedPays: true, perSource: config.lines === "per-source" };
     // Earnings are in money units (10^-scale); the level walk's base is in volume units (10^-4).
     const toBase = 10 ** (VOLUME_SCALE - ctx.moneyScale);
     /** Each member's base: the sum of their earnings from the matched bonuses, in volume units. */
@@ -99,6 +101,7 @@ export const matching: BonusFamily<MatchingConfig, MatchingInput> = {
             return Float64Array.from(member, (m) => base[m] as number);
           },
           ordersMeasure: -1,
+          perSource: options.perSource,
         },
         ctx,
       ),

@@ -42,6 +42,7 @@ export const rankBonus: BonusFamily<RankBonusConfig, RankBonusInput> = {
   kind: "rank-bonus",
   description: "A fixed amount for each paid-as rank held in the period.",
   schema,
+  lineFields: [],
   reads: (config) => ["rank", ...(config.requiresQualified ? ["qualified"] : [])],
   validate(config, names, path) {
     const issues: Issue[] = [];
@@ -56,7 +57,7 @@ export const rankBonus: BonusFamily<RankBonusConfig, RankBonusInput> = {
     }
     return issues;
   },
-  compile(config, ctx): Omit<CompiledBonus, "reads"> {
+  compile(config, ctx): Omit<CompiledBonus, "reads" | "lineFields"> {
     // amountByRank[rank]: the amount in volume-scale units (exact: money has at most 4 places), or -1.
     const amountByRank = new Float64Array(ctx.rankCount).fill(-1);
     for (const [rank, amount] of Object.entries(config.amounts)) {

@@ -39,6 +39,7 @@ export const retailProfit: BonusFamily<RetailProfitConfig, RetailProfitInput> = 
   kind: "retail-profit",
   description: "Retail profit: a rate (default 1) of the member's own volume of a measure, usually one counting retail sales.",
   schema,
+  lineFields: [],
   reads: (config) => [`personal.${config.measure}`, ...(config.requiresQualified ? ["qualified"] : [])],
   validate(config, names, path) {
     const issues: Issue[] = [];
@@ -47,7 +48,7 @@ export const retailProfit: BonusFamily<RetailProfitConfig, RetailProfitInput> = 
     }
     return issues;
   },
-  compile(config, ctx): Omit<CompiledBonus, "reads"> {
+  compile(config, ctx): Omit<CompiledBonus, "reads" | "lineFields"> {
     const measure = ctx.measureIndex(config.measure);
     const rate = rateUnits(config.rate);
     return {

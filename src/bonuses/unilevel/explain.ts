@@ -18,6 +18,7 @@ export function unilevelExplainer(config: UnilevelConfig, cc: CompileContext): (
       baseName: config.measure,
       basePreorder: (ctx) => ctx.preorder.personal(measure),
       ordersMeasure: measure,
+      perSource: config.lines === "per-source",
     },
     cc,
   );

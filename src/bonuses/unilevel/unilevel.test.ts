@@ -67,3 +67,52 @@ describe("unilevel accounting", () => {
     ]);
   });
 });
+
+describe("unilevel lines: per-source", () => {
+  // Rounding per line, half-up to cents, 5% on levels 1 and 2, dynamic compression. R sponsors B and A (listed
+  // in that order); B sponsors U (no volume, so unqualified), who sponsors C. Each of A, B and C has 0.1 PV.
+  const perSourcePlan = (lines: "per-level" | "per-source") =>
+    parsePlan({
+      compplan: 1,
+      id: "per-source",
+      currency: "USD",
+      money: { scale: 2, rounding: { mode: "half-up", applies: "line" } },
+      payoutBasis: "PV",
+      measures: { PV: { counts: ["personal-consumption"] } },
+      qualification: { personal: { measure: "PV", minimum: "0.1" } },
+      ranks: [],
+      bonuses: [{ key: "u", kind: "unilevel", measure: "PV", compression: "dynamic", unqualifiedVolumePays: false, lines, schedule: [{ rates: ["0.05", "0.05"] }] }],
+    });
+  const pc = (id: string, memberId: string, pv: string) => ({ id, memberId, kind: "personal-consumption" as const, date: "2026-10-01", volumes: { PV: pv } });
+  const tree = {
+    period: "2026-10",
+    members: [
+      { id: "R", sponsorId: null, joinDate: "2025-01-01" },
+      { id: "B", sponsorId: "R", joinDate: "2025-01-01" },
+      { id: "A", sponsorId: "R", joinDate: "2025-01-01" },
+      { id: "U", sponsorId: "B", joinDate: "2025-01-01" },
+      { id: "C", sponsorId: "U", joinDate: "2025-01-01" },
+    ],
+    orders: [pc("1", "R", "0.1"), pc("2", "A", "0.1"), pc("3", "B", "0.1"), pc("4", "C", "0.1")],
+  };
+
+  it("pays one line per source, each rounded alone (5% of 0.1 = 0.005, half-up 0.01), ordered by level, compression, source id", () => {
+    const r = calculate(perSourcePlan("per-source"), tree).statement("R");
+    expect(r?.lines.map((l) => [l.level, l.compressed, l.sources, l.source, l.base, l.rate, l.value, l.amount])).toEqual([
+      [1, false, 1, "A", "0.1", "0.05", "0.005", "0.01"],
+      [1, false, 1, "B", "0.1", "0.05", "0.005", "0.01"],
+      // C is three generations down; U (unqualified) is skipped, so C is R's level 2, compressed.
+      [2, true, 1, "C", "0.1", "0.05", "0.005", "0.01"],
+    ]);
+    expect(r?.bonuses.u).toBe("0.03");
+  });
+
+  it("per level, the same sources make one line per level: 0.2 × 5% = 0.01 at level 1", () => {
+    const r = calculate(perSourcePlan("per-level"), tree).statement("R");
+    expect(r?.lines.map((l) => [l.level, l.compressed, l.sources, l.source, l.base, l.amount])).toEqual([
+      [1, false, 2, undefined, "0.2", "0.01"],
+      [2, true, 1, "C", "0.1", "0.01"],
+    ]);
+    expect(r?.bonuses.u).toBe("0.02");
+  });
+});

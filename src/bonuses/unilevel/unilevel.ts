@@ -10,7 +10,7 @@ import { type Issue, issue } from "../../errors/issues.js";
 import { nameHint } from "../../errors/suggest.js";
 import { keySchema, measureNameSchema, referenceSchema } from "../../plan/fields.js";
 import type { LineSink } from "../../run/lines.js";
-import { compileLevelSchedule, LEVEL_BREAKAGE, levelScheduleSchema, runLevels, validateLevelSchedule } from "../levels.js";
+import { compileLevelSchedule, LEVEL_BREAKAGE, LEVEL_LINE_FIELDS, levelLinesSchema, levelScheduleSchema, runLevels, validateLevelSchedule } from "../levels.js";
 import type { BonusFamily, CompiledBonus, LevelAccounting, RunContext } from "../family.js";
 import { unilevelExplainer } from "./explain.js";
 
@@ -29,6 +29,7 @@ const schema = z.strictObject({
     description: "none: every upline counts as a level; dynamic: uplines who are not qualified are skipped and the level passes to the next qualified one.",
     examples: ["dynamic"],
   }),
+  lines: levelLinesSchema,
   unqualifiedVolumePays: z.boolean().meta({ title: "Unqualified volume pays", description: "Whether the volume of members who are not qualified pays the upline.", examples: [false] }),
 }).meta({
   title: "Unilevel bonus",
@@ -48,6 +49,7 @@ export const unilevel: BonusFamily<UnilevelConfig, UnilevelInput> = {
   kind: "unilevel",
   description: "Level commissions: a rate per level of the upline on each member's volume, depth unlocked by rank, optional dynamic compression.",
   schema,
+  lineFields: LEVEL_LINE_FIELDS,
   reads: (config) => [`personal.${config.measure}`, "qualified", "rank"],
   validate(config, names, path) {
     const issues: Issue[] = [];
@@ -57,10 +59,10 @@ export const unilevel: BonusFamily<UnilevelConfig, UnilevelInput> = {
     issues.push(...validateLevelSchedule(config.schedule, names, [...path, "schedule"]));
     return issues;
   },
-  compile(config, ctx): Omit<CompiledBonus, "reads"> {
+  compile(config, ctx): Omit<CompiledBonus, "reads" | "lineFields"> {
     const measure = ctx.measureIndex(config.measure);
     const schedule = compileLevelSchedule(config.schedule, ctx);
-    const options = { key: config.key, dynamic: config.compression === "dynamic", unqualifiedPays: config.unqualifiedVolumePays };
+    const options = { key: config.key, dynamic: config.compression === "dynamic", unqualifiedPays: config.unqualifiedVolumePays, perSource: config.lines === "per-source" };
     return {
       key: config.key,
       kind: config.kind,

@@ -1,7 +1,7 @@
 // Random `matching` (docs/plan-language.md "`matching`: a rate on the downline's earnings, by sponsor level"):
 // none in about half the plans, else one or two entries, each naming one to three of the bonuses built before
 // it in `of` (the other families' entries, and for the second matching entry possibly the first one: a chain,
-// never a circle), compression none, dynamic or left to its default, a schedule like unilevel's (base row or
+// never a circle), compression none, dynamic or left to its default, lines per level or per source (or left out), a schedule like unilevel's (base row or
 // not, rank rows, any rates including 0; ../levels.ts), with or without a reference. The plan arbitrary may then
 // list the entries before the bonuses they read.
 import fc from "fast-check";
@@ -11,6 +11,7 @@ import { buildSchedule, scheduleGenes } from "../levels.js";
 const entry = fc.record({
   of: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }),
   compression: fc.constantFrom(undefined, "none", "dynamic"),
+  lines: fc.constantFrom(undefined, "per-level", "per-source"),
   reference: fc.boolean(),
   ...scheduleGenes,
 });
@@ -33,6 +34,7 @@ export const matchingArb = familyArbitrary("matching", genes, (entries, ctx) => 
       ...(m.reference ? { reference: `§6.${i}` } : {}),
       of,
       ...(m.compression !== undefined ? { compression: m.compression } : {}),
+      ...(m.lines !== undefined ? { lines: m.lines } : {}),
       schedule: buildSchedule(m, ctx),
     });
   }

@@ -1,5 +1,6 @@
 // Random `unilevel` bonuses (docs/plan-language.md "`unilevel`: level commissions"): none, one or two per
-// plan, each on any measure, both compressions, with or without unqualifiedVolumePays, with or without a base
+// plan, each on any measure, both compressions, with or without unqualifiedVolumePays, lines per level (written or
+// not) or per source, with or without a base
 // row, and up to three rows for ranks of the ladder (rows of 1 to 6 levels, any rates including 0; ../levels.ts).
 import fc from "fast-check";
 import { familyArbitrary } from "../family.js";
@@ -10,6 +11,7 @@ const genes = fc.array(
     measure: fc.nat(2),
     compression: fc.constantFrom("none", "dynamic"),
     unqualifiedVolumePays: fc.boolean(),
+    lines: fc.constantFrom(undefined, "per-level", "per-source"),
     ...scheduleGenes,
   }),
   { minLength: 0, maxLength: 2 },
@@ -23,6 +25,7 @@ export const unilevelArb = familyArbitrary("unilevel", genes, (unilevels, ctx) =
     measure: ctx.measure(u.measure),
     compression: u.compression,
     unqualifiedVolumePays: u.unqualifiedVolumePays,
+    ...(u.lines !== undefined ? { lines: u.lines } : {}),
     schedule: buildSchedule(u, ctx),
   })),
 );

@@ -18,6 +18,6 @@ export const unilevel: ReferenceFamily<BonusOfKind<"unilevel">> = {
       // source-unqualified), whatever the upline."
       sources.push({ member: s, v, pays: facts.isQualified(s) || bonus.unqualifiedVolumePays });
     }
-    return levelCommission({ schedule: bonus.schedule, compression: bonus.compression, sources }, facts);
+    return levelCommission({ schedule: bonus.schedule, compression: bonus.compression, lines: bonus.lines, sources }, facts);
   },
 };
