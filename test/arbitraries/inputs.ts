@@ -30,8 +30,28 @@ export interface InputShape {
   orders: OrderInput[];
 }
 
-/** Periods of every length: 31, 30, 28 and 29 days (leap February). */
-const PERIODS: [string, number][] = [["2026-10", 31], ["2026-04", 30], ["2023-02", 28], ["2024-02", 29], ["2025-12", 31]];
+/** Every day from `first` for `days` days, as YYYY-MM-DD. */
+function daysFrom(first: string, days: number): string[] {
+  const t = Date.parse(`${first}T00:00:00Z`);
+  return Array.from({ length: days }, (_, k) => new Date(t + k * 86_400_000).toISOString().slice(0, 10));
+}
+
+/**
+ * Periods of every kind and length: months of 31, 30, 28 and 29 days (leap February); ISO weeks, one across
+ * a year's end (2026-W01 starts on 2025-12-29) and a 53rd week (2026-W53 ends on 2027-01-03); date ranges,
+ * one across a leap day, and one of a single day.
+ */
+const PERIODS: [string, string[]][] = [
+  ["2026-10", daysFrom("2026-10-01", 31)],
+  ["2026-04", daysFrom("2026-04-01", 30)],
+  ["2023-02", daysFrom("2023-02-01", 28)],
+  ["2024-02", daysFrom("2024-02-01", 29)],
+  ["2025-12", daysFrom("2025-12-01", 31)],
+  ["2026-W01", daysFrom("2025-12-29", 7)],
+  ["2026-W53", daysFrom("2026-12-28", 7)],
+  ["2024-02-20..2024-03-05", daysFrom("2024-02-20", 15)],
+  ["2026-11-30..2026-11-30", ["2026-11-30"]],
+];
 
 /** Members and orders for the given measures. `maxMembers` keeps the reference engine fast. */
 export function inputArb(measures: readonly string[], maxMembers = 40): fc.Arbitrary<InputShape> {
@@ -81,8 +101,8 @@ export function inputArb(measures: readonly string[], maxMembers = 40): fc.Arbit
           measures.forEach((m, j) => {
             if (o.omit[j] !== true) volumes[m] = fmt(o.volumes[j] ?? 0, 4);
           });
-          const day = Math.min(o.day, g.period[1]);
-          orders.push({ id: `o${next}`, memberId: ids[i] as string, kind: o.kind, date: `${g.period[0]}-${String(day).padStart(2, "0")}`, volumes });
+          const days = g.period[1];
+          orders.push({ id: `o${next}`, memberId: ids[i] as string, kind: o.kind, date: days[(o.day - 1) % days.length] as string, volumes });
         }
       }
       return { period: g.period[0], members: shuffle(members, g.shuffleSeed), orders: shuffle(orders, g.shuffleSeed * 7 + 1) };
