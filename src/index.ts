@@ -8,11 +8,8 @@ export { parsePlan, safeParsePlan } from "./plan/parse.js";
 export type { Plan, ParsePlanOptions } from "./plan/parse.js";
 export { planJsonSchema } from "./plan/json-schema.js";
 export type { PlanInput } from "./plan/json-schema.js";
-export type { BonusConfig, BonusInput } from "./bonuses/registry.js";
-export type { UnilevelConfig, UnilevelInput } from "./bonuses/unilevel/unilevel.js";
-export type { RankBonusConfig, RankBonusInput } from "./bonuses/rank-bonus/rank-bonus.js";
-export type { RetailProfitConfig, RetailProfitInput } from "./bonuses/retail-profit/retail-profit.js";
-export type { MatchingConfig, MatchingInput } from "./bonuses/matching/matching.js";
+// The bonus entry types of every family in the registry (BonusConfig, BonusInput, UnilevelConfig, …).
+export type * from "./bonuses/registry.js";
 export type { OrderKind, VolumeMinimum } from "./plan/fields.js";
 export type { RoundingMode } from "./money/decimal.js";
 

@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { PlanInput } from "../src/index.js";
 import { parsePlan, planJsonSchema } from "../src/index.js";
-import { FAMILIES } from "../src/bonuses/registry.js";
+import { FAMILIES } from "../src/bonuses/lookup.js";
 import { generateData } from "../src/generate/generate.js";
 import { readInputFiles } from "../src/input/files.js";
 import { safeParsePeriod } from "../src/run/period.js";

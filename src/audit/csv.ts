@@ -8,7 +8,7 @@
  * in member-id order, their `line` rows in statement order followed by one `total` row (every member has
  * one, "0.00" when nothing is paid).
  */
-import { FAMILIES } from "../bonuses/registry.js";
+import { FAMILIES } from "../bonuses/lookup.js";
 import { formatFixed } from "../money/decimal.js";
 import type { RunResult } from "../run/result.js";
 import type { Statement } from "../statement/types.js";

@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FAMILIES } from "./registry.js";
+import { FAMILIES } from "./lookup.js";
 
 const root = resolve("src", "bonuses");
 const modules = readdirSync(root, { withFileTypes: true })

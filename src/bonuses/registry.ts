@@ -1,18 +1,23 @@
 /**
- * The bonus families compplan knows. Adding a family: a folder under src/bonuses and one entry in `LIST`
- * (with its import) and its entry types in the two unions below (the compiler checks they match the list).
- * The kinds parsing accepts and the JSON Schema derive from the list.
+ * The bonus families compplan knows: the one file a new family is added to. Adding a family: a folder under
+ * src/bonuses, then here its import, its entry in `LIST`, its entry types in the two unions below (the
+ * compiler checks they match the list) and in the public re-export. The kinds parsing accepts, the JSON
+ * Schema, the CSV columns and the package's exported entry types (src/index.ts re-exports this file's
+ * types) all derive from this file.
  */
-import { assert } from "../errors/issues.js";
 import type { z } from "zod";
-import type { BonusFamily } from "./family.js";
 import { matching, type MatchingConfig, type MatchingInput } from "./matching/matching.js";
 import { rankBonus, type RankBonusConfig, type RankBonusInput } from "./rank-bonus/rank-bonus.js";
 import { retailProfit, type RetailProfitConfig, type RetailProfitInput } from "./retail-profit/retail-profit.js";
 import { unilevel, type UnilevelConfig, type UnilevelInput } from "./unilevel/unilevel.js";
 
-/** The families, in documentation order: a new family is one entry here (and its import). */
-const LIST = [unilevel, rankBonus, retailProfit, matching] as const;
+export type { UnilevelConfig, UnilevelInput } from "./unilevel/unilevel.js";
+export type { RankBonusConfig, RankBonusInput } from "./rank-bonus/rank-bonus.js";
+export type { RetailProfitConfig, RetailProfitInput } from "./retail-profit/retail-profit.js";
+export type { MatchingConfig, MatchingInput } from "./matching/matching.js";
+
+/** @internal The families, in documentation order: a new family is one entry here (and its import). */
+export const LIST = [unilevel, rankBonus, retailProfit, matching] as const;
 
 /** Every bonus entry a plan may hold (as validated, defaults applied). */
 export type BonusConfig = UnilevelConfig | RankBonusConfig | RetailProfitConfig | MatchingConfig;
@@ -26,19 +31,3 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const unionsMatchList: [Same<BonusConfig, z.output<(typeof LIST)[number]["schema"]>>, Same<BonusInput, z.input<(typeof LIST)[number]["schema"]>>] = [true, true];
 void unionsMatchList;
 
-/** @internal The families, in documentation order. */
-export const FAMILIES: readonly BonusFamily<BonusConfig>[] = LIST as unknown as readonly BonusFamily<BonusConfig>[];
-
-const BY_KIND = new Map(FAMILIES.map((f) => [f.kind, f]));
-
-/** @internal The family of a kind, or undefined for an unknown kind. */
-export function findFamily(kind: string): BonusFamily<BonusConfig> | undefined {
-  return BY_KIND.get(kind);
-}
-
-/** @internal The family of a kind that validation already accepted. */
-export function familyFor(kind: string): BonusFamily<BonusConfig> {
-  const f = BY_KIND.get(kind);
-  assert(f !== undefined, "validated-bonus-kind", kind);
-  return f;
-}

@@ -5,7 +5,7 @@
 import { assert } from "../errors/issues.js";
 import { RATE_SCALE, type RoundingMode } from "../money/decimal.js";
 import type { CompileContext, CompiledBonus } from "../bonuses/family.js";
-import { familyFor } from "../bonuses/registry.js";
+import { familyFor } from "../bonuses/lookup.js";
 import type { MeasureSpec } from "../measures/volumes.js";
 import { ORDER_KINDS } from "./fields.js";
 import { orderSteps } from "./steps.js";

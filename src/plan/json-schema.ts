@@ -1,6 +1,7 @@
 /** The plan language as JSON Schema, for editors. Built from the same zod schemas that validate plans. */
 import { z } from "zod";
-import { type BonusInput, FAMILIES } from "../bonuses/registry.js";
+import type { BonusInput } from "../bonuses/registry.js";
+import { FAMILIES } from "../bonuses/lookup.js";
 import { planShellSchema } from "./schema.js";
 
 /**

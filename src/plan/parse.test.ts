@@ -1,4 +1,4 @@
-import { FAMILIES } from "../bonuses/registry.js";
+import { FAMILIES } from "../bonuses/lookup.js";
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { safeParseChangeSet } from "../simulate/change.js";

@@ -9,7 +9,7 @@ import { CompplanError, type Issue, type IssueCode, type PathSegment, type Resul
 import { closestName, nameHint } from "../errors/suggest.js";
 import { compareDecimal } from "../money/decimal.js";
 import type { BonusConfig } from "../bonuses/registry.js";
-import { FAMILIES, familyFor, findFamily } from "../bonuses/registry.js";
+import { FAMILIES, familyFor, findFamily } from "../bonuses/lookup.js";
 import { orderSteps } from "./steps.js";
 import { planShellSchema } from "./schema.js";
 
