@@ -25,7 +25,7 @@ import type { Plan } from "../plan/parse.js";
 import { ORDER_KINDS } from "../plan/fields.js";
 import type { AccountingSummary, BonusSummary, LineItem, Statement, Summary } from "../statement/types.js";
 import { ByteWriter } from "./bytes.js";
-import type { LineSink } from "./lines.js";
+import { LINE_COMPRESSED, type LineSink } from "./lines.js";
 import { textOrder } from "../input/text-order.js";
 import { type LineIndex, StatementRenderer, subtotalsInto } from "./statement-bytes.js";
 import { lineUnits } from "./settle.js";
@@ -95,8 +95,8 @@ export class RunResult {
       fill[r] = (fill[r] as number) + 1;
     }
     // Statement order: bonus (plan order), level, uncompressed before compressed, then source member id (one
-    // line per source); sink order breaks the remaining ties, which only lines without a source can have.
-    const sortKey = (l: number) => (sink.bonus[l] as number) * 1_000_000 + (sink.level[l] as number) * 10 + (sink.flags[l] as number);
+    // line per source); the order the family made them breaks the remaining ties.
+    const sortKey = (l: number) => (sink.bonus[l] as number) * 1_000_000 + (sink.level[l] as number) * 10 + ((sink.flags[l] as number) & LINE_COMPRESSED);
     let byId: ((a: number, b: number) => number) | undefined;
     const compare = (x: number, y: number): number => {
       const k = sortKey(x) - sortKey(y);

@@ -69,9 +69,15 @@ function familyOf(bonus: PlanBonus): ReferenceFamily {
 // The engine
 // ---------------------------------------------------------------------------------------------------------
 
+/**
+ * Runs `plan` on `input`. `extraLines` (tests only) are line items added to a bonus as if its family had
+ * produced them after its own: signed amounts, rounding and totals are then checked on lines no family
+ * makes yet (a cap's negative line). Each is `{ bonusIndex, line }`, without detail fields.
+ */
 export function referenceCalculate(
   plan: Plan,
   input: ReferenceInput,
+  extraLines: readonly { readonly bonusIndex: number; readonly line: FamilyLine }[] = [],
 ): { statements: ReferenceStatement[]; summary: ReferenceSummary } {
   const scale = plan.money.scale;
   const mode = roundingMode(plan.money.rounding.mode);
@@ -375,7 +381,8 @@ export function referenceCalculate(
     };
     const result = familyOf(bonus).calculate(bonus, facts);
     const byMember = new Map<string, RawLine[]>();
-    for (const line of result.lines) {
+    const extra = extraLines.filter((x) => x.bonusIndex === bonusIndex).map((x) => x.line);
+    for (const line of [...result.lines, ...extra]) {
       // plan-language.md "Bonuses": "No line item is ever produced with an exact value of zero."
       if (line.value.isZero()) continue;
       // "an optional reference that is carried to each line item it produces"
@@ -399,7 +406,8 @@ export function referenceCalculate(
   }
 
   // statements.md: lines "ordered by the bonus's position in the plan, then level (lines without a level
-  // first), then compressed false before true, then source (member id)".
+  // first), then compressed false before true, then source (member id), then in the order the bonus made
+  // them" (a stable sort keeps that order).
   const lineOrder = (a: RawLine, b: RawLine): number => {
     if (a.bonusIndex !== b.bonusIndex) return a.bonusIndex - b.bonusIndex;
     const la = (a.fields?.level as number | undefined) ?? -Infinity;
