@@ -70,6 +70,7 @@ export type {
   QualificationCheck,
   VolumeBreakdown,
   RankExplanation,
+  GivenRankExplanation,
   RequirementExplanation,
   NextRankExplanation,
   AdditionalVolume,
