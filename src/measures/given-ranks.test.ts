@@ -11,10 +11,12 @@ import {
   type Plan,
   calculate,
   canonicalJson,
+  createBundle,
   explain,
   fingerprintInput,
   formatExplanation,
   parsePlan,
+  replay,
   safeCalculatePrepared,
   safePrepareFiles,
   safePrepareInput,
@@ -215,6 +217,15 @@ describe("given ranks in fingerprints and explanations", () => {
     expect(fingerprintInput(FLOOR, { ...input(), members: input().members.map((m) => ({ ...m, rank: null })) }).members).toBe(base);
     expect(fingerprintInput(FLOOR, input({ B: "Gold" })).members).not.toBe(base);
     expect(fingerprintInput(FLOOR, input({ B: "Gold" })).members).not.toBe(fingerprintInput(FLOOR, input({ B: "Silver" })).members);
+  });
+
+  it("a bundle embeds the given ranks and replays from them; a replay with the ranks dropped differs", () => {
+    const given = input({ B: "Gold" });
+    const bundle = createBundle(calculate(FLOOR, given), given, { embedInputs: true });
+    expect(bundle.inputs.members.rows?.find((m) => m.id === "B")).toEqual({ id: "B", joinDate: "2024-01-01", rank: "Gold", sponsorId: "A", status: "enrolled" });
+    expect(bundle.inputs.members.rows?.find((m) => m.id === "A")).toEqual({ id: "A", joinDate: "2024-01-01", sponsorId: null, status: "enrolled" });
+    expect(replay(bundle).ok).toBe(true);
+    expect(replay(bundle, { members: input().members, orders: given.orders }).ok).toBe(false);
   });
 
   it("explain says how the given rank set the paid-as rank", () => {
