@@ -67,6 +67,7 @@ export type {
   QualificationCheck,
   VolumeBreakdown,
   RankExplanation,
+  GivenRankExplanation,
   RequirementExplanation,
   NextRankExplanation,
   AdditionalVolume,

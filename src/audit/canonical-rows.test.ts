@@ -30,6 +30,9 @@ const volumeArb = fc.oneof(
 const dateArb = fc.integer({ min: 1, max: 31 }).map((d) => `2026-10-${String(d).padStart(2, "0")}`);
 const sortById = <T extends { id: string }>(rows: T[]) => rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
+/** Rank names (the column is written from strings: quotes and non-ASCII take the escaping path). */
+const RANKS = ["Bronze", "Gold Director", "R0", "007", 'Say "Hi"', "Émeraude"];
+
 const membersArb = fc
   .record({
     ids: fc.uniqueArray(idArb, { minLength: 0, maxLength: 60 }),
@@ -37,13 +40,16 @@ const membersArb = fc
     statuses: fc.array(fc.nat({ max: 2 }), { minLength: 60, maxLength: 60 }),
     dates: fc.array(dateArb, { minLength: 60, maxLength: 60 }),
     sorted: fc.boolean(),
+    // Given ranks, in some inputs: none (-1) or a rank name, some of which JSON escapes.
+    ranks: fc.option(fc.array(fc.integer({ min: -1, max: RANKS.length - 1 }), { minLength: 60, maxLength: 60 }), { nil: undefined }),
   })
-  .map(({ ids, sponsors, statuses, dates, sorted }): PlainMember[] => {
+  .map(({ ids, sponsors, statuses, dates, sorted, ranks }): PlainMember[] => {
     const rows = ids.map((id, i) => ({
       id,
       joinDate: dates[i] as string,
       sponsorId: i === 0 ? null : (ids[(sponsors[i] as number) % ids.length] as string),
       status: statuses[i] as number,
+      ...((ranks?.[i] ?? -1) >= 0 ? { rank: RANKS[ranks?.[i] as number] as string } : {}),
     }));
     return sorted ? sortById(rows) : rows;
   });
@@ -64,7 +70,8 @@ const ordersArb = fc
   });
 
 function memberColumns(rows: readonly PlainMember[]): MemberColumns {
-  return { ids: rows.map((m) => m.id), joinDates: rows.map((m) => m.joinDate), sponsorIds: rows.map((m) => m.sponsorId), status: Uint8Array.from(rows, (m) => m.status) };
+  const ranks = rows.some((m) => m.rank !== undefined) ? { names: RANKS, codes: Int32Array.from(rows, (m) => (m.rank === undefined ? -1 : RANKS.indexOf(m.rank))) } : undefined;
+  return { ids: rows.map((m) => m.id), joinDates: rows.map((m) => m.joinDate), sponsorIds: rows.map((m) => m.sponsorId), status: Uint8Array.from(rows, (m) => m.status), ...(ranks !== undefined ? { ranks } : {}) };
 }
 
 function orderColumns(measures: readonly string[], rows: readonly PlainOrder[]): OrderColumns {

@@ -18,7 +18,7 @@
 import type { TextList } from "../input/text-list.js";
 import { type TextUnits, bytesBehind, idOrderThroughRows, positionIn, sortedOrder, unitsOf } from "../input/text-order.js";
 import { createHash } from "node:crypto";
-import { MEMBER_STATUSES, type Genealogy, rowsById } from "../genealogy/genealogy.js";
+import { MEMBER_STATUSES, type Genealogy, givenRanksOf, rowsById } from "../genealogy/genealogy.js";
 import type { MemberRow, OrderColumns } from "../input/rows.js";
 import { formatVolume } from "../money/decimal.js";
 import { ORDER_KINDS } from "../plan/fields.js";
@@ -33,6 +33,8 @@ export interface MemberColumns {
   readonly sponsors?: Int32Array;
   /** Index into MEMBER_STATUSES. */
   readonly status: Uint8Array;
+  /** Given ranks, when any member has one: member k's is `names[codes[k]]` (code -1 for none). */
+  readonly ranks?: { readonly names: readonly string[]; readonly codes: Int32Array };
   /**
    * The positions in id order when the caller has them already (undefined inside: in order already);
    * without it they are sorted here.
@@ -51,14 +53,28 @@ export function genealogyMembers(g: Genealogy): MemberColumns {
     sponsors[r] = p < 0 ? -1 : (g.row[p] as number);
     status[r] = g.status[i] as number;
   }
-  return { ids: g.rowIds, joinDates: g.rowJoinDates, sponsors, status, byId: { order: rowsById(g) } };
+  const given = g.givenRanks;
+  let ranks: MemberColumns["ranks"];
+  if (given !== undefined) {
+    const codes = new Int32Array(n).fill(-1);
+    for (let k = 0; k < given.rows.length; k++) codes[given.rows[k] as number] = given.codes[k] as number;
+    ranks = { names: given.names, codes };
+  }
+  return { ids: g.rowIds, joinDates: g.rowJoinDates, sponsors, status, ...(ranks !== undefined ? { ranks } : {}), byId: { order: rowsById(g) } };
 }
 
 /** @internal Validated member rows in columns (sponsors need not be members: nothing structural is checked). */
 export function rowMembers(rows: readonly MemberRow[]): MemberColumns {
   const status = new Uint8Array(rows.length);
   for (let i = 0; i < rows.length; i++) status[i] = MEMBER_STATUSES.indexOf((rows[i] as MemberRow).status);
-  return { ids: rows.map((r) => r.id), joinDates: rows.map((r) => r.joinDate), sponsorIds: rows.map((r) => r.sponsorId), status };
+  const given = givenRanksOf(rows);
+  let ranks: MemberColumns["ranks"];
+  if (given !== undefined) {
+    const codes = new Int32Array(rows.length).fill(-1);
+    for (let k = 0; k < given.rows.length; k++) codes[given.rows[k] as number] = given.codes[k] as number;
+    ranks = { names: given.names, codes };
+  }
+  return { ids: rows.map((r) => r.id), joinDates: rows.map((r) => r.joinDate), sponsorIds: rows.map((r) => r.sponsorId), status, ...(ranks !== undefined ? { ranks } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -207,6 +223,7 @@ const STATUS_END = MEMBER_STATUSES.map((s) => piece(`,"status":${JSON.stringify(
 const KIND_MIDDLE = ORDER_KINDS.map((k) => piece(`","kind":${JSON.stringify(k)},"memberId":"`));
 const MEMBER_ID = piece('{"id":"');
 const MEMBER_JOIN_DATE = piece('","joinDate":"');
+const MEMBER_RANK = piece('","rank":"');
 const MEMBER_SPONSOR = piece('","sponsorId":"');
 const MEMBER_ROOT = piece('","sponsorId":null');
 const ORDER_DATE = piece('{"date":"');
@@ -217,12 +234,15 @@ const QUOTE = piece('"');
 const QUOTE_END = piece('"}}');
 
 /**
- * @internal The canonical member lines (`{"id":…,"joinDate":…,"sponsorId":…,"status":…}`, docs/audit.md)
+ * @internal The canonical member lines (`{"id":…,"joinDate":…,"rank":…,"sponsorId":…,"status":…}`, `rank`
+ * only for a member given one; docs/audit.md)
  * sorted by id, laid out by `layout`, as UTF-8 in chunks of about a mebibyte, each a view of one reused
  * buffer (use it before asking for the next).
  */
 export function memberLineChunks(members: MemberColumns, layout: LineLayout = NDJSON): IterableIterator<Uint8Array> {
   const { joinDates, sponsorIds, sponsors, status } = members;
+  const rankNames = members.ranks?.names;
+  const rankCodes = members.ranks?.codes;
   const ids = sourceOf(members.ids);
   const order = members.byId !== undefined ? members.byId.order : sortedOrder(ids);
   return chunked(ids.count, order, layout, (out, view, at, i, limit) => {
@@ -230,12 +250,18 @@ export function memberLineChunks(members: MemberColumns, layout: LineLayout = ND
     const p = sponsors === undefined ? -1 : (sponsors[i] as number);
     const sponsor = sponsors === undefined ? (sponsorIds?.[i] ?? null) : null;
     const sponsorLength = p >= 0 ? ids.len(p) : sponsor === null ? 0 : sponsor.length;
-    const need = 80 + MAX_BYTES * (ids.len(i) + joinDate.length + sponsorLength);
+    const rank = rankCodes === undefined ? -1 : (rankCodes[i] as number);
+    const rankName = rank >= 0 ? ((rankNames as readonly string[])[rank] as string) : "";
+    const need = 100 + MAX_BYTES * (ids.len(i) + joinDate.length + sponsorLength + rankName.length);
     if (at + need > limit) return -need;
     at = putPiece(out, view, at, MEMBER_ID);
     at = ids.put(out, at, i);
     at = putPiece(out, view, at, MEMBER_JOIN_DATE);
     at = putText(out, at, joinDate);
+    if (rank >= 0) {
+      at = putPiece(out, view, at, MEMBER_RANK);
+      at = putText(out, at, rankName);
+    }
     if (p < 0 && sponsor === null) at = putPiece(out, view, at, MEMBER_ROOT);
     else {
       at = putPiece(out, view, at, MEMBER_SPONSOR);

@@ -35,8 +35,9 @@ export function formatExplanation(e: Explanation): string {
   out.push("");
   const r = e.rank;
   if (r.paidAs === null) out.push("Paid-as rank: none");
-  else {
-    out.push(`Paid-as rank: ${r.paidAs}${r.reference !== undefined ? ` (${r.reference})` : ""}`);
+  else out.push(`Paid-as rank: ${r.paidAs}${r.reference !== undefined ? ` (${r.reference})` : ""}`);
+  if (r.given !== undefined) out.push(`  ${r.given.message}`);
+  if (r.paidAs !== null) {
     for (const d of r.requirements ?? []) requirement(out, d);
   }
   if (r.next !== undefined) {

@@ -13,7 +13,7 @@ import { argumentIssues, isOptions, isRecord, isRun, requireArguments } from "..
 import { CompplanError, type Issue, type Result, assert, issue } from "../errors/issues.js";
 import { nameHint } from "../errors/suggest.js";
 import type { OrderColumns } from "../input/rows.js";
-import type { RequirementDetail } from "../measures/ranks.js";
+import { type RequirementDetail, checkRank } from "../measures/ranks.js";
 import { VALUE_SCALE, formatFixed, formatTrimmed, formatVolume, parseUnits } from "../money/decimal.js";
 import { ORDER_KINDS } from "../plan/fields.js";
 import type { CalculateInput, PreparedInput } from "../run/calculate.js";
@@ -29,6 +29,7 @@ import type {
   ExplainContext,
   ExplainedLine,
   Explanation,
+  GivenRankExplanation,
   NextRankExplanation,
   QualificationCheck,
   RankExplanation,
@@ -371,6 +372,7 @@ function breakdown(run: RunResult, i: number, measure: string): VolumeBreakdown 
 function explainRank(run: RunResult, i: number, statement: Statement): RankExplanation {
   const r = statement.rank;
   const out: RankExplanation = {
+    ...(r.given !== undefined ? { given: explainGiven(run, i, r.given, r.paidAs) } : {}),
     paidAs: r.paidAs,
     ...(r.reference !== undefined ? { reference: r.reference } : {}),
     ...(r.requirements !== undefined ? { requirements: r.requirements.map((d) => explainRequirement(run, i, d)) } : {}),
@@ -386,6 +388,21 @@ function explainRank(run: RunResult, i: number, statement: Statement): RankExpla
     otherUnmet: requirements.some((d) => d.requirement === "qualified" && !d.met) && statement.qualification.some((c) => !c.met && c.condition !== "personal"),
   };
   return { ...out, next };
+}
+
+/** How the given rank decided the paid-as rank: the rank the requirements alone give, and the plan's rule. */
+function explainGiven(run: RunResult, i: number, given: string, paidAs: string | null): GivenRankExplanation {
+  const p = run.internals;
+  const use = p.compiled.givenRank;
+  // The computed rank: the highest rank whose requirements are all met (the legs below are final).
+  const ctx = { g: p.genealogy, v: p.volumes, qualified: p.qualified, ranks: p.compiled.ranks, best: p.ranks.bestInSubtree };
+  let c = p.compiled.ranks.length - 1;
+  while (c >= 0 && !checkRank(ctx, i, c)) c--;
+  const computed = c >= 0 ? (p.compiled.ranks[c] as { name: string }).name : null;
+  const alone = `the requirements alone give ${computed ?? "no rank"}`;
+  if (use === "paid-as") return { rank: given, use, computed, reason: "given-rank-paid-as", message: `paid as ${given}: rank given in the members file (paid-as); ${alone}` };
+  if (paidAs === given && computed !== given) return { rank: given, use, computed, reason: "given-rank-floor", message: `paid as ${given}: rank given in the members file (floor); ${alone}` };
+  return { rank: given, use, computed, reason: "computed-rank-not-below-given", message: `paid as ${paidAs} by the requirements, not below the rank ${given} given in the members file (floor)` };
 }
 
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -190,8 +190,32 @@ export interface NextRankExplanation {
   readonly otherUnmet: boolean;
 }
 
+/**
+ * How a rank the input gives the member (the members' `rank`) decided the paid-as rank, by the plan's
+ * `givenRank`.
+ */
+export interface GivenRankExplanation {
+  /** The given rank. */
+  readonly rank: string;
+  /** The plan's `givenRank`: `floor` or `paid-as`. */
+  readonly use: "floor" | "paid-as";
+  /** The rank the requirements alone give, or null for none. */
+  readonly computed: string | null;
+  /**
+   * Stable code: `given-rank-floor` (the floor raised the paid-as rank above the computed one),
+   * `given-rank-paid-as` (paid as the given rank, whatever the requirements give), or
+   * `computed-rank-not-below-given` (floor, and the computed rank is at least the given one: the given rank
+   * changed nothing).
+   */
+  readonly reason: "given-rank-floor" | "given-rank-paid-as" | "computed-rank-not-below-given";
+  /** A sentence for people, e.g. "paid as Influencer: rank given in the members file (floor)". */
+  readonly message: string;
+}
+
 /** The paid-as rank with its requirements, and the next rank. */
 export interface RankExplanation {
+  /** How a rank the input gives the member decided the paid-as rank, when it gives one. */
+  readonly given?: GivenRankExplanation;
   readonly paidAs: string | null;
   readonly reference?: string;
   readonly requirements?: readonly RequirementExplanation[];

@@ -6,8 +6,9 @@
  * - **plan**: the validated plan (defaults filled in) as compact canonical JSON, every decimal string in its
  *   shortest exact form ("0.050" → "0.05", "50.00" → "50"). Which strings are decimals is read from the plan
  *   language's own schemas, so a rank named "007" stays "007".
- * - **members**: one compact canonical JSON object per validated member `{ id, joinDate, sponsorId, status }`
- *   (`sponsorId` null for the root, `status` filled in), sorted by id, each followed by a line feed.
+ * - **members**: one compact canonical JSON object per validated member `{ id, joinDate, rank, sponsorId,
+ *   status }` (`rank` only for a member given one, `sponsorId` null for the root, `status` filled in), sorted
+ *   by id, each followed by a line feed.
  * - **orders**: likewise `{ date, id, kind, memberId, volumes }`, volumes in shortest exact form with zero
  *   volumes left out (a measure an order does not mention counts 0), sorted by id.
  * - **statements**: exactly the bytes of statements.ndjson; **summary**: its compact canonical JSON.
@@ -45,6 +46,8 @@ import { type MemberColumns, measuresByName, memberLineChunks, orderLineChunks, 
 export interface CanonicalMember {
   readonly id: string;
   readonly joinDate: string;
+  /** The rank the input gives the member; absent when it gives none. */
+  readonly rank?: string;
   /** null for the root. */
   readonly sponsorId: string | null;
   readonly status: MemberStatus;
@@ -187,13 +190,18 @@ export function fingerprintPlan(plan: Plan): string {
 export function canonicalMembers(g: Genealogy): CanonicalMember[] {
   const ids = stringsOf(g.ids);
   const order = membersById(g);
+  const given = new Map<number, string>();
+  const gr = g.givenRanks;
+  if (gr !== undefined) for (let k = 0; k < gr.rows.length; k++) given.set(g.memberOfRow[gr.rows[k] as number] as number, gr.names[gr.codes[k] as number] as string);
   const out: CanonicalMember[] = new Array(g.size);
   for (let r = 0; r < g.size; r++) {
     const i = order[r] as number;
     const p = g.parent[i] as number;
+    const rank = given.get(i);
     out[r] = {
       id: ids[i] as string,
       joinDate: g.joinDate.at(i) as string,
+      ...(rank !== undefined ? { rank } : {}),
       sponsorId: p >= 0 ? (ids[p] as string) : null,
       status: MEMBER_STATUSES[g.status[i] as number] as MemberStatus,
     };
@@ -229,7 +237,7 @@ const q = JSON.stringify;
 
 /** @internal One canonical member as its NDJSON line (equal to canonicalJson(row) + "\n", written fast). */
 export function memberLine(m: CanonicalMember): string {
-  return `{"id":${q(m.id)},"joinDate":${q(m.joinDate)},"sponsorId":${m.sponsorId === null ? "null" : q(m.sponsorId)},"status":${q(m.status)}}\n`;
+  return `{"id":${q(m.id)},"joinDate":${q(m.joinDate)},${m.rank !== undefined ? `"rank":${q(m.rank)},` : ""}"sponsorId":${m.sponsorId === null ? "null" : q(m.sponsorId)},"status":${q(m.status)}}\n`;
 }
 
 /** @internal One canonical order as its NDJSON line (equal to canonicalJson(row) + "\n"). */

@@ -39,6 +39,7 @@ export const ISSUE_CODES = {
   MEMBER_MULTIPLE_ROOTS: "More than one member has no sponsor.",
   MEMBER_NO_ROOT: "No member is without a sponsor, so the sponsor tree has no root.",
   MEMBER_JOINED_AFTER_PERIOD: "A member's join date is after the end of the period.",
+  MEMBER_UNKNOWN_RANK: "A member is given a rank (the members' `rank` column) that is not a rank of the plan's ladder; found when the plan runs, before anything is computed.",
   ORDER_DUPLICATE_ID: "Two orders share an id.",
   ORDER_UNKNOWN_MEMBER: "An order's member id is not a member.",
   ORDER_OUTSIDE_PERIOD: "An order's date is outside the period.",

@@ -21,6 +21,24 @@ export interface IdIndex {
   get(id: string): number | undefined;
 }
 
+/**
+ * Ranks the company set for some members (the members' `rank` field), as the input wrote them. A prepared
+ * input does not know the plan, so the names are checked against a plan's ladder when the plan runs
+ * (`MEMBER_UNKNOWN_RANK`, located by `file` and `lines`). Kept by row and only for the rows that have one.
+ */
+export interface GivenRanks {
+  /** The distinct rank names given, in order of first appearance. */
+  readonly names: readonly string[];
+  /** The input rows that have a given rank, ascending. */
+  readonly rows: Int32Array;
+  /** The given rank of row `rows[k]` is `names[codes[k]]`. */
+  readonly codes: Int32Array;
+  /** The members file, when the members came from one. */
+  readonly file?: string;
+  /** The 1-based line of row `rows[k]` in `file` (0 when unknown), when the members came from a file. */
+  readonly lines?: Int32Array;
+}
+
 /** The sponsor tree as dense typed arrays, members numbered top-down (see the module comment). */
 export interface Genealogy {
   readonly size: number;
@@ -49,6 +67,8 @@ export interface Genealogy {
   readonly rowIds: TextList;
   /** Join dates in input row order. */
   readonly rowJoinDates: TextList;
+  /** The ranks the input gives some members; absent when it gives none. */
+  readonly givenRanks?: GivenRanks;
 }
 
 /** @internal The sponsor tree as the input has it: indices are input rows. */
@@ -60,6 +80,8 @@ export interface RowTree {
   readonly parent: Int32Array;
   readonly status: Uint8Array;
   readonly joinDate: TextList;
+  /** The ranks the input gives some rows; absent when it gives none. */
+  readonly givenRanks?: GivenRanks | undefined;
 }
 
 /**
@@ -113,6 +135,34 @@ export function numberTopDown(rows: RowTree, tree: { readonly order: Int32Array;
     memberOfRow,
     rowIds: rows.ids,
     rowJoinDates: rows.joinDate,
+    ...(rows.givenRanks !== undefined ? { givenRanks: rows.givenRanks } : {}),
+  };
+}
+
+/** @internal The given ranks of validated member rows (`rank`), or undefined when no row has one. */
+export function givenRanksOf(rows: readonly MemberRow[]): GivenRanks | undefined {
+  const names: string[] = [];
+  const codeOf = new Map<string, number>();
+  const at: number[] = [];
+  const codes: number[] = [];
+  const lines: number[] = [];
+  let file: string | undefined;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as MemberRow;
+    if (row.rank === undefined) continue;
+    let code = codeOf.get(row.rank);
+    if (code === undefined) codeOf.set(row.rank, (code = names.push(row.rank) - 1));
+    at.push(i);
+    codes.push(code);
+    lines.push(row.line ?? 0);
+    file ??= row.file;
+  }
+  if (at.length === 0) return undefined;
+  return {
+    names,
+    rows: Int32Array.from(at),
+    codes: Int32Array.from(codes),
+    ...(file !== undefined ? { file, lines: Int32Array.from(lines) } : {}),
   };
 }
 
@@ -202,7 +252,7 @@ export function buildGenealogy(rows: readonly MemberRow[], source = "members"): 
     status[i] = MEMBER_STATUSES.indexOf(row.status);
     joinDate[i] = row.joinDate;
   }
-  return { genealogy: numberTopDown({ ids, indexOf, parent, status, joinDate }, tree), issues };
+  return { genealogy: numberTopDown({ ids, indexOf, parent, status, joinDate, givenRanks: givenRanksOf(rows) }, tree), issues };
 }
 
 /** One issue per sponsor cycle, naming every member on it. */

@@ -13,7 +13,7 @@
  * checks this on random files).
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { type Genealogy, MEMBER_STATUSES, linkTree, numberTopDown } from "../genealogy/genealogy.js";
+import { type Genealogy, type GivenRanks, MEMBER_STATUSES, linkTree, numberTopDown } from "../genealogy/genealogy.js";
 import { VOLUME_MAX, VOLUME_SCALE } from "../money/decimal.js";
 import { ORDER_KINDS } from "../plan/fields.js";
 import { type Period, isIsoDate } from "../run/period.js";
@@ -48,7 +48,7 @@ const MAX_ID = 128;
 function scanCsv(
   path: string,
   header: (names: string[]) => void,
-  row: (buf: Buffer, starts: Int32Array, ends: Int32Array) => void,
+  row: (buf: Buffer, starts: Int32Array, ends: Int32Array, line: number) => void,
   expect: (rows: number) => void,
   chunk: number,
 ): void {
@@ -66,6 +66,8 @@ function scanCsv(
     let ends = new Int32Array(0);
     let first = true;
     let rows = 0;
+    /** The 1-based line of the row being read. */
+    let line = 0;
     let read = 0;
     let estimated = false;
     const size = fstatSync(fd).size;
@@ -86,6 +88,7 @@ function scanCsv(
           if (!last || p >= end) break;
           lineEnd = end;
         }
+        line++;
         let stop = lineEnd;
         if (stop > p && buf[stop - 1] === CR) stop--;
         if (stop === p) {
@@ -120,7 +123,7 @@ function scanCsv(
           if (f !== width - 1) throw GIVE_UP;
           starts[f] = s;
           ends[f] = stop;
-          row(buf, starts, ends);
+          row(buf, starts, ends, line);
           rows++;
         }
         p = lineEnd + 1;
@@ -277,8 +280,32 @@ function volumeUnits(buf: Buffer, s: number, e: number): number {
   return units;
 }
 
+/**
+ * Whether the bytes `buf[s, e)` are a rank name (RANK_NAME_RE; spaces are already excluded): a letter or a
+ * digit, then up to 63 letters, digits or _.'&+-.
+ */
+function isRankName(buf: Buffer, s: number, e: number): boolean {
+  if (e - s > 64 || !alnum(buf[s] as number)) return false;
+  for (let q = s + 1; q < e; q++) {
+    const c = buf[q] as number;
+    // _ . ' & + -
+    if (!alnum(c) && c !== 95 && c !== 46 && c !== 39 && c !== 38 && c !== 43 && c !== 45) return false;
+  }
+  return true;
+}
+
+function alnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
 function readMembers(path: string, period: Period, ignored: ReadonlySet<string>, chunk: number): { genealogy: Genealogy; table: IdTable; texts: ByteTexts } {
   const ids = new ByteTexts();
+  // Given ranks (the optional rank column): only the rows that have one.
+  const rankNames: string[] = [];
+  const rankCode = new Map<string, number>();
+  const rankRows = new Column(ints);
+  const rankCodes = new Column(ints);
+  const rankLines = new Column(ints);
   const joinCodes = new Column(ints);
   const indexOf = new IdTable(ids);
   const parent = new Column(ints);
@@ -291,17 +318,19 @@ function readMembers(path: string, period: Period, ignored: ReadonlySet<string>,
   let cSponsor = 0;
   let cJoin = 0;
   let cStatus = -1;
+  let cRank = -1;
   let lastSponsorIndex = -1;
   scanCsv(
     path,
     (names) => {
-      const at = columnsOf(names, ["id", "sponsorId", "joinDate"], ["status"], ignored);
+      const at = columnsOf(names, ["id", "sponsorId", "joinDate"], ["status", "rank"], ignored);
       cId = at.get("id") as number;
       cSponsor = at.get("sponsorId") as number;
       cJoin = at.get("joinDate") as number;
       cStatus = at.get("status") ?? -1;
+      cRank = at.get("rank") ?? -1;
     },
-    (buf, starts, ends) => {
+    (buf, starts, ends, line) => {
       const i = ids.length;
       const is = starts[cId] as number;
       const ie = ends[cId] as number;
@@ -316,6 +345,17 @@ function readMembers(path: string, period: Period, ignored: ReadonlySet<string>,
         const k = whichOf(buf, starts[cStatus] as number, ends[cStatus] as number, MEMBER_STATUSES);
         if (k < 0) throw GIVE_UP;
         status.push(k);
+      }
+      if (cRank >= 0 && starts[cRank] !== ends[cRank]) {
+        const rs = starts[cRank] as number;
+        const re = ends[cRank] as number;
+        if (!isRankName(buf, rs, re)) throw GIVE_UP;
+        const name = buf.toString("latin1", rs, re);
+        let code = rankCode.get(name);
+        if (code === undefined) rankCode.set(name, (code = rankNames.push(name) - 1));
+        rankRows.push(i);
+        rankCodes.push(code);
+        rankLines.push(line);
       }
       const ss = starts[cSponsor] as number;
       const se = ends[cSponsor] as number;
@@ -359,8 +399,10 @@ function readMembers(path: string, period: Period, ignored: ReadonlySet<string>,
   }
   const tree = linkTree(parents, root);
   if (tree.reached < n) throw GIVE_UP;
+  const givenRanks: GivenRanks | undefined =
+    rankRows.length === 0 ? undefined : { names: rankNames, rows: rankRows.done(), codes: rankCodes.done(), file: path, lines: rankLines.done() };
   const genealogy = numberTopDown(
-    { ids: ids.done(), indexOf, parent: parents, status: Uint8Array.from(status), joinDate: new CodedTexts(dates.words, joinCodes.done()) },
+    { ids: ids.done(), indexOf, parent: parents, status: Uint8Array.from(status), joinDate: new CodedTexts(dates.words, joinCodes.done()), givenRanks },
     tree,
   );
   return { genealogy, table: indexOf, texts: ids };

@@ -8,6 +8,8 @@ export interface MemberRow {
   readonly sponsorId: string | null;
   readonly joinDate: string;
   readonly status: MemberStatus;
+  /** A rank the company set for the member (the `rank` column), as written; checked against a plan's ladder when the plan runs. */
+  readonly rank?: string;
   readonly file?: string;
   readonly line?: number;
 }

@@ -6,7 +6,7 @@
 import { type Issue, type IssueCode, type PathSegment, issue } from "../errors/issues.js";
 import { MEMBER_STATUSES, type MemberStatus } from "../genealogy/genealogy.js";
 import { VOLUME_MAX, VOLUME_SCALE, parseUnits } from "../money/decimal.js";
-import { ORDER_KINDS, type OrderKind } from "../plan/fields.js";
+import { ORDER_KINDS, type OrderKind, RANK_NAME_RE } from "../plan/fields.js";
 import { type Period, isIsoDate } from "../run/period.js";
 import { cut } from "./read.js";
 import type { MemberRow, OrderColumns, RecordOrigin } from "./rows.js";
@@ -19,6 +19,12 @@ export interface MemberInput {
   readonly joinDate: string;
   /** Account status; defaults to "enrolled". */
   readonly status?: MemberStatus;
+  /**
+   * A rank the company set for the member (carried, forced or recognised), or null, empty or absent for
+   * none. It must be a rank of the plan's ladder (checked when a plan runs: `MEMBER_UNKNOWN_RANK`); the
+   * plan's `givenRank` decides whether it is a floor under the computed rank or the paid-as rank itself.
+   */
+  readonly rank?: string | null;
 }
 
 /** An order as given to {@link calculate}. Volumes are decimal strings (numbers are accepted too). */
@@ -33,7 +39,7 @@ export interface OrderInput {
 }
 
 const VOLUME_MAX_UNITS = BigInt(VOLUME_MAX) * 10n ** BigInt(VOLUME_SCALE);
-const MEMBER_FIELDS = new Set(["id", "sponsorId", "joinDate", "status"]);
+const MEMBER_FIELDS = new Set(["id", "sponsorId", "joinDate", "status", "rank"]);
 const ORDER_FIELDS = new Set(["id", "memberId", "kind", "date", "volumes"]);
 
 /** @internal Validates member records; `origins[i]` locates record i in a file when there is one. */
@@ -51,12 +57,12 @@ export function validateMembers(
       issues.push(at(origin, code, [source, i, ...field], message, value));
     const rec = records[i];
     if (!isPlainObject(rec)) {
-      add("INPUT_INVALID_FIELD", [], "a member is an object with id, sponsorId, joinDate and status", rec);
+      add("INPUT_INVALID_FIELD", [], "a member is an object with id, sponsorId, joinDate, status and rank", rec);
       continue;
     }
     const before = issues.length;
     for (const k of Object.keys(rec)) {
-      if (!MEMBER_FIELDS.has(k)) add("INPUT_UNKNOWN_COLUMN", [k], `unknown member field "${cut(k)}" (fields: id, sponsorId, joinDate, status)`, k);
+      if (!MEMBER_FIELDS.has(k)) add("INPUT_UNKNOWN_COLUMN", [k], `unknown member field "${cut(k)}" (fields: id, sponsorId, joinDate, status, rank)`, k);
     }
     const id = requireId(rec.id, ["id"], "member id", add);
     let sponsorId: string | null = null;
@@ -77,8 +83,13 @@ export function validateMembers(
         status = rec.status as MemberStatus;
       } else add("INPUT_INVALID_FIELD", ["status"], `status must be one of ${MEMBER_STATUSES.join(", ")}`, rec.status);
     }
+    let rank: string | undefined;
+    if (rec.rank !== undefined && rec.rank !== null && rec.rank !== "") {
+      if (typeof rec.rank === "string" && RANK_NAME_RE.test(rec.rank)) rank = rec.rank;
+      else add("INPUT_INVALID_FIELD", ["rank"], "rank must be a rank name of the plan (a letter or a digit, then up to 63 letters, digits, spaces or _.'&+-), or empty for none", rec.rank);
+    }
     if (issues.length === before && id !== undefined) {
-      rows.push({ id, sponsorId, joinDate: joinDate as string, status, ...origin });
+      rows.push({ id, sponsorId, joinDate: joinDate as string, status, ...(rank !== undefined ? { rank } : {}), ...origin });
     }
   }
   return { rows, issues };

@@ -6,7 +6,10 @@
  *
  * The same {@link checkRank} both decides ranks and explains them, so the two cannot disagree.
  */
+import { type Issue, issue } from "../errors/issues.js";
+import { nameHint } from "../errors/suggest.js";
 import type { Genealogy } from "../genealogy/genealogy.js";
+import { cut } from "../input/read.js";
 import { RATE_SCALE, VALUE_SCALE, formatNumberUnits, formatTrimmed, formatVolume, pow10 } from "../money/decimal.js";
 import type { CompiledRank } from "../plan/compile.js";
 import type { WorkCounter } from "../run/work.js";
@@ -32,20 +35,69 @@ export interface RequirementDetail {
   };
 }
 
-/** Ranks per member: paid-as and the best rank anywhere in the member's subtree (for leg requirements). */
+/**
+ * Ranks per member: paid-as and the best rank anywhere in the member's subtree (for leg requirements), and
+ * the given rank when the input gives any.
+ */
 export interface RankValues {
   readonly rank: Int16Array;
   readonly bestInSubtree: Int16Array;
+  /** The rank the input gives each member (-1 for none), present when it gives any. */
+  readonly given?: Int16Array;
+}
+
+/** How a plan uses a member's given rank (its `givenRank`): a floor under the computed rank, or the paid-as rank. */
+export type GivenRankUse = "floor" | "paid-as";
+
+/**
+ * @internal The given ranks of a sponsor tree as rank indices of the plan, per member (-1 for none), or a
+ * `MEMBER_UNKNOWN_RANK` issue for every member given a rank the plan's ladder does not have. Undefined
+ * when the input gives no rank.
+ */
+export function resolveGivenRanks(g: Genealogy, ranks: readonly CompiledRank[]): { given?: Int16Array; issues: Issue[] } {
+  const gr = g.givenRanks;
+  if (gr === undefined) return { issues: [] };
+  const names = ranks.map((r) => r.name);
+  const index = gr.names.map((name) => names.indexOf(name));
+  const given = new Int16Array(g.size).fill(-1);
+  const issues: Issue[] = [];
+  for (let k = 0; k < gr.rows.length; k++) {
+    const row = gr.rows[k] as number;
+    const code = gr.codes[k] as number;
+    const r = index[code] as number;
+    if (r >= 0) {
+      given[g.memberOfRow[row] as number] = r;
+      continue;
+    }
+    const name = gr.names[code] as string;
+    const ladder = names.length === 0 ? " (the plan has no ranks)" : nameHint(name, names, "ranks");
+    const base = issue("MEMBER_UNKNOWN_RANK", ["members", row, "rank"], `member "${cut(g.rowIds.at(row) as string)}" is given rank "${cut(name)}", which is not a rank of the plan${ladder}`, name);
+    const line = gr.lines?.[k] ?? 0;
+    issues.push(gr.file === undefined ? base : line > 0 ? { ...base, file: gr.file, line } : { ...base, file: gr.file });
+  }
+  return issues.length > 0 ? { issues } : { given, issues };
 }
 
 const SHIFT = pow10(RATE_SCALE);
 
-/** @internal Paid-as rank per member (-1 for none), bottom-up. */
-export function computeRanks(g: Genealogy, v: MeasureValues, qualified: Uint8Array, ranks: readonly CompiledRank[], work: WorkCounter): RankValues {
+/**
+ * @internal Paid-as rank per member (-1 for none), bottom-up. `given` (from {@link resolveGivenRanks}) sets
+ * members' ranks as `use` says.
+ */
+export function computeRanks(
+  g: Genealogy,
+  v: MeasureValues,
+  qualified: Uint8Array,
+  ranks: readonly CompiledRank[],
+  work: WorkCounter,
+  given?: Int16Array,
+  use: GivenRankUse = "floor",
+): RankValues {
   const n = g.size;
   const rank = new Int16Array(n).fill(-1);
   const best = new Int16Array(n).fill(-1);
   if (ranks.length === 0) return { rank, bestInSubtree: best };
+  const paidAsGiven = use === "paid-as";
   const ctx = { g, v, qualified, ranks, best };
   const { order, childStart, childList } = g;
   // The ladder rule (checked when the plan is parsed) makes every rank require at least the lowest rank's
@@ -58,9 +110,14 @@ export function computeRanks(g: Genealogy, v: MeasureValues, qualified: Uint8Arr
   let visits = 0;
   for (let j = n - 1; j >= 0; j--) {
     const i = order[j] as number;
+    const set = given === undefined ? -1 : (given[i] as number);
     let r = ranks.length - 1;
-    if ((needsQualified && qualified[i] !== 1) || (floorPv !== undefined && (floorPv[i] as number) < floorMinimum)) r = -1;
-    while (r >= 0 && !checkRank(ctx, i, r)) r--;
+    if (set >= 0 && paidAsGiven) r = set;
+    else {
+      if ((needsQualified && qualified[i] !== 1) || (floorPv !== undefined && (floorPv[i] as number) < floorMinimum)) r = -1;
+      while (r >= 0 && !checkRank(ctx, i, r)) r--;
+      if (set > r) r = set;
+    }
     rank[i] = r;
     let b = r;
     for (let c = childStart[i] as number, end = childStart[i + 1] as number; c < end; c++) {
@@ -71,7 +128,7 @@ export function computeRanks(g: Genealogy, v: MeasureValues, qualified: Uint8Arr
     visits += 1 + ((childStart[i + 1] as number) - (childStart[i] as number)) * (ranks.length + 1);
   }
   work.add("ranks", visits);
-  return { rank, bestInSubtree: best };
+  return given === undefined ? { rank, bestInSubtree: best } : { rank, bestInSubtree: best, given };
 }
 
 /** What {@link checkRank} reads. `best` must be final for every child of the member checked. */

@@ -52,6 +52,8 @@ export interface CompiledPlan {
   readonly payoutBasis: number;
   readonly qualification: CompiledQualification;
   readonly ranks: readonly CompiledRank[];
+  /** How a member's given rank is used (the plan's `givenRank`, `floor` when absent). */
+  readonly givenRank: "floor" | "paid-as";
   readonly bonuses: readonly CompiledBonus[];
   /** The bonus indices in the order the steps run: each after every step whose columns it reads. */
   readonly stepOrder: readonly number[];
@@ -141,6 +143,7 @@ export function compilePlan(plan: Plan): CompiledPlan {
     payoutBasis: mi(plan.payoutBasis),
     qualification,
     ranks,
+    givenRank: plan.givenRank ?? "floor",
     bonuses,
     stepOrder: order.order,
     moneyScale: plan.money.scale,

@@ -19,9 +19,11 @@ export const measureNameSchema = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/, "a measure name is a letter then up to 31 letters, digits or _")
   .meta({ title: "Measure name", description: "The name of a measure declared under `measures`: a letter, then up to 31 letters, digits or _.", examples: ["PV", "CV"] });
+/** @internal What a rank name may be: a letter or a digit, then up to 63 letters, digits, spaces or _.'&+-. */
+export const RANK_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9 _.'&+-]{0,63}$/;
 export const rankNameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.'&+-]{0,63}$/, "a rank name starts with a letter or a digit, then up to 63 letters, digits, spaces or _.'&+-")
+  .regex(RANK_NAME_RE, "a rank name starts with a letter or a digit, then up to 63 letters, digits, spaces or _.'&+-")
   .meta({ title: "Rank name", description: "The name of a rank of the `ranks` ladder: 1 to 64 letters, digits, spaces or _.'&+-.", examples: ["Bronze", "Gold Director"] });
 export const keySchema = z
   .string()

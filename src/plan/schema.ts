@@ -120,4 +120,13 @@ export const planShellSchema = z.strictObject({
   qualification: qualificationSchema.optional(),
   ranks: z.array(rankSchema).max(100).default([]).meta({ title: "Ranks", description: "The rank ladder, lowest rank first." }),
   bonuses: z.array(z.looseObject({ kind: z.string(), key: keySchema })).max(100),
+  givenRank: z
+    .enum(["floor", "paid-as"])
+    .optional()
+    .meta({
+      title: "Given rank",
+      description:
+        "How a rank the members file gives a member (the `rank` column: a rank the company set) is used. floor (the default): the member is paid as the higher of the computed rank and the given rank. paid-as: the member is paid as exactly the given rank, even below the computed one. Members without a given rank are computed as usual.",
+      examples: ["floor", "paid-as"],
+    }),
 });

@@ -11,7 +11,7 @@ import type { OrderColumns, RecordOrigin } from "../input/rows.js";
 import { type MemberInput, type OrderInput, validateMembers, validateOrders } from "../input/validate.js";
 import { numberOrdersByMember } from "../input/order-number.js";
 import { computeQualification } from "../measures/qualification.js";
-import { type RankValues, computeRanks } from "../measures/ranks.js";
+import { type RankValues, computeRanks, resolveGivenRanks } from "../measures/ranks.js";
 import { type MeasureValues, computeVolumes } from "../measures/volumes.js";
 import { canonicalJson } from "../statement/canonical.js";
 import type { LevelAccounting, RunContext, RunOrders } from "../bonuses/family.js";
@@ -130,7 +130,8 @@ const MEASURED = new WeakMap<PreparedInput, Map<string, { volumes: MeasureValues
  *
  * @param plan - a plan from {@link parsePlan}
  * @param prepared - from {@link safePrepareInput}
- * @returns the run, or `RUN_*` issues
+ * @returns the run, or `RUN_*` issues, or `MEMBER_UNKNOWN_RANK` when the input gives a member a rank the
+ *   plan does not have
  */
 export function safeCalculatePrepared(plan: Plan, prepared: PreparedInput, options: CalculateOptions = {}): Result<RunResult> {
   const bad = argumentIssues("safeCalculatePrepared", [
@@ -160,21 +161,24 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
   const g = prepared.genealogy;
   work.add("genealogy", g.size);
 
-  // Volumes, qualification and ranks depend only on the plan's measures, qualification and ranks: a
-  // second plan on the same prepared input that defines them identically (a what-if that changes a
-  // rate, say) reuses them instead of computing them again.
-  const key = canonicalJson({ measures: plan.measures, qualification: plan.qualification ?? null, ranks: plan.ranks });
+  // Volumes, qualification and ranks depend only on the plan's measures, qualification, ranks and use of
+  // given ranks: a second plan on the same prepared input that defines them identically (a what-if that
+  // changes a rate, say) reuses them instead of computing them again.
+  const key = canonicalJson({ measures: plan.measures, qualification: plan.qualification ?? null, ranks: plan.ranks, givenRank: compiled.givenRank });
   let cache = MEASURED.get(prepared);
   if (cache === undefined) MEASURED.set(prepared, (cache = new Map()));
   let measured = cache.get(key);
   if (measured === undefined) {
+    // Ranks the input gives must be ranks of this plan: checked before anything is computed.
+    const given = resolveGivenRanks(g, compiled.ranks);
+    if (given.issues.length > 0) return { ok: false, issues: given.issues };
     phase("volumes");
     const volumes = computeVolumes(g, prepared.orders, compiled.measures, work);
     if (volumes.values === undefined) return { ok: false, issues: volumes.issues };
     phase("qualification");
     const qualified = computeQualification(g, volumes.values, compiled.qualification, work);
     phase("ranks");
-    const ranks = computeRanks(g, volumes.values, qualified, compiled.ranks, work);
+    const ranks = computeRanks(g, volumes.values, qualified, compiled.ranks, work, given.given, compiled.givenRank);
     measured = { volumes: volumes.values, qualified, ranks };
     // Keep the last one only: enough for a comparison, bounded for a sweep over many plans.
     cache.clear();

@@ -352,7 +352,9 @@ export class RunResult {
       return { name: spec.name, ...(spec.reference !== undefined ? { reference: spec.reference } : {}), requirements: details(r) };
     };
     const held = paidAs >= 0 ? check(paidAs) : undefined;
+    const given = ranks.given === undefined ? -1 : (ranks.given[i] as number);
     const rank: Statement["rank"] = {
+      ...(given >= 0 ? { given: (compiled.ranks[given] as { name: string }).name } : {}),
       paidAs: held?.name ?? null,
       ...(held?.reference !== undefined ? { reference: held.reference } : {}),
       ...(held !== undefined ? { requirements: held.requirements } : {}),

@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { calculate, canonicalJson, parsePlan } from "../index.js";
-import { type InputShape, inputArb } from "../../test/arbitraries/inputs.js";
+import { type InputShape, givenRanksArb, inputArb } from "../../test/arbitraries/inputs.js";
 import { planArb } from "../../test/arbitraries/plans.js";
 import { ByteWriter } from "./bytes.js";
 
@@ -45,7 +45,7 @@ function written(run: ReturnType<typeof calculate>, size: number): { bytes: Buff
 describe("byte renderer = canonicalJson(statement)", () => {
   it(`on ${numRuns} random plans and inputs with odd member ids and large volumes`, () => {
     const arb = planArb.chain((p) =>
-      fc.record({ p: fc.constant(p), input: inputArb(p.measures), suffixes: fc.array(suffix, { minLength: 1, maxLength: 40 }), scaleUp: fc.boolean() }),
+      fc.record({ p: fc.constant(p), input: inputArb(p.measures).chain((i) => givenRanksArb(i, (p.plan.ranks as { name: string }[]).map((r) => r.name))), suffixes: fc.array(suffix, { minLength: 1, maxLength: 40 }), scaleUp: fc.boolean() }),
     );
     fc.assert(
       fc.property(arb, ({ p, input, suffixes, scaleUp }) => {

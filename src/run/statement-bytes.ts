@@ -48,6 +48,8 @@ type Pair = [Uint8Array, Uint8Array];
 
 /** The pieces of one rank that do not depend on the member. */
 interface RankPieces {
+  /** `"given":…,`: the rank given to the member, the first key of `rank`. */
+  readonly given: Uint8Array;
   /** `"next":{"name":…,"reference":…,"requirements":[` and the opening of the first requirement. */
   readonly nextHead: Uint8Array;
   /** `"paidAs":…,"reference":…,"requirements":[` and the opening of the first requirement. */
@@ -189,6 +191,8 @@ export class StatementRenderer implements RequirementSink {
       w.bytes((this.sponsoredCondition[count >= qs.sponsoredActive ? 1 : 0] as Pair)[yes]);
     }
 
+    const given = ranks.given === undefined ? -1 : (ranks.given[i] as number);
+    if (given >= 0) w.bytes((this.ranks[given] as RankPieces).given);
     const paidAs = ranks.rank[i] as number;
     const next = this.ranks[paidAs + 1];
     const held = this.ranks[paidAs];
@@ -355,6 +359,7 @@ function rankPieces(rank: CompiledRank, ranks: readonly CompiledRank[], measures
   const paidHead = `"paidAs":${q(rank.name)}${reference},"requirements":[${open(0)}`;
   const capped = group !== undefined && group.legCap >= 0;
   return {
+    given: utf8(`"given":${q(rank.name)},`),
     nextHead: utf8(`"next":{"name":${q(rank.name)}${reference},"requirements":[${open(0)}`),
     paidHead: utf8(paidHead),
     nextToPaid: utf8(`]},${paidHead}`),

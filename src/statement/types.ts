@@ -54,6 +54,9 @@ export interface Statement {
   /** Every qualification condition with actual and required values. */
   readonly qualification: readonly ConditionDetail[];
   readonly rank: {
+    /** The rank the input gives the member (the members' `rank` field), when it gives one. */
+    readonly given?: string;
+    /** The rank the member is paid as: computed, or set by the given rank as the plan's `givenRank` says. */
     readonly paidAs: string | null;
     /** The paid-as rank's plan clause, when the plan gives one. */
     readonly reference?: string;

@@ -120,3 +120,23 @@ export function shuffle<T>(xs: readonly T[], seed: number): T[] {
   }
   return out;
 }
+
+/**
+ * The input with, in about half the cases, some members given a rank of `ranks` (the members' `rank`
+ * field: a rank the company set), about one member in four; members without one have no field, an empty
+ * one or null. Unchanged when the ladder is empty.
+ */
+export function givenRanksArb(input: InputShape, ranks: readonly string[]): fc.Arbitrary<InputShape> {
+  const n = input.members.length;
+  if (ranks.length === 0) return fc.constant(input);
+  const pick = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(-1, -2, -3) }, { weight: 1, arbitrary: fc.nat(ranks.length - 1) });
+  return fc.option(fc.array(pick, { minLength: n, maxLength: n }), { freq: 2, nil: undefined }).map((given) => {
+    if (given === undefined) return input;
+    const members = input.members.map((m, i) => {
+      const r = given[i] ?? -1;
+      // -1: no field; -2: empty; -3: null (all three mean none).
+      return r >= 0 ? { ...m, rank: ranks[r] as string } : r === -2 ? { ...m, rank: "" } : r === -3 ? { ...m, rank: null } : m;
+    });
+    return { ...input, members };
+  });
+}

@@ -42,6 +42,8 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
     // Half the plans list their bonuses in a shuffled order:
     // statements and the summary follow plan order while a bonus runs after those it reads.
     shuffle: fc.option(fc.array(fc.nat(), { minLength: 8, maxLength: 8 }), { nil: undefined }),
+    // How members' given ranks are used (inputs give them with givenRanksArb): the default, or either option.
+    givenRank: fc.constantFrom(undefined, "floor", "paid-as"),
   })
   .map((g) => {
     const names = ["PV", "CV", "BV"].slice(0, g.measureCount);
@@ -84,6 +86,7 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
       if (group !== undefined) group = bigger(group, step);
     }
     plan.ranks = ranks;
+    if (g.givenRank !== undefined) plan.givenRank = g.givenRank;
     // Bonuses in family list order, each family's entries in its own order; each family sees the entries of
     // the families before it.
     const bonuses: Record<string, unknown>[] = [];

@@ -37,6 +37,8 @@ interface MutableMember {
   id: string;
   sponsorId: string | null;
   status: string;
+  /** The rank the input gives the member ("a rank the company set"), or null for none. */
+  given: string | null;
   sponsor: MutableMember | null;
   /** First-level members (personally sponsored), ordered by id. */
   children: MutableMember[];
@@ -91,7 +93,9 @@ export function referenceCalculate(
   const members = new Map<string, MutableMember>();
   for (const m of input.members) {
     const sponsorId = m.sponsorId === null || m.sponsorId === undefined || m.sponsorId === "" ? null : m.sponsorId;
-    members.set(m.id, { id: m.id, sponsorId, status: m.status ?? "enrolled", sponsor: null, children: [] });
+    // "rank (optional): a rank the company set; empty for none."
+    const given = m.rank === null || m.rank === undefined || m.rank === "" ? null : m.rank;
+    members.set(m.id, { id: m.id, sponsorId, status: m.status ?? "enrolled", given, sponsor: null, children: [] });
   }
   for (const m of members.values()) {
     if (m.sponsorId !== null) {
@@ -299,18 +303,29 @@ export function referenceCalculate(
 
   // "The paid-as rank of a member is the highest rank in the ladder whose requirements are all met; a
   // member meeting none has no rank." (-1 = no rank)
+  const computedRank = (m: ReferenceMember): number => {
+    for (let i = ladder.length - 1; i >= 0; i--) {
+      const rank = ladder[i];
+      if (rank !== undefined && checkRank(m, rank.requires).met) return i;
+    }
+    return -1;
+  };
+  // "Given ranks: givenRank floor (the default): paid as the higher of the computed rank and the given
+  // rank; paid-as: paid as exactly the given rank, even below the computed one. A member without a given
+  // rank is computed as usual." The given rank must be a rank of the ladder (else MEMBER_UNKNOWN_RANK).
+  const givenIndex = (m: ReferenceMember): number => {
+    const given = (members.get(m.id) as MutableMember).given;
+    if (given === null) return -1;
+    const index = ladderIndex(given);
+    if (index < 0) throw new Error(`reference engine: member ${m.id} is given rank ${given}, not in the ladder`);
+    return index;
+  };
   const paidAsMemo = new Map<string, number>();
   const paidAsIndex = (m: ReferenceMember): number => {
     const memo = paidAsMemo.get(m.id);
     if (memo !== undefined) return memo;
-    let index = -1;
-    for (let i = ladder.length - 1; i >= 0; i--) {
-      const rank = ladder[i];
-      if (rank !== undefined && checkRank(m, rank.requires).met) {
-        index = i;
-        break;
-      }
-    }
+    const given = givenIndex(m);
+    const index = given >= 0 && plan.givenRank === "paid-as" ? given : Math.max(computedRank(m), given);
     paidAsMemo.set(m.id, index);
     return index;
   };
@@ -450,6 +465,9 @@ export function referenceCalculate(
     // paidAs exists (the lowest rank when paidAs is null).
     const paidAs = paidAsIndex(m);
     const rank: ReferenceRank = { paidAs: paidAs < 0 ? null : (ladder[paidAs]?.name ?? null) };
+    // statements.md: rank.given is the rank the input gives the member, when it gives one.
+    const given = (members.get(m.id) as MutableMember).given;
+    if (given !== null) rank.given = given;
     const paidRank = ladder[paidAs];
     if (paidAs >= 0 && paidRank !== undefined) {
       rank.requirements = checkRank(m, paidRank.requires).details;

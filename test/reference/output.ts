@@ -34,6 +34,7 @@ export type ReferenceRequirementDetail =
 
 /** statements.md "Statement", field `rank`. */
 export interface ReferenceRank {
+  given?: string;
   paidAs: string | null;
   reference?: string;
   requirements?: ReferenceRequirementDetail[];
