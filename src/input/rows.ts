@@ -8,6 +8,10 @@ export interface MemberRow {
   readonly sponsorId: string | null;
   readonly joinDate: string;
   readonly status: MemberStatus;
+  /** The placement parent's id, for a member of an input with a placement tree (with `leg`). */
+  readonly placementId?: string;
+  /** The position under the placement parent, 1-based (`L` = 1, `R` = 2). */
+  readonly leg?: number;
   readonly file?: string;
   readonly line?: number;
 }
