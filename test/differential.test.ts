@@ -31,7 +31,7 @@ function schemaKinds(node: unknown, out = new Set<string>()): Set<string> {
 
 describe("fast engine = reference engine", () => {
   it(`identical canonical statements and summary on ${numRuns} random plans and inputs`, () => {
-    const arb = planArb.chain((p) => inputArb(p.measures).map((input) => ({ p, input })));
+    const arb = planArb.chain((p) => inputArb(p.measures, 40, p.placementWidth).map((input) => ({ p, input })));
     fc.assert(
       fc.property(arb, ({ p, input }) => {
         const plan = parsePlan(p.plan);

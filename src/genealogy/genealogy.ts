@@ -43,10 +43,10 @@ export type TreeName = "sponsor" | "placement";
 
 /**
  * The tree named `name` of a genealogy: the genealogy itself for the sponsor tree, its placement tree
- * otherwise (which the caller has made sure exists).
+ * otherwise (which the caller has made sure exists; the root alone is its own placement tree too).
  */
 export function treeOf(g: Genealogy, name: TreeName | undefined): Tree {
-  if (name !== "placement") return g;
+  if (name !== "placement" || (g.placement === undefined && g.size <= 1)) return g;
   assert(g.placement !== undefined, "placement-tree", "a step walks the placement tree but the input has none");
   return g.placement;
 }

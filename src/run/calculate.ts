@@ -159,6 +159,8 @@ function isPrepared(x: unknown): x is PreparedInput {
 function checkPlacement(compiled: CompiledPlan, g: Genealogy): Issue[] {
   const t = g.placement;
   if (t === undefined) {
+    // The root alone is a placement tree of one member: nothing to place.
+    if (g.size <= 1) return [];
     const walker = compiled.bonuses.find((b) => b.reads.includes("tree.placement"));
     if (walker === undefined) return [];
     return [issue("PLACEMENT_NO_TREE", ["members"], `bonus "${walker.key}" pays on the placement tree, but no member has a placementId: give every member but the root a placementId and a leg`)];

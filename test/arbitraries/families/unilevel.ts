@@ -1,6 +1,7 @@
 // Random `unilevel` bonuses (docs/plan-language.md "`unilevel`: level commissions"): none, one or two per
 // plan, each on any measure, both compressions, with or without unqualifiedVolumePays, with or without a base
-// row, and up to three rows for ranks of the ladder (rows of 1 to 6 levels, any rates including 0; ../levels.ts).
+// row, and up to three rows for ranks of the ladder (rows of 1 to 6 levels, any rates including 0; ../levels.ts);
+// in a plan with a placement tree, on either tree.
 import fc from "fast-check";
 import { familyArbitrary } from "../family.js";
 import { buildSchedule, scheduleGenes } from "../levels.js";
@@ -10,6 +11,8 @@ const genes = fc.array(
     measure: fc.nat(2),
     compression: fc.constantFrom("none", "dynamic"),
     unqualifiedVolumePays: fc.boolean(),
+    // In a plan with a placement tree, half the bonuses walk it, some saying `tree: sponsor` outright.
+    tree: fc.constantFrom(undefined, "placement", "placement", "sponsor"),
     ...scheduleGenes,
   }),
   { minLength: 0, maxLength: 2 },
@@ -23,6 +26,7 @@ export const unilevelArb = familyArbitrary("unilevel", genes, (unilevels, ctx) =
     measure: ctx.measure(u.measure),
     compression: u.compression,
     unqualifiedVolumePays: u.unqualifiedVolumePays,
+    ...(u.tree === undefined || (u.tree === "placement" && ctx.placement !== true) ? {} : { tree: u.tree }),
     schedule: buildSchedule(u, ctx),
   })),
 );
