@@ -144,6 +144,11 @@ export function inputArb(measures: readonly string[], maxMembers = 40, placement
     });
 }
 
+/** The placement width an input for two plans needs: the narrower of their trees (undefined: neither has one). */
+export function narrowest(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+}
+
 /** A deterministic Fisher–Yates shuffle. */
 export function shuffle<T>(xs: readonly T[], seed: number): T[] {
   const out = xs.slice();
