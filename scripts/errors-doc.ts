@@ -13,6 +13,11 @@ const GROUPS: [string, string, (code: string) => boolean][] = [
     (c) => c.startsWith("INPUT_"),
   ],
   ["Members and the sponsor tree", "Reported by `calculate` and `compplan run`; nothing is computed while any remains.", (c) => c.startsWith("MEMBER_")],
+  [
+    "Members and the placement tree",
+    "Reported by `calculate` and `compplan run` for an input with a placement tree (some member has a `placementId`; see the plan language, \"The two trees\"); `PLACEMENT_TOO_WIDE` and `PLACEMENT_NO_TREE` when a plan that declares `placement` is run on it. Nothing is computed while any remains.",
+    (c) => c.startsWith("PLACEMENT_"),
+  ],
   ["Orders", "Reported by `calculate` and `compplan run`.", (c) => c.startsWith("ORDER_")],
   ["Run limits", "Reported by `calculate` when exact computation is not possible.", (c) => c.startsWith("RUN_")],
   ["Plan changes and comparisons", "Reported by `parseChangeSet`, `applyChangeSet`, `simulate`, `sweep` and `compplan diff` / `compplan sweep`. A change that makes the plan invalid is reported with the `PLAN_*` codes above, at paths into the changed plan.", (c) => c.startsWith("CHANGE_") || c.startsWith("SIMULATE_")],

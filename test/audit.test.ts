@@ -24,7 +24,7 @@ const units = (text: string, scale: number): bigint => {
 
 describe("explain on random plans and inputs", () => {
   it(`agrees with every statement and adds up to the run's accounting (${numRuns} runs)`, () => {
-    const arb = planArb.chain((p) => inputArb(p.measures).map((input) => ({ p, input })));
+    const arb = planArb.chain((p) => inputArb(p.measures, 40, p.placementWidth).map((input) => ({ p, input })));
     fc.assert(
       fc.property(arb, ({ p, input }) => {
         const plan: Plan = parsePlan(p.plan);
@@ -63,7 +63,7 @@ describe("explain on random plans and inputs", () => {
 
 describe("replay on random plans and inputs", () => {
   it("an untouched run replays; one changed character in the statements is named", () => {
-    const arb = planArb.chain((p) => inputArb(p.measures).chain((input) => fc.nat().map((at) => ({ p, input, at }))));
+    const arb = planArb.chain((p) => inputArb(p.measures, 40, p.placementWidth).chain((input) => fc.nat().map((at) => ({ p, input, at }))));
     fc.assert(
       fc.property(arb, ({ p, input, at }) => {
         const run = calculate(parsePlan(p.plan), input);

@@ -37,7 +37,7 @@ describe("fast engine = reference engine", () => {
   it(`identical canonical statements and summary on ${numRuns} random plans and inputs`, () => {
     // Some inputs give members ranks (floor or paid-as by the plan's givenRank).
     const rankNames = (p: { plan: Record<string, unknown> }) => (p.plan.ranks as { name: string }[]).map((r) => r.name);
-    const arb = planArb.chain((p) => inputArb(p.measures).chain((input) => givenRanksArb(input, rankNames(p))).map((input) => ({ p, input })));
+    const arb = planArb.chain((p) => inputArb(p.measures, 40, p.placementWidth).chain((input) => givenRanksArb(input, rankNames(p))).map((input) => ({ p, input })));
     fc.assert(
       fc.property(arb, ({ p, input }) => {
         const plan = parsePlan(p.plan);
@@ -68,7 +68,7 @@ describe("fast engine = reference engine", () => {
       }),
       { minLength: 1, maxLength: 6 },
     );
-    const arb = planArb.chain((p) => fc.record({ p: fc.constant(p), input: inputArb(p.measures, 20), extra }));
+    const arb = planArb.chain((p) => fc.record({ p: fc.constant(p), input: inputArb(p.measures, 20, p.placementWidth), extra }));
     let added = 0;
     fc.assert(
       fc.property(arb, ({ p, input, extra }) => {

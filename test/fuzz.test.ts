@@ -139,7 +139,7 @@ describe("safeCalculate", () => {
 
   it("random valid plans and inputs always compute", () => {
     fc.assert(
-      fc.property(planArb.chain((p) => inputArb(p.measures, 15).map((input) => ({ p, input }))), ({ p, input }) => {
+      fc.property(planArb.chain((p) => inputArb(p.measures, 15, p.placementWidth).map((input) => ({ p, input }))), ({ p, input }) => {
         const r = safeCalculate(parsePlan(p.plan), input);
         expect(r.ok, r.ok ? "" : JSON.stringify(r.issues.slice(0, 3))).toBe(true);
       }),

@@ -11,7 +11,7 @@ import { planArb } from "./arbitraries/plans.js";
 const numRuns = Number(process.env.NUM_RUNS_PROPERTIES ?? 300);
 const D = Decimal.clone({ precision: 80 });
 const sum = (xs: string[]) => xs.reduce((a, x) => a.plus(new D(x)), new D(0));
-const arb = planArb.chain((p) => inputArb(p.measures).map((input) => ({ p, input })));
+const arb = planArb.chain((p) => inputArb(p.measures, 40, p.placementWidth).map((input) => ({ p, input })));
 const run = (plan: unknown, input: { period: string; members: MemberInput[]; orders: OrderInput[] }) => calculate(parsePlan(plan), input);
 const render = (r: ReturnType<typeof run>) => `${Array.from(r.statements(), (s) => canonicalJson(s)).join("\n")}\n${canonicalJson(r.summary)}`;
 

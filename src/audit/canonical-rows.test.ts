@@ -39,17 +39,20 @@ const membersArb = fc
     sponsors: fc.array(fc.nat(), { minLength: 60, maxLength: 60 }),
     statuses: fc.array(fc.nat({ max: 2 }), { minLength: 60, maxLength: 60 }),
     dates: fc.array(dateArb, { minLength: 60, maxLength: 60 }),
+    // Without a placement tree, or with one: each member but the first placed on a leg (1 to 1000).
+    legs: fc.option(fc.array(fc.oneof(fc.integer({ min: 1, max: 3 }), fc.constantFrom(9, 10, 999, 1000)), { minLength: 60, maxLength: 60 })),
     sorted: fc.boolean(),
     // Given ranks, in some inputs: none (-1) or a rank name, some of which JSON escapes.
     ranks: fc.option(fc.array(fc.integer({ min: -1, max: RANKS.length - 1 }), { minLength: 60, maxLength: 60 }), { nil: undefined }),
   })
-  .map(({ ids, sponsors, statuses, dates, sorted, ranks }): PlainMember[] => {
+  .map(({ ids, sponsors, statuses, dates, legs, sorted, ranks }): PlainMember[] => {
     const rows = ids.map((id, i) => ({
       id,
       joinDate: dates[i] as string,
       sponsorId: i === 0 ? null : (ids[(sponsors[i] as number) % ids.length] as string),
       status: statuses[i] as number,
       ...((ranks?.[i] ?? -1) >= 0 ? { rank: RANKS[ranks?.[i] as number] as string } : {}),
+      ...(legs !== null && i > 0 ? { placementId: ids[(sponsors[i] as number) % i] as string, leg: legs[i] as number } : {}),
     }));
     return sorted ? sortById(rows) : rows;
   });
@@ -71,7 +74,9 @@ const ordersArb = fc
 
 function memberColumns(rows: readonly PlainMember[]): MemberColumns {
   const ranks = rows.some((m) => m.rank !== undefined) ? { names: RANKS, codes: Int32Array.from(rows, (m) => (m.rank === undefined ? -1 : RANKS.indexOf(m.rank))) } : undefined;
-  return { ids: rows.map((m) => m.id), joinDates: rows.map((m) => m.joinDate), sponsorIds: rows.map((m) => m.sponsorId), status: Uint8Array.from(rows, (m) => m.status), ...(ranks !== undefined ? { ranks } : {}) };
+  const base = { ids: rows.map((m) => m.id), joinDates: rows.map((m) => m.joinDate), sponsorIds: rows.map((m) => m.sponsorId), status: Uint8Array.from(rows, (m) => m.status), ...(ranks !== undefined ? { ranks } : {}) };
+  if (!rows.some((m) => m.placementId !== undefined)) return base;
+  return { ...base, placementIds: rows.map((m) => m.placementId), legs: Int32Array.from(rows, (m) => m.leg ?? 0) };
 }
 
 function orderColumns(measures: readonly string[], rows: readonly PlainOrder[]): OrderColumns {

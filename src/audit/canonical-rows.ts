@@ -35,6 +35,12 @@ export interface MemberColumns {
   readonly status: Uint8Array;
   /** Given ranks, when any member has one: member k's is `names[codes[k]]` (code -1 for none). */
   readonly ranks?: { readonly names: readonly string[]; readonly codes: Int32Array };
+  /** Each member's placement parent id (undefined for none), for rows of an input with a placement tree. */
+  readonly placementIds?: readonly (string | undefined)[];
+  /** Or, for a placement tree, each member's placement parent by position in `ids` (-1 for the root). */
+  readonly placements?: Int32Array;
+  /** With either: each member's leg position (0 for none). */
+  readonly legs?: Int32Array;
   /**
    * The positions in id order when the caller has them already (undefined inside: in order already);
    * without it they are sorted here.
@@ -60,7 +66,18 @@ export function genealogyMembers(g: Genealogy): MemberColumns {
     for (let k = 0; k < given.rows.length; k++) codes[given.rows[k] as number] = given.codes[k] as number;
     ranks = { names: given.names, codes };
   }
-  return { ids: g.rowIds, joinDates: g.rowJoinDates, sponsors, status, ...(ranks !== undefined ? { ranks } : {}), byId: { order: rowsById(g) } };
+  const withRanks = ranks !== undefined ? { ranks } : {};
+  const t = g.placement;
+  if (t === undefined) return { ids: g.rowIds, joinDates: g.rowJoinDates, sponsors, status, ...withRanks, byId: { order: rowsById(g) } };
+  const placements = new Int32Array(n);
+  const legs = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    const i = g.memberOfRow[r] as number;
+    const p = t.parent[i] as number;
+    placements[r] = p < 0 ? -1 : (g.row[p] as number);
+    legs[r] = t.leg[i] as number;
+  }
+  return { ids: g.rowIds, joinDates: g.rowJoinDates, sponsors, status, ...withRanks, placements, legs, byId: { order: rowsById(g) } };
 }
 
 /** @internal Validated member rows in columns (sponsors need not be members: nothing structural is checked). */
@@ -74,7 +91,9 @@ export function rowMembers(rows: readonly MemberRow[]): MemberColumns {
     for (let k = 0; k < given.rows.length; k++) codes[given.rows[k] as number] = given.codes[k] as number;
     ranks = { names: given.names, codes };
   }
-  return { ids: rows.map((r) => r.id), joinDates: rows.map((r) => r.joinDate), sponsorIds: rows.map((r) => r.sponsorId), status, ...(ranks !== undefined ? { ranks } : {}) };
+  const base = { ids: rows.map((r) => r.id), joinDates: rows.map((r) => r.joinDate), sponsorIds: rows.map((r) => r.sponsorId), status, ...(ranks !== undefined ? { ranks } : {}) };
+  if (!rows.some((r) => r.placementId !== undefined)) return base;
+  return { ...base, placementIds: rows.map((r) => r.placementId), legs: Int32Array.from(rows, (r) => r.leg ?? 0) };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -226,6 +245,8 @@ const MEMBER_JOIN_DATE = piece('","joinDate":"');
 const MEMBER_RANK = piece('","rank":"');
 const MEMBER_SPONSOR = piece('","sponsorId":"');
 const MEMBER_ROOT = piece('","sponsorId":null');
+const MEMBER_LEG = piece('","leg":');
+const MEMBER_PLACEMENT = piece(',"placementId":"');
 const ORDER_DATE = piece('{"date":"');
 const ORDER_ID = piece('","id":"');
 const ORDER_VOLUMES = piece('","volumes":{');
@@ -235,12 +256,12 @@ const QUOTE_END = piece('"}}');
 
 /**
  * @internal The canonical member lines (`{"id":…,"joinDate":…,"rank":…,"sponsorId":…,"status":…}`, `rank`
- * only for a member given one; docs/audit.md)
+ * only for a member given one, and `"leg":…,"placementId":…` before it for a placed member; docs/audit.md)
  * sorted by id, laid out by `layout`, as UTF-8 in chunks of about a mebibyte, each a view of one reused
  * buffer (use it before asking for the next).
  */
 export function memberLineChunks(members: MemberColumns, layout: LineLayout = NDJSON): IterableIterator<Uint8Array> {
-  const { joinDates, sponsorIds, sponsors, status } = members;
+  const { joinDates, sponsorIds, sponsors, status, placementIds, placements, legs } = members;
   const rankNames = members.ranks?.names;
   const rankCodes = members.ranks?.codes;
   const ids = sourceOf(members.ids);
@@ -250,14 +271,26 @@ export function memberLineChunks(members: MemberColumns, layout: LineLayout = ND
     const p = sponsors === undefined ? -1 : (sponsors[i] as number);
     const sponsor = sponsors === undefined ? (sponsorIds?.[i] ?? null) : null;
     const sponsorLength = p >= 0 ? ids.len(p) : sponsor === null ? 0 : sponsor.length;
+    // A placed member (leg > 0): its placement parent by position (`placements`) or by id (`placementIds`).
+    const leg = legs === undefined ? 0 : (legs[i] as number);
+    const pp = leg > 0 && placements !== undefined ? (placements[i] as number) : -1;
+    const placedUnder = leg > 0 && placements === undefined ? (placementIds?.[i] ?? "") : "";
+    const placementLength = pp >= 0 ? ids.len(pp) : placedUnder.length;
     const rank = rankCodes === undefined ? -1 : (rankCodes[i] as number);
     const rankName = rank >= 0 ? ((rankNames as readonly string[])[rank] as string) : "";
-    const need = 100 + MAX_BYTES * (ids.len(i) + joinDate.length + sponsorLength + rankName.length);
+    const need = 120 + MAX_BYTES * (ids.len(i) + joinDate.length + sponsorLength + rankName.length + placementLength);
     if (at + need > limit) return -need;
     at = putPiece(out, view, at, MEMBER_ID);
     at = ids.put(out, at, i);
     at = putPiece(out, view, at, MEMBER_JOIN_DATE);
     at = putText(out, at, joinDate);
+    if (leg > 0) {
+      // The sponsor pieces that follow start with the quote that closes the placementId.
+      at = putPiece(out, view, at, MEMBER_LEG);
+      at = putWhole(out, at, leg);
+      at = putPiece(out, view, at, MEMBER_PLACEMENT);
+      at = pp >= 0 ? ids.put(out, at, pp) : putText(out, at, placedUnder);
+    }
     if (rank >= 0) {
       at = putPiece(out, view, at, MEMBER_RANK);
       at = putText(out, at, rankName);

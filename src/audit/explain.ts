@@ -252,6 +252,7 @@ function explainMember(run: RunResult, i: number, statement: Statement, options:
   const ctx: ExplainContext = {
     genealogy: p.genealogy,
     preorder: preorderOf(run),
+    treePreorder: (tree) => preorderOf(run, tree),
     measures: p.volumes,
     qualified: p.qualified,
     rank: p.ranks.rank,

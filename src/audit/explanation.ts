@@ -2,7 +2,7 @@
  * The shapes of explanations: what {@link explain} returns, and what a bonus family's optional `explain`
  * method reports about one member's part of its bonus. Decimal values are strings, as in statements.
  */
-import type { Genealogy, MemberStatus } from "../genealogy/genealogy.js";
+import type { Genealogy, MemberStatus, TreeName } from "../genealogy/genealogy.js";
 import type { ConditionDetail } from "../measures/qualification.js";
 import type { RequirementDetail } from "../measures/ranks.js";
 import type { MeasureValues } from "../measures/volumes.js";
@@ -96,7 +96,7 @@ export interface BonusExplanation {
 }
 
 /**
- * The sponsor tree in depth-first preorder: the subtree of the member at position p is positions
+ * A tree (sponsor or placement) in depth-first preorder: the subtree of the member at position p is positions
  * p .. end[p] - 1. Arrays other than `pos` are indexed by position.
  */
 export interface Preorder {
@@ -117,8 +117,10 @@ export interface Preorder {
 /** What a bonus family's `explain` reads: the run's columns, names, and the member's qualification. */
 export interface ExplainContext {
   readonly genealogy: Genealogy;
-  /** The tree in preorder, for scanning a member's subtree in memory order. */
+  /** The sponsor tree in preorder, for scanning a member's subtree in memory order. */
   readonly preorder: Preorder;
+  /** The sponsor tree or (when the input has one) the placement tree in preorder, laid out on first use. */
+  treePreorder(tree: TreeName): Preorder;
   readonly measures: MeasureValues;
   /** 1 when the member is qualified. */
   readonly qualified: Uint8Array;

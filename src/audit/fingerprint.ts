@@ -7,7 +7,8 @@
  *   shortest exact form ("0.050" → "0.05", "50.00" → "50"). Which strings are decimals is read from the plan
  *   language's own schemas, so a rank named "007" stays "007".
  * - **members**: one compact canonical JSON object per validated member `{ id, joinDate, rank, sponsorId,
- *   status }` (`rank` only for a member given one, `sponsorId` null for the root, `status` filled in), sorted
+ *   status }` (`rank` only for a member given one, `sponsorId` null for the root, `status` filled in; a
+ *   member placed in a placement tree adds `leg` as a number, `L` = 1 and `R` = 2, and `placementId`), sorted
  *   by id, each followed by a line feed.
  * - **orders**: likewise `{ date, id, kind, memberId, volumes }`, volumes in shortest exact form with zero
  *   volumes left out (a measure an order does not mention counts 0), sorted by id.
@@ -51,6 +52,10 @@ export interface CanonicalMember {
   /** null for the root. */
   readonly sponsorId: string | null;
   readonly status: MemberStatus;
+  /** The leg position under the placement parent, for a member placed in a placement tree (with `placementId`). */
+  readonly leg?: number;
+  /** The placement parent's id, for a member placed in a placement tree (with `leg`). */
+  readonly placementId?: string;
 }
 
 /** An order in canonical form: volumes as shortest exact decimal strings, zero volumes left out. */
@@ -193,15 +198,18 @@ export function canonicalMembers(g: Genealogy): CanonicalMember[] {
   const given = new Map<number, string>();
   const gr = g.givenRanks;
   if (gr !== undefined) for (let k = 0; k < gr.rows.length; k++) given.set(g.memberOfRow[gr.rows[k] as number] as number, gr.names[gr.codes[k] as number] as string);
+  const t = g.placement;
   const out: CanonicalMember[] = new Array(g.size);
   for (let r = 0; r < g.size; r++) {
     const i = order[r] as number;
     const p = g.parent[i] as number;
     const rank = given.get(i);
+    const pp = t === undefined ? -1 : (t.parent[i] as number);
     out[r] = {
       id: ids[i] as string,
       joinDate: g.joinDate.at(i) as string,
       ...(rank !== undefined ? { rank } : {}),
+      ...(pp >= 0 ? { leg: t?.leg[i] as number, placementId: ids[pp] as string } : {}),
       sponsorId: p >= 0 ? (ids[p] as string) : null,
       status: MEMBER_STATUSES[g.status[i] as number] as MemberStatus,
     };
@@ -237,7 +245,8 @@ const q = JSON.stringify;
 
 /** @internal One canonical member as its NDJSON line (equal to canonicalJson(row) + "\n", written fast). */
 export function memberLine(m: CanonicalMember): string {
-  return `{"id":${q(m.id)},"joinDate":${q(m.joinDate)},${m.rank !== undefined ? `"rank":${q(m.rank)},` : ""}"sponsorId":${m.sponsorId === null ? "null" : q(m.sponsorId)},"status":${q(m.status)}}\n`;
+  const placed = m.placementId !== undefined ? `"leg":${m.leg},"placementId":${q(m.placementId)},` : "";
+  return `{"id":${q(m.id)},"joinDate":${q(m.joinDate)},${placed}${m.rank !== undefined ? `"rank":${q(m.rank)},` : ""}"sponsorId":${m.sponsorId === null ? "null" : q(m.sponsorId)},"status":${q(m.status)}}\n`;
 }
 
 /** @internal One canonical order as its NDJSON line (equal to canonicalJson(row) + "\n"). */

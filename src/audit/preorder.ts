@@ -1,11 +1,11 @@
 /**
- * The sponsor tree laid out in depth-first preorder, built once per run for explanations. In preorder a
+ * A tree (the sponsor tree, or the placement tree when a step walks it) laid out in depth-first preorder, built once per run for explanations. In preorder a
  * member's subtree is one contiguous range of positions, so recomputing one member's part of a level bonus
  * is a forward scan over that range (skipping the subtrees below the levels that matter) through arrays
  * read in order: a million-member downline costs milliseconds instead of a random walk over memory.
  * It is an index of the tree, not a trace of the run: nothing about line items is stored.
  */
-import type { Genealogy } from "../genealogy/genealogy.js";
+import { type Tree, type TreeName, treeOf } from "../genealogy/genealogy.js";
 import type { MeasureValues } from "../measures/volumes.js";
 import type { RunResult } from "../run/result.js";
 import type { Preorder } from "./explanation.js";
@@ -17,13 +17,13 @@ interface Layout {
   readonly depth: Int32Array;
 }
 
-const layouts = new WeakMap<Genealogy, Layout>();
-const views = new WeakMap<MeasureValues, Preorder>();
+const layouts = new WeakMap<Tree, Layout>();
+const views = new WeakMap<MeasureValues, Partial<Record<TreeName, Preorder>>>();
 
-function layout(g: Genealogy): Layout {
+function layout(g: Tree): Layout {
   let l = layouts.get(g);
   if (l !== undefined) return l;
-  const n = g.size;
+  const n = g.parent.length;
   // Subtree sizes, bottom-up over the top-down order.
   const size = new Int32Array(n).fill(1);
   for (let j = n - 1; j > 0; j--) {
@@ -54,12 +54,17 @@ function layout(g: Genealogy): Layout {
   return l;
 }
 
-/** @internal The preorder view of a run: its tree layout and, per position, qualification and volumes. */
-export function preorderOf(run: RunResult): Preorder {
+/**
+ * @internal The preorder view of a run's sponsor tree, or of its placement tree: the tree's layout and,
+ * per position, qualification and volumes.
+ */
+export function preorderOf(run: RunResult, tree: TreeName = "sponsor"): Preorder {
   const p = run.internals;
-  let v = views.get(p.volumes);
+  let byTree = views.get(p.volumes);
+  if (byTree === undefined) views.set(p.volumes, (byTree = {}));
+  let v = byTree[tree];
   if (v !== undefined) return v;
-  const l = layout(p.genealogy);
+  const l = layout(treeOf(p.genealogy, tree));
   const n = l.member.length;
   const qualified = new Uint8Array(n);
   for (let at = 0; at < n; at++) qualified[at] = p.qualified[l.member[at] as number] as number;
@@ -79,6 +84,6 @@ export function preorderOf(run: RunResult): Preorder {
       return a;
     },
   };
-  views.set(p.volumes, v);
+  byTree[tree] = v;
   return v;
 }

@@ -20,12 +20,15 @@ export interface PlanNames {
   readonly moneyScale: number;
   /** The keys of the plan's bonuses, in plan order. */
   readonly bonuses: readonly string[];
+  /** Whether the plan declares a placement tree (`placement: { width }`). */
+  readonly placement: boolean;
 }
 
 /**
  * A per-member column a step reads: `personal.<measure>` and `group.<measure>` (volumes), `qualified`,
  * `rank` (paid-as), or `earnings.<key>`: the settled, rounded amounts bonus `<key>` paid each member (what
- * their statement shows for it).
+ * their statement shows for it). `tree.placement` says the step walks the placement tree: the run then
+ * requires the input to have one (`PLACEMENT_NO_TREE`).
  */
 export type ColumnName = string;
 
@@ -40,6 +43,7 @@ export interface CompileContext {
 
 /** Everything the engine has computed when a bonus step runs. */
 export interface RunContext {
+  /** The sponsor tree, and the placement tree as `genealogy.placement` when the input has one. */
   readonly genealogy: Genealogy;
   readonly measures: MeasureValues;
   /** 1 when the member is qualified this period. */

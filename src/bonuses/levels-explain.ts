@@ -14,7 +14,8 @@
  * checks. Not a family: the level families call it.
  */
 import type { TextList } from "../input/text-list.js";
-import type { BonusExplanation, ExplainContext, LineBasis, NotPaid, SourceList } from "../audit/explanation.js";
+import type { BonusExplanation, ExplainContext, LineBasis, NotPaid, Preorder, SourceList } from "../audit/explanation.js";
+import type { TreeName } from "../genealogy/genealogy.js";
 import { SourceCollector } from "../audit/sources.js";
 import { grouped, percentUnits as percent, plural } from "../audit/words.js";
 import { VALUE_SCALE, formatRate, formatTrimmed, formatVolume } from "../money/decimal.js";
@@ -36,11 +37,14 @@ export interface LevelExplainSpec {
   readonly unqualifiedPays: boolean;
   /** What the base is called in explanations: a measure's name, or "earnings from unilevel". */
   readonly baseName: string;
+  /** The tree whose levels the bonus pays (default: the sponsor tree). */
+  readonly tree?: TreeName;
   /**
-   * Each member's base in volume units (10^-4), as the run paid on it, by **preorder position**
-   * (`ctx.preorder`): the walk reads a member's subtree as one contiguous range.
+   * Each member's base in volume units (10^-4), as the run paid on it, by **preorder position** of the
+   * bonus's tree (`preorder`, which is `ctx.preorder` for the sponsor tree): the walk reads a member's
+   * subtree as one contiguous range.
    */
-  basePreorder(ctx: ExplainContext): Float64Array;
+  basePreorder(ctx: ExplainContext, preorder: Preorder): Float64Array;
   /** The measure whose orders are listed for a source, or -1 when the base is not a measure's volume. */
   readonly ordersMeasure: number;
   /** The bonus makes one line per source member (`lines: per-source`). */
@@ -69,6 +73,16 @@ export function levelExplainer(spec: LevelExplainSpec, cc: CompileContext): (ctx
   const rateOf = (row: number, k: number) => (row < 0 ? -1 : (rows[row]?.rates[k] ?? -1));
   const rowName = (row: number) => rows[row]?.name ?? "the base row";
   const { dynamic, unqualifiedPays } = spec;
+  const tree = spec.tree ?? "sponsor";
+  // How the tree's generations are named in the notes.
+  const below =
+    tree === "sponsor"
+      ? { first: "you sponsored", nth: (level: number) => `${level} generations below you`, more: (level: number) => `more than ${level} generation${level === 1 ? "" : "s"} below you` }
+      : {
+          first: "placed directly below you",
+          nth: (level: number) => `${level} levels below you in the placement tree`,
+          more: (level: number) => `more than ${level} level${level === 1 ? "" : "s"} below you in the placement tree`,
+        };
 
   return (ctx, a) => {
     const memberQualified = ctx.qualified[a] === 1;
@@ -84,7 +98,8 @@ export function levelExplainer(spec: LevelExplainSpec, cc: CompileContext): (ctx
     for (let k = 0; k < depth; k++) rowRate[k] = rateOf(row, k);
     // One line per source needs every source of a paid slot: keep them all (other lists are cut below).
     const keepMax = spec.perSource ? Number.MAX_SAFE_INTEGER : ctx.sourcesMax;
-    walk(ctx, a, spec.basePreorder(ctx), { depth, dynamic, unqualifiedPays, memberQualified, rowRate, sums, counts, keep, sourcesMax: keepMax });
+    const preorder = tree === "sponsor" ? ctx.preorder : ctx.treePreorder(tree);
+    walk(ctx, preorder, a, spec.basePreorder(ctx, preorder), { depth, dynamic, unqualifiedPays, memberQualified, rowRate, sums, counts, keep, sourcesMax: keepMax });
     const buckets = Array.from({ length: slots }, (_, slot) => {
       const count = counts[slot] as number;
       const sum = sums[slot] as number;
@@ -131,8 +146,8 @@ export function levelExplainer(spec: LevelExplainSpec, cc: CompileContext): (ctx
           from: b.list(ctx, measure),
           note:
             kind === DIRECT
-              ? `${percent(rate)} of ${name} ${vol(b.volume)} from ${members(b.count)} ${level === 1 ? "you sponsored" : `${level} generations below you`}, at level ${level}`
-              : `${percent(rate)} of ${name} ${vol(b.volume)} from ${members(b.count)} more than ${level} generation${level === 1 ? "" : "s"} below you, at level ${level} by dynamic compression (unqualified members between were skipped)`,
+              ? `${percent(rate)} of ${name} ${vol(b.volume)} from ${members(b.count)} ${level === 1 ? below.first : below.nth(level)}, at level ${level}`
+              : `${percent(rate)} of ${name} ${vol(b.volume)} from ${members(b.count)} ${below.more(level)}, at level ${level} by dynamic compression (unqualified members between were skipped)`,
         });
       }
       const direct = buckets[DIRECT * depth + k];
@@ -226,9 +241,8 @@ interface Walk {
  * A stack of open subtrees gives each position the level of its parent; no recursion. Kept apart from the
  * explainer so the hot loop is a small function of typed arrays.
  */
-function walk(ctx: ExplainContext, a: number, base: Float64Array, w: Walk): void {
+function walk(ctx: ExplainContext, P: Preorder, a: number, base: Float64Array, w: Walk): void {
   const { depth, dynamic, unqualifiedPays, memberQualified, rowRate, sums, counts, keep } = w;
-  const P = ctx.preorder;
   const { end, member } = P;
   const dep = P.depth;
   const qual = P.qualified;

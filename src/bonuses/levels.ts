@@ -24,6 +24,7 @@ import { nameHint } from "../errors/suggest.js";
 import { rateUnits } from "../plan/units.js";
 import { LINE_COMPRESSED, type LineSink } from "../run/lines.js";
 import type { CompileContext, LevelAccounting, LineField, PlanNames, RunContext } from "./family.js";
+import { type TreeName, treeOf } from "../genealogy/genealogy.js";
 
 /**
  * The detail fields of a level bonus's lines: the level paid, whether it was reached by compression, the
@@ -94,6 +95,8 @@ export interface LevelOptions {
   readonly unqualifiedPays: boolean;
   /** One line per source member (as published plans print them) instead of one per level. */
   readonly perSource: boolean;
+  /** The tree whose upline the levels follow (default: the sponsor tree). */
+  readonly tree?: TreeName;
 }
 
 /**
@@ -158,7 +161,7 @@ export function compileLevelSchedule(schedule: readonly { readonly rank?: string
 }
 
 /**
- * Pays `schedule` up the sponsor tree on `base` (per member, in volume units of 10^-4), appending one line
+ * Pays `schedule` up the sponsor tree (or the tree `options.tree` names) on `base` (per member, in volume units of 10^-4), appending one line
  * per recipient and level (and a second, flagged compressed, for levels taken through compression) to
  * `sink`. Returns the accounting.
  */
@@ -167,13 +170,14 @@ export function runLevels(run: RunContext, sink: LineSink, bonusIndex: number, s
   const { dynamic, unqualifiedPays, perSource } = options;
   const { genealogy: g, qualified, rank } = run;
   const n = g.size;
-  const { parent, depth: memberDepth } = g;
+  // The chosen tree's own arrays: the walks below read them directly, whichever tree it is.
+  const { parent, depth: memberDepth, order } = treeOf(g, options.tree);
   // Nearest qualified proper ancestor, top-down: lets dynamic compression skip a run of unqualified
   // members in one step, keeping the walk at most `depth` steps per source.
   const nextQualified = new Int32Array(n);
   if (dynamic) {
     for (let j = 0; j < n; j++) {
-      const m = g.order[j] as number;
+      const m = order[j] as number;
       const p = parent[m] as number;
       nextQualified[m] = p < 0 ? -1 : qualified[p] === 1 ? p : (nextQualified[p] as number);
     }
@@ -184,8 +188,8 @@ export function runLevels(run: RunContext, sink: LineSink, bonusIndex: number, s
   // with no paying downline, which keeps the slots few and close together.
   const pays = (s: number) => (base[s] as number) !== 0 && (unqualifiedPays || qualified[s] === 1);
   const below = new Uint8Array(n);
-  for (let j = g.order.length - 1; j > 0; j--) {
-    const m = g.order[j] as number;
+  for (let j = order.length - 1; j > 0; j--) {
+    const m = order[j] as number;
     const p = parent[m] as number;
     const b = below[m] as number;
     const reach = Math.min(depth, b > 0 ? b + 1 : pays(m) ? 1 : 0);

@@ -6,7 +6,7 @@
  * walk is a loop over `order` (parents before children) or its reverse (children before parents), never
  * recursion, so a one-million-deep chain is as safe as a bushy tree.
  */
-import { type Issue, issue } from "../errors/issues.js";
+import { type Issue, assert, issue } from "../errors/issues.js";
 import type { MemberRow } from "../input/rows.js";
 import { IndexedTexts, type TextList } from "../input/text-list.js";
 import { idOrder, throughRows } from "../input/text-order.js";
@@ -39,8 +39,54 @@ export interface GivenRanks {
   readonly lines?: Int32Array;
 }
 
+/**
+ * A tree over the members, by member index: the sponsor tree ({@link Genealogy} itself) or the placement
+ * tree ({@link PlacementTree}). What a walk up or down "the tree" reads, whichever tree it is.
+ */
+export interface Tree {
+  /** Parent index, -1 for the root. */
+  readonly parent: Int32Array;
+  /** Members in top-down order: the root first, every member after its parent. */
+  readonly order: Int32Array;
+  /** Distance from the root (root = 0). */
+  readonly depth: Int32Array;
+  /** Children of member i are childList[childStart[i] .. childStart[i+1]). */
+  readonly childStart: Int32Array;
+  readonly childList: Int32Array;
+  readonly root: number;
+}
+
+/** Which tree a step walks: the sponsor tree, or the placement tree (binary or matrix). */
+export type TreeName = "sponsor" | "placement";
+
+/**
+ * The tree named `name` of a genealogy: the genealogy itself for the sponsor tree, its placement tree
+ * otherwise (which the caller has made sure exists; the root alone is its own placement tree too).
+ */
+export function treeOf(g: Genealogy, name: TreeName | undefined): Tree {
+  if (name !== "placement" || (g.placement === undefined && g.size <= 1)) return g;
+  assert(g.placement !== undefined, "placement-tree", "a step walks the placement tree but the input has none");
+  return g.placement;
+}
+
+/**
+ * The placement tree (binary or matrix), over the same member indices as the sponsor tree and with the
+ * same root. A member's children are listed by leg position, and `order` is breadth-first from the root
+ * in that order. Built in linear time from the members' `placementId` and `leg`.
+ */
+export interface PlacementTree extends Tree {
+  /** Leg position under the parent, 1-based (`L` = 1, `R` = 2); 0 for the root. */
+  readonly leg: Int32Array;
+  /** The largest leg position any member has: a plan's placement width must be at least this. */
+  readonly widest: number;
+  /** The file the members came from, when they came from one (for issues found when a plan is applied). */
+  readonly file?: string;
+  /** The 1-based file line of each input row, when the members came from a file. */
+  readonly line?: Int32Array;
+}
+
 /** The sponsor tree as dense typed arrays, members numbered top-down (see the module comment). */
-export interface Genealogy {
+export interface Genealogy extends Tree {
   readonly size: number;
   /** Member ids by index. */
   readonly ids: TextList;
@@ -69,6 +115,8 @@ export interface Genealogy {
   readonly rowJoinDates: TextList;
   /** The ranks the input gives some members; absent when it gives none. */
   readonly givenRanks?: GivenRanks;
+  /** The placement tree, when the input has one (some member has a placementId). */
+  readonly placement?: PlacementTree;
 }
 
 /** @internal The sponsor tree as the input has it: indices are input rows. */
@@ -243,7 +291,7 @@ export function buildGenealogy(rows: readonly MemberRow[], source = "members"): 
 
   const tree = linkTree(parent, roots[0] ?? -1);
   if (tree.reached < n) {
-    return { issues: cycleIssues(rows, parent, tree.order.subarray(0, tree.reached), source) };
+    return { issues: cycleIssues(rows, parent, tree.order.subarray(0, tree.reached), source, SPONSOR_LINKS) };
   }
   const status = new Uint8Array(n);
   const joinDate: string[] = new Array(n);
@@ -252,11 +300,137 @@ export function buildGenealogy(rows: readonly MemberRow[], source = "members"): 
     status[i] = MEMBER_STATUSES.indexOf(row.status);
     joinDate[i] = row.joinDate;
   }
-  return { genealogy: numberTopDown({ ids, indexOf, parent, status, joinDate, givenRanks: givenRanksOf(rows) }, tree), issues };
+  const genealogy = numberTopDown({ ids, indexOf, parent, status, joinDate, givenRanks: givenRanksOf(rows) }, tree);
+  if (!rows.some((r) => r.placementId !== undefined)) return { genealogy, issues };
+  const placed = buildPlacement(rows, indexOf, roots[0] as number, genealogy, source);
+  if (placed.tree === undefined) return { issues: placed.issues };
+  return { genealogy: { ...genealogy, placement: placed.tree }, issues };
 }
 
-/** One issue per sponsor cycle, naming every member on it. */
-function cycleIssues(rows: readonly MemberRow[], parent: Int32Array, reached: Int32Array, source: string): Issue[] {
+/**
+ * The placement tree of validated member rows whose sponsor tree `g` is built, or every placement issue:
+ * a member other than the root without a placement, the root placed under someone, an unknown placement
+ * parent, two members on one position, placement cycles. Paths are `[source, rowIndex, field]`.
+ */
+function buildPlacement(rows: readonly MemberRow[], indexOf: IdIndex, root: number, g: Genealogy, source: string): { tree?: PlacementTree; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const n = rows.length;
+  // In input rows first, as the issues speak of rows: the placement parent's row (-1 none) and the leg.
+  const parentRow = new Int32Array(n).fill(-1);
+  const legRow = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    const row = rows[r] as MemberRow;
+    const at = row.placementId;
+    if (r === root) {
+      if (at !== undefined) issues.push(located(row, issue("PLACEMENT_ROOT", [source, r, "placementId"], `member "${row.id}" has no sponsor, so it is the root of the placement tree too and is placed under no one; leave its placementId and leg empty`, at)));
+      continue;
+    }
+    if (at === undefined) {
+      issues.push(located(row, issue("PLACEMENT_MISSING", [source, r, "placementId"], `member "${row.id}" has no placementId, but the input has a placement tree: every member but the root is placed under someone`)));
+      continue;
+    }
+    const p = indexOf.get(at);
+    if (p === undefined) issues.push(located(row, issue("PLACEMENT_UNKNOWN_PARENT", [source, r, "placementId"], `placement parent "${at}" of member "${row.id}" is not a member`, at)));
+    else if (p === r) issues.push(located(row, issue("PLACEMENT_CYCLE", [source, r, "placementId"], `member "${row.id}" is placed under itself`, at)));
+    else {
+      parentRow[r] = p;
+      legRow[r] = row.leg ?? 0;
+    }
+  }
+  if (issues.length > 0) return { issues };
+  const linked = linkPlacement(g, parentRow, legRow);
+  if (linked.tree !== undefined) {
+    const file = rows[0]?.file;
+    if (file === undefined) return { tree: linked.tree, issues };
+    const line = Int32Array.from(rows, (row) => row.line ?? 0);
+    return { tree: { ...linked.tree, file, line }, issues };
+  }
+  for (const r of linked.taken) {
+    const row = rows[r] as MemberRow;
+    const other = rows[linked.holder[r] as number] as MemberRow;
+    const parentId = (rows[parentRow[r] as number] as MemberRow).id;
+    issues.push(located(row, issue("PLACEMENT_POSITION_TAKEN", [source, r, "leg"], `member "${row.id}" is placed on leg ${legName(legRow[r] as number)} of "${parentId}", the position of "${other.id}" (row ${rowLabel(other, linked.holder[r] as number)}); each position holds one member`, legRow[r])));
+  }
+  if (issues.length > 0) return { issues };
+  return { issues: cycleIssues(rows, parentRow, linked.reachedRows, source, PLACEMENT_LINKS) };
+}
+
+/** How a leg position is named in messages: 1 (L), 2 (R), 3, … */
+function legName(leg: number): string {
+  return leg === 1 ? "1 (L)" : leg === 2 ? "2 (R)" : String(leg);
+}
+
+/**
+ * @internal Links a placement tree over the members of `g` from each input row's placement parent row
+ * (`parentRow`, -1 for the root) and leg position. Linear: the members are bucketed by leg once, so every
+ * member's children come out in leg order. Returns the tree, or the rows placed on a taken position (each
+ * with the row `holder` that holds it) and, when there are none, the rows the walk from the root reached
+ * (fewer than all: some sit on or below a placement cycle).
+ */
+export function linkPlacement(g: Genealogy, parentRow: Int32Array, legRow: Int32Array): { tree?: PlacementTree; taken: number[]; holder: Int32Array; reachedRows: Int32Array } {
+  const n = g.size;
+  const { row, memberOfRow } = g;
+  const parent = new Int32Array(n);
+  const leg = new Int32Array(n);
+  let widest = 0;
+  for (let m = 0; m < n; m++) {
+    const r = row[m] as number;
+    const p = parentRow[r] as number;
+    parent[m] = p < 0 ? -1 : (memberOfRow[p] as number);
+    const l = legRow[r] as number;
+    leg[m] = l;
+    if (l > widest) widest = l;
+  }
+  // Members by leg (counting sort, stable in member order): children are filled, and so listed, by leg.
+  const start = new Int32Array(widest + 2);
+  for (let m = 0; m < n; m++) start[(leg[m] as number) + 1] = (start[(leg[m] as number) + 1] as number) + 1;
+  for (let l = 0; l <= widest; l++) start[l + 1] = (start[l + 1] as number) + (start[l] as number);
+  const byLeg = new Int32Array(n);
+  for (let m = 0; m < n; m++) {
+    const l = leg[m] as number;
+    byLeg[start[l] as number] = m;
+    start[l] = (start[l] as number) + 1;
+  }
+  const tree = linkTree(parent, g.root, byLeg);
+  // Within a parent's children (in leg order) a taken position shows as two equal legs side by side.
+  const taken: number[] = [];
+  const holder = new Int32Array(0);
+  const holders: number[] = [];
+  for (let m = 0; m < n; m++) {
+    for (let c = (tree.childStart[m] as number) + 1, end = tree.childStart[m + 1] as number; c < end; c++) {
+      const a = tree.childList[c - 1] as number;
+      const b = tree.childList[c] as number;
+      if (leg[a] === leg[b]) {
+        taken.push(row[b] as number);
+        holders.push(row[a] as number);
+      }
+    }
+  }
+  if (taken.length > 0) {
+    const h = new Int32Array(n);
+    taken.forEach((r, k) => (h[r] = holders[k] as number));
+    taken.sort((x, y) => x - y);
+    return { taken, holder: h, reachedRows: new Int32Array(0) };
+  }
+  if (tree.reached < n) {
+    const reachedRows = Int32Array.from(tree.order.subarray(0, tree.reached), (m) => row[m] as number);
+    return { taken, holder, reachedRows };
+  }
+  const { childStart, childList, order, depth } = tree;
+  return { tree: { parent, order, depth, childStart, childList, root: g.root, leg, widest }, taken, holder, reachedRows: new Int32Array(0) };
+}
+
+/** Which links a cycle is made of: its issue code, the field and the words of the message. */
+interface Links {
+  readonly code: "MEMBER_SPONSOR_CYCLE" | "PLACEMENT_CYCLE";
+  readonly field: "sponsorId" | "placementId";
+  readonly words: string;
+}
+const SPONSOR_LINKS: Links = { code: "MEMBER_SPONSOR_CYCLE", field: "sponsorId", words: "sponsor links" };
+const PLACEMENT_LINKS: Links = { code: "PLACEMENT_CYCLE", field: "placementId", words: "placement links" };
+
+/** One issue per cycle of `parent` links (rows), naming every member on it. */
+function cycleIssues(rows: readonly MemberRow[], parent: Int32Array, reached: Int32Array, source: string, links: Links): Issue[] {
   const n = parent.length;
   // 0 unvisited, 1 on the current path, 2 done.
   const state = new Uint8Array(n);
@@ -278,7 +452,7 @@ function cycleIssues(rows: readonly MemberRow[], parent: Int32Array, reached: In
       for (const i of cycle) if (i < first) first = i;
       const members = cycle.map((i) => (rows[i] as MemberRow).id);
       const row = rows[first] as MemberRow;
-      out.push(located(row, issue("MEMBER_SPONSOR_CYCLE", [source, first, "sponsorId"], `sponsor links form a cycle: ${cycleText(members)}`, members)));
+      out.push(located(row, issue(links.code, [source, first, links.field], `${links.words} form a cycle: ${cycleText(members)}`, members)));
     }
     for (const p of path) state[p] = 2;
   }
@@ -306,11 +480,12 @@ function located(row: MemberRow, base: Issue): Issue {
 }
 
 /**
- * @internal The children lists (CSR) and the breadth-first order and depths of a tree given by its sponsor
+ * @internal The children lists (CSR) and the breadth-first order and depths of a tree given by its parent
  * links. `reached` is how many members the walk from `root` reached: fewer than all means some sit on or
- * below a sponsor cycle.
+ * below a cycle. Each member's children are listed in index order, or in the order of `by` (a permutation
+ * of the indices) when given.
  */
-export function linkTree(parent: Int32Array, root: number): { childStart: Int32Array; childList: Int32Array; order: Int32Array; depth: Int32Array; root: number; reached: number } {
+export function linkTree(parent: Int32Array, root: number, by?: Int32Array): { childStart: Int32Array; childList: Int32Array; order: Int32Array; depth: Int32Array; root: number; reached: number } {
   const n = parent.length;
   // Children in CSR form.
   const childStart = new Int32Array(n + 1);
@@ -321,7 +496,8 @@ export function linkTree(parent: Int32Array, root: number): { childStart: Int32A
   for (let i = 0; i < n; i++) childStart[i + 1] = (childStart[i + 1] as number) + (childStart[i] as number);
   const fill = childStart.slice(0, n);
   const childList = new Int32Array(Math.max(0, n - 1));
-  for (let i = 0; i < n; i++) {
+  for (let x = 0; x < n; x++) {
+    const i = by === undefined ? x : (by[x] as number);
     const p = parent[i] as number;
     if (p >= 0) {
       const at = fill[p] as number;

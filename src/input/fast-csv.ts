@@ -3,7 +3,8 @@
  * columns and the sponsor tree, with no object per record and no string per field: ids stay bytes in one
  * buffer each (ByteTexts), dates become codes into the few distinct dates, an order's member is an index.
  *
- * It accepts only what it can check completely: plain ASCII CSV without quotes, spaces, tabs or control
+ * It accepts only what it can check completely (and no placement tree: members files with a placementId
+ * or leg column go to the general path): plain ASCII CSV without quotes, spaces, tabs or control
  * characters, every row as wide as the header, and every field valid under the same rules as the general
  * reader and validator (src/input/read.ts, src/input/validate.ts, src/genealogy/genealogy.ts). At the first
  * thing it does not accept (a quoted field, a non-ASCII id, an invalid date, a duplicate id, an unknown
@@ -323,6 +324,9 @@ function readMembers(path: string, period: Period, ignored: ReadonlySet<string>,
   scanCsv(
     path,
     (names) => {
+      // A placement tree is read by the general path (even when its columns are named to be ignored:
+      // known columns are always read).
+      if (names.includes("placementId") || names.includes("leg")) throw GIVE_UP;
       const at = columnsOf(names, ["id", "sponsorId", "joinDate"], ["status", "rank"], ignored);
       cId = at.get("id") as number;
       cSponsor = at.get("sponsorId") as number;

@@ -55,8 +55,8 @@ export interface ReadOptions {
   readonly ignoreColumns?: readonly string[];
 }
 
-/** @internal The columns of a members file. */
-export const MEMBER_COLUMNS = ["id", "sponsorId", "joinDate", "status", "rank"] as const;
+/** @internal The columns of a members file (`status`, `rank`, `placementId` and `leg` are optional). */
+export const MEMBER_COLUMNS = ["id", "sponsorId", "joinDate", "status", "rank", "placementId", "leg"] as const;
 const MEMBER_REQUIRED: ReadonlySet<string> = new Set(["id", "sponsorId", "joinDate"]);
 /** @internal The columns of an orders file besides the measures. */
 export const ORDER_COLUMNS = ["id", "memberId", "kind", "date"] as const;
@@ -118,7 +118,7 @@ export function detectFormat(fileName: string, text: string): InputFormat {
 /**
  * Reads member or order records from the text of an input file, checking its structure.
  *
- * Records come out as plain objects in the API shape: members `{ id, sponsorId, joinDate, status, rank }` and
+ * Records come out as plain objects in the API shape: members `{ id, sponsorId, joinDate, status, rank, placementId, leg }` and
  * orders `{ id, memberId, kind, date, volumes: { [measure]: string } }`. From CSV every field is a string (an
  * empty cell is `""`, which the validator treats as missing, root or default) and a field whose column is
  * absent is left out; from JSON and NDJSON records are passed on as parsed, for the validator to check.

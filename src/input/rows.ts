@@ -10,6 +10,10 @@ export interface MemberRow {
   readonly status: MemberStatus;
   /** A rank the company set for the member (the `rank` column), as written; checked against a plan's ladder when the plan runs. */
   readonly rank?: string;
+  /** The placement parent's id, for a member of an input with a placement tree (with `leg`). */
+  readonly placementId?: string;
+  /** The position under the placement parent, 1-based (`L` = 1, `R` = 2). */
+  readonly leg?: number;
   readonly file?: string;
   readonly line?: number;
 }

@@ -6,7 +6,7 @@
 import { type Issue, type IssueCode, type PathSegment, issue } from "../errors/issues.js";
 import { MEMBER_STATUSES, type MemberStatus } from "../genealogy/genealogy.js";
 import { VOLUME_MAX, VOLUME_SCALE, parseUnits } from "../money/decimal.js";
-import { ORDER_KINDS, type OrderKind, RANK_NAME_RE } from "../plan/fields.js";
+import { ORDER_KINDS, type OrderKind, PLACEMENT_WIDTH_MAX, RANK_NAME_RE } from "../plan/fields.js";
 import { type Period, isIsoDate } from "../run/period.js";
 import { cut } from "./read.js";
 import type { MemberRow, OrderColumns, RecordOrigin } from "./rows.js";
@@ -25,7 +25,20 @@ export interface MemberInput {
    * plan's `givenRank` decides whether it is a floor under the computed rank or the paid-as rank itself.
    */
   readonly rank?: string | null;
+  /**
+   * The member's parent in the placement tree (binary or matrix), when the input has one: every member but
+   * the sponsor tree's root then has a `placementId` and a `leg`; null, empty or absent otherwise.
+   */
+  readonly placementId?: string | null;
+  /**
+   * The position under the placement parent: `"L"` or `"R"` (positions 1 and 2), or a whole number
+   * 1 to 1000 (as a number or a string). Given exactly when `placementId` is.
+   */
+  readonly leg?: string | number | null;
 }
+
+/** The largest leg position an input may give (a plan's placement width is at most this). */
+const LEG_MAX = PLACEMENT_WIDTH_MAX;
 
 /** An order as given to {@link calculate}. Volumes are decimal strings (numbers are accepted too). */
 export interface OrderInput {
@@ -39,7 +52,7 @@ export interface OrderInput {
 }
 
 const VOLUME_MAX_UNITS = BigInt(VOLUME_MAX) * 10n ** BigInt(VOLUME_SCALE);
-const MEMBER_FIELDS = new Set(["id", "sponsorId", "joinDate", "status", "rank"]);
+const MEMBER_FIELDS = new Set(["id", "sponsorId", "joinDate", "status", "rank", "placementId", "leg"]);
 const ORDER_FIELDS = new Set(["id", "memberId", "kind", "date", "volumes"]);
 
 /** @internal Validates member records; `origins[i]` locates record i in a file when there is one. */
@@ -62,7 +75,7 @@ export function validateMembers(
     }
     const before = issues.length;
     for (const k of Object.keys(rec)) {
-      if (!MEMBER_FIELDS.has(k)) add("INPUT_UNKNOWN_COLUMN", [k], `unknown member field "${cut(k)}" (fields: id, sponsorId, joinDate, status, rank)`, k);
+      if (!MEMBER_FIELDS.has(k)) add("INPUT_UNKNOWN_COLUMN", [k], `unknown member field "${cut(k)}" (fields: id, sponsorId, joinDate, status, rank, placementId, leg)`, k);
     }
     const id = requireId(rec.id, ["id"], "member id", add);
     let sponsorId: string | null = null;
@@ -88,8 +101,17 @@ export function validateMembers(
       if (typeof rec.rank === "string" && RANK_NAME_RE.test(rec.rank)) rank = rec.rank;
       else add("INPUT_INVALID_FIELD", ["rank"], "rank must be a rank name of the plan (a letter or a digit, then up to 63 letters, digits, spaces or _.'&+-), or empty for none", rec.rank);
     }
+    let placementId: string | null = null;
+    if (given(rec.placementId)) placementId = requireId(rec.placementId, ["placementId"], "placement id", add) ?? null;
+    let leg = 0;
+    if (given(rec.leg)) {
+      leg = parseLeg(rec.leg);
+      if (leg === 0) add("PLACEMENT_LEG_INVALID", ["leg"], `leg must be L, R or a whole number 1 to ${LEG_MAX} (the position under the placement parent)`, rec.leg);
+    }
+    if (given(rec.placementId) && !given(rec.leg)) add("PLACEMENT_MISSING", ["leg"], "a member with a placementId needs a leg (L, R or a position 1, 2, …)");
+    if (given(rec.leg) && !given(rec.placementId)) add("PLACEMENT_MISSING", ["placementId"], "a member with a leg needs a placementId (the member it is placed under)");
     if (issues.length === before && id !== undefined) {
-      rows.push({ id, sponsorId, joinDate: joinDate as string, status, ...(rank !== undefined ? { rank } : {}), ...origin });
+      rows.push({ id, sponsorId, joinDate: joinDate as string, status, ...(rank !== undefined ? { rank } : {}), ...(placementId !== null ? { placementId, leg } : {}), ...origin });
     }
   }
   return { rows, issues };
@@ -173,6 +195,24 @@ export function validateOrders(
     }
   }
   return { columns, issues };
+}
+
+/** Whether an optional field is given: not absent, null or empty. */
+function given(v: unknown): boolean {
+  return v !== undefined && v !== null && v !== "";
+}
+
+/**
+ * @internal A leg's position: `L` is 1, `R` is 2, a whole number 1 to 1000 is itself (written
+ * without sign, leading zeros or decimals when a string); 0 for anything else.
+ */
+export function parseLeg(raw: unknown): number {
+  if (raw === "L") return 1;
+  if (raw === "R") return 2;
+  if (typeof raw === "number") return Number.isInteger(raw) && raw >= 1 && raw <= LEG_MAX ? raw : 0;
+  if (typeof raw !== "string" || !/^[1-9][0-9]{0,3}$/.test(raw)) return 0;
+  const n = Number(raw);
+  return n <= LEG_MAX ? n : 0;
 }
 
 const KIND_INDEX = new Map<string, number>(ORDER_KINDS.map((k, i) => [k, i]));

@@ -60,6 +60,8 @@ export interface CompiledPlan {
   readonly moneyScale: number;
   readonly rounding: RoundingMode;
   readonly roundingApplies: "line" | "bonus";
+  /** The placement tree's width (most members under one), or 0 when the plan has no placement tree. */
+  readonly placementWidth: number;
 }
 
 function compileGroup(group: { minimum: string; legCap?: string | undefined }, measure: number): NonNullable<CompiledRank["group"]> {
@@ -149,5 +151,6 @@ export function compilePlan(plan: Plan): CompiledPlan {
     moneyScale: plan.money.scale,
     rounding: plan.money.rounding.mode as RoundingMode,
     roundingApplies: plan.money.rounding.applies,
+    placementWidth: plan.placement?.width ?? 0,
   };
 }

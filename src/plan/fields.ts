@@ -141,3 +141,6 @@ export const volumeMinimumSchema = z
   .meta({ title: "Volume minimum", description: "The member's `measure` must reach at least `minimum`.", examples: [{ measure: "PV", minimum: "100" }] });
 /** A volume requirement: `measure` reaches at least `minimum`. */
 export type VolumeMinimum = z.output<typeof volumeMinimumSchema>;
+
+/** The widest placement tree a plan may declare, and the largest leg position an input may give. */
+export const PLACEMENT_WIDTH_MAX = 1000;

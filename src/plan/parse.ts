@@ -356,7 +356,7 @@ function checkNames(plan: Plan): Issue[] {
     }
     keys.add(b.key);
     const family = findFamily(b.kind);
-    if (family !== undefined) issues.push(...family.validate(b, { measures, ranks: rankNames, moneyScale: plan.money.scale, bonuses: bonusKeys }, ["bonuses", i]));
+    if (family !== undefined) issues.push(...family.validate(b, { measures, ranks: rankNames, moneyScale: plan.money.scale, bonuses: bonusKeys, placement: plan.placement !== undefined }, ["bonuses", i]));
   });
   if (issues.length === 0) issues.push(...checkStepOrder(plan));
   return issues;

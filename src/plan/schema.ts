@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { MONEY_SCALE_MAX, ROUNDING_MODES, type RoundingMode } from "../money/decimal.js";
 import {
+  PLACEMENT_WIDTH_MAX,
   decimalString,
   keySchema,
   measureNameSchema,
@@ -99,6 +100,21 @@ export const moneySchema = z
   })
   .meta({ title: "Money", description: "How amounts are rounded and to how many decimal places.", examples: [{ scale: 2, rounding: { mode: "half-even", applies: "line" } }] });
 
+export const placementSchema = z
+  .strictObject({
+    width: z
+      .number()
+      .int()
+      .min(2)
+      .max(PLACEMENT_WIDTH_MAX)
+      .meta({ title: "Width", description: "How many members may be placed directly under one member: 2 for a binary tree, 3 for a 3-wide matrix, …", examples: [2, 3] }),
+  })
+  .meta({
+    title: "Placement tree",
+    description: "The plan uses a placement tree (binary or matrix) besides the sponsor tree: members give their placementId and leg, and no leg position may exceed the width.",
+    examples: [{ width: 2 }],
+  });
+
 /** The plan's top level, with `bonuses` entries left for the families' own schemas. */
 export const planShellSchema = z.strictObject({
   compplan: z.literal(1).meta({ title: "Plan language version", description: "Always 1: the version of the plan language this file is written in.", examples: [1] }),
@@ -119,6 +135,7 @@ export const planShellSchema = z.strictObject({
   measures: z.record(measureNameSchema, measureSchema).meta({ title: "Measures", description: "The volume measures the plan uses, by name.", examples: [{ PV: { counts: ["personal-consumption"] } }] }),
   qualification: qualificationSchema.optional(),
   ranks: z.array(rankSchema).max(100).default([]).meta({ title: "Ranks", description: "The rank ladder, lowest rank first." }),
+  placement: placementSchema.optional(),
   bonuses: z.array(z.looseObject({ kind: z.string(), key: keySchema })).max(100),
   givenRank: z
     .enum(["floor", "paid-as"])

@@ -15,7 +15,7 @@ import { type RankValues, computeRanks, resolveGivenRanks } from "../measures/ra
 import { type MeasureValues, computeVolumes } from "../measures/volumes.js";
 import { canonicalJson } from "../statement/canonical.js";
 import type { LevelAccounting, RunContext, RunOrders } from "../bonuses/family.js";
-import { compilePlan } from "../plan/compile.js";
+import { type CompiledPlan, compilePlan } from "../plan/compile.js";
 import { type Plan, planArgument } from "../plan/parse.js";
 import { LineSink } from "./lines.js";
 import { type Period, dayIndices, safeParsePeriod } from "./period.js";
@@ -152,6 +152,33 @@ function isPrepared(x: unknown): x is PreparedInput {
   return isRecord(x) && isRecord(x.period) && isRecord(x.genealogy) && isRecord(x.orders) && isNameSet(x.measures);
 }
 
+/**
+ * What the plan asks of the input's placement tree: a tree at all when a step walks it
+ * (`PLACEMENT_NO_TREE`), and no leg position beyond the plan's width (`PLACEMENT_TOO_WIDE`, one issue per
+ * member, at its input row). A prepared input does not know the plan, so this is checked per run.
+ */
+function checkPlacement(compiled: CompiledPlan, g: Genealogy): Issue[] {
+  const t = g.placement;
+  if (t === undefined) {
+    // The root alone is a placement tree of one member: nothing to place.
+    if (g.size <= 1) return [];
+    const walker = compiled.bonuses.find((b) => b.reads.includes("tree.placement"));
+    if (walker === undefined) return [];
+    return [issue("PLACEMENT_NO_TREE", ["members"], `bonus "${walker.key}" pays on the placement tree, but no member has a placementId: give every member but the root a placementId and a leg`)];
+  }
+  const width = compiled.placementWidth;
+  if (width === 0 || t.widest <= width) return [];
+  const out: Issue[] = [];
+  for (let r = 0; r < g.size; r++) {
+    const m = g.memberOfRow[r] as number;
+    const leg = t.leg[m] as number;
+    if (leg <= width) continue;
+    const base = issue("PLACEMENT_TOO_WIDE", ["members", r, "leg"], `member "${g.ids.at(m)}" is on leg ${leg}, but the plan's placement tree is ${width} wide (placement.width)`, leg);
+    out.push(t.file !== undefined ? { ...base, file: t.file, ...(t.line !== undefined ? { line: t.line[r] as number } : {}) } : base);
+  }
+  return out;
+}
+
 function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOptions): Result<RunResult> {
   const phase = options.onPhase ?? (() => {});
   const compiled = compilePlan(plan);
@@ -160,6 +187,8 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
   const work = new WorkCounter();
   const g = prepared.genealogy;
   work.add("genealogy", g.size);
+  const placementIssues = checkPlacement(compiled, g);
+  if (placementIssues.length > 0) return { ok: false, issues: placementIssues };
 
   // Volumes, qualification and ranks depend only on the plan's measures, qualification, ranks and use of
   // given ranks: a second plan on the same prepared input that defines them identically (a what-if that

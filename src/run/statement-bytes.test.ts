@@ -25,7 +25,12 @@ function renameIds(input: InputShape, suffixes: readonly string[]): InputShape {
   const name = (id: string) => names.get(id) ?? id;
   return {
     period: input.period,
-    members: input.members.map((m) => ({ ...m, id: name(m.id), sponsorId: typeof m.sponsorId === "string" ? name(m.sponsorId) : null })),
+    members: input.members.map((m) => ({
+      ...m,
+      id: name(m.id),
+      sponsorId: typeof m.sponsorId === "string" ? name(m.sponsorId) : null,
+      ...(typeof m.placementId === "string" ? { placementId: name(m.placementId) } : {}),
+    })),
     orders: input.orders.map((o) => ({ ...o, memberId: name(o.memberId) })),
   };
 }
@@ -45,7 +50,7 @@ function written(run: ReturnType<typeof calculate>, size: number): { bytes: Buff
 describe("byte renderer = canonicalJson(statement)", () => {
   it(`on ${numRuns} random plans and inputs with odd member ids and large volumes`, () => {
     const arb = planArb.chain((p) =>
-      fc.record({ p: fc.constant(p), input: inputArb(p.measures).chain((i) => givenRanksArb(i, (p.plan.ranks as { name: string }[]).map((r) => r.name))), suffixes: fc.array(suffix, { minLength: 1, maxLength: 40 }), scaleUp: fc.boolean() }),
+      fc.record({ p: fc.constant(p), input: inputArb(p.measures, 40, p.placementWidth).chain((i) => givenRanksArb(i, (p.plan.ranks as { name: string }[]).map((r) => r.name))), suffixes: fc.array(suffix, { minLength: 1, maxLength: 40 }), scaleUp: fc.boolean() }),
     );
     fc.assert(
       fc.property(arb, ({ p, input, suffixes, scaleUp }) => {

@@ -13,7 +13,7 @@ const numRuns = Number(process.env.NUM_RUNS_PROPERTIES ?? 200);
 
 describe("memberColumns", () => {
   it("equals every statement's total and paid-as rank, on random plans and genealogies", () => {
-    const arb = planArb.chain((p) => inputArb(p.measures).map((input) => ({ p, input })));
+    const arb = planArb.chain((p) => inputArb(p.measures, 40, p.placementWidth).map((input) => ({ p, input })));
     fc.assert(
       fc.property(arb, ({ p, input }) => {
         const plan = parsePlan(p.plan);

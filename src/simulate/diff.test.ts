@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { Decimal } from "decimal.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PERIOD, inputArb } from "../../test/arbitraries/inputs.js";
+import { PERIOD, inputArb, narrowest } from "../../test/arbitraries/inputs.js";
 import { expectGolden } from "../../test/support/golden.js";
 import { planArb } from "../../test/arbitraries/plans.js";
 import { BASE_PLAN, baseMembers, baseOrders } from "../../test/fixtures/base.js";
@@ -217,7 +217,7 @@ function ordersFor(orders: readonly OrderInput[], measures: readonly string[]): 
 
 describe("properties", () => {
   it("an empty change set gives an all-zero diff (random plans and genealogies)", () => {
-    const arb = planArb.chain((p) => inputArb(p.measures).map((i) => ({ p, i })));
+    const arb = planArb.chain((p) => inputArb(p.measures, 40, p.placementWidth).map((i) => ({ p, i })));
     fc.assert(
       fc.property(arb, ({ p, i }) => {
         const base = parsePlan(p.plan);
@@ -232,7 +232,7 @@ describe("properties", () => {
   it("two random plans: the comparison equals two separate runs, and its parts add up", () => {
     const arb = fc
       .tuple(planArb, planArb)
-      .chain(([p, q]) => inputArb([...new Set([...p.measures, ...q.measures])]).map((i) => ({ p, q, i })));
+      .chain(([p, q]) => inputArb([...new Set([...p.measures, ...q.measures])], 40, narrowest(p.placementWidth, q.placementWidth)).map((i) => ({ p, q, i })));
     fc.assert(
       fc.property(arb, fc.integer({ min: 0, max: 6 }), ({ p, q, i }, limit) => {
         const a = parsePlan(p.plan);

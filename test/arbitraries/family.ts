@@ -16,6 +16,8 @@ export interface PlanContext {
    * name other bonuses (`matching`'s `of`). Naming only these keeps the plan free of circles.
    */
   readonly bonuses: readonly { readonly key: string; readonly kind: string }[];
+  /** Whether the plan declares a placement tree (`placement: { width }`): a bonus may then walk it. */
+  readonly placement?: boolean;
 }
 
 /**

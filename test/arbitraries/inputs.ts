@@ -1,4 +1,5 @@
-// fast-check arbitraries for genealogies (random, deep chain, wide star, bushy) and a period's orders
+// fast-check arbitraries for genealogies (random, deep chain, wide star, bushy), placement trees (random,
+// chain, filled to the width) and a period's orders
 // (every kind, volumes from zero to large, many per member or none at all), in shuffled row order.
 import fc from "fast-check";
 import type { MemberInput, OrderInput } from "../../src/index.js";
@@ -53,8 +54,51 @@ const PERIODS: [string, string[]][] = [
   ["2026-11-30..2026-11-30", ["2026-11-30"]],
 ];
 
-/** Members and orders for the given measures. `maxMembers` keeps the reference engine fast. */
-export function inputArb(measures: readonly string[], maxMembers = 40): fc.Arbitrary<InputShape> {
+/** How the placement tree is drawn: under random members, as a chain, or filled level by level. */
+type PlacementShape = "random" | "chain" | "filled";
+
+/**
+ * Placement parent and leg of each member i > 0 (member 0 is the root), a valid tree `width` wide:
+ * every position holds at most one member and every parent comes earlier, so there is no cycle.
+ * "chain" hangs each member under the one before (a deep chain, unlike most sponsor trees); "filled"
+ * fills the positions breadth-first (every parent exactly at the width); "random" picks a random earlier
+ * member with a free position, and a random free leg.
+ */
+function placeMembers(n: number, width: number, shape: PlacementShape, r: readonly number[]): { parent: number; leg: number }[] {
+  const used: Set<number>[] = Array.from({ length: n }, () => new Set());
+  const out: { parent: number; leg: number }[] = [{ parent: -1, leg: 0 }];
+  for (let i = 1; i < n; i++) {
+    const x = r[i] ?? 0;
+    let parent: number;
+    let leg: number;
+    if (shape === "filled") {
+      parent = Math.floor((i - 1) / width);
+      leg = ((i - 1) % width) + 1;
+    } else {
+      parent = shape === "chain" ? i - 1 : Math.floor(x * i);
+      // The first member from there (cyclically among the earlier ones) with a free position.
+      while ((used[parent] as Set<number>).size >= width) parent = (parent + 1) % i;
+      const free = Array.from({ length: width }, (_, k) => k + 1).filter((l) => !(used[parent] as Set<number>).has(l));
+      leg = free[Math.floor(((x * 7919) % 1) * free.length)] as number;
+    }
+    (used[parent] as Set<number>).add(leg);
+    out.push({ parent, leg });
+  }
+  return out;
+}
+
+/** A leg written as the input may write it: L/R for 1 and 2, a number, or a string of digits. */
+function writeLeg(leg: number, style: number): string | number {
+  if (style === 0 && leg <= 2) return leg === 1 ? "L" : "R";
+  return style === 1 ? leg : String(leg);
+}
+
+/**
+ * Members and orders for the given measures. `maxMembers` keeps the reference engine fast. With
+ * `placementWidth` (a plan that declares a placement tree) every input has a valid placement tree that
+ * wide; otherwise a few inputs have a binary one, which such a plan ignores.
+ */
+export function inputArb(measures: readonly string[], maxMembers = 40, placementWidth?: number): fc.Arbitrary<InputShape> {
   return fc
     .record({
       n: fc.integer({ min: 1, max: maxMembers }),
@@ -82,15 +126,26 @@ export function inputArb(measures: readonly string[], maxMembers = 40): fc.Arbit
       ),
       shuffleSeed: fc.integer(),
       period: fc.constantFrom(...PERIODS),
+      placement: fc.record({
+        given: fc.integer({ min: 0, max: 4 }).map((x) => placementWidth !== undefined || x === 0),
+        shape: fc.constantFrom<PlacementShape>("random", "random", "chain", "filled"),
+        r: fc.array(fc.double({ min: 0, max: 0.999999, noNaN: true }), { minLength: maxMembers, maxLength: maxMembers }),
+        style: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: maxMembers, maxLength: maxMembers }),
+      }),
     })
     .map((g) => {
       const ids = g.ids.slice(0, g.n);
-      const members: MemberInput[] = ids.map((id, i) => ({
-        id,
-        sponsorId: i === 0 ? null : (ids[sponsorOf(g.shape, i, g.r[i] ?? 0)] as string),
-        joinDate: "2022-06-15",
-        status: i === 0 ? "enrolled" : (g.statuses[i] ?? "enrolled"),
-      }));
+      const placed = g.placement.given ? placeMembers(g.n, placementWidth ?? 2, g.placement.shape, g.placement.r) : undefined;
+      const members: MemberInput[] = ids.map((id, i) => {
+        const at = placed?.[i];
+        return {
+          id,
+          sponsorId: i === 0 ? null : (ids[sponsorOf(g.shape, i, g.r[i] ?? 0)] as string),
+          joinDate: "2022-06-15",
+          status: i === 0 ? "enrolled" : (g.statuses[i] ?? "enrolled"),
+          ...(at !== undefined && at.parent >= 0 ? { placementId: ids[at.parent] as string, leg: writeLeg(at.leg, g.placement.style[i] ?? 0) } : {}),
+        };
+      });
       const orders: OrderInput[] = [];
       let next = 0;
       for (let i = 0; i < g.n; i++) {
@@ -107,6 +162,11 @@ export function inputArb(measures: readonly string[], maxMembers = 40): fc.Arbit
       }
       return { period: g.period[0], members: shuffle(members, g.shuffleSeed), orders: shuffle(orders, g.shuffleSeed * 7 + 1) };
     });
+}
+
+/** The placement width an input for two plans needs: the narrower of their trees (undefined: neither has one). */
+export function narrowest(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }
 
 /** A deterministic Fisher–Yates shuffle. */

@@ -14,6 +14,8 @@ const bigger = (v: string, step: number) => fmt(Math.round(Number(v) * 10_000) +
 export interface PlanShape {
   plan: Record<string, unknown>;
   measures: string[];
+  /** The plan's placement width, when it declares a placement tree (inputs must then have one). */
+  placementWidth?: number;
 }
 
 export const planArb: fc.Arbitrary<PlanShape> = fc
@@ -44,6 +46,8 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
     shuffle: fc.option(fc.array(fc.nat(), { minLength: 8, maxLength: 8 }), { nil: undefined }),
     // How members' given ranks are used (inputs give them with givenRanksArb): the default, or either option.
     givenRank: fc.constantFrom(undefined, "floor", "paid-as"),
+    // A third of the plans declare a placement tree, binary most often (docs/plan-language.md "The two trees").
+    placement: fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(2, 2, 3, 4) }),
   })
   .map((g) => {
     const names = ["PV", "CV", "BV"].slice(0, g.measureCount);
@@ -60,6 +64,7 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
       payoutBasis: pick(g.basis),
       measures,
     };
+    if (g.placement !== undefined) plan.placement = { width: g.placement };
     if (g.qualification !== undefined) {
       plan.qualification = {
         ...(g.qualification.minimum !== undefined ? { personal: { measure: pick(g.qualification.measure), minimum: g.qualification.minimum } } : {}),
@@ -92,7 +97,7 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
     const bonuses: Record<string, unknown>[] = [];
     FAMILY_ARBITRARIES.forEach((f, i) => {
       const built = bonuses.map((b) => ({ key: b.key as string, kind: b.kind as string }));
-      bonuses.push(...f.build(g.families[i], { measures: names, measure: pick, ranks: ranks.map((r) => r.name as string), scale: g.money.scale, bonuses: built }));
+      bonuses.push(...f.build(g.families[i], { measures: names, measure: pick, ranks: ranks.map((r) => r.name as string), scale: g.money.scale, bonuses: built, placement: g.placement !== undefined }));
     });
     // Fisher–Yates with the drawn numbers.
     if (g.shuffle !== undefined) {
@@ -102,5 +107,5 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
       }
     }
     plan.bonuses = bonuses;
-    return { plan, measures: names };
+    return { plan, measures: names, ...(g.placement !== undefined ? { placementWidth: g.placement } : {}) };
   });

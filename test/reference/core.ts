@@ -42,6 +42,7 @@ interface MutableMember {
   sponsor: MutableMember | null;
   /** First-level members (personally sponsored), ordered by id. */
   children: MutableMember[];
+  placementParent: MutableMember | null;
 }
 
 /** A volume checked against a minimum, `actual ≥ minimum`, both written in the shortest exact form. */
@@ -95,7 +96,15 @@ export function referenceCalculate(
     const sponsorId = m.sponsorId === null || m.sponsorId === undefined || m.sponsorId === "" ? null : m.sponsorId;
     // "rank (optional): a rank the company set; empty for none."
     const given = m.rank === null || m.rank === undefined || m.rank === "" ? null : m.rank;
-    members.set(m.id, { id: m.id, sponsorId, status: m.status ?? "enrolled", given, sponsor: null, children: [] });
+    members.set(m.id, { id: m.id, sponsorId, status: m.status ?? "enrolled", given, sponsor: null, children: [], placementParent: null });
+  }
+  // plan-language.md "The two trees": "A member's placement parent is the member named by its placementId"
+  // (null, undefined or "" for none: the root, or every member of an input without a placement tree).
+  for (const m of input.members) {
+    if (m.placementId === null || m.placementId === undefined || m.placementId === "") continue;
+    const parent = members.get(m.placementId);
+    if (parent === undefined) throw new Error(`unknown placement parent ${m.placementId}`);
+    (members.get(m.id) as MutableMember).placementParent = parent;
   }
   for (const m of members.values()) {
     if (m.sponsorId !== null) {

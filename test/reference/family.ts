@@ -35,6 +35,11 @@ export interface ReferenceMember {
   readonly sponsor: ReferenceMember | null;
   /** Personally sponsored members (the first level), ordered by id. */
   readonly children: readonly ReferenceMember[];
+  /**
+   * plan-language.md "The two trees": the member named by its `placementId` ("a member's placement parent"),
+   * `null` for the root and for every member of an input without a placement tree.
+   */
+  readonly placementParent: ReferenceMember | null;
 }
 
 /** What a family may read: the facts of the run, each computed by the core from the docs section named. */

@@ -33,6 +33,11 @@ export interface LevelCommission {
   /** `lines`: "per-level" (absent) or "per-source". */
   readonly lines?: "per-level" | "per-source" | undefined;
   readonly sources: readonly LevelSource[];
+  /**
+   * "walk up from s's parent in the bonus's tree": a member's parent in that tree (`null` above the root);
+   * the sponsor when left out.
+   */
+  readonly parentOf?: (m: ReferenceMember) => ReferenceMember | null;
 }
 
 export function levelCommission(bonus: LevelCommission, facts: ReferenceFacts): FamilyResult {
@@ -123,10 +128,12 @@ export function levelCommission(bonus: LevelCommission, facts: ReferenceFacts): 
       g.sources.push(s.id);
     };
 
-    // "Otherwise walk up from s's sponsor, assigning levels k = 1, 2, …"
+    // "Otherwise walk up from s's parent in the bonus's tree (its sponsor, unless tree: placement),
+    // assigning levels k = 1, 2, …"
+    const parentOf = bonus.parentOf ?? ((m: ReferenceMember) => m.sponsor);
     let k = 1;
     let distance = 1;
-    for (let a = s.sponsor; a !== null && k <= depth; a = a.sponsor, distance++) {
+    for (let a = parentOf(s); a !== null && k <= depth; a = parentOf(a), distance++) {
       if (bonus.compression === "none") {
         // "each upline member at distance d takes level k = d. If that member is not qualified, slot k is
         // breakage (upline-unqualified)."

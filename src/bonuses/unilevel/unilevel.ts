@@ -4,6 +4,8 @@
  * rank, compression, breakage, conservation).
  * - `compression: none` or `dynamic`; `unqualifiedVolumePays: false` makes an unqualified member's own
  *   volume pay nobody (all breakage).
+ * - `tree: placement` follows the placement tree's upline instead of the sponsor tree's (the plan must
+ *   declare `placement`); compression skips unqualified members on that upline.
  */
 import { z } from "zod";
 import { type Issue, issue } from "../../errors/issues.js";
@@ -31,6 +33,12 @@ const schema = z.strictObject({
   }),
   lines: levelLinesSchema,
   unqualifiedVolumePays: z.boolean().meta({ title: "Unqualified volume pays", description: "Whether the volume of members who are not qualified pays the upline.", examples: [false] }),
+  tree: z.enum(["sponsor", "placement"]).optional().meta({
+    title: "Tree",
+    description:
+      "The tree whose upline the levels follow: sponsor (the default) or placement (level commissions of a binary or matrix plan; the plan then declares `placement`). Qualification, ranks and group volumes stay on the sponsor tree.",
+    examples: ["placement"],
+  }),
 }).meta({
   title: "Unilevel bonus",
   description: "A rate of the volume of each member down the sponsor tree, by level (level 1 = personally sponsored), with a schedule per paid-as rank.",
@@ -50,11 +58,14 @@ export const unilevel: BonusFamily<UnilevelConfig, UnilevelInput> = {
   description: "Level commissions: a rate per level of the upline on each member's volume, depth unlocked by rank, optional dynamic compression.",
   schema,
   lineFields: LEVEL_LINE_FIELDS,
-  reads: (config) => [`personal.${config.measure}`, "qualified", "rank"],
+  reads: (config) => [`personal.${config.measure}`, "qualified", "rank", ...(config.tree === "placement" ? ["tree.placement"] : [])],
   validate(config, names, path) {
     const issues: Issue[] = [];
     if (!names.measures.has(config.measure)) {
       issues.push(issue("PLAN_UNKNOWN_MEASURE", [...path, "measure"], `unknown measure "${config.measure}"${nameHint(config.measure, names.measures, "measures")}`, config.measure));
+    }
+    if (config.tree === "placement" && !names.placement) {
+      issues.push(issue("PLAN_INVALID_VALUE", [...path, "tree"], "tree: placement needs a placement tree: declare it at the top of the plan, e.g. placement: { width: 2 } for a binary tree", config.tree));
     }
     issues.push(...validateLevelSchedule(config.schedule, names, [...path, "schedule"]));
     return issues;
@@ -62,7 +73,7 @@ export const unilevel: BonusFamily<UnilevelConfig, UnilevelInput> = {
   compile(config, ctx): Omit<CompiledBonus, "reads" | "lineFields"> {
     const measure = ctx.measureIndex(config.measure);
     const schedule = compileLevelSchedule(config.schedule, ctx);
-    const options = { key: config.key, dynamic: config.compression === "dynamic", unqualifiedPays: config.unqualifiedVolumePays, perSource: config.lines === "per-source" };
+    const options = { key: config.key, dynamic: config.compression === "dynamic", unqualifiedPays: config.unqualifiedVolumePays, tree: config.tree ?? "sponsor", perSource: config.lines === "per-source" } as const;
     return {
       key: config.key,
       kind: config.kind,

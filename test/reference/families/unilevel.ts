@@ -1,9 +1,10 @@
 /**
  * Reference `unilevel` (docs/plan-language.md "`unilevel`: level commissions"): level commissions with
- * compression and full accounting, on the volume of a measure. The level commission itself (rows, slots,
+ * compression and full accounting, on the volume of a measure, up the sponsor tree or (`tree: placement`)
+ * the placement tree ("The two trees"). The level commission itself (rows, slots,
  * the walk, accounting, line items) is ../levels.ts; every quoted rule is from that section.
  */
-import type { BonusOfKind, ReferenceFamily } from "../family.js";
+import type { BonusOfKind, ReferenceFamily, ReferenceMember } from "../family.js";
 import { type LevelSource, levelCommission } from "../levels.js";
 
 export const unilevel: ReferenceFamily<BonusOfKind<"unilevel">> = {
@@ -18,6 +19,9 @@ export const unilevel: ReferenceFamily<BonusOfKind<"unilevel">> = {
       // source-unqualified), whatever the upline."
       sources.push({ member: s, v, pays: facts.isQualified(s) || bonus.unqualifiedVolumePays });
     }
-    return levelCommission({ schedule: bonus.schedule, compression: bonus.compression, lines: bonus.lines, sources }, facts);
+    // "Tree: the upline the levels follow. sponsor (the default): a member's parent is its sponsor.
+    // placement: a member's parent is its placement parent" (qualification and ranks stay the facts').
+    const parentOf = bonus.tree === "placement" ? (m: ReferenceMember) => m.placementParent : (m: ReferenceMember) => m.sponsor;
+    return levelCommission({ schedule: bonus.schedule, compression: bonus.compression, lines: bonus.lines, sources, parentOf }, facts);
   },
 };
