@@ -60,7 +60,7 @@ export const unilevel: BonusFamily<UnilevelConfig, UnilevelInput> = {
   compile(config, ctx): Omit<CompiledBonus, "reads"> {
     const measure = ctx.measureIndex(config.measure);
     const schedule = compileLevelSchedule(config.schedule, ctx);
-    const options = { key: config.key, dynamic: config.compression === "dynamic", unqualifiedPays: config.unqualifiedVolumePays };
+    const options = { key: config.key, dynamic: config.compression === "dynamic", unqualifiedPays: config.unqualifiedVolumePays, generationRank: -1 };
     return {
       key: config.key,
       kind: config.kind,
