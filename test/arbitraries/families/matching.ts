@@ -2,7 +2,8 @@
 // none in about half the plans, else one or two entries, each naming one to three of the bonuses built before
 // it in `of` (the other families' entries, and for the second matching entry possibly the first one: a chain,
 // never a circle), compression none, dynamic or left to its default, a schedule like unilevel's (base row or
-// not, rank rows, any rates including 0; ../levels.ts), with or without a reference. The plan arbitrary may then
+// not, rank rows, any rates including 0; ../levels.ts), by sponsor level or (in about half, when the ladder
+// has ranks) by generation of any rank of the ladder, with or without a reference. The plan arbitrary may then
 // list the entries before the bonuses they read.
 import fc from "fast-check";
 import { familyArbitrary } from "../family.js";
@@ -12,6 +13,7 @@ const entry = fc.record({
   of: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }),
   compression: fc.constantFrom(undefined, "none", "dynamic"),
   reference: fc.boolean(),
+  generations: fc.option(fc.nat(3), { nil: undefined, freq: 2 }),
   ...scheduleGenes,
 });
 
@@ -33,6 +35,7 @@ export const matchingArb = familyArbitrary("matching", genes, (entries, ctx) => 
       ...(m.reference ? { reference: `§6.${i}` } : {}),
       of,
       ...(m.compression !== undefined ? { compression: m.compression } : {}),
+      ...(m.generations !== undefined && ctx.ranks.length > 0 ? { generations: { rank: ctx.ranks[m.generations % ctx.ranks.length] } } : {}),
       schedule: buildSchedule(m, ctx),
     });
   }
