@@ -6,8 +6,8 @@
  * reach: with dynamic compression a run of unqualified members takes no level, so the walk passes through
  * it; without compression every sponsor level is a level. By generation, only holders of the generation
  * rank end a level, so the walk passes through everyone else. Each member found with a base is a source at
- * its level after compression (`level`) and its level counting every holder (what it would be without
- * compression). The work is bounded by the member's subtree within the schedule's depth (by generation,
+ * its level after compression (`level`) and its level counting every holder (`distance`: what it would be
+ * without compression, its sponsor distance by sponsor level). The work is bounded by the member's subtree within the schedule's depth (by generation,
  * that depth counts holders only, so it can be the whole subtree); nothing is stored between explanations.
  *
  * A source's base lands in exactly one bucket, with the same rules as the run (levels.ts): paid at the
@@ -264,7 +264,9 @@ function walk(ctx: ExplainContext, a: number, base: Float64Array, w: Walk): void
     const v = base[at] as number;
     const xQualified = qual[at] === 1;
     if (v !== 0) {
-      const distance = (dep[at] as number) - baseDepth;
+      // The level before compression: the sponsor distance, or by generation the generation counting
+      // every holder.
+      const distance = genRank < 0 ? (dep[at] as number) - baseDepth : raw + 1;
       let kind: number;
       if (!xQualified && !unqualifiedPays) kind = SOURCE_UNQUALIFIED;
       else if (!memberHolds) kind = NOT_HOLDER;

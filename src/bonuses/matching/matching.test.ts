@@ -234,6 +234,7 @@ describe("matching by generation", () => {
     expect(m("A")?.lines.map((l) => l.explanation)).toEqual([
       "10% of earnings from direct 100 from 1 member beyond your generation 1, at generation 1 by dynamic compression (unqualified Leader holders between were skipped)",
     ]);
+    expect(m("A")?.lines[0]?.from?.shown.map((s) => [s.memberId, s.distance, s.level])).toEqual([["S", 2, 1]]);
     expect(m("U")?.notPaid.map((n) => [n.reason, n.level, n.message])).toEqual([
       ["member-unqualified", 1, "you were not qualified, so dynamic compression skipped you: earnings from direct 100 from 1 member at your generation 1 went to the next qualified Leader holder above"],
     ]);
@@ -291,6 +292,11 @@ describe("matching by generation", () => {
     expect(m("A")?.lines.map((l) => [l.level, l.base, l.amount, l.explanation])).toEqual([
       [1, "100", "10.00", "10% of earnings from direct 100 from 1 member in your generation 1 (a generation ends at each member holding Leader or higher), at generation 1"],
       [2, "200", "10.00", "5% of earnings from direct 200 from 2 members in your generation 2 (a generation ends at each member holding Leader or higher), at generation 2"],
+    ]);
+    // A source's distance is its generation before compression (D is 3 sponsor levels below A, generation 2).
+    expect(m("A")?.lines[1]?.from?.shown.map((s) => [s.memberId, s.distance, s.level])).toEqual([
+      ["C", 2, 2],
+      ["D", 2, 2],
     ]);
     const c = m("C");
     expect(c?.lines).toEqual([]);
