@@ -106,7 +106,8 @@ describe("properties of every run", () => {
 describe("linear work, proved by counting", () => {
   // Each pass counts its member visits and upline steps. The counts must stay within a fixed multiple of
   // members + orders, times the plan depth for level bonuses, on every shape, including the one that
-  // makes naive dynamic compression quadratic: a long chain of unqualified members under a qualified root.
+  // makes naive dynamic compression (and naive generations) quadratic: a long chain of unqualified members
+  // under a qualified root.
   const plan = parsePlan({
     compplan: 1,
     id: "work",
@@ -114,8 +115,16 @@ describe("linear work, proved by counting", () => {
     payoutBasis: "PV",
     measures: { PV: { counts: ["personal-consumption"] } },
     qualification: { personal: { measure: "PV", minimum: "100" } },
-    ranks: [{ name: "R1", requires: { group: { measure: "PV", minimum: "300", legCap: "0.5" }, legs: [{ count: 1, measure: "PV", minimum: "50" }] } }],
-    bonuses: [{ key: "u", kind: "unilevel", measure: "PV", compression: "dynamic", unqualifiedVolumePays: true, schedule: [{ rates: ["0.1", "0.05", "0.03", "0.02", "0.01"] }] }],
+    // R0 is held by exactly the qualified members: matching by generation of R0 must jump the runs of
+    // members between holders (in the chains, up to the whole chain) instead of walking them.
+    ranks: [
+      { name: "R0", requires: { personal: { measure: "PV", minimum: "100" } } },
+      { name: "R1", requires: { personal: { measure: "PV", minimum: "100" }, group: { measure: "PV", minimum: "300", legCap: "0.5" }, legs: [{ count: 1, measure: "PV", minimum: "50" }] } },
+    ],
+    bonuses: [
+      { key: "u", kind: "unilevel", measure: "PV", compression: "dynamic", unqualifiedVolumePays: true, schedule: [{ rates: ["0.1", "0.05", "0.03", "0.02", "0.01"] }] },
+      { key: "m", kind: "matching", of: ["u"], generations: { rank: "R0" }, schedule: [{ rates: ["0.1", "0.05", "0.03", "0.02", "0.01"] }] },
+    ],
   });
   const DEPTH = 5;
 

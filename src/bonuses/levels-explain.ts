@@ -4,13 +4,15 @@
  *
  * Walks down from the member (an explicit stack, never recursion) through the levels the schedule can
  * reach: with dynamic compression a run of unqualified members takes no level, so the walk passes through
- * it; without compression every generation is a level. Each member found with a base is a source at its
- * level after compression (`level`) and its distance in generations (`distance`). The work is bounded by
- * the member's subtree within the schedule's depth; nothing is stored between explanations.
+ * it; without compression every sponsor level is a level. By generation, only holders of the generation
+ * rank end a level, so the walk passes through everyone else. Each member found with a base is a source at
+ * its level after compression (`level`) and its level counting every holder (`distance`: what it would be
+ * without compression, its sponsor distance by sponsor level). The work is bounded by the member's subtree within the schedule's depth (by generation,
+ * that depth counts holders only, so it can be the whole subtree); nothing is stored between explanations.
  *
  * A source's base lands in exactly one bucket, with the same rules as the run (levels.ts): paid at the
  * member's own level, compressed up, level locked, source unqualified, or, when the member is not
- * qualified, passed by. The explanation's bases therefore equal the statement's lines, which the caller
+ * qualified, passed by; by generation, when the member does not hold the generation rank, passed through. The explanation's bases therefore equal the statement's lines, which the caller
  * checks. Not a family: the level families call it.
  */
 import type { TextList } from "../input/text-list.js";
@@ -27,7 +29,8 @@ const COMPRESSED = 1;
 const LOCKED = 2;
 const SOURCE_UNQUALIFIED = 3;
 const MEMBER_UNQUALIFIED = 4;
-const KINDS = 5;
+const NOT_HOLDER = 5;
+const KINDS = 6;
 
 /** What {@link levelExplainer} needs to know about a level bonus. */
 export interface LevelExplainSpec {
@@ -35,6 +38,8 @@ export interface LevelExplainSpec {
   readonly schedule: readonly { readonly rank?: string | undefined; readonly rates: readonly string[] }[];
   readonly dynamic: boolean;
   readonly unqualifiedPays: boolean;
+  /** By generation: the rank that ends a generation (levels are then generations). */
+  readonly generations?: string;
   /** What the base is called in explanations: a measure's name, or "earnings from unilevel". */
   readonly baseName: string;
   /** The tree whose levels the bonus pays (default: the sponsor tree). */
@@ -83,10 +88,15 @@ export function levelExplainer(spec: LevelExplainSpec, cc: CompileContext): (ctx
           nth: (level: number) => `${level} levels below you in the placement tree`,
           more: (level: number) => `more than ${level} level${level === 1 ? "" : "s"} below you in the placement tree`,
         };
+  const genRankName = spec.generations;
+  // By generation: the rank index that ends a generation; -1 when levels are sponsor levels.
+  const genRank = genRankName === undefined ? -1 : cc.rankIndex(genRankName);
+  const unit = genRank >= 0 ? "generation" : "level";
 
   return (ctx, a) => {
     const memberQualified = ctx.qualified[a] === 1;
     const rankA = ctx.rank[a] as number;
+    const memberHolds = rankA >= genRank;
     // A qualified member's row; for an unqualified member, the row they would have had if qualified.
     const row = rowFor(rankA);
     // Per (kind, level) slot: count and total of all sources; the largest few kept by a collector.
@@ -99,7 +109,7 @@ export function levelExplainer(spec: LevelExplainSpec, cc: CompileContext): (ctx
     // One line per source needs every source of a paid slot: keep them all (other lists are cut below).
     const keepMax = spec.perSource ? Number.MAX_SAFE_INTEGER : ctx.sourcesMax;
     const preorder = tree === "sponsor" ? ctx.preorder : ctx.treePreorder(tree);
-    walk(ctx, preorder, a, spec.basePreorder(ctx, preorder), { depth, dynamic, unqualifiedPays, memberQualified, rowRate, sums, counts, keep, sourcesMax: keepMax });
+    walk(ctx, preorder, a, spec.basePreorder(ctx, preorder), { depth, dynamic, unqualifiedPays, genRank, memberQualified, memberHolds, rowRate, sums, counts, keep, sourcesMax: keepMax });
     const buckets = Array.from({ length: slots }, (_, slot) => {
       const count = counts[slot] as number;
       const sum = sums[slot] as number;
@@ -132,8 +142,8 @@ export function levelExplainer(spec: LevelExplainSpec, cc: CompileContext): (ctx
               from: { count: 1, volume: src.volume, shown: ctx.sourcesMax > 0 ? [src] : [], omitted: ctx.sourcesMax > 0 ? 0 : 1 },
               note:
                 kind === DIRECT
-                  ? `${percent(rate)} of ${name} ${grouped(src.volume)} from ${src.memberId}, ${level === 1 ? "whom you sponsored" : `${level} generations below you`}, at level ${level}`
-                  : `${percent(rate)} of ${name} ${grouped(src.volume)} from ${src.memberId}, ${src.distance} generations below you, at level ${level} by dynamic compression (unqualified members between were skipped)`,
+                  ? `${percent(rate)} of ${name} ${grouped(src.volume)} from ${src.memberId}, at ${unit} ${level}`
+                  : `${percent(rate)} of ${name} ${grouped(src.volume)} from ${src.memberId}, at ${unit} ${level} by dynamic compression (unqualified members between were skipped)`,
             });
           }
           continue;
@@ -145,9 +155,13 @@ export function levelExplainer(spec: LevelExplainSpec, cc: CompileContext): (ctx
           rate: formatRate(rate),
           from: b.list(ctx, measure),
           note:
-            kind === DIRECT
-              ? `${percent(rate)} of ${name} ${vol(b.volume)} from ${members(b.count)} ${level === 1 ? below.first : below.nth(level)}, at level ${level}`
-              : `${percent(rate)} of ${name} ${vol(b.volume)} from ${members(b.count)} ${below.more(level)}, at level ${level} by dynamic compression (unqualified members between were skipped)`,
+            genRankName !== undefined
+              ? kind === DIRECT
+                ? `${percent(rate)} of ${name} ${vol(b.volume)} from ${members(b.count)} in your generation ${level} (a generation ends at each member holding ${genRankName} or higher), at generation ${level}`
+                : `${percent(rate)} of ${name} ${vol(b.volume)} from ${members(b.count)} beyond your generation ${level}, at generation ${level} by dynamic compression (unqualified ${genRankName} holders between were skipped)`
+              : kind === DIRECT
+                ? `${percent(rate)} of ${name} ${vol(b.volume)} from ${members(b.count)} ${level === 1 ? below.first : below.nth(level)}, at level ${level}`
+                : `${percent(rate)} of ${name} ${vol(b.volume)} from ${members(b.count)} ${below.more(level)}, at level ${level} by dynamic compression (unqualified members between were skipped)`,
         });
       }
       const direct = buckets[DIRECT * depth + k];
@@ -158,7 +172,7 @@ export function levelExplainer(spec: LevelExplainSpec, cc: CompileContext): (ctx
         const best = rows.findIndex((r) => r.rates[k] === max);
         notPaid.push({
           reason: "rate-below-maximum",
-          message: `level ${level}: your rate ${percent(rate)} (${paidAsName}) is below the plan's highest rate for this level, ${percent(max)} (${rowName(best)})`,
+          message: `${unit} ${level}: your rate ${percent(rate)} (${paidAsName}) is below the plan's highest rate for this level, ${percent(max)} (${rowName(best)})`,
           level,
           volume: formatVolume(paidVolume),
           rate: formatRate(rate),
@@ -173,10 +187,10 @@ export function levelExplainer(spec: LevelExplainSpec, cc: CompileContext): (ctx
         const why =
           row < 0
             ? `your paid-as rank (${paidAsName}) has no schedule row, so no level is unlocked`
-            : `${paidAsName} unlocks ${rows[row]?.rates.length} level${rows[row]?.rates.length === 1 ? "" : "s"}`;
+            : `${paidAsName} unlocks ${rows[row]?.rates.length} ${unit}${rows[row]?.rates.length === 1 ? "" : "s"}`;
         notPaid.push({
           reason: "level-locked",
-          message: `level ${level} is locked: ${why}${unlock >= 0 ? `; ${rowName(unlock)} unlocks it at ${percent(unlockRate)}` : ""}. ${name} ${vol(locked.volume)} from ${members(locked.count)} is breakage`,
+          message: `${unit} ${level} is locked: ${why}${unlock >= 0 ? `; ${rowName(unlock)} unlocks it at ${percent(unlockRate)}` : ""}. ${name} ${vol(locked.volume)} from ${members(locked.count)} is breakage`,
           level,
           volume: formatVolume(locked.volume),
           ...(unlock >= 0 ? { rate: formatRate(unlockRate), forgone: exact(locked.volume, unlockRate) } : {}),
@@ -190,8 +204,8 @@ export function levelExplainer(spec: LevelExplainSpec, cc: CompileContext): (ctx
         notPaid.push({
           reason: "member-unqualified",
           message: dynamic
-            ? `you were not qualified, so dynamic compression skipped you: ${name} ${vol(passed.volume)} from ${members(passed.count)} at your level ${level} went to the next qualified member above`
-            : `you were not qualified: your level ${level}, ${name} ${vol(passed.volume)} from ${members(passed.count)}, is breakage (upline-unqualified)`,
+            ? `you were not qualified, so dynamic compression skipped you: ${name} ${vol(passed.volume)} from ${members(passed.count)} at your ${unit} ${level} went to the next qualified ${genRankName === undefined ? "member" : `${genRankName} holder`} above`
+            : `you were not qualified: your ${unit} ${level}, ${name} ${vol(passed.volume)} from ${members(passed.count)}, is breakage (upline-unqualified)`,
           level,
           volume: formatVolume(passed.volume),
           ...(rate >= 0 ? { rate: formatRate(rate), forgone: exact(passed.volume, rate) } : {}),
@@ -199,12 +213,23 @@ export function levelExplainer(spec: LevelExplainSpec, cc: CompileContext): (ctx
           from: passed.list(ctx, measure),
         });
       }
+      const notHolder = buckets[NOT_HOLDER * depth + k];
+      if (notHolder !== undefined) {
+        notPaid.push({
+          reason: "rank-not-held",
+          message: `you do not hold ${genRankName} (paid-as: ${paidAsName}), and only members holding ${genRankName} or higher take a generation: ${name} ${vol(notHolder.volume)} from ${members(notHolder.count)} that would be your generation ${level} passed you by to the ${genRankName} holders above`,
+          level,
+          volume: formatVolume(notHolder.volume),
+          rank: genRankName as string,
+          from: notHolder.list(ctx, measure),
+        });
+      }
       const unqualified = buckets[SOURCE_UNQUALIFIED * depth + k];
       if (unqualified !== undefined) {
         const would = memberQualified && rate >= 0;
         notPaid.push({
           reason: "source-unqualified",
-          message: `${members(unqualified.count)} at your level ${level} ${unqualified.count === 1 ? "was" : "were"} not qualified: ${name} ${vol(unqualified.volume)} paid no one (the plan does not pay on unqualified members' volume) and is breakage`,
+          message: `${members(unqualified.count)} at your ${unit} ${level} ${unqualified.count === 1 ? "was" : "were"} not qualified: ${name} ${vol(unqualified.volume)} paid no one (the plan does not pay on unqualified members' volume) and is breakage`,
           level,
           volume: formatVolume(unqualified.volume),
           ...(would ? { rate: formatRate(rate), forgone: exact(unqualified.volume, rate) } : {}),
@@ -215,7 +240,7 @@ export function levelExplainer(spec: LevelExplainSpec, cc: CompileContext): (ctx
     if (buckets.every((b) => b === undefined)) {
       notPaid.push({
         reason: "no-downline-volume",
-        message: `no ${name} from members within the ${depth} level${depth === 1 ? "" : "s"} this bonus reaches below you`,
+        message: `no ${name} from members within the ${depth} ${unit}${depth === 1 ? "" : "s"} this bonus reaches below you`,
       });
     }
     return { lines, notPaid };
@@ -226,7 +251,11 @@ interface Walk {
   readonly depth: number;
   readonly dynamic: boolean;
   readonly unqualifiedPays: boolean;
+  /** By generation: the rank index that ends a generation; -1 for sponsor levels. */
+  readonly genRank: number;
   readonly memberQualified: boolean;
+  /** The member holds the generation rank (always, for sponsor levels). */
+  readonly memberHolds: boolean;
   /** The member's rate units per level index, -1 where locked. */
   readonly rowRate: Float64Array;
   readonly sums: Float64Array;
@@ -242,41 +271,52 @@ interface Walk {
  * explainer so the hot loop is a small function of typed arrays.
  */
 function walk(ctx: ExplainContext, P: Preorder, a: number, base: Float64Array, w: Walk): void {
-  const { depth, dynamic, unqualifiedPays, memberQualified, rowRate, sums, counts, keep } = w;
+  const { depth, dynamic, unqualifiedPays, genRank, memberQualified, memberHolds, rowRate, sums, counts, keep } = w;
+  const rank = ctx.rank;
   const { end, member } = P;
   const dep = P.depth;
   const qual = P.qualified;
   const ids = ctx.genealogy.ids;
   // The smallest volume worth offering to each slot's collector: most sources are not offered at all.
   const floor = new Float64Array(sums.length);
-  // Open subtrees: where each ends, and the level its members' children take.
+  // Open subtrees: where each ends, the level its members' children take, and the level they would take
+  // counting every holder (by sponsor level: their distance - 1). Levels are 0-based here.
   let ends = new Int32Array(64);
   let nextLevel = new Uint8Array(64);
+  let nextRaw = new Int32Array(64);
   const start = P.pos[a] as number;
   const stop = end[start] as number;
   const baseDepth = dep[start] as number;
   ends[0] = stop;
   nextLevel[0] = 0;
+  nextRaw[0] = 0;
   let open = 1;
   let at = start + 1;
   while (at < stop) {
     while ((ends[open - 1] as number) <= at) open--;
     const k = nextLevel[open - 1] as number;
+    const raw = nextRaw[open - 1] as number;
     const v = base[at] as number;
     const xQualified = qual[at] === 1;
     if (v !== 0) {
-      const distance = (dep[at] as number) - baseDepth;
+      // The level before compression: the sponsor distance, or by generation the generation counting
+      // every holder.
+      const distance = genRank < 0 ? (dep[at] as number) - baseDepth : raw + 1;
       let kind: number;
       if (!xQualified && !unqualifiedPays) kind = SOURCE_UNQUALIFIED;
+      else if (!memberHolds) kind = NOT_HOLDER;
       else if (!memberQualified) kind = MEMBER_UNQUALIFIED;
-      else if ((rowRate[k] as number) >= 0) kind = distance === k + 1 ? DIRECT : COMPRESSED;
+      else if ((rowRate[k] as number) >= 0) kind = raw === k ? DIRECT : COMPRESSED;
       else kind = LOCKED;
       const slot = kind * depth + k;
       sums[slot] = (sums[slot] as number) + v;
       counts[slot] = (counts[slot] as number) + 1;
       if (v >= (floor[slot] as number)) floor[slot] = offer(keep, slot, w.sourcesMax, ids, member[at] as number, v, distance, k + 1);
     }
-    const next = dynamic && !xQualified ? k : k + 1;
+    // x ends a level for the members below it when it holds (always, by sponsor level); it takes one
+    // unless dynamic compression skips it.
+    const xHolds = genRank < 0 || (rank[member[at] as number] as number) >= genRank;
+    const next = xHolds && (!dynamic || xQualified) ? k + 1 : k;
     const subtreeEnd = end[at] as number;
     if (next >= depth) {
       at = subtreeEnd; // every member below is beyond the schedule's depth
@@ -290,9 +330,13 @@ function walk(ctx: ExplainContext, P: Preorder, a: number, base: Float64Array, w
         const l = new Uint8Array(open * 2);
         l.set(nextLevel);
         nextLevel = l;
+        const r = new Int32Array(open * 2);
+        r.set(nextRaw);
+        nextRaw = r;
       }
       ends[open] = subtreeEnd;
       nextLevel[open] = next;
+      nextRaw[open] = xHolds ? raw + 1 : raw;
       open++;
     }
     at++;

@@ -10,12 +10,17 @@
  * - with dynamic compression, unqualified members are skipped; the next qualified member takes the level
  *   ("compressed up"). A qualified member whose rank does not unlock the level still occupies it;
  * - unless `unqualifiedPays`, an unqualified member's own base pays nobody (all breakage).
+ * - by generation (`generationRank` ≥ 0), only members holding that rank (paid-as rank at or above it) take
+ *   levels: the others are passed through. A level is then a generation: the k-th rank holder above a
+ *   source takes generation k (without compression; with dynamic compression unqualified holders are
+ *   skipped too). Sponsor levels are the case where every member holds.
  *
  * Invariants: each source's base has `depth` level slots; each slot's potential is the base times the
  * highest rate any row gives that level. Every slot ends up paid (own level), compressed up, or breakage
  * (source unqualified, upline unqualified, level locked, rate below the maximum, no upline), so
  * paid + compressedUp + breakage = potential exactly. Work is at most `depth` upline steps per source:
- * dynamic compression jumps straight to the next qualified ancestor.
+ * each member points to the nearest ancestor that can take a level (computed top-down in one pass when
+ * dynamic compression or generations pass members through), so a run of skipped members is one step.
  */
 import { z } from "zod";
 import { decimalString, rankNameSchema } from "../plan/fields.js";
@@ -62,6 +67,31 @@ export function levelScheduleSchema(depthMax: number, levelWord: string, example
     });
 }
 
+/**
+ * The zod schema of a level bonus's optional `generations`: with it, the schedule's levels are generations,
+ * each ending at a member holding `rank` (paid-as rank at or above it), instead of sponsor levels.
+ */
+export const generationsSchema = z
+  .strictObject({
+    rank: rankNameSchema.meta({
+      title: "Generation rank",
+      description: "The rank that ends a generation: the k-th member holding it (or a higher paid-as rank) above a source takes generation k; members below it are passed through.",
+      examples: ["Gold"],
+    }),
+  })
+  .meta({
+    title: "Generations",
+    description: "Pay by generation instead of by sponsor level: a generation ends at each member holding `rank` or higher, and only those members are paid.",
+    examples: [{ rank: "Gold" }],
+  });
+
+/** Checks `generations`: its rank is in the ladder. */
+export function validateGenerations(generations: { readonly rank: string } | undefined, names: PlanNames, path: readonly PathSegment[]): Issue[] {
+  if (generations === undefined || names.ranks.includes(generations.rank)) return [];
+  const { rank } = generations;
+  return [issue("PLAN_UNKNOWN_RANK", [...path, "rank"], `unknown rank "${rank}"${nameHint(rank, names.ranks, "ranks")}`, rank)];
+}
+
 /** Why a level slot was not paid. */
 export const LEVEL_BREAKAGE = ["source-unqualified", "upline-unqualified", "level-locked", "rate-below-maximum", "no-upline"] as const;
 const SOURCE_UNQUALIFIED = 0;
@@ -97,6 +127,11 @@ export interface LevelOptions {
   readonly perSource: boolean;
   /** The tree whose upline the levels follow (default: the sponsor tree). */
   readonly tree?: TreeName;
+  /**
+   * Levels are generations ending at members holding this rank index (paid-as rank at or above it);
+   * -1: levels are sponsor levels.
+   */
+  readonly generationRank: number;
 }
 
 /**
@@ -167,32 +202,48 @@ export function compileLevelSchedule(schedule: readonly { readonly rank?: string
  */
 export function runLevels(run: RunContext, sink: LineSink, bonusIndex: number, schedule: LevelSchedule, base: Float64Array, options: LevelOptions): LevelAccounting {
   const { rows, depth, rowRates, maxRate, rowLevels, rowOfRank } = schedule;
-  const { dynamic, unqualifiedPays, perSource } = options;
+  const { dynamic, unqualifiedPays, generationRank, perSource } = options;
   const { genealogy: g, qualified, rank } = run;
   const n = g.size;
   // The chosen tree's own arrays: the walks below read them directly, whichever tree it is.
-  const { parent, depth: memberDepth, order } = treeOf(g, options.tree);
-  // Nearest qualified proper ancestor, top-down: lets dynamic compression skip a run of unqualified
-  // members in one step, keeping the walk at most `depth` steps per source.
-  const nextQualified = new Int32Array(n);
-  if (dynamic) {
+  const { parent, depth: treeDepth, order } = treeOf(g, options.tree);
+  const generations = generationRank >= 0;
+  // A member holds when it can end a generation (every member, by sponsor level); it takes a level when
+  // it holds and, with dynamic compression, is qualified.
+  const holds = (m: number) => !generations || (rank[m] as number) >= generationRank;
+  // Per member: the nearest proper ancestor that takes a level, and the number of holders among its
+  // proper ancestors (its depth, by sponsor level), top-down. The first lets a walk skip a run of members
+  // that take no level in one step, keeping it at most `depth` steps per source; the second tells a level
+  // taken at its own generation (paid) from one taken through compression.
+  let nextUp: Int32Array = parent;
+  let holdersAbove: Int32Array = treeDepth;
+  if (dynamic || generations) {
+    nextUp = new Int32Array(n);
+    if (generations) holdersAbove = new Int32Array(n);
     for (let j = 0; j < n; j++) {
       const m = order[j] as number;
       const p = parent[m] as number;
-      nextQualified[m] = p < 0 ? -1 : qualified[p] === 1 ? p : (nextQualified[p] as number);
+      if (p < 0) {
+        nextUp[m] = -1;
+        continue;
+      }
+      const h = holds(p);
+      nextUp[m] = h && (!dynamic || qualified[p] === 1) ? p : (nextUp[p] as number);
+      if (generations) holdersAbove[m] = (holdersAbove[p] as number) + (h ? 1 : 0);
     }
   }
   // Per source that pays (own volume, and qualified unless unqualified volume pays): the deepest
-  // level it can reach is its distance to the ancestor. So a member needs slots only down to its
-  // farthest paying source below, capped at the schedule depth: none at all for the many members
-  // with no paying downline, which keeps the slots few and close together.
+  // level it can reach is its distance to the ancestor (in holders: 1 + the holders strictly between).
+  // So a member needs slots only down to its farthest paying source below, capped at the schedule
+  // depth: none at all for the many members with no paying downline, which keeps the slots few and
+  // close together.
   const pays = (s: number) => (base[s] as number) !== 0 && (unqualifiedPays || qualified[s] === 1);
   const below = new Uint8Array(n);
   for (let j = order.length - 1; j > 0; j--) {
     const m = order[j] as number;
     const p = parent[m] as number;
     const b = below[m] as number;
-    const reach = Math.min(depth, b > 0 ? b + 1 : pays(m) ? 1 : 0);
+    const reach = Math.min(depth, Math.max(b > 0 ? b + (holds(m) ? 1 : 0) : 0, pays(m) ? 1 : 0));
     if (reach > (below[p] as number)) below[p] = reach;
   }
   // Per (recipient with a row, level the row unlocks and a source can reach): the direct and (with
@@ -201,18 +252,19 @@ export function runLevels(run: RunContext, sink: LineSink, bonusIndex: number, s
   // slots start at its block.
   const width = dynamic ? 4 : 2;
   // Everything one upline step reads, packed per member so that a step touches one cache line:
-  // [next member up, depth, block start in acc (-1 qualified without a schedule row, -2 unqualified), levels with slots].
+  // [next member up that takes a level, holders above (depth, by sponsor level), block start in acc
+  // (-1 qualified without a schedule row, -2 unqualified), levels with slots].
   const up = new Int32Array(4 * n);
   // Per qualified member with a row: the row (levels beyond the slots are locked or unreachable).
   const rowOf = new Int8Array(n).fill(-1);
   let used = 0;
   for (let i = 0; i < n; i++) {
     const b = 4 * i;
-    up[b] = dynamic ? (nextQualified[i] as number) : (parent[i] as number);
-    up[b + 1] = memberDepth[i] as number;
+    up[b] = nextUp[i] as number;
+    up[b + 1] = holdersAbove[i] as number;
     let block = -2;
     let levels = 0;
-    if (qualified[i] === 1) {
+    if (qualified[i] === 1 && holds(i)) {
       const row = rowOfRank[(rank[i] as number) + 1] as number;
       block = -1;
       if (row >= 0) {
@@ -250,7 +302,8 @@ export function runLevels(run: RunContext, sink: LineSink, bonusIndex: number, s
       if (block !== -2) {
         // Levels beyond the slots are locked: a source reaches this far, so the row stops short.
         if (k < (up[b + 3] as number)) {
-          // Without compression every step is one level, so every source is direct.
+          // Without compression every step is one level, so every source is direct. A holder a is in
+          // generation holdersAbove(s) - holdersAbove(a) of s (a itself is one of the holders above s).
           const compressed = sourceDepth - (up[b + 1] as number) === k + 1 ? 0 : 2;
           const slot = block + k * width + compressed;
           acc[slot] = (acc[slot] as number) + v;
@@ -262,7 +315,7 @@ export function runLevels(run: RunContext, sink: LineSink, bonusIndex: number, s
           acc[slot + 1] = tag === 0 ? s + 1 : tag > 0 ? -2 : tag - 1;
         } else breakageBase[LEVEL_LOCKED * depth + k] = (breakageBase[LEVEL_LOCKED * depth + k] as number) + v;
       } else {
-        // Only reached without compression: the unqualified member holds the level unpaid.
+        // Only reached without compression: the unqualified member (holder) holds the level unpaid.
         breakageBase[UPLINE_UNQUALIFIED * depth + k] = (breakageBase[UPLINE_UNQUALIFIED * depth + k] as number) + v;
       }
       k++;
@@ -293,7 +346,7 @@ export function runLevels(run: RunContext, sink: LineSink, bonusIndex: number, s
       }
     }
   }
-  run.work.add(`bonus:${options.key}`, n + steps + n);
+  run.work.add(`bonus:${options.key}`, n + steps + n + (generations ? n : 0));
   let potential = 0n;
   for (let k = 0; k < depth; k++) potential += BigInt(total) * BigInt(maxRate[k] as number);
   let paid = 0n;

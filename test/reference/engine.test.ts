@@ -847,4 +847,38 @@ describe("matching", () => {
     expect(byId(none.statements, "R").lines.filter((l) => l.bonus === "match")).toStrictEqual([]);
     expect(none.summary.bonuses[1]?.accounting?.breakage).toMatchObject({ "upline-unqualified": "5.00", "no-upline": "5.00" });
   });
+
+  it("by generation, the published example: A 10.00 + 10.00, B 20.00 + 5.00, D 10.00, C (not Gold) nothing", () => {
+    // plan-language.md "By generation": "A (Gold) sponsored B (Gold), B sponsored C (no rank), C sponsored D
+    // (Gold), D sponsored E (no rank); B, C, D and E each earned 100.00 ... A receives 10.00 (generation 1, B)
+    // and 5% × 200 = 10.00 (generation 2, C and D); B receives 10% × 200 = 20.00 (generation 1, C and D) and
+    // 5.00 (generation 2, E); D receives 10.00 (generation 1, E); C receives nothing (not Gold). Potential
+    // 4 × 100 × 15% = 60.00 = paid 55.00 + breakage no-upline 5.00". Gold: a GOLD volume of at least 1;
+    // earnings from a retail-profit at rate 1.
+    const plan = planOf("matching-generations", { RETAIL: { counts: ["retail-sale"] }, GOLD: { counts: ["customer-order"] } }, [
+      { key: "retail", kind: "retail-profit", measure: "RETAIL" },
+      { key: "gen", kind: "matching", of: ["retail"], generations: { rank: "Gold" }, schedule: [{ rates: ["0.10", "0.05"] }] },
+    ], { ranks: [{ name: "Gold", requires: { personal: { measure: "GOLD", minimum: "1" } } }] });
+    const gold = (id: string) => order(id, "customer-order", { GOLD: "1" });
+    const earn = (id: string) => order(id, "retail-sale", { RETAIL: "100" });
+    const input = {
+      period: PERIOD,
+      members: [member("A", null), member("B", "A"), member("C", "B"), member("D", "C"), member("E", "D")],
+      orders: [gold("A"), gold("B"), gold("D"), earn("B"), earn("C"), earn("D"), earn("E")],
+    };
+    const { statements, summary } = referenceCalculate(plan, input);
+    const gen = (id: string) => byId(statements, id).lines.filter((l) => l.bonus === "gen").map((l) => [l.level, l.compressed, l.source, l.base, l.amount]);
+    expect(gen("A")).toStrictEqual([
+      [1, false, "B", "100", "10.00"],
+      [2, false, undefined, "200", "10.00"],
+    ]);
+    expect(gen("B")).toStrictEqual([
+      [1, false, undefined, "200", "20.00"],
+      [2, false, "E", "100", "5.00"],
+    ]);
+    expect(gen("C")).toStrictEqual([]);
+    expect(gen("D")).toStrictEqual([[1, false, "E", "100", "10.00"]]);
+    expect(summary.bonuses[1]?.accounting).toMatchObject({ potential: "60.00", paid: "55.00", compressedUp: "0.00" });
+    expect(summary.bonuses[1]?.accounting?.breakage).toMatchObject({ "no-upline": "5.00", "upline-unqualified": "0.00", "level-locked": "0.00" });
+  });
 });

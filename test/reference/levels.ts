@@ -38,6 +38,8 @@ export interface LevelCommission {
    * the sponsor when left out.
    */
   readonly parentOf?: (m: ReferenceMember) => ReferenceMember | null;
+  /** matching's `generations.rank` (plan-language.md "By generation: generations"); absent: sponsor levels. */
+  readonly generationRank?: string | undefined;
 }
 
 export function levelCommission(bonus: LevelCommission, facts: ReferenceFacts): FamilyResult {
@@ -128,6 +130,10 @@ export function levelCommission(bonus: LevelCommission, facts: ReferenceFacts): 
       g.sources.push(s.id);
     };
 
+    if (bonus.generationRank !== undefined) {
+      walkGenerations(s, v, bonus.generationRank, take);
+      continue;
+    }
     // "Otherwise walk up from s's parent in the bonus's tree (its sponsor, unless tree: placement),
     // assigning levels k = 1, 2, …"
     const parentOf = bonus.parentOf ?? ((m: ReferenceMember) => m.sponsor);
@@ -150,6 +156,43 @@ export function levelCommission(bonus: LevelCommission, facts: ReferenceFacts): 
       }
     }
     // "Slots left when the walk passes the root are breakage (no-upline)."
+    for (; k <= depth; k++) addBreakage("no-upline", v.times(maxRate(k)));
+  }
+
+  // matching by generation (plan-language.md "By generation: generations").
+  function walkGenerations(s: ReferenceMember, v: Decimal, rankName: string, take: (a: ReferenceMember, k: number, generation: number) => void): void {
+    // "A member holds the generation rank R when their paid-as rank is R or higher in the ladder
+    // (qualified or not)".
+    const holds = (m: ReferenceMember): boolean => {
+      const p = facts.paidAs(m);
+      return p !== null && facts.rankIndex(p) >= facts.rankIndex(rankName);
+    };
+    // "Walk up from s's sponsor, passing over every member who does not hold R, assigning generations
+    // k = 1, 2, …"
+    let k = 1;
+    // "the generation of a holder u for source s is 1 + the number of holders strictly between s and u"
+    let holdersBetween = 0;
+    for (let u = s.sponsor; u !== null && k <= depth; u = u.sponsor) {
+      if (!holds(u)) continue; // "passed through: they take no generation, end none and are never paid"
+      const generation = holdersBetween + 1;
+      holdersBetween++;
+      if (bonus.compression === "none") {
+        // "each holder u takes generation k = u's generation for s. If u is not qualified, slot k is
+        // breakage (upline-unqualified): the unqualified holder still ends the generation."
+        k = generation;
+        if (k > depth) break;
+        if (isQualified(u)) take(u, k, generation);
+        else addBreakage("upline-unqualified", v.times(maxRate(k)));
+        k++;
+      } else if (isQualified(u)) {
+        // "unqualified holders are skipped too and take no generation; the next qualified holder takes
+        // generation k. A qualified holder always takes the next generation." take: "paid when it equals k
+        // and compressed up when it is greater".
+        take(u, k, generation);
+        k++;
+      }
+    }
+    // "Generations left when the walk passes the root (no holder above) are breakage (no-upline)."
     for (; k <= depth; k++) addBreakage("no-upline", v.times(maxRate(k)));
   }
 

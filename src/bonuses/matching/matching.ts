@@ -1,5 +1,6 @@
 /**
- * Matching bonus: a rate on the earnings of the member's downline from named bonuses, by sponsor level.
+ * Matching bonus: a rate on the earnings of the member's downline from named bonuses, by sponsor level or,
+ * with `generations`, by generation (a generation ends at a member holding a named rank).
  *
  * Plan behaviour: each member's base is the sum of what they earned this period from the bonuses listed
  * under `of` (their settled, rounded amounts, exactly as their statement shows them). That base pays the
@@ -7,7 +8,8 @@
  * (the row's length is the depth it unlocks), `compression: none` or `dynamic`, the same breakage reasons
  * and the same conservation, paid + compressed up + breakage = potential. A member's earnings count for
  * matching whether or not that member is qualified (they were earned); the upline member must be qualified
- * to be paid. Negative earnings (a clawback) are matched too, as a negative base.
+ * to be paid. Negative earnings (a clawback) are matched too, as a negative base. By generation, only members
+ * holding the named rank take levels (the level walk passes the others through).
  *
  * The engine runs a matching step after the bonuses it matches and settles their earnings first; a plan
  * whose bonuses match each other in a circle is rejected (PLAN_STEP_CYCLE).
@@ -18,7 +20,7 @@ import { VOLUME_SCALE } from "../../money/decimal.js";
 import { keySchema, referenceSchema } from "../../plan/fields.js";
 import type { LineSink } from "../../run/lines.js";
 import type { BonusFamily, CompiledBonus, LevelAccounting, RunContext } from "../family.js";
-import { compileLevelSchedule, LEVEL_LINE_FIELDS, levelLinesSchema, levelScheduleSchema, runLevels, validateLevelSchedule } from "../levels.js";
+import { compileLevelSchedule, generationsSchema, LEVEL_LINE_FIELDS, levelLinesSchema, levelScheduleSchema, runLevels, validateGenerations, validateLevelSchedule } from "../levels.js";
 import { levelExplainer } from "../levels-explain.js";
 
 /** Deepest level a matching schedule may reach. */
@@ -35,16 +37,21 @@ const schema = z
       .min(1)
       .max(20)
       .meta({ title: "Matched bonuses", description: "The keys of the bonuses whose earnings are matched (their sum per member).", examples: [["unilevel"]] }),
-    schedule: levelScheduleSchema(MATCHING_DEPTH_MAX, "sponsor level", { rates: ["0.10"], ranked: ["0.10", "0.07"] }),
+    schedule: levelScheduleSchema(MATCHING_DEPTH_MAX, "sponsor level (or generation, with `generations`)", { rates: ["0.10"], ranked: ["0.10", "0.07"] }),
+    generations: generationsSchema.optional(),
     compression: z
       .enum(["none", "dynamic"])
       .default("none")
-      .meta({ title: "Compression", description: "none: every upline counts as a level; dynamic: uplines who are not qualified are skipped.", examples: ["none"] }),
+      .meta({
+        title: "Compression",
+        description: "none: every upline (by generation: every holder of the generation rank) counts as a level; dynamic: uplines who are not qualified are skipped.",
+        examples: ["none"],
+      }),
     lines: levelLinesSchema,
   })
   .meta({
     title: "Matching bonus",
-    description: "A rate, by sponsor level, of the earnings of the member's downline from named bonuses.",
+    description: "A rate, by sponsor level or by generation, of the earnings of the member's downline from named bonuses.",
     examples: [{ kind: "matching", key: "matching", of: ["unilevel"], schedule: [{ rates: ["0.10", "0.07"] }] }],
   });
 
@@ -55,7 +62,7 @@ export type MatchingInput = z.input<typeof schema>;
 
 export const matching: BonusFamily<MatchingConfig, MatchingInput> = {
   kind: "matching",
-  description: "Matching: a rate per sponsor level on the downline's earnings from named bonuses, depth unlocked by rank, optional dynamic compression.",
+  description: "Matching: a rate per sponsor level (or per generation of rank holders) on the downline's earnings from named bonuses, depth unlocked by rank, optional dynamic compression.",
   schema,
   lineFields: LEVEL_LINE_FIELDS,
   reads: (config) => [...config.of.map((k) => `earnings.${k}`), "qualified", "rank"],
@@ -69,11 +76,13 @@ export const matching: BonusFamily<MatchingConfig, MatchingInput> = {
       } else if (config.of.indexOf(k) !== x) issues.push(issue("PLAN_DUPLICATE_NAME", at, `bonus "${k}" is listed twice`, k));
     });
     issues.push(...validateLevelSchedule(config.schedule, names, [...path, "schedule"]));
+    issues.push(...validateGenerations(config.generations, names, [...path, "generations"]));
     return issues;
   },
   compile(config, ctx): Omit<CompiledBonus, "reads" | "lineFields"> {
     const schedule = compileLevelSchedule(config.schedule, ctx);
-    const options = { key: config.key, dynamic: config.compression === "dynamic", unqualifiedPays: true, perSource: config.lines === "per-source" };
+    const generationRank = config.generations === undefined ? -1 : ctx.rankIndex(config.generations.rank);
+    const options = { key: config.key, dynamic: config.compression === "dynamic", unqualifiedPays: true, generationRank, perSource: config.lines === "per-source" };
     // Earnings are in money units (10^-scale); the level walk's base is in volume units (10^-4).
     const toBase = 10 ** (VOLUME_SCALE - ctx.moneyScale);
     /** Each member's base: the sum of their earnings from the matched bonuses, in volume units. */
@@ -94,6 +103,7 @@ export const matching: BonusFamily<MatchingConfig, MatchingInput> = {
           schedule: config.schedule,
           dynamic: options.dynamic,
           unqualifiedPays: true,
+          ...(config.generations !== undefined ? { generations: config.generations.rank } : {}),
           baseName: `earnings from ${config.of.join(" and ")}`,
           basePreorder: (ctx) => {
             const base = baseOf(ctx.genealogy.size, (k) => ctx.earnings(k));

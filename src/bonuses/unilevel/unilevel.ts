@@ -73,7 +73,7 @@ export const unilevel: BonusFamily<UnilevelConfig, UnilevelInput> = {
   compile(config, ctx): Omit<CompiledBonus, "reads" | "lineFields"> {
     const measure = ctx.measureIndex(config.measure);
     const schedule = compileLevelSchedule(config.schedule, ctx);
-    const options = { key: config.key, dynamic: config.compression === "dynamic", unqualifiedPays: config.unqualifiedVolumePays, tree: config.tree ?? "sponsor", perSource: config.lines === "per-source" } as const;
+    const options = { key: config.key, dynamic: config.compression === "dynamic", unqualifiedPays: config.unqualifiedVolumePays, tree: config.tree ?? "sponsor", perSource: config.lines === "per-source", generationRank: -1 } as const;
     return {
       key: config.key,
       kind: config.kind,

@@ -27,6 +27,8 @@ export const matching: ReferenceFamily<BonusOfKind<"matching">> = {
     // shortest exact form ("1000", "0.24"), as every base is written. (An exact value in statements.md's
     // table keeps at least money.scale places, "1000.00": the sentence is ambiguous; the fast engine writes
     // "1000".)
-    return levelCommission({ schedule: bonus.schedule, compression: bonus.compression, lines: bonus.lines, sources }, facts);
+    // "With generations, each level of the schedule is a generation instead of a sponsor level" (the walk of
+    // "By generation: generations", in ../levels.ts).
+    return levelCommission({ schedule: bonus.schedule, compression: bonus.compression, lines: bonus.lines, sources, generationRank: bonus.generations?.rank }, facts);
   },
 };
