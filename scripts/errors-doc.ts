@@ -19,6 +19,11 @@ const GROUPS: [string, string, (code: string) => boolean][] = [
     (c) => c.startsWith("PLACEMENT_"),
   ],
   ["Orders", "Reported by `calculate` and `compplan run`.", (c) => c.startsWith("ORDER_")],
+  [
+    "State between periods",
+    "Reported by `parseState` / `safeParseState` (the file's form) and by `calculate` and `compplan run --state` (the state against the plan, period and members; see [docs/state.md](state.md)). Nothing is computed while any remains.",
+    (c) => c.startsWith("STATE_"),
+  ],
   ["Run limits", "Reported by `calculate` when exact computation is not possible.", (c) => c.startsWith("RUN_")],
   ["Plan changes and comparisons", "Reported by `parseChangeSet`, `applyChangeSet`, `simulate`, `sweep` and `compplan diff` / `compplan sweep`. A change that makes the plan invalid is reported with the `PLAN_*` codes above, at paths into the changed plan.", (c) => c.startsWith("CHANGE_") || c.startsWith("SIMULATE_")],
   ["Audit: bundles, replay and explain", "Reported by `parseBundle`, `createBundle`, `replay`, `explain` and `compplan replay` / `compplan explain`. A difference found by replay is not an issue: it is reported in the replay report (exit code 4).", (c) => c.startsWith("AUDIT_")],

@@ -18,6 +18,9 @@ export type { CalculateInput, CalculateOptions, Phase, PreparedInput } from "./r
 export { prepareFiles, safePrepareFiles } from "./input/files.js";
 export type { InputFiles, PrepareFilesOptions } from "./input/files.js";
 export { RunResult } from "./run/result.js";
+export { parseState, safeParseState, STATE_FORMAT } from "./state/state.js";
+export type { StateInput, StateField, StateFieldKind } from "./state/state.js";
+export { stateNdjson } from "./state/write.js";
 export type { Period, PeriodKind } from "./run/period.js";
 export { dayIndex, PERIOD_DAYS_MAX } from "./run/period.js";
 export { allocate } from "./money/allocate.js";

@@ -44,6 +44,22 @@ export interface RankValues {
   readonly bestInSubtree: Int16Array;
   /** The rank the input gives each member (-1 for none), present when it gives any. */
   readonly given?: Int16Array;
+  /** 1 for a member kept at the opening paid-as rank in grace this period (with a {@link RankHistory}). */
+  readonly graced?: Uint8Array;
+}
+
+/**
+ * @internal What the opening state says about members' ranks (docs/state.md "Paid-as rank over periods"),
+ * per member index: the highest rank ever held, last period's paid-as rank (-1 for none) and the periods
+ * in grace so far; with the plan's grace and hold.
+ */
+export interface RankHistory {
+  readonly highest: Float64Array;
+  readonly paidAs: Float64Array;
+  /** Periods in grace so far (undefined: the plan has no grace). */
+  readonly grace: Float64Array | undefined;
+  readonly graceMax: number;
+  readonly holdHighest: boolean;
 }
 
 /** How a plan uses a member's given rank (its `givenRank`): a floor under the computed rank, or the paid-as rank. */
@@ -92,6 +108,7 @@ export function computeRanks(
   work: WorkCounter,
   given?: Int16Array,
   use: GivenRankUse = "floor",
+  history?: RankHistory,
 ): RankValues {
   const n = g.size;
   const rank = new Int16Array(n).fill(-1);
@@ -108,6 +125,7 @@ export function computeRanks(
   const floorPv = lowest.personal === undefined ? undefined : (v.personal[lowest.personal.measure] as Float64Array);
   const floorMinimum = lowest.personal?.minimum ?? 0;
   let visits = 0;
+  let graced: Uint8Array | undefined;
   for (let j = n - 1; j >= 0; j--) {
     const i = order[j] as number;
     const set = given === undefined ? -1 : (given[i] as number);
@@ -117,6 +135,15 @@ export function computeRanks(
       if ((needsQualified && qualified[i] !== 1) || (floorPv !== undefined && (floorPv[i] as number) < floorMinimum)) r = -1;
       while (r >= 0 && !checkRank(ctx, i, r)) r--;
       if (set > r) r = set;
+      if (history !== undefined) {
+        // Hold: never below the highest rank ever held. Grace: kept at last period's rank while in grace.
+        if (history.holdHighest && (history.highest[i] as number) > r) r = history.highest[i] as number;
+        const before = history.paidAs[i] as number;
+        if (history.grace !== undefined && r < before && (history.grace[i] as number) < history.graceMax) {
+          r = before;
+          (graced ??= new Uint8Array(n))[i] = 1;
+        }
+      }
     }
     rank[i] = r;
     let b = r;
@@ -128,7 +155,7 @@ export function computeRanks(
     visits += 1 + ((childStart[i + 1] as number) - (childStart[i] as number)) * (ranks.length + 1);
   }
   work.add("ranks", visits);
-  return given === undefined ? { rank, bestInSubtree: best } : { rank, bestInSubtree: best, given };
+  return { rank, bestInSubtree: best, ...(given !== undefined ? { given } : {}), ...(graced !== undefined ? { graced } : {}) };
 }
 
 /** What {@link checkRank} reads. `best` must be final for every child of the member checked. */

@@ -5,6 +5,7 @@
 import { assert } from "../errors/issues.js";
 import { RATE_SCALE, type RoundingMode } from "../money/decimal.js";
 import type { CompileContext, CompiledBonus } from "../bonuses/family.js";
+import type { StateField, StatePlan } from "../state/state.js";
 import { familyFor } from "../bonuses/lookup.js";
 import type { MeasureSpec } from "../measures/volumes.js";
 import { ORDER_KINDS } from "./fields.js";
@@ -62,6 +63,29 @@ export interface CompiledPlan {
   readonly roundingApplies: "line" | "bonus";
   /** The placement tree's width (most members under one), or 0 when the plan has no placement tree. */
   readonly placementWidth: number;
+  /** The state the plan keeps between periods (docs/state.md); `keeps` false: none. */
+  readonly state: CompiledState;
+  /** Periods a paid-as rank is kept after its requirements are missed (0: no grace). */
+  readonly rankGrace: number;
+  /** Never paid below the highest rank ever held. */
+  readonly holdHighest: boolean;
+}
+
+/** The state a plan keeps: its fields in order, and what a row for an unknown member does. */
+export interface CompiledState extends StatePlan {
+  readonly keeps: boolean;
+}
+
+/** The state fields of a plan (docs/state.md "When a plan keeps state"). */
+function stateOf(plan: Plan): CompiledState {
+  const grace = plan.paidAs?.grace ?? 0;
+  const keeps = plan.state !== undefined || grace > 0 || plan.paidAs?.hold === "highest";
+  const fields: StateField[] = [];
+  if (keeps && plan.ranks.length > 0) {
+    fields.push({ name: "rank.highest", kind: "rank" }, { name: "rank.paidAs", kind: "rank" }, { name: "rank.periods", kind: "count" });
+    if (grace > 0) fields.push({ name: "rank.grace", kind: "count" });
+  }
+  return { keeps, fields, rankNames: plan.ranks.map((r) => r.name), unknownMembers: plan.state?.unknownMembers ?? "error" };
 }
 
 function compileGroup(group: { minimum: string; legCap?: string | undefined }, measure: number): NonNullable<CompiledRank["group"]> {
@@ -152,5 +176,8 @@ export function compilePlan(plan: Plan): CompiledPlan {
     rounding: plan.money.rounding.mode as RoundingMode,
     roundingApplies: plan.money.rounding.applies,
     placementWidth: plan.placement?.width ?? 0,
+    state: stateOf(plan),
+    rankGrace: plan.paidAs?.grace ?? 0,
+    holdHighest: plan.paidAs?.hold === "highest",
   };
 }

@@ -137,6 +137,35 @@ export const planShellSchema = z.strictObject({
   ranks: z.array(rankSchema).max(100).default([]).meta({ title: "Ranks", description: "The rank ladder, lowest rank first." }),
   placement: placementSchema.optional(),
   bonuses: z.array(z.looseObject({ kind: z.string(), key: keySchema })).max(100),
+  state: z
+    .strictObject({
+      unknownMembers: z.enum(["error", "carry"]).optional().meta({
+        title: "Unknown members",
+        description: "What a state row for a member who is not in the members file does: error (the default) or carry (written unchanged to the closing state).",
+        examples: ["carry"],
+      }),
+    })
+    .optional()
+    .meta({
+      title: "State",
+      description: "The plan keeps state between periods (docs/state.md): a run reads the previous period's closing state and writes its own.",
+      examples: [{}, { unknownMembers: "carry" }],
+    }),
+  paidAs: z
+    .strictObject({
+      grace: z.number().int().min(0).max(120).optional().meta({
+        title: "Grace",
+        description: "Periods a member keeps a paid-as rank after missing its requirements (0, the default: none). Needs state between periods.",
+        examples: [2],
+      }),
+      hold: z.enum(["none", "highest"]).optional().meta({
+        title: "Hold",
+        description: "highest: a member is never paid below the highest rank ever held (a lifetime title); none (the default). Needs state between periods.",
+        examples: ["highest"],
+      }),
+    })
+    .optional()
+    .meta({ title: "Paid-as rank over periods", description: "Grace and hold of the paid-as rank across periods (docs/state.md).", examples: [{ grace: 2 }] }),
   givenRank: z
     .enum(["floor", "paid-as"])
     .optional()

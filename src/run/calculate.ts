@@ -11,7 +11,8 @@ import type { OrderColumns, RecordOrigin } from "../input/rows.js";
 import { type MemberInput, type OrderInput, validateMembers, validateOrders } from "../input/validate.js";
 import { numberOrdersByMember } from "../input/order-number.js";
 import { computeQualification } from "../measures/qualification.js";
-import { type RankValues, computeRanks, resolveGivenRanks } from "../measures/ranks.js";
+import { type RankHistory, type RankValues, computeRanks, resolveGivenRanks } from "../measures/ranks.js";
+import { type StateColumns, type StateInput, initialValue, resolveState } from "../state/state.js";
 import { type MeasureValues, computeVolumes } from "../measures/volumes.js";
 import { canonicalJson } from "../statement/canonical.js";
 import type { LevelAccounting, RunContext, RunOrders } from "../bonuses/family.js";
@@ -41,6 +42,11 @@ export interface CalculateOptions {
   /** Where each record came from (file and line), for error messages; set by file readers. */
   readonly memberOrigins?: readonly RecordOrigin[];
   readonly orderOrigins?: readonly RecordOrigin[];
+  /**
+   * The opening state: the previous period's closing state, from {@link safeParseState} (docs/state.md).
+   * Left out for a plan that keeps state, every member starts at the initial values (a first period).
+   */
+  readonly state?: StateInput;
 }
 
 /**
@@ -108,6 +114,62 @@ export function safePrepareInput(input: CalculateInput, measures: ReadonlySet<st
   if (unknown.length > 0) return { ok: false, issues: unknown };
   const numbered = numberOrdersByMember(cols, member, built.genealogy.ids);
   return { ok: true, value: { period: period.period, genealogy: built.genealogy, orders: numbered, measures } };
+}
+
+/**
+ * The opening state of a run (docs/state.md): the given state resolved against the plan, period and
+ * members, the initial values when none is given, or nothing for a plan that keeps no state (a state
+ * given to it is `STATE_FIELDS` unless it has no fields either).
+ */
+function openingState(compiled: CompiledPlan, prepared: PreparedInput, state: StateInput | undefined): { columns?: StateColumns; issues: Issue[] } {
+  const g = prepared.genealogy;
+  if (state !== undefined) return resolveState(state, compiled.state, prepared.period, g);
+  if (!compiled.state.keeps) return { issues: [] };
+  return { columns: { fields: compiled.state.fields, columns: compiled.state.fields.map((f) => new Float64Array(g.size).fill(initialValue(f.kind))), carried: [] }, issues: [] };
+}
+
+/** The opening state's rank fields as the rank computation reads them, when the plan keeps them. */
+function rankHistory(compiled: CompiledPlan, opening: StateColumns | undefined): RankHistory | undefined {
+  if (opening === undefined) return undefined;
+  const column = (name: string) => opening.columns[opening.fields.findIndex((f) => f.name === name)];
+  const highest = column("rank.highest");
+  const paidAs = column("rank.paidAs");
+  if (highest === undefined || paidAs === undefined) return undefined;
+  return { highest, paidAs, grace: column("rank.grace"), graceMax: compiled.rankGrace, holdHighest: compiled.holdHighest };
+}
+
+/**
+ * The closing state (docs/state.md): each field's value at the end of the period, from the opening state
+ * and this period's ranks; rows carried for members not in the members file pass through.
+ */
+function closingState(opening: StateColumns, ranks: RankValues): StateColumns {
+  const n = ranks.rank.length;
+  const open = (name: string) => opening.columns[opening.fields.findIndex((f) => f.name === name)] as Float64Array;
+  const columns = opening.fields.map((f) => {
+    const out = new Float64Array(n);
+    const before = open(f.name);
+    for (let i = 0; i < n; i++) {
+      const r = ranks.rank[i] as number;
+      switch (f.name) {
+        case "rank.highest":
+          out[i] = Math.max(before[i] as number, r);
+          break;
+        case "rank.paidAs":
+          out[i] = r;
+          break;
+        case "rank.periods":
+          out[i] = r < 0 ? 0 : r === (open("rank.paidAs")[i] as number) ? (before[i] as number) + 1 : 1;
+          break;
+        case "rank.grace":
+          out[i] = ranks.graced?.[i] === 1 ? (before[i] as number) + 1 : 0;
+          break;
+        default:
+          assert(false, "state-field-closed", `no closing rule for state field ${f.name}`);
+      }
+    }
+    return out;
+  });
+  return { fields: opening.fields, columns, carried: opening.carried };
 }
 
 /** The orders of a prepared input as steps read them; the days are computed once, when first asked for. */
@@ -190,13 +252,19 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
   const placementIssues = checkPlacement(compiled, g);
   if (placementIssues.length > 0) return { ok: false, issues: placementIssues };
 
+  // The opening state, resolved against this run (docs/state.md): checked before anything is computed.
+  const opening = openingState(compiled, prepared, options.state);
+  if (opening.issues.length > 0) return { ok: false, issues: opening.issues };
+  const history = rankHistory(compiled, opening.columns);
+
   // Volumes, qualification and ranks depend only on the plan's measures, qualification, ranks and use of
-  // given ranks: a second plan on the same prepared input that defines them identically (a what-if that
-  // changes a rate, say) reuses them instead of computing them again.
+  // given ranks (and on the opening state, which a plan keeping state never shares: no reuse then): a
+  // second plan on the same prepared input that defines them identically (a what-if that changes a rate,
+  // say) reuses them instead of computing them again.
   const key = canonicalJson({ measures: plan.measures, qualification: plan.qualification ?? null, ranks: plan.ranks, givenRank: compiled.givenRank });
   let cache = MEASURED.get(prepared);
   if (cache === undefined) MEASURED.set(prepared, (cache = new Map()));
-  let measured = cache.get(key);
+  let measured = compiled.state.keeps ? undefined : cache.get(key);
   if (measured === undefined) {
     // Ranks the input gives must be ranks of this plan: checked before anything is computed.
     const given = resolveGivenRanks(g, compiled.ranks);
@@ -207,11 +275,11 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
     phase("qualification");
     const qualified = computeQualification(g, volumes.values, compiled.qualification, work);
     phase("ranks");
-    const ranks = computeRanks(g, volumes.values, qualified, compiled.ranks, work, given.given, compiled.givenRank);
+    const ranks = computeRanks(g, volumes.values, qualified, compiled.ranks, work, given.given, compiled.givenRank, history);
     measured = { volumes: volumes.values, qualified, ranks };
     // Keep the last one only: enough for a comparison, bounded for a sweep over many plans.
     cache.clear();
-    cache.set(key, measured);
+    if (!compiled.state.keeps) cache.set(key, measured);
   }
   const volumes = { values: measured.volumes };
   const { qualified, ranks } = measured;
@@ -258,6 +326,7 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
     earnings,
     orderCount: prepared.orders.count,
     work,
+    ...(opening.columns !== undefined ? { opening: opening.columns, closing: closingState(opening.columns, ranks) } : {}),
   });
   return { ok: true, value: result };
 }

@@ -32,6 +32,7 @@ import { lineUnits } from "./settle.js";
 import { lineItemFields } from "./line-fields.js";
 import type { Period } from "./period.js";
 import type { WorkCounter } from "./work.js";
+import type { StateColumns } from "../state/state.js";
 
 /** @internal What the orchestrator hands over. */
 export interface RunParts {
@@ -45,6 +46,9 @@ export interface RunParts {
   readonly accounting: readonly (LevelAccounting | undefined)[];
   /** Per bonus, each member's settled amount in money units (0 without a line): see src/run/settle.ts. */
   readonly earnings: readonly Float64Array[];
+  /** The opening and closing state, for a plan that keeps state (docs/state.md). */
+  readonly opening?: StateColumns;
+  readonly closing?: StateColumns;
   readonly orderCount: number;
   readonly work: WorkCounter;
 }

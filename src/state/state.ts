@@ -1,0 +1,313 @@
+/**
+ * State between periods (docs/state.md): the fields a plan keeps, the state file's canonical NDJSON, reading
+ * it with a coded issue for every problem, resolving it against a run's plan, period and members, and
+ * writing a run's closing state. Values are kept per field in typed arrays by member index: volumes in
+ * volume units (10^-4), counts as integers, ranks as rank indices (-1 for none).
+ */
+import { CompplanError, type Issue, type IssueCode, issue } from "../errors/issues.js";
+import { VOLUME_MAX, VOLUME_SCALE, formatVolume, parseUnits } from "../money/decimal.js";
+import { canonicalJson } from "../statement/canonical.js";
+import type { Genealogy } from "../genealogy/genealogy.js";
+import type { Period } from "../run/period.js";
+import { addDays, safeParsePeriod } from "../run/period.js";
+import { cut } from "../input/read.js";
+
+/** The format line of a state file's header. */
+export const STATE_FORMAT = "compplan-state/1";
+
+/** The kind of a state field's values: a volume, a count, or a rank of the plan's ladder. */
+export type StateFieldKind = "volume" | "count" | "rank";
+
+/** One field of the state a plan keeps (docs/state.md "When a plan keeps state"). */
+export interface StateField {
+  readonly name: string;
+  readonly kind: StateFieldKind;
+}
+
+/** A state row for a member the members file does not have, kept as read (`state.unknownMembers: carry`). */
+interface CarriedRow {
+  readonly id: string;
+  readonly line: string;
+}
+
+/**
+ * A state file as read (docs/state.md "The state file"), before it meets a plan: its header and its rows,
+ * each value in the internal unit of its kind (ranks still by name). Made by {@link safeParseState}.
+ */
+export interface StateInput {
+  /** The period the state closes. */
+  readonly period: string;
+  /** The fingerprint of the plan that wrote it. */
+  readonly plan: string;
+  readonly fields: readonly StateField[];
+  /** Member ids, ascending (UTF-16 code unit order). */
+  readonly ids: readonly string[];
+  /** Per field, per row: the value (volume units, a count), or for a rank field the rank's name; undefined when initial. */
+  readonly values: readonly (readonly (number | string | undefined)[])[];
+  /** The canonical line of each row, and where it was read. */
+  readonly lines: readonly string[];
+  readonly lineNumbers: readonly number[];
+  readonly file?: string;
+}
+
+/** @internal A state resolved against a run: one column per field over member indices, initial values filled in. */
+export interface StateColumns {
+  readonly fields: readonly StateField[];
+  /** Per field, per member index: volume units, a count, or a rank index (-1 for none). */
+  readonly columns: readonly Float64Array[];
+  /** Rows for members not in the members file, carried unchanged (`state.unknownMembers: carry`), by id. */
+  readonly carried: readonly CarriedRow[];
+}
+
+/** What resolving a state needs to know about the plan. */
+export interface StatePlan {
+  readonly fields: readonly StateField[];
+  readonly rankNames: readonly string[];
+  readonly unknownMembers: "error" | "carry";
+}
+
+const VOLUME_LIMIT = BigInt(VOLUME_MAX) * 10n ** BigInt(VOLUME_SCALE);
+const COUNT_MAX = 1_000_000_000;
+
+/** The initial value of a field's kind, internally. */
+export function initialValue(kind: StateFieldKind): number {
+  return kind === "rank" ? -1 : 0;
+}
+
+/**
+ * Reads a state file (docs/state.md "The state file"). Never throws: every problem is a coded issue with
+ * the file, line and field, and nothing is returned then.
+ *
+ * @param text - the file's text
+ * @param file - its name, for issues
+ * @returns the state as read, or `STATE_MALFORMED` and `STATE_INVALID_VALUE` issues
+ * @example
+ * ```ts
+ * const s = safeParseState(readFileSync("2026-09/state.ndjson", "utf8"), "2026-09/state.ndjson");
+ * if (s.ok) calculate(plan, input, { state: s.value });
+ * ```
+ */
+export function safeParseState(text: string, file?: string): { ok: true; value: StateInput } | { ok: false; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const at = (code: IssueCode, line: number, path: (string | number)[], message: string, ...value: unknown[]) =>
+    issues.push({ ...issue(code, ["state", ...path], message, ...value), ...(file !== undefined ? { file } : {}), line });
+  if (typeof text !== "string") return { ok: false, issues: [issue("STATE_MALFORMED", ["state"], "a state file is text (canonical NDJSON)", text)] };
+  const lines = text.split("\n");
+  if (lines[lines.length - 1] !== "") {
+    at("STATE_MALFORMED", lines.length, [], "a state file ends with a line feed after its last line (it may be cut short)");
+    return { ok: false, issues };
+  }
+  lines.pop();
+  const parse = (k: number): Record<string, unknown> | undefined => {
+    const line = lines[k] as string;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      at("STATE_MALFORMED", k + 1, [], "this line is not JSON", cut(line));
+      return undefined;
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      at("STATE_MALFORMED", k + 1, [], "each line of a state file is a JSON object", cut(line));
+      return undefined;
+    }
+    if (canonicalJson(value) !== line) {
+      at("STATE_MALFORMED", k + 1, [], "this line is not canonical JSON (keys sorted, no spaces, no duplicate keys), as compplan writes it", cut(line));
+      return undefined;
+    }
+    return value as Record<string, unknown>;
+  };
+  if (lines.length === 0) {
+    at("STATE_MALFORMED", 1, [], "the state file is empty: it starts with a header line");
+    return { ok: false, issues };
+  }
+  const header = parse(0);
+  if (header === undefined) return { ok: false, issues };
+  const keys = Object.keys(header).join(",");
+  if (keys !== "fields,format,period,plan" || header.format !== STATE_FORMAT) {
+    at("STATE_MALFORMED", 1, ["format"], `the first line is the header {"fields":[…],"format":"${STATE_FORMAT}","period":…,"plan":…}`, cut(lines[0] as string));
+    return { ok: false, issues };
+  }
+  const period = typeof header.period === "string" ? safeParsePeriod(header.period).period : undefined;
+  if (period === undefined) at("STATE_MALFORMED", 1, ["period"], "the header's period is not a period (YYYY-MM, YYYY-Www or YYYY-MM-DD..YYYY-MM-DD)", header.period);
+  if (typeof header.plan !== "string" || !/^sha256:[0-9a-f]{64}$/.test(header.plan)) at("STATE_MALFORMED", 1, ["plan"], "the header's plan is a fingerprint (sha256: and 64 hex digits)", header.plan);
+  const fields: StateField[] = [];
+  const names = new Set<string>();
+  if (!Array.isArray(header.fields)) at("STATE_MALFORMED", 1, ["fields"], "the header's fields are a list of { name, kind }", header.fields);
+  else
+    header.fields.forEach((f: unknown, k) => {
+      const ok =
+        typeof f === "object" && f !== null && Object.keys(f).join(",") === "kind,name" && typeof (f as StateField).name === "string" && ["volume", "count", "rank"].includes((f as StateField).kind);
+      if (!ok || names.has((f as StateField).name) || (f as StateField).name === "id") {
+        at("STATE_MALFORMED", 1, ["fields", k], 'each field is { "kind": "volume" | "count" | "rank", "name": … }, named once (and not "id")', f);
+        return;
+      }
+      names.add((f as StateField).name);
+      fields.push({ name: (f as StateField).name, kind: (f as StateField).kind });
+    });
+  if (issues.length > 0) return { ok: false, issues };
+  const index = new Map(fields.map((f, k) => [f.name, k]));
+  const ids: string[] = [];
+  const values: (number | string | undefined)[][] = fields.map(() => []);
+  const kept: string[] = [];
+  const lineNumbers: number[] = [];
+  for (let k = 1; k < lines.length; k++) {
+    const row = parse(k);
+    if (row === undefined) continue;
+    const id = row.id;
+    if (typeof id !== "string" || id === "") {
+      at("STATE_INVALID_VALUE", k + 1, ["id"], "each row has the member's id", id);
+      continue;
+    }
+    const previous = ids[ids.length - 1];
+    if (previous !== undefined && !(previous < id)) {
+      at("STATE_INVALID_VALUE", k + 1, ["id"], previous === id ? `member "${cut(id)}" has two rows` : `rows are sorted by member id: "${cut(id)}" comes before "${cut(previous)}"`, id);
+      continue;
+    }
+    const rowValues: (number | string | undefined)[] = fields.map(() => undefined);
+    let bad = false;
+    for (const [name, raw] of Object.entries(row)) {
+      if (name === "id") continue;
+      const f = index.get(name);
+      if (f === undefined) {
+        at("STATE_INVALID_VALUE", k + 1, [name], `field "${cut(name)}" is not in the header's fields`, name);
+        bad = true;
+        continue;
+      }
+      const value = readValue((fields[f] as StateField).kind, raw);
+      if (typeof value === "object") {
+        at("STATE_INVALID_VALUE", k + 1, [name], `${name}: ${value.problem}`, raw);
+        bad = true;
+        continue;
+      }
+      rowValues[f] = value;
+    }
+    if (bad) continue;
+    ids.push(id);
+    rowValues.forEach((v, f) => (values[f] as (number | string | undefined)[]).push(v));
+    kept.push(lines[k] as string);
+    lineNumbers.push(k + 1);
+  }
+  if (issues.length > 0) return { ok: false, issues };
+  return { ok: true, value: { period: header.period as string, plan: header.plan as string, fields, ids, values, lines: kept, lineNumbers, ...(file !== undefined ? { file } : {}) } };
+}
+
+/** A value of `kind` as written in the file, in its internal unit (a rank by name), or the problem with it. */
+function readValue(kind: StateFieldKind, raw: unknown): number | string | { problem: string } {
+  if (kind === "count") {
+    if (typeof raw !== "number" || !Number.isSafeInteger(raw) || raw < 1 || raw > COUNT_MAX) return { problem: `a count is a whole number 1 to ${COUNT_MAX} (0 is left out)` };
+    return raw;
+  }
+  if (kind === "rank") {
+    if (typeof raw !== "string" || raw === "") return { problem: "a rank is the rank's name (none is left out)" };
+    return raw;
+  }
+  if (typeof raw !== "string") return { problem: 'a volume is an exact decimal string, e.g. "1200.5"' };
+  const units = parseUnits(raw, VOLUME_SCALE);
+  if (typeof units !== "bigint" || units === 0n || formatVolume(units) !== raw) return { problem: `a volume is a non-zero decimal in its shortest form with at most ${VOLUME_SCALE} places (0 is left out)` };
+  if (units > VOLUME_LIMIT || units < -VOLUME_LIMIT) return { problem: `a volume is at most ${VOLUME_MAX} in size` };
+  return Number(units);
+}
+
+/** The period just before `period`, by days: the one whose last day is the day before its first. */
+function follows(previous: Period, period: Period): boolean {
+  return addDays(previous.end, 1) === period.start;
+}
+
+/**
+ * @internal Resolves a state read from a file against a run (docs/state.md "Bad state"): its period, fields,
+ * ranks and members. Returns the opening columns, or the issues.
+ */
+export function resolveState(state: StateInput, plan: StatePlan, period: Period, g: Genealogy): { columns?: StateColumns; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const loc = (line: number) => ({ ...(state.file !== undefined ? { file: state.file } : {}), line });
+  const statePeriod = safeParsePeriod(state.period).period as Period;
+  if (!follows(statePeriod, period)) {
+    issues.push({ ...issue("STATE_PERIOD", ["state", "period"], `the state closes ${state.period} (${statePeriod.start} to ${statePeriod.end}); a run of ${period.id} needs the state of the period ending ${addDays(period.start, -1)}`, state.period), ...loc(1) });
+    return { issues };
+  }
+  const key = (f: StateField) => `${f.name} (${f.kind})`;
+  const wanted = plan.fields.map(key);
+  const have = state.fields.map(key);
+  if (wanted.join("\n") !== have.join("\n")) {
+    const missing = wanted.filter((x) => !have.includes(x));
+    const extra = have.filter((x) => !wanted.includes(x));
+    const parts = [
+      missing.length > 0 ? `the plan keeps ${missing.join(", ")}, which the state lacks` : "",
+      extra.length > 0 ? `the state has ${extra.join(", ")}, which the plan does not keep` : "",
+      missing.length + extra.length === 0 ? "the same fields in another order" : "",
+    ].filter((p) => p !== "");
+    issues.push({ ...issue("STATE_FIELDS", ["state", "fields"], `the state's fields differ from the plan's: ${parts.join("; ")}; migrate the state (see docs/state.md)`, have), ...loc(1) });
+    return { issues };
+  }
+  const n = g.size;
+  const columns = plan.fields.map((f) => new Float64Array(n).fill(initialValue(f.kind)));
+  const rankIndex = new Map(plan.rankNames.map((name, r) => [name, r]));
+  const carried: CarriedRow[] = [];
+  state.ids.forEach((id, row) => {
+    const line = state.lineNumbers[row] as number;
+    const i = g.indexOf.get(id);
+    if (i === undefined) {
+      if (plan.unknownMembers === "carry") carried.push({ id, line: state.lines[row] as string });
+      else issues.push({ ...issue("STATE_UNKNOWN_MEMBER", ["state", "id"], `the state has a row for "${cut(id)}", who is not in the members file (state.unknownMembers: carry keeps such rows)`, id), ...loc(line) });
+      return;
+    }
+    plan.fields.forEach((f, k) => {
+      const v = (state.values[k] as (number | string | undefined)[])[row];
+      if (v === undefined) return;
+      if (f.kind === "rank") {
+        const r = rankIndex.get(v as string);
+        if (r === undefined) {
+          issues.push({ ...issue("STATE_INVALID_VALUE", ["state", f.name], `${f.name}: "${cut(v as string)}" is not a rank of the plan (ranks: ${plan.rankNames.join(", ") || "none"})`, v), ...loc(line) });
+          return;
+        }
+        (columns[k] as Float64Array)[i] = r;
+      } else (columns[k] as Float64Array)[i] = v as number;
+    });
+  });
+  if (issues.length > 0) return { issues };
+  return { columns: { fields: plan.fields, columns, carried }, issues };
+}
+
+/**
+ * @internal A run's closing state as the bytes of state.ndjson (docs/state.md "The state file"): the header,
+ * then one canonical line per member with a non-initial value and each carried row, sorted by id.
+ */
+export function stateNdjsonOf(closing: StateColumns, g: Genealogy, periodId: string, planFingerprint: string, rankNames: readonly string[]): string {
+  const header = canonicalJson({ fields: closing.fields.map((f) => ({ kind: f.kind, name: f.name })), format: STATE_FORMAT, period: periodId, plan: planFingerprint });
+  const rows: { id: string; line: string }[] = [];
+  for (let i = 0; i < g.size; i++) {
+    const row: Record<string, string | number> = {};
+    let any = false;
+    closing.fields.forEach((f, k) => {
+      const v = (closing.columns[k] as Float64Array)[i] as number;
+      if (v === initialValue(f.kind)) return;
+      any = true;
+      row[f.name] = f.kind === "volume" ? formatVolume(v) : f.kind === "rank" ? (rankNames[v] as string) : v;
+    });
+    if (!any) continue;
+    const id = g.ids.at(i) as string;
+    rows.push({ id, line: canonicalJson({ id, ...row }) });
+  }
+  for (const c of closing.carried) rows.push(c);
+  rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return `${header}\n${rows.map((r) => `${r.line}\n`).join("")}`;
+}
+
+/**
+ * Reads a state file like {@link safeParseState}; throws {@link CompplanError} listing every issue.
+ *
+ * @param text - the file's text
+ * @param file - its name, for issues
+ * @returns the state as read
+ * @throws CompplanError with `STATE_MALFORMED` and `STATE_INVALID_VALUE` issues
+ * @example
+ * ```ts
+ * const run = calculate(plan, input, { state: parseState(readFileSync("2026-09/state.ndjson", "utf8")) });
+ * ```
+ */
+export function parseState(text: string, file?: string): StateInput {
+  const r = safeParseState(text, file);
+  if (!r.ok) throw new CompplanError(r.issues);
+  return r.value;
+}
