@@ -49,7 +49,7 @@ export function naiveTotals(plan: Plan, members: { id: string; sponsorId?: strin
   for (const m of order) {
     for (const [name, spec] of measures) {
       let p = new D(0);
-      for (const kind of spec.counts) {
+      for (const kind of spec.counts ?? []) {  // the bench plans have no accumulated measures
         let v = m.byKind.get(kind)?.get(name) ?? new D(0);
         if (kind === "personal-consumption" && spec.personalConsumptionCap !== undefined) v = D.min(v, spec.personalConsumptionCap);
         p = p.plus(v);

@@ -4,7 +4,7 @@
  * The public surface is this hand-kept list. Everything else is internal and may change.
  * @packageDocumentation
  */
-export { parsePlan, safeParsePlan } from "./plan/parse.js";
+export { orderMeasures, parsePlan, safeParsePlan } from "./plan/parse.js";
 export type { Plan, ParsePlanOptions } from "./plan/parse.js";
 export { planJsonSchema } from "./plan/json-schema.js";
 export type { PlanInput } from "./plan/json-schema.js";

@@ -33,7 +33,7 @@ import type { OrderColumns } from "../input/rows.js";
 import { validateMembers, validateOrders } from "../input/validate.js";
 import { canonicalDecimal, formatVolume } from "../money/decimal.js";
 import { ORDER_KINDS, type OrderKind } from "../plan/fields.js";
-import { type Plan, planArgument } from "../plan/parse.js";
+import { type Plan, orderMeasures, planArgument } from "../plan/parse.js";
 import { planShellSchema } from "../plan/schema.js";
 import { safeParsePeriod } from "../run/period.js";
 import type { CalculateInput } from "../run/calculate.js";
@@ -292,7 +292,7 @@ export function fingerprintInput(plan: Plan, input: CalculateInput): InputFinger
   const period = safeParsePeriod(input.period);
   if (period.period === undefined) throw new CompplanError(period.issue === undefined ? [] : [period.issue]);
   const members = validateMembers(input.members, period.period);
-  const orders = validateOrders(input.orders, period.period, new Set(Object.keys(plan.measures)));
+  const orders = validateOrders(input.orders, period.period, new Set(orderMeasures(plan)));
   const issues = [...members.issues, ...orders.issues];
   if (issues.length > 0) throw new CompplanError(issues);
   return { members: fingerprintMembers(rowMembers(members.rows)), orders: fingerprintOrders(orders.columns) };

@@ -6,6 +6,7 @@
 import { CompplanError, issue } from "../errors/issues.js";
 import type { OrderColumns } from "../input/rows.js";
 import { validateOrders } from "../input/validate.js";
+import { orderMeasures } from "../plan/parse.js";
 import type { CalculateInput, PreparedInput } from "../run/calculate.js";
 import type { RunResult } from "../run/result.js";
 
@@ -33,7 +34,7 @@ export function runOrders(run: RunResult, input: CalculateInput | PreparedInput)
     if (!Array.isArray(input.members) || input.members.length !== g.size) {
       throw new CompplanError([issue("AUDIT_INPUT_MISMATCH", ["members"], `the run has ${g.size} members; the input given has ${Array.isArray(input.members) ? input.members.length : "no"} members`)]);
     }
-    const v = validateOrders(Array.isArray(input.orders) ? input.orders : [], run.period, new Set(Object.keys(run.plan.measures)));
+    const v = validateOrders(Array.isArray(input.orders) ? input.orders : [], run.period, new Set(orderMeasures(run.plan)));
     if (v.issues.length > 0) throw new CompplanError(v.issues);
     columns = v.columns;
     member = new Int32Array(columns.count);

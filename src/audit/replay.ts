@@ -8,7 +8,7 @@ import { argumentIssues, isOptions, isRecord } from "../errors/arguments.js";
 import { CompplanError, type Issue, type PathSegment, type Result, formatPath, issue } from "../errors/issues.js";
 import type { RecordOrigin } from "../input/rows.js";
 import type { Plan } from "../plan/parse.js";
-import { safeParsePlan } from "../plan/parse.js";
+import { orderMeasures, safeParsePlan } from "../plan/parse.js";
 import { type PreparedInput, safeCalculatePrepared, safePrepareInput } from "../run/calculate.js";
 import type { RunResult } from "../run/result.js";
 import { canonicalJson } from "../statement/canonical.js";
@@ -148,7 +148,7 @@ export function loadBundleRun(bundle: RunBundle, inputs: ReplayInputs, onPhase?:
     ...(inputs.memberOrigins !== undefined ? { memberOrigins: inputs.memberOrigins } : {}),
     ...(inputs.orderOrigins !== undefined ? { orderOrigins: inputs.orderOrigins } : {}),
   };
-  const prepared = safePrepareInput({ period: bundle.period, members: members as never[], orders: orders as never[] }, new Set(Object.keys(plan.measures)), options);
+  const prepared = safePrepareInput({ period: bundle.period, members: members as never[], orders: orders as never[] }, new Set(orderMeasures(plan)), options);
   if (!prepared.ok) return prepared;
   return loadedFrom(plan, prepared.value, { members: inputs.members === undefined, orders: inputs.orders === undefined }, onPhase);
 }

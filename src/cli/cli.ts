@@ -8,7 +8,7 @@ import { CompplanError, type Issue, InvariantError, formatIssue } from "../error
 import { GENERATED_MEASURES, SHAPES, type Shape, generateData } from "../generate/generate.js";
 import { prepareFiles, readTextOrThrow } from "../input/files.js";
 import { MEMBER_COLUMNS, ORDER_COLUMNS } from "../input/read.js";
-import { safeParsePlan, type Plan } from "../plan/parse.js";
+import { orderMeasures, safeParsePlan, type Plan } from "../plan/parse.js";
 import { planJsonSchema } from "../plan/json-schema.js";
 import { type Phase, safeCalculatePrepared, safePrepareInput } from "../run/calculate.js";
 import { safeParsePeriod } from "../run/period.js";
@@ -304,7 +304,7 @@ function cmdRun(flags: Flags, io: CliIO): number {
     const period = safeParsePeriod(periodText);
     if (period.period === undefined) throw new CompplanError([period.issue as Issue]);
     const onPhase = (p: Phase | "read inputs") => progress.phase(p);
-    const prepared = prepareFiles({ period: periodText, members: membersPath, orders: ordersPath }, { measures: Object.keys(plan.measures), onPhase, ...ignoreColumnsOf(flags) });
+    const prepared = prepareFiles({ period: periodText, members: membersPath, orders: ordersPath }, { measures: orderMeasures(plan), onPhase, ...ignoreColumnsOf(flags) });
     // Fingerprint the input first: its temporary buffers are gone before the run's arrays exist.
     progress.phase("fingerprint inputs");
     const inputs = preparedInputSummaries(prepared);

@@ -163,8 +163,8 @@ export function readInputFiles(files: InputFiles, measures: readonly string[], i
 /** Options of {@link safePrepareFiles} and {@link prepareFiles}. */
 export interface PrepareFilesOptions {
   /**
-   * The measure names orders may carry: a plan's `Object.keys(plan.measures)`, or for a comparison the
-   * names of both plans' measures. An orders CSV needs no column for a measure it does not use: such a
+   * The measure names orders may carry: a plan's `orderMeasures(plan)`, or for a comparison the
+   * order measures of both plans. An orders CSV needs no column for a measure it does not use: such a
    * measure counts 0 on every order (as a measure left out of a JSON order's `volumes` does).
    */
   readonly measures: Iterable<string>;
@@ -195,7 +195,7 @@ export interface PrepareFilesOptions {
  * @returns the prepared input, or every issue (`PERIOD_*`, `INPUT_*`, `MEMBER_*`, `ORDER_*`)
  * @example
  * ```ts
- * const r = safePrepareFiles({ period: "2026-10", members: "members.csv", orders: "orders.csv" }, { measures: Object.keys(plan.measures) });
+ * const r = safePrepareFiles({ period: "2026-10", members: "members.csv", orders: "orders.csv" }, { measures: orderMeasures(plan) });
  * if (r.ok) console.log(safeCalculatePrepared(plan, r.value));
  * ```
  */
@@ -235,7 +235,7 @@ export function safePrepareFiles(files: InputFiles, options: PrepareFilesOptions
  * @throws CompplanError with every issue (`PERIOD_*`, `INPUT_*`, `MEMBER_*`, `ORDER_*`)
  * @example
  * ```ts
- * const prepared = prepareFiles({ period: "2026-10", members: "members.csv", orders: "orders.csv" }, { measures: Object.keys(plan.measures) });
+ * const prepared = prepareFiles({ period: "2026-10", members: "members.csv", orders: "orders.csv" }, { measures: orderMeasures(plan) });
  * ```
  */
 export function prepareFiles(files: InputFiles, options: PrepareFilesOptions): PreparedInput {

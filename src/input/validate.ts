@@ -185,7 +185,7 @@ export function validateOrders(
         const raw = vol[name];
         const m = measureIndex.get(name);
         if (m === undefined) {
-          fail(i, "ORDER_UNKNOWN_MEASURE", ["volumes", name], `the plan has no measure "${cut(name)}" (measures: ${names.join(", ")})`, name);
+          fail(i, "ORDER_UNKNOWN_MEASURE", ["volumes", name], `the plan has no order measure "${cut(name)}" (order measures: ${names.join(", ")})`, name);
           continue;
         }
         const units = parseVolume(raw);

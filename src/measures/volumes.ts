@@ -17,6 +17,12 @@ export interface MeasureSpec {
   readonly counts: readonly boolean[];
   /** Cap on counted personal consumption per member and period, in units; -1 for none. */
   readonly personalConsumptionCap: number;
+  /**
+   * An accumulated measure (docs/state.md "Accumulated measures"): the base measure's index, and the
+   * periods it spans (0: since joining). It counts no order kind: its personal volume is the carried
+   * volume plus the base's personal volume of this period.
+   */
+  readonly accumulates?: { readonly base: number; readonly periods: number };
 }
 
 /** Per-member values of every measure. */
@@ -49,12 +55,17 @@ const TOTAL_MAX = Number.MAX_SAFE_INTEGER;
 const PC = ORDER_KINDS.indexOf("personal-consumption");
 const KINDS = ORDER_KINDS.length;
 
-/** @internal Sums orders into per-member measures; an issue when a measure's total is too large. */
+/**
+ * @internal Sums orders into per-member measures; an issue when a measure's total is too large.
+ * `carried`, per accumulated measure, is each member's volume carried from earlier periods (from the
+ * opening state; all zero when left out).
+ */
 export function computeVolumes(
   g: Genealogy,
   orders: OrderColumns & { readonly member: Int32Array },
   specs: readonly MeasureSpec[],
   work: WorkCounter,
+  carried: readonly (Float64Array | undefined)[] = [],
 ): { values?: MeasureValues; issues: Issue[] } {
   const n = g.size;
   const issues: Issue[] = [];
@@ -103,6 +114,8 @@ export function computeVolumes(
       p[i] = (p[i] as number) + (v > cap ? cap : v);
     }
   }
+  issues.push(...accumulate(specs, personal, carried));
+  if (issues.length > 0) return { issues };
   const group = groupSums(g, personal);
   work.add("volumes:members", n * specs.length);
   let byKind: Float64Array[][] | undefined;
@@ -124,6 +137,28 @@ export function computeVolumes(
     },
     issues,
   };
+}
+
+/**
+ * Accumulated measures (docs/state.md "Accumulated measures"): personal(M) = carried + personal(base) this
+ * period, for every member. An issue when a measure's total over the members is too large to stay exact.
+ */
+function accumulate(specs: readonly MeasureSpec[], personal: readonly Float64Array[], carried: readonly (Float64Array | undefined)[]): Issue[] {
+  const issues: Issue[] = [];
+  specs.forEach((spec, s) => {
+    if (spec.accumulates === undefined) return;
+    const p = personal[s] as Float64Array;
+    const base = personal[spec.accumulates.base] as Float64Array;
+    const c = carried[s];
+    let total = 0;
+    for (let i = 0; i < p.length; i++) {
+      const v = (c === undefined ? 0 : (c[i] as number)) + (base[i] as number);
+      p[i] = v;
+      total += Math.abs(v);
+    }
+    if (total > TOTAL_MAX) issues.push(issue("RUN_VOLUME_OVERFLOW", ["state"], `the total of accumulated measure ${spec.name} over all members is too large to compute exactly (at most 900,719,925,474)`));
+  });
+  return issues;
 }
 
 /** Raw volume per measure (columns) and order kind, per member. */

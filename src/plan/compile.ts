@@ -76,15 +76,26 @@ export interface CompiledState extends StatePlan {
   readonly keeps: boolean;
 }
 
-/** The state fields of a plan (docs/state.md "When a plan keeps state"). */
+/**
+ * @internal The state fields an accumulated measure keeps (docs/state.md "Accumulated measures"): `<M>`
+ * since joining (`periods` 0), else `<M>.1` … `<M>.<periods-1>`, `<M>.k` the base's personal volume k−1
+ * periods before the one closed.
+ */
+export function accumulatedFields(name: string, periods: number): string[] {
+  return periods === 0 ? [name] : Array.from({ length: periods - 1 }, (_, k) => `${name}.${k + 1}`);
+}
+
+/** The state fields of a plan (docs/state.md "When a plan keeps state"): rank fields, then accumulated measures in plan order. */
 function stateOf(plan: Plan): CompiledState {
   const grace = plan.paidAs?.grace ?? 0;
-  const keeps = plan.state !== undefined || grace > 0 || plan.paidAs?.hold === "highest";
+  const accumulated = Object.entries(plan.measures).filter(([, m]) => m.accumulates !== undefined);
+  const keeps = plan.state !== undefined || grace > 0 || plan.paidAs?.hold === "highest" || accumulated.length > 0;
   const fields: StateField[] = [];
   if (keeps && plan.ranks.length > 0) {
     fields.push({ name: "rank.highest", kind: "rank" }, { name: "rank.paidAs", kind: "rank" }, { name: "rank.periods", kind: "count" });
     if (grace > 0) fields.push({ name: "rank.grace", kind: "count" });
   }
+  for (const [name, m] of accumulated) for (const f of accumulatedFields(name, m.periods ?? 0)) fields.push({ name: f, kind: "volume" });
   return { keeps, fields, rankNames: plan.ranks.map((r) => r.name), unknownMembers: plan.state?.unknownMembers ?? "error" };
 }
 
@@ -113,8 +124,9 @@ export function compilePlan(plan: Plan): CompiledPlan {
     const m = plan.measures[name] as Plan["measures"][string];
     return {
       name,
-      counts: ORDER_KINDS.map((k) => m.counts.includes(k)),
+      counts: ORDER_KINDS.map((k) => m.counts?.includes(k) === true),
       personalConsumptionCap: m.personalConsumptionCap === undefined ? -1 : volumeUnits(m.personalConsumptionCap),
+      ...(m.accumulates !== undefined ? { accumulates: { base: measureIndex.get(m.accumulates) as number, periods: m.periods ?? 0 } } : {}),
     };
   });
   const mi = (name: string) => {

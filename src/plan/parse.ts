@@ -93,6 +93,24 @@ export function planArgument(plan: unknown): Result<Plan> {
 }
 
 /**
+ * The measures orders carry volume of: every measure of the plan but the accumulated ones (docs/state.md
+ * "Accumulated measures"), in plan order. An input is prepared and validated with these names, so an orders
+ * file with a column for an accumulated measure is an unknown measure, never silently ignored.
+ *
+ * @param plan - a plan from {@link parsePlan}
+ * @returns the names of the plan's order measures
+ * @example
+ * ```ts
+ * const prepared = prepareInput(input, new Set(orderMeasures(plan)));
+ * ```
+ */
+export function orderMeasures(plan: Plan): string[] {
+  return Object.entries(plan.measures)
+    .filter(([, m]) => m.accumulates === undefined)
+    .map(([name]) => name);
+}
+
+/**
  * Validates a plan and returns it; throws {@link CompplanError} listing every issue when it is invalid.
  *
  * @param input - plan text (YAML or JSON) or an already-parsed object
@@ -326,6 +344,7 @@ function checkNames(plan: Plan): Issue[] {
   const needMeasure = (name: string, path: PathSegment[]) => {
     if (!measures.has(name)) issues.push(issue("PLAN_UNKNOWN_MEASURE", path, `unknown measure "${name}"${nameHint(name, measures, "measures")}`, name));
   };
+  issues.push(...checkMeasureForms(plan, measures));
   needMeasure(plan.payoutBasis, ["payoutBasis"]);
   if (plan.qualification?.personal !== undefined) needMeasure(plan.qualification.personal.measure, ["qualification", "personal", "measure"]);
   const rankNames = plan.ranks.map((r) => r.name);
@@ -359,6 +378,29 @@ function checkNames(plan: Plan): Issue[] {
     if (family !== undefined) issues.push(...family.validate(b, { measures, ranks: rankNames, moneyScale: plan.money.scale, bonuses: bonusKeys, placement: plan.placement !== undefined }, ["bonuses", i]));
   });
   if (issues.length === 0) issues.push(...checkStepOrder(plan));
+  return issues;
+}
+
+/**
+ * Each measure counts order kinds or accumulates another (docs/state.md "Accumulated measures"): never
+ * both nor neither, the base a plain measure of the plan, `periods` and `personalConsumptionCap` each only
+ * in its own form.
+ */
+function checkMeasureForms(plan: Plan, measures: ReadonlySet<string>): Issue[] {
+  const issues: Issue[] = [];
+  for (const [name, m] of Object.entries(plan.measures)) {
+    const p: PathSegment[] = ["measures", name];
+    if (m.accumulates === undefined) {
+      if (m.counts === undefined) issues.push(issue("PLAN_MISSING_KEY", [...p, "counts"], "a measure counts order kinds (counts: [...]) or accumulates another measure (accumulates: PV)"));
+      if (m.periods !== undefined) issues.push(issue("PLAN_INVALID_VALUE", [...p, "periods"], "periods belongs to an accumulated measure: add accumulates: <measure>", m.periods));
+      continue;
+    }
+    if (m.counts !== undefined) issues.push(issue("PLAN_INVALID_VALUE", [...p, "counts"], `an accumulated measure has no counts: orders carry no volume of it (it adds up ${m.accumulates} over periods)`, m.counts));
+    if (m.personalConsumptionCap !== undefined) issues.push(issue("PLAN_INVALID_VALUE", [...p, "personalConsumptionCap"], `an accumulated measure has no cap of its own: cap ${m.accumulates} instead`, m.personalConsumptionCap));
+    const base = plan.measures[m.accumulates];
+    if (!measures.has(m.accumulates) || base === undefined) issues.push(issue("PLAN_UNKNOWN_MEASURE", [...p, "accumulates"], `unknown measure "${m.accumulates}"${nameHint(m.accumulates, measures, "measures")}`, m.accumulates));
+    else if (base.accumulates !== undefined) issues.push(issue("PLAN_INVALID_VALUE", [...p, "accumulates"], `"${m.accumulates}" is itself accumulated: accumulate its base measure ${base.accumulates} instead`, m.accumulates));
+  }
   return issues;
 }
 

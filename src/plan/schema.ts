@@ -15,18 +15,38 @@ import {
   volumeMinimumSchema,
 } from "./fields.js";
 
+/** The most periods an accumulated measure may span (`periods`). */
+export const ACCUMULATED_PERIODS_MAX = 60;
+
 export const measureSchema = z
   .strictObject({
     description: z.string().max(500).optional(),
-    counts: z.array(orderKindSchema).min(1),
+    counts: z.array(orderKindSchema).min(1).optional().meta({
+      title: "Counts",
+      description: "The order kinds whose volume counts toward the measure (a measure has counts, or accumulates another measure).",
+      examples: [["personal-consumption", "customer-order"]],
+    }),
     personalConsumptionCap: decimalString("volume").optional(),
+    accumulates: measureNameSchema.optional().meta({
+      title: "Accumulates",
+      description:
+        "An accumulated measure (docs/state.md): its personal volume is the base measure's personal volume of this period plus what was carried from earlier periods (since joining, or over `periods`). It has no counts and the base is not itself accumulated. The plan then keeps state between periods.",
+      examples: ["PV"],
+    }),
+    periods: z.number().int().min(2).max(ACCUMULATED_PERIODS_MAX).optional().meta({
+      title: "Periods",
+      description: "With accumulates: the last N periods, this one included (2 to 60). Left out: since joining.",
+      examples: [4],
+    }),
     reference: referenceSchema.optional(),
   })
   .meta({
     title: "Measure",
-    description: "A volume measure: which order kinds count toward it, and an optional cap on personal consumption.",
-    examples: [{ description: "Personal volume", counts: ["personal-consumption", "customer-order"] }],
+    description:
+      "A volume measure: which order kinds count toward it, with an optional cap on personal consumption; or an accumulated measure, the sum of another measure over earlier periods and this one.",
+    examples: [{ description: "Personal volume", counts: ["personal-consumption", "customer-order"] }, { accumulates: "PV", periods: 4 }],
   });
+
 
 export const qualificationSchema = z
   .strictObject({

@@ -16,8 +16,8 @@ import { type StateColumns, type StateInput, initialValue, resolveState } from "
 import { type MeasureValues, computeVolumes } from "../measures/volumes.js";
 import { canonicalJson } from "../statement/canonical.js";
 import type { LevelAccounting, RunContext, RunOrders } from "../bonuses/family.js";
-import { type CompiledPlan, compilePlan } from "../plan/compile.js";
-import { type Plan, planArgument } from "../plan/parse.js";
+import { type CompiledPlan, accumulatedFields, compilePlan } from "../plan/compile.js";
+import { type Plan, orderMeasures, planArgument } from "../plan/parse.js";
 import { LineSink } from "./lines.js";
 import { type Period, dayIndices, safeParsePeriod } from "./period.js";
 import { RunResult } from "./result.js";
@@ -139,13 +139,51 @@ function rankHistory(compiled: CompiledPlan, opening: StateColumns | undefined):
 }
 
 /**
- * The closing state (docs/state.md): each field's value at the end of the period, from the opening state
- * and this period's ranks; rows carried for members not in the members file pass through.
+ * Per measure, the volume an accumulated measure carries from earlier periods (docs/state.md "Accumulated
+ * measures"): the opening `<M>`, or the sum of the opening `<M>.1` … `<M>.<N-1>`; undefined for other
+ * measures and without an opening state.
  */
-function closingState(opening: StateColumns, ranks: RankValues): StateColumns {
+function carriedVolumes(compiled: CompiledPlan, opening: StateColumns | undefined): (Float64Array | undefined)[] {
+  return compiled.measures.map((spec) => {
+    if (spec.accumulates === undefined || opening === undefined) return undefined;
+    const columns = accumulatedFields(spec.name, spec.accumulates.periods).map((name) => opening.columns[opening.fields.findIndex((f) => f.name === name)] as Float64Array);
+    if (columns.length === 1) return columns[0];
+    const sum = new Float64Array(columns[0]?.length ?? 0);
+    for (const c of columns) for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) + (c[i] as number);
+    return sum;
+  });
+}
+
+/**
+ * The closing value of each accumulated measure's state fields (docs/state.md "Accumulated measures"):
+ * since joining, `<M>` = personal(M); over N periods, `<M>.1` = personal(base) this period and `<M>.k` =
+ * the opening `<M>.(k−1)`.
+ */
+function closingVolumes(compiled: CompiledPlan, opening: StateColumns, volumes: MeasureValues): Map<string, Float64Array> {
+  const out = new Map<string, Float64Array>();
+  compiled.measures.forEach((spec, s) => {
+    if (spec.accumulates === undefined) return;
+    const names = accumulatedFields(spec.name, spec.accumulates.periods);
+    if (spec.accumulates.periods === 0) out.set(names[0] as string, volumes.personal[s] as Float64Array);
+    else
+      names.forEach((name, k) =>
+        out.set(name, k === 0 ? (volumes.personal[spec.accumulates?.base as number] as Float64Array) : (opening.columns[opening.fields.findIndex((f) => f.name === names[k - 1])] as Float64Array)),
+      );
+  });
+  return out;
+}
+
+/**
+ * The closing state (docs/state.md): each field's value at the end of the period, from the opening state,
+ * this period's volumes and ranks; rows carried for members not in the members file pass through.
+ */
+function closingState(compiled: CompiledPlan, opening: StateColumns, volumes: MeasureValues, ranks: RankValues): StateColumns {
   const n = ranks.rank.length;
   const open = (name: string) => opening.columns[opening.fields.findIndex((f) => f.name === name)] as Float64Array;
+  const accumulated = closingVolumes(compiled, opening, volumes);
   const columns = opening.fields.map((f) => {
+    const volume = accumulated.get(f.name);
+    if (volume !== undefined) return Float64Array.from(volume);
     const out = new Float64Array(n);
     const before = open(f.name);
     for (let i = 0; i < n; i++) {
@@ -188,7 +226,8 @@ function runOrders(prepared: PreparedInput): RunOrders {
 const MEASURED = new WeakMap<PreparedInput, Map<string, { volumes: MeasureValues; qualified: Uint8Array; ranks: RankValues }>>();
 
 /**
- * Runs a plan over a prepared input. The plan's measures must be among those the input was prepared for.
+ * Runs a plan over a prepared input. The plan's order measures ({@link orderMeasures}) must be among those
+ * the input was prepared for.
  *
  * @param plan - a plan from {@link parsePlan}
  * @param prepared - from {@link safePrepareInput}
@@ -244,7 +283,7 @@ function checkPlacement(compiled: CompiledPlan, g: Genealogy): Issue[] {
 function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOptions): Result<RunResult> {
   const phase = options.onPhase ?? (() => {});
   const compiled = compilePlan(plan);
-  const missing = compiled.measures.filter((m) => !prepared.measures.has(m.name));
+  const missing = compiled.measures.filter((m) => m.accumulates === undefined && !prepared.measures.has(m.name));
   assert(missing.length === 0, "prepared-measures", `input prepared without measures ${missing.map((m) => m.name).join(", ")}`);
   const work = new WorkCounter();
   const g = prepared.genealogy;
@@ -270,7 +309,7 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
     const given = resolveGivenRanks(g, compiled.ranks);
     if (given.issues.length > 0) return { ok: false, issues: given.issues };
     phase("volumes");
-    const volumes = computeVolumes(g, prepared.orders, compiled.measures, work);
+    const volumes = computeVolumes(g, prepared.orders, compiled.measures, work, carriedVolumes(compiled, opening.columns));
     if (volumes.values === undefined) return { ok: false, issues: volumes.issues };
     phase("qualification");
     const qualified = computeQualification(g, volumes.values, compiled.qualification, work);
@@ -326,7 +365,7 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
     earnings,
     orderCount: prepared.orders.count,
     work,
-    ...(opening.columns !== undefined ? { opening: opening.columns, closing: closingState(opening.columns, ranks) } : {}),
+    ...(opening.columns !== undefined ? { opening: opening.columns, closing: closingState(compiled, opening.columns, volumes.values, ranks) } : {}),
   });
   return { ok: true, value: result };
 }
@@ -348,7 +387,7 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
 export function safeCalculate(plan: Plan, input: CalculateInput, options: CalculateOptions = {}): Result<RunResult> {
   const checked = planArgument(plan);
   if (!checked.ok) return checked;
-  const prepared = safePrepareInput(input, new Set(Object.keys(checked.value.measures)), options);
+  const prepared = safePrepareInput(input, new Set(orderMeasures(checked.value)), options);
   if (!prepared.ok) return prepared;
   return runPrepared(checked.value, prepared.value, options);
 }
@@ -380,7 +419,7 @@ export function calculate(plan: Plan, input: CalculateInput, options: CalculateO
  * @throws CompplanError with the codes listed for {@link safePrepareInput}
  * @example
  * ```ts
- * const prepared = prepareInput(input, new Set(Object.keys(plan.measures)));
+ * const prepared = prepareInput(input, new Set(orderMeasures(plan)));
  * const run = calculatePrepared(plan, prepared);
  * ```
  */
@@ -400,7 +439,7 @@ export function prepareInput(input: CalculateInput, measures: ReadonlySet<string
  * @throws CompplanError
  * @example
  * ```ts
- * const run = calculatePrepared(plan, prepareInput(input, new Set(Object.keys(plan.measures))));
+ * const run = calculatePrepared(plan, prepareInput(input, new Set(orderMeasures(plan))));
  * ```
  */
 export function calculatePrepared(plan: Plan, prepared: PreparedInput, options: CalculateOptions = {}): RunResult {

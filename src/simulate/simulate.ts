@@ -5,7 +5,7 @@
  */
 import { argumentIssues, isOptions, isRecord } from "../errors/arguments.js";
 import { CompplanError, type Issue, type Result, issue } from "../errors/issues.js";
-import { type Plan, planArgument } from "../plan/parse.js";
+import { type Plan, orderMeasures, planArgument } from "../plan/parse.js";
 import { type CalculateInput, type PreparedInput, safeCalculatePrepared, safePrepareInput } from "../run/calculate.js";
 import type { RecordOrigin } from "../input/rows.js";
 import type { RunResult } from "../run/result.js";
@@ -172,7 +172,7 @@ function inputFingerprints(prepared: PreparedInput): ReturnType<typeof inputSumm
 
 /** @internal The measure names of several plans, for preparing one input for all of them. */
 export function unionMeasures(...plans: readonly Plan[]): Set<string> {
-  return new Set(plans.flatMap((p) => Object.keys(p.measures)));
+  return new Set(plans.flatMap((p) => orderMeasures(p)));
 }
 
 /**
