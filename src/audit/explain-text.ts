@@ -70,7 +70,8 @@ function condition(c: QualificationCheck): string {
         const kinds = c.breakdown.kinds.map((k) =>
           !k.counts ? `${k.kind.replace(/-/g, " ")} ${grouped(k.raw)} not counted` : k.raw !== k.counted ? `${k.kind.replace(/-/g, " ")} ${grouped(k.raw)}, ${grouped(k.counted)} counted (capped)` : `${k.kind.replace(/-/g, " ")} ${grouped(k.counted)} counted`,
         );
-        s += `: ${kinds.join(", ")}`;
+        const a = c.breakdown.accumulated;
+        s += a === undefined ? `: ${kinds.join(", ")}` : `: carried from earlier periods ${grouped(a.carried)} + this period's ${a.base} ${grouped(a.thisPeriod)} (${kinds.join(", ")})`;
       }
       return s;
     }

@@ -357,6 +357,14 @@ function breakdown(run: RunResult, i: number, measure: string): VolumeBreakdown 
   const m = p.compiled.measures.findIndex((s) => s.name === measure);
   const spec = p.compiled.measures[m];
   assert(spec !== undefined, "explain-measure", measure);
+  const acc = spec.accumulates;
+  if (acc !== undefined) {
+    // An accumulated measure: what was carried from earlier periods, and the base's volume this period by kind.
+    const base = breakdown(run, i, (p.compiled.measures[acc.base] as { name: string }).name);
+    const thisPeriod = (p.volumes.personal[acc.base] as Float64Array)[i] as number;
+    const carried = ((p.volumes.personal[m] as Float64Array)[i] as number) - thisPeriod;
+    return { ...base, measure, accumulated: { base: base.measure, periods: acc.periods, carried: formatVolume(carried), thisPeriod: formatVolume(thisPeriod) } };
+  }
   const kinds = ORDER_KINDS.map((kind, k) => {
     const raw = ((p.volumes.byKind()[m] as readonly Float64Array[])[k] as Float64Array)[i] as number;
     const counts = spec.counts[k] === true;

@@ -154,6 +154,18 @@ export interface VolumeBreakdown {
   }[];
   /** The plan's cap on counted personal consumption, when it has one. */
   readonly personalConsumptionCap?: string;
+  /**
+   * For an accumulated measure (docs/state.md "Accumulated measures"): the volume carried from earlier
+   * periods and the base measure's personal volume this period, which `kinds` then break down (the base
+   * measure's kinds and cap).
+   */
+  readonly accumulated?: {
+    readonly base: string;
+    /** The periods it spans, this one included; 0: since joining. */
+    readonly periods: number;
+    readonly carried: string;
+    readonly thisPeriod: string;
+  };
 }
 
 /** A qualification condition with its values and, for volume conditions, the breakdown by order kind. */

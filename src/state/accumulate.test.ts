@@ -1,7 +1,7 @@
 // Accumulated measures (docs/state.md "Accumulated measures"): volume carried between periods, since
 // joining or over a window of periods. Expected values are worked by hand from the docs.
 import { describe, expect, it } from "vitest";
-import { type MemberInput, type OrderInput, type Plan, type RunResult, parsePlan, safeCalculate, safeParsePlan, stateNdjson } from "../index.js";
+import { type MemberInput, type OrderInput, type Plan, type RunResult, explain, formatExplanation, parsePlan, safeCalculate, safeParsePlan, stateNdjson } from "../index.js";
 import { orderMeasures } from "../plan/parse.js";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -94,6 +94,11 @@ describe("accumulated measures", () => {
     ]);
     expect(r.map((x) => x.run.statement("A")?.rank.paidAs ?? null)).toEqual([null, "Bronze", null]);
     expect(r.map((x) => x.run.statement("A")?.qualified)).toEqual([true, true, false]);
+    // Explain says where the qualifying volume comes from: 60 carried (October's PV) + November's 30.
+    const e = explain(r[2]?.run as RunResult, "A");
+    const pv2 = e.qualification.find((c) => c.measure === "PV2");
+    expect(pv2?.breakdown?.accumulated).toEqual({ base: "PV", periods: 2, carried: "60", thisPeriod: "30" });
+    expect(formatExplanation(e)).toContain("PV2 90 of 100 required: carried from earlier periods 60 + this period's PV 30 (personal consumption 30 counted");
     // Rank fields first, then the accumulated measures in plan order.
     expect(JSON.parse((r[1]?.state as string).split("\n")[0] as string).fields.map((f: { name: string }) => f.name)).toEqual(["rank.highest", "rank.paidAs", "rank.periods", "APV", "PV2.1"]);
   });
