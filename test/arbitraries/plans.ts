@@ -48,20 +48,27 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
     givenRank: fc.constantFrom(undefined, "floor", "paid-as"),
     // A third of the plans declare a placement tree, binary most often (docs/plan-language.md "The two trees").
     placement: fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(2, 2, 3, 4) }),
+    // A quarter of the plans have an accumulated measure AV (docs/state.md "Accumulated measures"), since
+    // joining or over a window, which qualification, ranks and bonuses then sometimes use.
+    accumulated: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.record({ base: fc.nat(2), periods: fc.constantFrom(undefined, 2, 3, 12) }) }),
   })
   .map((g) => {
     const names = ["PV", "CV", "BV"].slice(0, g.measureCount);
-    const pick = (i: number) => names[i % names.length] as string;
     const measures: Record<string, unknown> = {};
     names.forEach((n, i) => {
       measures[n] = { counts: g.counts[i], ...(g.caps[i] !== undefined ? { personalConsumptionCap: g.caps[i] } : {}) };
     });
+    // Orders carry the order measures (names); the plan's parts use the accumulated one in place of the third.
+    if (g.accumulated !== undefined) {
+      measures.AV = { accumulates: names[g.accumulated.base % names.length], ...(g.accumulated.periods !== undefined ? { periods: g.accumulated.periods } : {}) };
+    }
+    const pick = (i: number) => (g.accumulated !== undefined && i % 3 === 2 ? "AV" : (names[i % names.length] as string));
     const plan: Record<string, unknown> = {
       compplan: 1,
       id: "generated",
       currency: "USD",
       money: { scale: g.money.scale, rounding: { mode: g.money.mode, applies: g.money.applies } },
-      payoutBasis: pick(g.basis),
+      payoutBasis: names[g.basis % names.length] as string,
       measures,
     };
     if (g.placement !== undefined) plan.placement = { width: g.placement };

@@ -81,7 +81,7 @@ export function referenceCalculate(
   plan: Plan,
   input: ReferenceInput,
   extraLines: readonly { readonly bonusIndex: number; readonly line: FamilyLine }[] = [],
-): { statements: ReferenceStatement[]; summary: ReferenceSummary } {
+): { statements: ReferenceStatement[]; summary: ReferenceSummary; accumulatedState: Map<string, Record<string, string>> } {
   const scale = plan.money.scale;
   const mode = roundingMode(plan.money.rounding.mode);
   const round = (x: Decimal): Decimal => x.toDecimalPlaces(scale, mode);
@@ -139,6 +139,7 @@ export function referenceCalculate(
   // "personal volume: the sum of the raw volume of the kinds listed in counts, except that personal
   // consumption counts at most personalConsumptionCap (when given): min(raw personal consumption, cap).
   // Kinds not listed count 0."
+  const accumulated = accumulatedMeasures(plan, input.state);
   const personalMemo = new Map<string, Decimal>();
   const excludedMemo = new Map<string, Decimal>(); // raw personal consumption minus what counted, when > 0
   const personal = (m: ReferenceMember, measure: string): Decimal => {
@@ -147,6 +148,11 @@ export function referenceCalculate(
     if (memo !== undefined) return memo;
     const def = plan.measures[measure];
     if (def === undefined) throw new Error(`unknown measure ${measure}`);
+    if (def.accumulates !== undefined) {
+      const v = accumulated.carried(m.id, measure).plus(personal(m, def.accumulates));
+      personalMemo.set(memoKey, v);
+      return v;
+    }
     let sum = ZERO;
     for (const kind of new Set(def.counts)) {
       const r = rawOf(m.id, measure, kind);
@@ -597,5 +603,68 @@ export function referenceCalculate(
     unranked,
   };
 
-  return { statements, summary };
+  return { statements, summary, accumulatedState: accumulated.closing(ordered, personal) };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Accumulated measures (docs/state.md "Accumulated measures", "The state file")
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * An accumulated measure M with `accumulates: B`: "a member's personal volume of M is the carried value plus
+ * this period's personal volume of B"; "since joining: carried = the opening <M>; over the last N periods:
+ * carried = the sum of the opening <M>.1 … <M>.<N-1>". A member absent from the opening state starts at 0.
+ * `closing` gives, per member, the closing value of each accumulated measure's fields that is not 0:
+ * "since joining, <M> = this period's personal volume of M; over N periods, <M>.1 = this period's personal
+ * volume of B, and <M>.k = the opening <M>.(k−1)".
+ */
+function accumulatedMeasures(
+  plan: Plan,
+  stateText: string | undefined,
+): {
+  carried: (memberId: string, measure: string) => Decimal;
+  closing: (members: readonly ReferenceMember[], personal: (m: ReferenceMember, measure: string) => Decimal) => Map<string, Record<string, string>>;
+} {
+  // "one JSON object per line": the header first, then one row per member, "fields at their initial value
+  // are left out", volumes as exact decimal strings.
+  const rows = new Map<string, Record<string, unknown>>();
+  if (stateText !== undefined) {
+    const lines = stateText.split("\n").filter((l) => l !== "");
+    for (const line of lines.slice(1)) {
+      const row = JSON.parse(line) as Record<string, unknown>;
+      rows.set(row.id as string, row);
+    }
+  }
+  const opening = (memberId: string, field: string): Decimal => {
+    const v = rows.get(memberId)?.[field];
+    return v === undefined ? ZERO : new D(v as string);
+  };
+  // "<M>.1 … <M>.<N-1>"; since joining, the one field "<M>".
+  const fieldsOf = (measure: string): string[] => {
+    const periods = plan.measures[measure]?.periods;
+    if (periods === undefined) return [measure];
+    const out: string[] = [];
+    for (let k = 1; k <= periods - 1; k++) out.push(`${measure}.${k}`);
+    return out;
+  };
+  const accumulatedNames = Object.keys(plan.measures).filter((name) => plan.measures[name]?.accumulates !== undefined);
+  return {
+    carried: (memberId, measure) => sum(fieldsOf(measure).map((f) => opening(memberId, f))),
+    closing: (members, personal) => {
+      const out = new Map<string, Record<string, string>>();
+      for (const m of members) {
+        const row: Record<string, string> = {};
+        for (const name of accumulatedNames) {
+          const def = plan.measures[name] as NonNullable<Plan["measures"][string]>;
+          const fields = fieldsOf(name);
+          fields.forEach((field, k) => {
+            const v = def.periods === undefined ? personal(m, name) : k === 0 ? personal(m, def.accumulates as string) : opening(m.id, fields[k - 1] as string);
+            if (!v.isZero()) row[field] = fmtShort(v);
+          });
+        }
+        if (Object.keys(row).length > 0) out.set(m.id, row);
+      }
+      return out;
+    },
+  };
 }

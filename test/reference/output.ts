@@ -110,4 +110,6 @@ export interface ReferenceInput {
   period: string;
   members: readonly MemberInput[];
   orders: readonly OrderInput[];
+  /** The opening state: the text of the previous period's state.ndjson (docs/state.md "The state file"). */
+  state?: string;
 }
