@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type CalculateInput, type Plan, calculate, canonicalJson, parsePlan } from "../index.js";
+import { type CalculateInput, type Plan, calculate, canonicalJson, orderMeasures, parsePlan } from "../index.js";
 import { generateData } from "../generate/generate.js";
 import { readRecords } from "../input/read.js";
 import { safeParsePeriod } from "../run/period.js";
@@ -217,7 +217,7 @@ describe("every explanation agrees with its statement (generated runs)", () => {
       const period = safeParsePeriod("2026-10").period as NonNullable<ReturnType<typeof safeParsePeriod>["period"]>;
       generateData({ members: 1500, seed: 11, period, shape: "realistic" }, { members: (c) => (members += c), orders: (c) => (ordersCsv += c) });
       const m = readRecords(members, { file: "members.csv", kind: "members" });
-      const measures = Object.keys(plan.measures);
+      const measures = orderMeasures(plan);
       const o = readRecords(ordersCsv, { file: "orders.csv", kind: "orders" });
       // The generated files carry PV, CV and RETAIL; keep the measures this plan has.
       const orders = (o.records as { volumes: Record<string, string> }[]).map((r) => ({ ...r, volumes: Object.fromEntries(Object.entries(r.volumes).filter(([k]) => measures.includes(k))) }));

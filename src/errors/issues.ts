@@ -57,7 +57,7 @@ export const ISSUE_CODES = {
   ORDER_UNKNOWN_MEMBER: "An order's member id is not a member.",
   ORDER_OUTSIDE_PERIOD: "An order's date is outside the period.",
   ORDER_UNKNOWN_KIND: "An order's kind is not personal-consumption, retail-sale or customer-order.",
-  ORDER_UNKNOWN_MEASURE: "An order carries a volume for a measure the plan does not define.",
+  ORDER_UNKNOWN_MEASURE: "An order carries a volume for a measure the plan does not define, or for an accumulated measure (orders carry none of it).",
   ORDER_VOLUME_INVALID: "An order volume is not a finite decimal number.",
   ORDER_VOLUME_NEGATIVE: "An order volume is negative.",
   ORDER_VOLUME_PRECISION: "An order volume has more than 4 decimal places.",

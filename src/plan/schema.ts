@@ -45,6 +45,11 @@ export const measureSchema = z
     description:
       "A volume measure: which order kinds count toward it, with an optional cap on personal consumption; or an accumulated measure, the sum of another measure over earlier periods and this one.",
     examples: [{ description: "Personal volume", counts: ["personal-consumption", "customer-order"] }, { accumulates: "PV", periods: 4 }],
+    // For editors: counts or accumulates, never both (parsePlan reports each case at its key).
+    oneOf: [
+      { required: ["counts"], not: { anyOf: [{ required: ["accumulates"] }, { required: ["periods"] }] } },
+      { required: ["accumulates"], not: { anyOf: [{ required: ["counts"] }, { required: ["personalConsumptionCap"] }] } },
+    ],
   });
 
 

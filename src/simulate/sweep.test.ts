@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateData } from "../generate/generate.js";
-import { parsePlan } from "../plan/parse.js";
+import { orderMeasures, parsePlan } from "../plan/parse.js";
 import { safeParsePeriod } from "../run/period.js";
 import { canonicalJson } from "../statement/canonical.js";
 import { readInputFiles } from "../input/files.js";
@@ -115,7 +115,7 @@ describe("sweep", () => {
 
   it("accepts a prepared input, and says which measures it lacks", async () => {
     const expected = safeSweep(plan, { path: PATH, values: VALUES }, input, { workers: 0 });
-    const prepared = safePrepareInput(input, new Set(Object.keys(plan.measures)));
+    const prepared = safePrepareInput(input, new Set(orderMeasures(plan)));
     if (!expected.ok || !prepared.ok) throw new Error("prepare failed");
     const sync = safeSweep(plan, { path: PATH, values: VALUES }, prepared.value);
     let turns = 0;
