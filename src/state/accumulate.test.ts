@@ -103,6 +103,16 @@ describe("accumulated measures", () => {
     expect(JSON.parse((r[1]?.state as string).split("\n")[0] as string).fields.map((f: { name: string }) => f.name)).toEqual(["rank.highest", "rank.paidAs", "rank.periods", "APV", "PV2.1"]);
   });
 
+  it("a since-joining volume beyond an order's limit (1,000,000,000) is written and read back", () => {
+    const big = (period: string) => [0, 1].map((k): OrderInput => ({ id: `o${k}`, memberId: "B", kind: "personal-consumption", date: `${period}-10`, volumes: { PV: "999999999.9999" } }));
+    const q = plan("  APV: { accumulates: PV }");
+    const first = safeCalculate(q, { period: "2026-09", members: [A, B], orders: big("2026-09") });
+    const state = first.ok ? (stateNdjson(first.value) as string) : "";
+    expect(state.split("\n")[1]).toBe('{"APV":"1999999999.9998","id":"B"}');
+    const second = safeCalculate(q, { period: "2026-10", members: [A, B], orders: big("2026-10") }, { state: parseState(state) });
+    expect(second.ok && volumes(second.value, "B")?.personal.APV).toBe("3999999999.9996");
+  });
+
   it("orders never carry an accumulated measure: an APV volume or column is an unknown measure", () => {
     expect(orderMeasures(p)).toEqual(["PV"]);
     const r = safeCalculate(p, { period: "2026-09", members: [A, B], orders: [{ id: "o1", memberId: "A", kind: "personal-consumption", date: "2026-09-10", volumes: { PV: "1", APV: "5" } }] });

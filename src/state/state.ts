@@ -5,7 +5,7 @@
  * volume units (10^-4), counts as integers, ranks as rank indices (-1 for none).
  */
 import { CompplanError, type Issue, type IssueCode, issue } from "../errors/issues.js";
-import { VOLUME_MAX, VOLUME_SCALE, formatVolume, parseUnits } from "../money/decimal.js";
+import { VOLUME_SCALE, formatVolume, parseUnits } from "../money/decimal.js";
 import { canonicalJson } from "../statement/canonical.js";
 import type { Genealogy } from "../genealogy/genealogy.js";
 import type { Period } from "../run/period.js";
@@ -66,7 +66,12 @@ export interface StatePlan {
   readonly unknownMembers: "error" | "carry";
 }
 
-const VOLUME_LIMIT = BigInt(VOLUME_MAX) * 10n ** BigInt(VOLUME_SCALE);
+/**
+ * The largest volume a state value may hold, in units: the most a run computes exactly (every measure's
+ * total over all members stays within it), so a run never writes a state the next one cannot read. An
+ * accumulated measure since joining may grow beyond an order's limit.
+ */
+const VOLUME_LIMIT = BigInt(Number.MAX_SAFE_INTEGER);
 const COUNT_MAX = 1_000_000_000;
 
 /** The initial value of a field's kind, internally. */
@@ -205,7 +210,7 @@ function readValue(kind: StateFieldKind, raw: unknown): number | string | { prob
   if (typeof raw !== "string") return { problem: 'a volume is an exact decimal string, e.g. "1200.5"' };
   const units = parseUnits(raw, VOLUME_SCALE);
   if (typeof units !== "bigint" || units === 0n || formatVolume(units) !== raw) return { problem: `a volume is a non-zero decimal in its shortest form with at most ${VOLUME_SCALE} places (0 is left out)` };
-  if (units > VOLUME_LIMIT || units < -VOLUME_LIMIT) return { problem: `a volume is at most ${VOLUME_MAX} in size` };
+  if (units > VOLUME_LIMIT || units < -VOLUME_LIMIT) return { problem: `a volume is at most ${formatVolume(Number(VOLUME_LIMIT))} in size (the most computed exactly)` };
   return Number(units);
 }
 
