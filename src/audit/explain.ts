@@ -395,7 +395,7 @@ function explainGiven(run: RunResult, i: number, given: string, paidAs: string |
   const p = run.internals;
   const use = p.compiled.givenRank;
   // The computed rank: the highest rank whose requirements are all met (the legs below are final).
-  const ctx = { g: p.genealogy, v: p.volumes, qualified: p.qualified, ranks: p.compiled.ranks, best: p.ranks.bestInSubtree };
+  const ctx = { g: p.genealogy, v: p.volumes, qualified: p.qualified, ranks: p.compiled.ranks, best: p.ranks.bestInSubtree, columns: p.ranks.columns };
   let c = p.compiled.ranks.length - 1;
   while (c >= 0 && !checkRank(ctx, i, c)) c--;
   const computed = c >= 0 ? (p.compiled.ranks[c] as { name: string }).name : null;

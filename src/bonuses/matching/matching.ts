@@ -71,7 +71,7 @@ export const matching: BonusFamily<MatchingConfig, MatchingInput> = {
     issues.push(...validateLevelSchedule(config.schedule, names, [...path, "schedule"]));
     return issues;
   },
-  compile(config, ctx): Omit<CompiledBonus, "reads" | "lineFields"> {
+  compile(config, ctx): Omit<CompiledBonus, "reads" | "lineFields" | "publishes"> {
     const schedule = compileLevelSchedule(config.schedule, ctx);
     const options = { key: config.key, dynamic: config.compression === "dynamic", unqualifiedPays: true, perSource: config.lines === "per-source" };
     // Earnings are in money units (10^-scale); the level walk's base is in volume units (10^-4).
