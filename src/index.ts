@@ -71,6 +71,7 @@ export type {
   RequirementExplanation,
   NextRankExplanation,
   AdditionalVolume,
+  ColumnShortfall,
   BonusPart,
   ExplainedLine,
   RoundingDetail,

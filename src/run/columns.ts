@@ -9,7 +9,6 @@ import type { ColumnName, CompiledBonus } from "../bonuses/family.js";
 /** @internal The columns of one run, filled step by step. */
 export class ColumnStore {
   private readonly values = new Map<ColumnName, Float64Array>();
-  private readonly byKey: ReadonlyMap<string, number>;
   private running = -1;
 
   /**
@@ -19,9 +18,7 @@ export class ColumnStore {
   constructor(
     private readonly bonuses: readonly CompiledBonus[],
     private readonly size: number,
-  ) {
-    this.byKey = new Map(bonuses.map((b, i) => [b.key, i]));
-  }
+  ) {}
 
   /** Marks bonus `index` as the running step: the one {@link ColumnStore.publish} publishes for. */
   begin(index: number): void {
@@ -57,10 +54,5 @@ export class ColumnStore {
   /** The settled earnings of each bonus, by plan position (every bonus must have run). */
   earningsByBonus(): Float64Array[] {
     return this.bonuses.map((b) => this.column(`earnings.${b.key}`));
-  }
-
-  /** True when `key` is a bonus of the plan. */
-  hasBonus(key: string): boolean {
-    return this.byKey.has(key);
   }
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { calculate, canonicalJson, parsePlan, safeCalculatePrepared, safeParsePlan, safePrepareInput } from "../index.js";
+import { explain } from "../audit/explain.js";
+import { formatExplanation } from "../audit/explain-text.js";
 
 // Ranks that read a bonus's earnings. Worked by hand: retail pays 0.25 of a member's own RV. A sells RV 400
 // (retail 100.00, exactly Bronze's minimum: Bronze); B sells RV 399.96 (retail 99.99, one cent below: no
@@ -60,6 +62,18 @@ describe("a rank requirement on a bonus's earnings", () => {
     expect(b?.bonuses).toEqual({ retail: "99.99" });
     // The byte renderer agrees with the objects.
     expect(Array.from(run.statementsJson())).toEqual(Array.from(run.statements(), (s) => canonicalJson(s)));
+  });
+
+  it("is explained by how much more of the column is needed, apart from additional volume", () => {
+    const run = calculate(parsePlan(plan()), input);
+    const next = explain(run, "B").rank.next;
+    expect(next?.requirements[0]).toMatchObject({ requirement: "column", shortfall: "0.01", notes: ["needs 0.01 more earnings from retail; not volume: more volume counts only through what that bonus pays"] });
+    expect(next?.additional).toEqual([]);
+    expect(next?.columnsNeeded).toEqual([{ column: "earnings.retail", shortfall: "0.01" }]);
+    const text = formatExplanation(explain(run, "B"));
+    expect(text).toContain("earnings.retail 99.99 of 100.00 required");
+    expect(text).toContain("To reach Bronze: 0.01 more earnings.retail (a bonus's result; more volume alone does not reach it)");
+    expect(explain(run, "A").rank.next).toBeUndefined();
   });
 
   it("is not served a stale rank when a second plan on the same prepared input changes the bonus", () => {
