@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { calculate, canonicalJson, parsePlan, safeCalculatePrepared, safeParsePlan, safePrepareInput } from "../index.js";
 import { explain } from "../audit/explain.js";
 import { formatExplanation } from "../audit/explain-text.js";
+import { referenceCalculate } from "../../test/reference/core.js";
 
 // Ranks that read a bonus's earnings. Worked by hand: retail pays 0.25 of a member's own RV. A sells RV 400
 // (retail 100.00, exactly Bronze's minimum: Bronze); B sells RV 399.96 (retail 99.99, one cent below: no
@@ -60,8 +61,10 @@ describe("a rank requirement on a bonus's earnings", () => {
     expect(b?.rank.paidAs).toBeNull();
     expect(b?.rank.next?.requirements).toEqual([{ requirement: "column", column: "earnings.retail", actual: "99.99", required: "100.00", met: false }]);
     expect(b?.bonuses).toEqual({ retail: "99.99" });
-    // The byte renderer agrees with the objects.
+    // The byte renderer agrees with the objects, and the reference engine (retail, the ranks, then the rest).
     expect(Array.from(run.statementsJson())).toEqual(Array.from(run.statements(), (s) => canonicalJson(s)));
+    const ref = referenceCalculate(parsePlan(plan()), input);
+    expect(Array.from(run.statementsJson())).toEqual(ref.statements.map((s) => canonicalJson(s)));
   });
 
   it("is explained by how much more of the column is needed, apart from additional volume", () => {
