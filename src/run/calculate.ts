@@ -37,7 +37,10 @@ export type Phase = "validate" | "genealogy" | "volumes" | "qualification" | "ra
 
 /** Options for {@link calculate}. The library never logs; a caller that wants progress passes a callback. */
 export interface CalculateOptions {
-  /** Called when each phase starts; the CLI uses it for progress and timings. */
+  /**
+   * Called when each phase starts; the CLI uses it for progress and timings. When ranks read a bonus's
+   * column, `ranks` comes between two `bonuses` phases (the bonuses the ranks read, then the others).
+   */
   readonly onPhase?: (phase: Phase) => void;
   /** Where each record came from (file and line), for error messages; set by file readers. */
   readonly memberOrigins?: readonly RecordOrigin[];
