@@ -74,6 +74,7 @@ export type {
   RequirementExplanation,
   NextRankExplanation,
   AdditionalVolume,
+  ColumnShortfall,
   BonusPart,
   ExplainedLine,
   RoundingDetail,

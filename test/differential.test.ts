@@ -56,7 +56,7 @@ describe("fast engine = reference engine", () => {
 
   // No family makes a negative line yet (caps, paycuts and clawbacks will): signed lines are added to a
   // bonus in both engines, as if its family had made them, and statements and summary must still agree.
-  // Lines go to bonuses without detail fields whose earnings no other bonus reads.
+  // Lines go to bonuses without detail fields whose earnings no other step (a bonus, the ranks) reads.
   it("identical statements and summary with signed lines added (rated or fixed, either rounding)", () => {
     const extra = fc.array(
       fc.record({
@@ -73,7 +73,8 @@ describe("fast engine = reference engine", () => {
     fc.assert(
       fc.property(arb, ({ p, input, extra }) => {
         const plan = parsePlan(p.plan);
-        const read = new Set(plan.bonuses.flatMap((b) => (b.kind === "matching" ? b.of : [])));
+        const byRanks = plan.ranks.flatMap((r) => (r.requires.columns ?? []).map((c) => c.column.slice("earnings.".length)));
+        const read = new Set([...plan.bonuses.flatMap((b) => (b.kind === "matching" ? b.of : [])), ...byRanks]);
         const targets = plan.bonuses.flatMap((b, i) => ((b.kind === "rank-bonus" || b.kind === "retail-profit") && !read.has(b.key) ? [i] : []));
         if (targets.length === 0) return;
         const fast = calculate(plan, input);

@@ -25,6 +25,7 @@ import { grouped } from "./words.js";
 import type { LineItem, Statement } from "../statement/types.js";
 import type {
   AdditionalVolume,
+  ColumnShortfall,
   BonusPart,
   ExplainContext,
   ExplainedLine,
@@ -386,6 +387,7 @@ function explainRank(run: RunResult, i: number, statement: Statement): RankExpla
     requirements,
     additional: additionalVolume(requirements, statement),
     legsNeeded: requirements.reduce((a, d) => a + (d.legsNeeded ?? 0), 0),
+    ...columnsNeeded(requirements),
     otherUnmet: requirements.some((d) => d.requirement === "qualified" && !d.met) && statement.qualification.some((c) => !c.met && c.condition !== "personal"),
   };
   return { ...out, next };
@@ -396,7 +398,7 @@ function explainGiven(run: RunResult, i: number, given: string, paidAs: string |
   const p = run.internals;
   const use = p.compiled.givenRank;
   // The computed rank: the highest rank whose requirements are all met (the legs below are final).
-  const ctx = { g: p.genealogy, v: p.volumes, qualified: p.qualified, ranks: p.compiled.ranks, best: p.ranks.bestInSubtree };
+  const ctx = { g: p.genealogy, v: p.volumes, qualified: p.qualified, ranks: p.compiled.ranks, best: p.ranks.bestInSubtree, columns: p.ranks.columns };
   let c = p.compiled.ranks.length - 1;
   while (c >= 0 && !checkRank(ctx, i, c)) c--;
   const computed = c >= 0 ? (p.compiled.ranks[c] as { name: string }).name : null;
@@ -418,7 +420,12 @@ function explainRequirement(run: RunResult, i: number, d: RequirementDetail): Re
     for (let c = g.childStart[i] as number, end = g.childStart[i + 1] as number; c < end; c++) out.push(g.childList[c] as number);
     return out;
   };
-  const shortfall = d.met || d.requirement === "qualified" || d.requirement === "legs" ? undefined : formatTrimmed(units(d.required) - units(d.actual), VALUE_SCALE);
+  const shortfall =
+    d.met || d.requirement === "qualified" || d.requirement === "legs"
+      ? undefined
+      : d.requirement === "column"
+        ? columnShortfall(run, d)
+        : formatTrimmed(units(d.required) - units(d.actual), VALUE_SCALE);
   let legsNeeded: number | undefined;
   switch (d.requirement) {
     case "qualified":
@@ -455,6 +462,9 @@ function explainRequirement(run: RunResult, i: number, d: RequirementDetail): Re
       }
       break;
     }
+    case "column":
+      if (!d.met) notes.push(`needs ${grouped(shortfall ?? "")} more ${columnWords(d.column ?? "")}; not volume: more volume counts only through what that bonus pays`);
+      break;
     case "legs": {
       const kids = children();
       if (d.rank !== undefined) {
@@ -493,12 +503,34 @@ function explainRequirement(run: RunResult, i: number, d: RequirementDetail): Re
   };
 }
 
+/** How much more of its column an unmet column requirement needs, written as the column's values are. */
+function columnShortfall(run: RunResult, d: RequirementDetail): string {
+  const c = run.internals.compiled.ranks.flatMap((r) => r.columns).find((x) => x.column === d.column);
+  assert(c !== undefined, "explain-column", d.column ?? "");
+  const missing = units(d.required) - units(d.actual);
+  return c.kind === "money" ? formatFixed(missing / 10n ** BigInt(VALUE_SCALE - c.scale), c.scale) : formatTrimmed(missing, VALUE_SCALE);
+}
+
+/** `earnings.retail` → "earnings from retail"; another column by its name. */
+function columnWords(column: string): string {
+  return column.startsWith("earnings.") ? `earnings from ${column.slice("earnings.".length)}` : column;
+}
+
+/**
+ * The unmet column requirements of the next rank, with what each needs: a bonus's result, which additional
+ * volume does not meet (so they are not part of {@link additionalVolume}). Absent when none is unmet.
+ */
+function columnsNeeded(requirements: readonly RequirementExplanation[]): { columnsNeeded?: readonly ColumnShortfall[] } {
+  const out = requirements.filter((d) => d.requirement === "column" && !d.met).map((d) => ({ column: d.column ?? "", shortfall: d.shortfall ?? "" }));
+  return out.length > 0 ? { columnsNeeded: out } : {};
+}
+
 /**
  * The smallest additional volume per measure that meets every unmet volume requirement of the next rank.
  * Volume added to the member's own counted personal volume counts toward the personal requirement and in
  * full toward the group requirement (a leg cap never limits own volume), so per measure it is the largest
  * shortfall among that measure's unmet requirements (and the qualification minimum, when the rank needs
- * qualification).
+ * qualification). Column requirements are not volume requirements and are left out.
  */
 function additionalVolume(requirements: readonly RequirementExplanation[], statement: Statement): AdditionalVolume[] {
   const needs = new Map<string, { volume: bigint; personal: boolean; group: boolean; capped: boolean }>();

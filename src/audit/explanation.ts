@@ -163,7 +163,10 @@ export interface QualificationCheck extends ConditionDetail {
 
 /** A rank requirement with its values and what is missing. */
 export interface RequirementExplanation extends RequirementDetail {
-  /** For an unmet volume requirement: the additional volume needed. */
+  /**
+   * For an unmet volume requirement: the additional volume needed; for an unmet column requirement: how
+   * much more of the column (money at the plan's scale for `earnings.<key>`).
+   */
   readonly shortfall?: string;
   /** For an unmet legs requirement: how many more legs are needed. */
   readonly legsNeeded?: number;
@@ -179,6 +182,12 @@ export interface AdditionalVolume {
   readonly where: string;
 }
 
+/** An unmet column requirement of the next rank: the column and how much more of it is needed. */
+export interface ColumnShortfall {
+  readonly column: string;
+  readonly shortfall: string;
+}
+
 /** The rank just above the paid-as rank: each requirement, and what is missing. */
 export interface NextRankExplanation {
   readonly name: string;
@@ -188,6 +197,11 @@ export interface NextRankExplanation {
   readonly additional: readonly AdditionalVolume[];
   /** More first-level legs needed, per unmet legs requirement. */
   readonly legsNeeded: number;
+  /**
+   * The unmet column requirements (a bonus's result such as `earnings.retail`) and how much more each
+   * needs: additional volume alone does not meet them. Absent when none is unmet.
+   */
+  readonly columnsNeeded?: readonly ColumnShortfall[];
   /** True when something other than volume and legs is missing (qualification). */
   readonly otherUnmet: boolean;
 }

@@ -343,7 +343,7 @@ export class RunResult {
         if (raw > m.personalConsumptionCap) excluded[m.name] = formatVolume(raw - m.personalConsumptionCap);
       }
     });
-    const rankCtx = { g, v, qualified, ranks: compiled.ranks, best: ranks.bestInSubtree };
+    const rankCtx = { g, v, qualified, ranks: compiled.ranks, best: ranks.bestInSubtree, columns: ranks.columns };
     const details = (r: number) => {
       const out: RequirementDetail[] = [];
       checkRank(rankCtx, i, r, out);

@@ -48,6 +48,9 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
     givenRank: fc.constantFrom(undefined, "floor", "paid-as"),
     // A third of the plans declare a placement tree, binary most often (docs/plan-language.md "The two trees").
     placement: fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(2, 2, 3, 4) }),
+    // Sometimes ranks from R<from> up require earnings of a retail-profit bonus (which does not read rank):
+    // a minimum in hundredths of the currency, growing by `step` per rank.
+    rankColumn: sometimes(fc.record({ from: fc.nat(3), amount: fc.integer({ min: 0, max: 20_000 }), step: fc.integer({ min: 0, max: 5_000 }) }), 1),
   })
   .map((g) => {
     const names = ["PV", "CV", "BV"].slice(0, g.measureCount);
@@ -107,5 +110,16 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
       }
     }
     plan.bonuses = bonuses;
+    // A rank requirement on a bonus's earnings: the ranks then run after that bonus (listed anywhere).
+    const retail = bonuses.find((b) => b.kind === "retail-profit");
+    const rc = g.rankColumn;
+    if (rc !== undefined && retail !== undefined) {
+      ranks.forEach((rank, r) => {
+        if (r < rc.from) return;
+        const hundredths = rc.amount + rc.step * (r - rc.from);
+        const minimum = fmt(Math.floor((hundredths * 10 ** g.money.scale) / 100), g.money.scale);
+        (rank.requires as Record<string, unknown>).columns = [{ column: `earnings.${retail.key as string}`, minimum }];
+      });
+    }
     return { plan, measures: names, ...(g.placement !== undefined ? { placementWidth: g.placement } : {}) };
   });

@@ -307,6 +307,17 @@ export function referenceCalculate(
         });
       }
     }
+    for (const c of requires.columns ?? []) {
+      // `columns: [{ column, minimum }]`: the member's value of the column ≥ minimum. `earnings.<key>` is
+      // what bonus <key> paid the member: "the amount m's statement shows for b (0 when m has no line of
+      // b)", shown in money at the plan's scale, as is the minimum.
+      if (!c.column.startsWith("earnings.")) throw new Error(`reference engine: no bonus publishes ${c.column}`);
+      const i = keyIndex.get(c.column.slice("earnings.".length));
+      if (i === undefined || !ran.has(i)) throw new Error(`reference engine: a rank reads ${c.column} before that bonus ran`);
+      const actual = subtotals[i]?.get(m.id) ?? ZERO;
+      const minimum = new D(c.minimum);
+      details.push({ requirement: "column", column: c.column, actual: fmtMoney(actual, scale), required: fmtMoney(minimum, scale), met: actual.greaterThanOrEqualTo(minimum) });
+    }
     return { met: details.every((d) => d.met), details };
   };
 
@@ -331,6 +342,8 @@ export function referenceCalculate(
   };
   const paidAsMemo = new Map<string, number>();
   const paidAsIndex = (m: ReferenceMember): number => {
+    // "Ranks are a step": no rank is known while the bonuses the ranks read are still running.
+    if (!ranksReady) throw new Error("reference engine: a bonus the ranks read asked for a rank (a circle the parser rejects)");
     const memo = paidAsMemo.get(m.id);
     if (memo !== undefined) return memo;
     const given = givenIndex(m);
@@ -366,16 +379,34 @@ export function referenceCalculate(
   );
 
   // "A bonus that reads the earnings of bonus b runs after b. Bonuses that do not read each other run in plan
-  // order." Each next step is the first bonus in plan order whose read bonuses have all run. None ready while
-  // some are left means a circle ("PLAN_STEP_CYCLE", which the parser rejects).
+  // order." The ranks are a step too: "first the bonuses whose earnings rank requirements read (and the
+  // bonuses those read, in turn), then the ranks, then every other bonus"; within each group the next step
+  // is the first bonus in plan order whose read bonuses have all run. None ready while some are left means
+  // a circle ("PLAN_STEP_CYCLE", which the parser rejects).
+  const rankReads = new Set<number>();
+  const pending = plan.ranks.flatMap((r) => (r.requires.columns ?? []).map((c) => keyIndex.get(c.column.slice("earnings.".length)) ?? -1));
+  while (pending.length > 0) {
+    const i = pending.pop() as number;
+    if (i < 0 || rankReads.has(i)) continue;
+    rankReads.add(i);
+    pending.push(...(readsOf[i] ?? []));
+  }
   const stepOrder: number[] = [];
   const ran = new Set<number>();
-  while (stepOrder.length < plan.bonuses.length) {
-    const next = plan.bonuses.findIndex((_, i) => !ran.has(i) && (readsOf[i] ?? []).every((j) => ran.has(j)));
-    if (next < 0) throw new Error("reference engine: bonuses read each other's earnings in a circle");
-    stepOrder.push(next);
-    ran.add(next);
-  }
+  let ranksReady = false;
+  const order = (inGroup: (i: number) => boolean): number[] => {
+    const group: number[] = [];
+    const count = plan.bonuses.filter((_, i) => inGroup(i)).length;
+    while (group.length < count) {
+      const next = plan.bonuses.findIndex((_, i) => inGroup(i) && !group.includes(i) && (readsOf[i] ?? []).every((j) => !inGroup(j) || group.includes(j)));
+      if (next < 0) throw new Error("reference engine: bonuses read each other's earnings in a circle");
+      group.push(next);
+    }
+    return group;
+  };
+  const firstGroup = order((i) => rankReads.has(i));
+  const secondGroup = order((i) => !rankReads.has(i));
+  stepOrder.push(...firstGroup, ...secondGroup);
 
   const rawLines: RawLine[] = [];
   const accounting = new Map<number, FamilyAccounting>();
@@ -385,6 +416,7 @@ export function referenceCalculate(
   const subtotals: Map<string, Decimal>[] = plan.bonuses.map(() => new Map());
 
   for (const bonusIndex of stepOrder) {
+    if (!rankReads.has(bonusIndex)) ranksReady = true;
     const bonus = plan.bonuses[bonusIndex];
     if (bonus === undefined) throw new Error("reference engine: step out of range");
     const reads = readsOf[bonusIndex] ?? [];
@@ -418,6 +450,7 @@ export function referenceCalculate(
       else list.push(raw);
     }
     for (const [memberId, lines] of byMember) subtotals[bonusIndex]?.set(memberId, subtotal(lines));
+    ran.add(bonusIndex);
     if (result.accounting !== undefined) {
       // statements.md "Summary", accounting: "potential = paid + compressedUp + Σ breakage"; plan-language.md
       // "unilevel": "Conservation: for the bonus, paid + compressedUp + breakage = potential exactly".
@@ -428,6 +461,9 @@ export function referenceCalculate(
       accounting.set(bonusIndex, acc);
     }
   }
+
+  // Every bonus has run: the ranks are ready (also when every bonus was one the ranks read, or there is none).
+  ranksReady = true;
 
   // statements.md: lines "ordered by the bonus's position in the plan, then level (lines without a level
   // first), then compressed false before true, then source (member id), then in the order the bonus made

@@ -30,7 +30,8 @@ export type ReferenceRequirementDetail =
       legCap?: { share: string; maxPerLeg: string; uncapped: string; cappedLegs: ReferenceCappedLeg[] };
     }
   | { requirement: "legs"; rank: string; actual: string; required: string; met: boolean }
-  | { requirement: "legs"; measure: string; legMinimum: string; actual: string; required: string; met: boolean };
+  | { requirement: "legs"; measure: string; legMinimum: string; actual: string; required: string; met: boolean }
+  | { requirement: "column"; column: string; actual: string; required: string; met: boolean };
 
 /** statements.md "Statement", field `rank`. */
 export interface ReferenceRank {
