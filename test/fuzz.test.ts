@@ -75,8 +75,12 @@ describe("safeParsePlan", () => {
       fc.property(planArb, fc.array(fc.nat(), { maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), (p, path, replacement) => {
         const r = safeParsePlan(mutate(p.plan, path, replacement));
         if (!r.ok) expectCoded(r.issues);
-        // A mutated plan that still validates must also run.
-        else expect(safeCalculate(r.value, { period: PERIOD, members: baseMembers(), orders: [] }).ok).toBe(true);
+        // A mutated plan that still validates must also run (on members placed in a line when it has a
+        // placement tree, which a bonus may walk).
+        else {
+          const members = r.value.placement === undefined ? baseMembers() : baseMembers().map((m, i) => (i === 0 ? m : { ...m, placementId: baseMembers()[i - 1]?.id as string, leg: "L" }));
+          expect(safeCalculate(r.value, { period: PERIOD, members, orders: [] }).ok).toBe(true);
+        }
       }),
       { numRuns },
     );
