@@ -86,6 +86,12 @@ export interface RunContext {
   column(name: ColumnName): Float64Array;
   /** The period's orders, numbered by member (all of member 0's, then member 1's, …). */
   readonly orders: RunOrders;
+  /**
+   * The opening state's values of state field `field` per member (docs/state.md), for a plan that keeps it;
+   * undefined otherwise. E.g. `rank.highest`: a member advances to each rank above it up to this period's
+   * paid-as rank (a rank-advancement bonus pays once, the first period a rank is reached).
+   */
+  opening(field: string): Float64Array | undefined;
 }
 
 /** The orders as a step reads them: per order, its member index, kind and day within the period. */

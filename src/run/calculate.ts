@@ -326,6 +326,10 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
     publish: (name, values) => columns.publish(name, values),
     column: (name) => columns.column(name),
     orders: runOrders(prepared),
+    opening: (field) => {
+      const k = opening.columns?.fields.findIndex((f) => f.name === field) ?? -1;
+      return k < 0 ? undefined : opening.columns?.columns[k];
+    },
   };
   const accounting: (LevelAccounting | undefined)[] = new Array(compiled.bonuses.length);
   compiled.stepOrder.forEach((i, s) => {
