@@ -5,9 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, openSync, readSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import { EMBEDDED_ROWS, type InputSummaries, type RunBundle, assembleBundle, bundleJsonPieces, inputSummaries, safeParseBundle } from "../audit/bundle.js";
+import { EMBEDDED_ROWS, type InputSummaries, type OpeningRecord, type RunBundle, assembleBundle, bundleJsonPieces, inputSummaries, safeParseBundle } from "../audit/bundle.js";
 import { chunkTexts, genealogyMembers, memberLineChunks, orderLineChunks } from "../audit/canonical-rows.js";
 import { statementsCsv } from "../audit/csv.js";
 import { OrderIndex, prepareExplain, safeExplain } from "../audit/explain.js";
@@ -54,6 +54,8 @@ export function writeRunAudit(
     readonly files?: Readonly<Record<string, FileFingerprint>>;
     /** The members and orders files, relative to the run folder. */
     readonly inputFiles?: { readonly members: string; readonly orders: string };
+    /** The opening state's file, relative to the run folder, and the previous period's bundle fingerprint. */
+    readonly opening?: OpeningRecord;
     /** Called when writing the CSV and the bundle starts. */
     readonly onPhase?: (phase: "write csv" | "write bundle") => void;
     /** Called while writing the CSV with the members written so far. */
@@ -65,7 +67,7 @@ export function writeRunAudit(
   // The statements' fingerprint is the SHA-256 of the file's bytes, hashed as they were written.
   // The names of the files the run writes are fingerprinted with the rest (their bytes are listed in `files`).
   const outputs = [...Object.keys(options.files ?? {}), ...(options.format === "csv" ? ["statements.csv"] : [])];
-  const bundle = assembleBundle(run, options.inputs ?? inputSummaries(members, orders), options.statementsFingerprint, undefined, outputs);
+  const bundle = assembleBundle(run, options.inputs ?? inputSummaries(members, orders), options.statementsFingerprint, undefined, outputs, { ...options.opening, embed: options.embedInputs });
   const files: Record<string, FileFingerprint> = { ...options.files };
   let csv = "";
   if (options.format === "csv") {
@@ -88,6 +90,22 @@ export function writeRunAudit(
   const bundlePath = join(options.dir, "bundle.json");
   writeText(bundlePath, bundleJsonPieces(listed, rows));
   return `wrote ${bundlePath} (bundle ${bundle.fingerprint}${options.embedInputs ? ", inputs embedded" : ""})${csv}\n`;
+}
+
+/**
+ * @internal The fingerprint of the bundle of the run that wrote the state file at `statePath`: the
+ * bundle.json beside it, when it is there, reads as a bundle and records this state (`fingerprint`) as its
+ * closing state. A bundle beside it that records another closing state is a note, and not recorded.
+ */
+export function previousBundle(statePath: string, fingerprint: string): { bundle?: string; note?: string } {
+  const path = join(dirname(statePath), "bundle.json");
+  if (!existsSync(path)) return {};
+  const r = safeParseBundle(readTextOrThrow(path, "bundle", "AUDIT_BUNDLE_INVALID"));
+  if (!r.ok) return { note: `${path} is not a run bundle this version reads: the previous period's bundle is not recorded` };
+  if (r.value.state?.closing.fingerprint !== fingerprint) {
+    return { note: `${statePath} is not the closing state ${path} records (${r.value.state?.closing.fingerprint ?? "none"}; the file is ${fingerprint}): the previous period's bundle is not recorded` };
+  }
+  return { bundle: r.value.fingerprint };
 }
 
 /**
