@@ -186,3 +186,83 @@ describe("the bundle of a run with state (compplan-bundle/3)", () => {
     expect(bundle(out).state.opening.bundle).toBeUndefined();
   });
 });
+
+describe("compplan replay of a run with state", () => {
+  const r9 = join(dir, "r-2026-09");
+  const r10 = join(dir, "r-2026-10");
+  const setup = () => {
+    if (existsSync(r10)) return;
+    expect(run("2026-09", sep, r9).code).toBe(0);
+    expect(run("2026-10", oct, r10, "--state", join(r9, "state.ndjson")).code).toBe(0);
+  };
+
+  it("verifies the opening state (from the file the bundle records) and state.ndjson byte for byte", () => {
+    setup();
+    const first = cli("replay", r9);
+    expect(first.code, first.stdout).toBe(0);
+    expect(first.stdout).toContain("opening state: none (a first period: every member at the initial values), as the bundle records");
+    const r = cli("replay", r10);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain(`inputs: members from ${join(r10, "..", "members.csv")}`);
+    expect(r.stdout).toContain(`opening state from ${join(r10, "..", "r-2026-09", "state.ndjson")}`);
+    expect(r.stdout).toMatch(/opening state: closing 2026-09, given, fingerprint sha256:[0-9a-f]{64} matches/);
+    expect(r.stdout).toMatch(/closing state: fingerprint sha256:[0-9a-f]{64} matches; state.ndjson, 3 lines, byte for byte identical/);
+  });
+
+  it("a tampered state.ndjson is a difference naming the line, member and field, exit 4", () => {
+    setup();
+    const copy = join(dir, "r-tampered");
+    expect(run("2026-10", oct, copy, "--state", join(r9, "state.ndjson")).code).toBe(0);
+    const path = join(copy, "state.ndjson");
+    writeFileSync(path, read(path).replace('"rank.grace":1,', '"rank.grace":2,'));
+    const r = cli("replay", copy);
+    expect(r.code).toBe(4);
+    expect(r.stdout).toContain('first difference: state.ndjson line 2 (member A): rank.grace is "2" but the replay writes "1"');
+    expect(r.stdout).toContain("check state, member A, line 2, field rank.grace, recorded \"2\", recomputed \"1\"");
+    expect(r.stdout).toContain("state.ndjson has changed since the run");
+    // A state.ndjson removed: the bundle's outputs name it.
+    rmSync(path);
+    const gone = cli("replay", copy);
+    expect(gone.code).toBe(4);
+    expect(gone.stdout).toContain("state.ndjson is missing from the run folder");
+  });
+
+  it("the opening state the bundle records moved or changed: AUDIT_INPUT_MISSING / AUDIT_INPUT_MISMATCH, exit 1; --state gives it", () => {
+    setup();
+    const state = join(r9, "state.ndjson");
+    const text = read(state);
+    const moved = join(dir, "moved-state.ndjson");
+    writeFileSync(moved, text);
+    rmSync(state);
+    const missing = cli("replay", r10);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("AUDIT_INPUT_MISSING");
+    expect(missing.stderr).toContain("the bundle records the run's opening state as ../r-2026-09/state.ndjson");
+    const given = cli("replay", r10, "--state", moved);
+    expect(given.code, given.stdout).toBe(0);
+    writeFileSync(state, text.replace('"rank.periods":1}\n{"id":"B"', '"rank.periods":2}\n{"id":"B"'));
+    const changed = cli("replay", r10);
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toContain("AUDIT_INPUT_MISMATCH");
+    expect(changed.stderr).toContain("has changed since the run");
+    // Another opening state given: a difference (the recomputed run differs too), exit 4.
+    const wrong = cli("replay", r10, "--state", state);
+    expect(wrong.code).toBe(4);
+    expect(wrong.stdout).toContain("first difference: the opening state given is not the one the run read: its fingerprint differs");
+    writeFileSync(state, text);
+  });
+
+  it("with --embed-inputs the bundle alone replays the run; an edited embedded state is named", () => {
+    setup();
+    const out = join(dir, "r-embedded");
+    expect(run("2026-10", oct, out, "--state", join(r9, "state.ndjson"), "--embed-inputs").code).toBe(0);
+    const r = cli("replay", out);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain("opening state: closing 2026-09, embedded in the bundle");
+    const bundle = join(out, "bundle.json");
+    writeFileSync(bundle, read(bundle).replace('"rank.periods\\":1}",\n        "{\\"id\\":\\"B', '"rank.periods\\":2}",\n        "{\\"id\\":\\"B'));
+    const edited = cli("replay", out);
+    expect(edited.code).toBe(4);
+    expect(edited.stdout).toContain("first difference: the opening state embedded in the bundle does not match its recorded fingerprint: it was edited");
+  });
+});

@@ -55,13 +55,14 @@ const COMMAND_USAGE: Readonly<Record<string, string>> = {
       reads the opening state, the previous period's DIR/state.ndjson (without it, a first period: every
       member starts at the initial values). The bundle records both states' fingerprints.
 `,
-  replay: `  compplan replay DIR [--members FILE --orders FILE] [--json] [--max N]
+  replay: `  compplan replay DIR [--members FILE --orders FILE] [--state FILE] [--json] [--max N]
       Recomputes the run of DIR/bundle.json and compares it with DIR's files (missing, extra or changed files
-      included); names the first difference. Inputs: --members/--orders, else those embedded in the bundle,
-      else the files the bundle records (when they are still there and unchanged).
+      included; state.ndjson byte for byte); names the first difference. Inputs (and the opening state):
+      --members/--orders (--state), else those embedded in the bundle, else the files the bundle records
+      (when they are still there and unchanged).
       --json prints the replay report as JSON.
 `,
-  explain: `  compplan explain DIR MEMBER [--bonus KEY] [--json] [--members FILE --orders FILE] [--sources N] [--timings]
+  explain: `  compplan explain DIR MEMBER [--bonus KEY] [--json] [--members FILE --orders FILE] [--state FILE] [--sources N] [--timings]
       Explains one member's statement: sources, levels, rates, rounding, what was not paid and why, ranks.
       --json prints the explanation as JSON. A member id starting with "-" goes after "--".
 `,
