@@ -71,6 +71,7 @@ export type {
   VolumeBreakdown,
   RankExplanation,
   GivenRankExplanation,
+  RankStateExplanation,
   RequirementExplanation,
   NextRankExplanation,
   AdditionalVolume,

@@ -266,3 +266,37 @@ describe("compplan replay of a run with state", () => {
     expect(edited.stdout).toContain("first difference: the opening state embedded in the bundle does not match its recorded fingerprint: it was edited");
   });
 });
+
+describe("compplan explain: the state a member's rank used", () => {
+  it("kept in grace, grace used, from the requirements, held at the highest rank", () => {
+    const e9 = join(dir, "e-2026-09");
+    const e10 = join(dir, "e-2026-10");
+    const e11 = join(dir, "e-2026-11");
+    expect(run("2026-09", sep, e9).code).toBe(0);
+    expect(run("2026-10", oct, e10, "--state", join(e9, "state.ndjson")).code).toBe(0);
+    expect(run("2026-11", nov, e11, "--state", join(e10, "state.ndjson")).code).toBe(0);
+    const first = cli("explain", e9, "A");
+    expect(first.stdout).toContain("Paid-as rank: Silver\n  Silver from this period's requirements (no rank held before)\n");
+    const kept = cli("explain", e10, "A");
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(kept.stdout).toContain("Paid-as rank: Silver\n  Silver kept in grace, period 1 of 1 (requirements give Bronze)\n");
+    const json = JSON.parse(cli("explain", e10, "A", "--json").stdout);
+    expect(json.rank.state).toEqual({
+      computed: "Bronze",
+      message: "Silver kept in grace, period 1 of 1 (requirements give Bronze)",
+      opening: { grace: 0, highest: "Silver", paidAs: "Silver", periods: 1 },
+      reason: "kept-in-grace",
+    });
+    expect(cli("explain", e10, "B").stdout).toContain("  Bronze from this period's requirements (highest rank held before: Bronze; last period Bronze)\n");
+    expect(cli("explain", e11, "A").stdout).toContain("  Silver not kept: its period of grace is used (requirements give Bronze)\n");
+    expect(cli("explain", e11, "B").stdout).toContain("  Bronze kept in grace, period 1 of 1 (requirements give no rank)\n");
+
+    const hold = join(dir, "hold.yaml");
+    writeFileSync(hold, PLAN.replace("paidAs: { grace: 1 }", "paidAs: { hold: highest }"));
+    const h9 = join(dir, "h-2026-09");
+    const h10 = join(dir, "h-2026-10");
+    expect(cli("run", "--plan", hold, "--members", members, "--orders", sep, "--period", "2026-09", "--out", h9).code).toBe(0);
+    expect(cli("run", "--plan", hold, "--members", members, "--orders", oct, "--period", "2026-10", "--out", h10, "--state", join(h9, "state.ndjson")).code).toBe(0);
+    expect(cli("explain", h10, "A").stdout).toContain("Paid-as rank: Silver\n  held at Silver, the highest rank held (requirements give Bronze)\n");
+  });
+});
