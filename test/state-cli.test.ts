@@ -7,28 +7,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cli } from "./fixtures/cli.js";
+import { GRACE_PLAN } from "./fixtures/state.js";
 
 const dir = mkdtempSync(join(tmpdir(), "compplan-state-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Bronze at 100 PV, Silver at 200; Silver kept in grace one period; a rank bonus pays Silver 50. */
-const PLAN = `compplan: 1
-id: state-cli
-currency: USD
-payoutBasis: PV
-measures:
-  PV: { counts: [personal-consumption] }
-ranks:
-  - name: Bronze
-    requires: { personal: { measure: PV, minimum: "100" } }
-  - name: Silver
-    requires: { personal: { measure: PV, minimum: "200" } }
-paidAs: { grace: 1 }
-bonuses:
-  - key: rankbonus
-    kind: rank-bonus
-    amounts: { Bronze: "10.00", Silver: "50.00" }
-`;
+const PLAN = GRACE_PLAN;
 const plan = join(dir, "plan.yaml");
 writeFileSync(plan, PLAN);
 const stateless = join(dir, "stateless.yaml");
