@@ -37,6 +37,7 @@ export function formatExplanation(e: Explanation): string {
   if (r.paidAs === null) out.push("Paid-as rank: none");
   else out.push(`Paid-as rank: ${r.paidAs}${r.reference !== undefined ? ` (${r.reference})` : ""}`);
   if (r.given !== undefined) out.push(`  ${r.given.message}`);
+  if (r.state !== undefined) out.push(`  ${r.state.message}`);
   if (r.paidAs !== null) {
     for (const d of r.requirements ?? []) requirement(out, d);
   }

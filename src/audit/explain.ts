@@ -31,6 +31,7 @@ import type {
   ExplainedLine,
   Explanation,
   GivenRankExplanation,
+  RankStateExplanation,
   NextRankExplanation,
   QualificationCheck,
   RankExplanation,
@@ -373,8 +374,10 @@ function breakdown(run: RunResult, i: number, measure: string): VolumeBreakdown 
 
 function explainRank(run: RunResult, i: number, statement: Statement): RankExplanation {
   const r = statement.rank;
+  const state = explainRankState(run, i, r.given !== undefined && run.internals.compiled.givenRank === "paid-as");
   const out: RankExplanation = {
     ...(r.given !== undefined ? { given: explainGiven(run, i, r.given, r.paidAs) } : {}),
+    ...(state !== undefined ? { state } : {}),
     paidAs: r.paidAs,
     ...(r.reference !== undefined ? { reference: r.reference } : {}),
     ...(r.requirements !== undefined ? { requirements: r.requirements.map((d) => explainRequirement(run, i, d)) } : {}),
@@ -393,14 +396,56 @@ function explainRank(run: RunResult, i: number, statement: Statement): RankExpla
   return { ...out, next };
 }
 
+/** The computed rank: the highest rank whose requirements are all met (the legs below are final); -1 for none. */
+function computedRank(run: RunResult, i: number): number {
+  const p = run.internals;
+  const ctx = { g: p.genealogy, v: p.volumes, qualified: p.qualified, ranks: p.compiled.ranks, best: p.ranks.bestInSubtree, columns: p.ranks.columns };
+  let c = p.compiled.ranks.length - 1;
+  while (c >= 0 && !checkRank(ctx, i, c)) c--;
+  return c;
+}
+
+/**
+ * How the opening state decided the paid-as rank (docs/state.md "Paid-as rank over periods"): kept in grace,
+ * held at the highest rank, grace used, or as the requirements give. Undefined for a plan without rank state.
+ */
+function explainRankState(run: RunResult, i: number, paidAsGiven: boolean): RankStateExplanation | undefined {
+  const p = run.internals;
+  const opening = p.opening;
+  if (opening === undefined) return undefined;
+  const column = (name: string) => opening.columns[opening.fields.findIndex((f) => f.name === name)]?.[i];
+  const highest = column("rank.highest");
+  const before = column("rank.paidAs");
+  if (highest === undefined || before === undefined) return undefined;
+  const names = p.compiled.ranks.map((r) => r.name);
+  const name = (r: number) => (r >= 0 ? (names[r] as string) : null);
+  const graceBefore = column("rank.grace");
+  const open = { highest: name(highest), paidAs: name(before), periods: column("rank.periods") ?? 0, ...(graceBefore !== undefined ? { grace: graceBefore } : {}) };
+  const rank = p.ranks.rank[i] as number;
+  // The rank before hold and grace: the computed one, raised to a given rank (floor) or replaced by it (paid-as).
+  const given = p.ranks.given?.[i] ?? -1;
+  const computed = paidAsGiven ? given : Math.max(computedRank(run, i), given);
+  const gives = `requirements give ${name(computed) ?? "no rank"}`;
+  const base = { opening: open, computed: name(computed) };
+  if (p.ranks.graced?.[i] === 1) {
+    return { ...base, reason: "kept-in-grace", message: `${name(rank)} kept in grace, period ${(graceBefore ?? 0) + 1} of ${p.compiled.rankGrace} (${gives})` };
+  }
+  if (rank > computed && p.compiled.holdHighest && rank === highest) {
+    return { ...base, reason: "held-at-highest", message: `held at ${name(rank)}, the highest rank held (${gives})` };
+  }
+  if (!paidAsGiven && p.compiled.rankGrace > 0 && rank < before) {
+    return { ...base, reason: "grace-used", message: `${name(before)} not kept: ${p.compiled.rankGrace === 1 ? "its period of grace is" : `its ${p.compiled.rankGrace} periods of grace are`} used (${gives})` };
+  }
+  const history = open.highest === null ? "no rank held before" : `highest rank held before: ${open.highest}; last period ${open.paidAs ?? "no rank"}`;
+  return { ...base, reason: "from-requirements", message: `${name(rank) ?? "no rank"} from this period's requirements (${history})` };
+}
+
 /** How the given rank decided the paid-as rank: the rank the requirements alone give, and the plan's rule. */
 function explainGiven(run: RunResult, i: number, given: string, paidAs: string | null): GivenRankExplanation {
   const p = run.internals;
   const use = p.compiled.givenRank;
   // The computed rank: the highest rank whose requirements are all met (the legs below are final).
-  const ctx = { g: p.genealogy, v: p.volumes, qualified: p.qualified, ranks: p.compiled.ranks, best: p.ranks.bestInSubtree, columns: p.ranks.columns };
-  let c = p.compiled.ranks.length - 1;
-  while (c >= 0 && !checkRank(ctx, i, c)) c--;
+  const c = computedRank(run, i);
   const computed = c >= 0 ? (p.compiled.ranks[c] as { name: string }).name : null;
   const alone = `the requirements alone give ${computed ?? "no rank"}`;
   if (use === "paid-as") return { rank: given, use, computed, reason: "given-rank-paid-as", message: `paid as ${given}: rank given in the members file (paid-as); ${alone}` };

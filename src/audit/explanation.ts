@@ -232,10 +232,28 @@ export interface GivenRankExplanation {
 export interface RankExplanation {
   /** How a rank the input gives the member decided the paid-as rank, when it gives one. */
   readonly given?: GivenRankExplanation;
+  /** How the opening state (rank held, grace) decided the paid-as rank, for a plan that keeps rank state. */
+  readonly state?: RankStateExplanation;
   readonly paidAs: string | null;
   readonly reference?: string;
   readonly requirements?: readonly RequirementExplanation[];
   readonly next?: NextRankExplanation;
+}
+
+/** How the opening state decided a member's paid-as rank (docs/state.md "Paid-as rank over periods"). */
+export interface RankStateExplanation {
+  /** The opening state's rank fields, as read (none: the initial values). */
+  readonly opening: { readonly highest: string | null; readonly paidAs: string | null; readonly periods: number; readonly grace?: number };
+  /** The rank this period's requirements (and a given rank) give, before hold and grace; null for none. */
+  readonly computed: string | null;
+  /**
+   * Stable code: `kept-in-grace` (kept at last period's rank, in grace), `held-at-highest` (`hold: highest`
+   * raised the rank to the highest held), `grace-used` (below last period's rank: its periods of grace are
+   * used), or `from-requirements` (the opening state changed nothing).
+   */
+  readonly reason: "kept-in-grace" | "held-at-highest" | "grace-used" | "from-requirements";
+  /** A sentence for people, e.g. "Silver kept in grace, period 1 of 2 (requirements give Bronze)". */
+  readonly message: string;
 }
 
 /** How one amount was rounded. */

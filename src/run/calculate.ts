@@ -365,6 +365,7 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
     orderCount: prepared.orders.count,
     work,
     ...(opening.columns !== undefined ? { opening: opening.columns, closing: closingState(opening.columns, ranks) } : {}),
+    ...(options.state !== undefined ? { openingInput: options.state } : {}),
   });
   return { ok: true, value: result };
 }
