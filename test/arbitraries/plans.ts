@@ -48,6 +48,9 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
     givenRank: fc.constantFrom(undefined, "floor", "paid-as"),
     // A third of the plans declare a placement tree, binary most often (docs/plan-language.md "The two trees").
     placement: fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(2, 2, 3, 4) }),
+    // Half the plans keep state (docs/state.md): a `state` section, and/or paid-as rank over periods.
+    state: fc.constantFrom<Record<string, unknown> | undefined>(undefined, undefined, undefined, {}, { unknownMembers: "carry" }, { unknownMembers: "error" }),
+    paidAs: sometimes(fc.record({ grace: fc.integer({ min: 0, max: 3 }), hold: fc.constantFrom(undefined, "none", "highest") }), 1),
   })
   .map((g) => {
     const names = ["PV", "CV", "BV"].slice(0, g.measureCount);
@@ -92,6 +95,8 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
     }
     plan.ranks = ranks;
     if (g.givenRank !== undefined) plan.givenRank = g.givenRank;
+    if (g.state !== undefined) plan.state = g.state;
+    if (g.paidAs !== undefined) plan.paidAs = { grace: g.paidAs.grace, ...(g.paidAs.hold !== undefined ? { hold: g.paidAs.hold } : {}) };
     // Bonuses in family list order, each family's entries in its own order; each family sees the entries of
     // the families before it.
     const bonuses: Record<string, unknown>[] = [];
