@@ -1,7 +1,7 @@
 // The strongest test a calculation library can have: the fast engine and the independent reference engine
 // (test/reference, written from the docs alone) produce byte-identical canonical statements and summaries
 // on random plans and inputs, and statements and state bytes every period of random chains of periods
-// (NUM_RUNS / 8 chains). NUM_RUNS (default 2,000) and FC_SEED reproduce a run; `npm run test:deep` runs 100,000.
+// (NUM_RUNS / 8 chains, at least 200). NUM_RUNS (default 2,000) and FC_SEED reproduce a run; `npm run test:deep` runs 100,000.
 //
 // A bonus family is covered by its reference implementation (test/reference/families/<kind>.ts, listed in
 // test/reference/families/index.ts) and its plan arbitrary (test/arbitraries/families/<kind>.ts, listed in
@@ -9,7 +9,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { calculate, canonicalJson, parsePlan, parseState, planJsonSchema, stateNdjson } from "../src/index.js";
-import { chainArb } from "./arbitraries/chains.js";
+import { chainOf, statePlanArb } from "./arbitraries/chains.js";
 import { FAMILY_ARBITRARIES } from "./arbitraries/families/index.js";
 import { givenRanksArb, inputArb } from "./arbitraries/inputs.js";
 import { planArb } from "./arbitraries/plans.js";
@@ -21,7 +21,8 @@ import { referenceCalculate } from "./reference/engine.js";
 import { REFERENCE_FAMILIES } from "./reference/families/index.js";
 
 const numRuns = Number(process.env.NUM_RUNS ?? 2000);
-const chainRuns = Math.ceil(numRuns / 8);
+// At least 200 chains, so that the counts below (grace, hold, carried rows) are well above zero.
+const chainRuns = Math.max(200, Math.ceil(numRuns / 8));
 const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
 
 /** Every `kind` constant the plan's JSON Schema allows for a bonus entry. */
@@ -61,21 +62,7 @@ describe("fast engine = reference engine", () => {
   // docs/state.md: chains of 2–4 periods on growing trees, each engine feeding its own closing state
   // forward (the fast engine through stateNdjson → parseState, the reference through its own text).
   it("identical statements, summary and state bytes every period of random chains", () => {
-    const rankNames = (p: { plan: Record<string, unknown> }) => (p.plan.ranks as { name: string }[]).map((r) => r.name);
-    // Plans with a ladder that keep state, most of them with grace or hold (or both).
-    const paidAs = fc.oneof(
-      { weight: 1, arbitrary: fc.constant(undefined) },
-      { weight: 4, arbitrary: fc.record({ grace: fc.integer({ min: 0, max: 3 }), hold: fc.constantFrom("none", "highest") }) },
-    );
-    const keeping = fc
-      .tuple(planArb, paidAs, fc.constantFrom({}, { unknownMembers: "carry" }))
-      .filter(([p]) => (p.plan.ranks as unknown[]).length > 0)
-      .map(([p, paidAs, state]) => ({ ...p, plan: { ...p.plan, state: p.plan.state ?? state, ...(paidAs !== undefined ? { paidAs } : {}) } }));
-    const arb = keeping.chain((p) => {
-      const carry = (p.plan.state as { unknownMembers?: string } | undefined)?.unknownMembers === "carry";
-      const chain = chainArb(p.measures, { ranks: rankNames(p), dropTerminated: carry, ...(p.placementWidth !== undefined ? { placementWidth: p.placementWidth } : {}) });
-      return chain.map((periods) => ({ p, periods }));
-    });
+    const arb = statePlanArb.chain((p) => chainOf(p).map((periods) => ({ p, periods })));
     let periodsRun = 0;
     let graced = 0;
     let held = 0;

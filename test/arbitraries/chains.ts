@@ -6,6 +6,7 @@
 import fc from "fast-check";
 import type { MemberInput, MemberStatus, OrderInput } from "../../src/index.js";
 import { type InputShape, type PlacementShape, placeMembers, shuffle, writeLeg } from "./inputs.js";
+import { type PlanShape, planArb } from "./plans.js";
 import { fmt } from "./values.js";
 
 const KINDS = ["personal-consumption", "retail-sale", "customer-order"] as const;
@@ -159,4 +160,32 @@ export function chainArb(measures: readonly string[], options: ChainOptions = {}
         return { period: period.id, members: shuffle(members, g.shuffleSeed + k), orders: shuffle(orders, g.shuffleSeed * 7 + k) };
       });
     });
+}
+
+/** Plans with a ladder that keep state (a `state` section), most of them with grace or hold or both. */
+export const statePlanArb: fc.Arbitrary<PlanShape> = fc
+  .tuple(
+    planArb,
+    fc.oneof(
+      { weight: 1, arbitrary: fc.constant(undefined) },
+      { weight: 4, arbitrary: fc.record({ grace: fc.integer({ min: 0, max: 3 }), hold: fc.constantFrom("none", "highest") }) },
+    ),
+    fc.constantFrom({}, { unknownMembers: "carry" }),
+  )
+  .filter(([p]) => (p.plan.ranks as unknown[]).length > 0)
+  .map(([p, paidAs, state]) => ({ ...p, plan: { ...p.plan, state: p.plan.state ?? state, ...(paidAs !== undefined ? { paidAs } : {}) } }));
+
+/**
+ * A chain for a plan: its measures, ranks (given to some members) and placement width; members terminated
+ * in a period are left out of the next ones when the plan carries unknown members' state rows.
+ */
+export function chainOf(p: PlanShape, maxMembers?: number): fc.Arbitrary<InputShape[]> {
+  const carry = (p.plan.state as { unknownMembers?: string } | undefined)?.unknownMembers === "carry";
+  const ranks = (p.plan.ranks as { name: string }[]).map((r) => r.name);
+  return chainArb(p.measures, {
+    ranks,
+    dropTerminated: carry,
+    ...(maxMembers !== undefined ? { maxMembers } : {}),
+    ...(p.placementWidth !== undefined ? { placementWidth: p.placementWidth } : {}),
+  });
 }
