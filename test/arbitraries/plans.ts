@@ -51,6 +51,9 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
     // Sometimes ranks from R<from> up require earnings of a retail-profit bonus (which does not read rank):
     // a minimum in hundredths of the currency, growing by `step` per rank.
     rankColumn: sometimes(fc.record({ from: fc.nat(3), amount: fc.integer({ min: 0, max: 20_000 }), step: fc.integer({ min: 0, max: 5_000 }) }), 1),
+    // Half the plans keep state (docs/state.md): a `state` section, and/or paid-as rank over periods.
+    state: fc.constantFrom<Record<string, unknown> | undefined>(undefined, undefined, undefined, {}, { unknownMembers: "carry" }, { unknownMembers: "error" }),
+    paidAs: sometimes(fc.record({ grace: fc.integer({ min: 0, max: 3 }), hold: fc.constantFrom(undefined, "none", "highest") }), 1),
   })
   .map((g) => {
     const names = ["PV", "CV", "BV"].slice(0, g.measureCount);
@@ -95,6 +98,8 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
     }
     plan.ranks = ranks;
     if (g.givenRank !== undefined) plan.givenRank = g.givenRank;
+    if (g.state !== undefined) plan.state = g.state;
+    if (g.paidAs !== undefined) plan.paidAs = { grace: g.paidAs.grace, ...(g.paidAs.hold !== undefined ? { hold: g.paidAs.hold } : {}) };
     // Bonuses in family list order, each family's entries in its own order; each family sees the entries of
     // the families before it.
     const bonuses: Record<string, unknown>[] = [];

@@ -1,6 +1,6 @@
 /**
  * The core of the INDEPENDENT REFERENCE ENGINE: everything every plan has, written only from the
- * specification (docs/plan-language.md, docs/statements.md, /work/shared/DOMAIN.md): members and the sponsor
+ * specification (docs/plan-language.md, docs/statements.md, docs/state.md, /work/shared/DOMAIN.md): members and the sponsor
  * tree, volumes, qualification, ranks, then, once each bonus family (families/) has produced its lines,
  * rounding, statement assembly and the summary.
  *
@@ -15,6 +15,7 @@ import type { Plan } from "../../src/plan/parse.js";
 import { D, fmtExact, fmtMoney, fmtShort, roundingMode, sum, ZERO } from "./decimal.js";
 import type { FamilyAccounting, FamilyLine, PlanBonus, ReferenceFacts, ReferenceFamily, ReferenceMember } from "./family.js";
 import { REFERENCE_FAMILIES } from "./families/index.js";
+import { closingRanks, keepsState, openingValue, type PaidAsOverPeriods, paidAsOverPeriods, readState, type StateValue, stateFields, writeState } from "./state.js";
 import type {
   ReferenceCappedLeg,
   ReferenceInput,
@@ -72,16 +73,31 @@ function familyOf(bonus: PlanBonus): ReferenceFamily {
 // The engine
 // ---------------------------------------------------------------------------------------------------------
 
-/**
- * Runs `plan` on `input`. `extraLines` (tests only) are line items added to a bonus as if its family had
- * produced them after its own: signed amounts, rounding and totals are then checked on lines no family
- * makes yet (a cap's negative line). Each is `{ bonusIndex, line }`, without detail fields.
- */
-export function referenceCalculate(
-  plan: Plan,
-  input: ReferenceInput,
-  extraLines: readonly { readonly bonusIndex: number; readonly line: FamilyLine }[] = [],
-): { statements: ReferenceStatement[]; summary: ReferenceSummary } {
+/** What a run may be given besides the plan and the input. */
+export interface ReferenceOptions {
+  /**
+   * Tests only: line items added to a bonus as if its family had produced them after its own: signed
+   * amounts, rounding and totals are then checked on lines no family makes yet (a cap's negative line).
+   * Each is `{ bonusIndex, line }`, without detail fields.
+   */
+  extraLines?: readonly { readonly bonusIndex: number; readonly line: FamilyLine }[];
+  /** docs/state.md: the opening state, as the text of the previous period's `state.ndjson` (none: the first period). */
+  state?: string;
+}
+
+/** What a run gives: statements, summary and, for a plan that keeps state, the closing state's text. */
+export interface ReferenceResult {
+  statements: ReferenceStatement[];
+  summary: ReferenceSummary;
+  /** docs/state.md "The state file": the closing state's bytes; undefined for a plan that keeps no state. */
+  state?: string;
+  /** How many members were paid as a rank kept in grace, and raised by hold (for tests to see they happen). */
+  overPeriods: { grace: number; held: number };
+}
+
+/** Runs `plan` on `input`, from the opening state in `options.state` when the plan keeps state. */
+export function referenceCalculate(plan: Plan, input: ReferenceInput, options: ReferenceOptions = {}): ReferenceResult {
+  const extraLines = options.extraLines ?? [];
   const scale = plan.money.scale;
   const mode = roundingMode(plan.money.rounding.mode);
   const round = (x: Decimal): Decimal => x.toDecimalPlaces(scale, mode);
@@ -340,17 +356,36 @@ export function referenceCalculate(
     if (index < 0) throw new Error(`reference engine: member ${m.id} is given rank ${given}, not in the ladder`);
     return index;
   };
-  const paidAsMemo = new Map<string, number>();
-  const paidAsIndex = (m: ReferenceMember): number => {
+  // docs/state.md "Paid-as rank over periods": "For each member, in this order (all before the upline's
+  // `legs` requirements read the member's rank, so a rank kept in grace or held counts in the upline's legs
+  // like a computed one): 1. the computed rank; 2. a given rank ... with `givenRank: paid-as` the member is
+  // paid as the given rank and steps 3 and 4 do not apply; with `floor`, the higher of the two; 3. hold;
+  // 4. grace." (state.ts paidAsOverPeriods). A plan keeping no state has neither hold nor grace.
+  const fields = stateFields(plan);
+  const opening = keepsState(plan) && options.state !== undefined ? readState(options.state) : undefined;
+  const openingRank = (id: string, name: string): number => {
+    const v = openingValue(opening, id, { name, kind: "rank" });
+    return v === null ? -1 : ladderIndex(v as string);
+  };
+  const openingCount = (id: string, name: string): number => openingValue(opening, id, { name, kind: "count" }) as number;
+  const paidAsMemo = new Map<string, PaidAsOverPeriods>();
+  const overPeriods = (m: ReferenceMember): PaidAsOverPeriods => {
     // "Ranks are a step": no rank is known while the bonuses the ranks read are still running.
     if (!ranksReady) throw new Error("reference engine: a bonus the ranks read asked for a rank (a circle the parser rejects)");
     const memo = paidAsMemo.get(m.id);
     if (memo !== undefined) return memo;
     const given = givenIndex(m);
-    const index = given >= 0 && plan.givenRank === "paid-as" ? given : Math.max(computedRank(m), given);
-    paidAsMemo.set(m.id, index);
-    return index;
+    const givenDecides = given >= 0 && plan.givenRank === "paid-as";
+    const soFar = givenDecides ? given : Math.max(computedRank(m), given);
+    const result = paidAsOverPeriods(plan, soFar, givenDecides, {
+      highest: openingRank(m.id, "rank.highest"),
+      paidAs: openingRank(m.id, "rank.paidAs"),
+      grace: openingCount(m.id, "rank.grace"),
+    });
+    paidAsMemo.set(m.id, result);
+    return result;
   };
+  const paidAsIndex = (m: ReferenceMember): number => overPeriods(m).index;
 
   // ----- Money and rounding -------------------------------------------------------------------------------
   // "applies: line (default): each line item's amount is its exact value rounded; a member's bonus subtotal
@@ -633,5 +668,44 @@ export function referenceCalculate(
     unranked,
   };
 
-  return { statements, summary };
+  // ----- The closing state (docs/state.md) ---------------------------------------------------------------
+  let closingText: string | undefined;
+  if (keepsState(plan)) {
+    const closing = new Map<string, Map<string, StateValue>>();
+    for (const m of ordered) {
+      const p = overPeriods(m);
+      const ranks = closingRanks(p.index, {
+        highest: openingRank(m.id, "rank.highest"),
+        paidAs: openingRank(m.id, "rank.paidAs"),
+        periods: openingCount(m.id, "rank.periods"),
+      });
+      const name = (i: number): string | null => ladder[i]?.name ?? null;
+      closing.set(
+        m.id,
+        new Map<string, StateValue>([
+          ["rank.highest", name(ranks.highest)],
+          ["rank.paidAs", name(ranks.paidAs)],
+          ["rank.periods", ranks.periods],
+          ["rank.grace", p.grace],
+        ]),
+      );
+    }
+    // "STATE_UNKNOWN_MEMBER: a row for a member who is not in the members file, when state.unknownMembers is
+    // error; with carry the row is written unchanged to the closing state".
+    const carried = new Map<string, string>();
+    for (const [id, line] of opening?.lines ?? []) {
+      if (members.has(id)) continue;
+      if (plan.state?.unknownMembers !== "carry") throw new Error(`reference engine: state row for unknown member ${id}`);
+      carried.set(id, line);
+    }
+    closingText = writeState(plan, input.period, fields, closing, carried);
+  }
+  const counts = { grace: 0, held: 0 };
+  for (const m of ordered) {
+    const p = overPeriods(m);
+    if (p.grace > 0) counts.grace++;
+    if (p.held) counts.held++;
+  }
+
+  return { statements, summary, ...(closingText !== undefined ? { state: closingText } : {}), overPeriods: counts };
 }
