@@ -21,6 +21,7 @@ export { RunResult } from "./run/result.js";
 export { parseState, safeParseState, STATE_FORMAT } from "./state/state.js";
 export type { StateInput, StateField, StateFieldKind } from "./state/state.js";
 export { stateNdjson } from "./state/write.js";
+export { type PeriodRun, type PeriodsInput, runPeriods, safePeriodRange, safeRunPeriods, splitPeriods } from "./state/chain.js";
 export type { Period, PeriodKind } from "./run/period.js";
 export { dayIndex, PERIOD_DAYS_MAX } from "./run/period.js";
 export { allocate } from "./money/allocate.js";
@@ -71,9 +72,11 @@ export type {
   VolumeBreakdown,
   RankExplanation,
   GivenRankExplanation,
+  RankStateExplanation,
   RequirementExplanation,
   NextRankExplanation,
   AdditionalVolume,
+  ColumnShortfall,
   BonusPart,
   ExplainedLine,
   RoundingDetail,

@@ -1,14 +1,15 @@
 // The strongest test a calculation library can have: the fast engine and the independent reference engine
 // (test/reference, written from the docs alone) produce byte-identical canonical statements and summaries
-// on random plans and inputs. NUM_RUNS (default 2,000) and FC_SEED reproduce a run; `npm run test:deep`
-// runs 100,000.
+// on random plans and inputs, and statements and state bytes every period of random chains of periods
+// (NUM_RUNS / 8 chains, at least 200). NUM_RUNS (default 2,000) and FC_SEED reproduce a run; `npm run test:deep` runs 100,000.
 //
 // A bonus family is covered by its reference implementation (test/reference/families/<kind>.ts, listed in
 // test/reference/families/index.ts) and its plan arbitrary (test/arbitraries/families/<kind>.ts, listed in
 // test/arbitraries/families/index.ts); the second test fails until a new kind of the plan schema has both.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { calculate, canonicalJson, parsePlan, planJsonSchema } from "../src/index.js";
+import { calculate, canonicalJson, parsePlan, parseState, planJsonSchema, stateNdjson } from "../src/index.js";
+import { chainOf, statePlanArb } from "./arbitraries/chains.js";
 import { FAMILY_ARBITRARIES } from "./arbitraries/families/index.js";
 import { givenRanksArb, inputArb } from "./arbitraries/inputs.js";
 import { planArb } from "./arbitraries/plans.js";
@@ -20,6 +21,8 @@ import { referenceCalculate } from "./reference/engine.js";
 import { REFERENCE_FAMILIES } from "./reference/families/index.js";
 
 const numRuns = Number(process.env.NUM_RUNS ?? 2000);
+// At least 200 chains, so that the counts below (grace, hold, carried rows) are well above zero.
+const chainRuns = Math.max(200, Math.ceil(numRuns / 8));
 const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
 
 /** Every `kind` constant the plan's JSON Schema allows for a bonus entry. */
@@ -49,14 +52,53 @@ describe("fast engine = reference engine", () => {
         // The direct writer used by `compplan run` gives the same bytes as serialising the objects.
         expect(Array.from(fast.statementsJson())).toEqual(fastStatements);
         expect(canonicalJson(fast.summary)).toBe(canonicalJson(ref.summary));
+        // A plan that keeps state closes its first period from the initial values.
+        expect(stateNdjson(fast)).toBe(ref.state);
       }),
       { numRuns, ...(seed !== undefined ? { seed } : {}), endOnFailure: true },
     );
   });
 
+  // docs/state.md: chains of 2–4 periods on growing trees, each engine feeding its own closing state
+  // forward (the fast engine through stateNdjson → parseState, the reference through its own text).
+  it("identical statements, summary and state bytes every period of random chains", () => {
+    const arb = statePlanArb.chain((p) => chainOf(p).map((periods) => ({ p, periods })));
+    let periodsRun = 0;
+    let graced = 0;
+    let held = 0;
+    let carried = 0;
+    fc.assert(
+      fc.property(arb, ({ p, periods }) => {
+        const plan = parsePlan(p.plan);
+        let fastState: string | undefined;
+        let refState: string | undefined;
+        for (const input of periods) {
+          const fast = calculate(plan, input, fastState === undefined ? {} : { state: parseState(fastState) });
+          const ref = referenceCalculate(plan, input, refState === undefined ? {} : { state: refState });
+          expect(Array.from(fast.statementsJson())).toEqual(ref.statements.map((s) => canonicalJson(s)));
+          expect(canonicalJson(fast.summary)).toBe(canonicalJson(ref.summary));
+          fastState = stateNdjson(fast);
+          refState = ref.state;
+          expect(fastState).toBe(refState);
+          periodsRun++;
+          const present = new Set(input.members.map((m) => m.id));
+          if ((refState ?? "").split("\n").slice(1, -1).some((line) => !present.has((JSON.parse(line) as { id: string }).id))) carried++;
+          if (ref.overPeriods.grace > 0) graced++;
+          if (ref.overPeriods.held > 0) held++;
+        }
+      }),
+      { numRuns: chainRuns, ...(seed !== undefined ? { seed } : {}), endOnFailure: true },
+    );
+    // Grace and hold really happened (a member kept in grace, or raised by hold, in about one period in
+    // eight each), and rows of members no longer in the members file were carried.
+    expect(graced).toBeGreaterThan(periodsRun / 25);
+    expect(held).toBeGreaterThan(periodsRun / 25);
+    expect(carried).toBeGreaterThan(0);
+  });
+
   // No family makes a negative line yet (caps, paycuts and clawbacks will): signed lines are added to a
   // bonus in both engines, as if its family had made them, and statements and summary must still agree.
-  // Lines go to bonuses without detail fields whose earnings no other bonus reads.
+  // Lines go to bonuses without detail fields whose earnings no other step (a bonus, the ranks) reads.
   it("identical statements and summary with signed lines added (rated or fixed, either rounding)", () => {
     const extra = fc.array(
       fc.record({
@@ -73,7 +115,8 @@ describe("fast engine = reference engine", () => {
     fc.assert(
       fc.property(arb, ({ p, input, extra }) => {
         const plan = parsePlan(p.plan);
-        const read = new Set(plan.bonuses.flatMap((b) => (b.kind === "matching" ? b.of : [])));
+        const byRanks = plan.ranks.flatMap((r) => (r.requires.columns ?? []).map((c) => c.column.slice("earnings.".length)));
+        const read = new Set([...plan.bonuses.flatMap((b) => (b.kind === "matching" ? b.of : [])), ...byRanks]);
         const targets = plan.bonuses.flatMap((b, i) => ((b.kind === "rank-bonus" || b.kind === "retail-profit") && !read.has(b.key) ? [i] : []));
         if (targets.length === 0) return;
         const fast = calculate(plan, input);
@@ -92,7 +135,7 @@ describe("fast engine = reference engine", () => {
         });
         added++;
         const signed = new RunResult({ ...parts, earnings: settleAll(parts.lines, plan.bonuses.length, n, parts.compiled) });
-        const ref = referenceCalculate(plan, input, refExtra);
+        const ref = referenceCalculate(plan, input, { extraLines: refExtra });
         const statements = Array.from(signed.statements(), (x) => canonicalJson(x));
         expect(statements).toEqual(ref.statements.map((x) => canonicalJson(x)));
         expect(Array.from(signed.statementsJson())).toEqual(statements);

@@ -75,11 +75,11 @@ describe("safeParsePlan", () => {
       fc.property(planArb, fc.array(fc.nat(), { maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), (p, path, replacement) => {
         const r = safeParsePlan(mutate(p.plan, path, replacement));
         if (!r.ok) expectCoded(r.issues);
-        // A mutated plan that still validates must also run (the base members have no placement tree: a
-        // plan paying on one says so with PLACEMENT_NO_TREE).
+        // A mutated plan that still validates must also run (on members placed in a line when it has a
+        // placement tree, which a bonus may walk).
         else {
-          const run = safeCalculate(r.value, { period: PERIOD, members: baseMembers(), orders: [] });
-          expect(run.ok ? [] : run.issues.map((i) => i.code).filter((c) => c !== "PLACEMENT_NO_TREE")).toEqual([]);
+          const members = r.value.placement === undefined ? baseMembers() : baseMembers().map((m, i) => (i === 0 ? m : { ...m, placementId: baseMembers()[i - 1]?.id as string, leg: "L" }));
+          expect(safeCalculate(r.value, { period: PERIOD, members, orders: [] }).ok).toBe(true);
         }
       }),
       { numRuns },

@@ -8,7 +8,10 @@ const plan = loadPlan(new URL("./plan.yaml", import.meta.url));
 type Node = { id: string; sponsor: string | null; personalVolume: number };
 const given: Record<string, string> = c.inputs.rank;
 // The members file gives each member the rank the source states (only USER: Influencer).
-const members = membersOf(c.tree).map((m) => (given[m.id] !== undefined ? { ...m, rank: given[m.id] as string } : m));
+const members = membersOf(c.tree).map((m) => {
+  const rank = given[m.id];
+  return rank !== undefined ? { ...m, rank } : m;
+});
 const orders = ordersOf(c.tree, (n: Node) => ({ PV: n.personalVolume }));
 const expected: Record<string, number> = c.expected.USER.directSalesBonusByUser;
 

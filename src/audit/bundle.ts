@@ -32,6 +32,8 @@ import {
   orderLine,
 } from "./fingerprint.js";
 import { runOrders } from "./inputs.js";
+import { stateText } from "../state/state.js";
+import { stateNdjson } from "../state/write.js";
 import { ENGINE_VERSION } from "./version.js";
 
 /**
@@ -41,8 +43,40 @@ import { ENGINE_VERSION } from "./version.js";
  */
 export const BUNDLE_FORMAT = "compplan-bundle/2";
 
-/** @internal Every bundle format this version reads: `compplan-bundle/1` (no file list) and {@link BUNDLE_FORMAT}. */
-export const BUNDLE_FORMATS: readonly string[] = ["compplan-bundle/1", BUNDLE_FORMAT];
+/**
+ * The format tag of the bundle of a run whose plan keeps state (docs/state.md): format 2 and `state`, the
+ * opening and closing state. A run without state still writes {@link BUNDLE_FORMAT}, byte for byte as
+ * before; a reader that knows only format 2 refuses a format 3 bundle by its format instead of misreading it.
+ */
+export const BUNDLE_FORMAT_STATE = "compplan-bundle/3";
+
+/** @internal Every bundle format this version reads: `compplan-bundle/1` (no file list), {@link BUNDLE_FORMAT} and {@link BUNDLE_FORMAT_STATE}. */
+export const BUNDLE_FORMATS: readonly string[] = ["compplan-bundle/1", BUNDLE_FORMAT, BUNDLE_FORMAT_STATE];
+
+/** The opening state a bundle records (format 3): the state file the run read. */
+export interface BundleOpeningState {
+  /**
+   * The fingerprint of the bundle of the run that wrote this state (the previous period's), when known:
+   * `compplan run --state DIR/state.ndjson` reads DIR/bundle.json beside it. Covered by the fingerprint.
+   */
+  readonly bundle?: string;
+  /** The state file, relative to the run folder with `/` between names; like an input's `file`, not covered. */
+  readonly file?: string;
+  /** `sha256:` and the SHA-256 of the state file's bytes. */
+  readonly fingerprint: string;
+  /** The period the state closes (its header's). */
+  readonly period: string;
+  /** The file's lines without their line feeds, with `--embed-inputs`; covered by `fingerprint`, not by the bundle's. */
+  readonly lines?: readonly string[];
+}
+
+/** The state a bundle records (format 3): what the run read and what it wrote. */
+export interface BundleState {
+  /** The opening state, or null when none was read (a first period: every member at the initial values). */
+  readonly opening: BundleOpeningState | null;
+  /** The closing state: the fingerprint of the run's state.ndjson. */
+  readonly closing: { readonly fingerprint: string };
+}
 
 /** One input of a bundle: its row count and fingerprint, and the canonical rows when embedded. */
 export interface BundleInput<Row> {
@@ -85,6 +119,8 @@ export interface RunBundle {
    * bundle's fingerprint: a file of the run cannot be removed from the folder and from `files` unnoticed.
    */
   readonly outputs?: readonly string[];
+  /** The opening and closing state, for a run whose plan keeps state (format 3); absent otherwise. */
+  readonly state?: BundleState;
   /**
    * Fingerprint of the bundle: SHA-256 of the compact canonical JSON of everything above except embedded
    * rows, input file names and `files`.
@@ -94,8 +130,14 @@ export interface RunBundle {
 
 /** Options of {@link createBundle}. */
 export interface BundleOptions {
-  /** Embed the canonical members and orders, so the bundle alone suffices to replay the run. */
+  /** Embed the canonical members and orders (and the opening state), so the bundle alone suffices to replay the run. */
   readonly embedInputs?: boolean;
+}
+
+/** @internal What `compplan run --state` records of the opening state beyond what the run knows: where it was, the previous bundle. */
+export interface OpeningRecord {
+  readonly file?: string;
+  readonly bundle?: string;
 }
 
 /**
@@ -120,7 +162,30 @@ export function createBundle(run: RunResult, input: CalculateInput | PreparedInp
   const orders = runOrders(run, input).columns;
   const g = run.internals.genealogy;
   const rows = options.embedInputs === true ? { members: canonicalMembers(g), orders: canonicalOrders(orders) } : undefined;
-  return assembleBundle(run, inputSummaries(genealogyMembers(g), orders), fingerprintStatements(run), rows);
+  return assembleBundle(run, inputSummaries(genealogyMembers(g), orders), fingerprintStatements(run), rows, undefined, options.embedInputs === true ? { embed: true } : {});
+}
+
+/**
+ * @internal The state section of a run's bundle (format 3), or undefined when its plan keeps no state: the
+ * opening state it was given (its fingerprint and period, with `record`'s file and previous bundle, its
+ * lines when `embed`), or null; and the closing state's fingerprint.
+ */
+export function bundleState(run: RunResult, record: OpeningRecord & { readonly embed?: boolean } = {}): BundleState | undefined {
+  const closing = stateNdjson(run);
+  if (closing === undefined) return undefined;
+  const given = run.internals.openingInput;
+  let opening: BundleOpeningState | null = null;
+  if (given !== undefined) {
+    const text = stateText(given);
+    opening = {
+      ...(record.bundle !== undefined ? { bundle: record.bundle } : {}),
+      ...(record.file !== undefined ? { file: record.file } : {}),
+      fingerprint: fingerprintText(text),
+      period: given.period,
+      ...(record.embed === true ? { lines: text.slice(0, -1).split("\n") } : {}),
+    };
+  }
+  return { opening, closing: { fingerprint: fingerprintText(closing) } };
 }
 
 /** @internal The row count and fingerprint of each input of a bundle. */
@@ -147,9 +212,11 @@ export function assembleBundle(
   statementsFingerprint: string,
   rows?: { readonly members: readonly CanonicalMember[]; readonly orders: readonly CanonicalOrder[] },
   outputs?: readonly string[],
+  opening: OpeningRecord & { readonly embed?: boolean } = {},
 ): RunBundle {
+  const state = bundleState(run, opening);
   const head: Omit<RunBundle, "fingerprint"> = {
-    format: BUNDLE_FORMAT,
+    format: state !== undefined ? BUNDLE_FORMAT_STATE : BUNDLE_FORMAT,
     engine: { name: "compplan", version: ENGINE_VERSION },
     plan: { id: run.plan.id, fingerprint: "", canonical: canonicalPlan(run.plan) },
     period: run.period.id,
@@ -160,6 +227,7 @@ export function assembleBundle(
     statements: { count: run.memberCount, fingerprint: statementsFingerprint },
     summary: { fingerprint: fingerprintSummary(run.summary), value: run.summary },
     ...(outputs !== undefined ? { outputs: [...outputs].sort() } : {}),
+    ...(state !== undefined ? { state } : {}),
   };
   const plan = { ...head.plan, fingerprint: fingerprintText(canonicalJson(head.plan.canonical)) };
   const withPlan = { ...head, plan };
@@ -184,9 +252,11 @@ export function assembleBundle(
  * ```
  */
 export function bundleFingerprint(bundle: Omit<RunBundle, "fingerprint"> & { readonly fingerprint?: string }): string {
-  const { fingerprint: _, files: __, inputs, ...rest } = bundle;
+  const { fingerprint: _, files: __, inputs, state, ...rest } = bundle;
   const strip = <R>(p: BundleInput<R>) => ({ count: p.count, fingerprint: p.fingerprint });
-  return fingerprintText(canonicalJson({ ...rest, inputs: { members: strip(inputs.members), orders: strip(inputs.orders) } }));
+  // The opening state's file name and embedded lines are left out, as the inputs' are.
+  const opening = state?.opening === null || state === undefined ? null : { ...(state.opening.bundle !== undefined ? { bundle: state.opening.bundle } : {}), fingerprint: state.opening.fingerprint, period: state.opening.period };
+  return fingerprintText(canonicalJson({ ...rest, inputs: { members: strip(inputs.members), orders: strip(inputs.orders) }, ...(state !== undefined ? { state: { closing: state.closing, opening } } : {}) }));
 }
 
 /** @internal How bundle.json lays out embedded rows: one a line, indented, inside `"rows": [` … `]`. */
@@ -294,8 +364,14 @@ const bundleSchema = z.strictObject({
   summary: z.strictObject({ fingerprint, value: z.record(z.string(), z.unknown()) }),
   files: z.record(z.string(), bundleFile).optional(),
   outputs: z.array(z.string()).optional(),
+  state: z
+    .strictObject({
+      opening: z.strictObject({ bundle: fingerprint.optional(), file: z.string().optional(), fingerprint, period: z.string(), lines: z.array(z.string()).optional() }).nullable(),
+      closing: z.strictObject({ fingerprint }),
+    })
+    .optional(),
   fingerprint,
-});
+}).refine((b) => (b.state !== undefined) === (b.format === BUNDLE_FORMAT_STATE), { message: `a bundle has state exactly when its format is ${BUNDLE_FORMAT_STATE}`, path: ["state"] });
 
 /**
  * Reads a bundle: the text of bundle.json or an already-parsed object. Checks its shape only; whether its

@@ -37,6 +37,7 @@ export function formatExplanation(e: Explanation): string {
   if (r.paidAs === null) out.push("Paid-as rank: none");
   else out.push(`Paid-as rank: ${r.paidAs}${r.reference !== undefined ? ` (${r.reference})` : ""}`);
   if (r.given !== undefined) out.push(`  ${r.given.message}`);
+  if (r.state !== undefined) out.push(`  ${r.state.message}`);
   if (r.paidAs !== null) {
     for (const d of r.requirements ?? []) requirement(out, d);
   }
@@ -48,6 +49,7 @@ export function formatExplanation(e: Explanation): string {
     if (!met) {
       const parts: string[] = [];
       for (const a of n.additional) parts.push(`${grouped(a.volume)} more ${a.measure}, ${a.where}`);
+      for (const c of n.columnsNeeded ?? []) parts.push(`${grouped(c.shortfall)} more ${c.column} (a bonus's result; more volume alone does not reach it)`);
       if (n.legsNeeded > 0) parts.push(`${n.legsNeeded} more qualifying leg${n.legsNeeded === 1 ? "" : "s"}`);
       if (n.otherUnmet) parts.push("qualification (see above)");
       out.push(`  To reach ${n.name}: ${parts.length > 0 ? parts.join("; and ") : "nothing more"}`);
@@ -102,6 +104,9 @@ function requirement(out: string[], d: RequirementExplanation): void {
         d.rank !== undefined
           ? `${d.actual} of ${d.required} required first-level legs holding ${d.rank}`
           : `${d.actual} of ${d.required} required first-level legs with group ${d.measure} of at least ${grouped(d.legMinimum ?? "0")}`;
+      break;
+    case "column":
+      s = `${d.column} ${grouped(d.actual)} of ${grouped(d.required)} required`;
       break;
     default:
       s = `${d.requirement} ${d.actual} of ${d.required}`;

@@ -25,11 +25,13 @@ import { grouped } from "./words.js";
 import type { LineItem, Statement } from "../statement/types.js";
 import type {
   AdditionalVolume,
+  ColumnShortfall,
   BonusPart,
   ExplainContext,
   ExplainedLine,
   Explanation,
   GivenRankExplanation,
+  RankStateExplanation,
   NextRankExplanation,
   QualificationCheck,
   RankExplanation,
@@ -380,8 +382,10 @@ function breakdown(run: RunResult, i: number, measure: string): VolumeBreakdown 
 
 function explainRank(run: RunResult, i: number, statement: Statement): RankExplanation {
   const r = statement.rank;
+  const state = explainRankState(run, i, r.given !== undefined && run.internals.compiled.givenRank === "paid-as");
   const out: RankExplanation = {
     ...(r.given !== undefined ? { given: explainGiven(run, i, r.given, r.paidAs) } : {}),
+    ...(state !== undefined ? { state } : {}),
     paidAs: r.paidAs,
     ...(r.reference !== undefined ? { reference: r.reference } : {}),
     ...(r.requirements !== undefined ? { requirements: r.requirements.map((d) => explainRequirement(run, i, d)) } : {}),
@@ -394,9 +398,54 @@ function explainRank(run: RunResult, i: number, statement: Statement): RankExpla
     requirements,
     additional: additionalVolume(requirements, statement),
     legsNeeded: requirements.reduce((a, d) => a + (d.legsNeeded ?? 0), 0),
+    ...columnsNeeded(requirements),
     otherUnmet: requirements.some((d) => d.requirement === "qualified" && !d.met) && statement.qualification.some((c) => !c.met && c.condition !== "personal"),
   };
   return { ...out, next };
+}
+
+/** The computed rank: the highest rank whose requirements are all met (the legs below are final); -1 for none. */
+function computedRank(run: RunResult, i: number): number {
+  const p = run.internals;
+  const ctx = { g: p.genealogy, v: p.volumes, qualified: p.qualified, ranks: p.compiled.ranks, best: p.ranks.bestInSubtree, columns: p.ranks.columns };
+  let c = p.compiled.ranks.length - 1;
+  while (c >= 0 && !checkRank(ctx, i, c)) c--;
+  return c;
+}
+
+/**
+ * How the opening state decided the paid-as rank (docs/state.md "Paid-as rank over periods"): kept in grace,
+ * held at the highest rank, grace used, or as the requirements give. Undefined for a plan without rank state.
+ */
+function explainRankState(run: RunResult, i: number, paidAsGiven: boolean): RankStateExplanation | undefined {
+  const p = run.internals;
+  const opening = p.opening;
+  if (opening === undefined) return undefined;
+  const column = (name: string) => opening.columns[opening.fields.findIndex((f) => f.name === name)]?.[i];
+  const highest = column("rank.highest");
+  const before = column("rank.paidAs");
+  if (highest === undefined || before === undefined) return undefined;
+  const names = p.compiled.ranks.map((r) => r.name);
+  const name = (r: number) => (r >= 0 ? (names[r] as string) : null);
+  const graceBefore = column("rank.grace");
+  const open = { highest: name(highest), paidAs: name(before), periods: column("rank.periods") ?? 0, ...(graceBefore !== undefined ? { grace: graceBefore } : {}) };
+  const rank = p.ranks.rank[i] as number;
+  // The rank before hold and grace: the computed one, raised to a given rank (floor) or replaced by it (paid-as).
+  const given = p.ranks.given?.[i] ?? -1;
+  const computed = paidAsGiven ? given : Math.max(computedRank(run, i), given);
+  const gives = `requirements give ${name(computed) ?? "no rank"}`;
+  const base = { opening: open, computed: name(computed) };
+  if (p.ranks.graced?.[i] === 1) {
+    return { ...base, reason: "kept-in-grace", message: `${name(rank)} kept in grace, period ${(graceBefore ?? 0) + 1} of ${p.compiled.rankGrace} (${gives})` };
+  }
+  if (rank > computed && p.compiled.holdHighest && rank === highest) {
+    return { ...base, reason: "held-at-highest", message: `held at ${name(rank)}, the highest rank held (${gives})` };
+  }
+  if (!paidAsGiven && p.compiled.rankGrace > 0 && rank < before) {
+    return { ...base, reason: "grace-used", message: `${name(before)} not kept: ${p.compiled.rankGrace === 1 ? "its period of grace is" : `its ${p.compiled.rankGrace} periods of grace are`} used (${gives})` };
+  }
+  const history = open.highest === null ? "no rank held before" : `highest rank held before: ${open.highest}; last period ${open.paidAs ?? "no rank"}`;
+  return { ...base, reason: "from-requirements", message: `${name(rank) ?? "no rank"} from this period's requirements (${history})` };
 }
 
 /** How the given rank decided the paid-as rank: the rank the requirements alone give, and the plan's rule. */
@@ -404,9 +453,7 @@ function explainGiven(run: RunResult, i: number, given: string, paidAs: string |
   const p = run.internals;
   const use = p.compiled.givenRank;
   // The computed rank: the highest rank whose requirements are all met (the legs below are final).
-  const ctx = { g: p.genealogy, v: p.volumes, qualified: p.qualified, ranks: p.compiled.ranks, best: p.ranks.bestInSubtree };
-  let c = p.compiled.ranks.length - 1;
-  while (c >= 0 && !checkRank(ctx, i, c)) c--;
+  const c = computedRank(run, i);
   const computed = c >= 0 ? (p.compiled.ranks[c] as { name: string }).name : null;
   const alone = `the requirements alone give ${computed ?? "no rank"}`;
   if (use === "paid-as") return { rank: given, use, computed, reason: "given-rank-paid-as", message: `paid as ${given}: rank given in the members file (paid-as); ${alone}` };
@@ -426,15 +473,23 @@ function explainRequirement(run: RunResult, i: number, d: RequirementDetail): Re
     for (let c = g.childStart[i] as number, end = g.childStart[i + 1] as number; c < end; c++) out.push(g.childList[c] as number);
     return out;
   };
-  const shortfall = d.met || d.requirement === "qualified" || d.requirement === "legs" ? undefined : formatTrimmed(units(d.required) - units(d.actual), VALUE_SCALE);
+  const shortfall =
+    d.met || d.requirement === "qualified" || d.requirement === "legs"
+      ? undefined
+      : d.requirement === "column"
+        ? columnShortfall(run, d)
+        : formatTrimmed(units(d.required) - units(d.actual), VALUE_SCALE);
   let legsNeeded: number | undefined;
   switch (d.requirement) {
     case "qualified":
       if (!d.met) notes.push("not qualified this period (see qualification)");
       break;
-    case "personal":
+    case "personal": {
+      const a = d.measure === undefined ? undefined : breakdown(run, i, d.measure).accumulated;
+      if (a !== undefined) notes.push(`${d.measure}: carried from earlier periods ${grouped(a.carried)} + this period's ${a.base} ${grouped(a.thisPeriod)}`);
       if (!d.met) notes.push(`needs ${grouped(shortfall ?? "")} more ${d.measure} of your own`);
       break;
+    }
     case "group": {
       const cap = d.legCap;
       if (cap === undefined) {
@@ -463,6 +518,9 @@ function explainRequirement(run: RunResult, i: number, d: RequirementDetail): Re
       }
       break;
     }
+    case "column":
+      if (!d.met) notes.push(`needs ${grouped(shortfall ?? "")} more ${columnWords(d.column ?? "")}; not volume: more volume counts only through what that bonus pays`);
+      break;
     case "legs": {
       const kids = children();
       if (d.rank !== undefined) {
@@ -501,12 +559,34 @@ function explainRequirement(run: RunResult, i: number, d: RequirementDetail): Re
   };
 }
 
+/** How much more of its column an unmet column requirement needs, written as the column's values are. */
+function columnShortfall(run: RunResult, d: RequirementDetail): string {
+  const c = run.internals.compiled.ranks.flatMap((r) => r.columns).find((x) => x.column === d.column);
+  assert(c !== undefined, "explain-column", d.column ?? "");
+  const missing = units(d.required) - units(d.actual);
+  return c.kind === "money" ? formatFixed(missing / 10n ** BigInt(VALUE_SCALE - c.scale), c.scale) : formatTrimmed(missing, VALUE_SCALE);
+}
+
+/** `earnings.retail` → "earnings from retail"; another column by its name. */
+function columnWords(column: string): string {
+  return column.startsWith("earnings.") ? `earnings from ${column.slice("earnings.".length)}` : column;
+}
+
+/**
+ * The unmet column requirements of the next rank, with what each needs: a bonus's result, which additional
+ * volume does not meet (so they are not part of {@link additionalVolume}). Absent when none is unmet.
+ */
+function columnsNeeded(requirements: readonly RequirementExplanation[]): { columnsNeeded?: readonly ColumnShortfall[] } {
+  const out = requirements.filter((d) => d.requirement === "column" && !d.met).map((d) => ({ column: d.column ?? "", shortfall: d.shortfall ?? "" }));
+  return out.length > 0 ? { columnsNeeded: out } : {};
+}
+
 /**
  * The smallest additional volume per measure that meets every unmet volume requirement of the next rank.
  * Volume added to the member's own counted personal volume counts toward the personal requirement and in
  * full toward the group requirement (a leg cap never limits own volume), so per measure it is the largest
  * shortfall among that measure's unmet requirements (and the qualification minimum, when the rank needs
- * qualification).
+ * qualification). Column requirements are not volume requirements and are left out.
  */
 function additionalVolume(requirements: readonly RequirementExplanation[], statement: Statement): AdditionalVolume[] {
   const needs = new Map<string, { volume: bigint; personal: boolean; group: boolean; capped: boolean }>();

@@ -175,7 +175,10 @@ export interface QualificationCheck extends ConditionDetail {
 
 /** A rank requirement with its values and what is missing. */
 export interface RequirementExplanation extends RequirementDetail {
-  /** For an unmet volume requirement: the additional volume needed. */
+  /**
+   * For an unmet volume requirement: the additional volume needed; for an unmet column requirement: how
+   * much more of the column (money at the plan's scale for `earnings.<key>`).
+   */
   readonly shortfall?: string;
   /** For an unmet legs requirement: how many more legs are needed. */
   readonly legsNeeded?: number;
@@ -191,6 +194,12 @@ export interface AdditionalVolume {
   readonly where: string;
 }
 
+/** An unmet column requirement of the next rank: the column and how much more of it is needed. */
+export interface ColumnShortfall {
+  readonly column: string;
+  readonly shortfall: string;
+}
+
 /** The rank just above the paid-as rank: each requirement, and what is missing. */
 export interface NextRankExplanation {
   readonly name: string;
@@ -200,6 +209,11 @@ export interface NextRankExplanation {
   readonly additional: readonly AdditionalVolume[];
   /** More first-level legs needed, per unmet legs requirement. */
   readonly legsNeeded: number;
+  /**
+   * The unmet column requirements (a bonus's result such as `earnings.retail`) and how much more each
+   * needs: additional volume alone does not meet them. Absent when none is unmet.
+   */
+  readonly columnsNeeded?: readonly ColumnShortfall[];
   /** True when something other than volume and legs is missing (qualification). */
   readonly otherUnmet: boolean;
 }
@@ -230,10 +244,28 @@ export interface GivenRankExplanation {
 export interface RankExplanation {
   /** How a rank the input gives the member decided the paid-as rank, when it gives one. */
   readonly given?: GivenRankExplanation;
+  /** How the opening state (rank held, grace) decided the paid-as rank, for a plan that keeps rank state. */
+  readonly state?: RankStateExplanation;
   readonly paidAs: string | null;
   readonly reference?: string;
   readonly requirements?: readonly RequirementExplanation[];
   readonly next?: NextRankExplanation;
+}
+
+/** How the opening state decided a member's paid-as rank (docs/state.md "Paid-as rank over periods"). */
+export interface RankStateExplanation {
+  /** The opening state's rank fields, as read (none: the initial values). */
+  readonly opening: { readonly highest: string | null; readonly paidAs: string | null; readonly periods: number; readonly grace?: number };
+  /** The rank this period's requirements (and a given rank) give, before hold and grace; null for none. */
+  readonly computed: string | null;
+  /**
+   * Stable code: `kept-in-grace` (kept at last period's rank, in grace), `held-at-highest` (`hold: highest`
+   * raised the rank to the highest held), `grace-used` (below last period's rank: its periods of grace are
+   * used), or `from-requirements` (the opening state changed nothing).
+   */
+  readonly reason: "kept-in-grace" | "held-at-highest" | "grace-used" | "from-requirements";
+  /** A sentence for people, e.g. "Silver kept in grace, period 1 of 2 (requirements give Bronze)". */
+  readonly message: string;
 }
 
 /** How one amount was rounded. */

@@ -25,10 +25,13 @@ import {
   fingerprintPlan,
   fingerprintRows,
   fingerprintSummary,
+  fingerprintText,
   memberLine,
   orderLine,
 } from "./fingerprint.js";
 import { ENGINE_VERSION } from "./version.js";
+import { type StateInput, safeParseState } from "../state/state.js";
+import { stateNdjson } from "../state/write.js";
 import { grouped } from "./words.js";
 
 /** What replay can compare against, besides the bundle. All optional. */
@@ -53,6 +56,15 @@ export interface ReplayInputs {
   /** The recorded statements.csv, as text pieces in order (any split). */
   readonly csv?: Iterable<string>;
   /**
+   * The opening state's text (the state file the run read), for a bundle that records one (format 3);
+   * default: the lines embedded in the bundle. Checked against the fingerprint the bundle records.
+   */
+  readonly openingState?: string;
+  /** Where the opening state was read, for its issues (file and line). */
+  readonly openingStateFile?: string;
+  /** The recorded state.ndjson (the closing state), as text pieces in order (any split), compared byte for byte. */
+  readonly closingState?: Iterable<string>;
+  /**
    * The files of the run folder besides bundle.json, name → size and fingerprint (`sha256:` and the hex
    * SHA-256 of the bytes), to compare with the files the bundle lists: missing, extra and changed files
    * are differences. Called once, after the statements, summary and CSV were compared (so a caller that
@@ -69,7 +81,7 @@ export interface ReplayOptions {
 }
 
 /** What a replay check compares. */
-export type ReplayCheck = "plan" | "members" | "orders" | "statements" | "summary" | "csv" | "bundle" | "files";
+export type ReplayCheck = "plan" | "members" | "orders" | "state" | "statements" | "summary" | "csv" | "bundle" | "files";
 
 /** One difference between the recorded run and its replay. */
 export interface ReplayDifference {
@@ -120,9 +132,26 @@ export interface LoadedRun {
   /** The canonical rows (made on first use: only a difference in the inputs needs them). */
   readonly members: CanonicalMember[];
   readonly orders: CanonicalOrder[];
-  readonly fingerprints: { readonly plan: string; readonly members: string; readonly orders: string };
-  /** Whether members and orders came from the bundle (true) or were given (false). */
-  readonly embedded: { readonly members: boolean; readonly orders: boolean };
+  readonly fingerprints: { readonly plan: string; readonly members: string; readonly orders: string; readonly openingState?: string };
+  /** Whether members, orders and the opening state came from the bundle (true) or were given (false). */
+  readonly embedded: { readonly members: boolean; readonly orders: boolean; readonly openingState?: boolean };
+}
+
+/**
+ * The opening state a bundle's run read: the text given, else the lines the bundle embeds; parsed. Nothing
+ * when the bundle records none.
+ */
+function openingStateOf(bundle: RunBundle, inputs: ReplayInputs): Result<{ state?: StateInput; fingerprint?: string; embedded?: boolean }> {
+  const recorded = bundle.state?.opening;
+  if (recorded === undefined || recorded === null) return { ok: true, value: {} };
+  const embedded = inputs.openingState === undefined;
+  const text = inputs.openingState ?? (recorded.lines !== undefined ? `${recorded.lines.join("\n")}\n` : undefined);
+  if (text === undefined) {
+    return { ok: false, issues: [issue("AUDIT_INPUT_MISSING", ["state", "opening"], `the run read an opening state (closing ${recorded.period}, fingerprint ${recorded.fingerprint}); the bundle does not embed it (run with --embed-inputs) and none was given (--state FILE)`)] };
+  }
+  const parsed = safeParseState(text, inputs.openingStateFile ?? (embedded ? "bundle.json state.opening.lines" : undefined));
+  if (!parsed.ok) return parsed;
+  return { ok: true, value: { state: parsed.value, fingerprint: fingerprintText(text), embedded } };
 }
 
 /**
@@ -136,7 +165,9 @@ export function loadBundleRun(bundle: RunBundle, inputs: ReplayInputs, onPhase?:
     return { ok: false, issues: parsed.issues.map((i) => issue("AUDIT_BUNDLE_INVALID", ["plan", "canonical", ...i.path], `the bundle's plan does not parse: ${i.code}: ${i.message}`)) };
   }
   const plan = parsed.value;
-  if (inputs.prepared !== undefined) return loadedFrom(plan, inputs.prepared, { members: false, orders: false }, onPhase);
+  const opening = openingStateOf(bundle, inputs);
+  if (!opening.ok) return opening;
+  if (inputs.prepared !== undefined) return loadedFrom(plan, inputs.prepared, { members: false, orders: false }, opening.value, onPhase);
   const members = inputs.members ?? bundle.inputs.members.rows;
   const orders = inputs.orders ?? bundle.inputs.orders.rows;
   const missing: Issue[] = [];
@@ -150,12 +181,18 @@ export function loadBundleRun(bundle: RunBundle, inputs: ReplayInputs, onPhase?:
   };
   const prepared = safePrepareInput({ period: bundle.period, members: members as never[], orders: orders as never[] }, new Set(orderMeasures(plan)), options);
   if (!prepared.ok) return prepared;
-  return loadedFrom(plan, prepared.value, { members: inputs.members === undefined, orders: inputs.orders === undefined }, onPhase);
+  return loadedFrom(plan, prepared.value, { members: inputs.members === undefined, orders: inputs.orders === undefined }, opening.value, onPhase);
 }
 
 /** Runs the plan over a prepared input and fingerprints the input from its columns (rows made lazily). */
-function loadedFrom(plan: Plan, prepared: PreparedInput, embedded: LoadedRun["embedded"], onPhase?: (phase: string) => void): Result<LoadedRun> {
-  const run = safeCalculatePrepared(plan, prepared, onPhase !== undefined ? { onPhase } : {});
+function loadedFrom(
+  plan: Plan,
+  prepared: PreparedInput,
+  embedded: Pick<LoadedRun["embedded"], "members" | "orders">,
+  opening: { state?: StateInput; fingerprint?: string; embedded?: boolean },
+  onPhase?: (phase: string) => void,
+): Result<LoadedRun> {
+  const run = safeCalculatePrepared(plan, prepared, { ...(onPhase !== undefined ? { onPhase } : {}), ...(opening.state !== undefined ? { state: opening.state } : {}) });
   if (!run.ok) return run;
   const summaries = inputSummaries(genealogyMembers(prepared.genealogy), prepared.orders);
   let members: CanonicalMember[] | undefined;
@@ -172,8 +209,8 @@ function loadedFrom(plan: Plan, prepared: PreparedInput, embedded: LoadedRun["em
       get orders() {
         return (orders ??= canonicalOrders(prepared.orders));
       },
-      fingerprints: { plan: fingerprintPlan(plan), members: summaries.members.fingerprint, orders: summaries.orders.fingerprint },
-      embedded,
+      fingerprints: { plan: fingerprintPlan(plan), members: summaries.members.fingerprint, orders: summaries.orders.fingerprint, ...(opening.fingerprint !== undefined ? { openingState: opening.fingerprint } : {}) },
+      embedded: { ...embedded, ...(opening.embedded !== undefined ? { openingState: opening.embedded } : {}) },
     },
   };
 }
@@ -288,6 +325,8 @@ function compare(bundle: RunBundle, loaded: LoadedRun, inputs: ReplayInputs, max
     }
     if (diffs.count === before) verified.push({ check: part, message: `${part}: ${grouped(String(rows.length))} rows ${source}, fingerprint ${actual} matches` });
   }
+
+  compareOpeningState(bundle, loaded, diffs, verified);
 
   // Statements, and the CSV export beside them, in one pass over the recomputed run.
   const before = diffs.count;
@@ -417,6 +456,8 @@ function compare(bundle: RunBundle, loaded: LoadedRun, inputs: ReplayInputs, max
     if (csv.ok) verified.push({ check: "csv", message: `statements.csv: ${grouped(String(csv.rows))} rows read back field by field, each equal to the replay's` });
   }
 
+  compareClosingState(bundle, run, inputs, diffs, verified);
+
   // The bundle's own fingerprint: catches an edit anywhere the checks above do not look (period, engine).
   const own = bundleFingerprint(bundle);
   if (own !== bundle.fingerprint) {
@@ -429,6 +470,78 @@ function compare(bundle: RunBundle, loaded: LoadedRun, inputs: ReplayInputs, max
 }
 
 type Row = CanonicalMember | CanonicalOrder;
+
+/** The opening state used against the one the bundle records (its fingerprint). */
+function compareOpeningState(bundle: RunBundle, loaded: LoadedRun, diffs: Differences, verified: ReplayVerified[]): void {
+  const recorded = bundle.state?.opening;
+  if (recorded === undefined) return;
+  if (recorded === null) {
+    verified.push({ check: "state", message: "opening state: none (a first period: every member at the initial values), as the bundle records" });
+    return;
+  }
+  const actual = loaded.fingerprints.openingState ?? null;
+  const source = loaded.embedded.openingState === true ? "embedded in the bundle" : "given";
+  if (actual !== recorded.fingerprint) {
+    diffs.add({
+      check: "state",
+      field: "state.opening.fingerprint",
+      expected: recorded.fingerprint,
+      actual,
+      message: loaded.embedded.openingState === true ? "the opening state embedded in the bundle does not match its recorded fingerprint: it was edited" : "the opening state given is not the one the run read: its fingerprint differs",
+    });
+  } else verified.push({ check: "state", message: `opening state: closing ${recorded.period}, ${source}, fingerprint ${actual} matches` });
+}
+
+/** The recomputed closing state against the bundle's fingerprint and the recorded state.ndjson, byte for byte. */
+function compareClosingState(bundle: RunBundle, run: RunResult, inputs: ReplayInputs, diffs: Differences, verified: ReplayVerified[]): void {
+  const recorded = bundle.state?.closing;
+  const mine = stateNdjson(run);
+  if (recorded === undefined && mine === undefined) return;
+  const before = diffs.count;
+  const actual = mine === undefined ? null : fingerprintText(mine);
+  if (recorded?.fingerprint !== actual) {
+    diffs.add({ check: "state", field: "state.closing.fingerprint", expected: recorded?.fingerprint ?? null, actual, message: recorded === undefined ? "the replay computes a closing state but the bundle records none" : `the recomputed closing state does not have the fingerprint the bundle records` });
+  }
+  let lines = 0;
+  if (inputs.closingState !== undefined && mine !== undefined) {
+    const theirs = linesOf(inputs.closingState);
+    const ours = mine.slice(0, -1).split("\n");
+    for (let k = 0; ; k++) {
+      const t = theirs.next();
+      const o = ours[k];
+      if (t.done === true && o === undefined) break;
+      const line = t.done === true ? null : t.value.text;
+      if (line === o && (t.done === true || t.value.terminated)) {
+        lines++;
+        continue;
+      }
+      diffs.add(stateLineDifference(k + 1, line, o ?? null, t.done !== true && !t.value.terminated));
+      break;
+    }
+  }
+  if (diffs.count === before) {
+    verified.push({ check: "state", message: `closing state: fingerprint ${actual} matches${inputs.closingState !== undefined ? `; state.ndjson, ${grouped(String(lines))} lines, byte for byte identical` : ""}` });
+  }
+}
+
+/** The first difference between a recorded line of state.ndjson and the replay's, named by member and field. */
+function stateLineDifference(line: number, recorded: string | null, mine: string | null, unterminated: boolean): ReplayDifference {
+  const r = recorded === null ? undefined : parseJson(recorded);
+  const m = mine === null ? undefined : parseJson(mine);
+  const idOf = (v: unknown) => (isObject(v) && typeof v.id === "string" ? v.id : undefined);
+  const memberId = idOf(m) ?? idOf(r);
+  const where = `state.ndjson line ${line}${line === 1 ? " (the header)" : memberId !== undefined ? ` (member ${memberId})` : ""}`;
+  if (recorded === null) return { check: "state", line, field: "line", expected: null, actual: mine, message: `${where}: the recorded state.ndjson ends here; the replay writes ${show(mine)}` };
+  if (mine === null) return { check: "state", line, field: "line", expected: recorded, actual: null, message: `${where}: the recorded state.ndjson has a line more than the replay writes: ${show(recorded)}` };
+  if (unterminated && recorded === mine) return { check: "state", line, field: "line", expected: recorded, actual: mine, message: `${where}: the recorded state.ndjson does not end with a line feed` };
+  if (r !== undefined && m !== undefined && idOf(r) === idOf(m)) {
+    const d = firstDifference(r, m, []);
+    if (d !== undefined) {
+      return { check: "state", line, ...(memberId !== undefined && line > 1 ? { memberId } : {}), field: formatPath(d.path), expected: d.expected, actual: d.actual, message: `${where}: ${formatPath(d.path)} is ${show(d.expected)} but the replay writes ${show(d.actual)}` };
+    }
+  }
+  return { check: "state", line, ...(memberId !== undefined && line > 1 ? { memberId } : {}), field: "line", expected: recorded, actual: mine, message: `${where}: the recorded line is ${show(recorded)} but the replay writes ${show(mine)}` };
+}
 
 /** The files a run folder must hold when its bundle lists none (format 1). */
 const REQUIRED_FILES = ["statements.ndjson", "summary.json"];

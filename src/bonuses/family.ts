@@ -32,6 +32,23 @@ export interface PlanNames {
  */
 export type ColumnName = string;
 
+/**
+ * What a published column holds per member: `volume` (volume units, 10^-4), `money` (money units,
+ * 10^-scale of the plan) or `count` (whole numbers). A rank requirement on the column compares its minimum
+ * in the same units.
+ */
+export type ColumnKind = "volume" | "money" | "count";
+
+/**
+ * A per-member column a bonus entry publishes for later steps (a rank requirement, another bonus), known
+ * to them as `<key>.<name>`: for example a breakaway group volume.
+ */
+export interface PublishedColumn {
+  /** The column's name within the bonus (letters, digits and `_`). */
+  readonly name: string;
+  readonly kind: ColumnKind;
+}
+
 /** What a compiled bonus can look up: indices of measures and ranks, and the money policy. */
 export interface CompileContext {
   measureIndex(name: string): number;
@@ -56,8 +73,25 @@ export interface RunContext {
    * policy exactly as the statements show them. Only for a `key` whose `earnings.<key>` the step reads.
    */
   earnings(key: string): Float64Array;
+  /**
+   * Publishes the running step's column `name` (one of those its entry declares, see
+   * {@link BonusFamily.publishes}): one value per member, in the units of its kind. Each declared column
+   * is published exactly once, before the step returns.
+   */
+  publish(name: string, values: Float64Array): void;
+  /**
+   * A column another step published (`<key>.<name>`) or settled (`earnings.<key>`). Only for a column the
+   * step reads.
+   */
+  column(name: ColumnName): Float64Array;
   /** The period's orders, numbered by member (all of member 0's, then member 1's, …). */
   readonly orders: RunOrders;
+  /**
+   * The opening state's values of state field `field` per member (docs/state.md), for a plan that keeps it;
+   * undefined otherwise. E.g. `rank.highest`: a member advances to each rank above it up to this period's
+   * paid-as rank (a rank-advancement bonus pays once, the first period a rank is reached).
+   */
+  opening(field: string): Float64Array | undefined;
 }
 
 /** The orders as a step reads them: per order, its member index, kind and day within the period. */
@@ -112,6 +146,8 @@ export interface CompiledBonus {
   readonly reference: string | undefined;
   /** The columns the step reads (see {@link ColumnName}): the engine runs it after the steps they come from. */
   readonly reads: readonly ColumnName[];
+  /** The columns the step publishes, by their full name `<key>.<name>` (the family's {@link BonusFamily.publishes}). */
+  readonly publishes: readonly { readonly column: ColumnName; readonly kind: ColumnKind }[];
   /** The detail fields of its lines (the family's {@link BonusFamily.lineFields}). */
   readonly lineFields: readonly LineField[];
   /** Adds the bonus's line items to `sink`; returns its accounting where the family keeps one. */
@@ -134,8 +170,13 @@ export interface BonusFamily<C extends { kind: string; key: string } = { kind: s
   validate(config: C, names: PlanNames, path: readonly PathSegment[]): Issue[];
   /** The columns an entry reads (see {@link ColumnName}); the compiled step declares the same. */
   reads(config: C): readonly ColumnName[];
+  /**
+   * Optional: the per-member columns an entry publishes (see {@link PublishedColumn}); none when absent.
+   * The step must publish each through {@link RunContext.publish}.
+   */
+  publishes?(config: C): readonly PublishedColumn[];
   /** The detail fields of the family's line items, in the order of their CSV columns. */
   readonly lineFields: readonly LineField[];
-  /** Compiles an entry; the plan compiler adds the entry's reads and the family's line fields to the step. */
-  compile(config: C, ctx: CompileContext): Omit<CompiledBonus, "reads" | "lineFields">;
+  /** Compiles an entry; the plan compiler adds the entry's reads, published columns and the family's line fields to the step. */
+  compile(config: C, ctx: CompileContext): Omit<CompiledBonus, "reads" | "lineFields" | "publishes">;
 }

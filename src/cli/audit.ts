@@ -5,9 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, openSync, readSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import { EMBEDDED_ROWS, type InputSummaries, type RunBundle, assembleBundle, bundleJsonPieces, inputSummaries, safeParseBundle } from "../audit/bundle.js";
+import { EMBEDDED_ROWS, type InputSummaries, type OpeningRecord, type RunBundle, assembleBundle, bundleJsonPieces, inputSummaries, safeParseBundle } from "../audit/bundle.js";
 import { chunkTexts, genealogyMembers, memberLineChunks, orderLineChunks } from "../audit/canonical-rows.js";
 import { statementsCsv } from "../audit/csv.js";
 import { OrderIndex, prepareExplain, safeExplain } from "../audit/explain.js";
@@ -15,6 +15,7 @@ import { formatExplanation } from "../audit/explain-text.js";
 import { runOrders } from "../audit/inputs.js";
 import { type ReplayInputs, formatReplayReport, loadBundleRun, safeReplay } from "../audit/replay.js";
 import { CompplanError, type Issue, issue } from "../errors/issues.js";
+import { fingerprintText } from "../audit/fingerprint.js";
 import { readRecords } from "../input/read.js";
 import type { PreparedInput } from "../run/calculate.js";
 import type { RunResult } from "../run/result.js";
@@ -54,6 +55,8 @@ export function writeRunAudit(
     readonly files?: Readonly<Record<string, FileFingerprint>>;
     /** The members and orders files, relative to the run folder. */
     readonly inputFiles?: { readonly members: string; readonly orders: string };
+    /** The opening state's file, relative to the run folder, and the previous period's bundle fingerprint. */
+    readonly opening?: OpeningRecord;
     /** Called when writing the CSV and the bundle starts. */
     readonly onPhase?: (phase: "write csv" | "write bundle") => void;
     /** Called while writing the CSV with the members written so far. */
@@ -65,7 +68,7 @@ export function writeRunAudit(
   // The statements' fingerprint is the SHA-256 of the file's bytes, hashed as they were written.
   // The names of the files the run writes are fingerprinted with the rest (their bytes are listed in `files`).
   const outputs = [...Object.keys(options.files ?? {}), ...(options.format === "csv" ? ["statements.csv"] : [])];
-  const bundle = assembleBundle(run, options.inputs ?? inputSummaries(members, orders), options.statementsFingerprint, undefined, outputs);
+  const bundle = assembleBundle(run, options.inputs ?? inputSummaries(members, orders), options.statementsFingerprint, undefined, outputs, { ...options.opening, embed: options.embedInputs });
   const files: Record<string, FileFingerprint> = { ...options.files };
   let csv = "";
   if (options.format === "csv") {
@@ -88,6 +91,22 @@ export function writeRunAudit(
   const bundlePath = join(options.dir, "bundle.json");
   writeText(bundlePath, bundleJsonPieces(listed, rows));
   return `wrote ${bundlePath} (bundle ${bundle.fingerprint}${options.embedInputs ? ", inputs embedded" : ""})${csv}\n`;
+}
+
+/**
+ * @internal The fingerprint of the bundle of the run that wrote the state file at `statePath`: the
+ * bundle.json beside it, when it is there, reads as a bundle and records this state (`fingerprint`) as its
+ * closing state. A bundle beside it that records another closing state is a note, and not recorded.
+ */
+export function previousBundle(statePath: string, fingerprint: string): { bundle?: string; note?: string } {
+  const path = join(dirname(statePath), "bundle.json");
+  if (!existsSync(path)) return {};
+  const r = safeParseBundle(readTextOrThrow(path, "bundle", "AUDIT_BUNDLE_INVALID"));
+  if (!r.ok) return { note: `${path} is not a run bundle this version reads: the previous period's bundle is not recorded` };
+  if (r.value.state?.closing.fingerprint !== fingerprint) {
+    return { note: `${statePath} is not the closing state ${path} records (${r.value.state?.closing.fingerprint ?? "none"}; the file is ${fingerprint}): the previous period's bundle is not recorded` };
+  }
+  return { bundle: r.value.fingerprint };
 }
 
 /**
@@ -212,6 +231,28 @@ function changedInput(part: "members" | "orders", file: string, bundle: RunBundl
 }
 
 /**
+ * The opening state replay and explain recompute with, for a bundle that records one: the file given
+ * (--state), else the lines embedded in the bundle, else the file the bundle records (relative to the run
+ * folder) when it is there and unchanged (`AUDIT_INPUT_MISSING`, `AUDIT_INPUT_MISMATCH` otherwise).
+ */
+function openingStateInput(flags: Flags, bundle: RunBundle, dir: string): Pick<ReplayInputs, "openingState" | "openingStateFile"> & { recorded?: string } {
+  const opening = bundle.state?.opening;
+  const given = flags.state;
+  if (typeof given === "string") return { openingState: readTextOrThrow(given, "state"), openingStateFile: given };
+  if (opening === undefined || opening === null || opening.lines !== undefined || opening.file === undefined) return {};
+  const path = join(dir, ...opening.file.split("/"));
+  if (!existsSync(path)) {
+    throw new CompplanError([issue("AUDIT_INPUT_MISSING", ["state", "opening", "file"], `the bundle records the run's opening state as ${opening.file}, relative to the run folder; there is no ${path} (was the folder or the file moved?): give it with --state FILE (fingerprint ${opening.fingerprint})`)]);
+  }
+  const text = readTextOrThrow(path, "state");
+  const actual = fingerprintText(text);
+  if (actual !== opening.fingerprint) {
+    throw new CompplanError([issue("AUDIT_INPUT_MISMATCH", ["state", "opening", "file"], `${path}, the opening state the bundle records, has changed since the run (fingerprint ${actual}, the bundle records ${opening.fingerprint}): give the run's opening state with --state FILE`)]);
+  }
+  return { openingState: text, openingStateFile: path, recorded: path };
+}
+
+/**
  * Members and orders from files (each optional: the bundle may embed them). Both files: read and validated
  * as `compplan run` reads them (the CSV fast path when it applies).
  */
@@ -248,7 +289,7 @@ function readInputs(files: InputFiles, bundle: RunBundle, flags: Flags): Pick<Re
  * embedded, else the files the bundle records.
  */
 export function cmdReplay(args: readonly string[], io: CliIO): number {
-  const a = parseArgs(args, ["members", "orders", "max", "ignore-columns"], ["json"]);
+  const a = parseArgs(args, ["members", "orders", "max", "ignore-columns", "state"], ["json"]);
   if (a.positional.length !== 1) throw new UsageError("replay takes one directory (written by compplan run)");
   const dir = a.positional[0] as string;
   const max = a.flags.max === undefined ? 20 : Number(a.flags.max);
@@ -266,10 +307,14 @@ export function cmdReplay(args: readonly string[], io: CliIO): number {
     }
   }
   const sources = inputFiles(a.flags, bundle, dir);
+  const { recorded: openingFile, ...opening } = openingStateInput(a.flags, bundle, dir);
   const statements = files.get("statements.ndjson");
   const csv = files.get("statements.csv");
+  const closing = files.get("state.ndjson");
   const inputs: ReplayInputs = {
     ...readInputs(sources, bundle, a.flags),
+    ...opening,
+    ...(closing !== undefined ? { closingState: closing.pieces() } : {}),
     ...(statements !== undefined ? { statements: statements.pieces() } : {}),
     ...(summary !== undefined ? { summary } : {}),
     ...(csv !== undefined ? { csv: csv.pieces() } : {}),
@@ -291,7 +336,8 @@ export function cmdReplay(args: readonly string[], io: CliIO): number {
   if (changed.length > 0) throw new CompplanError(changed);
   if (a.flags.json === true) io.stdout(`${canonicalJson(report, 2)}\n`);
   else {
-    if (sources.recorded.size > 0) io.stdout(`inputs: ${[...sources.recorded].map((part) => `${part} from ${sources[part]}`).join(", ")} (the file${sources.recorded.size > 1 ? "s" : ""} the bundle records)\n`);
+    const recorded = [...[...sources.recorded].map((part) => `${part} from ${sources[part]}`), ...(openingFile !== undefined ? [`opening state from ${openingFile}`] : [])];
+    if (recorded.length > 0) io.stdout(`inputs: ${recorded.join(", ")} (the file${recorded.length > 1 ? "s" : ""} the bundle records)\n`);
     io.stdout(formatReplayReport(report));
   }
   return report.ok ? 0 : EXIT_DIFFERENT;
@@ -302,7 +348,7 @@ export function cmdReplay(args: readonly string[], io: CliIO): number {
  * the run of DIR's bundle (checking the inputs are the run's) and explains one member.
  */
 export function cmdExplain(args: readonly string[], io: CliIO): number {
-  const a = parseArgs(args, ["members", "orders", "bonus", "sources", "ignore-columns"], ["json", "timings"]);
+  const a = parseArgs(args, ["members", "orders", "bonus", "sources", "ignore-columns", "state"], ["json", "timings"]);
   if (a.positional.length !== 2) throw new UsageError("explain takes a directory (written by compplan run) and a member id");
   const [dir, memberId] = a.positional as [string, string];
   const sources = a.flags.sources === undefined ? undefined : Number(a.flags.sources);
@@ -310,7 +356,8 @@ export function cmdExplain(args: readonly string[], io: CliIO): number {
   const started = performance.now();
   const bundle = loadBundle(dir);
   const files = inputFiles(a.flags, bundle, dir);
-  const loaded = loadBundleRun(bundle, readInputs(files, bundle, a.flags));
+  const { recorded: _, ...opening } = openingStateInput(a.flags, bundle, dir);
+  const loaded = loadBundleRun(bundle, { ...readInputs(files, bundle, a.flags), ...opening });
   if (!loaded.ok) throw new CompplanError(loaded.issues);
   const l = loaded.value;
   // Explaining a run with other inputs or another plan would explain a different run: refuse.
@@ -321,6 +368,10 @@ export function cmdExplain(args: readonly string[], io: CliIO): number {
     else if (l.fingerprints[part] !== bundle.inputs[part].fingerprint) {
       wrong.push(issue("AUDIT_INPUT_MISMATCH", ["inputs", part], `the ${part} ${l.embedded[part] ? "embedded in the bundle" : "given"} are not the run's: fingerprint ${l.fingerprints[part]}, the bundle records ${bundle.inputs[part].fingerprint}`));
     }
+  }
+  const openingRecorded = bundle.state?.opening;
+  if (openingRecorded != null && l.fingerprints.openingState !== openingRecorded.fingerprint) {
+    wrong.push(issue("AUDIT_INPUT_MISMATCH", ["state", "opening"], `the opening state ${l.embedded.openingState === true ? "embedded in the bundle" : "given"} is not the run's: fingerprint ${l.fingerprints.openingState}, the bundle records ${openingRecorded.fingerprint}`));
   }
   if (wrong.length > 0) throw new CompplanError(wrong);
   const orders = new OrderIndex(l.prepared.orders, l.prepared.orders.member, l.run.internals.genealogy.size);

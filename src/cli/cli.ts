@@ -22,7 +22,11 @@ import { type FileFingerprint, type WriteHashedOptions, writeHashed, writeText }
 import { RUN_FILES, RunFolder, removeStaleTempFiles } from "./run-folder.js";
 import { formatSummary } from "./format.js";
 import { DIFF_USAGE, SWEEP_USAGE, cmdDiff, cmdSweep } from "./whatif.js";
-import { cmdExplain, cmdReplay, preparedInputSummaries, runFormat, writeRunAudit } from "./audit.js";
+import { cmdExplain, cmdReplay, preparedInputSummaries, previousBundle, runFormat, writeRunAudit } from "./audit.js";
+import { type StateInput, safeParseState } from "../state/state.js";
+import { stateNdjson } from "../state/write.js";
+import type { OpeningRecord } from "../audit/bundle.js";
+import { fingerprintText } from "../audit/fingerprint.js";
 
 /** Where the CLI writes; tests pass buffers. */
 export interface CliIO {
@@ -38,6 +42,7 @@ export interface CliIO {
 const COMMAND_USAGE: Readonly<Record<string, string>> = {
   run: `  compplan run --plan FILE --members FILE --orders FILE --period PERIOD --out DIR [--timings]
                [--format ndjson|csv] [--embed-inputs] [--force] [--ignore-columns A,B] [--json]
+               [--state PREV/state.ndjson]
       Runs the plan; writes DIR/statements.ndjson, DIR/summary.json and DIR/bundle.json (the run bundle:
       fingerprints of plan, inputs and every file of DIR, and the input files' names; --embed-inputs also
       stores the members and orders) and prints the summary. --format csv also writes DIR/statements.csv,
@@ -46,14 +51,18 @@ const COMMAND_USAGE: Readonly<Record<string, string>> = {
       run as it was. DIR may not hold an input; a DIR holding other files needs --force.
       Members and orders are CSV, JSON or NDJSON (by file extension), in UTF-8. --ignore-columns a,b skips
       those extra columns (other unknown columns are errors); replay and explain take it too.
+      A plan that keeps state (docs/state.md) also writes DIR/state.ndjson, the closing state; --state
+      reads the opening state, the previous period's DIR/state.ndjson (without it, a first period: every
+      member starts at the initial values). The bundle records both states' fingerprints.
 `,
-  replay: `  compplan replay DIR [--members FILE --orders FILE] [--json] [--max N]
+  replay: `  compplan replay DIR [--members FILE --orders FILE] [--state FILE] [--json] [--max N]
       Recomputes the run of DIR/bundle.json and compares it with DIR's files (missing, extra or changed files
-      included); names the first difference. Inputs: --members/--orders, else those embedded in the bundle,
-      else the files the bundle records (when they are still there and unchanged).
+      included; state.ndjson byte for byte); names the first difference. Inputs (and the opening state):
+      --members/--orders (--state), else those embedded in the bundle, else the files the bundle records
+      (when they are still there and unchanged).
       --json prints the replay report as JSON.
 `,
-  explain: `  compplan explain DIR MEMBER [--bonus KEY] [--json] [--members FILE --orders FILE] [--sources N] [--timings]
+  explain: `  compplan explain DIR MEMBER [--bonus KEY] [--json] [--members FILE --orders FILE] [--state FILE] [--sources N] [--timings]
       Explains one member's statement: sources, levels, rates, rounding, what was not paid and why, ranks.
       --json prints the explanation as JSON. A member id starting with "-" goes after "--".
 `,
@@ -115,7 +124,7 @@ export function runCli(args: readonly string[], io: CliIO): number {
     }
     switch (command) {
       case "run":
-        return cmdRun(parseFlags(rest, ["plan", "members", "orders", "period", "out", "format", "ignore-columns"], ["timings", "embed-inputs", "json", "force"]), io);
+        return cmdRun(parseFlags(rest, ["plan", "members", "orders", "period", "out", "format", "ignore-columns", "state"], ["timings", "embed-inputs", "json", "force"]), io);
       case "validate":
         return cmdValidate(rest, io);
       case "schema":
@@ -293,8 +302,9 @@ function cmdRun(flags: Flags, io: CliIO): number {
   const format = runFormat(flags.format);
   const membersPath = required(flags, "members");
   const ordersPath = required(flags, "orders");
+  const statePath = typeof flags.state === "string" ? flags.state : undefined;
   // Refuse an output folder that holds an input or files of someone else before any work is done.
-  const folder = RunFolder.open(out, { inputs: [planPath, membersPath, ordersPath], names: RUN_FILES, force: flags.force === true });
+  const folder = RunFolder.open(out, { inputs: [planPath, membersPath, ordersPath, ...(statePath !== undefined ? [statePath] : [])], names: RUN_FILES, force: flags.force === true });
   for (const note of folder.notes) io.stderr(`compplan: ${note}\n`);
   let report: string;
   let r: { value: RunResult; plan: Plan };
@@ -303,15 +313,17 @@ function cmdRun(flags: Flags, io: CliIO): number {
     const plan = loadPlan(planPath);
     const period = safeParsePeriod(periodText);
     if (period.period === undefined) throw new CompplanError([period.issue as Issue]);
+    const opening = statePath !== undefined ? readOpeningState(statePath, out, io) : undefined;
     const onPhase = (p: Phase | "read inputs") => progress.phase(p);
     const prepared = prepareFiles({ period: periodText, members: membersPath, orders: ordersPath }, { measures: orderMeasures(plan), onPhase, ...ignoreColumnsOf(flags) });
     // Fingerprint the input first: its temporary buffers are gone before the run's arrays exist.
     progress.phase("fingerprint inputs");
     const inputs = preparedInputSummaries(prepared);
-    const calculated = safeCalculatePrepared(plan, prepared, { onPhase });
+    const calculated = safeCalculatePrepared(plan, prepared, { onPhase, ...(opening !== undefined ? { state: opening.state } : {}) });
     if (!calculated.ok) throw new CompplanError(calculated.issues);
     const run = calculated.value;
     r = { value: run, plan };
+    if (opening === undefined && run.internals.opening !== undefined) io.stderr("compplan: no opening state: every member starts at the initial values (a first period; give the previous period's state with --state)\n");
     // Everything is written into the temporary folder; it replaces `out` only once complete.
     folder.create();
     progress.phase("write statements");
@@ -324,6 +336,7 @@ function cmdRun(flags: Flags, io: CliIO): number {
       inputs,
       files: written.files,
       inputFiles: { members: relativeFile(out, membersPath), orders: relativeFile(out, ordersPath) },
+      ...(opening !== undefined ? { opening: opening.recorded } : {}),
       onPhase: (p) => progress.phase(p),
       onCount: (done) => progress.count(`${done.toLocaleString("en-US")} of ${run.memberCount.toLocaleString("en-US")} members`),
     });
@@ -349,6 +362,19 @@ function cmdRun(flags: Flags, io: CliIO): number {
   return 0;
 }
 
+/**
+ * Reads the opening state of `compplan run --state FILE`: a coded issue with the file and line for a bad
+ * one (nothing is computed); what the bundle records of it (see {@link OpeningRecord}).
+ */
+function readOpeningState(path: string, out: string, io: CliIO): { state: StateInput; recorded: OpeningRecord } {
+  const text = readTextOrThrow(path, "state");
+  const r = safeParseState(text, path);
+  if (!r.ok) throw new CompplanError(r.issues);
+  const previous = previousBundle(path, fingerprintText(text));
+  if (previous.note !== undefined) io.stderr(`compplan: note: ${previous.note}\n`);
+  return { state: r.value, recorded: { file: relativeFile(out, path), ...(previous.bundle !== undefined ? { bundle: previous.bundle } : {}) } };
+}
+
 /** `file` relative to the folder `dir`, with `/` between names (as the bundle records input files). */
 function relativeFile(dir: string, file: string): string {
   return relative(resolve(dir), resolve(file)).split(sep).join("/");
@@ -371,10 +397,13 @@ export function writeOutputs(
   const summaryPath = join(dir, "summary.json");
   let count = 0;
   const statementsFingerprint = writeHashed(statementsPath, (w) => (count = run.writeStatements(w)), options);
-  const files = {
+  const files: Record<string, FileFingerprint> = {
     "statements.ndjson": { bytes: statSync(statementsPath).size, fingerprint: statementsFingerprint },
     "summary.json": writeText(summaryPath, [`${canonicalJson(run.summary, 2)}\n`], true),
   };
+  // The closing state, for a plan that keeps state (docs/state.md); none otherwise.
+  const state = stateNdjson(run);
+  if (state !== undefined) files["state.ndjson"] = writeText(join(dir, "state.ndjson"), [state], true);
   return { statementsPath, summaryPath, count, statementsFingerprint, files };
 }
 

@@ -11,14 +11,17 @@ import { nameHint } from "../errors/suggest.js";
 import type { Genealogy } from "../genealogy/genealogy.js";
 import { cut } from "../input/read.js";
 import { RATE_SCALE, VALUE_SCALE, formatNumberUnits, formatTrimmed, formatVolume, pow10 } from "../money/decimal.js";
+import type { ColumnKind } from "../bonuses/family.js";
 import type { CompiledRank } from "../plan/compile.js";
 import type { WorkCounter } from "../run/work.js";
 import type { MeasureValues } from "./volumes.js";
 
 /** One requirement of a rank, checked for a member, with actual and required values. */
 export interface RequirementDetail {
-  /** `qualified`, `personal`, `group` or `legs`. */
+  /** `qualified`, `personal`, `group`, `legs` or `column`. */
   readonly requirement: string;
+  /** For a column requirement: the column (`earnings.<key>` or `<key>.<name>`). */
+  readonly column?: string;
   readonly measure?: string;
   readonly rank?: string;
   /** For a legs requirement on volume: the leg volume each counted leg reaches. */
@@ -44,6 +47,8 @@ export interface RankValues {
   readonly bestInSubtree: Int16Array;
   /** The rank the input gives each member (-1 for none), present when it gives any. */
   readonly given?: Int16Array;
+  /** The values of the columns rank requirements read (the plan's `rankColumns`), present when they read any. */
+  readonly columns?: readonly Float64Array[];
   /** 1 for a member kept at the opening paid-as rank in grace this period (with a {@link RankHistory}). */
   readonly graced?: Uint8Array;
 }
@@ -108,6 +113,7 @@ export function computeRanks(
   work: WorkCounter,
   given?: Int16Array,
   use: GivenRankUse = "floor",
+  columns: readonly Float64Array[] = [],
   history?: RankHistory,
 ): RankValues {
   const n = g.size;
@@ -115,7 +121,7 @@ export function computeRanks(
   const best = new Int16Array(n).fill(-1);
   if (ranks.length === 0) return { rank, bestInSubtree: best };
   const paidAsGiven = use === "paid-as";
-  const ctx = { g, v, qualified, ranks, best };
+  const ctx = { g, v, qualified, ranks, best, columns };
   const { order, childStart, childList } = g;
   // The ladder rule (checked when the plan is parsed) makes every rank require at least the lowest rank's
   // qualification and personal minimum, so a member failing either holds no rank: decided without
@@ -155,7 +161,7 @@ export function computeRanks(
     visits += 1 + ((childStart[i + 1] as number) - (childStart[i] as number)) * (ranks.length + 1);
   }
   work.add("ranks", visits);
-  return { rank, bestInSubtree: best, ...(given !== undefined ? { given } : {}), ...(graced !== undefined ? { graced } : {}) };
+  return { rank, bestInSubtree: best, ...(given === undefined ? {} : { given }), ...(columns.length === 0 ? {} : { columns }), ...(graced !== undefined ? { graced } : {}) };
 }
 
 /** What {@link checkRank} reads. `best` must be final for every child of the member checked. */
@@ -165,6 +171,8 @@ export interface RankCheckContext {
   readonly qualified: Uint8Array;
   readonly ranks: readonly CompiledRank[];
   readonly best: Int16Array;
+  /** The values of the plan's `rankColumns` (see {@link RankValues.columns}); needed when a rank reads a column. */
+  readonly columns?: readonly Float64Array[] | undefined;
 }
 
 /**
@@ -194,6 +202,8 @@ export interface RequirementSink {
   legCapped(counted: number | bigint, uncapped: number, met: boolean): void;
   /** The rank's `index`-th legs requirement: `count` legs hold the rank or reach the volume. */
   legs(index: number, count: number, met: boolean): void;
+  /** The rank's `index`-th column requirement: the member's value of the column, in the column's units. */
+  column(index: number, actual: number, met: boolean): void;
 }
 
 /**
@@ -269,6 +279,14 @@ export function checkRankInto(ctx: RankCheckContext, i: number, r: number, sink?
     sink?.legs(k, count, met);
     if (!ok && sink === undefined) return false;
   }
+  for (let k = 0; k < spec.columns.length; k++) {
+    const c = spec.columns[k] as CompiledRank["columns"][number];
+    const actual = (ctx.columns?.[c.source] as Float64Array)[i] as number;
+    const met = actual >= c.minimum;
+    ok &&= met;
+    sink?.column(k, actual, met);
+    if (!ok && sink === undefined) return false;
+  }
   return ok;
 }
 
@@ -312,7 +330,19 @@ function detailSink(ctx: RankCheckContext, r: number, out: RequirementDetail[]):
         met,
       });
     },
+    column: (index, actual, met) => {
+      const c = spec.columns[index] as CompiledRank["columns"][number];
+      out.push({ requirement: "column", column: c.column, actual: formatColumn(c, actual), required: formatColumn(c, c.minimum), met });
+    },
   };
+}
+
+/**
+ * A value of a column a rank requirement reads, as statements show it: money at the plan's scale
+ * (`"120.00"`), a volume as volumes are shown, a count as a whole number.
+ */
+export function formatColumn(c: { readonly kind: ColumnKind; readonly scale: number }, units: number): string {
+  return c.kind === "money" ? formatNumberUnits(units, c.scale, c.scale) : c.kind === "volume" ? formatVolume(units) : String(units);
 }
 
 function measureName(v: MeasureValues, m: number): string {

@@ -3,14 +3,14 @@
  * scaled integers. Runs once per calculation, before any member is visited.
  */
 import { assert } from "../errors/issues.js";
-import { RATE_SCALE, type RoundingMode } from "../money/decimal.js";
-import type { CompileContext, CompiledBonus } from "../bonuses/family.js";
+import { RATE_SCALE, type RoundingMode, VOLUME_SCALE } from "../money/decimal.js";
+import type { ColumnKind, ColumnName, CompileContext, CompiledBonus } from "../bonuses/family.js";
 import type { StateField, StatePlan } from "../state/state.js";
 import { familyFor } from "../bonuses/lookup.js";
 import type { MeasureSpec } from "../measures/volumes.js";
 import { ORDER_KINDS } from "./fields.js";
-import { orderSteps } from "./steps.js";
-import { rateUnits, volumeUnits } from "./units.js";
+import { orderPlanSteps } from "./steps.js";
+import { decimalUnits, rateUnits, volumeUnits } from "./units.js";
 import type { Plan } from "./parse.js";
 
 /** Qualification in internal units. */
@@ -43,6 +43,18 @@ export interface CompiledRank {
   };
   /** Each leg requirement counts legs holding `rank` (≥ 0) or reaching `minimum` of `measure`. */
   readonly legs: readonly { readonly count: number; readonly rank: number; readonly measure: number; readonly minimum: number }[];
+  /**
+   * Each column requirement: the member's value of column `source` (an index into
+   * {@link CompiledPlan.rankColumns}) must reach `minimum`, in the units of the column's `kind`.
+   */
+  readonly columns: readonly {
+    readonly source: number;
+    readonly column: ColumnName;
+    readonly kind: ColumnKind;
+    /** The column's decimal places: the money scale, 4 for a volume, 0 for a count. */
+    readonly scale: number;
+    readonly minimum: number;
+  }[];
 }
 
 /** The plan in internal form. */
@@ -58,6 +70,13 @@ export interface CompiledPlan {
   readonly bonuses: readonly CompiledBonus[];
   /** The bonus indices in the order the steps run: each after every step whose columns it reads. */
   readonly stepOrder: readonly number[];
+  /**
+   * The ranks run after the first `rankStep` bonuses of {@link CompiledPlan.stepOrder}: the bonuses whose
+   * columns rank requirements read. 0 when no rank requirement reads a column (the ranks run first).
+   */
+  readonly rankStep: number;
+  /** The columns rank requirements read, each once, in order of first use. */
+  readonly rankColumns: readonly ColumnName[];
   readonly moneyScale: number;
   readonly rounding: RoundingMode;
   readonly roundingApplies: "line" | "bonus";
@@ -140,6 +159,19 @@ export function compilePlan(plan: Plan): CompiledPlan {
     assert(i >= 0, "validated-rank", `unknown rank ${name}`);
     return i;
   };
+  const bonusKinds = new Map<ColumnName, ColumnKind>();
+  for (const b of plan.bonuses) {
+    bonusKinds.set(`earnings.${b.key}`, "money");
+    for (const p of familyFor(b.kind).publishes?.(b) ?? []) bonusKinds.set(`${b.key}.${p.name}`, p.kind);
+  }
+  const rankColumns: ColumnName[] = [];
+  const columnRequirement = (c: { column: string; minimum: string }): CompiledRank["columns"][number] => {
+    const kind = bonusKinds.get(c.column);
+    assert(kind !== undefined, "validated-column", `unknown column ${c.column}`);
+    if (!rankColumns.includes(c.column)) rankColumns.push(c.column);
+    const scale = kind === "volume" ? VOLUME_SCALE : kind === "money" ? plan.money.scale : 0;
+    return { source: rankColumns.indexOf(c.column), column: c.column, kind, scale, minimum: decimalUnits(c.minimum, scale) };
+  };
   const q = plan.qualification;
   const qualification: CompiledQualification = {
     ...(q?.personal !== undefined ? { personal: { measure: mi(q.personal.measure), minimum: volumeUnits(q.personal.minimum) } } : {}),
@@ -160,6 +192,7 @@ export function compilePlan(plan: Plan): CompiledPlan {
       measure: l.measure !== undefined ? mi(l.measure) : -1,
       minimum: l.minimum !== undefined ? volumeUnits(l.minimum) : 0,
     })),
+    columns: (r.requires.columns ?? []).map(columnRequirement),
   }));
   const ctx: CompileContext = {
     measureIndex: mi,
@@ -170,9 +203,10 @@ export function compilePlan(plan: Plan): CompiledPlan {
   };
   const bonuses: CompiledBonus[] = plan.bonuses.map((b) => {
     const family = familyFor(b.kind);
-    return { ...family.compile(b, ctx), reads: family.reads(b), lineFields: family.lineFields };
+    const publishes = (family.publishes?.(b) ?? []).map((p) => ({ column: `${b.key}.${p.name}`, kind: p.kind }));
+    return { ...family.compile(b, ctx), reads: family.reads(b), publishes, lineFields: family.lineFields };
   });
-  const order = orderSteps(bonuses.map((b) => ({ key: b.key, reads: b.reads })));
+  const order = orderPlanSteps(rankColumns, bonuses.map((b) => ({ key: b.key, reads: b.reads })));
   assert(order.order !== undefined, "validated-step-order", `steps in a circle: ${order.cycle?.join(" → ")}`);
   return {
     plan,
@@ -184,6 +218,8 @@ export function compilePlan(plan: Plan): CompiledPlan {
     givenRank: plan.givenRank ?? "floor",
     bonuses,
     stepOrder: order.order,
+    rankStep: order.rankAt ?? 0,
+    rankColumns,
     moneyScale: plan.money.scale,
     rounding: plan.money.rounding.mode as RoundingMode,
     roundingApplies: plan.money.rounding.applies,

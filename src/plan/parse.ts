@@ -7,10 +7,10 @@ import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } from "yaml
 import type { z } from "zod";
 import { CompplanError, type Issue, type IssueCode, type PathSegment, type Result, issue } from "../errors/issues.js";
 import { closestName, nameHint } from "../errors/suggest.js";
-import { compareDecimal } from "../money/decimal.js";
+import { compareDecimal, parseUnits } from "../money/decimal.js";
 import type { BonusConfig } from "../bonuses/registry.js";
 import { FAMILIES, familyFor, findFamily } from "../bonuses/lookup.js";
-import { orderSteps } from "./steps.js";
+import { RANK_STEP, columnSource, orderPlanSteps } from "./steps.js";
 import { planShellSchema } from "./schema.js";
 
 /** The validated top level of a plan, before its bonus entries are typed by their families. */
@@ -364,6 +364,7 @@ function checkNames(plan: Plan): Issue[] {
       if (leg.rank !== undefined && !rankNames.includes(leg.rank)) issues.push(issue("PLAN_UNKNOWN_RANK", [...lp, "rank"], `unknown rank "${leg.rank}"${nameHint(leg.rank, rankNames, "ranks")}`, leg.rank));
       if (leg.measure !== undefined) needMeasure(leg.measure, [...lp, "measure"]);
     });
+    (req.columns ?? []).forEach((c, k) => issues.push(...checkColumnRequirement(plan, c, [...p, "requires", "columns", k])));
   });
   if (issues.length === 0) issues.push(...checkLadder(plan));
   const keys = new Set<string>();
@@ -407,13 +408,53 @@ function checkMeasureForms(plan: Plan, measures: ReadonlySet<string>): Issue[] {
 /** Words a bonus key may not be: the prefixes of the engine's own columns (`personal.PV`, `earnings.x`). */
 const RESERVED_KEYS = ["personal", "group", "qualified", "rank", "earnings"];
 
-/** Bonus steps that read each other's results in a circle cannot be ordered: PLAN_STEP_CYCLE. */
+/** The columns bonuses publish that a rank requirement may read, with the places of their minimum. */
+function bonusColumns(plan: Plan): Map<string, number> {
+  const columns = new Map<string, number>();
+  for (const b of plan.bonuses) {
+    columns.set(`earnings.${b.key}`, plan.money.scale);
+    for (const p of findFamily(b.kind)?.publishes?.(b) ?? []) columns.set(`${b.key}.${p.name}`, p.kind === "volume" ? 4 : p.kind === "money" ? plan.money.scale : 0);
+  }
+  return columns;
+}
+
+/** A rank's column requirement names a column a bonus publishes, and its minimum fits the column's places. */
+function checkColumnRequirement(plan: Plan, c: { column: string; minimum: string }, path: PathSegment[]): Issue[] {
+  const columns = bonusColumns(plan);
+  const places = columns.get(c.column);
+  if (places === undefined) {
+    const known = [...columns.keys()];
+    const list = known.length === 0 ? " (the plan has no bonuses)" : nameHint(c.column, known, "columns a rank can read");
+    return [issue("PLAN_UNKNOWN_COLUMN", [...path, "column"], `unknown column "${c.column}"${list}`, c.column)];
+  }
+  if (parseUnits(c.minimum, places) !== "precision") return [];
+  const what = c.column.startsWith("earnings.") ? `the plan's money scale allows ${places} decimal places` : `column ${c.column} has ${places} decimal places`;
+  return [issue("PLAN_DECIMAL_PRECISION", [...path, "minimum"], what, c.minimum)];
+}
+
+/**
+ * Steps that read each other's results in a circle cannot be ordered: PLAN_STEP_CYCLE. The ranks are a
+ * step (`rank`) reading the columns of their column requirements.
+ */
 function checkStepOrder(plan: Plan): Issue[] {
   const steps = plan.bonuses.map((b) => ({ key: b.key, reads: familyFor(b.kind).reads(b) }));
-  const { cycle } = orderSteps(steps);
+  const rankReads = plan.ranks.flatMap((r) => (r.requires.columns ?? []).map((c) => c.column));
+  const { cycle } = orderPlanSteps(rankReads, steps);
   if (cycle === undefined) return [];
-  const at = plan.bonuses.findIndex((b) => b.key === cycle[0]);
-  return [issue("PLAN_STEP_CYCLE", ["bonuses", at], `bonuses read each other's results in a circle: ${cycle.join(" → ")} (each reads the next)`, cycle)];
+  const circle = cycle.join(" → ");
+  const r = cycle.indexOf(RANK_STEP);
+  if (r < 0) {
+    const at = plan.bonuses.findIndex((b) => b.key === cycle[0]);
+    return [issue("PLAN_STEP_CYCLE", ["bonuses", at], `bonuses read each other's results in a circle: ${circle} (each reads the next)`, cycle)];
+  }
+  // Point at the first rank requirement that reads the step after `rank` in the circle.
+  const next = cycle[r + 1] as string;
+  const keys = new Set(plan.bonuses.map((b) => b.key));
+  let path: PathSegment[] = ["ranks"];
+  plan.ranks.some((rank, i) =>
+    (rank.requires.columns ?? []).some((c, k) => columnSource(c.column, keys) === next && (path = ["ranks", i, "requires", "columns", k, "column"])),
+  );
+  return [issue("PLAN_STEP_CYCLE", path, `ranks and bonuses read each other's results in a circle: ${circle} (each reads the next; a bonus the ranks read runs before them, so it cannot read rank)`, cycle)];
 }
 
 /** Each rank must be at least as hard to reach as the rank below it, requirement by requirement. */
@@ -443,6 +484,10 @@ function checkLadder(plan: Plan): Issue[] {
           : hi.measure === lo.measure && hi.minimum !== undefined && lo.minimum !== undefined && compareDecimal(hi.minimum, lo.minimum) >= 0 && hi.count >= lo.count,
       );
       if (!covered) fail("legs", `"${lowerName}" needs ${lo.count} legs ${lo.rank !== undefined ? `holding ${lo.rank}` : `with ${lo.minimum} ${lo.measure}`} and "${rank.name}" has no requirement at least as strict`);
+    }
+    for (const lo of lower.columns ?? []) {
+      const covered = (higher.columns ?? []).some((hi) => hi.column === lo.column && compareDecimal(hi.minimum, lo.minimum) >= 0);
+      if (!covered) fail("columns", `"${lowerName}" needs ${lo.column} of at least ${lo.minimum} and "${rank.name}" has no requirement at least as strict`);
     }
   }
   return issues;

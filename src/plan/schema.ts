@@ -90,6 +90,18 @@ export const groupRequirementSchema = z
     examples: [{ measure: "CV", minimum: "1000", legCap: "0.5" }],
   });
 
+export const columnRequirementSchema = z
+  .strictObject({
+    column: z.string().min(1).max(200),
+    minimum: decimalString("volume"),
+  })
+  .meta({
+    title: "Column requirement",
+    description:
+      "The member's value of a per-member column a bonus publishes must reach `minimum`: `earnings.<key>` (what bonus `<key>` paid the member, in money, at most the plan's money scale in places) or `<key>.<name>` (a column bonus `<key>` declares it publishes). The bonus runs before the ranks, so it must not read `rank`.",
+    examples: [{ column: "earnings.retail", minimum: "100.00" }],
+  });
+
 export const rankSchema = z.strictObject({
   name: rankNameSchema,
   reference: referenceSchema.optional(),
@@ -99,6 +111,7 @@ export const rankSchema = z.strictObject({
       personal: volumeMinimumSchema.optional(),
       group: groupRequirementSchema.optional(),
       legs: z.array(legRequirementSchema).max(10).optional(),
+      columns: z.array(columnRequirementSchema).max(10).optional(),
     })
     .default({ qualified: true }),
 }).meta({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { orderSteps } from "./steps.js";
+import { orderPlanSteps, orderSteps } from "./steps.js";
 
 describe("orderSteps", () => {
   it("runs a step after the steps whose earnings or columns it reads; independent steps keep plan order", () => {
@@ -32,5 +32,31 @@ describe("orderSteps", () => {
 
   it("ignores reads of keys that are not steps (validation reports those)", () => {
     expect(orderSteps([{ key: "m", reads: ["earnings.nothing"] }])).toEqual({ order: [0] });
+  });
+});
+
+describe("orderPlanSteps: the ranks as a step", () => {
+  const bonuses = [
+    { key: "uni", reads: ["personal.CV", "qualified", "rank"] },
+    { key: "fast", reads: ["personal.PV"] },
+    { key: "retail", reads: ["personal.PV", "qualified"] },
+    { key: "pool", reads: ["earnings.retail"] },
+  ];
+
+  it("runs the ranks first when no rank requirement reads a column", () => {
+    expect(orderPlanSteps([], bonuses)).toEqual({ order: [0, 1, 2, 3], rankAt: 0 });
+  });
+
+  it("runs the bonuses the ranks read first (even when listed after one that reads rank), then the ranks, then the rest", () => {
+    // retail is listed after uni, which reads rank; the ranks read retail: retail, ranks, then uni, fast, pool.
+    expect(orderPlanSteps(["earnings.retail"], bonuses)).toEqual({ order: [2, 0, 1, 3], rankAt: 1 });
+    // A published column, and what that bonus reads in turn, come before the ranks too.
+    expect(orderPlanSteps(["pool.bgv"], bonuses)).toEqual({ order: [2, 3, 0, 1], rankAt: 2 });
+  });
+
+  it("names a circle through the ranks: a rank requirement on a bonus that reads rank, directly or through earnings", () => {
+    expect(orderPlanSteps(["earnings.uni"], bonuses).cycle).toEqual(["rank", "uni", "rank"]);
+    const through = [...bonuses, { key: "match", reads: ["earnings.uni"] }];
+    expect(orderPlanSteps(["earnings.match"], through).cycle).toEqual(["rank", "match", "uni", "rank"]);
   });
 });

@@ -18,3 +18,10 @@ export function rateUnits(text: string): number {
   assert(typeof u === "bigint", "validated-rate", `"${text}" is not a rate`);
   return Number(u);
 }
+
+/** @internal A decimal string (already validated, at most `scale` places) → units of 10^-scale. */
+export function decimalUnits(text: string, scale: number): number {
+  const u = parseUnits(text, scale);
+  assert(typeof u === "bigint", "validated-units", `"${text}" has more than ${scale} places`);
+  return Number(u);
+}

@@ -18,6 +18,7 @@ import { canonicalJson } from "../statement/canonical.js";
 import type { LevelAccounting, RunContext, RunOrders } from "../bonuses/family.js";
 import { type CompiledPlan, accumulatedFields, compilePlan } from "../plan/compile.js";
 import { type Plan, orderMeasures, planArgument } from "../plan/parse.js";
+import { ColumnStore } from "./columns.js";
 import { LineSink } from "./lines.js";
 import { type Period, dayIndices, safeParsePeriod } from "./period.js";
 import { RunResult } from "./result.js";
@@ -37,7 +38,10 @@ export type Phase = "validate" | "genealogy" | "volumes" | "qualification" | "ra
 
 /** Options for {@link calculate}. The library never logs; a caller that wants progress passes a callback. */
 export interface CalculateOptions {
-  /** Called when each phase starts; the CLI uses it for progress and timings. */
+  /**
+   * Called when each phase starts; the CLI uses it for progress and timings. When ranks read a bonus's
+   * column, `ranks` comes between two `bonuses` phases (the bonuses the ranks read, then the others).
+   */
   readonly onPhase?: (phase: Phase) => void;
   /** Where each record came from (file and line), for error messages; set by file readers. */
   readonly memberOrigins?: readonly RecordOrigin[];
@@ -222,8 +226,23 @@ function runOrders(prepared: PreparedInput): RunOrders {
   };
 }
 
+/** What a run computes before its bonuses: volumes, qualification, and the ranks unless they read a bonus. */
+interface Measured {
+  readonly volumes: MeasureValues;
+  readonly qualified: Uint8Array;
+  /** The ranks the input gives (resolved against the plan), if any. */
+  readonly given: Int16Array | undefined;
+  ranks?: RankValues;
+}
+
 /** Per prepared input: the volumes, qualification and ranks last computed, by the plan parts they depend on. */
-const MEASURED = new WeakMap<PreparedInput, Map<string, { volumes: MeasureValues; qualified: Uint8Array; ranks: RankValues }>>();
+const MEASURED = new WeakMap<PreparedInput, Map<string, Measured>>();
+
+/** The ranks as a step after the bonuses their column requirements read. */
+function rankStep(g: Genealogy, compiled: CompiledPlan, m: Measured, columns: ColumnStore, work: WorkCounter, history: RankHistory | undefined): RankValues {
+  const values = compiled.rankColumns.map((c) => columns.column(c));
+  return computeRanks(g, m.volumes, m.qualified, compiled.ranks, work, m.given, compiled.givenRank, values, history);
+}
 
 /**
  * Runs a plan over a prepared input. The plan's order measures ({@link orderMeasures}) must be among those
@@ -297,9 +316,11 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
   const history = rankHistory(compiled, opening.columns);
 
   // Volumes, qualification and ranks depend only on the plan's measures, qualification, ranks and use of
-  // given ranks (and on the opening state, which a plan keeping state never shares: no reuse then): a
-  // second plan on the same prepared input that defines them identically (a what-if that changes a rate,
-  // say) reuses them instead of computing them again.
+  // given ranks: a second plan on the same prepared input that defines them identically (a what-if that
+  // changes a rate, say) reuses them instead of computing them again. Ranks that read a bonus's column
+  // depend on that bonus too: they are computed in each run and never reused. A plan keeping state depends
+  // on its opening state: nothing is reused.
+  const ranksReadBonuses = compiled.rankColumns.length > 0;
   const key = canonicalJson({ measures: plan.measures, qualification: plan.qualification ?? null, ranks: plan.ranks, givenRank: compiled.givenRank });
   let cache = MEASURED.get(prepared);
   if (cache === undefined) MEASURED.set(prepared, (cache = new Map()));
@@ -313,43 +334,60 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
     if (volumes.values === undefined) return { ok: false, issues: volumes.issues };
     phase("qualification");
     const qualified = computeQualification(g, volumes.values, compiled.qualification, work);
-    phase("ranks");
-    const ranks = computeRanks(g, volumes.values, qualified, compiled.ranks, work, given.given, compiled.givenRank, history);
-    measured = { volumes: volumes.values, qualified, ranks };
+    measured = { volumes: volumes.values, qualified, given: given.given };
+    if (!ranksReadBonuses) {
+      phase("ranks");
+      measured.ranks = computeRanks(g, volumes.values, qualified, compiled.ranks, work, given.given, compiled.givenRank, [], history);
+    }
     // Keep the last one only: enough for a comparison, bounded for a sweep over many plans.
     cache.clear();
     if (!compiled.state.keeps) cache.set(key, measured);
   }
-  const volumes = { values: measured.volumes };
-  const { qualified, ranks } = measured;
+  const { volumes, qualified } = measured;
+  let ranks = ranksReadBonuses ? undefined : measured.ranks;
 
   phase("bonuses");
   // About a line per member is typical; more lines double it.
   const sink = new LineSink(g.size);
-  // Each bonus's earnings are settled right after it runs (rounded as statements show them): a later step
-  // may read them, and finalize reads them all.
-  const earnings: Float64Array[] = new Array(compiled.bonuses.length);
-  const byKey = new Map(compiled.bonuses.map((b, i) => [b.key, i]));
+  // Each bonus's earnings are settled right after it runs (rounded as statements show them): a later step,
+  // or the ranks, may read them, and finalize reads them all.
+  const columns = new ColumnStore(compiled.bonuses, g.size);
   const ctx: RunContext = {
     genealogy: g,
-    measures: volumes.values,
+    measures: volumes,
     qualified,
-    rank: ranks.rank,
-    work,
-    earnings: (key) => {
-      const e = earnings[byKey.get(key) ?? -1];
-      assert(e !== undefined, "earnings-settled-before-read", `earnings.${key}`);
-      return e;
+    get rank() {
+      assert(ranks !== undefined, "ranks-before-read", "rank");
+      return ranks.rank;
     },
+    work,
+    earnings: (key) => columns.column(`earnings.${key}`),
+    publish: (name, values) => columns.publish(name, values),
+    column: (name) => columns.column(name),
     orders: runOrders(prepared),
+    opening: (field) => {
+      const k = opening.columns?.fields.findIndex((f) => f.name === field) ?? -1;
+      return k < 0 ? undefined : opening.columns?.columns[k];
+    },
   };
   const accounting: (LevelAccounting | undefined)[] = new Array(compiled.bonuses.length);
-  for (const i of compiled.stepOrder) {
+  compiled.stepOrder.forEach((i, s) => {
+    // The ranks run after the bonuses their requirements read (none: they were computed above).
+    if (s === compiled.rankStep && ranks === undefined) {
+      phase("ranks");
+      ranks = rankStep(g, compiled, measured, columns, work, history);
+      phase("bonuses");
+    }
     const b = compiled.bonuses[i] as (typeof compiled.bonuses)[number];
     const from = sink.count;
+    columns.begin(i);
     accounting[i] = b.run(ctx, sink, i);
-    earnings[i] = settleEarnings(sink, from, sink.count, g.size, compiled);
+    columns.end(settleEarnings(sink, from, sink.count, g.size, compiled));
     work.add(`settle:${b.key}`, sink.count - from);
+  });
+  if (ranks === undefined) {
+    phase("ranks");
+    ranks = rankStep(g, compiled, measured, columns, work, history);
   }
 
   phase("finalize");
@@ -357,15 +395,16 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
     compiled,
     period: prepared.period,
     genealogy: g,
-    volumes: volumes.values,
+    volumes,
     qualified,
     ranks,
     lines: sink,
     accounting,
-    earnings,
+    earnings: columns.earningsByBonus(),
     orderCount: prepared.orders.count,
     work,
-    ...(opening.columns !== undefined ? { opening: opening.columns, closing: closingState(compiled, opening.columns, volumes.values, ranks) } : {}),
+    ...(opening.columns !== undefined ? { opening: opening.columns, closing: closingState(compiled, opening.columns, volumes, ranks) } : {}),
+    ...(options.state !== undefined ? { openingInput: options.state } : {}),
   });
   return { ok: true, value: result };
 }

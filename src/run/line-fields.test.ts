@@ -10,6 +10,7 @@ import { LINE_COMPRESSED, LINE_FIXED, LineSink } from "./lines.js";
 
 const bonus = (lineFields: CompiledBonus["lineFields"], reference?: string): CompiledBonus => ({
   key: "fs",
+  publishes: [],
   kind: "fast-start-like",
   reference,
   reads: [],

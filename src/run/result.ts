@@ -32,7 +32,7 @@ import { lineUnits } from "./settle.js";
 import { lineItemFields } from "./line-fields.js";
 import type { Period } from "./period.js";
 import type { WorkCounter } from "./work.js";
-import type { StateColumns } from "../state/state.js";
+import type { StateColumns, StateInput } from "../state/state.js";
 
 /** @internal What the orchestrator hands over. */
 export interface RunParts {
@@ -49,6 +49,8 @@ export interface RunParts {
   /** The opening and closing state, for a plan that keeps state (docs/state.md). */
   readonly opening?: StateColumns;
   readonly closing?: StateColumns;
+  /** The opening state as given to the run (undefined: none was given), for its bundle. */
+  readonly openingInput?: StateInput;
   readonly orderCount: number;
   readonly work: WorkCounter;
 }
@@ -343,7 +345,7 @@ export class RunResult {
         if (raw > m.personalConsumptionCap) excluded[m.name] = formatVolume(raw - m.personalConsumptionCap);
       }
     });
-    const rankCtx = { g, v, qualified, ranks: compiled.ranks, best: ranks.bestInSubtree };
+    const rankCtx = { g, v, qualified, ranks: compiled.ranks, best: ranks.bestInSubtree, columns: ranks.columns };
     const details = (r: number) => {
       const out: RequirementDetail[] = [];
       checkRank(rankCtx, i, r, out);

@@ -7,7 +7,7 @@
 import { textOrder } from "../input/text-order.js";
 import { MEMBER_STATUSES } from "../genealogy/genealogy.js";
 import { sponsoredActiveCount } from "../measures/qualification.js";
-import { type RankCheckContext, type RequirementSink, checkRankInto } from "../measures/ranks.js";
+import { type RankCheckContext, type RequirementSink, checkRankInto, formatColumn } from "../measures/ranks.js";
 import { RATE_SCALE, VALUE_SCALE, VOLUME_SCALE, formatFixed, formatTrimmed, formatVolume } from "../money/decimal.js";
 import type { CompiledRank } from "../plan/compile.js";
 import { ORDER_KINDS } from "../plan/fields.js";
@@ -104,7 +104,7 @@ export class StatementRenderer implements RequirementSink {
   constructor(x: LineIndex) {
     this.x = x;
     const { compiled, genealogy: g, volumes: v, qualified, ranks } = x.parts;
-    this.rankCtx = { g, v, qualified, ranks: compiled.ranks, best: ranks.bestInSubtree };
+    this.rankCtx = { g, v, qualified, ranks: compiled.ranks, best: ranks.bestInSubtree, columns: ranks.columns };
     this.amounts = new Float64Array(compiled.bonuses.length);
     this.byId = textOrder(g.ids);
     const bonuses = compiled.bonuses;
@@ -321,6 +321,13 @@ export class StatementRenderer implements RequirementSink {
     this.w.uint(count);
     this.tail(met);
   }
+
+  /** @internal {@link RequirementSink} */
+  column(index: number, actual: number, met: boolean): void {
+    const c = (this.x.parts.compiled.ranks[this.rank] as CompiledRank).columns[index] as CompiledRank["columns"][number];
+    this.w.ascii(formatColumn(c, actual));
+    this.tail(met);
+  }
 }
 
 /** UTF-16 code unit order, as canonical JSON sorts keys and statements are ordered. */
@@ -352,6 +359,9 @@ function rankPieces(rank: CompiledRank, ranks: readonly CompiledRank[], measures
           ? (met) => `","met":${met},"rank":${q((ranks[leg.rank] as CompiledRank).name)},"required":"${leg.count}","requirement":"legs"}`
           : (met) => `","legMinimum":"${formatVolume(leg.minimum)}","measure":${name(leg.measure)},"met":${met},"required":"${leg.count}","requirement":"legs"}`,
     });
+  }
+  for (const c of rank.columns) {
+    details.push({ open: true, tail: (met) => `","column":${q(c.column)},"met":${met},"required":"${formatColumn(c, c.minimum)}","requirement":"column"}` });
   }
   const open = (k: number) => (details[k]?.open === true ? ACTUAL_OPEN : "");
   const tails = details.map((d, k) => [false, true].map((met) => utf8(d.tail(met) + (k + 1 < details.length ? `,${open(k + 1)}` : ""))) as Pair);

@@ -99,6 +99,9 @@ describe("accumulated measures", () => {
     const pv2 = e.qualification.find((c) => c.measure === "PV2");
     expect(pv2?.breakdown?.accumulated).toEqual({ base: "PV", periods: 2, carried: "60", thisPeriod: "30" });
     expect(formatExplanation(e)).toContain("PV2 90 of 100 required: carried from earlier periods 60 + this period's PV 30 (personal consumption 30 counted");
+    // October: Bronze's personal APV 260 is 200 carried + 60 this period.
+    const bronze = explain(r[1]?.run as RunResult, "A").rank.requirements?.find((d) => d.requirement === "personal");
+    expect(bronze?.notes).toEqual(["APV: carried from earlier periods 200 + this period's PV 60"]);
     // Rank fields first, then the accumulated measures in plan order.
     expect(JSON.parse((r[1]?.state as string).split("\n")[0] as string).fields.map((f: { name: string }) => f.name)).toEqual(["rank.highest", "rank.paidAs", "rank.periods", "APV", "PV2.1"]);
   });

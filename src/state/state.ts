@@ -300,6 +300,15 @@ export function stateNdjsonOf(closing: StateColumns, g: Genealogy, periodId: str
 }
 
 /**
+ * @internal The bytes of the state file a {@link StateInput} was read from: the reader takes only canonical
+ * lines, so the header and rows written back canonically are the file as it was.
+ */
+export function stateText(state: StateInput): string {
+  const header = canonicalJson({ fields: state.fields.map((f) => ({ kind: f.kind, name: f.name })), format: STATE_FORMAT, period: state.period, plan: state.plan });
+  return `${header}\n${state.lines.map((l) => `${l}\n`).join("")}`;
+}
+
+/**
  * Reads a state file like {@link safeParseState}; throws {@link CompplanError} listing every issue.
  *
  * @param text - the file's text

@@ -55,7 +55,7 @@ const PERIODS: [string, string[]][] = [
 ];
 
 /** How the placement tree is drawn: under random members, as a chain, or filled level by level. */
-type PlacementShape = "random" | "chain" | "filled";
+export type PlacementShape = "random" | "chain" | "filled";
 
 /**
  * Placement parent and leg of each member i > 0 (member 0 is the root), a valid tree `width` wide:
@@ -64,7 +64,7 @@ type PlacementShape = "random" | "chain" | "filled";
  * fills the positions breadth-first (every parent exactly at the width); "random" picks a random earlier
  * member with a free position, and a random free leg.
  */
-function placeMembers(n: number, width: number, shape: PlacementShape, r: readonly number[]): { parent: number; leg: number }[] {
+export function placeMembers(n: number, width: number, shape: PlacementShape, r: readonly number[]): { parent: number; leg: number }[] {
   const used: Set<number>[] = Array.from({ length: n }, () => new Set());
   const out: { parent: number; leg: number }[] = [{ parent: -1, leg: 0 }];
   for (let i = 1; i < n; i++) {
@@ -88,7 +88,7 @@ function placeMembers(n: number, width: number, shape: PlacementShape, r: readon
 }
 
 /** A leg written as the input may write it: L/R for 1 and 2, a number, or a string of digits. */
-function writeLeg(leg: number, style: number): string | number {
+export function writeLeg(leg: number, style: number): string | number {
   if (style === 0 && leg <= 2) return leg === 1 ? "L" : "R";
   return style === 1 ? leg : String(leg);
 }

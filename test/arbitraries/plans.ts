@@ -48,6 +48,12 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
     givenRank: fc.constantFrom(undefined, "floor", "paid-as"),
     // A third of the plans declare a placement tree, binary most often (docs/plan-language.md "The two trees").
     placement: fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(2, 2, 3, 4) }),
+    // Sometimes ranks from R<from> up require earnings of a retail-profit bonus (which does not read rank):
+    // a minimum in hundredths of the currency, growing by `step` per rank.
+    rankColumn: sometimes(fc.record({ from: fc.nat(3), amount: fc.integer({ min: 0, max: 20_000 }), step: fc.integer({ min: 0, max: 5_000 }) }), 1),
+    // Half the plans keep state (docs/state.md): a `state` section, and/or paid-as rank over periods.
+    state: fc.constantFrom<Record<string, unknown> | undefined>(undefined, undefined, undefined, {}, { unknownMembers: "carry" }, { unknownMembers: "error" }),
+    paidAs: sometimes(fc.record({ grace: fc.integer({ min: 0, max: 3 }), hold: fc.constantFrom(undefined, "none", "highest") }), 1),
     // A quarter of the plans have an accumulated measure AV (docs/state.md "Accumulated measures"), since
     // joining or over a window, which qualification, ranks and bonuses then sometimes use.
     accumulated: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.record({ base: fc.nat(2), periods: fc.constantFrom(undefined, 2, 3, 12) }) }),
@@ -99,6 +105,8 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
     }
     plan.ranks = ranks;
     if (g.givenRank !== undefined) plan.givenRank = g.givenRank;
+    if (g.state !== undefined) plan.state = g.state;
+    if (g.paidAs !== undefined) plan.paidAs = { grace: g.paidAs.grace, ...(g.paidAs.hold !== undefined ? { hold: g.paidAs.hold } : {}) };
     // Bonuses in family list order, each family's entries in its own order; each family sees the entries of
     // the families before it.
     const bonuses: Record<string, unknown>[] = [];
@@ -114,5 +122,16 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
       }
     }
     plan.bonuses = bonuses;
+    // A rank requirement on a bonus's earnings: the ranks then run after that bonus (listed anywhere).
+    const retail = bonuses.find((b) => b.kind === "retail-profit");
+    const rc = g.rankColumn;
+    if (rc !== undefined && retail !== undefined) {
+      ranks.forEach((rank, r) => {
+        if (r < rc.from) return;
+        const hundredths = rc.amount + rc.step * (r - rc.from);
+        const minimum = fmt(Math.floor((hundredths * 10 ** g.money.scale) / 100), g.money.scale);
+        (rank.requires as Record<string, unknown>).columns = [{ column: `earnings.${retail.key as string}`, minimum }];
+      });
+    }
     return { plan, measures: names, ...(g.placement !== undefined ? { placementWidth: g.placement } : {}) };
   });

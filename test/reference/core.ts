@@ -1,6 +1,6 @@
 /**
  * The core of the INDEPENDENT REFERENCE ENGINE: everything every plan has, written only from the
- * specification (docs/plan-language.md, docs/statements.md, /work/shared/DOMAIN.md): members and the sponsor
+ * specification (docs/plan-language.md, docs/statements.md, docs/state.md, /work/shared/DOMAIN.md): members and the sponsor
  * tree, volumes, qualification, ranks, then, once each bonus family (families/) has produced its lines,
  * rounding, statement assembly and the summary.
  *
@@ -15,6 +15,7 @@ import type { Plan } from "../../src/plan/parse.js";
 import { D, fmtExact, fmtMoney, fmtShort, roundingMode, sum, ZERO } from "./decimal.js";
 import type { FamilyAccounting, FamilyLine, PlanBonus, ReferenceFacts, ReferenceFamily, ReferenceMember } from "./family.js";
 import { REFERENCE_FAMILIES } from "./families/index.js";
+import { accumulatedFieldNames, closingRanks, keepsState, type OpeningState, openingValue, type PaidAsOverPeriods, paidAsOverPeriods, readState, type StateValue, stateFields, writeState } from "./state.js";
 import type {
   ReferenceCappedLeg,
   ReferenceInput,
@@ -72,16 +73,31 @@ function familyOf(bonus: PlanBonus): ReferenceFamily {
 // The engine
 // ---------------------------------------------------------------------------------------------------------
 
-/**
- * Runs `plan` on `input`. `extraLines` (tests only) are line items added to a bonus as if its family had
- * produced them after its own: signed amounts, rounding and totals are then checked on lines no family
- * makes yet (a cap's negative line). Each is `{ bonusIndex, line }`, without detail fields.
- */
-export function referenceCalculate(
-  plan: Plan,
-  input: ReferenceInput,
-  extraLines: readonly { readonly bonusIndex: number; readonly line: FamilyLine }[] = [],
-): { statements: ReferenceStatement[]; summary: ReferenceSummary; accumulatedState: Map<string, Record<string, string>> } {
+/** What a run may be given besides the plan and the input. */
+export interface ReferenceOptions {
+  /**
+   * Tests only: line items added to a bonus as if its family had produced them after its own: signed
+   * amounts, rounding and totals are then checked on lines no family makes yet (a cap's negative line).
+   * Each is `{ bonusIndex, line }`, without detail fields.
+   */
+  extraLines?: readonly { readonly bonusIndex: number; readonly line: FamilyLine }[];
+  /** docs/state.md: the opening state, as the text of the previous period's `state.ndjson` (none: the first period). */
+  state?: string;
+}
+
+/** What a run gives: statements, summary and, for a plan that keeps state, the closing state's text. */
+export interface ReferenceResult {
+  statements: ReferenceStatement[];
+  summary: ReferenceSummary;
+  /** docs/state.md "The state file": the closing state's bytes; undefined for a plan that keeps no state. */
+  state?: string;
+  /** How many members were paid as a rank kept in grace, and raised by hold (for tests to see they happen). */
+  overPeriods: { grace: number; held: number };
+}
+
+/** Runs `plan` on `input`, from the opening state in `options.state` when the plan keeps state. */
+export function referenceCalculate(plan: Plan, input: ReferenceInput, options: ReferenceOptions = {}): ReferenceResult {
+  const extraLines = options.extraLines ?? [];
   const scale = plan.money.scale;
   const mode = roundingMode(plan.money.rounding.mode);
   const round = (x: Decimal): Decimal => x.toDecimalPlaces(scale, mode);
@@ -139,7 +155,10 @@ export function referenceCalculate(
   // "personal volume: the sum of the raw volume of the kinds listed in counts, except that personal
   // consumption counts at most personalConsumptionCap (when given): min(raw personal consumption, cap).
   // Kinds not listed count 0."
-  const accumulated = accumulatedMeasures(plan, input.state);
+  // docs/state.md: the opening state (none: the first period), read before volumes, which may carry from it.
+  const fields = stateFields(plan);
+  const opening = keepsState(plan) && options.state !== undefined ? readState(options.state) : undefined;
+  const accumulated = accumulatedMeasures(plan, opening);
   const personalMemo = new Map<string, Decimal>();
   const excludedMemo = new Map<string, Decimal>(); // raw personal consumption minus what counted, when > 0
   const personal = (m: ReferenceMember, measure: string): Decimal => {
@@ -313,6 +332,17 @@ export function referenceCalculate(
         });
       }
     }
+    for (const c of requires.columns ?? []) {
+      // `columns: [{ column, minimum }]`: the member's value of the column ≥ minimum. `earnings.<key>` is
+      // what bonus <key> paid the member: "the amount m's statement shows for b (0 when m has no line of
+      // b)", shown in money at the plan's scale, as is the minimum.
+      if (!c.column.startsWith("earnings.")) throw new Error(`reference engine: no bonus publishes ${c.column}`);
+      const i = keyIndex.get(c.column.slice("earnings.".length));
+      if (i === undefined || !ran.has(i)) throw new Error(`reference engine: a rank reads ${c.column} before that bonus ran`);
+      const actual = subtotals[i]?.get(m.id) ?? ZERO;
+      const minimum = new D(c.minimum);
+      details.push({ requirement: "column", column: c.column, actual: fmtMoney(actual, scale), required: fmtMoney(minimum, scale), met: actual.greaterThanOrEqualTo(minimum) });
+    }
     return { met: details.every((d) => d.met), details };
   };
 
@@ -335,15 +365,34 @@ export function referenceCalculate(
     if (index < 0) throw new Error(`reference engine: member ${m.id} is given rank ${given}, not in the ladder`);
     return index;
   };
-  const paidAsMemo = new Map<string, number>();
-  const paidAsIndex = (m: ReferenceMember): number => {
+  // docs/state.md "Paid-as rank over periods": "For each member, in this order (all before the upline's
+  // `legs` requirements read the member's rank, so a rank kept in grace or held counts in the upline's legs
+  // like a computed one): 1. the computed rank; 2. a given rank ... with `givenRank: paid-as` the member is
+  // paid as the given rank and steps 3 and 4 do not apply; with `floor`, the higher of the two; 3. hold;
+  // 4. grace." (state.ts paidAsOverPeriods). A plan keeping no state has neither hold nor grace.
+  const openingRank = (id: string, name: string): number => {
+    const v = openingValue(opening, id, { name, kind: "rank" });
+    return v === null ? -1 : ladderIndex(v as string);
+  };
+  const openingCount = (id: string, name: string): number => openingValue(opening, id, { name, kind: "count" }) as number;
+  const paidAsMemo = new Map<string, PaidAsOverPeriods>();
+  const overPeriods = (m: ReferenceMember): PaidAsOverPeriods => {
+    // "Ranks are a step": no rank is known while the bonuses the ranks read are still running.
+    if (!ranksReady) throw new Error("reference engine: a bonus the ranks read asked for a rank (a circle the parser rejects)");
     const memo = paidAsMemo.get(m.id);
     if (memo !== undefined) return memo;
     const given = givenIndex(m);
-    const index = given >= 0 && plan.givenRank === "paid-as" ? given : Math.max(computedRank(m), given);
-    paidAsMemo.set(m.id, index);
-    return index;
+    const givenDecides = given >= 0 && plan.givenRank === "paid-as";
+    const soFar = givenDecides ? given : Math.max(computedRank(m), given);
+    const result = paidAsOverPeriods(plan, soFar, givenDecides, {
+      highest: openingRank(m.id, "rank.highest"),
+      paidAs: openingRank(m.id, "rank.paidAs"),
+      grace: openingCount(m.id, "rank.grace"),
+    });
+    paidAsMemo.set(m.id, result);
+    return result;
   };
+  const paidAsIndex = (m: ReferenceMember): number => overPeriods(m).index;
 
   // ----- Money and rounding -------------------------------------------------------------------------------
   // "applies: line (default): each line item's amount is its exact value rounded; a member's bonus subtotal
@@ -372,16 +421,34 @@ export function referenceCalculate(
   );
 
   // "A bonus that reads the earnings of bonus b runs after b. Bonuses that do not read each other run in plan
-  // order." Each next step is the first bonus in plan order whose read bonuses have all run. None ready while
-  // some are left means a circle ("PLAN_STEP_CYCLE", which the parser rejects).
+  // order." The ranks are a step too: "first the bonuses whose earnings rank requirements read (and the
+  // bonuses those read, in turn), then the ranks, then every other bonus"; within each group the next step
+  // is the first bonus in plan order whose read bonuses have all run. None ready while some are left means
+  // a circle ("PLAN_STEP_CYCLE", which the parser rejects).
+  const rankReads = new Set<number>();
+  const pending = plan.ranks.flatMap((r) => (r.requires.columns ?? []).map((c) => keyIndex.get(c.column.slice("earnings.".length)) ?? -1));
+  while (pending.length > 0) {
+    const i = pending.pop() as number;
+    if (i < 0 || rankReads.has(i)) continue;
+    rankReads.add(i);
+    pending.push(...(readsOf[i] ?? []));
+  }
   const stepOrder: number[] = [];
   const ran = new Set<number>();
-  while (stepOrder.length < plan.bonuses.length) {
-    const next = plan.bonuses.findIndex((_, i) => !ran.has(i) && (readsOf[i] ?? []).every((j) => ran.has(j)));
-    if (next < 0) throw new Error("reference engine: bonuses read each other's earnings in a circle");
-    stepOrder.push(next);
-    ran.add(next);
-  }
+  let ranksReady = false;
+  const order = (inGroup: (i: number) => boolean): number[] => {
+    const group: number[] = [];
+    const count = plan.bonuses.filter((_, i) => inGroup(i)).length;
+    while (group.length < count) {
+      const next = plan.bonuses.findIndex((_, i) => inGroup(i) && !group.includes(i) && (readsOf[i] ?? []).every((j) => !inGroup(j) || group.includes(j)));
+      if (next < 0) throw new Error("reference engine: bonuses read each other's earnings in a circle");
+      group.push(next);
+    }
+    return group;
+  };
+  const firstGroup = order((i) => rankReads.has(i));
+  const secondGroup = order((i) => !rankReads.has(i));
+  stepOrder.push(...firstGroup, ...secondGroup);
 
   const rawLines: RawLine[] = [];
   const accounting = new Map<number, FamilyAccounting>();
@@ -391,6 +458,7 @@ export function referenceCalculate(
   const subtotals: Map<string, Decimal>[] = plan.bonuses.map(() => new Map());
 
   for (const bonusIndex of stepOrder) {
+    if (!rankReads.has(bonusIndex)) ranksReady = true;
     const bonus = plan.bonuses[bonusIndex];
     if (bonus === undefined) throw new Error("reference engine: step out of range");
     const reads = readsOf[bonusIndex] ?? [];
@@ -424,6 +492,7 @@ export function referenceCalculate(
       else list.push(raw);
     }
     for (const [memberId, lines] of byMember) subtotals[bonusIndex]?.set(memberId, subtotal(lines));
+    ran.add(bonusIndex);
     if (result.accounting !== undefined) {
       // statements.md "Summary", accounting: "potential = paid + compressedUp + Σ breakage"; plan-language.md
       // "unilevel": "Conservation: for the bonus, paid + compressedUp + breakage = potential exactly".
@@ -434,6 +503,9 @@ export function referenceCalculate(
       accounting.set(bonusIndex, acc);
     }
   }
+
+  // Every bonus has run: the ranks are ready (also when every bonus was one the ranks read, or there is none).
+  ranksReady = true;
 
   // statements.md: lines "ordered by the bonus's position in the plan, then level (lines without a level
   // first), then compressed false before true, then source (member id), then in the order the bonus made
@@ -603,7 +675,47 @@ export function referenceCalculate(
     unranked,
   };
 
-  return { statements, summary, accumulatedState: accumulated.closing(ordered, personal) };
+  // ----- The closing state (docs/state.md) ---------------------------------------------------------------
+  let closingText: string | undefined;
+  if (keepsState(plan)) {
+    const closing = new Map<string, Map<string, StateValue>>();
+    for (const m of ordered) {
+      const p = overPeriods(m);
+      const ranks = closingRanks(p.index, {
+        highest: openingRank(m.id, "rank.highest"),
+        paidAs: openingRank(m.id, "rank.paidAs"),
+        periods: openingCount(m.id, "rank.periods"),
+      });
+      const name = (i: number): string | null => ladder[i]?.name ?? null;
+      closing.set(
+        m.id,
+        new Map<string, StateValue>([
+          ["rank.highest", name(ranks.highest)],
+          ["rank.paidAs", name(ranks.paidAs)],
+          ["rank.periods", ranks.periods],
+          ["rank.grace", p.grace],
+          ...accumulated.closing(m, personal),
+        ]),
+      );
+    }
+    // "STATE_UNKNOWN_MEMBER: a row for a member who is not in the members file, when state.unknownMembers is
+    // error; with carry the row is written unchanged to the closing state".
+    const carried = new Map<string, string>();
+    for (const [id, line] of opening?.lines ?? []) {
+      if (members.has(id)) continue;
+      if (plan.state?.unknownMembers !== "carry") throw new Error(`reference engine: state row for unknown member ${id}`);
+      carried.set(id, line);
+    }
+    closingText = writeState(plan, input.period, fields, closing, carried);
+  }
+  const counts = { grace: 0, held: 0 };
+  for (const m of ordered) {
+    const p = overPeriods(m);
+    if (p.grace > 0) counts.grace++;
+    if (p.held) counts.held++;
+  }
+
+  return { statements, summary, ...(closingText !== undefined ? { state: closingText } : {}), overPeriods: counts };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -614,57 +726,29 @@ export function referenceCalculate(
  * An accumulated measure M with `accumulates: B`: "a member's personal volume of M is the carried value plus
  * this period's personal volume of B"; "since joining: carried = the opening <M>; over the last N periods:
  * carried = the sum of the opening <M>.1 … <M>.<N-1>". A member absent from the opening state starts at 0.
- * `closing` gives, per member, the closing value of each accumulated measure's fields that is not 0:
+ * `closing` gives a member's closing value of each accumulated measure's fields:
  * "since joining, <M> = this period's personal volume of M; over N periods, <M>.1 = this period's personal
  * volume of B, and <M>.k = the opening <M>.(k−1)".
  */
 function accumulatedMeasures(
   plan: Plan,
-  stateText: string | undefined,
+  state: OpeningState | undefined,
 ): {
   carried: (memberId: string, measure: string) => Decimal;
-  closing: (members: readonly ReferenceMember[], personal: (m: ReferenceMember, measure: string) => Decimal) => Map<string, Record<string, string>>;
+  closing: (m: ReferenceMember, personal: (m: ReferenceMember, measure: string) => Decimal) => [string, Decimal][];
 } {
-  // "one JSON object per line": the header first, then one row per member, "fields at their initial value
-  // are left out", volumes as exact decimal strings.
-  const rows = new Map<string, Record<string, unknown>>();
-  if (stateText !== undefined) {
-    const lines = stateText.split("\n").filter((l) => l !== "");
-    for (const line of lines.slice(1)) {
-      const row = JSON.parse(line) as Record<string, unknown>;
-      rows.set(row.id as string, row);
-    }
-  }
-  const opening = (memberId: string, field: string): Decimal => {
-    const v = rows.get(memberId)?.[field];
-    return v === undefined ? ZERO : new D(v as string);
-  };
-  // "<M>.1 … <M>.<N-1>"; since joining, the one field "<M>".
-  const fieldsOf = (measure: string): string[] => {
-    const periods = plan.measures[measure]?.periods;
-    if (periods === undefined) return [measure];
-    const out: string[] = [];
-    for (let k = 1; k <= periods - 1; k++) out.push(`${measure}.${k}`);
-    return out;
-  };
+  const opening = (memberId: string, field: string): Decimal => openingValue(state, memberId, { name: field, kind: "volume" }) as Decimal;
   const accumulatedNames = Object.keys(plan.measures).filter((name) => plan.measures[name]?.accumulates !== undefined);
   return {
-    carried: (memberId, measure) => sum(fieldsOf(measure).map((f) => opening(memberId, f))),
-    closing: (members, personal) => {
-      const out = new Map<string, Record<string, string>>();
-      for (const m of members) {
-        const row: Record<string, string> = {};
-        for (const name of accumulatedNames) {
-          const def = plan.measures[name] as NonNullable<Plan["measures"][string]>;
-          const fields = fieldsOf(name);
-          fields.forEach((field, k) => {
-            const v = def.periods === undefined ? personal(m, name) : k === 0 ? personal(m, def.accumulates as string) : opening(m.id, fields[k - 1] as string);
-            if (!v.isZero()) row[field] = fmtShort(v);
-          });
-        }
-        if (Object.keys(row).length > 0) out.set(m.id, row);
-      }
-      return out;
-    },
+    carried: (memberId, measure) => sum(accumulatedFieldNames(plan, measure).map((f) => opening(memberId, f))),
+    closing: (m, personal) =>
+      accumulatedNames.flatMap((name) => {
+        const def = plan.measures[name] as NonNullable<Plan["measures"][string]>;
+        const fields = accumulatedFieldNames(plan, name);
+        return fields.map((field, k): [string, Decimal] => [
+          field,
+          def.periods === undefined ? personal(m, name) : k === 0 ? personal(m, def.accumulates as string) : opening(m.id, fields[k - 1] as string),
+        ]);
+      }),
   };
 }

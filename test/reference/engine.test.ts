@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { MemberInput, OrderInput } from "../../src/input/validate.js";
+import { fingerprintPlan } from "../../src/index.js";
 import { parsePlan } from "../../src/plan/parse.js";
 import { type ReferenceStatement, referenceCalculate } from "./engine.js";
 
@@ -880,5 +881,128 @@ describe("matching", () => {
     expect(gen("D")).toStrictEqual([[1, false, "E", "100", "10.00"]]);
     expect(summary.bonuses[1]?.accounting).toMatchObject({ potential: "60.00", paid: "55.00", compressedUp: "0.00" });
     expect(summary.bonuses[1]?.accounting?.breakage).toMatchObject({ "no-upline": "5.00", "upline-unqualified": "0.00", "level-locked": "0.00" });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// State between periods (docs/state.md): paid-as rank over periods and the state file
+// ---------------------------------------------------------------------------------------------------------
+describe("paid-as rank over periods", () => {
+  const ladderPlan = (extra: Record<string, unknown>) =>
+    parsePlan({
+      compplan: 1,
+      id: "over-periods",
+      currency: "USD",
+      payoutBasis: "PV",
+      measures: { PV: { counts: ["personal-consumption"] } },
+      ranks: [
+        { name: "Bronze", requires: { personal: { measure: "PV", minimum: "100" } } },
+        { name: "Silver", requires: { personal: { measure: "PV", minimum: "200" } } },
+        { name: "Gold", requires: { personal: { measure: "PV", minimum: "200" }, legs: [{ count: 1, rank: "Silver" }] } },
+      ],
+      bonuses: [],
+      ...extra,
+    });
+  const pv = (period: string, volumes: Record<string, string>): OrderInput[] =>
+    Object.entries(volumes).map(([id, v]) => ({ id: `${period}-${id}`, memberId: id, kind: "personal-consumption", date: `${period}-10`, volumes: { PV: v } }));
+  /** Runs the periods in a row, each from the previous one's closing state text. */
+  const chain = (plan: ReturnType<typeof ladderPlan>, periods: { period: string; members: MemberInput[]; orders: OrderInput[] }[]) => {
+    let state: string | undefined;
+    return periods.map((input) => {
+      const r = referenceCalculate(plan, input, state === undefined ? {} : { state });
+      state = r.state;
+      return r;
+    });
+  };
+  const rankOf = (r: { statements: ReferenceStatement[] }, id: string) => byId(r.statements, id).rank.paidAs;
+  const header = (plan: ReturnType<typeof ladderPlan>, period: string, grace: boolean) =>
+    `{"fields":[{"kind":"rank","name":"rank.highest"},{"kind":"rank","name":"rank.paidAs"},{"kind":"count","name":"rank.periods"}${grace ? ',{"kind":"count","name":"rank.grace"}' : ""}],"format":"compplan-state/1","period":"${period}","plan":"${fingerprintPlan(plan)}"}`;
+
+  it("grace 2 exactly used up: Silver, kept two periods at Bronze's volume, Bronze on the third, Silver again", () => {
+    const plan = ladderPlan({ paidAs: { grace: 2 } });
+    const members = [member("A", null), member("B", "A")];
+    // A: 200, 100, 100, 100, 200 PV; B orders nothing (no rank, so no row).
+    const runs = chain(
+      plan,
+      ["2026-08", "2026-09", "2026-10", "2026-11", "2026-12"].map((period, k) => ({ period, members, orders: pv(period, { A: ["200", "100", "100", "100", "200"][k] as string }) })),
+    );
+    expect(runs.map((r) => rankOf(r, "A"))).toStrictEqual(["Silver", "Silver", "Silver", "Bronze", "Silver"]);
+    // Kept in grace: the statement shows the paid-as rank's requirements, unmet (100 < 200).
+    expect(byId(runs[1]?.statements ?? [], "A").rank.requirements).toStrictEqual([
+      { requirement: "qualified", actual: "yes", required: "yes", met: true },
+      { requirement: "personal", measure: "PV", actual: "100", required: "200", met: false },
+    ]);
+    // rank.grace: 0, 1 (opening 0 < 2), 2 (opening 1 < 2), 0 (opening 2 is not below 2: dropped), 0.
+    // rank.periods: 1, 2, 3 (paid as Silver each time), 1 (Bronze), 1 (Silver again).
+    const rows = [
+      '{"id":"A","rank.highest":"Silver","rank.paidAs":"Silver","rank.periods":1}',
+      '{"id":"A","rank.grace":1,"rank.highest":"Silver","rank.paidAs":"Silver","rank.periods":2}',
+      '{"id":"A","rank.grace":2,"rank.highest":"Silver","rank.paidAs":"Silver","rank.periods":3}',
+      '{"id":"A","rank.highest":"Silver","rank.paidAs":"Bronze","rank.periods":1}',
+      '{"id":"A","rank.highest":"Silver","rank.paidAs":"Silver","rank.periods":1}',
+    ];
+    const periods = ["2026-08", "2026-09", "2026-10", "2026-11", "2026-12"];
+    expect(runs.map((r) => r.state)).toStrictEqual(rows.map((row, k) => `${header(plan, periods[k] as string, true)}\n${row}\n`));
+    expect(runs.map((r) => r.overPeriods.grace)).toStrictEqual([0, 1, 1, 0, 0]);
+  });
+
+  it("hold highest with a given rank below the highest: floor is raised to the highest; paid-as is exactly the given rank", () => {
+    const members = [member("A", null)];
+    const september = { period: "2026-09", members, orders: pv("2026-09", { A: "200" }) };
+    // October: A orders nothing (computed: no rank) and is given Bronze.
+    const october = { period: "2026-10", members: [{ ...member("A", null), rank: "Bronze" }], orders: [] };
+    const floor = ladderPlan({ paidAs: { hold: "highest" } });
+    const [, held] = chain(floor, [september, october]);
+    // Steps: computed none; given Bronze with floor: max(none, Bronze) = Bronze; hold: not below the opening
+    // highest (Silver): Silver. periods 1 + 1 = 2 (Silver both periods).
+    expect(byId(held?.statements ?? [], "A").rank).toMatchObject({ given: "Bronze", paidAs: "Silver" });
+    expect(held?.state).toBe(`${header(floor, "2026-10", false)}\n{"id":"A","rank.highest":"Silver","rank.paidAs":"Silver","rank.periods":2}\n`);
+    expect(held?.overPeriods).toStrictEqual({ grace: 0, held: 1 });
+    // givenRank: paid-as: "the member is paid as the given rank and steps 3 and 4 do not apply"; the highest
+    // stays Silver (the higher of the opening one and Bronze), periods restart at 1.
+    const exact = ladderPlan({ paidAs: { hold: "highest", grace: 3 }, givenRank: "paid-as" });
+    const [, given] = chain(exact, [september, october]);
+    expect(byId(given?.statements ?? [], "A").rank).toMatchObject({ given: "Bronze", paidAs: "Bronze" });
+    expect(given?.state).toBe(`${header(exact, "2026-10", true)}\n{"id":"A","rank.highest":"Silver","rank.paidAs":"Bronze","rank.periods":1}\n`);
+  });
+
+  it("a rank kept in grace deep in a leg counts for the upline's legs requirement", () => {
+    // T → M → D. Gold needs 200 PV and one leg holding Silver. September: D Silver (200), T Gold (leg M holds
+    // Silver through D). October: D has 100 PV (computed Bronze).
+    const members = [member("T", null), member("M", "T"), member("D", "M")];
+    const periods = [
+      { period: "2026-09", members, orders: pv("2026-09", { T: "200", D: "200" }) },
+      { period: "2026-10", members, orders: pv("2026-10", { T: "200", D: "100" }) },
+    ];
+    // With grace 1, D is kept Silver in October and T's leg M still holds Silver: T stays Gold.
+    const [, graced] = chain(ladderPlan({ paidAs: { grace: 1 } }), periods);
+    expect(rankOf(graced as { statements: ReferenceStatement[] }, "D")).toBe("Silver");
+    expect(byId(graced?.statements ?? [], "T").rank).toMatchObject({
+      paidAs: "Gold",
+      requirements: [
+        { requirement: "qualified", actual: "yes", required: "yes", met: true },
+        { requirement: "personal", measure: "PV", actual: "200", required: "200", met: true },
+        { requirement: "legs", rank: "Silver", actual: "1", required: "1", met: true },
+      ],
+    });
+    expect(graced?.summary.ranks).toStrictEqual([
+      { rank: "Bronze", members: 0 },
+      { rank: "Silver", members: 1 },
+      { rank: "Gold", members: 1 },
+    ]);
+    // Without grace (a plan keeping state, grace 0) D is Bronze and T falls to Silver.
+    const [, plain] = chain(ladderPlan({ state: {} }), periods);
+    expect([rankOf(plain as { statements: ReferenceStatement[] }, "D"), rankOf(plain as { statements: ReferenceStatement[] }, "T")]).toStrictEqual(["Bronze", "Silver"]);
+  });
+
+  it("a plan that keeps no state writes none; unknown members' rows are carried unchanged with carry", () => {
+    const members = [member("A", null)];
+    expect(referenceCalculate(ladderPlan({}), { period: PERIOD, members, orders: [] }).state).toBeUndefined();
+    const plan = ladderPlan({ state: { unknownMembers: "carry" } });
+    const z = '{"id":"Z","rank.highest":"Gold","rank.paidAs":"Bronze","rank.periods":7}';
+    const opening = `${header(plan, "2026-09", false)}\n${z}\n`;
+    const r = referenceCalculate(plan, { period: PERIOD, members, orders: pv(PERIOD, { A: "100" }) }, { state: opening });
+    expect(r.state).toBe(`${header(plan, PERIOD, false)}\n{"id":"A","rank.highest":"Bronze","rank.paidAs":"Bronze","rank.periods":1}\n${z}\n`);
+    expect(() => referenceCalculate(ladderPlan({ state: {} }), { period: PERIOD, members, orders: [] }, { state: opening })).toThrow(/unknown member Z/);
   });
 });

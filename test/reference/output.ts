@@ -30,7 +30,8 @@ export type ReferenceRequirementDetail =
       legCap?: { share: string; maxPerLeg: string; uncapped: string; cappedLegs: ReferenceCappedLeg[] };
     }
   | { requirement: "legs"; rank: string; actual: string; required: string; met: boolean }
-  | { requirement: "legs"; measure: string; legMinimum: string; actual: string; required: string; met: boolean };
+  | { requirement: "legs"; measure: string; legMinimum: string; actual: string; required: string; met: boolean }
+  | { requirement: "column"; column: string; actual: string; required: string; met: boolean };
 
 /** statements.md "Statement", field `rank`. */
 export interface ReferenceRank {
@@ -110,6 +111,4 @@ export interface ReferenceInput {
   period: string;
   members: readonly MemberInput[];
   orders: readonly OrderInput[];
-  /** The opening state: the text of the previous period's state.ndjson (docs/state.md "The state file"). */
-  state?: string;
 }
