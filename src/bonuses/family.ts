@@ -9,6 +9,7 @@ import type { Issue, PathSegment } from "../errors/issues.js";
 import type { RoundingMode } from "../money/decimal.js";
 import type { Genealogy } from "../genealogy/genealogy.js";
 import type { LineSink } from "../run/lines.js";
+import type { StateField } from "../state/state.js";
 import type { MeasureValues } from "../measures/volumes.js";
 import type { WorkCounter } from "../run/work.js";
 import type { BonusExplanation, ExplainContext } from "../audit/explanation.js";
@@ -92,6 +93,13 @@ export interface RunContext {
    * paid-as rank (a rank-advancement bonus pays once, the first period a rank is reached).
    */
   opening(field: string): Float64Array | undefined;
+  /**
+   * Gives the closing values of one of the step's own state fields (`<key>.<name>`, declared by
+   * {@link BonusFamily.state}): one per member, or one for a company field, in the units of its kind
+   * (volume units, money units of the plan's scale, a count, a rank index or -1, a day number or NaN).
+   * Every declared field must be closed once, while the step runs.
+   */
+  close(field: string, values: Float64Array): void;
 }
 
 /** The orders as a step reads them: per order, its member index, kind and day within the period. */
@@ -150,6 +158,8 @@ export interface CompiledBonus {
   readonly publishes: readonly { readonly column: ColumnName; readonly kind: ColumnKind }[];
   /** The detail fields of its lines (the family's {@link BonusFamily.lineFields}). */
   readonly lineFields: readonly LineField[];
+  /** The state fields the step keeps, by their full name `<key>.<name>` (the family's {@link BonusFamily.state}). */
+  readonly stateFields: readonly StateField[];
   /** Adds the bonus's line items to `sink`; returns its accounting where the family keeps one. */
   run(ctx: RunContext, sink: LineSink, bonusIndex: number): LevelAccounting | undefined;
   /**
@@ -175,8 +185,15 @@ export interface BonusFamily<C extends { kind: string; key: string } = { kind: s
    * The step must publish each through {@link RunContext.publish}.
    */
   publishes?(config: C): readonly PublishedColumn[];
+  /**
+   * Optional: the state fields an entry keeps between periods (docs/state.md), named without the entry's
+   * key (the state file names them `<key>.<name>`); none when absent. The step reads each one's opening
+   * values with {@link RunContext.opening} and must give its closing values with {@link RunContext.close}.
+   * A plan with such an entry keeps state.
+   */
+  state?(config: C): readonly StateField[];
   /** The detail fields of the family's line items, in the order of their CSV columns. */
   readonly lineFields: readonly LineField[];
-  /** Compiles an entry; the plan compiler adds the entry's reads, published columns and the family's line fields to the step. */
-  compile(config: C, ctx: CompileContext): Omit<CompiledBonus, "reads" | "lineFields" | "publishes">;
+  /** Compiles an entry; the plan compiler adds the entry's reads, published columns, state fields and the family's line fields to the step. */
+  compile(config: C, ctx: CompileContext): Omit<CompiledBonus, "reads" | "lineFields" | "publishes" | "stateFields">;
 }

@@ -104,18 +104,22 @@ export function accumulatedFields(name: string, periods: number): string[] {
   return periods === 0 ? [name] : Array.from({ length: periods - 1 }, (_, k) => `${name}.${k + 1}`);
 }
 
-/** The state fields of a plan (docs/state.md "When a plan keeps state"): rank fields, then accumulated measures in plan order. */
-function stateOf(plan: Plan): CompiledState {
+/**
+ * The state fields of a plan (docs/state.md "When a plan keeps state"): rank fields, then accumulated
+ * measures in plan order, then the fields each bonus keeps (`<key>.<name>`), in plan order.
+ */
+function stateOf(plan: Plan, bonusFields: readonly StateField[]): CompiledState {
   const grace = plan.paidAs?.grace ?? 0;
   const accumulated = Object.entries(plan.measures).filter(([, m]) => m.accumulates !== undefined);
-  const keeps = plan.state !== undefined || grace > 0 || plan.paidAs?.hold === "highest" || accumulated.length > 0;
+  const keeps = plan.state !== undefined || grace > 0 || plan.paidAs?.hold === "highest" || accumulated.length > 0 || bonusFields.length > 0;
   const fields: StateField[] = [];
   if (keeps && plan.ranks.length > 0) {
     fields.push({ name: "rank.highest", kind: "rank" }, { name: "rank.paidAs", kind: "rank" }, { name: "rank.periods", kind: "count" });
     if (grace > 0) fields.push({ name: "rank.grace", kind: "count" });
   }
   for (const [name, m] of accumulated) for (const f of accumulatedFields(name, m.periods ?? 0)) fields.push({ name: f, kind: "volume" });
-  return { keeps, fields, rankNames: plan.ranks.map((r) => r.name), unknownMembers: plan.state?.unknownMembers ?? "error" };
+  fields.push(...bonusFields);
+  return { keeps, fields, rankNames: plan.ranks.map((r) => r.name), unknownMembers: plan.state?.unknownMembers ?? "error", moneyScale: plan.money.scale };
 }
 
 function compileGroup(group: { minimum: string; legCap?: string | undefined }, measure: number): NonNullable<CompiledRank["group"]> {
@@ -204,7 +208,8 @@ export function compilePlan(plan: Plan): CompiledPlan {
   const bonuses: CompiledBonus[] = plan.bonuses.map((b) => {
     const family = familyFor(b.kind);
     const publishes = (family.publishes?.(b) ?? []).map((p) => ({ column: `${b.key}.${p.name}`, kind: p.kind }));
-    return { ...family.compile(b, ctx), reads: family.reads(b), publishes, lineFields: family.lineFields };
+    const stateFields = (family.state?.(b) ?? []).map((f) => ({ ...f, name: `${b.key}.${f.name}` }));
+    return { ...family.compile(b, ctx), reads: family.reads(b), publishes, lineFields: family.lineFields, stateFields };
   });
   const order = orderPlanSteps(rankColumns, bonuses.map((b) => ({ key: b.key, reads: b.reads })));
   assert(order.order !== undefined, "validated-step-order", `steps in a circle: ${order.cycle?.join(" → ")}`);
@@ -224,7 +229,7 @@ export function compilePlan(plan: Plan): CompiledPlan {
     rounding: plan.money.rounding.mode as RoundingMode,
     roundingApplies: plan.money.rounding.applies,
     placementWidth: plan.placement?.width ?? 0,
-    state: stateOf(plan),
+    state: stateOf(plan, bonuses.flatMap((b) => b.stateFields)),
     rankGrace: plan.paidAs?.grace ?? 0,
     holdHighest: plan.paidAs?.hold === "highest",
   };

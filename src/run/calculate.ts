@@ -129,7 +129,8 @@ function openingState(compiled: CompiledPlan, prepared: PreparedInput, state: St
   const g = prepared.genealogy;
   if (state !== undefined) return resolveState(state, compiled.state, prepared.period, g);
   if (!compiled.state.keeps) return { issues: [] };
-  return { columns: { fields: compiled.state.fields, columns: compiled.state.fields.map((f) => new Float64Array(g.size).fill(initialValue(f.kind))), carried: [] }, issues: [] };
+  const columns = compiled.state.fields.map((f) => new Float64Array(f.scope === "company" ? 1 : g.size).fill(initialValue(f.kind)));
+  return { columns: { fields: compiled.state.fields, columns, carried: [] }, issues: [] };
 }
 
 /** The opening state's rank fields as the rank computation reads them, when the plan keeps them. */
@@ -181,12 +182,12 @@ function closingVolumes(compiled: CompiledPlan, opening: StateColumns, volumes: 
  * The closing state (docs/state.md): each field's value at the end of the period, from the opening state,
  * this period's volumes and ranks; rows carried for members not in the members file pass through.
  */
-function closingState(compiled: CompiledPlan, opening: StateColumns, volumes: MeasureValues, ranks: RankValues): StateColumns {
+function closingState(compiled: CompiledPlan, opening: StateColumns, volumes: MeasureValues, ranks: RankValues, closedBySteps: ReadonlyMap<string, Float64Array>): StateColumns {
   const n = ranks.rank.length;
   const open = (name: string) => opening.columns[opening.fields.findIndex((f) => f.name === name)] as Float64Array;
   const accumulated = closingVolumes(compiled, opening, volumes);
   const columns = opening.fields.map((f) => {
-    const volume = accumulated.get(f.name);
+    const volume = accumulated.get(f.name) ?? closedBySteps.get(f.name);
     if (volume !== undefined) return Float64Array.from(volume);
     const out = new Float64Array(n);
     const before = open(f.name);
@@ -352,6 +353,9 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
   // Each bonus's earnings are settled right after it runs (rounded as statements show them): a later step,
   // or the ranks, may read them, and finalize reads them all.
   const columns = new ColumnStore(compiled.bonuses, g.size);
+  // The step running now, and the state fields steps have closed (docs/state.md).
+  let running = -1;
+  const closed = new Map<string, Float64Array>();
   const ctx: RunContext = {
     genealogy: g,
     measures: volumes,
@@ -369,6 +373,12 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
       const k = opening.columns?.fields.findIndex((f) => f.name === field) ?? -1;
       return k < 0 ? undefined : opening.columns?.columns[k];
     },
+    close: (field, values) => {
+      const own = compiled.bonuses[running]?.stateFields.find((f) => f.name === field);
+      assert(own !== undefined && !closed.has(field), "state-field-closed-once", `step ${compiled.bonuses[running]?.key} closes ${field}: not its own state field, or twice`);
+      assert(values.length === (own.scope === "company" ? 1 : g.size), "state-field-length", `${field}: ${values.length} values`);
+      closed.set(field, values);
+    },
   };
   const accounting: (LevelAccounting | undefined)[] = new Array(compiled.bonuses.length);
   compiled.stepOrder.forEach((i, s) => {
@@ -381,7 +391,10 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
     const b = compiled.bonuses[i] as (typeof compiled.bonuses)[number];
     const from = sink.count;
     columns.begin(i);
+    running = i;
     accounting[i] = b.run(ctx, sink, i);
+    // A step keeping state closes each of its fields while it runs (a plan keeping state always has an opening).
+    for (const f of b.stateFields) assert(closed.has(f.name), "state-field-closed", `step ${b.key} did not close its state field ${f.name}`);
     columns.end(settleEarnings(sink, from, sink.count, g.size, compiled));
     work.add(`settle:${b.key}`, sink.count - from);
   });
@@ -403,7 +416,7 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
     earnings: columns.earningsByBonus(),
     orderCount: prepared.orders.count,
     work,
-    ...(opening.columns !== undefined ? { opening: opening.columns, closing: closingState(compiled, opening.columns, volumes, ranks) } : {}),
+    ...(opening.columns !== undefined ? { opening: opening.columns, closing: closingState(compiled, opening.columns, volumes, ranks, closed) } : {}),
     ...(options.state !== undefined ? { openingInput: options.state } : {}),
   });
   return { ok: true, value: result };

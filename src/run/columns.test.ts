@@ -9,6 +9,7 @@ const step = (key: string, publishes: CompiledBonus["publishes"]): CompiledBonus
   reads: [],
   publishes,
   lineFields: [],
+  stateFields: [],
   run: () => undefined,
 });
 

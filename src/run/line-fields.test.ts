@@ -15,6 +15,7 @@ const bonus = (lineFields: CompiledBonus["lineFields"], reference?: string): Com
   reference,
   reads: [],
   lineFields,
+  stateFields: [],
   run: () => undefined,
 });
 

@@ -126,11 +126,13 @@ function dayNumber(y: number, m: number, d: number): number {
   return Math.round(t.getTime() / MS_PER_DAY);
 }
 
-function dayNumberOf(date: string): number {
+/** @internal Days from 1970-01-01 to `date` (YYYY-MM-DD, a real date). */
+export function dayNumberOf(date: string): number {
   return dayNumber(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10)));
 }
 
-function dateOf(day: number): string {
+/** @internal The date (YYYY-MM-DD) `day` days after 1970-01-01. */
+export function dateOf(day: number): string {
   const t = new Date(day * MS_PER_DAY);
   return `${String(t.getUTCFullYear()).padStart(4, "0")}-${String(t.getUTCMonth() + 1).padStart(2, "0")}-${String(t.getUTCDate()).padStart(2, "0")}`;
 }

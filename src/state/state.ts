@@ -5,23 +5,30 @@
  * volume units (10^-4), counts as integers, ranks as rank indices (-1 for none).
  */
 import { CompplanError, type Issue, type IssueCode, issue } from "../errors/issues.js";
-import { VOLUME_SCALE, formatVolume, parseUnits } from "../money/decimal.js";
+import { VOLUME_SCALE, formatFixed, formatVolume, parseUnits } from "../money/decimal.js";
 import { canonicalJson } from "../statement/canonical.js";
 import type { Genealogy } from "../genealogy/genealogy.js";
 import type { Period } from "../run/period.js";
-import { addDays, safeParsePeriod } from "../run/period.js";
+import { addDays, dateOf, dayNumberOf, isIsoDate, safeParsePeriod } from "../run/period.js";
 import { cut } from "../input/read.js";
 
 /** The format line of a state file's header. */
 export const STATE_FORMAT = "compplan-state/1";
 
-/** The kind of a state field's values: a volume, a count, or a rank of the plan's ladder. */
-export type StateFieldKind = "volume" | "count" | "rank";
+/** The kind of a state field's values: a volume, an amount of money, a count, a rank of the plan's ladder, or a day. */
+export type StateFieldKind = "volume" | "money" | "count" | "rank" | "day";
 
-/** One field of the state a plan keeps (docs/state.md "When a plan keeps state"). */
+/** The kinds, in the order docs/state.md lists them. */
+const KINDS: readonly StateFieldKind[] = ["volume", "money", "count", "rank", "day"];
+
+/**
+ * One field of the state a plan keeps (docs/state.md "When a plan keeps state"): per member, or one value
+ * for the whole company (`scope: "company"`, e.g. a pool's fund carried to the next period).
+ */
 export interface StateField {
   readonly name: string;
   readonly kind: StateFieldKind;
+  readonly scope?: "company";
 }
 
 /** A state row for a member the members file does not have, kept as read (`state.unknownMembers: carry`). */
@@ -42,8 +49,13 @@ export interface StateInput {
   readonly fields: readonly StateField[];
   /** Member ids, ascending (UTF-16 code unit order). */
   readonly ids: readonly string[];
-  /** Per field, per row: the value (volume units, a count), or for a rank field the rank's name; undefined when initial. */
+  /**
+   * Per field, per row: the value (volume units, a count), or for a rank, money or day field its text;
+   * undefined when initial. A company field has no rows (see `company`).
+   */
   readonly values: readonly (readonly (number | string | undefined)[])[];
+  /** Per field: a company field's value as {@link StateInput.values} holds them (undefined when initial or not a company field). */
+  readonly company: readonly (number | string | undefined)[];
   /** The canonical line of each row, and where it was read. */
   readonly lines: readonly string[];
   readonly lineNumbers: readonly number[];
@@ -53,7 +65,10 @@ export interface StateInput {
 /** @internal A state resolved against a run: one column per field over member indices, initial values filled in. */
 export interface StateColumns {
   readonly fields: readonly StateField[];
-  /** Per field, per member index: volume units, a count, or a rank index (-1 for none). */
+  /**
+   * Per field, per member index (one value for a company field): volume units, money units (10^-scale),
+   * a count, a rank index (-1 for none), or a day (days from 1970-01-01, NaN for none).
+   */
   readonly columns: readonly Float64Array[];
   /** Rows for members not in the members file, carried unchanged (`state.unknownMembers: carry`), by id. */
   readonly carried: readonly CarriedRow[];
@@ -64,6 +79,8 @@ export interface StatePlan {
   readonly fields: readonly StateField[];
   readonly rankNames: readonly string[];
   readonly unknownMembers: "error" | "carry";
+  /** The plan's money scale (money fields). */
+  readonly moneyScale: number;
 }
 
 /**
@@ -74,9 +91,24 @@ export interface StatePlan {
 const VOLUME_LIMIT = BigInt(Number.MAX_SAFE_INTEGER);
 const COUNT_MAX = 1_000_000_000;
 
-/** The initial value of a field's kind, internally. */
+/** The initial value of a field's kind, internally: 0, none (-1) for a rank, none (NaN) for a day. */
 export function initialValue(kind: StateFieldKind): number {
-  return kind === "rank" ? -1 : 0;
+  return kind === "rank" ? -1 : kind === "day" ? Number.NaN : 0;
+}
+
+/** Whether `v` is the initial value of `kind`. */
+function isInitial(kind: StateFieldKind, v: number): boolean {
+  return kind === "day" ? Number.isNaN(v) : v === initialValue(kind);
+}
+
+/** A field's descriptor in the header: `{ kind, name }`, with `scope` for a company field. */
+function descriptor(f: StateField): Record<string, string> {
+  return { kind: f.kind, name: f.name, ...(f.scope !== undefined ? { scope: f.scope } : {}) };
+}
+
+/** A column count for a field: one value for a company field, one per member otherwise. */
+function length(f: StateField, members: number): number {
+  return f.scope === "company" ? 1 : members;
 }
 
 /**
@@ -129,8 +161,8 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
   const header = parse(0);
   if (header === undefined) return { ok: false, issues };
   const keys = Object.keys(header).join(",");
-  if (keys !== "fields,format,period,plan" || header.format !== STATE_FORMAT) {
-    at("STATE_MALFORMED", 1, ["format"], `the first line is the header {"fields":[…],"format":"${STATE_FORMAT}","period":…,"plan":…}`, cut(lines[0] as string));
+  if ((keys !== "fields,format,period,plan" && keys !== "company,fields,format,period,plan") || header.format !== STATE_FORMAT) {
+    at("STATE_MALFORMED", 1, ["format"], `the first line is the header {"company":{…} (optional),"fields":[…],"format":"${STATE_FORMAT}","period":…,"plan":…}`, cut(lines[0] as string));
     return { ok: false, issues };
   }
   const period = typeof header.period === "string" ? safeParsePeriod(header.period).period : undefined;
@@ -141,15 +173,33 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
   if (!Array.isArray(header.fields)) at("STATE_MALFORMED", 1, ["fields"], "the header's fields are a list of { name, kind }", header.fields);
   else
     header.fields.forEach((f: unknown, k) => {
+      const d = f as StateField;
+      const shape = typeof f === "object" && f !== null ? Object.keys(f).join(",") : "";
       const ok =
-        typeof f === "object" && f !== null && Object.keys(f).join(",") === "kind,name" && typeof (f as StateField).name === "string" && ["volume", "count", "rank"].includes((f as StateField).kind);
-      if (!ok || names.has((f as StateField).name) || (f as StateField).name === "id") {
-        at("STATE_MALFORMED", 1, ["fields", k], 'each field is { "kind": "volume" | "count" | "rank", "name": … }, named once (and not "id")', f);
+        (shape === "kind,name" || (shape === "kind,name,scope" && d.scope === "company")) && typeof d.name === "string" && d.name !== "" && KINDS.includes(d.kind);
+      if (!ok || names.has(d.name) || d.name === "id") {
+        at("STATE_MALFORMED", 1, ["fields", k], `each field is { "kind": ${KINDS.map((x) => `"${x}"`).join(" | ")}, "name": …, "scope": "company" (a company field only) }, named once (and not "id")`, f);
         return;
       }
-      names.add((f as StateField).name);
-      fields.push({ name: (f as StateField).name, kind: (f as StateField).kind });
+      names.add(d.name);
+      fields.push({ name: d.name, kind: d.kind, ...(d.scope !== undefined ? { scope: d.scope } : {}) });
     });
+  const company: (number | string | undefined)[] = fields.map(() => undefined);
+  if (header.company !== undefined) {
+    const c = header.company;
+    if (typeof c !== "object" || c === null || Array.isArray(c) || Object.keys(c).length === 0) at("STATE_MALFORMED", 1, ["company"], "the header's company is an object of company fields' values (left out when all are initial)", c);
+    else
+      for (const [name, raw] of Object.entries(c)) {
+        const k = fields.findIndex((f) => f.name === name && f.scope === "company");
+        if (k < 0) {
+          at("STATE_INVALID_VALUE", 1, ["company", name], `"${cut(name)}" is not a company field of the header`, name);
+          continue;
+        }
+        const value = readValue((fields[k] as StateField).kind, raw);
+        if (typeof value === "object") at("STATE_INVALID_VALUE", 1, ["company", name], `${name}: ${value.problem}`, raw);
+        else company[k] = value;
+      }
+  }
   if (issues.length > 0) return { ok: false, issues };
   const index = new Map(fields.map((f, k) => [f.name, k]));
   const ids: string[] = [];
@@ -174,8 +224,8 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
     for (const [name, raw] of Object.entries(row)) {
       if (name === "id") continue;
       const f = index.get(name);
-      if (f === undefined) {
-        at("STATE_INVALID_VALUE", k + 1, [name], `field "${cut(name)}" is not in the header's fields`, name);
+      if (f === undefined || (fields[f] as StateField).scope === "company") {
+        at("STATE_INVALID_VALUE", k + 1, [name], `field "${cut(name)}" is not a member field of the header`, name);
         bad = true;
         continue;
       }
@@ -194,7 +244,7 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
     lineNumbers.push(k + 1);
   }
   if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, value: { period: header.period as string, plan: header.plan as string, fields, ids, values, lines: kept, lineNumbers, ...(file !== undefined ? { file } : {}) } };
+  return { ok: true, value: { period: header.period as string, plan: header.plan as string, fields, ids, values, company, lines: kept, lineNumbers, ...(file !== undefined ? { file } : {}) } };
 }
 
 /** A value of `kind` as written in the file, in its internal unit (a rank by name), or the problem with it. */
@@ -205,6 +255,15 @@ function readValue(kind: StateFieldKind, raw: unknown): number | string | { prob
   }
   if (kind === "rank") {
     if (typeof raw !== "string" || raw === "") return { problem: "a rank is the rank's name (none is left out)" };
+    return raw;
+  }
+  if (kind === "day") {
+    if (!isIsoDate(raw)) return { problem: "a day is a date YYYY-MM-DD (none is left out)" };
+    return raw;
+  }
+  if (kind === "money") {
+    // Checked against the plan's money scale when the state meets the plan.
+    if (typeof raw !== "string" || !/^-?(0|[1-9][0-9]*)\.?[0-9]*$/.test(raw) || typeof parseUnits(raw, 4) !== "bigint" || parseUnits(raw, 4) === 0n) return { problem: 'an amount is a non-zero exact decimal string, e.g. "12.50" (0 is left out)' };
     return raw;
   }
   if (typeof raw !== "string") return { problem: 'a volume is an exact decimal string, e.g. "1200.5"' };
@@ -231,7 +290,7 @@ export function resolveState(state: StateInput, plan: StatePlan, period: Period,
     issues.push({ ...issue("STATE_PERIOD", ["state", "period"], `the state closes ${state.period} (${statePeriod.start} to ${statePeriod.end}); a run of ${period.id} needs the state of the period ending ${addDays(period.start, -1)}`, state.period), ...loc(1) });
     return { issues };
   }
-  const key = (f: StateField) => `${f.name} (${f.kind})`;
+  const key = (f: StateField) => `${f.name} (${f.kind}${f.scope === "company" ? ", company" : ""})`;
   const wanted = plan.fields.map(key);
   const have = state.fields.map(key);
   if (wanted.join("\n") !== have.join("\n")) {
@@ -246,9 +305,31 @@ export function resolveState(state: StateInput, plan: StatePlan, period: Period,
     return { issues };
   }
   const n = g.size;
-  const columns = plan.fields.map((f) => new Float64Array(n).fill(initialValue(f.kind)));
+  const columns = plan.fields.map((f) => new Float64Array(length(f, n)).fill(initialValue(f.kind)));
   const rankIndex = new Map(plan.rankNames.map((name, r) => [name, r]));
   const carried: CarriedRow[] = [];
+  /** A value as read, in the field's internal unit for this plan, or undefined after an issue. */
+  const internal = (f: StateField, v: number | string, path: (string | number)[], line: number): number | undefined => {
+    const bad = (message: string) => {
+      issues.push({ ...issue("STATE_INVALID_VALUE", ["state", ...path], `${f.name}: ${message}`, v), ...loc(line) });
+      return undefined;
+    };
+    if (f.kind === "rank") return rankIndex.get(v as string) ?? bad(`"${cut(v as string)}" is not a rank of the plan (ranks: ${plan.rankNames.join(", ") || "none"})`);
+    if (f.kind === "day") return dayNumberOf(v as string);
+    if (f.kind === "money") {
+      const units = parseUnits(v as string, plan.moneyScale);
+      if (typeof units !== "bigint" || formatFixed(units, plan.moneyScale) !== v) return bad(`an amount is written with exactly the plan's ${plan.moneyScale} decimal places`);
+      if (units > VOLUME_LIMIT || units < -VOLUME_LIMIT) return bad("the amount is beyond the exact range");
+      return Number(units);
+    }
+    return v as number;
+  };
+  plan.fields.forEach((f, k) => {
+    const v = state.company[k];
+    if (f.scope !== "company" || v === undefined) return;
+    const x = internal(f, v, ["company", f.name], 1);
+    if (x !== undefined) (columns[k] as Float64Array)[0] = x;
+  });
   state.ids.forEach((id, row) => {
     const line = state.lineNumbers[row] as number;
     const i = g.indexOf.get(id);
@@ -259,15 +340,9 @@ export function resolveState(state: StateInput, plan: StatePlan, period: Period,
     }
     plan.fields.forEach((f, k) => {
       const v = (state.values[k] as (number | string | undefined)[])[row];
-      if (v === undefined) return;
-      if (f.kind === "rank") {
-        const r = rankIndex.get(v as string);
-        if (r === undefined) {
-          issues.push({ ...issue("STATE_INVALID_VALUE", ["state", f.name], `${f.name}: "${cut(v as string)}" is not a rank of the plan (ranks: ${plan.rankNames.join(", ") || "none"})`, v), ...loc(line) });
-          return;
-        }
-        (columns[k] as Float64Array)[i] = r;
-      } else (columns[k] as Float64Array)[i] = v as number;
+      if (v === undefined || f.scope === "company") return;
+      const x = internal(f, v, [f.name], line);
+      if (x !== undefined) (columns[k] as Float64Array)[i] = x;
     });
   });
   if (issues.length > 0) return { issues };
@@ -278,17 +353,31 @@ export function resolveState(state: StateInput, plan: StatePlan, period: Period,
  * @internal A run's closing state as the bytes of state.ndjson (docs/state.md "The state file"): the header,
  * then one canonical line per member with a non-initial value and each carried row, sorted by id.
  */
-export function stateNdjsonOf(closing: StateColumns, g: Genealogy, periodId: string, planFingerprint: string, rankNames: readonly string[]): string {
-  const header = canonicalJson({ fields: closing.fields.map((f) => ({ kind: f.kind, name: f.name })), format: STATE_FORMAT, period: periodId, plan: planFingerprint });
+export function stateNdjsonOf(closing: StateColumns, g: Genealogy, periodId: string, planFingerprint: string, rankNames: readonly string[], moneyScale: number): string {
+  const text = (f: StateField, v: number): string | number =>
+    f.kind === "volume" ? formatVolume(v) : f.kind === "money" ? formatFixed(BigInt(v), moneyScale) : f.kind === "rank" ? (rankNames[v] as string) : f.kind === "day" ? dateOf(v) : v;
+  const company: Record<string, string | number> = {};
+  closing.fields.forEach((f, k) => {
+    const v = (closing.columns[k] as Float64Array)[0] as number;
+    if (f.scope === "company" && !isInitial(f.kind, v)) company[f.name] = text(f, v);
+  });
+  const header = canonicalJson({
+    ...(Object.keys(company).length > 0 ? { company } : {}),
+    fields: closing.fields.map(descriptor),
+    format: STATE_FORMAT,
+    period: periodId,
+    plan: planFingerprint,
+  });
   const rows: { id: string; line: string }[] = [];
   for (let i = 0; i < g.size; i++) {
     const row: Record<string, string | number> = {};
     let any = false;
     closing.fields.forEach((f, k) => {
+      if (f.scope === "company") return;
       const v = (closing.columns[k] as Float64Array)[i] as number;
-      if (v === initialValue(f.kind)) return;
+      if (isInitial(f.kind, v)) return;
       any = true;
-      row[f.name] = f.kind === "volume" ? formatVolume(v) : f.kind === "rank" ? (rankNames[v] as string) : v;
+      row[f.name] = text(f, v);
     });
     if (!any) continue;
     const id = g.ids.at(i) as string;
@@ -304,7 +393,14 @@ export function stateNdjsonOf(closing: StateColumns, g: Genealogy, periodId: str
  * lines, so the header and rows written back canonically are the file as it was.
  */
 export function stateText(state: StateInput): string {
-  const header = canonicalJson({ fields: state.fields.map((f) => ({ kind: f.kind, name: f.name })), format: STATE_FORMAT, period: state.period, plan: state.plan });
+  const company: Record<string, string | number> = {};
+  state.fields.forEach((f, k) => {
+    const v = state.company[k];
+    if (v === undefined) return;
+    // Volumes are held in units; every other kind as written.
+    company[f.name] = f.kind === "volume" ? formatVolume(v as number) : v;
+  });
+  const header = canonicalJson({ ...(Object.keys(company).length > 0 ? { company } : {}), fields: state.fields.map(descriptor), format: STATE_FORMAT, period: state.period, plan: state.plan });
   return `${header}\n${state.lines.map((l) => `${l}\n`).join("")}`;
 }
 

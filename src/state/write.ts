@@ -19,5 +19,5 @@ import { stateNdjsonOf } from "./state.js";
 export function stateNdjson(run: RunResult): string | undefined {
   const p = run.internals;
   if (p.closing === undefined) return undefined;
-  return stateNdjsonOf(p.closing, p.genealogy, run.period.id, fingerprintPlan(run.plan), p.compiled.state.rankNames);
+  return stateNdjsonOf(p.closing, p.genealogy, run.period.id, fingerprintPlan(run.plan), p.compiled.state.rankNames, p.compiled.moneyScale);
 }

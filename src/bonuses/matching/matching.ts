@@ -79,7 +79,7 @@ export const matching: BonusFamily<MatchingConfig, MatchingInput> = {
     issues.push(...validateGenerations(config.generations, names, [...path, "generations"]));
     return issues;
   },
-  compile(config, ctx): Omit<CompiledBonus, "reads" | "lineFields" | "publishes"> {
+  compile(config, ctx): Omit<CompiledBonus, "reads" | "lineFields" | "publishes" | "stateFields"> {
     const schedule = compileLevelSchedule(config.schedule, ctx);
     const generationRank = config.generations === undefined ? -1 : ctx.rankIndex(config.generations.rank);
     const options = { key: config.key, dynamic: config.compression === "dynamic", unqualifiedPays: true, generationRank, perSource: config.lines === "per-source" };

@@ -57,7 +57,7 @@ export const rankBonus: BonusFamily<RankBonusConfig, RankBonusInput> = {
     }
     return issues;
   },
-  compile(config, ctx): Omit<CompiledBonus, "reads" | "lineFields" | "publishes"> {
+  compile(config, ctx): Omit<CompiledBonus, "reads" | "lineFields" | "publishes" | "stateFields"> {
     // amountByRank[rank]: the amount in volume-scale units (exact: money has at most 4 places), or -1.
     const amountByRank = new Float64Array(ctx.rankCount).fill(-1);
     for (const [rank, amount] of Object.entries(config.amounts)) {

@@ -48,7 +48,7 @@ export const retailProfit: BonusFamily<RetailProfitConfig, RetailProfitInput> = 
     }
     return issues;
   },
-  compile(config, ctx): Omit<CompiledBonus, "reads" | "lineFields" | "publishes"> {
+  compile(config, ctx): Omit<CompiledBonus, "reads" | "lineFields" | "publishes" | "stateFields"> {
     const measure = ctx.measureIndex(config.measure);
     const rate = rateUnits(config.rate);
     return {

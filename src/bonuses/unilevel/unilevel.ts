@@ -70,7 +70,7 @@ export const unilevel: BonusFamily<UnilevelConfig, UnilevelInput> = {
     issues.push(...validateLevelSchedule(config.schedule, names, [...path, "schedule"]));
     return issues;
   },
-  compile(config, ctx): Omit<CompiledBonus, "reads" | "lineFields" | "publishes"> {
+  compile(config, ctx): Omit<CompiledBonus, "reads" | "lineFields" | "publishes" | "stateFields"> {
     const measure = ctx.measureIndex(config.measure);
     const schedule = compileLevelSchedule(config.schedule, ctx);
     const options = { key: config.key, dynamic: config.compression === "dynamic", unqualifiedPays: config.unqualifiedVolumePays, tree: config.tree ?? "sponsor", perSource: config.lines === "per-source", generationRank: -1 } as const;
