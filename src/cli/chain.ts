@@ -177,7 +177,7 @@ export function replayChain(dir: string, folders: { periods: string[]; others: s
     const r = replayFolder(sub, flags, max);
     if (!r.report.ok) {
       if (json) return differ(id, r.report.differences[0]?.message ?? "a difference", r.report);
-      io.stdout(`${id}:\n${formatReplayReport(r.report).replace(/^/gm, "  ")}`);
+      io.stdout(`${id}:\n${formatReplayReport(r.report).replace(/^(?=.)/gm, "  ")}`);
       return differ(id, `${id}: ${r.report.differences[0]?.message ?? "a difference"}`);
     }
     done.push({ period: id, report: r.report });
