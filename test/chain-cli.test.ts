@@ -86,6 +86,10 @@ describe("compplan run --periods", () => {
       expect(k === 0 || bundle(single).state.opening.bundle === bundle(dir, "single", MONTHS[k - 1] as string).fingerprint).toBe(true);
       state = join(single, "state.ndjson");
     }
+    // A folder of single runs made one by one with --state (no chain recorded) replays as a chain, links included.
+    const r = cli("replay", join(dir, "single"));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain("3 periods 2026-01..2026-03, each replayed, and 2 links");
   });
 
   it("--state opens the first period: 2026-02..2026-03 from January's state is the chain's February and March", () => {

@@ -55,12 +55,23 @@ const COMMAND_USAGE: Readonly<Record<string, string>> = {
       A plan that keeps state (docs/state.md) also writes DIR/state.ndjson, the closing state; --state
       reads the opening state, the previous period's DIR/state.ndjson (without it, a first period: every
       member starts at the initial values). The bundle records both states' fingerprints.
+  compplan run --plan FILE --members FILE --orders FILE --periods FIRST..LAST --out DIR [--state FILE] […]
+      A chain of periods (months 2026-01..2026-06, or ISO weeks 2026-W01..2026-W08) from one members file
+      and one orders file spanning them: each order goes to the period holding its date, each member takes
+      part from the period holding its join date, each period opens with the one before's closing state
+      (the first with --state, or none). Writes DIR/2026-01/, DIR/2026-02/, … each a complete run folder
+      (its bundle records the chain and the previous period's bundle) and prints a line per period. DIR
+      is replaced whole once every period is complete: a chain that fails in any period writes nothing.
+      Not with --period. Other options as above.
 `,
   replay: `  compplan replay DIR [--members FILE --orders FILE] [--state FILE] [--json] [--max N]
       Recomputes the run of DIR/bundle.json and compares it with DIR's files (missing, extra or changed files
       included; state.ndjson byte for byte); names the first difference. Inputs (and the opening state):
       --members/--orders (--state), else those embedded in the bundle, else the files the bundle records
       (when they are still there and unchanged).
+      DIR may be a chain's folder (compplan run --periods): every period is replayed in order and every
+      link checked (each opening state is the previous closing state, each bundle records the previous
+      bundle); the first difference is named with its period. A period's folder replays alone too.
       --json prints the replay report as JSON.
 `,
   explain: `  compplan explain DIR MEMBER [--bonus KEY] [--json] [--members FILE --orders FILE] [--state FILE] [--sources N] [--timings]
