@@ -100,7 +100,7 @@ export function cmdRunPeriods(flags: Flags, io: CliIO): number {
       });
       previous = { period: current, bundle: audit.fingerprint };
       const s = run.summary;
-      lines.push(`${current}: ${groupDigits(String(s.members))} members (qualified ${groupDigits(String(s.qualified))}), ${groupDigits(String(s.orders))} orders, total ${groupDigits(s.total)} ${s.currency}; wrote ${final}${state !== undefined ? " (with state.ndjson)" : ""}, bundle ${audit.fingerprint}`);
+      lines.push(`${current}: ${groupDigits(String(s.members))} members (qualified ${groupDigits(String(s.qualified))}), ${groupDigits(String(s.orders))} order${s.orders === 1 ? "" : "s"}, total ${groupDigits(s.total)} ${s.currency}; wrote ${final}${state !== undefined ? " (with state.ndjson)" : ""}, bundle ${audit.fingerprint}`);
       for (const note of zeroMeasureNotes(s)) io.stderr(`compplan: ${current}: ${note}\n`);
     }
     progress.phase("swap in");
@@ -185,8 +185,9 @@ export function replayChain(dir: string, folders: { periods: string[]; others: s
     previous = { period: id, bundle };
   }
   const n = folders.periods.length;
+  const links = previous?.bundle.state !== undefined ? "each opening state the previous closing state, each previous bundle recorded" : "each period following the one before, in the same chain";
   if (json) io.stdout(`${canonicalJson({ ok: true, periods: done }, 2)}\n`);
-  else io.stdout(`replay: verified, no difference: ${n} period${n === 1 ? "" : "s"} ${folders.periods[0]}..${folders.periods.at(-1)}, each replayed, and ${n - 1} link${n === 2 ? "" : "s"} (each opening state the previous closing state, each previous bundle recorded)\n`);
+  else io.stdout(`replay: verified, no difference: ${n} period${n === 1 ? "" : "s"} ${folders.periods[0]}..${folders.periods.at(-1)}, each replayed, and ${n - 1} link${n === 2 ? "" : "s"} (${links})\n`);
   return 0;
 }
 
