@@ -45,7 +45,7 @@ export const BUNDLE_FORMAT = "compplan-bundle/2";
 
 /**
  * The format tag of the bundle of a run whose plan keeps state (docs/state.md): format 2 and `state`, the
- * opening and closing state. A run without state still writes {@link BUNDLE_FORMAT}, byte for byte as
+ * opening and closing state; and of a period of a chain (`chain`, `compplan run --periods`). A run without state still writes {@link BUNDLE_FORMAT}, byte for byte as
  * before; a reader that knows only format 2 refuses a format 3 bundle by its format instead of misreading it.
  */
 export const BUNDLE_FORMAT_STATE = "compplan-bundle/3";
@@ -76,6 +76,21 @@ export interface BundleState {
   readonly opening: BundleOpeningState | null;
   /** The closing state: the fingerprint of the run's state.ndjson. */
   readonly closing: { readonly fingerprint: string };
+}
+
+/**
+ * The chain of periods a run belongs to (`compplan run --periods`, format 3, docs/state.md): its run read
+ * one members file and one orders file spanning every period and took its period's share of them. Covered
+ * by the bundle's fingerprint. Replay reads the whole files again (those `inputs.*.file` name), splits them
+ * as the run did, and checks the period's share against `inputs.*.fingerprint`.
+ */
+export interface BundleChain {
+  /** The chain's periods in order; the bundle's `period` is one of them. */
+  readonly periods: readonly string[];
+  /** `sha256:` and the SHA-256 of the whole members file's bytes. */
+  readonly members: string;
+  /** `sha256:` and the SHA-256 of the whole orders file's bytes. */
+  readonly orders: string;
 }
 
 /** One input of a bundle: its row count and fingerprint, and the canonical rows when embedded. */
@@ -121,6 +136,8 @@ export interface RunBundle {
   readonly outputs?: readonly string[];
   /** The opening and closing state, for a run whose plan keeps state (format 3); absent otherwise. */
   readonly state?: BundleState;
+  /** The chain of periods the run belongs to, for a period of `compplan run --periods` (format 3); absent otherwise. */
+  readonly chain?: BundleChain;
   /**
    * Fingerprint of the bundle: SHA-256 of the compact canonical JSON of everything above except embedded
    * rows, input file names and `files`.
@@ -213,10 +230,11 @@ export function assembleBundle(
   rows?: { readonly members: readonly CanonicalMember[]; readonly orders: readonly CanonicalOrder[] },
   outputs?: readonly string[],
   opening: OpeningRecord & { readonly embed?: boolean } = {},
+  chain?: BundleChain,
 ): RunBundle {
   const state = bundleState(run, opening);
   const head: Omit<RunBundle, "fingerprint"> = {
-    format: state !== undefined ? BUNDLE_FORMAT_STATE : BUNDLE_FORMAT,
+    format: state !== undefined || chain !== undefined ? BUNDLE_FORMAT_STATE : BUNDLE_FORMAT,
     engine: { name: "compplan", version: ENGINE_VERSION },
     plan: { id: run.plan.id, fingerprint: "", canonical: canonicalPlan(run.plan) },
     period: run.period.id,
@@ -228,6 +246,7 @@ export function assembleBundle(
     summary: { fingerprint: fingerprintSummary(run.summary), value: run.summary },
     ...(outputs !== undefined ? { outputs: [...outputs].sort() } : {}),
     ...(state !== undefined ? { state } : {}),
+    ...(chain !== undefined ? { chain: { periods: [...chain.periods], members: chain.members, orders: chain.orders } } : {}),
   };
   const plan = { ...head.plan, fingerprint: fingerprintText(canonicalJson(head.plan.canonical)) };
   const withPlan = { ...head, plan };
@@ -370,8 +389,9 @@ const bundleSchema = z.strictObject({
       closing: z.strictObject({ fingerprint }),
     })
     .optional(),
+  chain: z.strictObject({ periods: z.array(z.string()).min(1), members: fingerprint, orders: fingerprint }).optional(),
   fingerprint,
-}).refine((b) => (b.state !== undefined) === (b.format === BUNDLE_FORMAT_STATE), { message: `a bundle has state exactly when its format is ${BUNDLE_FORMAT_STATE}`, path: ["state"] });
+}).refine((b) => (b.state !== undefined || b.chain !== undefined) === (b.format === BUNDLE_FORMAT_STATE), { message: `a bundle has state or a chain exactly when its format is ${BUNDLE_FORMAT_STATE}`, path: ["state"] });
 
 /**
  * Reads a bundle: the text of bundle.json or an already-parsed object. Checks its shape only; whether its

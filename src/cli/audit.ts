@@ -7,23 +7,25 @@ import { createHash } from "node:crypto";
 import { closeSync, existsSync, openSync, readSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import { EMBEDDED_ROWS, type InputSummaries, type OpeningRecord, type RunBundle, assembleBundle, bundleJsonPieces, inputSummaries, safeParseBundle } from "../audit/bundle.js";
+import { type BundleChain, EMBEDDED_ROWS, type InputSummaries, type OpeningRecord, type RunBundle, assembleBundle, bundleJsonPieces, inputSummaries, safeParseBundle } from "../audit/bundle.js";
 import { chunkTexts, genealogyMembers, memberLineChunks, orderLineChunks } from "../audit/canonical-rows.js";
 import { statementsCsv } from "../audit/csv.js";
 import { OrderIndex, prepareExplain, safeExplain } from "../audit/explain.js";
 import { formatExplanation } from "../audit/explain-text.js";
 import { runOrders } from "../audit/inputs.js";
-import { type ReplayInputs, formatReplayReport, loadBundleRun, safeReplay } from "../audit/replay.js";
+import { type ReplayInputs, type ReplayReport, formatReplayReport, loadBundleRun, safeReplay } from "../audit/replay.js";
 import { CompplanError, type Issue, issue } from "../errors/issues.js";
 import { fingerprintText } from "../audit/fingerprint.js";
 import { readRecords } from "../input/read.js";
-import type { PreparedInput } from "../run/calculate.js";
+import type { CalculateInput, PreparedInput } from "../run/calculate.js";
 import type { RunResult } from "../run/result.js";
 import { canonicalJson } from "../statement/canonical.js";
 import type { CliIO } from "./cli.js";
 import { type FileFingerprint, writeText } from "./file-writer.js";
 import { type Flags, UsageError, ignoreColumnsOf, parseArgs } from "./flags.js";
 import { readTextOrThrow, safePrepareFiles } from "../input/files.js";
+import type { MemberInput, OrderInput } from "../input/validate.js";
+import { chainFolders, chainShare, replayChain } from "./chain.js";
 
 /** Exit code of `compplan replay` when the replay differs from the recorded run. */
 export const EXIT_DIFFERENT = 4;
@@ -37,13 +39,13 @@ export function runFormat(value: string | true | undefined): "ndjson" | "csv" {
 
 /**
  * @internal Writes DIR/statements.csv (with the csv format) and then DIR/bundle.json after `compplan run`
- * wrote statements.ndjson and summary.json; returns a sentence for stdout. The bundle lists `files` (those
+ * wrote statements.ndjson and summary.json; returns a sentence for stdout and the bundle's fingerprint. The bundle lists `files` (those
  * already written, and the CSV) and the input files' names relative to the run folder; neither is covered
  * by the bundle's fingerprint, which the CSV carries.
  */
 export function writeRunAudit(
   run: RunResult,
-  input: PreparedInput,
+  input: PreparedInput | CalculateInput,
   options: {
     readonly dir: string;
     readonly statementsFingerprint: string;
@@ -57,18 +59,20 @@ export function writeRunAudit(
     readonly inputFiles?: { readonly members: string; readonly orders: string };
     /** The opening state's file, relative to the run folder, and the previous period's bundle fingerprint. */
     readonly opening?: OpeningRecord;
+    /** The chain the run is a period of (`compplan run --periods`). */
+    readonly chain?: BundleChain;
     /** Called when writing the CSV and the bundle starts. */
     readonly onPhase?: (phase: "write csv" | "write bundle") => void;
     /** Called while writing the CSV with the members written so far. */
     readonly onCount?: (members: number) => void;
   },
-): string {
+): { text: string; fingerprint: string } {
   const orders = runOrders(run, input).columns;
   const members = genealogyMembers(run.internals.genealogy);
   // The statements' fingerprint is the SHA-256 of the file's bytes, hashed as they were written.
   // The names of the files the run writes are fingerprinted with the rest (their bytes are listed in `files`).
   const outputs = [...Object.keys(options.files ?? {}), ...(options.format === "csv" ? ["statements.csv"] : [])];
-  const bundle = assembleBundle(run, options.inputs ?? inputSummaries(members, orders), options.statementsFingerprint, undefined, outputs, { ...options.opening, embed: options.embedInputs });
+  const bundle = assembleBundle(run, options.inputs ?? inputSummaries(members, orders), options.statementsFingerprint, undefined, outputs, { ...options.opening, embed: options.embedInputs }, options.chain);
   const files: Record<string, FileFingerprint> = { ...options.files };
   let csv = "";
   if (options.format === "csv") {
@@ -90,7 +94,7 @@ export function writeRunAudit(
     : {};
   const bundlePath = join(options.dir, "bundle.json");
   writeText(bundlePath, bundleJsonPieces(listed, rows));
-  return `wrote ${bundlePath} (bundle ${bundle.fingerprint}${options.embedInputs ? ", inputs embedded" : ""})${csv}\n`;
+  return { text: `wrote ${bundlePath} (bundle ${bundle.fingerprint}${options.embedInputs ? ", inputs embedded" : ""})${csv}\n`, fingerprint: bundle.fingerprint };
 }
 
 /**
@@ -179,7 +183,8 @@ function folderFiles(dir: string): { files: Map<string, FolderFile>; folders: st
   return { files, folders };
 }
 
-function loadBundle(dir: string): RunBundle {
+/** @internal DIR/bundle.json read as a bundle, or a CompplanError (`AUDIT_BUNDLE_INVALID`, unreadable). */
+export function loadBundle(dir: string): RunBundle {
   const path = join(dir, "bundle.json");
   const r = safeParseBundle(readTextOrThrow(path, "bundle", "AUDIT_BUNDLE_INVALID"));
   if (!r.ok) throw new CompplanError(r.issues.map((i) => ({ ...i, file: path })));
@@ -257,7 +262,8 @@ function openingStateInput(flags: Flags, bundle: RunBundle, dir: string): Pick<R
  * as `compplan run` reads them (the CSV fast path when it applies).
  */
 function readInputs(files: InputFiles, bundle: RunBundle, flags: Flags): Pick<ReplayInputs, "members" | "orders" | "memberOrigins" | "orderOrigins" | "prepared"> {
-  if (files.members !== undefined && files.orders !== undefined) {
+  // A chain period's files span the whole chain: read as records and split as the run split them.
+  if (files.members !== undefined && files.orders !== undefined && bundle.chain === undefined) {
     const measures = new Set(Object.keys((bundle.plan.canonical as { measures?: Record<string, unknown> }).measures ?? {}));
     const r = safePrepareFiles({ period: bundle.period, members: files.members, orders: files.orders }, { measures, ...ignoreColumnsOf(flags) });
     if (!r.ok) throw new CompplanError(r.issues);
@@ -268,15 +274,17 @@ function readInputs(files: InputFiles, bundle: RunBundle, flags: Flags): Pick<Re
   if (files.members !== undefined) {
     const r = readRecords(readTextOrThrow(files.members, "members"), { file: files.members, kind: "members", ...ignoreColumnsOf(flags) });
     for (const i of r.issues) issues.push(i);
-    out.members = r.records;
-    out.memberOrigins = r.origins;
+    const share = bundle.chain !== undefined && r.issues.length === 0 ? chainShare(bundle, "members", r.records as MemberInput[], r.origins) : { records: r.records as MemberInput[], origins: r.origins };
+    out.members = share.records;
+    out.memberOrigins = share.origins;
   }
   if (files.orders !== undefined) {
     const measures = Object.keys((bundle.plan.canonical as { measures?: Record<string, unknown> }).measures ?? {});
     const r = readRecords(readTextOrThrow(files.orders, "orders"), { file: files.orders, kind: "orders", measures, ...ignoreColumnsOf(flags) });
     for (const i of r.issues) issues.push(i);
-    out.orders = r.records;
-    out.orderOrigins = r.origins;
+    const share = bundle.chain !== undefined && r.issues.length === 0 ? chainShare(bundle, "orders", r.records as OrderInput[], r.origins) : { records: r.records as OrderInput[], origins: r.origins };
+    out.orders = share.records;
+    out.orderOrigins = share.origins;
   }
   if (issues.length > 0) throw new CompplanError(issues);
   return out;
@@ -286,7 +294,8 @@ function readInputs(files: InputFiles, bundle: RunBundle, flags: Flags): Pick<Re
  * @internal `compplan replay DIR [--members FILE --orders FILE] [--json]`: recomputes the run of DIR's
  * bundle and compares it with DIR's statements.ndjson, summary.json and statements.csv (those present),
  * and DIR's files with those the bundle lists. The members and orders are those given, else those
- * embedded, else the files the bundle records.
+ * embedded, else the files the bundle records. DIR may also be a chain of periods' folder
+ * (`compplan run --periods`): every period and every link is verified ({@link replayChain}).
  */
 export function cmdReplay(args: readonly string[], io: CliIO): number {
   const a = parseArgs(args, ["members", "orders", "max", "ignore-columns", "state"], ["json"]);
@@ -294,6 +303,22 @@ export function cmdReplay(args: readonly string[], io: CliIO): number {
   const dir = a.positional[0] as string;
   const max = a.flags.max === undefined ? 20 : Number(a.flags.max);
   if (!Number.isSafeInteger(max) || max < 1) throw new UsageError("--max is a whole number of at least 1");
+  const chain = chainFolders(dir);
+  if (chain !== undefined) return replayChain(dir, chain, a.flags, max, io);
+  const { report, inputs } = replayFolder(dir, a.flags, max);
+  if (a.flags.json === true) io.stdout(`${canonicalJson(report, 2)}\n`);
+  else {
+    if (inputs !== undefined) io.stdout(`inputs: ${inputs}\n`);
+    io.stdout(formatReplayReport(report));
+  }
+  return report.ok ? 0 : EXIT_DIFFERENT;
+}
+
+/**
+ * @internal Replays the run folder `dir` (one run, or one period of a chain): the report, and which inputs
+ * were read from the files the bundle records (for people), if any.
+ */
+export function replayFolder(dir: string, flags: Flags, max: number): { report: ReplayReport; inputs?: string } {
   const bundle = loadBundle(dir);
   const { files, folders } = folderFiles(dir);
   const summaryFile = files.get("summary.json");
@@ -306,13 +331,13 @@ export function cmdReplay(args: readonly string[], io: CliIO): number {
       summary = text;
     }
   }
-  const sources = inputFiles(a.flags, bundle, dir);
-  const { recorded: openingFile, ...opening } = openingStateInput(a.flags, bundle, dir);
+  const sources = inputFiles(flags, bundle, dir);
+  const { recorded: openingFile, ...opening } = openingStateInput(flags, bundle, dir);
   const statements = files.get("statements.ndjson");
   const csv = files.get("statements.csv");
   const closing = files.get("state.ndjson");
   const inputs: ReplayInputs = {
-    ...readInputs(sources, bundle, a.flags),
+    ...readInputs(sources, bundle, flags),
     ...opening,
     ...(closing !== undefined ? { closingState: closing.pieces() } : {}),
     ...(statements !== undefined ? { statements: statements.pieces() } : {}),
@@ -334,13 +359,9 @@ export function cmdReplay(args: readonly string[], io: CliIO): number {
     return d !== undefined ? [changedInput(part, sources[part] as string, bundle, d.actual ?? "")] : [];
   });
   if (changed.length > 0) throw new CompplanError(changed);
-  if (a.flags.json === true) io.stdout(`${canonicalJson(report, 2)}\n`);
-  else {
-    const recorded = [...[...sources.recorded].map((part) => `${part} from ${sources[part]}`), ...(openingFile !== undefined ? [`opening state from ${openingFile}`] : [])];
-    if (recorded.length > 0) io.stdout(`inputs: ${recorded.join(", ")} (the file${recorded.length > 1 ? "s" : ""} the bundle records)\n`);
-    io.stdout(formatReplayReport(report));
-  }
-  return report.ok ? 0 : EXIT_DIFFERENT;
+  const recorded = [...[...sources.recorded].map((part) => `${part} from ${sources[part]}`), ...(openingFile !== undefined ? [`opening state from ${openingFile}`] : [])];
+  const from = bundle.chain !== undefined && sources.recorded.size > 0 ? ", split by date as the chain's run split them" : "";
+  return { report, ...(recorded.length > 0 ? { inputs: `${recorded.join(", ")} (the file${recorded.length > 1 ? "s" : ""} the bundle records${from})` } : {}) };
 }
 
 /**

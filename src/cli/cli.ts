@@ -21,6 +21,7 @@ import { didYouMean } from "./suggest.js";
 import { type FileFingerprint, type WriteHashedOptions, writeHashed, writeText } from "./file-writer.js";
 import { RUN_FILES, RunFolder, removeStaleTempFiles } from "./run-folder.js";
 import { formatSummary } from "./format.js";
+import { cmdRunPeriods } from "./chain.js";
 import { DIFF_USAGE, SWEEP_USAGE, cmdDiff, cmdSweep } from "./whatif.js";
 import { cmdExplain, cmdReplay, preparedInputSummaries, previousBundle, runFormat, writeRunAudit } from "./audit.js";
 import { type StateInput, safeParseState } from "../state/state.js";
@@ -54,12 +55,23 @@ const COMMAND_USAGE: Readonly<Record<string, string>> = {
       A plan that keeps state (docs/state.md) also writes DIR/state.ndjson, the closing state; --state
       reads the opening state, the previous period's DIR/state.ndjson (without it, a first period: every
       member starts at the initial values). The bundle records both states' fingerprints.
+  compplan run --plan FILE --members FILE --orders FILE --periods FIRST..LAST --out DIR [--state FILE] […]
+      A chain of periods (months 2026-01..2026-06, or ISO weeks 2026-W01..2026-W08) from one members file
+      and one orders file spanning them: each order goes to the period holding its date, each member takes
+      part from the period holding its join date, each period opens with the one before's closing state
+      (the first with --state, or none). Writes DIR/2026-01/, DIR/2026-02/, … each a complete run folder
+      (its bundle records the chain and the previous period's bundle) and prints a line per period. DIR
+      is replaced whole once every period is complete: a chain that fails in any period writes nothing.
+      Not with --period. Other options as above.
 `,
   replay: `  compplan replay DIR [--members FILE --orders FILE] [--state FILE] [--json] [--max N]
       Recomputes the run of DIR/bundle.json and compares it with DIR's files (missing, extra or changed files
       included; state.ndjson byte for byte); names the first difference. Inputs (and the opening state):
       --members/--orders (--state), else those embedded in the bundle, else the files the bundle records
       (when they are still there and unchanged).
+      DIR may be a chain's folder (compplan run --periods): every period is replayed in order and every
+      link checked (each opening state is the previous closing state, each bundle records the previous
+      bundle); the first difference is named with its period. A period's folder replays alone too.
       --json prints the replay report as JSON.
 `,
   explain: `  compplan explain DIR MEMBER [--bonus KEY] [--json] [--members FILE --orders FILE] [--state FILE] [--sources N] [--timings]
@@ -124,7 +136,12 @@ export function runCli(args: readonly string[], io: CliIO): number {
     }
     switch (command) {
       case "run":
-        return cmdRun(parseFlags(rest, ["plan", "members", "orders", "period", "out", "format", "ignore-columns", "state"], ["timings", "embed-inputs", "json", "force"]), io);
+      {
+        const flags = parseFlags(rest, ["plan", "members", "orders", "period", "periods", "out", "format", "ignore-columns", "state"], ["timings", "embed-inputs", "json", "force"]);
+        if (flags.periods === undefined) return cmdRun(flags, io);
+        if (flags.period !== undefined) throw new UsageError("give --period (one period) or --periods (a chain of periods), not both");
+        return cmdRunPeriods(flags, io);
+      }
       case "validate":
         return cmdValidate(rest, io);
       case "schema":
@@ -216,7 +233,8 @@ function printIssues(issues: readonly Issue[], io: CliIO, json: boolean): void {
   io.stderr(`compplan: ${groupDigits(String(issues.length))} issue${issues.length === 1 ? "" : "s"}; nothing was computed.\n`);
 }
 
-function loadPlan(path: string): Plan {
+/** @internal The plan file read and parsed, or a CompplanError with its issues. */
+export function loadPlan(path: string): Plan {
   const text = readTextOrThrow(path, "plan");
   const r = safeParsePlan(text, { fileName: path });
   if (!r.ok) throw new CompplanError(r.issues);
@@ -234,8 +252,8 @@ function cmdValidate(args: readonly string[], io: CliIO): number {
   return 0;
 }
 
-/** Progress on stderr, only on a terminal and only once the work has taken more than a second. */
-class Progress {
+/** @internal Progress on stderr, only on a terminal and only once the work has taken more than a second. */
+export class Progress {
   private readonly start = performance.now();
   private last = this.start;
   private shown = false;
@@ -281,16 +299,17 @@ class Progress {
  * Notes for measures no order carries any volume of, though there are orders: a column missing from the
  * orders file counts 0 (as documented), which can quietly pay nothing; the run is valid, so this is a
  * notice on stderr, not an issue.
+ * @internal
  */
-function zeroMeasureNotes(summary: RunResult["summary"]): string[] {
+export function zeroMeasureNotes(summary: RunResult["summary"]): string[] {
   if (summary.orders === 0) return [];
   return Object.entries(summary.volumes)
     .filter(([, total]) => total === "0")
     .map(([measure]) => `note: no order carries any ${measure} (an orders CSV without a ${measure} column counts 0 for it); is that column missing?`);
 }
 
-/** Bytes as MiB for progress lines. */
-function mib(bytes: number): string {
+/** @internal Bytes as MiB for progress lines. */
+export function mib(bytes: number): string {
   return `${(bytes / (1 << 20)).toLocaleString("en-US", { maximumFractionDigits: 0 })} MiB`;
 }
 
@@ -341,7 +360,7 @@ function cmdRun(flags: Flags, io: CliIO): number {
       onCount: (done) => progress.count(`${done.toLocaleString("en-US")} of ${run.memberCount.toLocaleString("en-US")} members`),
     });
     folder.commit();
-    report = `\nwrote ${join(out, "statements.ndjson")} (${written.count.toLocaleString("en-US")} statement${written.count === 1 ? "" : "s"}) and ${join(out, "summary.json")}\n${audit.replaceAll(folder.tmp, out)}`;
+    report = `\nwrote ${join(out, "statements.ndjson")} (${written.count.toLocaleString("en-US")} statement${written.count === 1 ? "" : "s"}) and ${join(out, "summary.json")}\n${audit.text.replaceAll(folder.tmp, out)}`;
   } finally {
     folder.discard();
   }
@@ -349,8 +368,17 @@ function cmdRun(flags: Flags, io: CliIO): number {
   io.stdout(formatSummary(r.value.summary, r.plan));
   io.stdout(report);
   for (const note of zeroMeasureNotes(r.value.summary)) io.stderr(`compplan: ${note}\n`);
+  finishRun(flags, r.plan, progress, io);
+  return 0;
+}
+
+/**
+ * @internal What `compplan run` says on stderr once done: that a column `--ignore-columns` names was read
+ * (compplan reads it), and with `--timings` the time and memory of each phase.
+ */
+export function finishRun(flags: Flags, plan: Plan, progress: Progress, io: CliIO): void {
   for (const name of ignoreColumnsOf(flags).ignoreColumns ?? []) {
-    if ((MEMBER_COLUMNS as readonly string[]).includes(name) || (ORDER_COLUMNS as readonly string[]).includes(name) || Object.hasOwn(r.plan.measures, name)) {
+    if ((MEMBER_COLUMNS as readonly string[]).includes(name) || (ORDER_COLUMNS as readonly string[]).includes(name) || Object.hasOwn(plan.measures, name)) {
       io.stderr(`compplan: note: --ignore-columns ${name}: ${name} is a column compplan reads, so it was read, not ignored\n`);
     }
   }
@@ -359,14 +387,13 @@ function cmdRun(flags: Flags, io: CliIO): number {
     const total = progress.timings.reduce((a, t) => a + t.ms, 0);
     io.stderr(`timings:\n${rows}\n  ${"total".padEnd(18)} ${(total / 1000).toFixed(3).padStart(9)} s\n  peak memory (max RSS) ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`);
   }
-  return 0;
 }
 
 /**
- * Reads the opening state of `compplan run --state FILE`: a coded issue with the file and line for a bad
+ * @internal Reads the opening state of `compplan run --state FILE`: a coded issue with the file and line for a bad
  * one (nothing is computed); what the bundle records of it (see {@link OpeningRecord}).
  */
-function readOpeningState(path: string, out: string, io: CliIO): { state: StateInput; recorded: OpeningRecord } {
+export function readOpeningState(path: string, out: string, io: CliIO): { state: StateInput; recorded: OpeningRecord } {
   const text = readTextOrThrow(path, "state");
   const r = safeParseState(text, path);
   if (!r.ok) throw new CompplanError(r.issues);
@@ -375,8 +402,8 @@ function readOpeningState(path: string, out: string, io: CliIO): { state: StateI
   return { state: r.value, recorded: { file: relativeFile(out, path), ...(previous.bundle !== undefined ? { bundle: previous.bundle } : {}) } };
 }
 
-/** `file` relative to the folder `dir`, with `/` between names (as the bundle records input files). */
-function relativeFile(dir: string, file: string): string {
+/** @internal `file` relative to the folder `dir`, with `/` between names (as the bundle records input files). */
+export function relativeFile(dir: string, file: string): string {
   return relative(resolve(dir), resolve(file)).split(sep).join("/");
 }
 

@@ -83,6 +83,8 @@ export interface RunFolderOptions {
   readonly inputs: readonly string[];
   /** The file names this kind of folder holds; a folder holding anything else is refused without `force`. */
   readonly names: readonly string[];
+  /** Also accepts entries whose name passes this test (a chain's period folders, `2026-01`). */
+  readonly accept?: (name: string) => boolean;
   /** Replace a folder that holds other files too. */
   readonly force?: boolean;
   /** Whether the command has a --force option, to suggest it (default true). */
@@ -126,7 +128,7 @@ export class RunFolder {
     if (stat?.isSymbolicLink() === true) throw new UsageError(`${flag} ${dir} is a symbolic link: give the folder it points to`);
     if (stat !== undefined && !stat.isDirectory()) throw systemError(`cannot write ${dir}: it is a file, not a folder`, "ENOTDIR");
     if (stat !== undefined && options.force !== true) {
-      const foreign = readdirSync(folder.dir).filter((f) => !options.names.includes(f));
+      const foreign = readdirSync(folder.dir).filter((f) => !options.names.includes(f) && options.accept?.(f) !== true);
       if (foreign.length > 0) {
         const shown = foreign.sort().slice(0, 5).join(", ") + (foreign.length > 5 ? ` and ${foreign.length - 5} more` : "");
         throw new UsageError(`${flag} ${dir} holds files compplan did not write (${shown}); a run replaces the whole folder: choose a new or empty folder${options.canForce === false ? "" : ", or pass --force to replace it"}`);

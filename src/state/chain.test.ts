@@ -57,11 +57,11 @@ describe("a chain of periods", () => {
     expect(chain[2]?.state).toContain('{"id":"C","rank.grace":1,"rank.highest":"Silver","rank.paidAs":"Silver","rank.periods":2}\n');
   });
 
-  // The path is the order's index in that period's share of the orders (o5, o6 are the October share's 3rd and 4th).
+  // The path is the order's index in the whole orders list (o5, o6 are its 5th and 6th), not in the October share.
   it("an order outside the periods is reported by the period it falls beside; periods that do not follow each other are PERIOD_INVALID", () => {
     const late = [...safeRunPeriods(plan, { periods: ["2026-09", "2026-10"], members, orders })];
     const last = late.at(-1);
-    expect(last?.ok === false && last.issues.map((i) => `${i.code} ${i.path.join(".")}`)).toEqual(["ORDER_OUTSIDE_PERIOD orders.2.date", "ORDER_OUTSIDE_PERIOD orders.3.date"]);
+    expect(last?.ok === false && last.issues.map((i) => `${i.code} ${i.path.join(".")}`)).toEqual(["ORDER_OUTSIDE_PERIOD orders.4.date", "ORDER_OUTSIDE_PERIOD orders.5.date"]);
     const gap = [...safeRunPeriods(plan, { periods: ["2026-09", "2026-11"], members, orders })];
     expect(gap).toHaveLength(1);
     expect(gap[0]?.ok === false && gap[0].issues[0]?.code).toBe("PERIOD_INVALID");

@@ -61,6 +61,12 @@ export interface PeriodsInput {
   readonly orders: readonly OrderInput[];
 }
 
+/**
+ * Options of {@link safeRunPeriods}: the first period's opening state, progress, and where each record of
+ * the whole members and orders lists came from (file and line, for issues; set by file readers).
+ */
+export type PeriodsOptions = Pick<CalculateOptions, "state" | "onPhase" | "memberOrigins" | "orderOrigins">;
+
 /** One period of a chain: its input (the members and orders it was given), its run and its closing state. */
 export interface PeriodRun {
   readonly input: CalculateInput;
@@ -76,25 +82,42 @@ export interface PeriodRun {
  * or last period, where validation reports it as outside the period). Records keep their order.
  */
 export function splitPeriods(input: PeriodsInput, periods: readonly Period[]): CalculateInput[] {
+  return splitPeriodIndices(input, periods).map((share, k) => ({
+    period: (periods[k] as Period).id,
+    members: share.members.map((i) => input.members[i] as MemberInput),
+    orders: share.orders.map((i) => input.orders[i] as OrderInput),
+  }));
+}
+
+/**
+ * @internal The split of {@link splitPeriods} as indices into `input.members` and `input.orders`, per
+ * period, ascending (so a period's issues and record origins can be mapped back to the whole lists).
+ */
+export function splitPeriodIndices(input: Pick<PeriodsInput, "members" | "orders">, periods: readonly Period[]): { members: number[]; orders: number[] }[] {
   const first = periods[0] as Period;
-  const orders: OrderInput[][] = periods.map(() => []);
-  for (const o of input.orders) {
+  const shares = periods.map(() => ({ members: [] as number[], orders: [] as number[] }));
+  for (const [i, o] of input.orders.entries()) {
     const date = (o as { date?: unknown }).date;
     let k = 0;
     if (isIsoDate(date)) {
       k = periods.findIndex((p) => date <= p.end);
       if (k < 0) k = periods.length - 1;
     } else if (typeof date === "string" && date > first.end) k = periods.length - 1;
-    (orders[k] as OrderInput[]).push(o);
+    shares[k]?.orders.push(i);
   }
-  return periods.map((p, k) => ({
-    period: p.id,
-    members: input.members.filter((m) => {
-      const join = (m as { joinDate?: unknown }).joinDate;
-      return !isIsoDate(join) || join <= p.end;
-    }),
-    orders: orders[k] as OrderInput[],
-  }));
+  for (const [i, m] of input.members.entries()) {
+    const join = (m as { joinDate?: unknown }).joinDate;
+    for (const [k, p] of periods.entries()) if (!isIsoDate(join) || join <= p.end) shares[k]?.members.push(i);
+  }
+  return shares;
+}
+
+/** `issue` with its path's index into a period's share (`["orders", 2, …]`) made the index into the whole list. */
+function wholeListPath(i: Issue, share: { members: readonly number[]; orders: readonly number[] }): Issue {
+  const [part, index, ...rest] = i.path;
+  if ((part !== "members" && part !== "orders") || typeof index !== "number") return i;
+  const whole = share[part][index];
+  return whole === undefined ? i : { ...i, path: [part, whole, ...rest] };
 }
 
 /**
@@ -105,9 +128,10 @@ export function splitPeriods(input: PeriodsInput, periods: readonly Period[]): C
  *
  * @param plan - a plan from {@link parsePlan}
  * @param input - the periods, and the members and orders spanning them
- * @param options - the first period's opening state, and the options of {@link calculate}
+ * @param options - the first period's opening state, progress, and the records' origins: {@link PeriodsOptions}
  * @returns each period's input, run and closing state, or the issues of the first period that fails
- *   (`PERIOD_INVALID` when a period does not follow the one before)
+ *   (`PERIOD_INVALID` when a period does not follow the one before); an issue's path names the record's
+ *   index in the whole `members` or `orders` list
  * @example
  * ```ts
  * for (const r of safeRunPeriods(plan, { periods: ["2026-09", "2026-10"], members, orders })) {
@@ -116,7 +140,7 @@ export function splitPeriods(input: PeriodsInput, periods: readonly Period[]): C
  * }
  * ```
  */
-export function* safeRunPeriods(plan: Plan, input: PeriodsInput, options: Pick<CalculateOptions, "state" | "onPhase"> = {}): IterableIterator<Result<PeriodRun>> {
+export function* safeRunPeriods(plan: Plan, input: PeriodsInput, options: PeriodsOptions = {}): IterableIterator<Result<PeriodRun>> {
   const periods: Period[] = [];
   for (const [k, id] of input.periods.entries()) {
     const p = safeParsePeriod(id);
@@ -129,9 +153,16 @@ export function* safeRunPeriods(plan: Plan, input: PeriodsInput, options: Pick<C
   }
   if (periods.length === 0) return yield { ok: false, issues: [issue("PERIOD_INVALID", ["periods"], "a chain runs at least one period", input.periods)] };
   let state: StateInput | undefined = options.state;
-  for (const share of splitPeriods(input, periods)) {
-    const r = safeCalculate(plan, share, { ...(options.onPhase !== undefined ? { onPhase: options.onPhase } : {}), ...(state !== undefined ? { state } : {}) });
-    if (!r.ok) return yield r;
+  const split = splitPeriodIndices(input, periods);
+  for (const [k, share] of splitPeriods(input, periods).entries()) {
+    const indices = split[k] as { members: number[]; orders: number[] };
+    const origins = {
+      ...(options.memberOrigins !== undefined ? { memberOrigins: indices.members.map((i) => options.memberOrigins?.[i] ?? {}) } : {}),
+      ...(options.orderOrigins !== undefined ? { orderOrigins: indices.orders.map((i) => options.orderOrigins?.[i] ?? {}) } : {}),
+    };
+    const r = safeCalculate(plan, share, { ...(options.onPhase !== undefined ? { onPhase: options.onPhase } : {}), ...origins, ...(state !== undefined ? { state } : {}) });
+    // An issue names the record's index in the whole members or orders list, not in the period's share.
+    if (!r.ok) return yield { ok: false, issues: r.issues.map((i) => wholeListPath(i, indices)) };
     const text = stateNdjson(r.value);
     yield { ok: true, value: { input: share, run: r.value, state: text } };
     state = text === undefined ? undefined : parseState(text);
@@ -148,7 +179,7 @@ export function* safeRunPeriods(plan: Plan, input: PeriodsInput, options: Pick<C
  * const runs = [...runPeriods(plan, { periods: safePeriodRange("2026-01..2026-06").periods ?? [], members, orders })];
  * ```
  */
-export function* runPeriods(plan: Plan, input: PeriodsInput, options: Pick<CalculateOptions, "state" | "onPhase"> = {}): IterableIterator<PeriodRun> {
+export function* runPeriods(plan: Plan, input: PeriodsInput, options: PeriodsOptions = {}): IterableIterator<PeriodRun> {
   for (const r of safeRunPeriods(plan, input, options)) {
     if (!r.ok) throw new CompplanError(r.issues);
     yield r.value;
