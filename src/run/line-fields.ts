@@ -58,22 +58,25 @@ export function lineItemFields(sink: LineSink, l: number, bonus: CompiledBonus, 
   };
 }
 
-/** What a step of a line template writes after its constant bytes. */
+/** What a step of a line template writes after its constant bytes (a detail field: by the column it reads). */
 const enum Write {
   Nothing,
   Amount,
   Base,
   Rate,
   Value,
-  Field,
+  Level,
+  Sources,
+  Compressed,
+  Source,
 }
 
-/** One step of a line template: constant bytes, then (unless absent on the line) one value. */
+const FIELD_WRITE: Readonly<Record<LineField["column"], Write>> = { level: Write.Level, sources: Write.Sources, compressed: Write.Compressed, source: Write.Source };
+
+/** One step of a line template: constant bytes, then (unless absent on the line) one value. All steps have one shape. */
 interface Step {
   readonly bytes: Uint8Array;
   readonly write: Write;
-  /** The detail field, for {@link Write.Field}. */
-  readonly field?: LineField;
 }
 
 /**
@@ -84,7 +87,7 @@ export class LineTemplate {
   private readonly steps: Step[] = [];
 
   constructor(bonus: CompiledBonus) {
-    type Key = { name: string; constant?: string; write?: Write; field?: LineField; optional: boolean };
+    type Key = { name: string; constant?: string; write?: Write; optional: boolean };
     const q = JSON.stringify;
     const keys: Key[] = [
       { name: "amount", write: Write.Amount, optional: false },
@@ -94,7 +97,7 @@ export class LineTemplate {
       { name: "rate", write: Write.Rate, optional: true },
       { name: "value", write: Write.Value, optional: false },
       ...(bonus.reference !== undefined ? [{ name: "reference", constant: q(bonus.reference), optional: false }] : []),
-      ...bonus.lineFields.map((f) => ({ name: f.name, write: Write.Field, field: f, optional: f.column === "source" })),
+      ...bonus.lineFields.map((f) => ({ name: f.name, write: FIELD_WRITE[f.column], optional: f.column === "source" })),
     ];
     keys.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     assert(keys[0]?.name === "amount" && new Set(keys.map((k) => k.name)).size === keys.length, "line-field-names", `bonus ${bonus.key}: detail fields must sort after "amount" and not repeat a line field`);
@@ -106,11 +109,11 @@ export class LineTemplate {
         continue;
       }
       // String values open their quote in the constant part; the writer closes it.
-      const open = k.write === Write.Field ? "" : '"';
+      const open = (k.write as Write) >= Write.Level ? "" : '"';
       if (k.optional) {
         if (pending !== "") this.steps.push({ bytes: utf8(pending), write: Write.Nothing });
-        this.steps.push({ bytes: utf8(key + open), write: k.write as Write, ...(k.field !== undefined ? { field: k.field } : {}) });
-      } else this.steps.push({ bytes: utf8(pending + key + open), write: k.write as Write, ...(k.field !== undefined ? { field: k.field } : {}) });
+        this.steps.push({ bytes: utf8(key + open), write: k.write as Write });
+      } else this.steps.push({ bytes: utf8(pending + key + open), write: k.write as Write });
       pending = "";
     }
     this.steps.push({ bytes: utf8(`${pending}}`), write: Write.Nothing });
@@ -127,7 +130,9 @@ export class LineTemplate {
     const product = base * rate;
     // The exact value; its text is made only beyond the safe range.
     const valueText = Math.abs(product) <= Number.MAX_SAFE_INTEGER ? undefined : formatTrimmed(BigInt(base) * BigInt(rate), VALUE_SCALE, moneyScale);
-    for (const step of this.steps) {
+    const steps = this.steps;
+    for (let k = 0; k < steps.length; k++) {
+      const step = steps[k] as Step;
       switch (step.write) {
         case Write.Nothing:
           w.bytes(step.bytes);
@@ -155,20 +160,23 @@ export class LineTemplate {
           w.units(rate, RATE_SCALE, 0);
           w.byte(QUOTE);
           break;
-        case Write.Field: {
-          const field = step.field as LineField;
-          if (field.column === "source") {
-            const m = sink.source[l] as number;
-            if (m < 0) break;
-            w.bytes(step.bytes);
-            w.json(ids.at(m) as string);
-          } else if (field.column === "compressed") {
-            w.bytes(step.bytes);
-            w.bytes(((sink.flags[l] as number) & LINE_COMPRESSED) !== 0 ? TRUE : FALSE);
-          } else {
-            w.bytes(step.bytes);
-            w.uint((field.column === "level" ? sink.level[l] : sink.sources[l]) as number);
-          }
+        case Write.Level:
+          w.bytes(step.bytes);
+          w.uint(sink.level[l] as number);
+          break;
+        case Write.Sources:
+          w.bytes(step.bytes);
+          w.uint(sink.sources[l] as number);
+          break;
+        case Write.Compressed:
+          w.bytes(step.bytes);
+          w.bytes(((sink.flags[l] as number) & LINE_COMPRESSED) !== 0 ? TRUE : FALSE);
+          break;
+        case Write.Source: {
+          const m = sink.source[l] as number;
+          if (m < 0) break;
+          w.bytes(step.bytes);
+          w.json(ids.at(m) as string);
           break;
         }
       }
