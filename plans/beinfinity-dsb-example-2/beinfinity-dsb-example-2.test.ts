@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { calculate } from "../../src/index.js";
+import { fileURLToPath } from "node:url";
+import { calculate, calculatePrepared, orderMeasures, prepareFiles } from "../../src/index.js";
 import { conformanceCase, money } from "../../test/conformance/cases.js";
 import { PERIOD, loadPlan, membersOf, ordersOf } from "../../test/conformance/helpers.js";
 
@@ -44,5 +45,13 @@ describe("beinfinity-dsb-example-2 (published)", () => {
       expect(run.statement(n.id)?.rank.paidAs).toBeNull();
       expect(run.statement(n.id)?.total).toBe("0.00");
     }
+  });
+
+  it("the members.csv and orders.csv beside the plan (for compplan run) hold the same example", () => {
+    const file = (f: string) => fileURLToPath(new URL(`./${f}`, import.meta.url));
+    const prepared = prepareFiles({ period: PERIOD, members: file("members.csv"), orders: file("orders.csv") }, { measures: orderMeasures(plan) });
+    const fromFiles = calculatePrepared(plan, prepared);
+    expect(fromFiles.statement("USER")?.lines).toEqual(user?.lines);
+    expect(fromFiles.summary.total).toBe(run.summary.total);
   });
 });

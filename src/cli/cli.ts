@@ -360,7 +360,8 @@ function cmdRun(flags: Flags, io: CliIO): number {
       onCount: (done) => progress.count(`${done.toLocaleString("en-US")} of ${run.memberCount.toLocaleString("en-US")} members`),
     });
     folder.commit();
-    report = `\nwrote ${join(out, "statements.ndjson")} (${written.count.toLocaleString("en-US")} statement${written.count === 1 ? "" : "s"}) and ${join(out, "summary.json")}\n${audit.text.replaceAll(folder.tmp, out)}`;
+    const state = run.internals.closing !== undefined ? `, ${join(out, "state.ndjson")} (the closing state)` : "";
+    report = `\nwrote ${join(out, "statements.ndjson")} (${written.count.toLocaleString("en-US")} statement${written.count === 1 ? "" : "s"})${state} and ${join(out, "summary.json")}\n${audit.text.replaceAll(folder.tmp, out)}`;
   } finally {
     folder.discard();
   }

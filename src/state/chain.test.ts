@@ -62,6 +62,8 @@ describe("a chain of periods", () => {
     const late = [...safeRunPeriods(plan, { periods: ["2026-09", "2026-10"], members, orders })];
     const last = late.at(-1);
     expect(last?.ok === false && last.issues.map((i) => `${i.code} ${i.path.join(".")}`)).toEqual(["ORDER_OUTSIDE_PERIOD orders.4.date", "ORDER_OUTSIDE_PERIOD orders.5.date"]);
+    // Each names the period it was found in.
+    expect(last?.ok === false && last.issues.every((i) => i.message.startsWith("in period 2026-10: "))).toBe(true);
     const gap = [...safeRunPeriods(plan, { periods: ["2026-09", "2026-11"], members, orders })];
     expect(gap).toHaveLength(1);
     expect(gap[0]?.ok === false && gap[0].issues[0]?.code).toBe("PERIOD_INVALID");

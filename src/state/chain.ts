@@ -161,8 +161,9 @@ export function* safeRunPeriods(plan: Plan, input: PeriodsInput, options: Period
       ...(options.orderOrigins !== undefined ? { orderOrigins: indices.orders.map((i) => options.orderOrigins?.[i] ?? {}) } : {}),
     };
     const r = safeCalculate(plan, share, { ...(options.onPhase !== undefined ? { onPhase: options.onPhase } : {}), ...origins, ...(state !== undefined ? { state } : {}) });
-    // An issue names the record's index in the whole members or orders list, not in the period's share.
-    if (!r.ok) return yield { ok: false, issues: r.issues.map((i) => wholeListPath(i, indices)) };
+    // An issue names the record's index in the whole members or orders list, not in the period's share,
+    // and the period it was found in (a member whose sponsor joins later is "not a member" of that period).
+    if (!r.ok) return yield { ok: false, issues: r.issues.map((i) => ({ ...wholeListPath(i, indices), message: `in period ${periods[k]?.id}: ${i.message}` })) };
     const text = stateNdjson(r.value);
     yield { ok: true, value: { input: share, run: r.value, state: text } };
     state = text === undefined ? undefined : parseState(text);

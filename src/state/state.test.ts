@@ -122,3 +122,15 @@ describe("bad state", () => {
     expect(r.ok && stateNdjson(r.value)?.endsWith('{"id":"Z","rank.highest":"Bronze","rank.paidAs":"Bronze","rank.periods":4}\n')).toBe(true);
   });
 });
+
+describe("state file edges found by a trial run", () => {
+  const text = (row: string) => `{"fields":[{"kind":"count","name":"rank.periods"}],"format":"compplan-state/1","period":"2026-09","plan":"sha256:${"0".repeat(64)}"}\n${row}\n`;
+  it("a number too large for a double is STATE_MALFORMED at its line, never a thrown TypeError", () => {
+    const r = safeParseState(text('{"id":"A","rank.periods":1e400}'), "s.ndjson");
+    expect(r.ok ? [] : r.issues.map((i) => [i.code, i.line])).toEqual([["STATE_MALFORMED", 2]]);
+  });
+  it("a line ending with a carriage return says so", () => {
+    const r = safeParseState(text('{"id":"A","rank.periods":1}\r'));
+    expect(r.ok ? "" : r.issues[0]?.message).toContain("carriage return");
+  });
+});

@@ -148,8 +148,17 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
       at("STATE_MALFORMED", k + 1, [], "each line of a state file is a JSON object", cut(line));
       return undefined;
     }
-    if (canonicalJson(value) !== line) {
-      at("STATE_MALFORMED", k + 1, [], "this line is not canonical JSON (keys sorted, no spaces, no duplicate keys), as compplan writes it", cut(line));
+    let canonical: string | undefined;
+    try {
+      canonical = canonicalJson(value);
+    } catch {
+      // A number too large for a double (1e400 reads as Infinity) has no canonical form.
+      at("STATE_MALFORMED", k + 1, [], "this line holds a number too large to read exactly", cut(line));
+      return undefined;
+    }
+    if (canonical !== line) {
+      const hint = line.endsWith("\r") ? " (it ends with a carriage return: write the file with line feeds only)" : "";
+      at("STATE_MALFORMED", k + 1, [], `this line is not canonical JSON (keys sorted, no spaces, no duplicate keys), as compplan writes it${hint}`, cut(line));
       return undefined;
     }
     return value as Record<string, unknown>;
