@@ -37,6 +37,18 @@ export { canonicalJson } from "./statement/canonical.js";
 
 export { simulate, safeSimulate } from "./simulate/simulate.js";
 export type { Simulation, SimulateOptions, SimulateStep } from "./simulate/simulate.js";
+export { simulatePeriods, safeSimulatePeriods } from "./simulate/chain.js";
+export type {
+  ChainDiff,
+  ChainMemberChange,
+  ChainMovers,
+  ChainTotal,
+  SimulatePeriodsOptions,
+  StateDiff,
+  StateFieldDiff,
+  StateSide,
+  StateValueChange,
+} from "./simulate/chain.js";
 export { parseChangeSet, safeParseChangeSet, applyChangeSet, safeApplyChangeSet } from "./simulate/change.js";
 export type {
   ChangeSet,
