@@ -9,7 +9,8 @@ import { CompplanError, type Issue, type Result } from "../errors/issues.js";
 import { decimalToUnits } from "../money/arith.js";
 import { formatFixed } from "../money/decimal.js";
 import { type Plan, planArgument } from "../plan/parse.js";
-import { safeCalculatePrepared, safePrepareInput } from "../run/calculate.js";
+import { type CalculateOptions, safeCalculatePrepared, safePrepareInput } from "../run/calculate.js";
+import type { RecordOrigin } from "../input/rows.js";
 import { fingerprintText } from "../audit/fingerprint.js";
 import { ENGINE_VERSION } from "../audit/version.js";
 import { type PeriodsInput, chainPeriods, splitPeriods } from "../state/chain.js";
@@ -33,6 +34,9 @@ export interface SimulatePeriodsOptions {
   readonly description?: string;
   /** Name of the change-set file, attached to issues about its operations. */
   readonly changeFileName?: string;
+  /** Where each record came from (file and line), for error messages; set by file readers. */
+  readonly memberOrigins?: readonly RecordOrigin[];
+  readonly orderOrigins?: readonly RecordOrigin[];
   /** Called as each period starts (its id), for progress and timings. The library never logs. */
   readonly onPeriod?: (period: string) => void;
 }
@@ -180,6 +184,7 @@ export function safeSimulatePeriods(base: Plan, change: ChangeSet | Plan, input:
   if (!periods.ok) return periods;
   const measures = unionMeasures(base, other);
   const limit = options.limit ?? 50;
+  const origins = shareOrigins(input, options);
   const totals = new ChainTotals();
   const diffs: RunDiff[] = [];
   let stateA = options.state;
@@ -188,7 +193,7 @@ export function safeSimulatePeriods(base: Plan, change: ChangeSet | Plan, input:
   let textB: string | undefined;
   for (const share of splitPeriods(input, periods.value)) {
     options.onPeriod?.(share.period);
-    const prepared = safePrepareInput(share, measures);
+    const prepared = safePrepareInput(share, measures, origins(share));
     if (!prepared.ok) return prepared;
     const a = safeCalculatePrepared(base, prepared.value, stateA !== undefined ? { state: stateA } : {});
     if (!a.ok) return a;
@@ -242,6 +247,18 @@ export function simulatePeriods(base: Plan, change: ChangeSet | Plan, input: Per
   const r = safeSimulatePeriods(base, change, input, options);
   if (!r.ok) throw new CompplanError(r.issues as Issue[]);
   return r.value;
+}
+
+/** The origins of each period's share of the records (the same objects as the input's), for its issues. */
+function shareOrigins(input: PeriodsInput, options: SimulatePeriodsOptions): (share: { readonly members: readonly object[]; readonly orders: readonly object[] }) => CalculateOptions {
+  const index = (records: readonly object[]) => new Map(records.map((r, k) => [r, k]));
+  const m = options.memberOrigins === undefined ? undefined : { all: options.memberOrigins, at: index(input.members) };
+  const o = options.orderOrigins === undefined ? undefined : { all: options.orderOrigins, at: index(input.orders) };
+  const pick = (x: typeof m, records: readonly object[]) => records.map((r) => x?.all[x.at.get(r) as number] as RecordOrigin);
+  return (share) => ({
+    ...(m !== undefined ? { memberOrigins: pick(m, share.members) } : {}),
+    ...(o !== undefined ? { orderOrigins: pick(o, share.orders) } : {}),
+  });
 }
 
 /** Each member's pay summed over the periods, by member id (a member keeps its slot from the period it joins). */
