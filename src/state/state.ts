@@ -7,7 +7,7 @@
 import { CompplanError, type Issue, type IssueCode, issue } from "../errors/issues.js";
 import { VOLUME_MAX, VOLUME_SCALE, formatVolume, parseUnits } from "../money/decimal.js";
 import { canonicalJson } from "../statement/canonical.js";
-import type { Genealogy } from "../genealogy/genealogy.js";
+import { type Genealogy, membersById } from "../genealogy/genealogy.js";
 import type { Period } from "../run/period.js";
 import { addDays, safeParsePeriod } from "../run/period.js";
 import { cut } from "../input/read.js";
@@ -98,6 +98,8 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
     return { ok: false, issues };
   }
   lines.pop();
+  // Rows are checked canonical by writing them back the way the writer does (set once the header is read).
+  let canonicalRow: ((value: Record<string, unknown>) => string) | undefined;
   const parse = (k: number): Record<string, unknown> | undefined => {
     const line = lines[k] as string;
     let value: unknown;
@@ -111,7 +113,7 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
       at("STATE_MALFORMED", k + 1, [], "each line of a state file is a JSON object", cut(line));
       return undefined;
     }
-    if (canonicalJson(value) !== line) {
+    if ((canonicalRow ?? canonicalJson)(value as Record<string, unknown>) !== line) {
       at("STATE_MALFORMED", k + 1, [], "this line is not canonical JSON (keys sorted, no spaces, no duplicate keys), as compplan writes it", cut(line));
       return undefined;
     }
@@ -147,6 +149,7 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
     });
   if (issues.length > 0) return { ok: false, issues };
   const index = new Map(fields.map((f, k) => [f.name, k]));
+  canonicalRow = rowWriter(fields);
   const ids: string[] = [];
   const values: (number | string | undefined)[][] = fields.map(() => []);
   const kept: string[] = [];
@@ -164,10 +167,11 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
       at("STATE_INVALID_VALUE", k + 1, ["id"], previous === id ? `member "${cut(id)}" has two rows` : `rows are sorted by member id: "${cut(id)}" comes before "${cut(previous)}"`, id);
       continue;
     }
-    const rowValues: (number | string | undefined)[] = fields.map(() => undefined);
+    const rowValues: (number | string | undefined)[] = new Array(fields.length);
     let bad = false;
-    for (const [name, raw] of Object.entries(row)) {
+    for (const name in row) {
       if (name === "id") continue;
+      const raw = row[name];
       const f = index.get(name);
       if (f === undefined) {
         at("STATE_INVALID_VALUE", k + 1, [name], `field "${cut(name)}" is not in the header's fields`, name);
@@ -184,12 +188,39 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
     }
     if (bad) continue;
     ids.push(id);
-    rowValues.forEach((v, f) => (values[f] as (number | string | undefined)[]).push(v));
+    for (let f = 0; f < fields.length; f++) (values[f] as (number | string | undefined)[]).push(rowValues[f]);
     kept.push(lines[k] as string);
     lineNumbers.push(k + 1);
   }
   if (issues.length > 0) return { ok: false, issues };
   return { ok: true, value: { period: header.period as string, plan: header.plan as string, fields, ids, values, lines: kept, lineNumbers, ...(file !== undefined ? { file } : {}) } };
+}
+
+/**
+ * The canonical line of a parsed state row whose keys are all "id" or fields and whose values are strings
+ * or finite numbers: the same text {@link canonicalJson} gives, without sorting keys per row. Any other row
+ * goes to canonicalJson itself.
+ */
+function rowWriter(fields: readonly StateField[]): (row: Record<string, unknown>) => string {
+  const keys = rowKeys(fields);
+  const names = keys.map(({ key }) => JSON.parse(key.slice(0, -1)) as string);
+  const known = new Set(names);
+  return (row) => {
+    let count = 0;
+    for (const name in row) {
+      const v = row[name];
+      if (!known.has(name) || !(typeof v === "string" || (typeof v === "number" && Number.isFinite(v)))) return canonicalJson(row);
+      count++;
+    }
+    let line = "{";
+    for (let j = 0; j < keys.length && count > 0; j++) {
+      const v = row[names[j] as string];
+      if (v === undefined) continue;
+      line += (line.length > 1 ? "," : "") + (keys[j] as { key: string }).key + JSON.stringify(v);
+      count--;
+    }
+    return `${line}}`;
+  };
 }
 
 /** A value of `kind` as written in the file, in its internal unit (a rank by name), or the problem with it. */
@@ -275,23 +306,48 @@ export function resolveState(state: StateInput, plan: StatePlan, period: Period,
  */
 export function stateNdjsonOf(closing: StateColumns, g: Genealogy, periodId: string, planFingerprint: string, rankNames: readonly string[]): string {
   const header = canonicalJson({ fields: closing.fields.map((f) => ({ kind: f.kind, name: f.name })), format: STATE_FORMAT, period: periodId, plan: planFingerprint });
-  const rows: { id: string; line: string }[] = [];
-  for (let i = 0; i < g.size; i++) {
-    const row: Record<string, string | number> = {};
+  const fields = closing.fields;
+  const columns = closing.columns;
+  const initial = fields.map((f) => initialValue(f.kind));
+  const keys = rowKeys(fields);
+  const rankJson = rankNames.map((name) => JSON.stringify(name));
+  const value = (k: number, v: number): string => {
+    const kind = (fields[k] as StateField).kind;
+    return kind === "volume" ? `"${formatVolume(v)}"` : kind === "rank" ? (rankJson[v] as string) : String(v);
+  };
+  // Members in id order (the order statements are written in, computed once per tree), merged with the
+  // carried rows (in id order as read; never the id of a member in the file).
+  const order = membersById(g);
+  const carried = closing.carried;
+  let c = 0;
+  const lines: string[] = [header];
+  for (let p = 0; p < order.length; p++) {
+    const i = order[p] as number;
     let any = false;
-    closing.fields.forEach((f, k) => {
-      const v = (closing.columns[k] as Float64Array)[i] as number;
-      if (v === initialValue(f.kind)) return;
-      any = true;
-      row[f.name] = f.kind === "volume" ? formatVolume(v) : f.kind === "rank" ? (rankNames[v] as string) : v;
-    });
+    for (let k = 0; k < columns.length; k++) if ((columns[k] as Float64Array)[i] !== initial[k]) any = true;
     if (!any) continue;
     const id = g.ids.at(i) as string;
-    rows.push({ id, line: canonicalJson({ id, ...row }) });
+    while (c < carried.length && (carried[c] as CarriedRow).id < id) lines.push((carried[c++] as CarriedRow).line);
+    let line = "{";
+    for (const { key, k } of keys) {
+      const part = k < 0 ? JSON.stringify(id) : (columns[k] as Float64Array)[i] === initial[k] ? undefined : value(k, (columns[k] as Float64Array)[i] as number);
+      if (part !== undefined) line += (line.length > 1 ? "," : "") + key + part;
+    }
+    lines.push(`${line}}`);
   }
-  for (const c of closing.carried) rows.push(c);
-  rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return `${header}\n${rows.map((r) => `${r.line}\n`).join("")}`;
+  while (c < carried.length) lines.push((carried[c++] as CarriedRow).line);
+  lines.push("");
+  return lines.join("\n");
+}
+
+/**
+ * The keys of a state row in canonical order (sorted as {@link canonicalJson} sorts them: "id" and the
+ * field names), each quoted with its colon, and the field's index (-1 for "id").
+ */
+function rowKeys(fields: readonly StateField[]): { key: string; k: number }[] {
+  const keys = [{ name: "id", k: -1 }, ...fields.map((f, k) => ({ name: f.name, k }))];
+  keys.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return keys.map(({ name, k }) => ({ key: `${JSON.stringify(name)}:`, k }));
 }
 
 /**
