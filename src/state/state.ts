@@ -154,7 +154,18 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
   const values: (number | string | undefined)[][] = fields.map(() => []);
   const kept: string[] = [];
   const lineNumbers: number[] = [];
+  const rowKeyList = rowKeys(fields);
   for (let k = 1; k < lines.length; k++) {
+    // Most rows are canonical and valid: read them without JSON.parse; any other goes the long way below,
+    // which reports what is wrong with it.
+    const fast = readCanonicalRow(lines[k] as string, rowKeyList, fields);
+    if (fast !== undefined && (ids.length === 0 || (ids[ids.length - 1] as string) < fast.id)) {
+      ids.push(fast.id);
+      for (let f = 0; f < fields.length; f++) (values[f] as (number | string | undefined)[]).push(fast.values[f]);
+      kept.push(lines[k] as string);
+      lineNumbers.push(k + 1);
+      continue;
+    }
     const row = parse(k);
     if (row === undefined) continue;
     const id = row.id;
@@ -194,6 +205,52 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
   }
   if (issues.length > 0) return { ok: false, issues };
   return { ok: true, value: { period: header.period as string, plan: header.plan as string, fields, ids, values, lines: kept, lineNumbers, ...(file !== undefined ? { file } : {}) } };
+}
+
+/** A string value the reader takes as is: no quote, backslash, control character or surrogate (those go the long way). */
+const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
+/**
+ * A state row read without JSON.parse, when its line is canonical (keys in canonical order, each once,
+ * plain strings, whole numbers without leading zeros) with a non-empty id and valid values; else undefined,
+ * and the row is read the long way (the same values for every line this accepts).
+ */
+function readCanonicalRow(line: string, keys: readonly { key: string; k: number }[], fields: readonly StateField[]): { id: string; values: (number | string | undefined)[] } | undefined {
+  const end = line.length - 1;
+  if (line.charCodeAt(0) !== 123 || line.charCodeAt(end) !== 125) return undefined;
+  let pos = 1;
+  let id: string | undefined;
+  const values: (number | string | undefined)[] = new Array(fields.length);
+  for (const { key, k } of keys) {
+    if (pos >= end) break;
+    const comma = pos > 1 ? 1 : 0;
+    if (comma === 1 && line.charCodeAt(pos) !== 44) return undefined;
+    if (!line.startsWith(key, pos + comma)) continue;
+    pos += comma + key.length;
+    let raw: string | number;
+    if (line.charCodeAt(pos) === 34) {
+      const close = line.indexOf('"', pos + 1);
+      if (close < 0) return undefined;
+      raw = line.slice(pos + 1, close);
+      if (!PLAIN.test(raw)) return undefined;
+      pos = close + 1;
+    } else {
+      const start = pos;
+      const first = line.charCodeAt(pos);
+      if (first < 49 || first > 57) return undefined;
+      while (pos < end && line.charCodeAt(pos) >= 48 && line.charCodeAt(pos) <= 57) pos++;
+      raw = Number(line.slice(start, pos));
+    }
+    if (k < 0) {
+      if (typeof raw !== "string" || raw === "") return undefined;
+      id = raw;
+      continue;
+    }
+    const value = readValue((fields[k] as StateField).kind, raw);
+    if (typeof value === "object") return undefined;
+    values[k] = value;
+  }
+  return pos === end && id !== undefined ? { id, values } : undefined;
 }
 
 /**
