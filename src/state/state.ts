@@ -332,27 +332,29 @@ export function resolveState(state: StateInput, plan: StatePlan, period: Period,
   const columns = plan.fields.map((f) => new Float64Array(n).fill(initialValue(f.kind)));
   const rankIndex = new Map(plan.rankNames.map((name, r) => [name, r]));
   const carried: CarriedRow[] = [];
-  state.ids.forEach((id, row) => {
-    const line = state.lineNumbers[row] as number;
+  const fields = plan.fields;
+  for (let row = 0; row < state.ids.length; row++) {
+    const id = state.ids[row] as string;
     const i = g.indexOf.get(id);
     if (i === undefined) {
       if (plan.unknownMembers === "carry") carried.push({ id, line: state.lines[row] as string });
-      else issues.push({ ...issue("STATE_UNKNOWN_MEMBER", ["state", "id"], `the state has a row for "${cut(id)}", who is not in the members file (state.unknownMembers: carry keeps such rows)`, id), ...loc(line) });
-      return;
+      else issues.push({ ...issue("STATE_UNKNOWN_MEMBER", ["state", "id"], `the state has a row for "${cut(id)}", who is not in the members file (state.unknownMembers: carry keeps such rows)`, id), ...loc(state.lineNumbers[row] as number) });
+      continue;
     }
-    plan.fields.forEach((f, k) => {
+    for (let k = 0; k < fields.length; k++) {
       const v = (state.values[k] as (number | string | undefined)[])[row];
-      if (v === undefined) return;
+      if (v === undefined) continue;
+      const f = fields[k] as StateField;
       if (f.kind === "rank") {
         const r = rankIndex.get(v as string);
         if (r === undefined) {
-          issues.push({ ...issue("STATE_INVALID_VALUE", ["state", f.name], `${f.name}: "${cut(v as string)}" is not a rank of the plan (ranks: ${plan.rankNames.join(", ") || "none"})`, v), ...loc(line) });
-          return;
+          issues.push({ ...issue("STATE_INVALID_VALUE", ["state", f.name], `${f.name}: "${cut(v as string)}" is not a rank of the plan (ranks: ${plan.rankNames.join(", ") || "none"})`, v), ...loc(state.lineNumbers[row] as number) });
+          continue;
         }
         (columns[k] as Float64Array)[i] = r;
       } else (columns[k] as Float64Array)[i] = v as number;
-    });
-  });
+    }
+  }
   if (issues.length > 0) return { issues };
   return { columns: { fields: plan.fields, columns, carried }, issues };
 }
