@@ -8,6 +8,7 @@ import { CompplanError, type Issue, type IssueCode, issue } from "../errors/issu
 import { VOLUME_MAX, VOLUME_SCALE, formatVolume, parseUnits } from "../money/decimal.js";
 import { canonicalJson } from "../statement/canonical.js";
 import { type Genealogy, membersById } from "../genealogy/genealogy.js";
+import { MAX_BYTES, putWhole, sourceOf } from "../audit/canonical-rows.js";
 import type { Period } from "../run/period.js";
 import { addDays, safeParsePeriod } from "../run/period.js";
 import { cut } from "../input/read.js";
@@ -368,35 +369,69 @@ export function stateNdjsonOf(closing: StateColumns, g: Genealogy, periodId: str
   const fields = closing.fields;
   const columns = closing.columns;
   const initial = fields.map((f) => initialValue(f.kind));
-  const keys = rowKeys(fields);
-  const rankJson = rankNames.map((name) => JSON.stringify(name));
-  const value = (k: number, v: number): string => {
-    const kind = (fields[k] as StateField).kind;
-    return kind === "volume" ? `"${formatVolume(v)}"` : kind === "rank" ? (rankJson[v] as string) : String(v);
+  const kinds = fields.map((f) => f.kind);
+  // Each key of a row in canonical order with the comma before it and its colon, as bytes; rank names quoted.
+  const keys = rowKeys(fields).map(({ key, k }) => ({ k, first: Buffer.from(key), next: Buffer.from(`,${key}`) }));
+  const ranks = rankNames.map((name) => Buffer.from(JSON.stringify(name)));
+  const rankRoom = Math.max(2, ...ranks.map((r) => r.length));
+  // The most bytes a row takes besides its id: braces, line feed, keys, and the longest value of each kind.
+  const room = 4 + keys.reduce((n, { k, next }) => n + next.length + (k < 0 ? 2 : kinds[k] === "rank" ? rankRoom : kinds[k] === "count" ? 17 : 342), 0);
+  const ids = sourceOf(g.ids);
+  let out = Buffer.allocUnsafe(Buffer.byteLength(header) + 1 + Math.min(g.size, 1 << 16) * 64);
+  let at = out.write(`${header}\n`, 0, "utf8");
+  const ensure = (need: number) => {
+    if (at + need <= out.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(out.length * 2, at + need));
+    out.copy(bigger, 0, 0, at);
+    out = bigger;
+  };
+  const putLine = (line: string) => {
+    ensure(Buffer.byteLength(line) + 1);
+    at += out.write(line, at, "utf8");
+    out[at++] = 0x0a;
   };
   // Members in id order (the order statements are written in, computed once per tree), merged with the
   // carried rows (in id order as read; never the id of a member in the file).
   const order = membersById(g);
   const carried = closing.carried;
   let c = 0;
-  const lines: string[] = [header];
   for (let p = 0; p < order.length; p++) {
     const i = order[p] as number;
     let any = false;
     for (let k = 0; k < columns.length; k++) if ((columns[k] as Float64Array)[i] !== initial[k]) any = true;
     if (!any) continue;
-    const id = g.ids.at(i) as string;
-    while (c < carried.length && (carried[c] as CarriedRow).id < id) lines.push((carried[c++] as CarriedRow).line);
-    let line = "{";
-    for (const { key, k } of keys) {
-      const part = k < 0 ? JSON.stringify(id) : (columns[k] as Float64Array)[i] === initial[k] ? undefined : value(k, (columns[k] as Float64Array)[i] as number);
-      if (part !== undefined) line += (line.length > 1 ? "," : "") + key + part;
+    if (c < carried.length) {
+      const id = g.ids.at(i) as string;
+      while (c < carried.length && (carried[c] as CarriedRow).id < id) putLine((carried[c++] as CarriedRow).line);
     }
-    lines.push(`${line}}`);
+    ensure(room + MAX_BYTES * ids.len(i));
+    out[at++] = 0x7b;
+    let first = true;
+    for (const { k, first: key1, next } of keys) {
+      let v = 0;
+      if (k >= 0) {
+        v = (columns[k] as Float64Array)[i] as number;
+        if (v === initial[k]) continue;
+      }
+      at += (first ? key1 : next).copy(out, at);
+      first = false;
+      if (k < 0) {
+        out[at++] = 0x22;
+        at = ids.put(out, at, i);
+        out[at++] = 0x22;
+      } else if (kinds[k] === "rank") at += (ranks[v] as Buffer).copy(out, at);
+      else if (kinds[k] === "count") at = putWhole(out, at, v);
+      else {
+        out[at++] = 0x22;
+        at += out.write(formatVolume(v), at, "latin1");
+        out[at++] = 0x22;
+      }
+    }
+    out[at++] = 0x7d;
+    out[at++] = 0x0a;
   }
-  while (c < carried.length) lines.push((carried[c++] as CarriedRow).line);
-  lines.push("");
-  return lines.join("\n");
+  while (c < carried.length) putLine((carried[c++] as CarriedRow).line);
+  return out.toString("utf8", 0, at);
 }
 
 /**
