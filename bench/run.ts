@@ -4,7 +4,8 @@
 // each checked to give the same totals first. Each size runs in its own process so memory figures are its
 // own. The parent builds dist/ (tsup) and bundles this file once, so the timed code is bundled as the
 // published package is (tsx's per-file transform wraps functions and runs measurably slower).
-// BENCH_SIZES=10000,100000 picks sizes (default 10^4 … 10^7). Prints a Markdown table.
+// BENCH_SIZES=10000,100000 picks sizes (default 10^4 … 10^7). Prints a Markdown table; then the chain of
+// 12 monthly periods of bench/chain.ts (BENCH_CHAIN_SIZES, default 10^6; 0 skips it).
 import { spawnSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -159,5 +160,10 @@ if (child >= 0) {
     process.stdout.write(
       `| ${r.size.toLocaleString("en-US")} | ${r.shape} | ${s(r.prepare)} | ${s(r.calculate)} | ${Math.round(r.size / (r.calculate / 1000)).toLocaleString("en-US")} | ${s(r.write)} | ${r.mb === null ? "-" : r.mb.toFixed(0)} | ${s(r.run)} | ${r.rssPrepared} / ${r.rssCalculated}, ${r.maxRss} | ${r.runMaxRss ?? "-"} | ${s(r.naive)} | ${ratio(r.naive, r.calculate)} | ${s(r.reference)} | ${ratio(r.reference, r.calculate)} |\n`,
     );
+  }
+  // The chain of 12 monthly periods with state (bench/chain.ts); BENCH_CHAIN_SIZES=0 skips it.
+  if (process.env.BENCH_CHAIN_SIZES !== "0") {
+    const chain = spawnSync(process.execPath, [await bundle("bench/chain.ts", "chain")], { stdio: "inherit" });
+    if (chain.status !== 0) process.exit(1);
   }
 }

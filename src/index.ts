@@ -37,6 +37,18 @@ export { canonicalJson } from "./statement/canonical.js";
 
 export { simulate, safeSimulate } from "./simulate/simulate.js";
 export type { Simulation, SimulateOptions, SimulateStep } from "./simulate/simulate.js";
+export { simulatePeriods, safeSimulatePeriods } from "./simulate/chain.js";
+export type {
+  ChainDiff,
+  ChainMemberChange,
+  ChainMovers,
+  ChainTotal,
+  SimulatePeriodsOptions,
+  StateDiff,
+  StateFieldDiff,
+  StateSide,
+  StateValueChange,
+} from "./simulate/chain.js";
 export { parseChangeSet, safeParseChangeSet, applyChangeSet, safeApplyChangeSet } from "./simulate/change.js";
 export type {
   ChangeSet,
@@ -54,7 +66,7 @@ export type { RunDiff, Compared, DiffSide, DiffInput, BonusDiff, RankDiff, Accou
 export type { AppliedChange, AppliedChanges } from "./simulate/applied.js";
 export { sweep, safeSweep, sweepAsync, safeSweepAsync } from "./simulate/sweep.js";
 export type { SweepSpec, SweepOptions, SweepPoint, SweepResult } from "./simulate/sweep.js";
-export { renderDiffReport } from "./simulate/report.js";
+export { renderChainDiffReport, renderDiffReport } from "./simulate/report.js";
 
 export { ENGINE_VERSION } from "./audit/version.js";
 export { canonicalPlan, fingerprintPlan, fingerprintInput, fingerprintStatements } from "./audit/fingerprint.js";

@@ -103,13 +103,16 @@ export function rowMembers(rows: readonly MemberRow[]): MemberColumns {
  * The texts of a list as the writers read them: the sort's units, and each text's JSON contents copied
  * straight from the bytes for the fast input path's lists (when no id holds a backslash, the one character
  * JSON escapes that the fast path lets through), through the strings otherwise.
+ *
+ * @internal
  */
-interface TextSource extends TextUnits {
+export interface TextSource extends TextUnits {
   /** Writes the contents of text i's JSON string at `at`; returns the end. */
   put(out: Buffer, at: number, i: number): number;
 }
 
-function sourceOf(list: TextList): TextSource {
+/** @internal A list's texts for writing: bytes copied when byte-backed (no backslash), else escaped as JSON string contents. */
+export function sourceOf(list: TextList): TextSource {
   const units = unitsOf(list);
   const bytes = bytesBehind(list);
   if (bytes !== undefined && !bytes.hasByte(0x5c)) {
@@ -134,8 +137,8 @@ export const NDJSON: LineLayout = { first: "", between: "", after: "\n" };
 
 /** A chunk is yielded once it holds this many bytes. */
 const CHUNK = 1 << 20;
-/** UTF-8 bytes per UTF-16 code unit of a JSON string's contents, at most (`\u001f`, an escaped lone surrogate). */
-const MAX_BYTES = 6;
+/** @internal UTF-8 bytes per UTF-16 code unit of a JSON string's contents, at most (`\u001f`, an escaped lone surrogate). */
+export const MAX_BYTES = 6;
 /** Room for one volume's text (`formatVolume` of any finite number) and its quotes. */
 const VOLUME_ROOM = 340;
 
@@ -166,7 +169,8 @@ function putPiece(out: Buffer, view: DataView, at: number, p: Piece): number {
  * Writes the contents of the JSON string of `s` (what `JSON.stringify(s)` puts between its quotes) as UTF-8
  * at `at`; returns the end. Plain ASCII (the usual case) by a loop, anything else through `JSON.stringify`.
  */
-function putText(out: Buffer, at: number, s: string): number {
+/** @internal Writes `s` as the contents of a JSON string (escaped as JSON.stringify escapes) at `at`; returns the end. */
+export function putText(out: Buffer, at: number, s: string): number {
   const n = s.length;
   for (let j = 0; j < n; j++) {
     const c = s.charCodeAt(j);
@@ -176,8 +180,8 @@ function putText(out: Buffer, at: number, s: string): number {
   return at + n;
 }
 
-/** Writes a whole number (0 ≤ x < 2^53) in decimal at `at`; returns the end. */
-function putWhole(out: Buffer, at: number, x: number): number {
+/** @internal Writes a whole number (0 ≤ x < 2^53) in decimal at `at`; returns the end. */
+export function putWhole(out: Buffer, at: number, x: number): number {
   let end = at + 1;
   for (let p = 10; p <= x; p *= 10) end++;
   let k = end;

@@ -16,17 +16,22 @@ import { safeParsePeriod } from "../run/period.js";
 import { canonicalJson } from "../statement/canonical.js";
 import { type ChangeSet, safeApplyChangeSet, safeParseChangeSet, valueAt } from "../simulate/change.js";
 import type { RunDiff } from "../simulate/diff.js";
-import { safePrepareFiles, readTextFile } from "../input/files.js";
-import { renderDiffReport } from "../simulate/report.js";
+import { readInputFiles, readTextFile, readTextOrThrow, safePrepareFiles } from "../input/files.js";
+import { renderChainDiffReport, renderDiffReport } from "../simulate/report.js";
+import { type ChainDiff, safeSimulatePeriods } from "../simulate/chain.js";
+import { safePeriodRange } from "../state/chain.js";
+import { type StateInput, safeParseState } from "../state/state.js";
 import { type SimulateStep, simulateWith, unionMeasures } from "../simulate/simulate.js";
 import { type SweepResult, runSweep } from "../simulate/sweep.js";
 import type { CliIO } from "./cli.js";
 
 /** @internal Usage of `compplan diff`, for the usage texts. */
-export const DIFF_USAGE = `  compplan diff --base PLAN (--plan PLAN | --change FILE) --members FILE --orders FILE --period YYYY-MM --out DIR
-                [--limit N] [--timings] [--json]
+export const DIFF_USAGE = `  compplan diff --base PLAN (--plan PLAN | --change FILE) --members FILE --orders FILE
+                (--period YYYY-MM | --periods FIRST..LAST [--state FILE]) --out DIR [--limit N] [--timings] [--json]
       Runs the base plan and the changed plan (a second plan file, or a change set applied to the base)
       over the same input; writes DIR/diff.json and DIR/report.html and prints the headline numbers.
+      With --periods, over a chain of periods (each plan from its own closing state; --state is the first
+      period's opening state): per period, in total, and the final state.
 `;
 
 /** @internal Usage of `compplan sweep`, for the usage texts. */
@@ -105,36 +110,104 @@ const STEP_NAMES: Record<SimulateStep, string> = {
   diff: "compare",
 };
 
+/** The base plan and the change (a change set, checked against the base, or a second plan) of `compplan diff`. */
+function loadComparison(flags: Flags, basePath: string): { base: Plan; other: Plan | ChangeSet; changed: Plan; description: string | undefined } {
+  const base = loadPlan(basePath);
+  if (typeof flags.change !== "string") {
+    const plan = loadPlan(flags.plan as string);
+    return { base, other: plan, changed: plan, description: undefined };
+  }
+  const path = flags.change;
+  const read = readTextFile(path, "change");
+  if (read.issue !== undefined) throw new CompplanError([read.issue]);
+  const change = safeParseChangeSet(read.text as string, { fileName: path });
+  if (!change.ok) throw new CompplanError(change.issues);
+  const applied = safeApplyChangeSet(base, change.value, { fileName: path });
+  if (!applied.ok) throw new CompplanError(applied.issues);
+  // Checked here, before the input is read; the comparison applies it again and lists its operations.
+  return { base, other: change.value, changed: applied.value, description: change.value.description };
+}
+
+/** `compplan diff --periods`: the comparison over a chain of periods. */
+function diffPeriods(flags: Flags, clock: Clock, io: CliIO): number {
+  if (flags.period !== undefined) throw new UsageError("give either --period or --periods, not both");
+  const basePath = required(flags, "base");
+  const range = safePeriodRange(required(flags, "periods"));
+  if (range.periods === undefined) throw new CompplanError([range.issue as Issue]);
+  const out = required(flags, "out");
+  const membersPath = required(flags, "members");
+  const ordersPath = required(flags, "orders");
+  const limit = wholeNumber(flags, "limit", 0, 100_000);
+  const { base, other, changed, description } = loadComparison(flags, basePath);
+  let state: StateInput | undefined;
+  if (typeof flags.state === "string") {
+    const parsed = safeParseState(readTextOrThrow(flags.state, "state"), flags.state);
+    if (!parsed.ok) throw new CompplanError(parsed.issues);
+    state = parsed.value;
+  }
+  clock.step("read input");
+  const measures = [...unionMeasures(base, changed)];
+  const read = readInputFiles({ period: range.periods[0] as string, members: membersPath, orders: ordersPath }, measures);
+  if (!read.ok) throw new CompplanError(read.issues);
+  const r = safeSimulatePeriods(base, other, { periods: range.periods, members: read.value.input.members, orders: read.value.input.orders }, {
+    memberOrigins: read.value.memberOrigins,
+    orderOrigins: read.value.orderOrigins,
+    onPeriod: (p) => clock.step(`period ${p}`),
+    ...(typeof flags.change === "string" ? { changeFileName: flags.change } : {}),
+    ...(limit !== undefined ? { limit } : {}),
+    ...(description !== undefined ? { description } : {}),
+    ...(state !== undefined ? { state } : {}),
+  });
+  if (!r.ok) throw new CompplanError(r.issues);
+  clock.step("write diff + report");
+  const inputs = [basePath, membersPath, ordersPath, ...[flags.plan, flags.change, flags.state].filter((f): f is string => typeof f === "string")];
+  const written = writeFolder(out, { inputs, names: DIFF_FILES, canForce: false }, (folder) => {
+    writeFileSync(folder.path("diff.json"), `${canonicalJson(r.value, 2)}\n`);
+    writeFileSync(folder.path("report.html"), renderChainDiffReport(r.value));
+  });
+  for (const note of written.notes) io.stderr(`compplan: ${note}\n`);
+  io.stdout(formatChainDiff(r.value));
+  io.stdout(`\nwrote ${join(out, "diff.json")} and ${join(out, "report.html")}\n`);
+  if (flags.timings === true) io.stderr(clock.report());
+  return 0;
+}
+
+/** @internal The headline numbers of a comparison over a chain of periods as aligned text. */
+export function formatChainDiff(d: ChainDiff): string {
+  const t = d.total;
+  const lines = [`compplan diff: plan "${d.before.plan.id}" → "${d.after.plan.id}", periods ${t.first}..${t.last} (${t.periods}), ${groupDigits(String(t.members))} members, amounts in ${d.currency}`];
+  if (d.description !== undefined) lines.push(`  ${d.description}`);
+  lines.push("");
+  const rows: string[][] = d.periods.map((p) => [p.period, groupDigits(p.total.before), groupDigits(p.total.after), signed(p.total.change), groupDigits(String(p.movers.gainers)), groupDigits(String(p.movers.losers))]);
+  rows.push(["total", groupDigits(t.total.before), groupDigits(t.total.after), signed(t.total.change), groupDigits(String(t.movers.gainers)), groupDigits(String(t.movers.losers))]);
+  for (const b of t.bonuses) rows.push([`  ${b.key}${b.status === "both" ? "" : ` (${b.status})`}`, groupDigits(b.before), groupDigits(b.after), signed(b.change), "", ""]);
+  const head = ["", "before", "after", "change", "paid more", "paid less"];
+  const widths = head.map((h, i) => Math.max(h.length, 8, ...rows.map((r) => (r[i] as string).length)) + 2);
+  const fmt = (r: readonly string[]) => `  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join("")}`.trimEnd();
+  lines.push(fmt(head), ...rows.map(fmt), "");
+  lines.push(`  over the chain: paid more ${groupDigits(String(t.movers.gainers))} (${signed(t.movers.gained)}), paid less ${groupDigits(String(t.movers.losers))} (${groupDigits(t.movers.lost)}), paid the same ${groupDigits(String(t.movers.payUnchanged))} (pay moved between periods: ${groupDigits(String(t.movers.moved))})`);
+  const st = d.finalState;
+  const fields = st.fields.filter((f) => f.members > 0).map((f) => `${f.field} ${groupDigits(String(f.members))}`);
+  lines.push(`  final state (${st.period}): members whose state differs ${groupDigits(String(st.members))}${fields.length > 0 ? ` (${fields.join(", ")})` : ""}`);
+  return `${lines.join("\n")}\n`;
+}
+
 /** @internal `compplan diff`. */
 export function cmdDiff(args: readonly string[], io: CliIO): number {
   return usageGuard("diff", io, () => {
-    const flags = parseFlags(args, ["base", "plan", "change", "members", "orders", "period", "out", "limit"], ["timings", "json"]);
+    const flags = parseFlags(args, ["base", "plan", "change", "members", "orders", "period", "periods", "state", "out", "limit"], ["timings", "json"]);
     const clock = new Clock();
     clock.step("read plans");
     const basePath = required(flags, "base");
     if ((flags.plan === undefined) === (flags.change === undefined)) throw new UsageError("give either --plan (a second plan) or --change (a change set)");
+    if (flags.periods !== undefined) return diffPeriods(flags, clock, io);
+    if (flags.state !== undefined) throw new UsageError("--state goes with --periods (the first period's opening state)");
     const period = required(flags, "period");
     const out = required(flags, "out");
     const membersPath = required(flags, "members");
     const ordersPath = required(flags, "orders");
     const limit = wholeNumber(flags, "limit", 0, 100_000);
-    const base = loadPlan(basePath);
-    let other: Plan | ChangeSet;
-    let description: string | undefined;
-    if (typeof flags.change === "string") {
-      const path = flags.change;
-      const read = readTextFile(path, "change");
-      if (read.issue !== undefined) throw new CompplanError([read.issue]);
-      const change = safeParseChangeSet(read.text as string, { fileName: path });
-      if (!change.ok) throw new CompplanError(change.issues);
-      const applied = safeApplyChangeSet(base, change.value, { fileName: path });
-      if (!applied.ok) throw new CompplanError(applied.issues);
-      // Checked here, before the input is read; simulateWith applies it again and lists its operations.
-      other = change.value;
-      description = change.value.description;
-    } else {
-      other = loadPlan(flags.plan as string);
-    }
+    const { base, other, description } = loadComparison(flags, basePath);
     checkPeriod(period);
     const r = simulateWith(base, other, (measures) => safePrepareFiles({ period, members: membersPath, orders: ordersPath }, { measures }), {
       onStep: (s) => clock.step(STEP_NAMES[s]),

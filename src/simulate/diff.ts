@@ -358,8 +358,8 @@ function side(run: RunResult): DiffSide {
   return { plan: { ...run.summary.plan, fingerprint: fingerprintPlan(run.plan) }, payoutBasis: run.summary.payoutBasis };
 }
 
-/** Members' totals at the comparison's scale (exact: integers times a power of ten, checked safe). */
-function scaled(cols: MemberColumns, scale: number): Float64Array {
+/** @internal Members' totals at the comparison's scale (exact: integers times a power of ten, checked safe). */
+export function scaled(cols: MemberColumns, scale: number): Float64Array {
   if (cols.scale === scale) return cols.total;
   const factor = Number(pow10(scale - cols.scale));
   const out = new Float64Array(cols.total.length);
@@ -465,10 +465,10 @@ function accountingDiff(before: RunResult, after: RunResult, scale: number): Acc
 }
 
 /**
- * The best `k` items offered, by a comparator (negative: first argument is better). A binary heap whose
+ * @internal The best `k` items offered, by a comparator (negative: first argument is better). A binary heap whose
  * root is the worst item kept, so each offer costs O(log k) and a million offers stay cheap.
  */
-class TopK {
+export class TopK {
   private readonly heap: number[] = [];
 
   constructor(

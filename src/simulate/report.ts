@@ -22,6 +22,7 @@ import { formatFixed, formatRatio, groupDigits as group } from "../money/decimal
 import { canonicalJson } from "../statement/canonical.js";
 import type { AppliedChange, AppliedChanges } from "./applied.js";
 import type { MemberChange, RunDiff } from "./diff.js";
+import type { ChainDiff, ChainMemberChange } from "./chain.js";
 
 const BEFORE_COLOR = "#c3cad3";
 const AFTER_COLOR = "#5b6675";
@@ -70,6 +71,11 @@ export function renderDiffReport(diff: RunDiff): string {
       `Percentiles use the nearest-rank method (the value at position ⌈p × N / 100⌉ of members' pay sorted from lowest). ` +
       `The figures on this page are those of diff.json.</footer>`,
   );
+  return page(title, parts);
+}
+
+/** The page around the sections: no script, no external resource, no timestamp. */
+function page(title: string, parts: readonly string[]): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -534,6 +540,15 @@ function rankLabel(r: string | null): string {
   return r ?? "no rank";
 }
 
+/** The table of inputs and their fingerprints: input, what, fingerprint. */
+function provenanceTable(rows: readonly (readonly string[])[]): string {
+  return (
+    `<table class="provenance"><thead><tr><th>input</th><th>what</th><th>fingerprint</th></tr></thead><tbody>` +
+    rows.map((r) => `<tr>${r.map((c, i) => `<td${i === 2 ? ` class="fp"` : ""}>${c}</td>`).join("")}</tr>`).join("") +
+    `</tbody></table>`
+  );
+}
+
 function provenanceSection(d: RunDiff): string {
   const fp = (text: string) => `<code class="fp">${esc(text)}</code>`;
   const rows: string[][] = [];
@@ -549,8 +564,115 @@ function provenanceSection(d: RunDiff): string {
     `<p class="note">Fingerprints are SHA-256 digests of the canonical form of each input (rows sorted by id, decimals normalised), ` +
     `the same as <code>compplan run</code> records in bundle.json, so a reader can check that this comparison used the same members, ` +
     `orders and plans as a run. The same inputs and engine always give this page byte for byte.</p>` +
-    `<table class="provenance"><thead><tr><th>input</th><th>what</th><th>fingerprint</th></tr></thead><tbody>` +
-    rows.map((r) => `<tr>${r.map((c, i) => `<td${i === 2 ? ` class="fp"` : ""}>${c}</td>`).join("")}</tr>`).join("") +
-    `</tbody></table></section>`
+    `${provenanceTable(rows)}</section>`
   );
+}
+
+/**
+ * Renders a comparison over a chain of periods as a self-contained HTML page: what was changed, the totals
+ * over the chain, a table per period, the payout per bonus over the chain, the largest gains and losses
+ * over the chain, the comparison of the final closing states and what it was computed from.
+ *
+ * @param diff - a comparison from {@link simulatePeriods}
+ * @returns the HTML text; the same diff always gives the same bytes
+ * @example
+ * ```ts
+ * writeFileSync("report.html", renderChainDiffReport(simulatePeriods(plan, change, input)));
+ * ```
+ */
+export function renderChainDiffReport(diff: ChainDiff): string {
+  requireArguments("renderChainDiffReport", [["diff", isRecord(diff) && Array.isArray(diff.periods) && isRecord(diff.total), "a ChainDiff from simulatePeriods", diff]]);
+  const b = diff.before.plan;
+  const a = diff.after.plan;
+  const t = diff.total;
+  const range = `${t.first} to ${t.last}`;
+  const parts: string[] = [];
+  const same = planLabel(a) === planLabel(b);
+  const compared = same ? `, and the same plan with the change below` : ` compared with <b>${esc(planLabel(a))}</b>`;
+  parts.push(
+    `<header><h1>What-if report over ${count(t.periods)} periods</h1><p class="sub">Base plan <b>${esc(planLabel(b))}</b>${compared} · periods <b>${esc(range)}</b>, ` +
+      `each plan from its own closing state · <span data-field="total.members" data-format="count">${count(t.members)}</span> members · amounts in ${esc(diff.currency)}</p>` +
+      (diff.description !== undefined ? `<p class="desc">${esc(diff.description)}</p>` : "") +
+      `</header>`,
+  );
+  parts.push(appliedSection(diff.applied, planLabel(b), planLabel(a)));
+  parts.push(COLOUR_KEY);
+  const card = (heading: string, body: string) => `<div class="card"><h3>${heading}</h3>${body}</div>`;
+  const row = (label: string, value: string) => `<div class="row"><span class="muted">${label}</span><span>${value}</span></div>`;
+  const m = t.movers;
+  parts.push(
+    `<section class="cards">` +
+      card(
+        "Total payout over the chain",
+        `<div class="big">${field("total.total.after", group(t.total.after), "money")}</div>` +
+          row("before", field("total.total.before", group(t.total.before), "money")) +
+          row("change", field("total.total.change", signed(t.total.change), "signed-money", effect(t.total.change))),
+      ) +
+      card(
+        "Members, on their pay over the chain",
+        row("paid more", field("total.movers.gainers", count(m.gainers), "count")) +
+          row("paid less", field("total.movers.losers", count(m.losers), "count")) +
+          row("paid the same", field("total.movers.payUnchanged", count(m.payUnchanged), "count")) +
+          row("of whom pay moved between periods", field("total.movers.moved", count(m.moved), "count")) +
+          row("sum gained", field("total.movers.gained", signed(m.gained), "signed-money", effect(m.gained))) +
+          row("sum lost", field("total.movers.lost", signed(m.lost), "signed-money", effect(m.lost))),
+      ) +
+      card(
+        `Final state (${esc(diff.finalState.period)})`,
+        row("members whose state differs", field("finalState.members", count(diff.finalState.members), "count")) +
+          row("state rows before", count(diff.finalState.before.rows)) +
+          row("state rows after", count(diff.finalState.after.rows)),
+      ) +
+      `</section>`,
+  );
+  const periodRows = diff.periods.map((d) => [
+    esc(d.period),
+    count(d.members),
+    esc(group(d.total.before)),
+    esc(group(d.total.after)),
+    change(d.total.change),
+    count(d.movers.gainers),
+    count(d.movers.losers),
+    count(d.movers.rankChanged),
+  ]);
+  periodRows.push(["<b>total</b>", count(t.members), esc(group(t.total.before)), esc(group(t.total.after)), change(t.total.change), count(m.gainers), count(m.losers), ""]);
+  parts.push(
+    `<section><h2>Per period</h2><p class="note">Each period compares the two plans' runs of that period, each run from its own plan's previous closing state. ` +
+      `Members paid more or less per period are counted on that period's pay; in the total row on their pay over the chain, so pay moved from one period to another is neither a gain nor a loss.</p>` +
+      table(["period", "members", "before", "after", "change", "paid more", "paid less", "rank changed"], periodRows) +
+      `</section>`,
+  );
+  parts.push(`<section><h2>Payout per bonus over the chain</h2>${table(["bonus", "kind", "before", "after", "change"], t.bonuses.map((x) => [esc(bonusLabel(x)), esc(x.kind), esc(group(x.before)), esc(group(x.after)), change(x.change)]))}</section>`);
+  const memberBlock = (title: string, all: readonly ChainMemberChange[], total: number) => {
+    const list = all.slice(0, TABLE_ROWS);
+    const rows = list.map((x) => [esc(x.memberId), esc(group(x.before)), esc(group(x.after)), change(x.change)]);
+    return `<div><h2>${title}</h2>${list.length === 0 ? `<p class="note">None.</p>` : `<p class="note">The ${count(list.length)} largest of ${count(total)}.</p>${table(["member", "before", "after", "change"], rows)}`}</div>`;
+  };
+  parts.push(`<section class="tables">${memberBlock("Largest gains over the chain", t.largestGains, m.gainers)}${memberBlock("Largest losses over the chain", t.largestLosses, m.losers)}</section>`);
+  const st = diff.finalState;
+  const kept = { both: "both plans", before: "the base plan only", after: "the changed plan only" } as const;
+  const value = (v: string | number | null) => (v === null ? `<span class="muted">initial</span>` : esc(String(v)));
+  parts.push(
+    `<section><h2>Final closing state (${esc(st.period)})</h2><p class="note">The state each plan hands to the period after ${esc(st.period)}: a field only one plan keeps counts as its initial value in the other.</p>` +
+      table(["field", "kind", "kept by", "members differing"], st.fields.map((f) => [esc(f.field), esc(f.kind), kept[f.kept], count(f.members)])) +
+      (st.examples.length === 0 ? "" : table(["member", "field", "before", "after"], st.examples.slice(0, TABLE_ROWS).map((x) => [esc(x.memberId), esc(x.field), value(x.before), value(x.after)]))) +
+      `</section>`,
+  );
+  const fp = (text: string | null) => (text === null ? `<span class="muted">no state</span>` : `<code class="fp">${esc(text)}</code>`);
+  const prov: string[][] = [];
+  for (const d of diff.periods) {
+    if (d.inputs === undefined) continue;
+    prov.push([`${esc(d.period)} members`, `${count(d.inputs.members.count)} rows`, fp(d.inputs.members.fingerprint)]);
+    prov.push([`${esc(d.period)} orders`, `${count(d.inputs.orders.count)} rows`, fp(d.inputs.orders.fingerprint)]);
+  }
+  prov.push(["base plan", esc(planLabel(b)), fp(b.fingerprint)]);
+  prov.push(["changed plan", esc(planLabel(a)), fp(a.fingerprint)]);
+  prov.push(["final state, base plan", "", fp(st.before.fingerprint)]);
+  prov.push(["final state, changed plan", "", fp(st.after.fingerprint)]);
+  prov.push(["engine", `${esc(diff.engine.name)} ${esc(diff.engine.version)}`, ""]);
+  parts.push(
+    `<section id="provenance"><h2>What this comparison was computed from</h2>${provenanceTable(prov)}</section>`,
+  );
+  parts.push(`<footer>Computed by compplan from the same members and orders under both plans, each plan over the chain from its own state; every amount is exact. The figures on this page are those of diff.json.</footer>`);
+  return page(`What-if: ${b.id} → ${a.id}, ${range}`, parts);
 }

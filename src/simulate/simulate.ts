@@ -46,10 +46,10 @@ export interface Simulation {
 }
 
 /**
- * True when `x` is to be read as a change set: anything that is not a plan (plans carry `compplan: 1`).
+ * @internal True when `x` is to be read as a change set: anything that is not a plan (plans carry `compplan: 1`).
  * Something that is neither is then reported as an invalid change set, not run as a plan.
  */
-function isChangeSet(x: ChangeSet | Plan): x is ChangeSet {
+export function isChangeSet(x: ChangeSet | Plan): x is ChangeSet {
   return typeof x !== "object" || x === null || !("compplan" in x);
 }
 
@@ -111,26 +111,41 @@ export function simulateWith(
 ): Result<Simulation> {
   const step = options.onStep ?? (() => {});
   step("change");
-  let description = options.description;
-  let other: Plan;
-  let what: AppliedChanges;
-  if (isChangeSet(change)) {
-    const applied = safeApplyChangeSet(base, change, options.changeFileName !== undefined ? { fileName: options.changeFileName } : {});
-    if (!applied.ok) return applied;
-    other = applied.value;
-    description ??= change.description;
-    what = describeChangeSet(base, change);
-  } else {
-    other = change;
-    what = planDifferences(base, other);
-  }
-  if (other.currency !== base.currency) {
-    return { ok: false, issues: [issue("SIMULATE_CURRENCY_MISMATCH", ["currency"], `the base plan pays in ${base.currency} and the changed plan in ${other.currency}; amounts in two currencies cannot be compared`, other.currency)] };
-  }
+  const resolved = resolveChange(base, change, options);
+  if (!resolved.ok) return resolved;
+  const { other, applied: what, description } = resolved.value;
   step("prepare");
   const prepared = prepare(unionMeasures(base, other));
   if (!prepared.ok) return prepared;
   return comparePrepared(base, other, prepared.value, { ...options, ...(description !== undefined ? { description } : {}) }, what);
+}
+
+/**
+ * @internal The changed plan of a comparison (the change set applied to `base`, or the second plan), what
+ * was changed, and the description; `SIMULATE_CURRENCY_MISMATCH` when the two pay in different currencies.
+ */
+export function resolveChange(
+  base: Plan,
+  change: ChangeSet | Plan,
+  options: Pick<SimulateOptions, "changeFileName" | "description">,
+): Result<{ other: Plan; applied: AppliedChanges; description: string | undefined }> {
+  let description = options.description;
+  let other: Plan;
+  let applied: AppliedChanges;
+  if (isChangeSet(change)) {
+    const r = safeApplyChangeSet(base, change, options.changeFileName !== undefined ? { fileName: options.changeFileName } : {});
+    if (!r.ok) return r;
+    other = r.value;
+    description ??= change.description;
+    applied = describeChangeSet(base, change);
+  } else {
+    other = change;
+    applied = planDifferences(base, other);
+  }
+  if (other.currency !== base.currency) {
+    return { ok: false, issues: [issue("SIMULATE_CURRENCY_MISMATCH", ["currency"], `the base plan pays in ${base.currency} and the changed plan in ${other.currency}; amounts in two currencies cannot be compared`, other.currency)] };
+  }
+  return { ok: true, value: { other, applied, description } };
 }
 
 /**
@@ -160,8 +175,8 @@ export function comparePrepared(base: Plan, other: Plan, prepared: PreparedInput
 /** Fingerprints of prepared inputs already compared: comparing several changes on one input hashes it once. */
 const fingerprintsOf = new WeakMap<PreparedInput, ReturnType<typeof inputSummaries>>();
 
-/** The members' and orders' fingerprints of a prepared input (about 1 s per million members; cached). */
-function inputFingerprints(prepared: PreparedInput): ReturnType<typeof inputSummaries> {
+/** @internal The members' and orders' fingerprints of a prepared input (about 1 s per million members; cached). */
+export function inputFingerprints(prepared: PreparedInput): ReturnType<typeof inputSummaries> {
   let fp = fingerprintsOf.get(prepared);
   if (fp === undefined) {
     fp = inputSummaries(genealogyMembers(prepared.genealogy), prepared.orders);

@@ -121,6 +121,27 @@ function wholeListPath(i: Issue, share: { members: readonly number[]; orders: re
 }
 
 /**
+ * @internal The periods of a chain, parsed, each checked to start the day after the one before ends.
+ *
+ * @param ids - the period ids in order
+ * @returns the periods, or a `PERIOD_INVALID` issue at `periods[k]` (or at `periods` when there is none)
+ */
+export function chainPeriods(ids: readonly string[]): Result<Period[]> {
+  const periods: Period[] = [];
+  for (const [k, id] of ids.entries()) {
+    const p = safeParsePeriod(id);
+    if (p.period === undefined) return { ok: false, issues: [{ ...(p.issue as Issue), path: ["periods", k] }] };
+    const before = periods[k - 1];
+    if (before !== undefined && addDays(before.end, 1) !== p.period.start) {
+      return { ok: false, issues: [issue("PERIOD_INVALID", ["periods", k], `period ${id} does not follow ${before.id}: it starts ${p.period.start}, not ${addDays(before.end, 1)}`, id)] };
+    }
+    periods.push(p.period);
+  }
+  if (periods.length === 0) return { ok: false, issues: [issue("PERIOD_INVALID", ["periods"], "a chain runs at least one period", ids)] };
+  return { ok: true, value: periods };
+}
+
+/**
  * Runs a chain of periods: each from its share of the members and orders (see {@link splitPeriods}), with
  * the previous period's closing state as its opening state (the first takes `options.state`, or none: the
  * initial values). Yields each period as it is computed; the same as running the periods one by one with

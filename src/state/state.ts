@@ -7,7 +7,8 @@
 import { CompplanError, type Issue, type IssueCode, issue } from "../errors/issues.js";
 import { VOLUME_SCALE, formatFixed, formatVolume, parseUnits } from "../money/decimal.js";
 import { canonicalJson } from "../statement/canonical.js";
-import type { Genealogy } from "../genealogy/genealogy.js";
+import { type Genealogy, membersById } from "../genealogy/genealogy.js";
+import { MAX_BYTES, putWhole, sourceOf } from "../audit/canonical-rows.js";
 import type { Period } from "../run/period.js";
 import { addDays, dateOf, dayNumberOf, isIsoDate, safeParsePeriod } from "../run/period.js";
 import { cut } from "../input/read.js";
@@ -135,6 +136,8 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
     return { ok: false, issues };
   }
   lines.pop();
+  // Rows are checked canonical by writing them back the way the writer does (set once the header is read).
+  let canonicalRow: ((value: Record<string, unknown>) => string) | undefined;
   const parse = (k: number): Record<string, unknown> | undefined => {
     const line = lines[k] as string;
     let value: unknown;
@@ -150,7 +153,7 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
     }
     let canonical: string | undefined;
     try {
-      canonical = canonicalJson(value);
+      canonical = (canonicalRow ?? canonicalJson)(value as Record<string, unknown>);
     } catch {
       // A number too large for a double (1e400 reads as Infinity) has no canonical form.
       at("STATE_MALFORMED", k + 1, [], "this line holds a number too large to read exactly", cut(line));
@@ -211,11 +214,23 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
   }
   if (issues.length > 0) return { ok: false, issues };
   const index = new Map(fields.map((f, k) => [f.name, k]));
+  canonicalRow = rowWriter(fields);
   const ids: string[] = [];
   const values: (number | string | undefined)[][] = fields.map(() => []);
   const kept: string[] = [];
   const lineNumbers: number[] = [];
+  const rowKeyList = rowKeys(fields);
   for (let k = 1; k < lines.length; k++) {
+    // Most rows are canonical and valid: read them without JSON.parse; any other goes the long way below,
+    // which reports what is wrong with it.
+    const fast = readCanonicalRow(lines[k] as string, rowKeyList, fields);
+    if (fast !== undefined && (ids.length === 0 || (ids[ids.length - 1] as string) < fast.id)) {
+      ids.push(fast.id);
+      for (let f = 0; f < fields.length; f++) (values[f] as (number | string | undefined)[]).push(fast.values[f]);
+      kept.push(lines[k] as string);
+      lineNumbers.push(k + 1);
+      continue;
+    }
     const row = parse(k);
     if (row === undefined) continue;
     const id = row.id;
@@ -228,10 +243,11 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
       at("STATE_INVALID_VALUE", k + 1, ["id"], previous === id ? `member "${cut(id)}" has two rows` : `rows are sorted by member id: "${cut(id)}" comes before "${cut(previous)}"`, id);
       continue;
     }
-    const rowValues: (number | string | undefined)[] = fields.map(() => undefined);
+    const rowValues: (number | string | undefined)[] = new Array(fields.length);
     let bad = false;
-    for (const [name, raw] of Object.entries(row)) {
+    for (const name in row) {
       if (name === "id") continue;
+      const raw = row[name];
       const f = index.get(name);
       if (f === undefined || (fields[f] as StateField).scope === "company") {
         at("STATE_INVALID_VALUE", k + 1, [name], `field "${cut(name)}" is not a member field of the header`, name);
@@ -248,12 +264,85 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
     }
     if (bad) continue;
     ids.push(id);
-    rowValues.forEach((v, f) => (values[f] as (number | string | undefined)[]).push(v));
+    for (let f = 0; f < fields.length; f++) (values[f] as (number | string | undefined)[]).push(rowValues[f]);
     kept.push(lines[k] as string);
     lineNumbers.push(k + 1);
   }
   if (issues.length > 0) return { ok: false, issues };
   return { ok: true, value: { period: header.period as string, plan: header.plan as string, fields, ids, values, company, lines: kept, lineNumbers, ...(file !== undefined ? { file } : {}) } };
+}
+
+/** A string value the reader takes as is: no quote, backslash, control character or surrogate (those go the long way). */
+const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
+/**
+ * A state row read without JSON.parse, when its line is canonical (keys in canonical order, each once,
+ * plain strings, whole numbers without leading zeros) with a non-empty id and valid values; else undefined,
+ * and the row is read the long way (the same values for every line this accepts).
+ */
+function readCanonicalRow(line: string, keys: readonly { key: string; k: number }[], fields: readonly StateField[]): { id: string; values: (number | string | undefined)[] } | undefined {
+  const end = line.length - 1;
+  if (line.charCodeAt(0) !== 123 || line.charCodeAt(end) !== 125) return undefined;
+  let pos = 1;
+  let id: string | undefined;
+  const values: (number | string | undefined)[] = new Array(fields.length);
+  for (const { key, k } of keys) {
+    if (pos >= end) break;
+    const comma = pos > 1 ? 1 : 0;
+    if (comma === 1 && line.charCodeAt(pos) !== 44) return undefined;
+    if (!line.startsWith(key, pos + comma)) continue;
+    pos += comma + key.length;
+    let raw: string | number;
+    if (line.charCodeAt(pos) === 34) {
+      const close = line.indexOf('"', pos + 1);
+      if (close < 0) return undefined;
+      raw = line.slice(pos + 1, close);
+      if (!PLAIN.test(raw)) return undefined;
+      pos = close + 1;
+    } else {
+      const start = pos;
+      const first = line.charCodeAt(pos);
+      if (first < 49 || first > 57) return undefined;
+      while (pos < end && line.charCodeAt(pos) >= 48 && line.charCodeAt(pos) <= 57) pos++;
+      raw = Number(line.slice(start, pos));
+    }
+    if (k < 0) {
+      if (typeof raw !== "string" || raw === "") return undefined;
+      id = raw;
+      continue;
+    }
+    const value = readValue((fields[k] as StateField).kind, raw);
+    if (typeof value === "object") return undefined;
+    values[k] = value;
+  }
+  return pos === end && id !== undefined ? { id, values } : undefined;
+}
+
+/**
+ * The canonical line of a parsed state row whose keys are all "id" or fields and whose values are strings
+ * or finite numbers: the same text {@link canonicalJson} gives, without sorting keys per row. Any other row
+ * goes to canonicalJson itself.
+ */
+function rowWriter(fields: readonly StateField[]): (row: Record<string, unknown>) => string {
+  const keys = rowKeys(fields);
+  const names = keys.map(({ key }) => JSON.parse(key.slice(0, -1)) as string);
+  const known = new Set(names);
+  return (row) => {
+    let count = 0;
+    for (const name in row) {
+      const v = row[name];
+      if (!known.has(name) || !(typeof v === "string" || (typeof v === "number" && Number.isFinite(v)))) return canonicalJson(row);
+      count++;
+    }
+    let line = "{";
+    for (let j = 0; j < keys.length && count > 0; j++) {
+      const v = row[names[j] as string];
+      if (v === undefined) continue;
+      line += (line.length > 1 ? "," : "") + (keys[j] as { key: string }).key + JSON.stringify(v);
+      count--;
+    }
+    return `${line}}`;
+  };
 }
 
 /** A value of `kind` as written in the file, in its internal unit (a rank by name), or the problem with it. */
@@ -339,21 +428,25 @@ export function resolveState(state: StateInput, plan: StatePlan, period: Period,
     const x = internal(f, v, ["company", f.name], 1);
     if (x !== undefined) (columns[k] as Float64Array)[0] = x;
   });
-  state.ids.forEach((id, row) => {
+  const fields = plan.fields;
+  for (let row = 0; row < state.ids.length; row++) {
+    const id = state.ids[row] as string;
     const line = state.lineNumbers[row] as number;
     const i = g.indexOf.get(id);
     if (i === undefined) {
       if (plan.unknownMembers === "carry") carried.push({ id, line: state.lines[row] as string });
       else issues.push({ ...issue("STATE_UNKNOWN_MEMBER", ["state", "id"], `the state has a row for "${cut(id)}", who is not in the members file (state.unknownMembers: carry keeps such rows)`, id), ...loc(line) });
-      return;
+      continue;
     }
-    plan.fields.forEach((f, k) => {
+    for (let k = 0; k < fields.length; k++) {
       const v = (state.values[k] as (number | string | undefined)[])[row];
-      if (v === undefined || f.scope === "company") return;
-      const x = internal(f, v, [f.name], line);
+      const f = fields[k] as StateField;
+      if (v === undefined || f.scope === "company") continue;
+      // Volumes and counts are read in their internal unit already; the other kinds need the plan.
+      const x = f.kind === "volume" || f.kind === "count" ? (v as number) : internal(f, v, [f.name], line);
       if (x !== undefined) (columns[k] as Float64Array)[i] = x;
-    });
-  });
+    }
+  }
   if (issues.length > 0) return { issues };
   return { columns: { fields: plan.fields, columns, carried }, issues };
 }
@@ -363,38 +456,91 @@ export function resolveState(state: StateInput, plan: StatePlan, period: Period,
  * then one canonical line per member with a non-initial value and each carried row, sorted by id.
  */
 export function stateNdjsonOf(closing: StateColumns, g: Genealogy, periodId: string, planFingerprint: string, rankNames: readonly string[], moneyScale: number): string {
-  const text = (f: StateField, v: number): string | number =>
-    f.kind === "volume" ? formatVolume(v) : f.kind === "money" ? formatFixed(BigInt(v), moneyScale) : f.kind === "rank" ? (rankNames[v] as string) : f.kind === "day" ? dateOf(v) : v;
+  const fields = closing.fields;
+  const columns = closing.columns;
+  /** A value of a money or day field as its text in the file. */
+  const text = (kind: StateFieldKind, v: number): string => (kind === "money" ? formatFixed(BigInt(v), moneyScale) : dateOf(v));
   const company: Record<string, string | number> = {};
-  closing.fields.forEach((f, k) => {
-    const v = (closing.columns[k] as Float64Array)[0] as number;
-    if (f.scope === "company" && !isInitial(f.kind, v)) company[f.name] = text(f, v);
+  fields.forEach((f, k) => {
+    const v = (columns[k] as Float64Array)[0] as number;
+    if (f.scope !== "company" || isInitial(f.kind, v)) return;
+    company[f.name] = f.kind === "volume" ? formatVolume(v) : f.kind === "rank" ? (rankNames[v] as string) : f.kind === "count" ? v : text(f.kind, v);
   });
-  const header = canonicalJson({
-    ...(Object.keys(company).length > 0 ? { company } : {}),
-    fields: closing.fields.map(descriptor),
-    format: STATE_FORMAT,
-    period: periodId,
-    plan: planFingerprint,
-  });
-  const rows: { id: string; line: string }[] = [];
-  for (let i = 0; i < g.size; i++) {
-    const row: Record<string, string | number> = {};
+  const header = canonicalJson({ ...(Object.keys(company).length > 0 ? { company } : {}), fields: fields.map(descriptor), format: STATE_FORMAT, period: periodId, plan: planFingerprint });
+  const kinds = fields.map((f) => f.kind);
+  // Each key of a row in canonical order with the comma before it and its colon, as bytes; rank names quoted.
+  const keys = rowKeys(fields).map(({ key, k }) => ({ k, first: Buffer.from(key), next: Buffer.from(`,${key}`) }));
+  const ranks = rankNames.map((name) => Buffer.from(JSON.stringify(name)));
+  const rankRoom = Math.max(2, ...ranks.map((r) => r.length));
+  // The most bytes a row takes besides its id: braces, line feed, keys, and the longest value of each kind.
+  const room = 4 + keys.reduce((n, { k, next }) => n + next.length + (k < 0 ? 2 : kinds[k] === "rank" ? rankRoom : kinds[k] === "count" ? 17 : 342), 0);
+  const ids = sourceOf(g.ids);
+  let out = Buffer.allocUnsafe(Buffer.byteLength(header) + 1 + Math.min(g.size, 1 << 16) * 64);
+  let at = out.write(`${header}\n`, 0, "utf8");
+  const ensure = (need: number) => {
+    if (at + need <= out.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(out.length * 2, at + need));
+    out.copy(bigger, 0, 0, at);
+    out = bigger;
+  };
+  const putLine = (line: string) => {
+    ensure(Buffer.byteLength(line) + 1);
+    at += out.write(line, at, "utf8");
+    out[at++] = 0x0a;
+  };
+  // Members in id order (the order statements are written in, computed once per tree), merged with the
+  // carried rows (in id order as read; never the id of a member in the file).
+  const order = membersById(g);
+  const carried = closing.carried;
+  let c = 0;
+  for (let p = 0; p < order.length; p++) {
+    const i = order[p] as number;
     let any = false;
-    closing.fields.forEach((f, k) => {
-      if (f.scope === "company") return;
-      const v = (closing.columns[k] as Float64Array)[i] as number;
-      if (isInitial(f.kind, v)) return;
-      any = true;
-      row[f.name] = text(f, v);
-    });
+    for (let k = 0; k < columns.length; k++) if ((fields[k] as StateField).scope !== "company" && !isInitial(kinds[k] as StateFieldKind, (columns[k] as Float64Array)[i] as number)) any = true;
     if (!any) continue;
-    const id = g.ids.at(i) as string;
-    rows.push({ id, line: canonicalJson({ id, ...row }) });
+    if (c < carried.length) {
+      const id = g.ids.at(i) as string;
+      while (c < carried.length && (carried[c] as CarriedRow).id < id) putLine((carried[c++] as CarriedRow).line);
+    }
+    ensure(room + MAX_BYTES * ids.len(i));
+    out[at++] = 0x7b;
+    let first = true;
+    for (const { k, first: key1, next } of keys) {
+      let v = 0;
+      if (k >= 0) {
+        v = (columns[k] as Float64Array)[i] as number;
+        if (isInitial(kinds[k] as StateFieldKind, v)) continue;
+      }
+      at += (first ? key1 : next).copy(out, at);
+      first = false;
+      if (k < 0) {
+        out[at++] = 0x22;
+        at = ids.put(out, at, i);
+        out[at++] = 0x22;
+      } else if (kinds[k] === "rank") at += (ranks[v] as Buffer).copy(out, at);
+      else if (kinds[k] === "count") at = putWhole(out, at, v);
+      else {
+        out[at++] = 0x22;
+        at += out.write(kinds[k] === "volume" ? formatVolume(v) : text(kinds[k] as StateFieldKind, v), at, "latin1");
+        out[at++] = 0x22;
+      }
+    }
+    out[at++] = 0x7d;
+    out[at++] = 0x0a;
   }
-  for (const c of closing.carried) rows.push(c);
-  rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return `${header}\n${rows.map((r) => `${r.line}\n`).join("")}`;
+  while (c < carried.length) putLine((carried[c++] as CarriedRow).line);
+  return out.toString("utf8", 0, at);
+}
+
+/**
+ * The keys of a state row in canonical order (sorted as {@link canonicalJson} sorts them: "id" and the
+ * field names), each quoted with its colon, and the field's index (-1 for "id").
+ */
+function rowKeys(fields: readonly StateField[]): { key: string; k: number }[] {
+  // A company field is never a row's key (its value is in the header).
+  const keys = [{ name: "id", k: -1 }, ...fields.flatMap((f, k) => (f.scope === "company" ? [] : [{ name: f.name, k }]))];
+  keys.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return keys.map(({ name, k }) => ({ key: `${JSON.stringify(name)}:`, k }));
 }
 
 /**
