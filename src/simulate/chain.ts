@@ -20,7 +20,7 @@ import type { AppliedChanges } from "./applied.js";
 import type { ChangeSet } from "./change.js";
 import { memberColumns } from "./columns.js";
 import { type BonusDiff, type Compared, type DiffSide, type RunDiff, TopK, diffRuns, scaled } from "./diff.js";
-import { inputFingerprints, isChangeSet, resolveChange, unionMeasures } from "./simulate.js";
+import { inputFingerprints, plansArgument, resolveChange, unionMeasures } from "./simulate.js";
 
 /** Options of {@link simulatePeriods} and {@link safeSimulatePeriods}. */
 export interface SimulatePeriodsOptions {
@@ -171,12 +171,8 @@ export function safeSimulatePeriods(base: Plan, change: ChangeSet | Plan, input:
     ["options", isOptions(options, "onPeriod"), "undefined or an options object whose callbacks are functions", options],
   ]);
   if (bad.length > 0) return { ok: false, issues: bad };
-  const checked = planArgument(base);
-  if (!checked.ok) return checked;
-  if (!isChangeSet(change)) {
-    const second = planArgument(change);
-    if (!second.ok) return second;
-  }
+  const plans = plansArgument(base, change);
+  if (!plans.ok) return plans;
   const resolved = resolveChange(base, change, options);
   if (!resolved.ok) return resolved;
   const { other, applied, description } = resolved.value;

@@ -72,18 +72,25 @@ export function isChangeSet(x: ChangeSet | Plan): x is ChangeSet {
  * if (r.ok) console.log(r.value.diff.total.change, r.value.diff.movers.gainers);
  * ```
  */
-export function safeSimulate(base: Plan, change: ChangeSet | Plan, input: CalculateInput | PreparedInput, options: SimulateOptions = {}): Result<Simulation> {
-  const bad = argumentIssues("safeSimulate", [
-    ["input", isRecord(input), "an object { period, members, orders } or a prepared input", input],
-    ["options", isOptions(options, "onStep"), "undefined or an options object whose callbacks are functions", options],
-  ]);
-  if (bad.length > 0) return { ok: false, issues: bad };
+/** @internal The issues of a base plan and a change (a change set, or a second plan) given as arguments. */
+export function plansArgument(base: Plan, change: ChangeSet | Plan): Result<true> {
   const checked = planArgument(base);
   if (!checked.ok) return checked;
   if (!isChangeSet(change)) {
     const second = planArgument(change);
     if (!second.ok) return second;
   }
+  return { ok: true, value: true };
+}
+
+export function safeSimulate(base: Plan, change: ChangeSet | Plan, input: CalculateInput | PreparedInput, options: SimulateOptions = {}): Result<Simulation> {
+  const bad = argumentIssues("safeSimulate", [
+    ["input", isRecord(input), "an object { period, members, orders } or a prepared input", input],
+    ["options", isOptions(options, "onStep"), "undefined or an options object whose callbacks are functions", options],
+  ]);
+  if (bad.length > 0) return { ok: false, issues: bad };
+  const plans = plansArgument(base, change);
+  if (!plans.ok) return plans;
   if ("genealogy" in input) return simulateWith(base, change, (measures) => preparedFor(input, measures), options);
   return simulateWith(base, change, (measures) =>
     safePrepareInput(input, measures, {
