@@ -53,6 +53,17 @@ export function isChangeSet(x: ChangeSet | Plan): x is ChangeSet {
   return typeof x !== "object" || x === null || !("compplan" in x);
 }
 
+/** @internal The issues of a base plan and a change (a change set, or a second plan) given as arguments. */
+export function plansArgument(base: Plan, change: ChangeSet | Plan): Result<true> {
+  const checked = planArgument(base);
+  if (!checked.ok) return checked;
+  if (!isChangeSet(change)) {
+    const second = planArgument(change);
+    if (!second.ok) return second;
+  }
+  return { ok: true, value: true };
+}
+
 /**
  * Runs a base plan and a changed plan over the same period's members and orders and compares them.
  * Never throws on bad input: returns every issue found and computes nothing unless all is valid.
@@ -72,17 +83,6 @@ export function isChangeSet(x: ChangeSet | Plan): x is ChangeSet {
  * if (r.ok) console.log(r.value.diff.total.change, r.value.diff.movers.gainers);
  * ```
  */
-/** @internal The issues of a base plan and a change (a change set, or a second plan) given as arguments. */
-export function plansArgument(base: Plan, change: ChangeSet | Plan): Result<true> {
-  const checked = planArgument(base);
-  if (!checked.ok) return checked;
-  if (!isChangeSet(change)) {
-    const second = planArgument(change);
-    if (!second.ok) return second;
-  }
-  return { ok: true, value: true };
-}
-
 export function safeSimulate(base: Plan, change: ChangeSet | Plan, input: CalculateInput | PreparedInput, options: SimulateOptions = {}): Result<Simulation> {
   const bad = argumentIssues("safeSimulate", [
     ["input", isRecord(input), "an object { period, members, orders } or a prepared input", input],
