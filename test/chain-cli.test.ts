@@ -140,6 +140,22 @@ describe("compplan replay of a chain folder", () => {
     expect((JSON.parse(json.stdout) as { ok: boolean; periods: { period: string }[] }).periods.map((p) => p.period)).toEqual(MONTHS);
   });
 
+  it("an input changed since the run names the period it was found in (exit 1)", () => {
+    const copy = join(dir, "changed");
+    mkdirSync(copy);
+    for (const f of ["plan.yaml", "members.csv", "orders.csv"]) cpSync(join(dir, f), join(copy, f));
+    const rel = (f: string) => join(copy, f);
+    const run = cli("run", "--plan", rel("plan.yaml"), "--members", rel("members.csv"), "--orders", rel("orders.csv"), "--out", join(copy, "runs"), "--periods", "2026-01..2026-03");
+    expect(run.code, run.stderr).toBe(0);
+    // March's order of C: 100 PV becomes 101.
+    writeFileSync(rel("orders.csv"), read(rel("orders.csv")).replace("mar-c,C,personal-consumption,2026-03-30,100", "mar-c,C,personal-consumption,2026-03-30,101"));
+    const r = cli("replay", join(copy, "runs"));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/2026-01: verified[^\n]*\n2026-02: verified/);
+    expect(r.stderr).toContain("AUDIT_INPUT_MISMATCH");
+    expect(r.stderr).toContain("in period 2026-03: ");
+  });
+
   it("one period of a chain replays alone (the whole files split again, the previous state by its relative path)", () => {
     const r = cli("replay", join(out, "2026-03"));
     expect(r.code, r.stdout + r.stderr).toBe(0);

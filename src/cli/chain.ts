@@ -174,7 +174,14 @@ export function replayChain(dir: string, folders: { periods: string[]; others: s
     }
     const link = previous !== undefined ? brokenLink(previous, id, bundle) : undefined;
     if (link !== undefined) return differ(id, link);
-    const r = replayFolder(sub, flags, max);
+    let r: ReturnType<typeof replayFolder>;
+    try {
+      r = replayFolder(sub, flags, max);
+    } catch (e) {
+      // An input or bundle that cannot be used names the period it was found in.
+      if (e instanceof CompplanError) throw new CompplanError(e.issues.map((i) => ({ ...i, message: `in period ${id}: ${i.message}` })));
+      throw e;
+    }
     if (!r.report.ok) {
       if (json) return differ(id, r.report.differences[0]?.message ?? "a difference", r.report);
       io.stdout(`${id}:\n${formatReplayReport(r.report).replace(/^(?=.)/gm, "  ")}`);
