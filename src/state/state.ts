@@ -22,6 +22,12 @@ export type StateFieldKind = "volume" | "money" | "count" | "rank" | "day";
 /** The kinds, in the order docs/state.md lists them. */
 const KINDS: readonly StateFieldKind[] = ["volume", "money", "count", "rank", "day"];
 
+const VOLUME = 0;
+const COUNT = 2;
+const RANK = 3;
+/** A code per kind, for the loops over rows (its index in {@link KINDS}). */
+const KIND_CODE: Record<StateFieldKind, number> = { volume: VOLUME, money: 1, count: COUNT, rank: RANK, day: 4 };
+
 /**
  * One field of the state a plan keeps (docs/state.md "When a plan keeps state"): per member, or one value
  * for the whole company (`scope: "company"`, e.g. a pool's fund carried to the next period).
@@ -533,23 +539,25 @@ export function resolveState(state: StateInput, plan: StatePlan, period: Period,
     const x = internal(f, v, ["company", f.name], 1);
     if (x !== undefined) (columns[k] as Float64Array)[0] = x;
   });
-  const fields = plan.fields;
-  for (let row = 0; row < state.ids.length; row++) {
-    const id = state.ids[row] as string;
-    const line = state.lineNumbers[row] as number;
+  // Member fields only, each with its values as read and its column; volumes and counts are read in their
+  // internal unit already, ranks are looked up by name, the other kinds need the plan.
+  const member = plan.fields.flatMap((f, k) => (f.scope === "company" ? [] : [{ f, read: state.values[k] as readonly (number | string | undefined)[], column: columns[k] as Float64Array, kind: KIND_CODE[f.kind] }]));
+  const ids = state.ids;
+  for (let row = 0; row < ids.length; row++) {
+    const id = ids[row] as string;
     const i = g.indexOf.get(id);
     if (i === undefined) {
+      const line = state.lineNumbers[row] as number;
       if (plan.unknownMembers === "carry") carried.push({ id, line: state.lines[row] as string });
       else issues.push({ ...issue("STATE_UNKNOWN_MEMBER", ["state", "id"], `the state has a row for "${cut(id)}", who is not in the members file (state.unknownMembers: carry keeps such rows)`, id), ...loc(line) });
       continue;
     }
-    for (let k = 0; k < fields.length; k++) {
-      const v = (state.values[k] as (number | string | undefined)[])[row];
-      const f = fields[k] as StateField;
-      if (v === undefined || f.scope === "company") continue;
-      // Volumes and counts are read in their internal unit already; the other kinds need the plan.
-      const x = f.kind === "volume" || f.kind === "count" ? (v as number) : internal(f, v, [f.name], line);
-      if (x !== undefined) (columns[k] as Float64Array)[i] = x;
+    for (let m = 0; m < member.length; m++) {
+      const { f, read, column, kind } = member[m] as (typeof member)[number];
+      const v = read[row];
+      if (v === undefined) continue;
+      const x = kind === VOLUME || kind === COUNT ? (v as number) : kind === RANK ? (rankIndex.get(v as string) ?? internal(f, v, [f.name], state.lineNumbers[row] as number)) : internal(f, v, [f.name], state.lineNumbers[row] as number);
+      if (x !== undefined) column[i] = x;
     }
   }
   if (issues.length > 0) return { issues };
@@ -658,12 +666,6 @@ export function stateNdjsonOf(closing: StateColumns, g: Genealogy, periodId: str
   while (c < carried.length) putLine((carried[c++] as CarriedRow).line);
   return out.toString("utf8", 0, at);
 }
-
-const VOLUME = 0;
-const COUNT = 2;
-const RANK = 3;
-/** A code per kind, for the writer's loop. */
-const KIND_CODE: Record<StateFieldKind, number> = { volume: VOLUME, money: 1, count: COUNT, rank: RANK, day: 4 };
 
 /** Writes a volume (a safe integer of units) as {@link formatVolume} writes it, at `at`; returns the end. */
 function putVolume(out: Buffer, at: number, v: number): number {
