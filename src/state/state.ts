@@ -223,12 +223,24 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
   if (issues.length > 0) return { ok: false, issues };
   const index = new Map(fields.map((f, k) => [f.name, k]));
   canonicalRow = rowWriter(fields);
-  const ids: string[] = [];
-  const values: (number | string | undefined)[][] = fields.map(() => []);
+  // Room for every line as a row (lists made at their size grow no more); cut to the rows kept at the end.
+  let rows = 0;
+  for (let q = text.indexOf("\n", headerEnd + 1); q >= 0; q = text.indexOf("\n", q + 1)) rows++;
+  const ids: string[] = new Array(rows);
+  const values: (number | string | undefined)[][] = fields.map(() => new Array(rows));
   // Where each kept row's line is in the text (its string is made only when asked for).
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const lineNumbers: number[] = [];
+  const starts = new Int32Array(rows);
+  const ends = new Int32Array(rows);
+  const numbers = new Int32Array(rows);
+  let kept = 0;
+  /** Keeps the row of line k + 1 at `text[lineStart, end)`. */
+  const keep = (id: string, rowValues: readonly (number | string | undefined)[], lineStart: number, end: number, k: number) => {
+    ids[kept] = id;
+    for (let f = 0; f < fields.length; f++) (values[f] as (number | string | undefined)[])[kept] = rowValues[f];
+    starts[kept] = lineStart;
+    ends[kept] = end;
+    numbers[kept++] = k + 1;
+  };
   const rowKeyList = rowKeys(fields);
   const reader = canonicalRowReader(text, rowKeyList, fields);
   let k = 1;
@@ -239,12 +251,8 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
     // Most rows are canonical and valid: read them without JSON.parse; any other goes the long way below,
     // which reports what is wrong with it.
     const id = reader.read(lineStart, end);
-    if (id !== undefined && (ids.length === 0 || (ids[ids.length - 1] as string) < id)) {
-      ids.push(id);
-      for (let f = 0; f < fields.length; f++) (values[f] as (number | string | undefined)[]).push(reader.values[f]);
-      starts.push(lineStart);
-      ends.push(end);
-      lineNumbers.push(k + 1);
+    if (id !== undefined && (kept === 0 || (ids[kept - 1] as string) < id)) {
+      keep(id, reader.values, lineStart, end, k);
       continue;
     }
     const row = parse(k, text.slice(lineStart, end));
@@ -254,7 +262,7 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
       at("STATE_INVALID_VALUE", k + 1, ["id"], "each row has the member's id", rowId);
       continue;
     }
-    const previous = ids[ids.length - 1];
+    const previous = kept > 0 ? ids[kept - 1] : undefined;
     if (previous !== undefined && !(previous < rowId)) {
       at("STATE_INVALID_VALUE", k + 1, ["id"], previous === rowId ? `member "${cut(rowId)}" has two rows` : `rows are sorted by member id: "${cut(rowId)}" comes before "${cut(previous)}"`, rowId);
       continue;
@@ -279,14 +287,13 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
       rowValues[f] = value;
     }
     if (bad) continue;
-    ids.push(rowId);
-    for (let f = 0; f < fields.length; f++) (values[f] as (number | string | undefined)[]).push(rowValues[f]);
-    starts.push(lineStart);
-    ends.push(end);
-    lineNumbers.push(k + 1);
+    keep(rowId, rowValues, lineStart, end, k);
   }
   if (issues.length > 0) return { ok: false, issues };
+  ids.length = kept;
+  for (const v of values) v.length = kept;
   let lines: string[] | undefined;
+  let lineNumbers: number[] | undefined;
   return {
     ok: true,
     value: {
@@ -297,10 +304,13 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
       values,
       company,
       get lines(): readonly string[] {
-        lines ??= starts.map((s, r) => text.slice(s, ends[r]));
+        lines ??= Array.from(starts.subarray(0, kept), (s, r) => text.slice(s, ends[r]));
         return lines;
       },
-      lineNumbers,
+      get lineNumbers(): readonly number[] {
+        lineNumbers ??= Array.from(numbers.subarray(0, kept));
+        return lineNumbers;
+      },
       ...(file !== undefined ? { file } : {}),
     },
   };
