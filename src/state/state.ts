@@ -602,8 +602,10 @@ export function stateNdjsonOf(closing: StateColumns, g: Genealogy, periodId: str
   const room = 4 + keyList.reduce((n, { k }, j) => n + (keyNext[j] as Buffer).length + (k < 0 ? 2 : kinds[k] === "rank" ? rankRoom : kinds[k] === "count" ? 17 : 342), 0);
   const ids = sourceOf(g.ids);
   // Member columns only, and the code of each field's kind, for the loop over members.
-  const memberField = fields.map((f) => f.scope !== "company");
+  const memberColumns = columns.filter((_, k) => (fields[k] as StateField).scope !== "company");
+  const memberInitial = Float64Array.from(fields.filter((f) => f.scope !== "company"), (f) => initialValue(f.kind));
   const kindCode = Int32Array.from(kinds, (kind) => KIND_CODE[kind]);
+  const initial = Float64Array.from(kinds, initialValue);
   /** Copies a short piece byte by byte (Buffer.copy costs more than the copy for a few bytes); returns the end. */
   const put = (out: Buffer, at: number, piece: Buffer): number => {
     for (let q = 0; q < piece.length; q++) out[at++] = piece[q] as number;
@@ -612,7 +614,11 @@ export function stateNdjsonOf(closing: StateColumns, g: Genealogy, periodId: str
   /** Writes member i's row at `at` when it has a non-initial value; returns the end (`at` when it has none). */
   const row = (out: Buffer, at: number, i: number): number => {
     let any = false;
-    for (let k = 0; k < columns.length && !any; k++) if (memberField[k] === true && !isInitial(kinds[k] as StateFieldKind, (columns[k] as Float64Array)[i] as number)) any = true;
+    for (let m = 0; m < memberColumns.length && !any; m++) {
+      const v = (memberColumns[m] as Float64Array)[i] as number;
+      // The initial value, or none (NaN) for a day field.
+      any = v !== memberInitial[m] && v === v;
+    }
     if (!any) return at;
     out[at++] = 0x7b;
     let first = true;
@@ -621,7 +627,7 @@ export function stateNdjsonOf(closing: StateColumns, g: Genealogy, periodId: str
       let v = 0;
       if (k >= 0) {
         v = (columns[k] as Float64Array)[i] as number;
-        if (isInitial(kinds[k] as StateFieldKind, v)) continue;
+        if (v === initial[k] || v !== v) continue;
       }
       at = put(out, at, (first ? keyFirst[j] : keyNext[j]) as Buffer);
       first = false;
