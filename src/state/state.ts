@@ -611,15 +611,17 @@ export function stateNdjsonOf(closing: StateColumns, g: Genealogy, periodId: str
     for (let q = 0; q < piece.length; q++) out[at++] = piece[q] as number;
     return at;
   };
+  /** Whether member i has a value other than the initial one (none, NaN, for a day field), and so a row. */
+  const hasRow = (i: number): boolean => {
+    for (let m = 0; m < memberColumns.length; m++) {
+      const v = (memberColumns[m] as Float64Array)[i] as number;
+      if (v !== memberInitial[m] && v === v) return true;
+    }
+    return false;
+  };
   /** Writes member i's row at `at` when it has a non-initial value; returns the end (`at` when it has none). */
   const row = (out: Buffer, at: number, i: number): number => {
-    let any = false;
-    for (let m = 0; m < memberColumns.length && !any; m++) {
-      const v = (memberColumns[m] as Float64Array)[i] as number;
-      // The initial value, or none (NaN) for a day field.
-      any = v !== memberInitial[m] && v === v;
-    }
-    if (!any) return at;
+    if (!hasRow(i)) return at;
     out[at++] = 0x7b;
     let first = true;
     for (let j = 0; j < keyField.length; j++) {
@@ -652,7 +654,17 @@ export function stateNdjsonOf(closing: StateColumns, g: Genealogy, periodId: str
     out[at++] = 0x0a;
     return at;
   };
-  let out = Buffer.allocUnsafe(Buffer.byteLength(header) + 1 + Math.min(g.size, 1 << 16) * 64);
+  // One buffer for the whole file, as near its size as a count of the rows and their ids tells (growing it
+  // copies, and each large buffer asks the garbage collector for a full collection of a large heap).
+  let rows = 0;
+  let idBytes = 0;
+  for (let i = 0; i < g.size; i++) {
+    if (!hasRow(i)) continue;
+    rows++;
+    idBytes += ids.len(i);
+  }
+  const typical = 4 + keyList.reduce((n, { k }, j) => n + (keyNext[j] as Buffer).length + (k < 0 ? 2 : kinds[k] === "rank" ? rankRoom : kinds[k] === "count" ? 4 : 16), 0);
+  let out = Buffer.allocUnsafe(Buffer.byteLength(header) + 1 + idBytes + rows * typical + closing.carried.length * 64 + room);
   let at = out.write(`${header}\n`, 0, "utf8");
   const ensure = (need: number) => {
     if (at + need <= out.length) return;
