@@ -191,25 +191,20 @@ function closingState(compiled: CompiledPlan, opening: StateColumns, volumes: Me
     if (volume !== undefined) return Float64Array.from(volume);
     const out = new Float64Array(n);
     const before = open(f.name);
-    for (let i = 0; i < n; i++) {
-      const r = ranks.rank[i] as number;
-      switch (f.name) {
-        case "rank.highest":
-          out[i] = Math.max(before[i] as number, r);
-          break;
-        case "rank.paidAs":
-          out[i] = r;
-          break;
-        case "rank.periods":
-          out[i] = r < 0 ? 0 : r === (open("rank.paidAs")[i] as number) ? (before[i] as number) + 1 : 1;
-          break;
-        case "rank.grace":
-          out[i] = ranks.graced?.[i] === 1 ? (before[i] as number) + 1 : 0;
-          break;
-        default:
-          assert(false, "state-field-closed", `no closing rule for state field ${f.name}`);
+    const rank = ranks.rank;
+    // One loop per field, each with what it reads looked up once.
+    if (f.name === "rank.highest") for (let i = 0; i < n; i++) out[i] = Math.max(before[i] as number, rank[i] as number);
+    else if (f.name === "rank.paidAs") out.set(rank.subarray(0, n));
+    else if (f.name === "rank.periods") {
+      const paidAs = open("rank.paidAs");
+      for (let i = 0; i < n; i++) {
+        const r = rank[i] as number;
+        out[i] = r < 0 ? 0 : r === (paidAs[i] as number) ? (before[i] as number) + 1 : 1;
       }
-    }
+    } else if (f.name === "rank.grace") {
+      const graced = ranks.graced;
+      if (graced !== undefined) for (let i = 0; i < n; i++) out[i] = graced[i] === 1 ? (before[i] as number) + 1 : 0;
+    } else assert(false, "state-field-closed", `no closing rule for state field ${f.name}`);
     return out;
   });
   return { fields: opening.fields, columns, carried: opening.carried };

@@ -1,4 +1,4 @@
-// The state writer (bytes from the columns) and the state reader's fast path for canonical rows (state.ts readCanonicalRow) must accept exactly the rows
+// The state writer (bytes from the columns) and the state reader's fast path for canonical rows (state.ts canonicalRowReader) must accept exactly the rows
 // the general reader accepts, with the same values: every near-miss below goes the long way and gets the
 // general reader's issue, and rows it cannot take (escapes, non-ASCII) are still read right.
 import { describe, expect, it } from "vitest";
@@ -47,8 +47,17 @@ describe("state rows read without JSON.parse", () => {
     ] as const) {
       expect(codes(row), row).toEqual([code]);
     }
+    for (const v of ["0", "-0", "0.0", "1.0", "1.", ".5", "01", "-01.5", "1.50000", "1.12345", "+1", "1e3", "9007199254740.9920"]) expect(codes(`{"APV":"${v}","id":"A"}`), v).toEqual(["STATE_INVALID_VALUE"]);
     expect(codes('{"id":"B","rank.periods":1}', '{"id":"A","rank.periods":1}')).toEqual(["STATE_INVALID_VALUE"]);
     expect(codes('{"id":"A","rank.periods":1}', '{"id":"A","rank.periods":2}')).toEqual(["STATE_INVALID_VALUE"]);
+  });
+});
+
+describe("volumes read from the text (quickVolume) at the edges of its digits", () => {
+  it("the units the general reader gives, up to the largest volume", () => {
+    const volumes = ["0.0001", "-0.0001", "0.5", "-0.5", "1", "-1", "10", "12.3456", "99999999999.9999", "-99999999999.9999", "100000000000", "123456789012.5", "900719925474.0991", "-900719925474.0991"];
+    const r = read(...volumes.map((v, k) => `{"APV":"${v}","id":"${String.fromCharCode(65 + k)}"}`));
+    expect(r.ok && r.value.values[2]).toEqual(volumes.map((v) => Number(BigInt(v.replace(/^(-?\d+)$/, "$1.0000").replace(/\.(\d*)$/, (_, d: string) => d.padEnd(4, "0"))))));
   });
 });
 

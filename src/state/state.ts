@@ -22,6 +22,12 @@ export type StateFieldKind = "volume" | "money" | "count" | "rank" | "day";
 /** The kinds, in the order docs/state.md lists them. */
 const KINDS: readonly StateFieldKind[] = ["volume", "money", "count", "rank", "day"];
 
+const VOLUME = 0;
+const COUNT = 2;
+const RANK = 3;
+/** A code per kind, for the loops over rows (its index in {@link KINDS}). */
+const KIND_CODE: Record<StateFieldKind, number> = { volume: VOLUME, money: 1, count: COUNT, rank: RANK, day: 4 };
+
 /**
  * One field of the state a plan keeps (docs/state.md "When a plan keeps state"): per member, or one value
  * for the whole company (`scope: "company"`, e.g. a pool's fund carried to the next period).
@@ -130,16 +136,21 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
   const at = (code: IssueCode, line: number, path: (string | number)[], message: string, ...value: unknown[]) =>
     issues.push({ ...issue(code, ["state", ...path], message, ...value), ...(file !== undefined ? { file } : {}), line });
   if (typeof text !== "string") return { ok: false, issues: [issue("STATE_MALFORMED", ["state"], "a state file is text (canonical NDJSON)", text)] };
-  const lines = text.split("\n");
-  if (lines[lines.length - 1] !== "") {
-    at("STATE_MALFORMED", lines.length, [], "a state file ends with a line feed after its last line (it may be cut short)");
+  if (text === "") {
+    at("STATE_MALFORMED", 1, [], "the state file is empty: it starts with a header line");
     return { ok: false, issues };
   }
-  lines.pop();
+  if (text.charCodeAt(text.length - 1) !== 10) {
+    let count = 1;
+    for (let q = text.indexOf("\n"); q >= 0; q = text.indexOf("\n", q + 1)) count++;
+    at("STATE_MALFORMED", count, [], "a state file ends with a line feed after its last line (it may be cut short)");
+    return { ok: false, issues };
+  }
+  // Lines are read where they are in the text (no array of line strings): the header's line, then each row's.
+  const headerEnd = text.indexOf("\n");
   // Rows are checked canonical by writing them back the way the writer does (set once the header is read).
   let canonicalRow: ((value: Record<string, unknown>) => string) | undefined;
-  const parse = (k: number): Record<string, unknown> | undefined => {
-    const line = lines[k] as string;
+  const parse = (k: number, line: string): Record<string, unknown> | undefined => {
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -166,15 +177,12 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
     }
     return value as Record<string, unknown>;
   };
-  if (lines.length === 0) {
-    at("STATE_MALFORMED", 1, [], "the state file is empty: it starts with a header line");
-    return { ok: false, issues };
-  }
-  const header = parse(0);
+  const headerLine = text.slice(0, headerEnd);
+  const header = parse(0, headerLine);
   if (header === undefined) return { ok: false, issues };
   const keys = Object.keys(header).join(",");
   if ((keys !== "fields,format,period,plan" && keys !== "company,fields,format,period,plan") || header.format !== STATE_FORMAT) {
-    at("STATE_MALFORMED", 1, ["format"], `the first line is the header {"company":{…} (optional),"fields":[…],"format":"${STATE_FORMAT}","period":…,"plan":…}`, cut(lines[0] as string));
+    at("STATE_MALFORMED", 1, ["format"], `the first line is the header {"company":{…} (optional),"fields":[…],"format":"${STATE_FORMAT}","period":…,"plan":…}`, cut(headerLine));
     return { ok: false, issues };
   }
   const period = typeof header.period === "string" ? safeParsePeriod(header.period).period : undefined;
@@ -215,32 +223,48 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
   if (issues.length > 0) return { ok: false, issues };
   const index = new Map(fields.map((f, k) => [f.name, k]));
   canonicalRow = rowWriter(fields);
-  const ids: string[] = [];
-  const values: (number | string | undefined)[][] = fields.map(() => []);
-  const kept: string[] = [];
-  const lineNumbers: number[] = [];
+  // Room for every line as a row (lists made at their size grow no more); cut to the rows kept at the end.
+  let rows = 0;
+  for (let q = text.indexOf("\n", headerEnd + 1); q >= 0; q = text.indexOf("\n", q + 1)) rows++;
+  const ids: string[] = new Array(rows);
+  const values: (number | string | undefined)[][] = fields.map(() => new Array(rows));
+  // Where each kept row's line is in the text (its string is made only when asked for).
+  const starts = new Int32Array(rows);
+  const ends = new Int32Array(rows);
+  const numbers = new Int32Array(rows);
+  let kept = 0;
+  /** Keeps the row of line k + 1 at `text[lineStart, end)`. */
+  const keep = (id: string, rowValues: readonly (number | string | undefined)[], lineStart: number, end: number, k: number) => {
+    ids[kept] = id;
+    for (let f = 0; f < fields.length; f++) (values[f] as (number | string | undefined)[])[kept] = rowValues[f];
+    starts[kept] = lineStart;
+    ends[kept] = end;
+    numbers[kept++] = k + 1;
+  };
   const rowKeyList = rowKeys(fields);
-  for (let k = 1; k < lines.length; k++) {
+  const reader = canonicalRowReader(text, rowKeyList, fields);
+  let k = 1;
+  for (let start = headerEnd + 1; start < text.length; k++) {
+    const end = text.indexOf("\n", start);
+    const lineStart = start;
+    start = end + 1;
     // Most rows are canonical and valid: read them without JSON.parse; any other goes the long way below,
     // which reports what is wrong with it.
-    const fast = readCanonicalRow(lines[k] as string, rowKeyList, fields);
-    if (fast !== undefined && (ids.length === 0 || (ids[ids.length - 1] as string) < fast.id)) {
-      ids.push(fast.id);
-      for (let f = 0; f < fields.length; f++) (values[f] as (number | string | undefined)[]).push(fast.values[f]);
-      kept.push(lines[k] as string);
-      lineNumbers.push(k + 1);
+    const id = reader.read(lineStart, end);
+    if (id !== undefined && (kept === 0 || (ids[kept - 1] as string) < id)) {
+      keep(id, reader.values, lineStart, end, k);
       continue;
     }
-    const row = parse(k);
+    const row = parse(k, text.slice(lineStart, end));
     if (row === undefined) continue;
-    const id = row.id;
-    if (typeof id !== "string" || id === "") {
-      at("STATE_INVALID_VALUE", k + 1, ["id"], "each row has the member's id", id);
+    const rowId = row.id;
+    if (typeof rowId !== "string" || rowId === "") {
+      at("STATE_INVALID_VALUE", k + 1, ["id"], "each row has the member's id", rowId);
       continue;
     }
-    const previous = ids[ids.length - 1];
-    if (previous !== undefined && !(previous < id)) {
-      at("STATE_INVALID_VALUE", k + 1, ["id"], previous === id ? `member "${cut(id)}" has two rows` : `rows are sorted by member id: "${cut(id)}" comes before "${cut(previous)}"`, id);
+    const previous = kept > 0 ? ids[kept - 1] : undefined;
+    if (previous !== undefined && !(previous < rowId)) {
+      at("STATE_INVALID_VALUE", k + 1, ["id"], previous === rowId ? `member "${cut(rowId)}" has two rows` : `rows are sorted by member id: "${cut(rowId)}" comes before "${cut(previous)}"`, rowId);
       continue;
     }
     const rowValues: (number | string | undefined)[] = new Array(fields.length);
@@ -263,59 +287,156 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
       rowValues[f] = value;
     }
     if (bad) continue;
-    ids.push(id);
-    for (let f = 0; f < fields.length; f++) (values[f] as (number | string | undefined)[]).push(rowValues[f]);
-    kept.push(lines[k] as string);
-    lineNumbers.push(k + 1);
+    keep(rowId, rowValues, lineStart, end, k);
   }
   if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, value: { period: header.period as string, plan: header.plan as string, fields, ids, values, company, lines: kept, lineNumbers, ...(file !== undefined ? { file } : {}) } };
+  ids.length = kept;
+  for (const v of values) v.length = kept;
+  let lines: string[] | undefined;
+  let lineNumbers: number[] | undefined;
+  return {
+    ok: true,
+    value: {
+      period: header.period as string,
+      plan: header.plan as string,
+      fields,
+      ids,
+      values,
+      company,
+      get lines(): readonly string[] {
+        lines ??= Array.from(starts.subarray(0, kept), (s, r) => text.slice(s, ends[r]));
+        return lines;
+      },
+      get lineNumbers(): readonly number[] {
+        lineNumbers ??= Array.from(numbers.subarray(0, kept));
+        return lineNumbers;
+      },
+      ...(file !== undefined ? { file } : {}),
+    },
+  };
 }
 
-/** A string value the reader takes as is: no quote, backslash, control character or surrogate (those go the long way). */
-const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+/** Where the digits from `q` end (at most at `e`). */
+function digitsEnd(text: string, q: number, e: number): number {
+  while (q < e && text.charCodeAt(q) >= 48 && text.charCodeAt(q) <= 57) q++;
+  return q;
+}
+
+/** The whole number the digits `text[s, e)` write (exact up to 15 digits). */
+function wholeOf(text: string, s: number, e: number): number {
+  let x = 0;
+  for (let q = s; q < e; q++) x = x * 10 + (text.charCodeAt(q) - 48);
+  return x;
+}
 
 /**
- * A state row read without JSON.parse, when its line is canonical (keys in canonical order, each once,
- * plain strings, whole numbers without leading zeros) with a non-empty id and valid values; else undefined,
- * and the row is read the long way (the same values for every line this accepts).
+ * The volume `text[s, e)` in units when it is a volume in its shortest form that the reader takes without
+ * BigInt (a non-zero decimal, at most 11 whole digits and 4 places, no trailing zero); else undefined, and
+ * {@link readValue} decides (the same value for every text this accepts).
  */
-function readCanonicalRow(line: string, keys: readonly { key: string; k: number }[], fields: readonly StateField[]): { id: string; values: (number | string | undefined)[] } | undefined {
-  const end = line.length - 1;
-  if (line.charCodeAt(0) !== 123 || line.charCodeAt(end) !== 125) return undefined;
-  let pos = 1;
-  let id: string | undefined;
-  const values: (number | string | undefined)[] = new Array(fields.length);
-  for (const { key, k } of keys) {
-    if (pos >= end) break;
-    const comma = pos > 1 ? 1 : 0;
-    if (comma === 1 && line.charCodeAt(pos) !== 44) return undefined;
-    if (!line.startsWith(key, pos + comma)) continue;
-    pos += comma + key.length;
-    let raw: string | number;
-    if (line.charCodeAt(pos) === 34) {
-      const close = line.indexOf('"', pos + 1);
-      if (close < 0) return undefined;
-      raw = line.slice(pos + 1, close);
-      if (!PLAIN.test(raw)) return undefined;
-      pos = close + 1;
-    } else {
-      const start = pos;
-      const first = line.charCodeAt(pos);
-      if (first < 49 || first > 57) return undefined;
-      while (pos < end && line.charCodeAt(pos) >= 48 && line.charCodeAt(pos) <= 57) pos++;
-      raw = Number(line.slice(start, pos));
+function quickVolume(text: string, s: number, e: number): number | undefined {
+  let q = s;
+  const neg = text.charCodeAt(q) === 45;
+  if (neg) q++;
+  const wholeStart = q;
+  q = digitsEnd(text, q, e);
+  const digits = q - wholeStart;
+  if (digits === 0 || digits > 11 || (digits > 1 && text.charCodeAt(wholeStart) === 48)) return undefined;
+  let frac = 0;
+  if (q < e) {
+    if (text.charCodeAt(q) !== 46 || e - q - 1 < 1 || e - q - 1 > 4 || text.charCodeAt(e - 1) === 48) return undefined;
+    let scale = 1000;
+    for (q++; q < e; q++, scale /= 10) {
+      const c = text.charCodeAt(q);
+      if (c < 48 || c > 57) return undefined;
+      frac += (c - 48) * scale;
     }
-    if (k < 0) {
-      if (typeof raw !== "string" || raw === "") return undefined;
-      id = raw;
-      continue;
-    }
-    const value = readValue((fields[k] as StateField).kind, raw);
-    if (typeof value === "object") return undefined;
-    values[k] = value;
   }
-  return pos === end && id !== undefined ? { id, values } : undefined;
+  const units = wholeOf(text, wholeStart, wholeStart + digits) * 10_000 + frac;
+  if (units === 0) return undefined;
+  return neg ? -units : units;
+}
+
+/**
+ * A reader of state rows without JSON.parse, for lines that are canonical (keys in canonical order, each
+ * once, plain strings, whole numbers without leading zeros) with a non-empty id and valid values: `read`
+ * gives the row's id and leaves its values in `values` (reused: copy them before the next row), or gives
+ * undefined, and the row is read the long way (the same values for every line this accepts). Rank names are
+ * made into strings once each.
+ */
+function canonicalRowReader(text: string, keys: readonly { key: string; k: number }[], fields: readonly StateField[]) {
+  const values: (number | string | undefined)[] = new Array(fields.length);
+  const kinds = fields.map((f) => f.kind);
+  const keyText = keys.map(({ key }) => key);
+  const keyField = Int32Array.from(keys, ({ k }) => k);
+  const names: string[] = [];
+  /** A rank name already seen at `text[s, e)`, else the new one. */
+  const nameAt = (s: number, e: number): string => {
+    for (const name of names) if (name.length === e - s && text.startsWith(name, s)) return name;
+    const name = text.slice(s, e);
+    if (names.length < 256) names.push(name);
+    return name;
+  };
+  const read = (start: number, end: number): string | undefined => {
+    const last = end - 1;
+    if (text.charCodeAt(start) !== 123 || text.charCodeAt(last) !== 125) return undefined;
+    values.fill(undefined);
+    let pos = start + 1;
+    let id: string | undefined;
+    for (let j = 0; j < keys.length; j++) {
+      if (pos >= last) break;
+      const comma = pos > start + 1 ? 1 : 0;
+      if (comma === 1 && text.charCodeAt(pos) !== 44) return undefined;
+      const key = keyText[j] as string;
+      let match = pos + comma + key.length <= last;
+      for (let q = 0; match && q < key.length; q++) match = text.charCodeAt(pos + comma + q) === key.charCodeAt(q);
+      if (!match) continue;
+      const k = keyField[j] as number;
+      pos += comma + key.length;
+      const kind = k < 0 ? undefined : (kinds[k] as StateFieldKind);
+      if (text.charCodeAt(pos) === 34) {
+        // The closing quote, with only plain characters before it.
+        let close = pos + 1;
+        for (; close < last; close++) {
+          const c = text.charCodeAt(close);
+          if (c === 0x22) break;
+          if (c < 0x20 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return undefined;
+        }
+        if (close >= last) return undefined;
+        const s = pos + 1;
+        pos = close + 1;
+        if (kind === undefined) {
+          if (close === s) return undefined;
+          id = text.slice(s, close);
+          continue;
+        }
+        if (kind === "rank") {
+          if (close === s) return undefined;
+          values[k] = nameAt(s, close);
+          continue;
+        }
+        const quick = kind === "volume" ? quickVolume(text, s, close) : undefined;
+        if (quick !== undefined) {
+          values[k] = quick;
+          continue;
+        }
+        const value = readValue(kind, text.slice(s, close));
+        if (typeof value === "object") return undefined;
+        values[k] = value;
+      } else {
+        const s = pos;
+        const first = text.charCodeAt(pos);
+        if (first < 49 || first > 57) return undefined;
+        pos = digitsEnd(text, pos, last);
+        if (kind === undefined) return undefined;
+        const value = readValue(kind, pos - s > 15 ? Number(text.slice(s, pos)) : wholeOf(text, s, pos));
+        if (typeof value === "object") return undefined;
+        values[k] = value;
+      }
+    }
+    return pos === last ? id : undefined;
+  };
+  return { read, values };
 }
 
 /**
@@ -428,23 +549,25 @@ export function resolveState(state: StateInput, plan: StatePlan, period: Period,
     const x = internal(f, v, ["company", f.name], 1);
     if (x !== undefined) (columns[k] as Float64Array)[0] = x;
   });
-  const fields = plan.fields;
-  for (let row = 0; row < state.ids.length; row++) {
-    const id = state.ids[row] as string;
-    const line = state.lineNumbers[row] as number;
+  // Member fields only, each with its values as read and its column; volumes and counts are read in their
+  // internal unit already, ranks are looked up by name, the other kinds need the plan.
+  const member = plan.fields.flatMap((f, k) => (f.scope === "company" ? [] : [{ f, read: state.values[k] as readonly (number | string | undefined)[], column: columns[k] as Float64Array, kind: KIND_CODE[f.kind] }]));
+  const ids = state.ids;
+  for (let row = 0; row < ids.length; row++) {
+    const id = ids[row] as string;
     const i = g.indexOf.get(id);
     if (i === undefined) {
+      const line = state.lineNumbers[row] as number;
       if (plan.unknownMembers === "carry") carried.push({ id, line: state.lines[row] as string });
       else issues.push({ ...issue("STATE_UNKNOWN_MEMBER", ["state", "id"], `the state has a row for "${cut(id)}", who is not in the members file (state.unknownMembers: carry keeps such rows)`, id), ...loc(line) });
       continue;
     }
-    for (let k = 0; k < fields.length; k++) {
-      const v = (state.values[k] as (number | string | undefined)[])[row];
-      const f = fields[k] as StateField;
-      if (v === undefined || f.scope === "company") continue;
-      // Volumes and counts are read in their internal unit already; the other kinds need the plan.
-      const x = f.kind === "volume" || f.kind === "count" ? (v as number) : internal(f, v, [f.name], line);
-      if (x !== undefined) (columns[k] as Float64Array)[i] = x;
+    for (let m = 0; m < member.length; m++) {
+      const { f, read, column, kind } = member[m] as (typeof member)[number];
+      const v = read[row];
+      if (v === undefined) continue;
+      const x = kind === VOLUME || kind === COUNT ? (v as number) : kind === RANK ? (rankIndex.get(v as string) ?? internal(f, v, [f.name], state.lineNumbers[row] as number)) : internal(f, v, [f.name], state.lineNumbers[row] as number);
+      if (x !== undefined) column[i] = x;
     }
   }
   if (issues.length > 0) return { issues };
@@ -469,13 +592,79 @@ export function stateNdjsonOf(closing: StateColumns, g: Genealogy, periodId: str
   const header = canonicalJson({ ...(Object.keys(company).length > 0 ? { company } : {}), fields: fields.map(descriptor), format: STATE_FORMAT, period: periodId, plan: planFingerprint });
   const kinds = fields.map((f) => f.kind);
   // Each key of a row in canonical order with the comma before it and its colon, as bytes; rank names quoted.
-  const keys = rowKeys(fields).map(({ key, k }) => ({ k, first: Buffer.from(key), next: Buffer.from(`,${key}`) }));
+  const keyList = rowKeys(fields);
+  const keyField = Int32Array.from(keyList, ({ k }) => k);
+  const keyFirst = keyList.map(({ key }) => Buffer.from(key));
+  const keyNext = keyList.map(({ key }) => Buffer.from(`,${key}`));
   const ranks = rankNames.map((name) => Buffer.from(JSON.stringify(name)));
   const rankRoom = Math.max(2, ...ranks.map((r) => r.length));
   // The most bytes a row takes besides its id: braces, line feed, keys, and the longest value of each kind.
-  const room = 4 + keys.reduce((n, { k, next }) => n + next.length + (k < 0 ? 2 : kinds[k] === "rank" ? rankRoom : kinds[k] === "count" ? 17 : 342), 0);
+  const room = 4 + keyList.reduce((n, { k }, j) => n + (keyNext[j] as Buffer).length + (k < 0 ? 2 : kinds[k] === "rank" ? rankRoom : kinds[k] === "count" ? 17 : 342), 0);
   const ids = sourceOf(g.ids);
-  let out = Buffer.allocUnsafe(Buffer.byteLength(header) + 1 + Math.min(g.size, 1 << 16) * 64);
+  // Member columns only, and the code of each field's kind, for the loop over members.
+  const memberColumns = columns.filter((_, k) => (fields[k] as StateField).scope !== "company");
+  const memberInitial = Float64Array.from(fields.filter((f) => f.scope !== "company"), (f) => initialValue(f.kind));
+  const kindCode = Int32Array.from(kinds, (kind) => KIND_CODE[kind]);
+  const initial = Float64Array.from(kinds, initialValue);
+  /** Copies a short piece byte by byte (Buffer.copy costs more than the copy for a few bytes); returns the end. */
+  const put = (out: Buffer, at: number, piece: Buffer): number => {
+    for (let q = 0; q < piece.length; q++) out[at++] = piece[q] as number;
+    return at;
+  };
+  /** Whether member i has a value other than the initial one (none, NaN, for a day field), and so a row. */
+  const hasRow = (i: number): boolean => {
+    for (let m = 0; m < memberColumns.length; m++) {
+      const v = (memberColumns[m] as Float64Array)[i] as number;
+      if (v !== memberInitial[m] && v === v) return true;
+    }
+    return false;
+  };
+  /** Writes member i's row at `at` when it has a non-initial value; returns the end (`at` when it has none). */
+  const row = (out: Buffer, at: number, i: number): number => {
+    if (!hasRow(i)) return at;
+    out[at++] = 0x7b;
+    let first = true;
+    for (let j = 0; j < keyField.length; j++) {
+      const k = keyField[j] as number;
+      let v = 0;
+      if (k >= 0) {
+        v = (columns[k] as Float64Array)[i] as number;
+        if (v === initial[k] || v !== v) continue;
+      }
+      at = put(out, at, (first ? keyFirst[j] : keyNext[j]) as Buffer);
+      first = false;
+      const kind = k < 0 ? -1 : (kindCode[k] as number);
+      if (kind < 0) {
+        out[at++] = 0x22;
+        at = ids.put(out, at, i);
+        out[at++] = 0x22;
+      } else if (kind === RANK) at = put(out, at, ranks[v] as Buffer);
+      else if (kind === COUNT) at = putWhole(out, at, v);
+      else if (kind === VOLUME && Number.isSafeInteger(v)) {
+        out[at++] = 0x22;
+        at = putVolume(out, at, v);
+        out[at++] = 0x22;
+      } else {
+        out[at++] = 0x22;
+        at += out.write(kind === VOLUME ? formatVolume(v) : text(kinds[k] as StateFieldKind, v), at, "latin1");
+        out[at++] = 0x22;
+      }
+    }
+    out[at++] = 0x7d;
+    out[at++] = 0x0a;
+    return at;
+  };
+  // One buffer for the whole file, as near its size as a count of the rows and their ids tells (growing it
+  // copies, and each large buffer asks the garbage collector for a full collection of a large heap).
+  let rows = 0;
+  let idBytes = 0;
+  for (let i = 0; i < g.size; i++) {
+    if (!hasRow(i)) continue;
+    rows++;
+    idBytes += ids.len(i);
+  }
+  const typical = 4 + keyList.reduce((n, { k }, j) => n + (keyNext[j] as Buffer).length + (k < 0 ? 2 : kinds[k] === "rank" ? rankRoom : kinds[k] === "count" ? 4 : 16), 0);
+  let out = Buffer.allocUnsafe(Buffer.byteLength(header) + 1 + idBytes + rows * typical + closing.carried.length * 64 + room);
   let at = out.write(`${header}\n`, 0, "utf8");
   const ensure = (need: number) => {
     if (at + need <= out.length) return;
@@ -495,41 +684,42 @@ export function stateNdjsonOf(closing: StateColumns, g: Genealogy, periodId: str
   let c = 0;
   for (let p = 0; p < order.length; p++) {
     const i = order[p] as number;
-    let any = false;
-    for (let k = 0; k < columns.length; k++) if ((fields[k] as StateField).scope !== "company" && !isInitial(kinds[k] as StateFieldKind, (columns[k] as Float64Array)[i] as number)) any = true;
-    if (!any) continue;
     if (c < carried.length) {
       const id = g.ids.at(i) as string;
       while (c < carried.length && (carried[c] as CarriedRow).id < id) putLine((carried[c++] as CarriedRow).line);
     }
     ensure(room + MAX_BYTES * ids.len(i));
-    out[at++] = 0x7b;
-    let first = true;
-    for (const { k, first: key1, next } of keys) {
-      let v = 0;
-      if (k >= 0) {
-        v = (columns[k] as Float64Array)[i] as number;
-        if (isInitial(kinds[k] as StateFieldKind, v)) continue;
-      }
-      at += (first ? key1 : next).copy(out, at);
-      first = false;
-      if (k < 0) {
-        out[at++] = 0x22;
-        at = ids.put(out, at, i);
-        out[at++] = 0x22;
-      } else if (kinds[k] === "rank") at += (ranks[v] as Buffer).copy(out, at);
-      else if (kinds[k] === "count") at = putWhole(out, at, v);
-      else {
-        out[at++] = 0x22;
-        at += out.write(kinds[k] === "volume" ? formatVolume(v) : text(kinds[k] as StateFieldKind, v), at, "latin1");
-        out[at++] = 0x22;
-      }
-    }
-    out[at++] = 0x7d;
-    out[at++] = 0x0a;
+    at = row(out, at, i);
   }
   while (c < carried.length) putLine((carried[c++] as CarriedRow).line);
   return out.toString("utf8", 0, at);
+}
+
+/** Writes a volume (a safe integer of units) as {@link formatVolume} writes it, at `at`; returns the end. */
+function putVolume(out: Buffer, at: number, v: number): number {
+  if (v < 0) {
+    out[at++] = 0x2d;
+    v = -v;
+  }
+  let whole = Math.floor(v / 10_000);
+  let frac = v - whole * 10_000;
+  // v / 10^4 may be off by one near a whole number in floating point: corrected with the exact remainder.
+  if (frac < 0) {
+    whole -= 1;
+    frac += 10_000;
+  } else if (frac >= 10_000) {
+    whole += 1;
+    frac -= 10_000;
+  }
+  at = putWhole(out, at, whole);
+  if (frac === 0) return at;
+  out[at++] = 0x2e;
+  for (let d = 1000; frac > 0; d /= 10) {
+    const digit = Math.floor(frac / d);
+    out[at++] = 48 + digit;
+    frac -= digit * d;
+  }
+  return at;
 }
 
 /**
