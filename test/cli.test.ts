@@ -59,6 +59,25 @@ describe("compplan schema", () => {
   });
 });
 
+describe("compplan generate", () => {
+  it("replaces what an earlier generate wrote, but not a members file it did not write (or one changed since) without --force", () => {
+    const folder = join(dir, "generate-guard");
+    expect(cli("generate", "--members", "20", "--out", folder).code).toBe(0);
+    // Again into the same folder: its own files are replaced.
+    expect(cli("generate", "--members", "30", "--seed", "2", "--out", folder).code).toBe(0);
+    // A back office's members file in the folder (or a generated one edited) is refused, exit 2, untouched.
+    const real = "id,sponsorId,joinDate,status\nREAL-1,,2020-01-01,enrolled\n";
+    writeFileSync(join(folder, "members.csv"), real);
+    const refused = cli("generate", "--members", "20", "--out", folder);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("members.csv was not written by compplan generate, or changed since: give --force to replace it");
+    expect(readFileSync(join(folder, "members.csv"), "utf8")).toBe(real);
+    const forced = cli("generate", "--members", "20", "--out", folder, "--force");
+    expect(forced.code).toBe(0);
+    expect(readFileSync(join(folder, "members.csv"), "utf8")).not.toBe(real);
+  });
+});
+
 describe("compplan run", () => {
   const data = join(dir, "example");
   const out = join(dir, "out");

@@ -2,7 +2,8 @@
  * The `compplan` command. It talks to people: results on stdout, progress and errors on stderr, and exit
  * codes 0 (done), 1 (invalid plan or input: every issue listed), 2 (wrong usage), 3 (a bug in compplan).
  */
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { join, relative, resolve, sep } from "node:path";
 import { CompplanError, type Issue, InvariantError, formatIssue } from "../errors/issues.js";
 import { GENERATED_MEASURES, SHAPES, type Shape, generateData } from "../generate/generate.js";
@@ -40,6 +41,9 @@ export interface CliIO {
 }
 
 /** Each command's usage: its synopsis and what it does (the main usage lists them all, in this order). */
+/** The file in a generate folder recording the fingerprints of the files generate wrote there. */
+const GENERATED_MARK = ".compplan-generated.json";
+
 const COMMAND_USAGE: Readonly<Record<string, string>> = {
   run: `  compplan run --plan FILE --members FILE --orders FILE --period PERIOD --out DIR [--timings]
                [--format ndjson|csv] [--embed-inputs] [--force] [--ignore-columns A,B] [--json]
@@ -84,8 +88,10 @@ const COMMAND_USAGE: Readonly<Record<string, string>> = {
   schema: `  compplan schema
       Prints the JSON Schema of plan files (for editor completion).
 `,
-  generate: `  compplan generate --members N --out DIR [--seed S] [--period PERIOD] [--shape realistic|chain|star|balanced]
+  generate: `  compplan generate --members N --out DIR [--seed S] [--period PERIOD] [--shape realistic|chain|star|balanced] [--force]
       Writes a seeded synthetic DIR/members.csv and DIR/orders.csv (measures ${GENERATED_MEASURES.join(", ")}).
+      It replaces files an earlier generate wrote (DIR/${GENERATED_MARK} records them); a members.csv or
+      orders.csv it did not write, or that changed since, is replaced only with --force.
 `,
   diff: DIFF_USAGE,
   sweep: SWEEP_USAGE,
@@ -149,7 +155,7 @@ export function runCli(args: readonly string[], io: CliIO): number {
         io.stdout(`${JSON.stringify(planJsonSchema(), null, 2)}\n`);
         return 0;
       case "generate":
-        return cmdGenerate(parseFlags(rest, ["members", "out", "seed", "period", "shape"], []), io);
+        return cmdGenerate(parseFlags(rest, ["members", "out", "seed", "period", "shape"], ["force"]), io);
       case "replay":
         return cmdReplay(rest, io);
       case "explain":
@@ -435,6 +441,29 @@ export function writeOutputs(
   return { statementsPath, summaryPath, count, statementsFingerprint, files };
 }
 
+/** The fingerprints a generate folder's mark records, by file name ({} when there is none or it is unreadable). */
+function readMark(path: string): Record<string, string> {
+  try {
+    const v: unknown = JSON.parse(readFileSync(path, "utf8"));
+    return typeof v === "object" && v !== null ? (v as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** `sha256:` and the SHA-256 of a file's bytes, read in chunks. */
+function fileFingerprint(path: string): string {
+  const hash = createHash("sha256");
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) hash.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return `sha256:${hash.digest("hex")}`;
+}
+
 function cmdGenerate(flags: Flags, io: CliIO): number {
   const n = Number(required(flags, "members"));
   if (!Number.isSafeInteger(n) || n < 1 || n > 50_000_000) throw new UsageError("--members is a whole number from 1 to 50,000,000");
@@ -447,6 +476,14 @@ function cmdGenerate(flags: Flags, io: CliIO): number {
   const out = required(flags, "out");
   mkdirSync(out, { recursive: true });
   for (const note of removeStaleTempFiles(out, ["members.csv", "orders.csv"])) io.stderr(`compplan: ${note}\n`);
+  // Never replace data generate did not write (a back office's real members file, say) without --force.
+  const mark = join(out, GENERATED_MARK);
+  const marked = readMark(mark);
+  for (const name of ["members.csv", "orders.csv"]) {
+    const path = join(out, name);
+    if (!existsSync(path) || flags.force === true) continue;
+    if (marked[name] !== fileFingerprint(path)) throw new UsageError(`${path} was not written by compplan generate, or changed since: give --force to replace it`);
+  }
   // Each file is written under a temporary name and renamed into place once complete, so a stopped or
   // failed generate leaves the earlier files (or none), never half a file.
   const files = { members: join(out, "members.csv"), orders: join(out, "orders.csv") };
@@ -478,6 +515,7 @@ function cmdGenerate(flags: Flags, io: CliIO): number {
     ofd = undefined;
     renameSync(tmp.members, files.members);
     renameSync(tmp.orders, files.orders);
+    writeFileSync(mark, `${JSON.stringify({ "members.csv": fileFingerprint(files.members), "orders.csv": fileFingerprint(files.orders) })}\n`);
     if (shown) io.stderr("\r\x1b[K");
     io.stdout(`wrote ${files.members} (${r.members.toLocaleString("en-US")} members, shape ${shape}, seed ${seed}) and ${files.orders} (${r.orders.toLocaleString("en-US")} orders, period ${period.period.id})\n`);
   } catch (e) {
