@@ -369,7 +369,8 @@ describe("compplan run: the run folder is replaced whole, only once complete (is
     // The plan counts as an input too, and so does a folder above the input (the data folder itself).
     expect(cli("run", "--plan", STARTER, "--members", members, "--orders", orders, "--period", "2026-10", "--out", "plans").code).toBe(2);
     expect(run(data).code).toBe(2);
-    expect(readdirSync(data).sort()).toEqual(["members.csv", "orders.csv"]);
+    // What generate wrote there, untouched: its two files and the record of their fingerprints.
+    expect(readdirSync(data).sort()).toEqual([".compplan-generated.json", "members.csv", "orders.csv"]);
   });
 
   it("a folder holding files compplan did not write is refused without --force, replaced with it", () => {
