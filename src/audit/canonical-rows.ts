@@ -48,17 +48,22 @@ export interface MemberColumns {
   readonly byId?: { readonly order: Int32Array | undefined };
 }
 
+/** Per input row, the input row of its member's parent in a tree (`parent` by member index), -1 for the root. */
+function parentRows(g: Genealogy, parent: Int32Array): Int32Array {
+  const rows = new Int32Array(g.size);
+  for (let r = 0; r < g.size; r++) {
+    const p = parent[g.memberOfRow[r] as number] as number;
+    rows[r] = p < 0 ? -1 : (g.row[p] as number);
+  }
+  return rows;
+}
+
 /** @internal The members of a sponsor tree in columns, in input row order (sponsors by row). */
 export function genealogyMembers(g: Genealogy): MemberColumns {
   const n = g.size;
-  const sponsors = new Int32Array(n);
+  const sponsors = parentRows(g, g.parent);
   const status = new Uint8Array(n);
-  for (let r = 0; r < n; r++) {
-    const i = g.memberOfRow[r] as number;
-    const p = g.parent[i] as number;
-    sponsors[r] = p < 0 ? -1 : (g.row[p] as number);
-    status[r] = g.status[i] as number;
-  }
+  for (let r = 0; r < n; r++) status[r] = g.status[g.memberOfRow[r] as number] as number;
   const given = g.givenRanks;
   let ranks: MemberColumns["ranks"];
   if (given !== undefined) {
@@ -69,14 +74,9 @@ export function genealogyMembers(g: Genealogy): MemberColumns {
   const withRanks = ranks !== undefined ? { ranks } : {};
   const t = g.placement;
   if (t === undefined) return { ids: g.rowIds, joinDates: g.rowJoinDates, sponsors, status, ...withRanks, byId: { order: rowsById(g) } };
-  const placements = new Int32Array(n);
+  const placements = parentRows(g, t.parent);
   const legs = new Int32Array(n);
-  for (let r = 0; r < n; r++) {
-    const i = g.memberOfRow[r] as number;
-    const p = t.parent[i] as number;
-    placements[r] = p < 0 ? -1 : (g.row[p] as number);
-    legs[r] = t.leg[i] as number;
-  }
+  for (let r = 0; r < n; r++) legs[r] = t.leg[g.memberOfRow[r] as number] as number;
   return { ids: g.rowIds, joinDates: g.rowJoinDates, sponsors, status, ...withRanks, placements, legs, byId: { order: rowsById(g) } };
 }
 

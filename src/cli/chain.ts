@@ -6,8 +6,7 @@
  * The whole chain is written into one temporary folder (RunFolder, as a single run) and swapped into place
  * only once every period is complete: a chain that fails in any period leaves the earlier OUT as it was.
  */
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { type BundleChain, type RunBundle } from "../audit/bundle.js";
 import { formatReplayReport } from "../audit/replay.js";
@@ -23,16 +22,13 @@ import { EXIT_DIFFERENT, loadBundle, replayFolder, runFormat, writeRunAudit } fr
 import { type CliIO, Progress, finishRun, loadPlan, mib, readOpeningState, relativeFile, writeOutputs, zeroMeasureNotes } from "./cli.js";
 import { type Flags, UsageError, ignoreColumnsOf, required } from "./flags.js";
 import { RunFolder } from "./run-folder.js";
+import { fileFingerprint } from "./file-writer.js";
 
 /** @internal The name of a chain's period folder: a month `2026-01` or an ISO week `2026-W01`. */
 export function isPeriodFolder(name: string): boolean {
   return /^\d{4}-(?:\d{2}|W\d{2})$/.test(name);
 }
 
-/** `sha256:` and the SHA-256 of a file's bytes. */
-function fileFingerprint(path: string): string {
-  return `sha256:${createHash("sha256").update(readFileSync(path)).digest("hex")}`;
-}
 
 /**
  * @internal `compplan run --periods FIRST..LAST`: the chain of periods from one members file and one orders

@@ -2,8 +2,7 @@
  * The `compplan` command. It talks to people: results on stdout, progress and errors on stderr, and exit
  * codes 0 (done), 1 (invalid plan or input: every issue listed), 2 (wrong usage), 3 (a bug in compplan).
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
-import { createHash } from "node:crypto";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { CompplanError, type Issue, InvariantError, formatIssue } from "../errors/issues.js";
 import { GENERATED_MEASURES, SHAPES, type Shape, generateData } from "../generate/generate.js";
@@ -19,7 +18,7 @@ import { ENGINE_VERSION } from "../audit/version.js";
 import { groupDigits } from "../money/decimal.js";
 import { type Flags, UsageError, hasFlag, ignoreColumnsOf, parseArgs, parseFlags, required, usageErrorText } from "./flags.js";
 import { didYouMean } from "./suggest.js";
-import { type FileFingerprint, type WriteHashedOptions, writeHashed, writeText } from "./file-writer.js";
+import { type FileFingerprint, type WriteHashedOptions, fileFingerprint, writeHashed, writeText } from "./file-writer.js";
 import { RUN_FILES, RunFolder, removeStaleTempFiles } from "./run-folder.js";
 import { formatSummary } from "./format.js";
 import { cmdRunPeriods } from "./chain.js";
@@ -449,19 +448,6 @@ function readMark(path: string): Record<string, string> {
   } catch {
     return {};
   }
-}
-
-/** `sha256:` and the SHA-256 of a file's bytes, read in chunks. */
-function fileFingerprint(path: string): string {
-  const hash = createHash("sha256");
-  const fd = openSync(path, "r");
-  try {
-    const buf = Buffer.allocUnsafe(1 << 20);
-    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) hash.update(buf.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
-  return `sha256:${hash.digest("hex")}`;
 }
 
 function cmdGenerate(flags: Flags, io: CliIO): number {

@@ -1,6 +1,6 @@
 /** Buffered file output for the CLI. */
 import { type Hash, createHash } from "node:crypto";
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, openSync, readSync, writeSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { assert } from "../errors/issues.js";
 import { ByteWriter, TextChunks } from "../run/bytes.js";
@@ -340,4 +340,17 @@ class HashedOutput {
     Atomics.notify(this.cells, this.slot);
     while (Atomics.load(this.cells, STATE) === STATE_RUNNING) Atomics.wait(this.cells, STATE, STATE_RUNNING, 100);
   }
+}
+
+/** @internal `sha256:` and the SHA-256 of a file's bytes, read in chunks of a mebibyte. */
+export function fileFingerprint(path: string): string {
+  const hash = createHash("sha256");
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) hash.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return `sha256:${hash.digest("hex")}`;
 }

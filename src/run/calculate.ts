@@ -12,7 +12,7 @@ import { type MemberInput, type OrderInput, validateMembers, validateOrders } fr
 import { numberOrdersByMember } from "../input/order-number.js";
 import { computeQualification } from "../measures/qualification.js";
 import { type RankHistory, type RankValues, computeRanks, resolveGivenRanks } from "../measures/ranks.js";
-import { type StateColumns, type StateInput, initialValue, resolveState } from "../state/state.js";
+import { type StateColumns, type StateInput, initialColumns, resolveState, stateColumn } from "../state/state.js";
 import { type MeasureValues, computeVolumes } from "../measures/volumes.js";
 import { canonicalJson } from "../statement/canonical.js";
 import type { LevelAccounting, RunContext, RunOrders } from "../bonuses/family.js";
@@ -129,14 +129,14 @@ function openingState(compiled: CompiledPlan, prepared: PreparedInput, state: St
   const g = prepared.genealogy;
   if (state !== undefined) return resolveState(state, compiled.state, prepared.period, g);
   if (!compiled.state.keeps) return { issues: [] };
-  const columns = compiled.state.fields.map((f) => new Float64Array(f.scope === "company" ? 1 : g.size).fill(initialValue(f.kind)));
+  const columns = initialColumns(compiled.state.fields, g.size);
   return { columns: { fields: compiled.state.fields, columns, carried: [] }, issues: [] };
 }
 
 /** The opening state's rank fields as the rank computation reads them, when the plan keeps them. */
 function rankHistory(compiled: CompiledPlan, opening: StateColumns | undefined): RankHistory | undefined {
   if (opening === undefined) return undefined;
-  const column = (name: string) => opening.columns[opening.fields.findIndex((f) => f.name === name)];
+  const column = (name: string) => stateColumn(opening, name);
   const highest = column("rank.highest");
   const paidAs = column("rank.paidAs");
   if (highest === undefined || paidAs === undefined) return undefined;
@@ -151,7 +151,7 @@ function rankHistory(compiled: CompiledPlan, opening: StateColumns | undefined):
 function carriedVolumes(compiled: CompiledPlan, opening: StateColumns | undefined): (Float64Array | undefined)[] {
   return compiled.measures.map((spec) => {
     if (spec.accumulates === undefined || opening === undefined) return undefined;
-    const columns = accumulatedFields(spec.name, spec.accumulates.periods).map((name) => opening.columns[opening.fields.findIndex((f) => f.name === name)] as Float64Array);
+    const columns = accumulatedFields(spec.name, spec.accumulates.periods).map((name) => stateColumn(opening, name) as Float64Array);
     if (columns.length === 1) return columns[0];
     const sum = new Float64Array(columns[0]?.length ?? 0);
     for (const c of columns) for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) + (c[i] as number);
@@ -172,7 +172,7 @@ function closingVolumes(compiled: CompiledPlan, opening: StateColumns, volumes: 
     if (spec.accumulates.periods === 0) out.set(names[0] as string, volumes.personal[s] as Float64Array);
     else
       names.forEach((name, k) =>
-        out.set(name, k === 0 ? (volumes.personal[spec.accumulates?.base as number] as Float64Array) : (opening.columns[opening.fields.findIndex((f) => f.name === names[k - 1])] as Float64Array)),
+        out.set(name, k === 0 ? (volumes.personal[spec.accumulates?.base as number] as Float64Array) : (stateColumn(opening, names[k - 1] as string) as Float64Array)),
       );
   });
   return out;
@@ -184,7 +184,7 @@ function closingVolumes(compiled: CompiledPlan, opening: StateColumns, volumes: 
  */
 function closingState(compiled: CompiledPlan, opening: StateColumns, volumes: MeasureValues, ranks: RankValues, closedBySteps: ReadonlyMap<string, Float64Array>): StateColumns {
   const n = ranks.rank.length;
-  const open = (name: string) => opening.columns[opening.fields.findIndex((f) => f.name === name)] as Float64Array;
+  const open = (name: string) => stateColumn(opening, name) as Float64Array;
   const accumulated = closingVolumes(compiled, opening, volumes);
   const columns = opening.fields.map((f) => {
     const volume = accumulated.get(f.name) ?? closedBySteps.get(f.name);
@@ -364,10 +364,7 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
     publish: (name, values) => columns.publish(name, values),
     column: (name) => columns.column(name),
     orders: runOrders(prepared),
-    opening: (field) => {
-      const k = opening.columns?.fields.findIndex((f) => f.name === field) ?? -1;
-      return k < 0 ? undefined : opening.columns?.columns[k];
-    },
+    opening: (field) => (opening.columns === undefined ? undefined : stateColumn(opening.columns, field)),
     close: (field, values) => {
       const own = compiled.bonuses[running]?.stateFields.find((f) => f.name === field);
       assert(own !== undefined && !closed.has(field), "state-field-closed-once", `step ${compiled.bonuses[running]?.key} closes ${field}: not its own state field, or twice`);

@@ -103,6 +103,17 @@ export function initialValue(kind: StateFieldKind): number {
   return kind === "rank" ? -1 : kind === "day" ? Number.NaN : 0;
 }
 
+/** @internal The columns of `fields` at their initial values: one value per member, one for a company field. */
+export function initialColumns(fields: readonly StateField[], members: number): Float64Array[] {
+  return fields.map((f) => new Float64Array(length(f, members)).fill(initialValue(f.kind)));
+}
+
+/** @internal The column of field `name` in `state`, or undefined when it keeps no such field. */
+export function stateColumn(state: StateColumns, name: string): Float64Array | undefined {
+  const k = state.fields.findIndex((f) => f.name === name);
+  return k < 0 ? undefined : state.columns[k];
+}
+
 /** Whether `v` is the initial value of `kind`. */
 function isInitial(kind: StateFieldKind, v: number): boolean {
   return kind === "day" ? Number.isNaN(v) : v === initialValue(kind);
@@ -524,7 +535,7 @@ export function resolveState(state: StateInput, plan: StatePlan, period: Period,
     return { issues };
   }
   const n = g.size;
-  const columns = plan.fields.map((f) => new Float64Array(length(f, n)).fill(initialValue(f.kind)));
+  const columns = initialColumns(plan.fields, n);
   const rankIndex = new Map(plan.rankNames.map((name, r) => [name, r]));
   const carried: CarriedRow[] = [];
   /** A value as read, in the field's internal unit for this plan, or undefined after an issue. */
