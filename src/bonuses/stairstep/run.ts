@@ -12,7 +12,7 @@
  * an exact value of 0.
  */
 import { ExactProductSum } from "../../money/decimal.js";
-import { LineSink } from "../../run/lines.js";
+import { LineSink, linesByRecipient } from "../../run/lines.js";
 import type { LevelAccounting, RunContext } from "../family.js";
 
 /** A compiled stairstep entry: indices, volumes in volume units, rates × point value in rate units. */
@@ -282,17 +282,7 @@ function override(run: RunContext, p: StairstepProgram, g: StairstepGroups, out:
  * are few (at most one per distinct rate and generation after merging), so each bucket is merged by a scan.
  */
 function mergeLines(from: LineSink, to: LineSink, n: number): void {
-  const L = from.count;
-  const start = new Int32Array(n + 1);
-  for (let l = 0; l < L; l++) start[(from.recipient[l] as number) + 1] = (start[(from.recipient[l] as number) + 1] as number) + 1;
-  for (let i = 0; i < n; i++) start[i + 1] = (start[i + 1] as number) + (start[i] as number);
-  const fill = start.slice(0, n);
-  const byRecipient = new Int32Array(L);
-  for (let l = 0; l < L; l++) {
-    const r = from.recipient[l] as number;
-    byRecipient[fill[r] as number] = l;
-    fill[r] = (fill[r] as number) + 1;
-  }
+  const { start, order: byRecipient } = linesByRecipient(from, n);
   // Per recipient: the distinct (level, rate) keys met so far, each with its base, count and first line.
   const keys: { level: number; rate: number; base: number; sources: number; first: number }[] = [];
   for (let r = 0; r < n; r++) {
