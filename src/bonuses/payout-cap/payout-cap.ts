@@ -10,12 +10,12 @@
  * (unless protected pay alone exceeds it); accounting potential 0 = paid (−cut) + breakage `capped` (cut).
  */
 import { z } from "zod";
-import { type Issue, type PathSegment, assert, issue } from "../../errors/issues.js";
+import { type Issue, type PathSegment, issue } from "../../errors/issues.js";
 import { nameHint } from "../../errors/suggest.js";
-import { VALUE_SCALE, VOLUME_SCALE, compareDecimal, parseUnits, pow10 } from "../../money/decimal.js";
+import { compareDecimal, parseUnits } from "../../money/decimal.js";
 import { decimalString, keySchema, measureNameSchema, referenceSchema } from "../../plan/fields.js";
 import { decimalUnits, rateUnits, volumeUnits } from "../../plan/units.js";
-import { LINE_FIXED, type LineSink } from "../../run/lines.js";
+import { type LineSink, addMoneyLine, moneyValue } from "../../run/lines.js";
 import type { BonusFamily, CompiledBonus, LevelAccounting, RunContext } from "../family.js";
 import { type CapProgram, computeCap } from "./compute.js";
 import { capExplainer, capReporter } from "./explain.js";
@@ -62,9 +62,6 @@ const schema = z
 export type PayoutCapConfig = z.output<typeof schema>;
 /** A payout-cap entry as written in a plan (defaults not yet applied): for plans written in TypeScript. */
 export type PayoutCapInput = z.input<typeof schema>;
-
-/** A fixed line's rate: 1 at the rate scale. */
-const ONE = 1_000_000;
 
 export const payoutCap: BonusFamily<PayoutCapConfig, PayoutCapInput> = {
   kind: "payout-cap",
@@ -124,9 +121,6 @@ export const payoutCap: BonusFamily<PayoutCapConfig, PayoutCapInput> = {
       perMember: config.perMember !== undefined ? decimalUnits(config.perMember, scale) : -1,
       scale,
     };
-    // A line's base is its amount in volume units (10^-4); accounting values are at the value scale.
-    const toBase = 10 ** (VOLUME_SCALE - scale);
-    const toValue = pow10(VALUE_SCALE - scale);
     return {
       key: config.key,
       kind: config.kind,
@@ -138,12 +132,10 @@ export const payoutCap: BonusFamily<PayoutCapConfig, PayoutCapInput> = {
         const n = run.genealogy.size;
         for (let i = 0; i < n; i++) {
           const x = cut[i] as number;
-          if (x <= 0) continue;
-          assert(Number.isSafeInteger(x * toBase), "cap-line-safe-integer", `${config.key}: a cut of ${x} units`);
-          sink.add(i, bonusIndex, 0, LINE_FIXED, 0, -1, -x * toBase, ONE);
+          if (x > 0) addMoneyLine(sink, i, bonusIndex, -x, scale);
         }
         run.work.add(`bonus:${config.key}`, n * (config.of.length + 1));
-        const value = facts.cut * toValue;
+        const value = moneyValue(facts.cut, scale);
         return { potential: 0n, paid: -value, compressedUp: 0n, breakage: { capped: value } };
       },
     };
