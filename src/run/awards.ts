@@ -17,7 +17,7 @@ export class AwardRecords {
   /** Records award `award` of bonus `bonus` for `member`. */
   add(member: number, bonus: number, award: number): void {
     const names = this.bonuses[bonus]?.awards ?? [];
-    assert(Number.isInteger(award) && award >= 0 && award < names.length, "award-declared", `bonus ${this.bonuses[bonus]?.key} records award ${award} of ${names.length}`);
+    if (!(Number.isInteger(award) && award >= 0 && award < names.length)) assert(false, "award-declared", `bonus ${this.bonuses[bonus]?.key} records award ${award} of ${names.length}`);
     assert(this.byMember === undefined, "awards-before-finalize", "an award recorded after the statements were indexed");
     this.records.push(member, bonus, award);
   }

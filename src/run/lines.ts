@@ -18,7 +18,7 @@ export const LINE_FIXED = 2;
  */
 export function addMoneyLine(sink: LineSink, recipient: number, bonus: number, units: number, scale: number): void {
   const base = units * 10 ** (VOLUME_SCALE - scale);
-  assert(Number.isSafeInteger(base), "money-line-safe-integer", `a line of ${units} units at scale ${scale}`);
+  if (!Number.isSafeInteger(base)) assert(false, "money-line-safe-integer", `a line of ${units} units at scale ${scale}`);
   sink.add(recipient, bonus, 0, LINE_FIXED, 0, -1, base, 10 ** RATE_SCALE);
 }
 

@@ -23,3 +23,10 @@ export function ordersOf(tree: { id: string }[], volumes: (node: never) => Recor
   }
   return out;
 }
+
+/** The rows of a small plain CSV file (a plan's members.csv or orders.csv: no quoting), as records by column name. */
+export function csvRows(url: URL): Record<string, string>[] {
+  const [head, ...lines] = readFileSync(url, "utf8").trim().split("\n");
+  const keys = (head as string).split(",");
+  return lines.map((l) => Object.fromEntries(l.split(",").map((v, k) => [keys[k] as string, v])));
+}

@@ -95,10 +95,11 @@ export function computeCap(view: CapView, p: CapProgram): CapResult {
   const reducibleTotal = new ExactSum();
   for (let i = 0; i < n; i++) {
     const s = pay[i] as number;
-    assert(Number.isSafeInteger(s), "cap-pay-safe-integer", `${p.key}: member ${i}'s pay from ${p.of.join(", ")}`);
+    // The message is built only when the check fails: this runs once per member.
+    if (!Number.isSafeInteger(s)) assert(false, "cap-pay-safe-integer", `${p.key}: member ${i}'s pay from ${p.of.join(", ")}`);
     payTotal.add(s);
     let amount = p.protectAmount;
-    for (const c of columns) amount += c[i] as number;
+    for (let k = 0; k < columns.length; k++) amount += (columns[k] as Float64Array)[i] as number;
     const r = s - (shielded[i] as number) - Math.max(0, amount);
     if (r <= 0) continue;
     reducible[i] = r;
