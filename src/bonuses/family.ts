@@ -13,6 +13,7 @@ import type { StateField } from "../state/state.js";
 import type { MeasureValues } from "../measures/volumes.js";
 import type { WorkCounter } from "../run/work.js";
 import type { BonusExplanation, ExplainContext } from "../audit/explanation.js";
+import type { Period } from "../run/period.js";
 
 /** What a family's validation can look up about the rest of the plan. */
 export interface PlanNames {
@@ -23,6 +24,8 @@ export interface PlanNames {
   readonly bonuses: readonly string[];
   /** Whether the plan declares a placement tree (`placement: { width }`). */
   readonly placement: boolean;
+  /** The columns the plan's bonuses publish, by full name (`<key>.<name>`), with their kinds. */
+  readonly columns: ReadonlyMap<string, ColumnKind>;
 }
 
 /**
@@ -61,6 +64,8 @@ export interface CompileContext {
 
 /** Everything the engine has computed when a bonus step runs. */
 export interface RunContext {
+  /** The period the run covers (its first and last day: windows of periods, calendar months). */
+  readonly period: Period;
   /** The sponsor tree, and the placement tree as `genealogy.placement` when the input has one. */
   readonly genealogy: Genealogy;
   readonly measures: MeasureValues;
@@ -100,6 +105,12 @@ export interface RunContext {
    * Every declared field must be closed once, while the step runs.
    */
   close(field: string, values: Float64Array): void;
+  /**
+   * Records a non-money award for member `member` (a trip, a prize): the award at index `award` of the
+   * running step's {@link CompiledBonus.awards}. It has no amount and is no line item: the member's
+   * statement lists it under `awards` (docs/statements.md).
+   */
+  award(member: number, award: number): void;
 }
 
 /** The orders as a step reads them: per order, its member index, kind and day within the period. */
@@ -172,6 +183,26 @@ export interface CompiledBonus {
    * stored trace): where each of its line items came from, and what it did not receive and why.
    */
   explain?(ctx: ExplainContext, member: number, bonusIndex: number): BonusExplanation;
+  /** Optional: the names of the non-money awards the step may record ({@link RunContext.award}), by index. */
+  readonly awards?: readonly string[];
+  /**
+   * Optional: a report over the whole run (a contest's standings, a cap's company figures), computed from
+   * the run as explain is: run-wide facts and one row per member listed (docs/audit.md "Reports").
+   */
+  report?(ctx: ExplainContext): BonusReportBody;
+}
+
+/** A value in a bonus report: a decimal string, a whole number, a word, true or false, or null. */
+export type ReportValue = string | number | boolean | null;
+
+/** What a family's report holds (the engine adds the bonus key, kind and period). */
+export interface BonusReportBody {
+  /** Run-wide figures by name. */
+  readonly facts: Readonly<Record<string, ReportValue>>;
+  /** The names of the rows' fields, in order; the first is `memberId`. */
+  readonly columns: readonly string[];
+  /** One row per member listed, in the family's order, each with the fields of `columns`. */
+  readonly rows: readonly Readonly<Record<string, ReportValue>>[];
 }
 
 /** A bonus family: one folder under src/bonuses and one line in the registry. */
