@@ -29,6 +29,8 @@ export type { Allocation, AllocationMethod } from "./money/allocate.js";
 export type { MemberInput, OrderInput } from "./input/validate.js";
 export type { MemberStatus } from "./genealogy/genealogy.js";
 export type { RecordOrigin } from "./input/rows.js";
+export { PLACEMENT_METHODS, placeMembers, safePlaceMembers } from "./placement/place.js";
+export type { PlaceOptions, PlacePhase, PlaceResult, PlacedMember, PlacementMethod, WhenFull } from "./placement/place.js";
 
 export type { Statement, AwardItem, LineItem, LineFieldValue, RankCheck, Summary, BonusSummary, AccountingSummary } from "./statement/types.js";
 export type { ConditionDetail } from "./measures/qualification.js";

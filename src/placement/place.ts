@@ -1,0 +1,404 @@
+/**
+ * Placement helpers (docs/placement.md): for a company whose back office does not store placement, the
+ * members who have none (the new members) are given a position in the placement tree, deterministically,
+ * under their sponsor: forced-matrix spillover, or binary extreme left, extreme right or weaker leg.
+ * Members already placed keep their position. The result is the members with placement filled in, which a
+ * run reads like any members input.
+ */
+import { isOptions, isRecord } from "../errors/arguments.js";
+import { CompplanError, type Issue, type Result, issue } from "../errors/issues.js";
+import { type Genealogy, type MemberStatus, buildGenealogy, located, membersById } from "../genealogy/genealogy.js";
+import type { MemberRow, RecordOrigin } from "../input/rows.js";
+import { type MemberInput, type OrderInput, validateMembers, validateOrders } from "../input/validate.js";
+import { PLACEMENT_WIDTH_MAX } from "../plan/fields.js";
+import type { Period } from "../run/period.js";
+import { BinaryPlacer } from "./binary.js";
+import { type Board, readBoard } from "./board.js";
+import { Spillover } from "./matrix.js";
+
+/** How new members are placed under their sponsor (docs/placement.md). */
+export type PlacementMethod = "spillover" | "extreme-left" | "extreme-right" | "weaker-leg";
+
+/** The placement methods, spillover first (the default). */
+export const PLACEMENT_METHODS: readonly PlacementMethod[] = ["spillover", "extreme-left", "extreme-right", "weaker-leg"];
+
+/** What a full matrix does with a new member: an issue, or the first matrix up the sponsor line with room. */
+export type WhenFull = "error" | "upline";
+
+/** A phase of {@link placeMembers}, reported to {@link PlaceOptions.onPhase}. */
+export type PlacePhase = "validate" | "place" | "output";
+
+/** Options of {@link placeMembers}. */
+export interface PlaceOptions {
+  /** How new members are placed (default `spillover`). */
+  readonly method?: PlacementMethod;
+  /**
+   * The positions under each member, 2 to 1000: the matrix width for `spillover` (required there); the
+   * binary methods are 2 wide (the default for them; another width is an issue).
+   */
+  readonly width?: number;
+  /**
+   * `spillover` only: a new member is placed at most this many levels below its sponsor (1 is the
+   * sponsor's own first level). Without it there is no limit.
+   */
+  readonly depth?: number;
+  /**
+   * `spillover` with `depth` only: when the sponsor's matrix of that depth is full, `error` (the default:
+   * a `PLACEMENT_MATRIX_FULL` issue) or `upline`: the first member up the sponsor line (the sponsor's
+   * sponsor, then theirs, … to the root) whose matrix of that depth has room takes the new member.
+   */
+  readonly whenFull?: WhenFull;
+  /**
+   * `weaker-leg` only: the volume measure that weighs a leg (with `orders`): a leg's weight is the sum of
+   * this measure over the orders of every member in the leg's placement subtree, whatever their kind.
+   * Without it a leg weighs its number of members.
+   */
+  readonly measure?: string;
+  /** `weaker-leg` with `measure`: the orders whose volumes weigh the legs (any dates). */
+  readonly orders?: readonly OrderInput[];
+  /** Called when each phase starts. */
+  readonly onPhase?: (phase: PlacePhase) => void;
+  /** Called now and then while new members are placed (and once at the end), with how many are placed so far. */
+  readonly onProgress?: (placed: number, total: number) => void;
+}
+
+/** A member with its placement: the member as given, with `placementId` and `leg` filled in. */
+export interface PlacedMember {
+  readonly id: string;
+  /** The sponsor's id; null for the root. */
+  readonly sponsorId: string | null;
+  readonly joinDate: string;
+  readonly status: MemberStatus;
+  /** The rank the company set for the member, when the input gives one. */
+  readonly rank?: string;
+  /** The placement parent's id; null for the root. */
+  readonly placementId: string | null;
+  /** The position under the placement parent: `"L"` or `"R"` when the width is 2, else 1 … width; null for the root. */
+  readonly leg: "L" | "R" | number | null;
+}
+
+/** What {@link placeMembers} returns. */
+export interface PlaceResult {
+  /** Every member with its placement, in id order (UTF-16 code units, the order of statements). */
+  readonly members: readonly PlacedMember[];
+  /** The ids of the members placed now (the new ones), in the order they were placed. */
+  readonly placed: readonly string[];
+  /** How many members kept the placement the input gave them (the root included). */
+  readonly kept: number;
+  /** The method used. */
+  readonly method: PlacementMethod;
+  /** The width of the placement tree. */
+  readonly width: number;
+}
+
+/** Dates are not checked against a period here: placement does not depend on one. */
+const ANY_DAY: Period = { id: "any", kind: "range", start: "0000-01-01", end: "9999-12-31", days: 0 };
+
+/** How often {@link PlaceOptions.onProgress} is called (every this many members placed). */
+const PROGRESS_EVERY = 1 << 16;
+
+/**
+ * Places every member that has no placement (but the root) under its sponsor, and keeps every placement
+ * the input gives. Never throws on bad input: returns every issue instead.
+ *
+ * New members are placed one at a time, earliest `joinDate` first, then in id order; a member whose
+ * sponsor is new waits until the sponsor is placed (the earliest member whose sponsor is placed goes
+ * next). Each is placed under its own sponsor:
+ *
+ * - `spillover` (forced matrix, `width` × `depth`): at the first free position of the sponsor's placement
+ *   subtree, shallowest first, then leftmost (breadth-first, children by leg);
+ * - `extreme-left` / `extreme-right` (binary): at the bottom of the sponsor's extreme left (right) leg;
+ * - `weaker-leg` (binary): on the side of the sponsor with less weight below it (fewer members, or less of
+ *   `measure` over `orders`; left on a tie), at the bottom of that side's extreme leg (directly under the
+ *   sponsor when that position is free).
+ *
+ * The result depends only on the members (and orders), never on their order in the input: the same
+ * members in any order give the same result.
+ *
+ * @param members - every member, as for {@link calculate}; those with a `placementId` keep it
+ * @param options - the method, width, depth, what a full matrix does, the weaker leg's measure and orders,
+ *   progress callbacks: see {@link PlaceOptions}
+ * @returns every member with its placement, or every issue: `INPUT_*`, `MEMBER_*` (the sponsor tree),
+ *   `PLACEMENT_*` (the placement given: `PLACEMENT_ROOT`, `PLACEMENT_UNKNOWN_PARENT`,
+ *   `PLACEMENT_PARENT_UNPLACED`, `PLACEMENT_TOO_WIDE`, `PLACEMENT_POSITION_TAKEN`, `PLACEMENT_CYCLE`; a
+ *   full matrix: `PLACEMENT_MATRIX_FULL`), `ORDER_*` and `RUN_VOLUME_OVERFLOW` (the orders of `measure`)
+ * @example
+ * ```ts
+ * const r = safePlaceMembers(members, { method: "spillover", width: 3, depth: 7 });
+ * if (r.ok) calculate(plan, { period: "2026-10", members: r.value.members, orders });
+ * ```
+ */
+export function safePlaceMembers(members: readonly MemberInput[], options: PlaceOptions = {}): Result<PlaceResult> {
+  return placeRecords(members, options);
+}
+
+/**
+ * {@link safePlaceMembers} that throws: every member with its placement, or a {@link CompplanError}
+ * carrying every issue.
+ *
+ * @param members - every member; those with a `placementId` keep it
+ * @param options - see {@link PlaceOptions}
+ * @returns every member with its placement, in id order, and the ids placed, in placement order
+ * @throws CompplanError with every issue (see {@link safePlaceMembers})
+ * @example
+ * ```ts
+ * const { members: placed } = placeMembers(members, { method: "weaker-leg" });
+ * ```
+ */
+export function placeMembers(members: readonly MemberInput[], options: PlaceOptions = {}): PlaceResult {
+  const r = placeRecords(members, options);
+  if (!r.ok) throw new CompplanError(r.issues);
+  return r.value;
+}
+
+/** @internal The options of {@link placeMembers} checked: issues for any that is not acceptable. */
+export function placeOptionIssues(options: unknown): Issue[] {
+  const bad = (key: string, expected: string, value: unknown) => issue("INPUT_INVALID_ARGUMENT", ["options", key], `placeMembers: option "${key}" must be ${expected}`, value);
+  if (!isRecord(options) || !isOptions(options, "onPhase", "onProgress")) {
+    return [issue("INPUT_INVALID_ARGUMENT", ["options"], "placeMembers: argument \"options\" must be an options object { method?, width?, depth?, whenFull?, measure?, orders?, onPhase?, onProgress? }", options)];
+  }
+  const out: Issue[] = [];
+  const method = options.method ?? "spillover";
+  if (!(PLACEMENT_METHODS as readonly unknown[]).includes(method)) out.push(bad("method", PLACEMENT_METHODS.join(", "), options.method));
+  const binary = method !== "spillover";
+  const { width, depth, whenFull, measure, orders } = options;
+  const whole = (v: unknown, lo: number, hi: number) => typeof v === "number" && Number.isInteger(v) && v >= lo && v <= hi;
+  if (binary && width !== undefined && width !== 2) out.push(bad("width", `2 (or left out) for ${String(method)}: binary placement is 2 wide`, width));
+  if (!binary && !whole(width, 2, PLACEMENT_WIDTH_MAX)) out.push(bad("width", `a whole number 2 to ${PLACEMENT_WIDTH_MAX} (the matrix width; spillover needs it)`, width));
+  if (depth !== undefined && (binary || !whole(depth, 1, 1_000_000))) out.push(bad("depth", binary ? "left out for binary placement (only spillover has a depth)" : "a whole number 1 to 1,000,000 (levels below the sponsor)", depth));
+  if (whenFull !== undefined && (whenFull !== "error" && whenFull !== "upline" || depth === undefined)) out.push(bad("whenFull", depth === undefined ? "left out without a depth (a matrix without a depth is never full)" : "error or upline", whenFull));
+  if (measure !== undefined && (method !== "weaker-leg" || typeof measure !== "string" || measure === "")) out.push(bad("measure", method !== "weaker-leg" ? "left out unless the method is weaker-leg" : "a measure name", measure));
+  if (orders !== undefined && (!Array.isArray(orders) || measure === undefined)) out.push(bad("orders", measure === undefined ? "left out without a measure (orders weigh the legs by a measure)" : "an array of orders", "(orders)"));
+  if (measure !== undefined && orders === undefined) out.push(bad("orders", "an array of orders when a measure is given (the legs are weighed by its volume)", orders));
+  return out;
+}
+
+/**
+ * @internal {@link safePlaceMembers} on records as read from files (`memberOrigins` and `orderOrigins`
+ * locate each record for issues); the CLI's way in.
+ */
+export function placeRecords(members: readonly unknown[], options: PlaceOptions, memberOrigins?: readonly RecordOrigin[], orderOrigins?: readonly RecordOrigin[]): Result<PlaceResult> {
+  if (!Array.isArray(members)) return { ok: false, issues: [issue("INPUT_INVALID_ARGUMENT", ["members"], "placeMembers: argument \"members\" must be an array of members", members)] };
+  const optionIssues = placeOptionIssues(options);
+  if (optionIssues.length > 0) return { ok: false, issues: optionIssues };
+  const phase = options.onPhase ?? (() => {});
+  const method = options.method ?? "spillover";
+  const width = options.width ?? 2;
+  phase("validate");
+  if (members.length === 0) return { ok: false, issues: [{ code: "INPUT_EMPTY", path: ["members"], message: "there are no members" }] };
+  const validated = validateMembers(members, ANY_DAY, "members", memberOrigins);
+  if (validated.issues.length > 0) return { ok: false, issues: validated.issues };
+  const rows = validated.rows;
+  const built = buildGenealogy(rows, "members", false);
+  const g = built.genealogy;
+  if (g === undefined) return { ok: false, issues: built.issues };
+  const read = readBoard(rows, g, width, "members");
+  const board = read.board;
+  if (board === undefined) return { ok: false, issues: read.issues };
+  let weight: Float64Array | undefined;
+  if (options.measure !== undefined) {
+    const w = legWeights(g, options.measure, options.orders ?? [], orderOrigins);
+    if (w.weight === undefined) return { ok: false, issues: w.issues };
+    weight = w.weight;
+  }
+
+  phase("place");
+  const placer =
+    method === "spillover"
+      ? new Spillover(board, options.depth ?? Number.POSITIVE_INFINITY, options.whenFull === "upline" ? g.parent : undefined)
+      : new BinaryPlacer(board, method === "extreme-left" ? 0 : method === "extreme-right" ? 1 : 2, weight);
+  const order = placementOrder(g, board);
+  const total = order.length;
+  const issues: Issue[] = [];
+  const placedOrder = new Int32Array(total);
+  let done = 0;
+  const progress = options.onProgress;
+  eachInTurn(g, board, order, (x) => {
+    const s = g.parent[x] as number;
+    if (!placer.find(s)) {
+      issues.push(fullIssue(rows[g.row[x] as number] as MemberRow, g.row[x] as number, g, s, placer.used, options));
+      return false;
+    }
+    placer.add(x);
+    placedOrder[done++] = x;
+    if (progress !== undefined && done % PROGRESS_EVERY === 0) progress(done, total);
+    return true;
+  });
+  if (issues.length > 0) return { ok: false, issues: issues.sort((a, b) => (a.path[1] as number) - (b.path[1] as number)) };
+  progress?.(done, total);
+
+  phase("output");
+  return { ok: true, value: { members: placedMembers(rows, g, board), placed: Array.from(placedOrder, (m) => g.ids.at(m) as string), kept: g.size - total, method, width } };
+}
+
+/**
+ * The new members in the order they are considered: join date, then id. Ids are in the tree's cached id
+ * order; a stable counting sort by join date keeps it within each date.
+ */
+function placementOrder(g: Genealogy, board: Board): Int32Array {
+  const byId = membersById(g);
+  const dates = new Map<string, number>();
+  for (let k = 0; k < byId.length; k++) {
+    const m = byId[k] as number;
+    if (board.placed[m] === 0) dates.set(g.joinDate.at(m) as string, 0);
+  }
+  const sorted = [...dates.keys()].sort();
+  const count = new Int32Array(sorted.length + 1);
+  sorted.forEach((d, i) => dates.set(d, i));
+  const code = new Int32Array(g.size);
+  let total = 0;
+  for (let k = 0; k < byId.length; k++) {
+    const m = byId[k] as number;
+    if (board.placed[m] === 1) continue;
+    const c = dates.get(g.joinDate.at(m) as string) as number;
+    code[m] = c;
+    count[c + 1] = (count[c + 1] as number) + 1;
+    total++;
+  }
+  for (let c = 0; c < sorted.length; c++) count[c + 1] = (count[c + 1] as number) + (count[c] as number);
+  const order = new Int32Array(total);
+  for (let k = 0; k < byId.length; k++) {
+    const m = byId[k] as number;
+    if (board.placed[m] === 1) continue;
+    const c = code[m] as number;
+    order[count[c] as number] = m;
+    count[c] = (count[c] as number) + 1;
+  }
+  return order;
+}
+
+/**
+ * Calls `place` for each new member in turn: in `order`, except that a member whose sponsor is not placed
+ * yet waits for it; once the sponsor is placed, its waiting recruits compete again by their place in
+ * `order` (a heap of ranks), so the next member is always the earliest in `order` whose sponsor is
+ * placed. `place` returns false for a member it could not place: its waiting recruits are never placed.
+ */
+function eachInTurn(g: Genealogy, board: Board, order: Int32Array, place: (x: number) => boolean): void {
+  const total = order.length;
+  const rank = new Int32Array(g.size);
+  for (let k = 0; k < total; k++) rank[order[k] as number] = k;
+  const waiting = new Int32Array(g.size).fill(-1);
+  const nextWaiting = new Int32Array(g.size);
+  const heap = new Int32Array(total);
+  let size = 0;
+  const placed = board.placed;
+  let i = 0;
+  for (;;) {
+    while (i < total && placed[g.parent[order[i] as number] as number] === 0) {
+      const x = order[i++] as number;
+      const s = g.parent[x] as number;
+      nextWaiting[x] = waiting[s] as number;
+      waiting[s] = x;
+    }
+    let x: number;
+    if (size > 0 && (i >= total || (heap[0] as number) < i)) {
+      x = order[heap[0] as number] as number;
+      // Pop: the last rank sifts down from the top.
+      const last = heap[--size] as number;
+      let at = 0;
+      for (;;) {
+        let c = 2 * at + 1;
+        if (c >= size) break;
+        if (c + 1 < size && (heap[c + 1] as number) < (heap[c] as number)) c++;
+        if ((heap[c] as number) >= last) break;
+        heap[at] = heap[c] as number;
+        at = c;
+      }
+      heap[at] = last;
+    } else if (i < total) x = order[i++] as number;
+    else return;
+    if (!place(x)) continue;
+    for (let y = waiting[x] as number; y >= 0; y = nextWaiting[y] as number) {
+      // Push y's rank: it sifts up from the bottom.
+      const r = rank[y] as number;
+      let at = size++;
+      while (at > 0) {
+        const up = (at - 1) >> 1;
+        if ((heap[up] as number) <= r) break;
+        heap[at] = heap[up] as number;
+        at = up;
+      }
+      heap[at] = r;
+    }
+    waiting[x] = -1;
+  }
+}
+
+/** The issue for a new member no matrix has room for. */
+function fullIssue(row: MemberRow, r: number, g: Genealogy, sponsor: number, last: number, options: PlaceOptions): Issue {
+  const s = g.ids.at(sponsor) as string;
+  const d = options.depth as number;
+  const matrix = `the matrix of its sponsor "${s}", ${options.width} wide and ${d} level${d === 1 ? "" : "s"} deep, is full`;
+  const why =
+    options.whenFull === "upline"
+      ? sponsor === last
+        ? `${matrix}, and "${s}" is the root: no one is above it in the sponsor tree`
+        : `${matrix}, and so is that of every member above "${s}" in the sponsor tree up to the root "${g.ids.at(last)}"`
+      : `${matrix} (give a larger depth, or whenFull: upline, compplan place --when-full upline, to place it under the first member up the sponsor line whose matrix has room)`;
+  return located(row, issue("PLACEMENT_MATRIX_FULL", ["members", r, "sponsorId"], `new member "${row.id}" has no free position: ${why}`, s));
+}
+
+/**
+ * Each member's weight for the weaker leg: the sum of `measure` over its orders, in units of 10^-4. The
+ * orders are validated as a run validates them (but for their dates: any date); their members must be
+ * members (`ORDER_UNKNOWN_MEMBER`); when there are orders, at least one must carry the measure (a
+ * misspelt measure would weigh every leg 0: `INPUT_MISSING_COLUMN`); the total must be exact
+ * (`RUN_VOLUME_OVERFLOW`).
+ */
+function legWeights(g: Genealogy, measure: string, orders: readonly OrderInput[], origins?: readonly RecordOrigin[]): { weight?: Float64Array; issues: Issue[] } {
+  const names = new Set<string>([measure]);
+  for (const o of orders) if (isRecord(o) && isRecord(o.volumes)) for (const k in o.volumes) names.add(k);
+  const validated = validateOrders(orders, ANY_DAY, names, "orders", origins);
+  if (validated.issues.length > 0) return { issues: validated.issues };
+  const cols = validated.columns;
+  const vol = cols.volumes[cols.measures.indexOf(measure)] as Float64Array;
+  const weight = new Float64Array(g.size);
+  const issues: Issue[] = [];
+  let carried = false;
+  let total = 0;
+  for (let o = 0; o < cols.count; o++) {
+    const memberId = cols.memberIds.at(o) as string;
+    const m = g.indexOf.get(memberId);
+    if (m === undefined) {
+      issues.push({ ...issue("ORDER_UNKNOWN_MEMBER", ["orders", o, "memberId"], `order "${cols.ids.at(o)}" is for "${memberId}", who is not a member`, memberId), ...(origins?.[o] ?? {}) });
+      continue;
+    }
+    const v = vol[o] as number;
+    weight[m] = (weight[m] as number) + v;
+    total += v;
+    const volumes = (orders[o] as OrderInput).volumes;
+    if (volumes[measure] !== undefined) carried = true;
+  }
+  if (issues.length > 0) return { issues };
+  if (cols.count > 0 && !carried) {
+    const known = [...names].filter((k) => k !== measure).sort();
+    return { issues: [issue("INPUT_MISSING_COLUMN", ["orders", "volumes", measure], `no order has a volume of "${measure}", the measure that weighs the legs${known.length > 0 ? ` (the orders' measures: ${known.join(", ")})` : ""}`, measure)] };
+  }
+  if (total > Number.MAX_SAFE_INTEGER) {
+    return { issues: [issue("RUN_VOLUME_OVERFLOW", ["orders"], `the orders' total ${measure} exceeds 900,719,925,474.0991, the most weighed exactly`, measure)] };
+  }
+  return { weight, issues };
+}
+
+/** Every member with its placement, in id order. */
+function placedMembers(rows: readonly MemberRow[], g: Genealogy, board: Board): PlacedMember[] {
+  const byId = membersById(g);
+  const binary = board.width === 2;
+  const out = new Array<PlacedMember>(byId.length);
+  for (let k = 0; k < byId.length; k++) {
+    const m = byId[k] as number;
+    const row = rows[g.row[m] as number] as MemberRow;
+    const p = board.parent[m] as number;
+    const l = board.leg[m] as number;
+    out[k] = {
+      id: row.id,
+      sponsorId: row.sponsorId,
+      joinDate: row.joinDate,
+      status: row.status,
+      ...(row.rank !== undefined ? { rank: row.rank } : {}),
+      placementId: p < 0 ? null : (g.ids.at(p) as string),
+      leg: p < 0 ? null : binary ? (l === 1 ? "L" : "R") : l,
+    };
+  }
+  return out;
+}
