@@ -186,7 +186,7 @@ describe("compplan --version", () => {
 });
 
 describe("compplan help for one command", () => {
-  const commands = ["run", "validate", "schema", "generate", "replay", "explain", "report", "diff", "sweep"];
+  const commands = ["run", "validate", "schema", "generate", "place", "replay", "explain", "report", "diff", "sweep"];
 
   it("COMMAND --help, COMMAND -h and help COMMAND print that command's usage on stdout, exit 0", () => {
     for (const c of commands) {

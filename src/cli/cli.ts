@@ -28,6 +28,7 @@ import { type StateInput, safeParseState } from "../state/state.js";
 import { stateNdjson } from "../state/write.js";
 import type { OpeningRecord } from "../audit/bundle.js";
 import { fingerprintText } from "../audit/fingerprint.js";
+import { PLACE_USAGE, cmdPlace } from "./place.js";
 
 /** Where the CLI writes; tests pass buffers. */
 export interface CliIO {
@@ -97,6 +98,7 @@ const COMMAND_USAGE: Readonly<Record<string, string>> = {
       It replaces files an earlier generate wrote (DIR/${GENERATED_MARK} records them); a members.csv or
       orders.csv it did not write, or that changed since, is replaced only with --force.
 `,
+  place: PLACE_USAGE,
   diff: DIFF_USAGE,
   sweep: SWEEP_USAGE,
   help: `  compplan help [COMMAND]      (or compplan COMMAND --help)
@@ -110,9 +112,9 @@ const COMMAND_USAGE: Readonly<Record<string, string>> = {
 /** Issues listed on stderr without --json; the rest are counted. */
 const ISSUES_SHOWN = 200;
 
-const JSON_NOTE = `--json (run, validate, replay, explain, report, diff, sweep): an invalid plan or input (exit 1) is reported on
-stderr as one JSON document, { "issues": [ { "code", "path", "message", "value"?, "file"?, "line"? } ] },
-listing every issue; without it at most ${ISSUES_SHOWN} are listed.
+const JSON_NOTE = `--json (run, validate, place, replay, explain, report, diff, sweep): an invalid plan or input (exit 1) is
+reported on stderr as one JSON document, { "issues": [ { "code", "path", "message", "value"?, "file"?,
+"line"? } ] }, listing every issue; without it at most ${ISSUES_SHOWN} are listed.
 `;
 
 const EXIT_CODES = `Exit codes: 0 done, 1 invalid plan or input, 2 wrong usage, 3 internal error (a bug: please report it),
@@ -160,6 +162,8 @@ export function runCli(args: readonly string[], io: CliIO): number {
         return 0;
       case "generate":
         return cmdGenerate(parseFlags(rest, ["members", "out", "seed", "period", "shape"], ["force"]), io);
+      case "place":
+        return cmdPlace(rest, io);
       case "replay":
         return cmdReplay(rest, io);
       case "explain":
