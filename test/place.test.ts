@@ -5,6 +5,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type MemberInput, type OrderInput, type PlaceOptions, type PlaceResult, parsePlan, placeMembers, safeCalculate, safePlaceMembers } from "../src/index.js";
 import { placeMembers as drawPlacement, shuffle } from "./arbitraries/inputs.js";
+import { placeRecords } from "../src/placement/place.js";
+import { WorkCounter } from "../src/run/work.js";
 import { naivePlace } from "./support/place-naive.js";
 
 const numRuns = Number(process.env.NUM_RUNS_PROPERTIES ?? 300);
@@ -404,4 +406,95 @@ describe("placement against a naive placement written from the docs", () => {
       { numRuns },
     );
   });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Linear time, proved by counting the placers' pointer steps (not by timing): on shapes that would make a
+// search per member, or a queue per sponsor, superlinear, the steps per member do not grow with size.
+
+/** R plus n - 1 members: the sponsor of member i, its join date (ordering the placements) and a given placement. */
+type Shape = (n: number) => MemberInput[];
+const id = (i: number) => `M${String(i).padStart(7, "0")}`;
+const day = (i: number) => new Date(Date.UTC(2020, 0, 1) + i * 60_000).toISOString().slice(0, 10);
+const SHAPES: Record<string, Shape> = {
+  // The root sponsors everyone.
+  star: (n) => Array.from({ length: n }, (_, i) => ({ id: id(i), sponsorId: i === 0 ? null : id(0), joinDate: "2025-01-01" })),
+  // Each member sponsors the next.
+  chain: (n) => Array.from({ length: n }, (_, i) => ({ id: id(i), sponsorId: i === 0 ? null : id(i - 1), joinDate: "2025-01-01" })),
+  // A random sponsor tree.
+  random: (n) => {
+    let s = 7;
+    const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    return Array.from({ length: n }, (_, i) => ({ id: id(i), sponsorId: i === 0 ? null : id(Math.floor(rand() * i)), joinDate: "2025-01-01" }));
+  },
+  // A complete binary tree placed (the first half), each of its members sponsoring one new member: every
+  // sponsor's subtree is full down to its bottom, the case a queue per sponsor pays n log n for.
+  "complete, each sponsors one": (n) => {
+    const half = Math.floor(n / 2);
+    return Array.from({ length: n }, (_, i) =>
+      i < half
+        ? { id: id(i), sponsorId: i === 0 ? null : id(0), joinDate: "2024-01-01", ...(i > 0 ? { placementId: id(Math.floor((i - 1) / 2)), leg: ((i - 1) % 2) + 1 } : {}) }
+        : { id: id(i), sponsorId: id(i - half), joinDate: "2025-01-01" },
+    );
+  },
+  // The same complete tree, the members of its leftmost path taking turns sponsoring the new members.
+  "complete, its left path sponsors in turn": (n) => {
+    const half = Math.floor(n / 2);
+    const path: number[] = [];
+    for (let i = 0; i < half; i = 2 * i + 1) path.push(i);
+    return Array.from({ length: n }, (_, i) =>
+      i < half
+        ? { id: id(i), sponsorId: i === 0 ? null : id(0), joinDate: "2024-01-01", ...(i > 0 ? { placementId: id(Math.floor((i - 1) / 2)), leg: ((i - 1) % 2) + 1 } : {}) }
+        : { id: id(i), sponsorId: id(path[i % path.length] as number), joinDate: day(i) },
+    );
+  },
+};
+const METHODS: Record<string, PlaceOptions> = {
+  "spillover 2 wide": { width: 2 },
+  "spillover 3 wide": { width: 3 },
+  "spillover 4 wide, depth 9, upline": { width: 4, depth: 9, whenFull: "upline" },
+  "extreme-left": { method: "extreme-left" },
+  "weaker-leg": { method: "weaker-leg" },
+};
+
+describe("linear work, proved by counting", () => {
+  const stepsPerMember = (shape: Shape, n: number, options: PlaceOptions) => {
+    const work = new WorkCounter();
+    const r = placeRecords(shape(n), options, undefined, undefined, work);
+    expect(r.ok, r.ok ? "" : r.issues[0]?.message).toBe(true);
+    const w = work.snapshot();
+    return (w.place as number) / (w.members as number);
+  };
+  it("upline: climbing past full matrices, up to the root, is amortized by path compression", () => {
+    // A sponsor chain whose members each sponsor 3 more (joined later, the deepest first): 2 wide, depth
+    // 1, every matrix is full after two, so the third recruit of each climbs; most climb to the root
+    // and fail (an issue each), each climb a step or two once the full members point past themselves.
+    const shape: Shape = (n) => {
+      const k = Math.floor(n / 4);
+      const chain = Array.from({ length: k }, (_, i) => ({ id: id(i), sponsorId: i === 0 ? null : id(i - 1), joinDate: "2024-01-01" }));
+      const extra = Array.from({ length: n - k }, (_, j) => ({ id: `X${String(j).padStart(7, "0")}`, sponsorId: id(k - 1 - (j % k)), joinDate: day(j) }));
+      return [...chain, ...extra];
+    };
+    const steps = (n: number) => {
+      const work = new WorkCounter();
+      const r = placeRecords(shape(n), { width: 2, depth: 1, whenFull: "upline" }, undefined, undefined, work);
+      expect(r.ok).toBe(false);
+      return (work.snapshot().place as number) / n;
+    };
+    const small = steps(2_000);
+    expect(steps(64_000), `${small}`).toBeLessThanOrEqual(1.2 * small + 1);
+  });
+
+  for (const [shapeName, shape] of Object.entries(SHAPES)) {
+    for (const [methodName, options] of Object.entries(METHODS)) {
+      it.skipIf(process.env.COMPPLAN_QUICK === "1" && shapeName === "random")(`${shapeName}, ${methodName}: steps per member do not grow from 2,000 to 64,000 members`, () => {
+        const small = stepsPerMember(shape, 2_000, options);
+        const large = stepsPerMember(shape, 64_000, options);
+        // Linear: the same steps per member at 32× the size. The weaker leg is O(log n) per member (a
+        // treap): log 64,000 / log 2,000 is 1.46; n log n would be that, quadratic 32×.
+        const bound = options.method === "weaker-leg" ? 2 * small : 1.2 * small + 1;
+        expect(large, `${small.toFixed(2)} → ${large.toFixed(2)} steps per member`).toBeLessThanOrEqual(bound);
+      });
+    }
+  }
 });

@@ -4,10 +4,13 @@
  * weaker leg: the side whose placement subtree has less weight (fewer members, or less of a volume), the
  * left one on a tie, at that side's extreme (directly under the sponsor when that position is free).
  *
- * The bottom of a leg is found through skip pointers with path compression (`jump[side][u]`: a member
- * further down u's chain on that side, or u itself): a chain only grows at its bottom, so every member
- * passed on the way down is pointed at the bottom found, and the next query from any of them is one step.
- * The weights of the legs come from {@link SubtreeSums}.
+ * The bottom of a leg in one step. On each side the tree's edges of that side form chains (a member, its
+ * child on that side, that child's child on that side, …), and every member of a chain has the same
+ * bottom. So each member keeps the top of its chain on each side (`top[side][u]`), and each top the
+ * chain's bottom (`bottom[side][top]`). A new member placed at the bottom of a chain joins it (its top is
+ * the chain's, and it becomes the bottom); on its other side it starts a chain of its own. Chains never
+ * merge otherwise, so both are O(1), whatever the order the sponsors place in. The weights of the sides
+ * come from {@link SubtreeSums}.
  */
 import type { Board } from "./board.js";
 import { SubtreeSums } from "./leg-sums.js";
@@ -22,10 +25,15 @@ export class BinaryPlacer {
   leg = 0;
   /** The sponsor of the last {@link find} (its matrix is never full). */
   used = -1;
+  /** Bottoms looked up so far (the weaker leg's weighing counts in {@link SubtreeSums.steps}). */
+  steps = 0;
   /** `kid[2u]` is u's L child, `kid[2u + 1]` its R child (-1 for none). */
   private readonly kid: Int32Array;
-  private readonly jump: [Int32Array, Int32Array];
-  private readonly sums: SubtreeSums | undefined;
+  /** The top of each member's chain on each side, and the bottom of each chain (at its top's index). */
+  private readonly top: [Int32Array, Int32Array];
+  private readonly bottom: [Int32Array, Int32Array];
+  /** The weights of the sides, for the weaker leg. */
+  readonly sums: SubtreeSums | undefined;
 
   /**
    * @param b - the tree as the input gives it (width 2); its arrays are updated as members are added
@@ -43,8 +51,20 @@ export class BinaryPlacer {
       const p = b.parent[m] as number;
       if (p >= 0) kid[2 * p + (b.leg[m] as number) - 1] = m;
     }
-    const self = Int32Array.from({ length: n }, (_, i) => i);
-    this.jump = [self, self.slice()];
+    this.top = [new Int32Array(n), new Int32Array(n)];
+    this.bottom = [new Int32Array(n), new Int32Array(n)];
+    for (const side of [0, 1] as const) {
+      const top = this.top[side];
+      const bottom = this.bottom[side];
+      for (let u = 0; u < n; u++) top[u] = bottom[u] = u;
+      // Parents first: a member on its parent's side continues the parent's chain, whose bottom it may be.
+      for (const u of b.order) {
+        const p = b.parent[u] as number;
+        if (p < 0 || b.leg[u] !== side + 1) continue;
+        top[u] = top[p] as number;
+        if ((kid[2 * u + side] as number) < 0) bottom[top[u] as number] = u;
+      }
+    }
     this.sums = rule === 2 ? new SubtreeSums(weight ?? new Float64Array(n).fill(1), tourOf(kid, b.order[0] ?? -1, b.order.length)) : undefined;
   }
 
@@ -52,7 +72,7 @@ export class BinaryPlacer {
   find(s: number): boolean {
     const side = this.rule === 2 ? this.weaker(s) : this.rule;
     this.used = s;
-    this.at = this.bottom(s, side);
+    this.at = this.bottomOf(s, side);
     this.leg = side + 1;
     return true;
   }
@@ -69,21 +89,9 @@ export class BinaryPlacer {
   }
 
   /** The member at the bottom of the chain from `s` down leg `side` (s itself when that leg is free). */
-  private bottom(s: number, side: 0 | 1): number {
-    const kid = this.kid;
-    const jump = this.jump[side];
-    let x = s;
-    for (;;) {
-      const y = jump[x] !== x ? (jump[x] as number) : (kid[2 * x + side] as number);
-      if (y < 0) break;
-      x = y;
-    }
-    for (let v = s; v !== x; ) {
-      const below = jump[v] !== v ? (jump[v] as number) : (kid[2 * v + side] as number);
-      jump[v] = x;
-      v = below;
-    }
-    return x;
+  private bottomOf(s: number, side: 0 | 1): number {
+    this.steps++;
+    return this.bottom[side][this.top[side][s] as number] as number;
   }
 
   /** Adds member `x` at the position the last {@link find} returned. */
@@ -96,6 +104,11 @@ export class BinaryPlacer {
     b.depth[x] = (b.depth[p] as number) + 1;
     b.placed[x] = 1;
     this.kid[2 * p + l - 1] = x;
+    // x continues p's chain on its side (p was its bottom); on the other side x starts a chain (top[x] = x).
+    const side = (l - 1) as 0 | 1;
+    const top = this.top[side][p] as number;
+    this.top[side][x] = top;
+    this.bottom[side][top] = x;
     this.sums?.add(x, p, l);
   }
 }

@@ -21,6 +21,8 @@ export class SubtreeSums {
   private readonly prio: Int32Array;
   private readonly w: Float64Array;
   private readonly sum: Float64Array;
+  /** Steps taken through the treap so far (linear-time tests count them). */
+  steps = 0;
 
   /**
    * @param weight - each member's weight
@@ -80,9 +82,11 @@ export class SubtreeSums {
   private before(e: number): number {
     const { left, right, up, w } = this;
     let acc = this.s(left[e] as number);
-    for (let c = e, p = up[e] as number; p >= 0; c = p, p = up[p] as number) {
+    let steps = 1;
+    for (let c = e, p = up[e] as number; p >= 0; c = p, p = up[p] as number, steps++) {
       if (right[p] === c) acc += this.s(left[p] as number) + (w[p] as number);
     }
+    this.steps += steps;
     return acc;
   }
 
@@ -114,19 +118,21 @@ export class SubtreeSums {
       if ((right[a] as number) < 0) right[(p = a)] = z;
       else {
         p = right[a] as number;
-        while ((left[p] as number) >= 0) p = left[p] as number;
+        for (; (left[p] as number) >= 0; this.steps++) p = left[p] as number;
         left[p] = z;
       }
     } else if ((left[a] as number) < 0) left[(p = a)] = z;
     else {
       p = left[a] as number;
-      while ((right[p] as number) >= 0) p = right[p] as number;
+      for (; (right[p] as number) >= 0; this.steps++) p = right[p] as number;
       right[p] = z;
     }
     up[z] = p;
     const add = w[z] as number;
-    if (add !== 0) for (let t = p; t >= 0; t = up[t] as number) sum[t] = (sum[t] as number) + add;
-    while ((up[z] as number) >= 0 && (prio[z] as number) > (prio[up[z] as number] as number)) this.rotateUp(z);
+    let steps = 1;
+    if (add !== 0) for (let t = p; t >= 0; t = up[t] as number, steps++) sum[t] = (sum[t] as number) + add;
+    for (; (up[z] as number) >= 0 && (prio[z] as number) > (prio[up[z] as number] as number); steps++) this.rotateUp(z);
+    this.steps += steps;
   }
 
   /** Rotates entry z above its parent, keeping the tour order and the sums. */

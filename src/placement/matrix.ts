@@ -37,6 +37,8 @@ export class Spillover {
   leg = 0;
   /** The member whose matrix the last {@link find} used (the sponsor, or one above it with upline). */
   used = -1;
+  /** Pointer steps taken so far (up, down, along children, up the sponsor line): linear-time tests count them. */
+  steps = 0;
   private readonly width: number;
   private readonly count: Int32Array;
   private readonly run: Int32Array;
@@ -105,8 +107,10 @@ export class Spillover {
     const { depth, parent } = this.b;
     const target = (depth[t] as number) + (m[t] as number);
     let u = memoTarget[t] === target ? (memo[t] as number) : t;
-    while ((depth[u] as number) + (m[u] as number) !== target) u = parent[u] as number;
-    while ((m[u] as number) > 0) u = cursor[u] as number;
+    let steps = 1;
+    for (; (depth[u] as number) + (m[u] as number) !== target; steps++) u = parent[u] as number;
+    for (; (m[u] as number) > 0; steps++) u = cursor[u] as number;
+    this.steps += steps;
     memo[t] = u;
     memoTarget[t] = target;
     this.used = t;
@@ -129,12 +133,14 @@ export class Spillover {
     while (t >= 0 && (m[t] as number) >= limit) {
       last = t;
       t = up[t] as number;
+      this.steps++;
     }
     // Every member passed is full for good (m never shrinks): point them all at t.
     for (let x = s; x !== t && x >= 0; ) {
       const above = up[x] as number;
       up[x] = t;
       x = above;
+      this.steps++;
     }
     if (t < 0) this.used = last;
     return t;
@@ -159,7 +165,10 @@ export class Spillover {
       next[r] = x;
     }
     let e = x;
-    while ((next[e] as number) >= 0 && leg[next[e] as number] === (leg[e] as number) + 1) e = next[e] as number;
+    while ((next[e] as number) >= 0 && leg[next[e] as number] === (leg[e] as number) + 1) {
+      e = next[e] as number;
+      this.steps++;
+    }
     run[p] = e;
     count[p] = (count[p] as number) + 1;
     if (count[p] === this.width) this.filled(p);
@@ -170,25 +179,27 @@ export class Spillover {
     const { m, cursor } = this;
     const { first, next, parent } = this.b;
     m[p] = 1;
+    let steps = 1;
     let c = first[p] as number;
-    while (m[c] !== 0) c = next[c] as number;
+    for (; m[c] !== 0; steps++) c = next[c] as number;
     cursor[p] = c;
     const w = this.width;
-    for (let u = p; ; ) {
+    for (let u = p; ; steps++) {
       const q = parent[u] as number;
-      if (q < 0 || this.count[q] !== w || cursor[q] !== u) return;
+      if (q < 0 || this.count[q] !== w || cursor[q] !== u) break;
       const want = (m[q] as number) - 1;
       let d = next[u] as number;
-      while (d >= 0 && m[d] !== want) d = next[d] as number;
+      for (; d >= 0 && m[d] !== want; steps++) d = next[d] as number;
       if (d >= 0) {
         cursor[q] = d;
-        return;
+        break;
       }
       m[q] = want + 2;
       d = first[q] as number;
-      while (m[d] !== want + 1) d = next[d] as number;
+      for (; m[d] !== want + 1; steps++) d = next[d] as number;
       cursor[q] = d;
       u = q;
     }
+    this.steps += steps;
   }
 }

@@ -12,6 +12,7 @@ import type { MemberRow, RecordOrigin } from "../input/rows.js";
 import { type MemberInput, type OrderInput, validateMembers, validateOrders } from "../input/validate.js";
 import { PLACEMENT_WIDTH_MAX } from "../plan/fields.js";
 import type { Period } from "../run/period.js";
+import type { WorkCounter } from "../run/work.js";
 import { BinaryPlacer } from "./binary.js";
 import { type Board, readBoard } from "./board.js";
 import { Spillover } from "./matrix.js";
@@ -175,9 +176,10 @@ export function placeOptionIssues(options: unknown): Issue[] {
 
 /**
  * @internal {@link safePlaceMembers} on records as read from files (`memberOrigins` and `orderOrigins`
- * locate each record for issues); the CLI's way in.
+ * locate each record for issues); the CLI's way in. `work` hears the placer's pointer steps (`place`) and
+ * the heap's (`order`), for the tests that prove linear time by counting.
  */
-export function placeRecords(members: readonly unknown[], options: PlaceOptions, memberOrigins?: readonly RecordOrigin[], orderOrigins?: readonly RecordOrigin[]): Result<PlaceResult> {
+export function placeRecords(members: readonly unknown[], options: PlaceOptions, memberOrigins?: readonly RecordOrigin[], orderOrigins?: readonly RecordOrigin[], work?: WorkCounter): Result<PlaceResult> {
   if (!Array.isArray(members)) return { ok: false, issues: [issue("INPUT_INVALID_ARGUMENT", ["members"], "placeMembers: argument \"members\" must be an array of members", members)] };
   const optionIssues = placeOptionIssues(options);
   if (optionIssues.length > 0) return { ok: false, issues: optionIssues };
@@ -224,6 +226,8 @@ export function placeRecords(members: readonly unknown[], options: PlaceOptions,
     if (progress !== undefined && done % PROGRESS_EVERY === 0) progress(done, total);
     return true;
   });
+  work?.add("place", placer.steps + (placer instanceof BinaryPlacer ? (placer.sums?.steps ?? 0) : 0));
+  work?.add("members", g.size);
   if (issues.length > 0) return { ok: false, issues: issues.sort((a, b) => (a.path[1] as number) - (b.path[1] as number)) };
   progress?.(done, total);
 
