@@ -105,6 +105,26 @@ bonuses:
   });
 });
 
+describe("compplan place: the fast CSV path and the general path", () => {
+  it("give the same file (a plain CSV without placement columns is read the fast way; JSON the general way)", () => {
+    const rows = Array.from({ length: 300 }, (_, i) => ({
+      id: `M${String(i).padStart(4, "0")}`,
+      sponsorId: i === 0 ? null : `M${String(Math.floor((((i * 7919) % 1000) / 1000) * i)).padStart(4, "0")}`,
+      joinDate: `2025-0${1 + (i % 9)}-1${i % 10}`,
+      status: i % 17 === 5 ? "suspended" : "enrolled",
+      rank: i % 11 === 3 ? "Gold" : "",
+    }));
+    const csv = write("fast.csv", `id,sponsorId,joinDate,status,rank\n${shuffle(rows, 3).map((r) => `${r.id},${r.sponsorId ?? ""},${r.joinDate},${r.status},${r.rank}`).join("\n")}\n`);
+    const json = write("general.json", JSON.stringify(rows));
+    for (const args of [["--width", "3"], ["--method", "weaker-leg"], ["--width", "2", "--depth", "9", "--when-full", "upline"]]) {
+      expect(cli("place", "--members", csv, ...args, "--out", out("from-fast.csv"), "--force").code).toBe(0);
+      expect(cli("place", "--members", json, ...args, "--out", out("from-general.csv"), "--force").code).toBe(0);
+      expect(readFileSync(out("from-fast.csv"), "utf8")).toBe(readFileSync(out("from-general.csv"), "utf8"));
+    }
+    expect(readFileSync(out("from-fast.csv"), "utf8")).toContain(",suspended,Gold,");
+  });
+});
+
 describe("compplan place: binary methods", () => {
   it("extreme-left, extreme-right and weaker-leg (by count, and by a measure over an orders file)", () => {
     const members = write("b.csv", "id,sponsorId,joinDate\nR,,2024-01-01\nA,R,2025-01-01\nB,R,2025-01-02\nC,R,2025-01-03\n");

@@ -4,11 +4,12 @@
  */
 import { existsSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
-import { CompplanError, type Issue } from "../errors/issues.js";
+import { CompplanError } from "../errors/issues.js";
 import { readTextOrThrow } from "../input/files.js";
 import { detectFormat, readRecords } from "../input/read.js";
 import { groupDigits } from "../money/decimal.js";
-import { PLACEMENT_METHODS, type PlaceOptions, type PlacedMember, type PlacementMethod, placeRecords } from "../placement/place.js";
+import { readMembersCsvFast } from "../input/fast-csv.js";
+import { ANY_DAY, PLACEMENT_METHODS, type PlaceOptions, type Placement, type PlacementMethod, eachPlacedMember, placeInput, placeTree } from "../placement/place.js";
 import { PLACEMENT_WIDTH_MAX } from "../plan/fields.js";
 import { type CliIO, Progress } from "./cli.js";
 import { writeText } from "./file-writer.js";
@@ -79,16 +80,13 @@ export function cmdPlace(args: readonly string[], io: CliIO): number {
   const ignore = ignoreColumnsOf(flags).ignoreColumns ?? [];
 
   const progress = new Progress(io);
-  progress.phase("read members");
-  const members = readRecords(readTextOrThrow(membersPath, "members"), { file: membersPath, kind: "members", ignoreColumns: ignore });
   let orders: ReturnType<typeof readRecords> | undefined;
   if (typeof ordersPath === "string") {
     progress.phase("read orders");
     // Every column but the order fields is a measure here: only --measure is read, the others are checked.
     orders = readRecords(readTextOrThrow(ordersPath, "orders"), { file: ordersPath, kind: "orders", ignoreColumns: ignore });
   }
-  const readIssues: Issue[] = members.issues.concat(orders?.issues ?? []);
-  if (readIssues.length > 0) throw new CompplanError(readIssues);
+  const orderIssues = orders?.issues ?? [];
   const options: PlaceOptions = {
     method,
     ...(width !== undefined ? { width } : {}),
@@ -98,9 +96,24 @@ export function cmdPlace(args: readonly string[], io: CliIO): number {
     onPhase: (p) => progress.phase(p === "place" ? "place new members" : p),
     onProgress: (done, total) => progress.count(`${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} new members`),
   };
-  const r = placeRecords(members.records, options, members.origins, orders?.origins);
-  if (!r.ok) throw new CompplanError(r.issues);
-  const placed = r.value;
+  // A plain CSV members file without placement columns (every member new) goes the fast way: no object
+  // per member. Anything else, and any issue, goes the general way, which says where each issue is.
+  progress.phase("read members");
+  let placed: Placement | undefined;
+  const fast = orderIssues.length === 0 ? readMembersCsvFast(membersPath, ANY_DAY, { ignoreColumns: ignore }) : undefined;
+  if (fast !== undefined) {
+    const r = placeTree(fast, undefined, options, orders?.origins);
+    if (r.ok) placed = r.value;
+    else progress.phase("read members");
+  }
+  if (placed === undefined) {
+    const members = readRecords(readTextOrThrow(membersPath, "members"), { file: membersPath, kind: "members", ignoreColumns: ignore });
+    const readIssues = members.issues.concat(orderIssues);
+    if (readIssues.length > 0) throw new CompplanError(readIssues);
+    const r = placeInput(members.records, options, members.origins, orders?.origins);
+    if (!r.ok) throw new CompplanError(r.issues);
+    placed = r.value;
+  }
 
   progress.phase("write");
   for (const note of removeStaleTempFiles(dirname(out), [basename(out)])) io.stderr(`compplan: ${note}\n`);
@@ -108,7 +121,7 @@ export function cmdPlace(args: readonly string[], io: CliIO): number {
   // leaves the earlier file (or none), never half a file.
   const tmp = `${out}.compplan-tmp-${process.pid}`;
   try {
-    writeText(tmp, memberPieces(placed.members, detectFormat(out, "")));
+    writeText(tmp, memberPieces(placed, detectFormat(out, "")));
     renameSync(tmp, out);
   } catch (e) {
     rmSync(tmp, { force: true });
@@ -117,26 +130,29 @@ export function cmdPlace(args: readonly string[], io: CliIO): number {
   progress.done();
   const count = (n: number) => n.toLocaleString("en-US");
   const how = method === "spillover" ? `spillover, ${placed.width} wide${depth !== undefined ? `, depth ${depth}${whenFull === "upline" ? ", full matrices to the upline" : ""}` : ""}` : method === "weaker-leg" && typeof measure === "string" ? `weaker-leg by ${measure}` : method;
-  io.stdout(`wrote ${out}: ${count(placed.members.length)} members, ${count(placed.kept)} kept as placed, ${count(placed.placed.length)} placed (${how})\n`);
+  const size = placed.genealogy.size;
+  io.stdout(`wrote ${out}: ${count(size)} members, ${count(size - placed.placed.length)} kept as placed, ${count(placed.placed.length)} placed (${how})\n`);
   return 0;
 }
 
-/** The members as the text of a members file of `format`, in pieces. */
-function* memberPieces(members: readonly PlacedMember[], format: "csv" | "json" | "ndjson"): Generator<string> {
+/** The members as the text of a members file of `format`, in id order, in pieces. */
+function* memberPieces(p: Placement, format: "csv" | "json" | "ndjson"): Generator<string> {
   if (format === "csv") yield "id,sponsorId,joinDate,status,rank,placementId,leg\n";
   else if (format === "json") yield "[\n";
-  for (let k = 0; k < members.length; k += CHUNK) {
-    let piece = "";
-    for (let i = k; i < Math.min(members.length, k + CHUNK); i++) {
-      const m = members[i] as PlacedMember;
-      if (format === "csv") {
-        piece += `${csvField(m.id)},${csvField(m.sponsorId ?? "")},${m.joinDate},${m.status},${csvField(m.rank ?? "")},${csvField(m.placementId ?? "")},${m.leg ?? ""}\n`;
-      } else {
-        const record = JSON.stringify({ id: m.id, sponsorId: m.sponsorId, joinDate: m.joinDate, status: m.status, ...(m.rank !== undefined ? { rank: m.rank } : {}), placementId: m.placementId, leg: m.leg });
-        piece += format === "json" ? `${i === 0 ? "" : ",\n"}${record}` : `${record}\n`;
-      }
+  let piece = "";
+  let i = 0;
+  for (const m of eachPlacedMember(p)) {
+    if (format === "csv") {
+      piece += `${csvField(m.id)},${csvField(m.sponsorId ?? "")},${m.joinDate},${m.status},${csvField(m.rank ?? "")},${csvField(m.placementId ?? "")},${m.leg ?? ""}\n`;
+    } else {
+      const record = JSON.stringify(m);
+      piece += format === "json" ? `${i === 0 ? "" : ",\n"}${record}` : `${record}\n`;
     }
-    yield piece;
+    if (++i % CHUNK === 0) {
+      yield piece;
+      piece = "";
+    }
   }
+  yield piece;
   if (format === "json") yield "\n]\n";
 }

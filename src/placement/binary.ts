@@ -101,7 +101,6 @@ export class BinaryPlacer {
     const b = this.b;
     b.parent[x] = p;
     b.leg[x] = l;
-    b.depth[x] = (b.depth[p] as number) + 1;
     b.placed[x] = 1;
     this.kid[2 * p + l - 1] = x;
     // x continues p's chain on its side (p was its bottom); on the other side x starts a chain (top[x] = x).

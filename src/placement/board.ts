@@ -23,7 +23,7 @@ export interface Board {
   readonly next: Int32Array;
   /** The members placed in the input, breadth-first from the root (children by leg). */
   readonly order: Int32Array;
-  /** Distance from the root, for the members in the tree. */
+  /** Distance from the root, for the members in the tree (kept by the spillover placer only). */
   readonly depth: Int32Array;
 }
 
@@ -33,19 +33,20 @@ export interface Board {
  * at most `width` (`PLACEMENT_TOO_WIDE`); a position holds one member (`PLACEMENT_POSITION_TAKEN`); no
  * cycle (`PLACEMENT_CYCLE`). A member without a placementId (but the root) is new: `placed` is 0.
  */
-export function readBoard(rows: readonly MemberRow[], g: Genealogy, width: number, source: string): { board?: Board; issues: Issue[] } {
+export function readBoard(rows: readonly MemberRow[] | undefined, g: Genealogy, width: number, source: string): { board?: Board; issues: Issue[] } {
   const n = g.size;
   const { memberOfRow, row: rowOf } = g;
   const parent = new Int32Array(n).fill(-1);
   const leg = new Int32Array(n);
   const placed = new Uint8Array(n);
   const issues: Issue[] = [];
-  for (let r = 0; r < n; r++) {
+  placed[g.root] = 1;
+  // Without rows (a tree read by the fast CSV path) no member is placed but the root.
+  for (let r = 0; rows !== undefined && r < n; r++) {
     const row = rows[r] as MemberRow;
     const m = memberOfRow[r] as number;
     const at = row.placementId;
     if (m === g.root) {
-      placed[m] = 1;
       if (at !== undefined) issues.push(located(row, issue("PLACEMENT_ROOT", [source, r, "placementId"], `member "${row.id}" has no sponsor, so it is the root of the placement tree too and is placed under no one; leave its placementId and leg empty`, at)));
       continue;
     }
@@ -66,7 +67,7 @@ export function readBoard(rows: readonly MemberRow[], g: Genealogy, width: numbe
     const m = memberOfRow[r] as number;
     const p = parent[m] as number;
     if (p < 0 || placed[p] === 1) continue;
-    const row = rows[r] as MemberRow;
+    const row = (rows as readonly MemberRow[])[r] as MemberRow;
     const at = row.placementId as string;
     issues.push(located(row, issue("PLACEMENT_PARENT_UNPLACED", [source, r, "placementId"], `member "${row.id}" is placed under "${at}", who has no placement yet (a new member, to be placed): give "${at}" a placement too, or leave "${row.id}" without one to place it as a new member`, at)));
   }
@@ -107,8 +108,8 @@ export function readBoard(rows: readonly MemberRow[], g: Genealogy, width: numbe
       for (let x = c; ; x = next[x] as number) {
         if (x !== holder) {
           const r = rowOf[x] as number;
-          const row = rows[r] as MemberRow;
-          const other = rows[rowOf[holder] as number] as MemberRow;
+          const row = (rows as readonly MemberRow[])[r] as MemberRow;
+          const other = (rows as readonly MemberRow[])[rowOf[holder] as number] as MemberRow;
           issues.push(located(row, issue("PLACEMENT_POSITION_TAKEN", [source, r, "leg"], `member "${row.id}" is placed on leg ${legName(leg[x] as number)} of "${row.placementId}", the position of "${other.id}" (row ${rowLabel(other, rowOf[holder] as number)}); each position holds one member`, leg[x])));
         }
         if (x === end) break;
@@ -136,7 +137,7 @@ export function readBoard(rows: readonly MemberRow[], g: Genealogy, width: numbe
     const parentRow = new Int32Array(n).fill(-1);
     for (let m = 0; m < n; m++) if ((parent[m] as number) >= 0) parentRow[rowOf[m] as number] = rowOf[parent[m] as number] as number;
     const reached = Int32Array.from(order.subarray(0, tail), (m) => rowOf[m] as number);
-    return { issues: cycleIssues(rows, parentRow, reached, source, PLACEMENT_LINKS) };
+    return { issues: cycleIssues(rows as readonly MemberRow[], parentRow, reached, source, PLACEMENT_LINKS) };
   }
   return { board: { width, parent, leg, placed, first, next, order: order.slice(0, tail), depth }, issues };
 }

@@ -7,7 +7,7 @@
  */
 import { isOptions, isRecord } from "../errors/arguments.js";
 import { CompplanError, type Issue, type Result, issue } from "../errors/issues.js";
-import { type Genealogy, type MemberStatus, buildGenealogy, located, membersById } from "../genealogy/genealogy.js";
+import { type Genealogy, MEMBER_STATUSES, type MemberStatus, buildGenealogy, located, membersById } from "../genealogy/genealogy.js";
 import type { MemberRow, RecordOrigin } from "../input/rows.js";
 import { type MemberInput, type OrderInput, validateMembers, validateOrders } from "../input/validate.js";
 import { PLACEMENT_WIDTH_MAX } from "../plan/fields.js";
@@ -92,8 +92,8 @@ export interface PlaceResult {
   readonly width: number;
 }
 
-/** Dates are not checked against a period here: placement does not depend on one. */
-const ANY_DAY: Period = { id: "any", kind: "range", start: "0000-01-01", end: "9999-12-31", days: 0 };
+/** @internal Dates are not checked against a period here: placement does not depend on one. */
+export const ANY_DAY: Period = { id: "any", kind: "range", start: "0000-01-01", end: "9999-12-31", days: 0 };
 
 /** How often {@link PlaceOptions.onProgress} is called (every this many members placed). */
 const PROGRESS_EVERY = 1 << 16;
@@ -174,26 +174,56 @@ export function placeOptionIssues(options: unknown): Issue[] {
   return out;
 }
 
+/** @internal A placement done: the sponsor tree, the placement tree and the members placed, in order. */
+export interface Placement {
+  readonly genealogy: Genealogy;
+  readonly board: Board;
+  /** The members placed now (member indices), in the order they were placed. */
+  readonly placed: Int32Array;
+  readonly method: PlacementMethod;
+  readonly width: number;
+}
+
 /**
  * @internal {@link safePlaceMembers} on records as read from files (`memberOrigins` and `orderOrigins`
- * locate each record for issues); the CLI's way in. `work` hears the placer's pointer steps (`place`) and
- * the heap's (`order`), for the tests that prove linear time by counting.
+ * locate each record for issues). `work` hears the placer's pointer steps, for the tests that prove
+ * linear time by counting.
  */
 export function placeRecords(members: readonly unknown[], options: PlaceOptions, memberOrigins?: readonly RecordOrigin[], orderOrigins?: readonly RecordOrigin[], work?: WorkCounter): Result<PlaceResult> {
+  const r = placeInput(members, options, memberOrigins, orderOrigins, work);
+  if (!r.ok) return r;
+  options.onPhase?.("output");
+  const p = r.value;
+  const g = p.genealogy;
+  return { ok: true, value: { members: placedMembers(p), placed: Array.from(p.placed, (m) => g.ids.at(m) as string), kept: g.size - p.placed.length, method: p.method, width: p.width } };
+}
+
+/** @internal The members records validated, their sponsor tree built and the new members placed (the CLI's general path). */
+export function placeInput(members: readonly unknown[], options: PlaceOptions, memberOrigins?: readonly RecordOrigin[], orderOrigins?: readonly RecordOrigin[], work?: WorkCounter): Result<Placement> {
   if (!Array.isArray(members)) return { ok: false, issues: [issue("INPUT_INVALID_ARGUMENT", ["members"], "placeMembers: argument \"members\" must be an array of members", members)] };
   const optionIssues = placeOptionIssues(options);
   if (optionIssues.length > 0) return { ok: false, issues: optionIssues };
-  const phase = options.onPhase ?? (() => {});
-  const method = options.method ?? "spillover";
-  const width = options.width ?? 2;
-  phase("validate");
+  options.onPhase?.("validate");
   if (members.length === 0) return { ok: false, issues: [{ code: "INPUT_EMPTY", path: ["members"], message: "there are no members" }] };
   const validated = validateMembers(members, ANY_DAY, "members", memberOrigins);
   if (validated.issues.length > 0) return { ok: false, issues: validated.issues };
   const rows = validated.rows;
   const built = buildGenealogy(rows, "members", false);
-  const g = built.genealogy;
-  if (g === undefined) return { ok: false, issues: built.issues };
+  if (built.genealogy === undefined) return { ok: false, issues: built.issues };
+  return placeTree(built.genealogy, rows, options, orderOrigins, work);
+}
+
+/**
+ * @internal Places the new members of a sponsor tree. `rows` are the validated member rows it was built
+ * from; undefined for a tree read by the fast CSV path, which has no placement (every member but the root
+ * is new) and no rows (issues then have no file line: the caller reads the file again the general way to
+ * report them).
+ */
+export function placeTree(g: Genealogy, rows: readonly MemberRow[] | undefined, options: PlaceOptions, orderOrigins?: readonly RecordOrigin[], work?: WorkCounter): Result<Placement> {
+  const optionIssues = placeOptionIssues(options);
+  if (optionIssues.length > 0) return { ok: false, issues: optionIssues };
+  const method = options.method ?? "spillover";
+  const width = options.width ?? 2;
   const read = readBoard(rows, g, width, "members");
   const board = read.board;
   if (board === undefined) return { ok: false, issues: read.issues };
@@ -204,7 +234,7 @@ export function placeRecords(members: readonly unknown[], options: PlaceOptions,
     weight = w.weight;
   }
 
-  phase("place");
+  options.onPhase?.("place");
   const placer =
     method === "spillover"
       ? new Spillover(board, options.depth ?? Number.POSITIVE_INFINITY, options.whenFull === "upline" ? g.parent : undefined)
@@ -212,17 +242,17 @@ export function placeRecords(members: readonly unknown[], options: PlaceOptions,
   const order = placementOrder(g, board);
   const total = order.length;
   const issues: Issue[] = [];
-  const placedOrder = new Int32Array(total);
+  const placed = new Int32Array(total);
   let done = 0;
   const progress = options.onProgress;
   eachInTurn(g, board, order, (x) => {
     const s = g.parent[x] as number;
     if (!placer.find(s)) {
-      issues.push(fullIssue(rows[g.row[x] as number] as MemberRow, g.row[x] as number, g, s, placer.used, options));
+      issues.push(fullIssue(rows, x, g, s, placer.used, options));
       return false;
     }
     placer.add(x);
-    placedOrder[done++] = x;
+    placed[done++] = x;
     if (progress !== undefined && done % PROGRESS_EVERY === 0) progress(done, total);
     return true;
   });
@@ -230,32 +260,34 @@ export function placeRecords(members: readonly unknown[], options: PlaceOptions,
   work?.add("members", g.size);
   if (issues.length > 0) return { ok: false, issues: issues.sort((a, b) => (a.path[1] as number) - (b.path[1] as number)) };
   progress?.(done, total);
-
-  phase("output");
-  return { ok: true, value: { members: placedMembers(rows, g, board), placed: Array.from(placedOrder, (m) => g.ids.at(m) as string), kept: g.size - total, method, width } };
+  return { ok: true, value: { genealogy: g, board, placed, method, width } };
 }
 
 /**
  * The new members in the order they are considered: join date, then id. Ids are in the tree's cached id
- * order; a stable counting sort by join date keeps it within each date.
+ * order; a stable counting sort by join date (read as the number yyyymmdd) keeps it within each date.
  */
 function placementOrder(g: Genealogy, board: Board): Int32Array {
   const byId = membersById(g);
-  const dates = new Map<string, number>();
+  const key = new Int32Array(g.size);
+  const codes = new Map<number, number>();
   for (let k = 0; k < byId.length; k++) {
     const m = byId[k] as number;
-    if (board.placed[m] === 0) dates.set(g.joinDate.at(m) as string, 0);
+    if (board.placed[m] === 1) continue;
+    const d = g.joinDate.at(m) as string; // YYYY-MM-DD, validated
+    const n = ((((((d.charCodeAt(0) * 10 + d.charCodeAt(1)) * 10 + d.charCodeAt(2)) * 10 + d.charCodeAt(3)) * 10 + d.charCodeAt(5)) * 10 + d.charCodeAt(6)) * 10 + d.charCodeAt(8)) * 10 + d.charCodeAt(9) - 533_333_328; // 48 (the digit 0) × 11,111,111
+    key[m] = n;
+    codes.set(n, 0);
   }
-  const sorted = [...dates.keys()].sort();
+  const sorted = [...codes.keys()].sort((a, b) => a - b);
+  sorted.forEach((n, c) => codes.set(n, c));
   const count = new Int32Array(sorted.length + 1);
-  sorted.forEach((d, i) => dates.set(d, i));
-  const code = new Int32Array(g.size);
   let total = 0;
   for (let k = 0; k < byId.length; k++) {
     const m = byId[k] as number;
     if (board.placed[m] === 1) continue;
-    const c = dates.get(g.joinDate.at(m) as string) as number;
-    code[m] = c;
+    const c = codes.get(key[m] as number) as number;
+    key[m] = c;
     count[c + 1] = (count[c + 1] as number) + 1;
     total++;
   }
@@ -264,7 +296,7 @@ function placementOrder(g: Genealogy, board: Board): Int32Array {
   for (let k = 0; k < byId.length; k++) {
     const m = byId[k] as number;
     if (board.placed[m] === 1) continue;
-    const c = code[m] as number;
+    const c = key[m] as number;
     order[count[c] as number] = m;
     count[c] = (count[c] as number) + 1;
   }
@@ -328,8 +360,10 @@ function eachInTurn(g: Genealogy, board: Board, order: Int32Array, place: (x: nu
   }
 }
 
-/** The issue for a new member no matrix has room for. */
-function fullIssue(row: MemberRow, r: number, g: Genealogy, sponsor: number, last: number, options: PlaceOptions): Issue {
+/** The issue for a new member x no matrix has room for (located at its row when the rows are known). */
+function fullIssue(rows: readonly MemberRow[] | undefined, x: number, g: Genealogy, sponsor: number, last: number, options: PlaceOptions): Issue {
+  const r = g.row[x] as number;
+  const id = g.ids.at(x) as string;
   const s = g.ids.at(sponsor) as string;
   const d = options.depth as number;
   const matrix = `the matrix of its sponsor "${s}", ${options.width} wide and ${d} level${d === 1 ? "" : "s"} deep, is full`;
@@ -339,7 +373,9 @@ function fullIssue(row: MemberRow, r: number, g: Genealogy, sponsor: number, las
         ? `${matrix}, and "${s}" is the root: no one is above it in the sponsor tree`
         : `${matrix}, and so is that of every member above "${s}" in the sponsor tree up to the root "${g.ids.at(last)}"`
       : `${matrix} (give a larger depth, or whenFull: upline, compplan place --when-full upline, to place it under the first member up the sponsor line whose matrix has room)`;
-  return located(row, issue("PLACEMENT_MATRIX_FULL", ["members", r, "sponsorId"], `new member "${row.id}" has no free position: ${why}`, s));
+  const base = issue("PLACEMENT_MATRIX_FULL", ["members", r, "sponsorId"], `new member "${id}" has no free position: ${why}`, s);
+  const row = rows?.[r];
+  return row === undefined ? base : located(row, base);
 }
 
 /**
@@ -385,24 +421,47 @@ function legWeights(g: Genealogy, measure: string, orders: readonly OrderInput[]
 }
 
 /** Every member with its placement, in id order. */
-function placedMembers(rows: readonly MemberRow[], g: Genealogy, board: Board): PlacedMember[] {
+function placedMembers(p: Placement): PlacedMember[] {
+  return Array.from(eachPlacedMember(p));
+}
+
+/** @internal Each member with its placement, in id order, one at a time (the CLI writes them as they come). */
+export function* eachPlacedMember(p: Placement): Generator<PlacedMember> {
+  const g = p.genealogy;
   const byId = membersById(g);
-  const binary = board.width === 2;
-  const out = new Array<PlacedMember>(byId.length);
+  const ranks = givenRankOf(g);
   for (let k = 0; k < byId.length; k++) {
     const m = byId[k] as number;
-    const row = rows[g.row[m] as number] as MemberRow;
-    const p = board.parent[m] as number;
-    const l = board.leg[m] as number;
-    out[k] = {
-      id: row.id,
-      sponsorId: row.sponsorId,
-      joinDate: row.joinDate,
-      status: row.status,
-      ...(row.rank !== undefined ? { rank: row.rank } : {}),
-      placementId: p < 0 ? null : (g.ids.at(p) as string),
-      leg: p < 0 ? null : binary ? (l === 1 ? "L" : "R") : l,
-    };
+    const s = g.parent[m] as number;
+    const id = g.ids.at(m) as string;
+    const sponsorId = s < 0 ? null : (g.ids.at(s) as string);
+    const joinDate = g.joinDate.at(m) as string;
+    const status = MEMBER_STATUSES[g.status[m] as number] as MemberStatus;
+    const placementId = placementIdOf(p, m);
+    const leg = legOf(p, m);
+    const rank = ranks?.[m];
+    yield rank === undefined ? { id, sponsorId, joinDate, status, placementId, leg } : { id, sponsorId, joinDate, status, rank, placementId, leg };
   }
+}
+
+/** Member m's placement parent's id (null for the root). */
+function placementIdOf(p: Placement, m: number): string | null {
+  const parent = p.board.parent[m] as number;
+  return parent < 0 ? null : (p.genealogy.ids.at(parent) as string);
+}
+
+/** Member m's leg as written: L or R at width 2, else the position (null for the root). */
+function legOf(p: Placement, m: number): "L" | "R" | number | null {
+  const parent = p.board.parent[m] as number;
+  const leg = p.board.leg[m] as number;
+  return parent < 0 ? null : p.width === 2 ? (leg === 1 ? "L" : "R") : leg;
+}
+
+/** The rank the input gives each member (by member index; undefined for none), or undefined when it gives none. */
+function givenRankOf(g: Genealogy): (string | undefined)[] | undefined {
+  const given = g.givenRanks;
+  if (given === undefined) return undefined;
+  const out = new Array<string | undefined>(g.size);
+  for (let k = 0; k < given.rows.length; k++) out[g.memberOfRow[given.rows[k] as number] as number] = given.names[given.codes[k] as number];
   return out;
 }
