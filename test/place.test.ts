@@ -200,6 +200,19 @@ describe("the order new members are placed in", () => {
     expect(r.placed).toEqual(["B", "Z", "A", "S", "T", "U"]);
     expect(where(r)).toEqual(["A<B:L", "B<R:L", "R", "S<B:R", "T<S:L", "U<S:R", "Z<R:R"]);
   });
+
+  it("members held back by a late sponsor follow it shallowest first, then by their own join", () => {
+    // S joined last; T, W (its recruits) and V (T's recruit) joined before it: all four have S's
+    // effective join. S first (depth 1), then T and W (depth 2, T joined first), then V (depth 3), though
+    // V joined earliest of all. X joined after S: its own join, after the whole group.
+    const members = [m("R", null, "2024-01-01"), m("S", "R", "2025-03-01"), m("T", "S", "2024-06-01"), m("V", "T", "2024-01-15"), m("W", "S", "2024-12-01"), m("X", "R", "2025-03-02")];
+    const r = placeMembers(members, { width: 2 });
+    expect(r.placed).toEqual(["S", "T", "W", "V", "X"]);
+    expect(where(r)).toEqual(["R", "S<R:L", "T<S:L", "V<T:L", "W<S:R", "X<R:R"]);
+    // A placed sponsor holds nothing back: Y (joined before its placed sponsor P) goes in its own turn.
+    const placedSponsor = [m("R", null, "2024-01-01"), m("P", "R", "2025-05-01", "R:R"), m("Y", "P", "2024-02-01"), m("Q", "R", "2024-03-01")];
+    expect(placeMembers(placedSponsor, { width: 2 }).placed).toEqual(["Y", "Q"]);
+  });
 });
 
 describe("what the input gives is kept; the output does not depend on the input's row order", () => {

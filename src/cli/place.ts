@@ -23,7 +23,7 @@ export const PLACE_USAGE = `  compplan place --members FILE --out FILE [--method
       Places every member of FILE without a placementId (the new members; not the root) under its sponsor,
       keeps the placement FILE gives the others, and writes all members with placementId and leg, in id
       order, to the --out file (CSV, JSON or NDJSON by its extension): a members file compplan run reads.
-      New members are placed earliest joinDate first, then by id, each after its sponsor. Methods:
+      New members are placed earliest joinDate first, then by id, a sponsor before its recruits. Methods:
       spillover (the default; --width 2 to ${PLACEMENT_WIDTH_MAX} required): the first free position under the sponsor,
         shallowest first, then leftmost. --depth D: at most D levels below the sponsor; a full matrix is an
         issue (PLACEMENT_MATRIX_FULL), or with --when-full upline goes to the first member up the sponsor

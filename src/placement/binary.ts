@@ -32,6 +32,8 @@ export class BinaryPlacer {
   /** The top of each member's chain on each side, and the bottom of each chain (at its top's index). */
   private readonly top: [Int32Array, Int32Array];
   private readonly bottom: [Int32Array, Int32Array];
+  /** Whether a side weighs its members (no weights given). */
+  private readonly counting: boolean;
   /** The weights of the sides, for the weaker leg. */
   readonly sums: SubtreeSums | undefined;
 
@@ -65,6 +67,7 @@ export class BinaryPlacer {
         if ((kid[2 * u + side] as number) < 0) bottom[top[u] as number] = u;
       }
     }
+    this.counting = weight === undefined;
     this.sums = rule === 2 ? new SubtreeSums(weight ?? new Float64Array(n).fill(1), tourOf(kid, b.order[0] ?? -1, b.order.length)) : undefined;
   }
 
@@ -83,7 +86,9 @@ export class BinaryPlacer {
     const r = this.kid[2 * s + 1] as number;
     const sums = this.sums as SubtreeSums;
     if (l < 0) return 0; // nothing on the left: it weighs 0, at most the right's weight
-    if (r < 0) return sums.subtree(l) > 0 ? 1 : 0;
+    // Nothing on the right: it weighs 0, less than a left side holding a member (when members are counted)
+    // or one with some volume.
+    if (r < 0) return this.counting || sums.subtree(l) > 0 ? 1 : 0;
     const [a, b] = sums.legs(l, r);
     return b < a ? 1 : 0;
   }

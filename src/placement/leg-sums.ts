@@ -4,23 +4,31 @@
  * extremes of its legs is as deep as it has members, so the sums are not kept per member (that would be
  * O(depth) per member, quadratic on long legs). Instead the tree's Euler tour, each member u as two
  * entries, `2u` where its subtree begins (carrying u's weight) and `2u + 1` where it ends (weight 0), is
- * kept in a treap (a binary search tree over the tour's order, balanced by random priorities) whose nodes
- * hold the sum of their subtree. A member's subtree is the run of entries from its begin to its end, so its
- * weight is a difference of two prefix sums, each a walk from an entry to the treap's root; a new member is
- * two entries inserted next to its parent's. Both are O(log n) expected; the result never depends on the
- * priorities, only the speed does.
+ * kept in a treap (a binary search tree over the tour's order, balanced by random priorities). A member's
+ * subtree is the run of entries from its begin to its end, so its weight is a difference of two prefix
+ * sums; a new member is two entries inserted next to its parent's. Both are O(log n) expected; the result
+ * never depends on the priorities, only the speed does.
+ *
+ * Each entry keeps the sum of its left subtree (`leftSum`), not of its whole subtree: the prefix sum
+ * before an entry is its own `leftSum` plus, for each ancestor reached from its right side, that
+ * ancestor's `leftSum` and weight, so a walk up reads only the entries on the path. The links and the
+ * priority of entry e are `node[4e … 4e+3]`, its weight and leftSum `num[2e]`, `num[2e+1]`: an entry's
+ * fields sit together in memory, two cache lines per step of a walk.
  *
  * Sums are exact: weights are whole units and the caller checks their total is at most 2^53 − 1.
  */
 
+const LEFT = 0;
+const RIGHT = 1;
+const UP = 2;
+const PRIO = 3;
+
 /** @internal Subtree sums over a placement tree being built; see the module comment. */
 export class SubtreeSums {
-  private readonly left: Int32Array;
-  private readonly right: Int32Array;
-  private readonly up: Int32Array;
-  private readonly prio: Int32Array;
-  private readonly w: Float64Array;
-  private readonly sum: Float64Array;
+  /** Per entry: left, right, up (-1 for none) and priority. */
+  private readonly node: Int32Array;
+  /** Per entry: weight and the sum of the weights of its left subtree. */
+  private readonly num: Float64Array;
   /** Steps taken through the treap so far (linear-time tests count them). */
   steps = 0;
 
@@ -31,60 +39,61 @@ export class SubtreeSums {
    */
   constructor(weight: Float64Array, tour: Int32Array) {
     const entries = weight.length * 2;
-    this.left = new Int32Array(entries).fill(-1);
-    this.right = new Int32Array(entries).fill(-1);
-    this.up = new Int32Array(entries).fill(-1);
-    this.prio = new Int32Array(entries);
-    this.w = new Float64Array(entries);
-    this.sum = new Float64Array(entries);
+    const node = (this.node = new Int32Array(4 * entries).fill(-1));
+    const num = (this.num = new Float64Array(2 * entries));
     // Fixed pseudo-random priorities (xorshift32): runs are repeatable, and the results never depend on them.
     let x = 0x9e3779b9 | 0;
     for (let e = 0; e < entries; e++) {
       x ^= x << 13;
       x ^= x >>> 17;
       x ^= x << 5;
-      this.prio[e] = x;
+      node[4 * e + PRIO] = x;
     }
-    for (let u = 0; u < weight.length; u++) this.w[2 * u] = weight[u] as number;
+    for (let u = 0; u < weight.length; u++) num[4 * u] = weight[u] as number;
     this.build(tour);
   }
 
-  /** The treap of the tour, built in one pass with a stack (the Cartesian tree of the priorities). */
+  /**
+   * The treap of the tour, built in one pass with a stack (the Cartesian tree of the priorities); each
+   * entry's subtree sum is known when it leaves the stack, and gives its parent's leftSum.
+   */
   private build(tour: Int32Array): void {
-    const { left, right, up, prio, w, sum } = this;
+    const { node, num } = this;
     const stack = new Int32Array(tour.length);
+    const total = new Float64Array(tour.length);
     let top = 0;
-    const close = (e: number) => (sum[e] = this.s(left[e] as number) + (w[e] as number) + this.s(right[e] as number));
     for (let k = 0; k < tour.length; k++) {
       const e = tour[k] as number;
       let last = -1;
-      while (top > 0 && (prio[stack[top - 1] as number] as number) < (prio[e] as number)) {
+      let lastSum = 0;
+      // Entries popped are closed: their right subtree (the entries popped before) is complete.
+      let right = 0;
+      while (top > 0 && (node[4 * (stack[top - 1] as number) + PRIO] as number) < (node[4 * e + PRIO] as number)) {
         last = stack[--top] as number;
-        close(last);
+        lastSum = (total[top] as number) + right;
+        right = lastSum;
       }
-      left[e] = last;
-      if (last >= 0) up[last] = e;
+      node[4 * e + LEFT] = last;
+      num[2 * e + 1] = lastSum;
+      if (last >= 0) node[4 * last + UP] = e;
       if (top > 0) {
         const t = stack[top - 1] as number;
-        right[t] = e;
-        up[e] = t;
+        node[4 * t + RIGHT] = e;
+        node[4 * e + UP] = t;
       }
-      stack[top++] = e;
+      stack[top] = e;
+      // total[i]: the weight of stack[i] and its left subtree (its right subtree is added as it closes).
+      total[top++] = lastSum + (num[2 * e] as number);
     }
-    while (top > 0) close(stack[--top] as number);
-  }
-
-  private s(e: number): number {
-    return e < 0 ? 0 : (this.sum[e] as number);
   }
 
   /** The sum of the weights of the entries before entry `e` in tour order. */
   private before(e: number): number {
-    const { left, right, up, w } = this;
-    let acc = this.s(left[e] as number);
+    const { node, num } = this;
+    let acc = num[2 * e + 1] as number;
     let steps = 1;
-    for (let c = e, p = up[e] as number; p >= 0; c = p, p = up[p] as number, steps++) {
-      if (right[p] === c) acc += this.s(left[p] as number) + (w[p] as number);
+    for (let c = e, p = node[4 * e + UP] as number; p >= 0; c = p, p = node[4 * p + UP] as number, steps++) {
+      if (node[4 * p + RIGHT] === c) acc += (num[2 * p] as number) + (num[2 * p + 1] as number);
     }
     this.steps += steps;
     return acc;
@@ -111,53 +120,60 @@ export class SubtreeSums {
 
   /** Inserts entry z right after (or right before) entry a, then restores the heap order of priorities. */
   private insert(z: number, a: number, after: boolean): void {
-    const { left, right, up, prio, w, sum } = this;
-    sum[z] = w[z] as number;
+    const { node, num } = this;
     let p: number;
-    if (after) {
-      if ((right[a] as number) < 0) right[(p = a)] = z;
-      else {
-        p = right[a] as number;
-        for (; (left[p] as number) >= 0; this.steps++) p = left[p] as number;
-        left[p] = z;
-      }
-    } else if ((left[a] as number) < 0) left[(p = a)] = z;
-    else {
-      p = left[a] as number;
-      for (; (right[p] as number) >= 0; this.steps++) p = right[p] as number;
-      right[p] = z;
-    }
-    up[z] = p;
-    const add = w[z] as number;
     let steps = 1;
-    if (add !== 0) for (let t = p; t >= 0; t = up[t] as number, steps++) sum[t] = (sum[t] as number) + add;
-    for (; (up[z] as number) >= 0 && (prio[z] as number) > (prio[up[z] as number] as number); steps++) this.rotateUp(z);
+    if (after) {
+      if ((node[4 * a + RIGHT] as number) < 0) node[4 * (p = a) + RIGHT] = z;
+      else {
+        p = node[4 * a + RIGHT] as number;
+        for (; (node[4 * p + LEFT] as number) >= 0; steps++) p = node[4 * p + LEFT] as number;
+        node[4 * p + LEFT] = z;
+      }
+    } else if ((node[4 * a + LEFT] as number) < 0) node[4 * (p = a) + LEFT] = z;
+    else {
+      p = node[4 * a + LEFT] as number;
+      for (; (node[4 * p + RIGHT] as number) >= 0; steps++) p = node[4 * p + RIGHT] as number;
+      node[4 * p + RIGHT] = z;
+    }
+    node[4 * z + UP] = p;
+    num[2 * z + 1] = 0;
+    // z's weight counts in the leftSum of every ancestor it sits to the left of.
+    const add = num[2 * z] as number;
+    if (add !== 0) {
+      for (let c = z, t = p; t >= 0; c = t, t = node[4 * t + UP] as number, steps++) {
+        if (node[4 * t + LEFT] === c) num[2 * t + 1] = (num[2 * t + 1] as number) + add;
+      }
+    }
+    for (; (node[4 * z + UP] as number) >= 0 && (node[4 * z + PRIO] as number) > (node[4 * (node[4 * z + UP] as number) + PRIO] as number); steps++) this.rotateUp(z);
     this.steps += steps;
   }
 
-  /** Rotates entry z above its parent, keeping the tour order and the sums. */
+  /** Rotates entry z above its parent, keeping the tour order and the left sums. */
   private rotateUp(z: number): void {
-    const { left, right, up, w, sum } = this;
-    const p = up[z] as number;
-    const g = up[p] as number;
-    if (left[p] === z) {
-      const b = right[z] as number;
-      left[p] = b;
-      if (b >= 0) up[b] = p;
-      right[z] = p;
+    const { node, num } = this;
+    const p = node[4 * z + UP] as number;
+    const g = node[4 * p + UP] as number;
+    if (node[4 * p + LEFT] === z) {
+      // p's left subtree becomes z's right subtree: p loses z and z's left subtree.
+      const b = node[4 * z + RIGHT] as number;
+      node[4 * p + LEFT] = b;
+      if (b >= 0) node[4 * b + UP] = p;
+      node[4 * z + RIGHT] = p;
+      num[2 * p + 1] = (num[2 * p + 1] as number) - (num[2 * z + 1] as number) - (num[2 * z] as number);
     } else {
-      const b = left[z] as number;
-      right[p] = b;
-      if (b >= 0) up[b] = p;
-      left[z] = p;
+      // z's left subtree becomes p with p's left subtree and z's old left subtree.
+      const b = node[4 * z + LEFT] as number;
+      node[4 * p + RIGHT] = b;
+      if (b >= 0) node[4 * b + UP] = p;
+      node[4 * z + LEFT] = p;
+      num[2 * z + 1] = (num[2 * z + 1] as number) + (num[2 * p + 1] as number) + (num[2 * p] as number);
     }
-    up[p] = z;
-    up[z] = g;
+    node[4 * p + UP] = z;
+    node[4 * z + UP] = g;
     if (g >= 0) {
-      if (left[g] === p) left[g] = z;
-      else right[g] = z;
+      if (node[4 * g + LEFT] === p) node[4 * g + LEFT] = z;
+      else node[4 * g + RIGHT] = z;
     }
-    sum[p] = this.s(left[p] as number) + (w[p] as number) + this.s(right[p] as number);
-    sum[z] = this.s(left[z] as number) + (w[z] as number) + this.s(right[z] as number);
   }
 }

@@ -102,9 +102,10 @@ const PROGRESS_EVERY = 1 << 16;
  * Places every member that has no placement (but the root) under its sponsor, and keeps every placement
  * the input gives. Never throws on bad input: returns every issue instead.
  *
- * New members are placed one at a time, earliest `joinDate` first, then in id order; a member whose
- * sponsor is new waits until the sponsor is placed (the earliest member whose sponsor is placed goes
- * next). Each is placed under its own sponsor:
+ * New members are placed one at a time, earliest `joinDate` first, then in id order, a sponsor always
+ * before its recruits: a member who joined before its new sponsor comes right after it (precisely: by the
+ * latest (joinDate, id) of the member and its new sponsors up the line, then by depth in the sponsor tree,
+ * then by its own (joinDate, id); docs/placement.md). Each is placed under its own sponsor:
  *
  * - `spillover` (forced matrix, `width` × `depth`): at the first free position of the sponsor's placement
  *   subtree, shallowest first, then leftmost (breadth-first, children by leg);
@@ -245,17 +246,19 @@ export function placeTree(g: Genealogy, rows: readonly MemberRow[] | undefined, 
   const placed = new Int32Array(total);
   let done = 0;
   const progress = options.onProgress;
-  eachInTurn(g, board, order, (x) => {
+  for (let k = 0; k < total; k++) {
+    const x = order[k] as number;
     const s = g.parent[x] as number;
+    // A sponsor comes first: not placed means no matrix had room for it (an issue); its recruits wait.
+    if (board.placed[s] === 0) continue;
     if (!placer.find(s)) {
       issues.push(fullIssue(rows, x, g, s, placer.used, options));
-      return false;
+      continue;
     }
     placer.add(x);
     placed[done++] = x;
     if (progress !== undefined && done % PROGRESS_EVERY === 0) progress(done, total);
-    return true;
-  });
+  }
   work?.add("place", placer.steps + (placer instanceof BinaryPlacer ? (placer.sums?.steps ?? 0) : 0));
   work?.add("members", g.size);
   if (issues.length > 0) return { ok: false, issues: issues.sort((a, b) => (a.path[1] as number) - (b.path[1] as number)) };
@@ -264,100 +267,65 @@ export function placeTree(g: Genealogy, rows: readonly MemberRow[] | undefined, 
 }
 
 /**
- * The new members in the order they are considered: join date, then id. Ids are in the tree's cached id
- * order; a stable counting sort by join date (read as the number yyyymmdd) keeps it within each date.
+ * The new members in the order they are placed (docs/placement.md "Order"): by their **effective** join,
+ * the latest (join date, id) of the member and of its new sponsors up the sponsor line (up to the first
+ * sponsor already placed), then by depth in the sponsor tree (a sponsor before its recruits), then by their
+ * own (join date, id). A sponsor always comes before its recruits, and a member who joined before its new
+ * sponsor comes right after it. Linear: ranks by (join date, id) from the cached id order and a counting
+ * sort by date, effective ranks in one top-down pass, then two stable counting sorts (depth, effective).
  */
 function placementOrder(g: Genealogy, board: Board): Int32Array {
+  const n = g.size;
+  const placed = board.placed;
   const byId = membersById(g);
-  const key = new Int32Array(g.size);
+  // Join dates as numbers yyyymmdd, coded densely in date order.
+  const key = new Int32Array(n);
   const codes = new Map<number, number>();
-  for (let k = 0; k < byId.length; k++) {
-    const m = byId[k] as number;
-    if (board.placed[m] === 1) continue;
+  for (let m = 0; m < n; m++) {
+    if (placed[m] === 1) continue;
     const d = g.joinDate.at(m) as string; // YYYY-MM-DD, validated
-    const n = ((((((d.charCodeAt(0) * 10 + d.charCodeAt(1)) * 10 + d.charCodeAt(2)) * 10 + d.charCodeAt(3)) * 10 + d.charCodeAt(5)) * 10 + d.charCodeAt(6)) * 10 + d.charCodeAt(8)) * 10 + d.charCodeAt(9) - 533_333_328; // 48 (the digit 0) × 11,111,111
-    key[m] = n;
-    codes.set(n, 0);
+    const yyyymmdd = ((((((d.charCodeAt(0) * 10 + d.charCodeAt(1)) * 10 + d.charCodeAt(2)) * 10 + d.charCodeAt(3)) * 10 + d.charCodeAt(5)) * 10 + d.charCodeAt(6)) * 10 + d.charCodeAt(8)) * 10 + d.charCodeAt(9) - 533_333_328; // 48 (the digit 0) × 11,111,111
+    key[m] = yyyymmdd;
+    codes.set(yyyymmdd, 0);
   }
-  const sorted = [...codes.keys()].sort((a, b) => a - b);
-  sorted.forEach((n, c) => codes.set(n, c));
-  const count = new Int32Array(sorted.length + 1);
-  let total = 0;
-  for (let k = 0; k < byId.length; k++) {
-    const m = byId[k] as number;
-    if (board.placed[m] === 1) continue;
-    const c = codes.get(key[m] as number) as number;
-    key[m] = c;
-    count[c + 1] = (count[c + 1] as number) + 1;
-    total++;
+  [...codes.keys()].sort((a, b) => a - b).forEach((d, c) => codes.set(d, c));
+  for (let m = 0; m < n; m++) if (placed[m] === 0) key[m] = codes.get(key[m] as number) as number;
+  // Ids in order, then stably by date: rank[m] is m's place by (join date, id).
+  const byDate = stableBy(byId, key, codes.size, placed);
+  const rank = new Int32Array(n);
+  for (let k = 0; k < byDate.length; k++) rank[byDate[k] as number] = k;
+  // Effective ranks top-down (members are numbered top-down: a sponsor's number is smaller).
+  const effective = new Int32Array(n);
+  let deepest = 0;
+  for (let m = 0; m < n; m++) {
+    if (placed[m] === 1) continue;
+    const s = g.parent[m] as number;
+    effective[m] = placed[s] === 0 ? Math.max(rank[m] as number, effective[s] as number) : (rank[m] as number);
+    if ((g.depth[m] as number) > deepest) deepest = g.depth[m] as number;
   }
-  for (let c = 0; c < sorted.length; c++) count[c + 1] = (count[c + 1] as number) + (count[c] as number);
-  const order = new Int32Array(total);
-  for (let k = 0; k < byId.length; k++) {
-    const m = byId[k] as number;
-    if (board.placed[m] === 1) continue;
-    const c = key[m] as number;
-    order[count[c] as number] = m;
-    count[c] = (count[c] as number) + 1;
-  }
-  return order;
+  return stableBy(stableBy(byDate, g.depth, deepest + 1, placed), effective, byDate.length, placed);
 }
 
-/**
- * Calls `place` for each new member in turn: in `order`, except that a member whose sponsor is not placed
- * yet waits for it; once the sponsor is placed, its waiting recruits compete again by their place in
- * `order` (a heap of ranks), so the next member is always the earliest in `order` whose sponsor is
- * placed. `place` returns false for a member it could not place: its waiting recruits are never placed.
- */
-function eachInTurn(g: Genealogy, board: Board, order: Int32Array, place: (x: number) => boolean): void {
-  const total = order.length;
-  const rank = new Int32Array(g.size);
-  for (let k = 0; k < total; k++) rank[order[k] as number] = k;
-  const waiting = new Int32Array(g.size).fill(-1);
-  const nextWaiting = new Int32Array(g.size);
-  const heap = new Int32Array(total);
-  let size = 0;
-  const placed = board.placed;
-  let i = 0;
-  for (;;) {
-    while (i < total && placed[g.parent[order[i] as number] as number] === 0) {
-      const x = order[i++] as number;
-      const s = g.parent[x] as number;
-      nextWaiting[x] = waiting[s] as number;
-      waiting[s] = x;
-    }
-    let x: number;
-    if (size > 0 && (i >= total || (heap[0] as number) < i)) {
-      x = order[heap[0] as number] as number;
-      // Pop: the last rank sifts down from the top.
-      const last = heap[--size] as number;
-      let at = 0;
-      for (;;) {
-        let c = 2 * at + 1;
-        if (c >= size) break;
-        if (c + 1 < size && (heap[c + 1] as number) < (heap[c] as number)) c++;
-        if ((heap[c] as number) >= last) break;
-        heap[at] = heap[c] as number;
-        at = c;
-      }
-      heap[at] = last;
-    } else if (i < total) x = order[i++] as number;
-    else return;
-    if (!place(x)) continue;
-    for (let y = waiting[x] as number; y >= 0; y = nextWaiting[y] as number) {
-      // Push y's rank: it sifts up from the bottom.
-      const r = rank[y] as number;
-      let at = size++;
-      while (at > 0) {
-        const up = (at - 1) >> 1;
-        if ((heap[up] as number) <= r) break;
-        heap[at] = heap[up] as number;
-        at = up;
-      }
-      heap[at] = r;
-    }
-    waiting[x] = -1;
+/** The new members of `members`, stably sorted by `key` (0 ≤ key < buckets): a counting sort. */
+function stableBy(members: Int32Array, key: Int32Array, buckets: number, placed: Uint8Array): Int32Array {
+  const start = new Int32Array(buckets + 1);
+  let total = 0;
+  for (let k = 0; k < members.length; k++) {
+    const m = members[k] as number;
+    if (placed[m] === 1) continue;
+    start[(key[m] as number) + 1] = (start[(key[m] as number) + 1] as number) + 1;
+    total++;
   }
+  for (let b = 0; b < buckets; b++) start[b + 1] = (start[b + 1] as number) + (start[b] as number);
+  const out = new Int32Array(total);
+  for (let k = 0; k < members.length; k++) {
+    const m = members[k] as number;
+    if (placed[m] === 1) continue;
+    const b = key[m] as number;
+    out[start[b] as number] = m;
+    start[b] = (start[b] as number) + 1;
+  }
+  return out;
 }
 
 /** The issue for a new member x no matrix has room for (located at its row when the rows are known). */

@@ -77,15 +77,34 @@ export function naivePlace(members: readonly MemberInput[], o: NaiveOptions): Na
 
   const order: string[] = [];
   const failed: string[] = [];
-  const waiting = members.filter((m) => !placed.has(m.id));
-  for (;;) {
-    // The earliest joinDate, then the smallest id, among the new members whose sponsor is placed.
-    let next: MemberInput | undefined;
-    for (const m of waiting) {
-      if (placed.has(m.id) || failed.includes(m.id) || !placed.has(sponsor.get(m.id) as string)) continue;
-      if (next === undefined || m.joinDate < next.joinDate || (m.joinDate === next.joinDate && m.id < next.id)) next = m;
+  // The order of docs/placement.md: by the latest (joinDate, id) of the member and its new sponsors up the
+  // line, then by depth in the sponsor tree, then by the member's own (joinDate, id).
+  const byId = new Map(members.map((x) => [x.id, x]));
+  const later = (a: MemberInput, b: MemberInput) => a.joinDate > b.joinDate || (a.joinDate === b.joinDate && a.id > b.id);
+  const effective = (x: MemberInput): MemberInput => {
+    let e = x;
+    for (let s = sponsor.get(x.id); s !== null && s !== undefined && !placed.has(s); s = sponsor.get(s)) {
+      const m = byId.get(s) as MemberInput;
+      if (later(m, e)) e = m;
     }
-    if (next === undefined) break;
+    return e;
+  };
+  const depth = (id: string): number => {
+    let d = 0;
+    for (let s = sponsor.get(id); s !== null && s !== undefined; s = sponsor.get(s)) d++;
+    return d;
+  };
+  const compare = (a: MemberInput, b: MemberInput) => {
+    const ea = effective(a);
+    const eb = effective(b);
+    if (ea !== eb) return later(ea, eb) ? 1 : -1;
+    if (depth(a.id) !== depth(b.id)) return depth(a.id) - depth(b.id);
+    return later(a, b) ? 1 : -1;
+  };
+  const fresh = members.filter((m) => !placed.has(m.id)).sort(compare);
+  for (const next of fresh) {
+    // Its sponsor could not be placed: neither can it (no issue of its own).
+    if (!placed.has(sponsor.get(next.id) as string)) continue;
     const at = position(sponsor.get(next.id) as string);
     if (at === undefined) {
       failed.push(next.id);
