@@ -236,34 +236,84 @@ export function placeTree(g: Genealogy, rows: readonly MemberRow[] | undefined, 
   }
 
   options.onPhase?.("place");
-  const placer =
-    method === "spillover"
-      ? new Spillover(board, options.depth ?? Number.POSITIVE_INFINITY, options.whenFull === "upline" ? g.parent : undefined)
-      : new BinaryPlacer(board, method === "extreme-left" ? 0 : method === "extreme-right" ? 1 : 2, weight);
   const order = placementOrder(g, board);
   const total = order.length;
+  // The placers work on members renumbered in the order they enter the tree (the tree the input gives
+  // breadth-first, then the new members in placement order): members placed close in time sit close in
+  // memory, which on a million members makes the walks several times faster than on the sponsor tree's
+  // numbering (placement order and sponsor order are unrelated).
+  const r = renumbered(g, board, order);
+  const placer =
+    method === "spillover"
+      ? new Spillover(r.board, options.depth ?? Number.POSITIVE_INFINITY, options.whenFull === "upline" ? r.sponsor : undefined)
+      : new BinaryPlacer(r.board, method === "extreme-left" ? 0 : method === "extreme-right" ? 1 : 2, weight === undefined ? undefined : Float64Array.from(r.member, (m) => weight[m] as number));
   const issues: Issue[] = [];
   const placed = new Int32Array(total);
   let done = 0;
   const progress = options.onProgress;
-  for (let k = 0; k < total; k++) {
-    const x = order[k] as number;
-    const s = g.parent[x] as number;
+  const kept = board.order.length;
+  const { member, sponsor } = r;
+  const isIn = r.board.placed;
+  for (let x = kept; x < kept + total; x++) {
+    const s = sponsor[x] as number;
     // A sponsor comes first: not placed means no matrix had room for it (an issue); its recruits wait.
-    if (board.placed[s] === 0) continue;
+    if (isIn[s] === 0) continue;
     if (!placer.find(s)) {
-      issues.push(fullIssue(rows, x, g, s, placer.used, options));
+      issues.push(fullIssue(rows, member[x] as number, g, member[s] as number, member[placer.used] as number, options));
       continue;
     }
     placer.add(x);
-    placed[done++] = x;
+    placed[done++] = member[x] as number;
     if (progress !== undefined && done % PROGRESS_EVERY === 0) progress(done, total);
   }
   work?.add("place", placer.steps + (placer instanceof BinaryPlacer ? (placer.sums?.steps ?? 0) : 0));
   work?.add("members", g.size);
   if (issues.length > 0) return { ok: false, issues: issues.sort((a, b) => (a.path[1] as number) - (b.path[1] as number)) };
   progress?.(done, total);
+  // Back to member indices: the result's placement tree.
+  for (let x = kept; x < kept + total; x++) {
+    const m = member[x] as number;
+    board.parent[m] = member[r.board.parent[x] as number] as number;
+    board.leg[m] = r.board.leg[x] as number;
+    board.placed[m] = 1;
+  }
   return { ok: true, value: { genealogy: g, board, placed, method, width } };
+}
+
+/**
+ * The board renumbered: the members it holds first, breadth-first (0 … kept - 1), then the new members in
+ * placement order; `member[x]` is the member numbered x, `sponsor[x]` the number of its sponsor (-1 for
+ * the root).
+ */
+function renumbered(g: Genealogy, board: Board, order: Int32Array): { board: Board; member: Int32Array; sponsor: Int32Array } {
+  const n = g.size;
+  const kept = board.order.length;
+  const member = new Int32Array(n);
+  member.set(board.order, 0);
+  member.set(order, kept);
+  const number = new Int32Array(n);
+  for (let x = 0; x < n; x++) number[member[x] as number] = x;
+  const to = (m: number) => (m < 0 ? -1 : (number[m] as number));
+  const parent = new Int32Array(n);
+  const leg = new Int32Array(n);
+  const placed = new Uint8Array(n);
+  const first = new Int32Array(n);
+  const next = new Int32Array(n);
+  const depth = new Int32Array(n);
+  const sponsor = new Int32Array(n);
+  for (let x = 0; x < n; x++) {
+    const m = member[x] as number;
+    parent[x] = to(board.parent[m] as number);
+    leg[x] = board.leg[m] as number;
+    placed[x] = board.placed[m] as number;
+    first[x] = to(board.first[m] as number);
+    next[x] = to(board.next[m] as number);
+    depth[x] = board.depth[m] as number;
+    sponsor[x] = to(g.parent[m] as number);
+  }
+  const breadthFirst = new Int32Array(kept);
+  for (let x = 0; x < kept; x++) breadthFirst[x] = x;
+  return { board: { width: board.width, parent, leg, placed, first, next, order: breadthFirst, depth }, member, sponsor };
 }
 
 /**
