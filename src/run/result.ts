@@ -101,7 +101,8 @@ export class RunResult {
       fill[r] = (fill[r] as number) + 1;
     }
     // Statement order: bonus (plan order), level, uncompressed before compressed, then source member id (one
-    // line per source); the order the family made them breaks the remaining ties.
+    // line per source; lines without a source first); the order the family made them breaks the remaining
+    // ties. A total order, so the sort's result does not depend on the lines around.
     const sortKey = (l: number) => (sink.bonus[l] as number) * 1_000_000 + (sink.level[l] as number) * 10 + ((sink.flags[l] as number) & LINE_COMPRESSED);
     let byId: ((a: number, b: number) => number) | undefined;
     const compare = (x: number, y: number): number => {
@@ -109,7 +110,7 @@ export class RunResult {
       if (k !== 0) return k;
       const sx = sink.source[x] as number;
       const sy = sink.source[y] as number;
-      if (sx >= 0 && sy >= 0 && sx !== sy) return (byId ??= textOrder(parts.genealogy.ids))(sx, sy);
+      if (sx !== sy) return sx < 0 ? -1 : sy < 0 ? 1 : (byId ??= textOrder(parts.genealogy.ids))(sx, sy);
       return x - y;
     };
     for (let i = 0; i < n; i++) {

@@ -508,8 +508,8 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
   ranksReady = true;
 
   // statements.md: lines "ordered by the bonus's position in the plan, then level (lines without a level
-  // first), then compressed false before true, then source (member id), then in the order the bonus made
-  // them" (a stable sort keeps that order).
+  // first), then compressed false before true, then source (member id; lines without a source first), then
+  // in the order the bonus made them" (a stable sort keeps that order).
   const lineOrder = (a: RawLine, b: RawLine): number => {
     if (a.bonusIndex !== b.bonusIndex) return a.bonusIndex - b.bonusIndex;
     const la = (a.fields?.level as number | undefined) ?? -Infinity;
@@ -520,7 +520,7 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
     if (ca !== cb) return ca - cb;
     const sa = a.fields?.source as string | undefined;
     const sb = b.fields?.source as string | undefined;
-    return sa === undefined || sb === undefined || sa === sb ? 0 : sa < sb ? -1 : 1;
+    return sa === sb ? 0 : sa === undefined ? -1 : sb === undefined ? 1 : sa < sb ? -1 : 1;
   };
 
   const formatLine = (l: RawLine): ReferenceLine => {
