@@ -7,7 +7,8 @@
  * upline's, and their upline earns a generation override on it instead.
  *
  * The rules are docs/plan-language.md, "`stairstep`"; this file holds the entry's schema, its checks and its
- * compilation; ./run.ts computes it in two bottom-up passes (no walk per member per level).
+ * compilation; ./run.ts computes it in two bottom-up passes (no walk per member per level); ./explain.ts
+ * explains one member's part.
  */
 import { z } from "zod";
 import { type Issue, issue } from "../../errors/issues.js";
@@ -17,6 +18,7 @@ import { decimalString, keySchema, measureNameSchema, rankNameSchema, referenceS
 import { rateUnits, volumeUnits } from "../../plan/units.js";
 import type { LineSink } from "../../run/lines.js";
 import type { BonusFamily, CompiledBonus, LevelAccounting, LineField, PublishedColumn, RunContext } from "../family.js";
+import { stairstepExplainer } from "./explain.js";
 import { type StairstepProgram, runStairstep } from "./run.js";
 
 /** Most steps a schedule may have. */
@@ -211,6 +213,7 @@ export const stairstep: BonusFamily<StairstepConfig, StairstepInput> = {
       run(run: RunContext, sink: LineSink, bonusIndex: number): LevelAccounting {
         return runStairstep(run, sink, bonusIndex, program);
       },
+      explain: stairstepExplainer(config, program),
     };
   },
 };
