@@ -226,6 +226,16 @@ describe("stairstep explain: breakaway and its generation override", () => {
     expect(r.summary.bonuses[0]?.accounting?.breakage["override-unqualified"]).toBe("234.00");
   });
 
+  it("deduct: a sponsored member who broke away is not deducted (their group left): P's 9% of its own 1,500 only", () => {
+    const deduct = planText(`    volume: PV\n    method: deduct\n    steps:${steps}\n    breakaway: { from: 3 }`);
+    const r = run(deduct, [["P", null, "1500"], ["Q", "P", "2500"]]);
+    expect(lines(r, "P")).toEqual([[0, "P", "1500", "0.09", "135.00", "your group PV 1,500 sets 9%: 9% of your group PV 1,500 (you and everyone below you, down to the members who broke away) = 135.00"]]);
+    expect(reasons(r, "P")).toEqual([
+      ["next-step", "step 2 of 3 (9%); 500 more group PV reaches step 3 (21%)"],
+      ["breakaway", "Q broke away (qualified, at step 3 (21%) with group PV 2,500; breakaway from step 3): Q's group PV 2,500 left your bracket and group volume, and is not part of your group bonus"],
+    ]);
+  });
+
   it("method: group: the unit is the leader's group down to the members who broke away", () => {
     const unit = planText(`    volume: PV\n    method: group\n    steps:\n      - { minimum: "2000", rate: "0.09" }\n    breakaway: { from: 1 }`);
     const r = run(unit, [["D", null, "1500"], ["M", "D", "600"], ["E", "M", "2500"]]);

@@ -180,7 +180,8 @@ export function stairstepExplainer(config: StairstepConfig, p: StairstepProgram)
             const c = leg.member;
             const gc = G.group[c] as number;
             const sc = stepRate(c);
-            if (gc === 0 || sc === 0) continue;
+            // A sponsored member who broke away is not deducted: their group left the member's.
+            if (G.breakaway[c] === 1 || gc === 0 || sc === 0) continue;
             const unq = q[c] === 1 ? "" : ` (deducted though ${id(c)} is not qualified)`;
             pieces.push({
               level: 0,
