@@ -51,8 +51,14 @@ class Sources {
 /** Volume of one leg of the member's group whose highest paying rate below the member is one value. */
 interface Bucket {
   readonly sources: Sources;
-  /** Per member who sets the rate (the topmost on the way up with it), the volume they set it on. */
-  readonly setters: Map<number, number>;
+  /** The members who set the rate (each the topmost on its way up with it), with the volume they set it on. */
+  readonly setters: Setter[];
+}
+
+/** A member who sets the highest rate below the explained member for the members below it. */
+interface Setter {
+  readonly member: number;
+  volume: number;
 }
 
 /** A first-level member of the explained member and their part of the member's group. */
@@ -73,7 +79,6 @@ interface Away {
   readonly generation: number;
   /** The breakaway member above it within the walk (its generation − 1), or -1 for the explained member. */
   readonly above: number;
-  readonly leg: number;
   /** The members of its own group (filled only when the walk goes into it). */
   readonly group: Sources;
 }
@@ -82,7 +87,7 @@ interface Away {
 interface Walked {
   readonly legs: Leg[];
   readonly aways: Away[];
-  /** Every member of the explained member's group, the member included. */
+  /** Every member of the explained member's group, the member included (when the walk lists them). */
   readonly group: Sources;
 }
 
@@ -94,11 +99,11 @@ interface Piece {
   readonly base: number;
   /** Rate × point value, in rate units. */
   readonly rate: number;
-  readonly note: string;
+  readonly note: () => string;
   /** What the piece adds to a merged line's note ("A's group BV 18,000, where A's … sets 6%"). */
-  readonly part: string;
+  readonly part: () => string;
   /** Opening words of a merged line of its kind ("your group PV 1,500 sets 9%; you earn 9% − 6% = 3%"). */
-  readonly head: string;
+  readonly head: () => string;
   readonly from: readonly Sources[];
 }
 
@@ -156,7 +161,7 @@ export function stairstepExplainer(config: StairstepConfig, p: StairstepProgram)
     const pieces: Piece[] = [];
     const earnsOverride = G.breakaway[m] === 1 && genUnits.length > 0 && p.breakawayFrom > 0;
     // A member of method personal has no group to walk (personal takes no breakaway).
-    const w = p.method === "personal" ? undefined : walk(ctx, m, G, p, p.method === "differential" ? paying : () => 0, earnsOverride ? genUnits.length : 0);
+    const w = p.method === "personal" ? undefined : walk(ctx, m, G, p, p.method === "differential" ? paying : () => 0, earnsOverride ? genUnits.length : 0, p.method === "deduct", p.method !== "differential");
     const personal = (ctx.measures.personal[p.measure] as Float64Array)[m] as number;
     const own = new Sources(ctx);
     own.add(m, personal, 0);
@@ -168,14 +173,14 @@ export function stairstepExplainer(config: StairstepConfig, p: StairstepProgram)
       const r = scaled(R);
       switch (p.method) {
         case "personal":
-          if (personal !== 0) pieces.push({ level: 0, source: m, base: personal, rate: r, note: `${yours}: ${rateOf(R, 0)} your own ${measureName} ${vol(personal)} = ${money(personal, r)}${brokeAway}`, part: `your own ${vol(personal)}`, head: `${yours}: ${rateOf(R, 0)}`, from: [own] });
+          if (personal !== 0) pieces.push({ level: 0, source: m, base: personal, rate: r, note: () => `${yours}: ${rateOf(R, 0)} your own ${measureName} ${vol(personal)} = ${money(personal, r)}${brokeAway}`, part: () => `your own ${vol(personal)}`, head: () => `${yours}: ${rateOf(R, 0)}`, from: [own] });
           break;
         case "group":
-          if (groupV !== 0) pieces.push({ level: 0, source: m, base: groupV, rate: r, note: `${yours}: ${rateOf(R, 0)} your unit's ${measureName} ${vol(groupV)} (you and everyone below you${awayNote}) = ${money(groupV, r)}${brokeAway}`, part: `your unit's ${vol(groupV)}`, head: `${yours}: ${rateOf(R, 0)}`, from: [(w as Walked).group] });
+          if (groupV !== 0) pieces.push({ level: 0, source: m, base: groupV, rate: r, note: () => `${yours}: ${rateOf(R, 0)} your unit's ${measureName} ${vol(groupV)} (you and everyone below you${awayNote}) = ${money(groupV, r)}${brokeAway}`, part: () => `your unit's ${vol(groupV)}`, head: () => `${yours}: ${rateOf(R, 0)}`, from: [(w as Walked).group] });
           break;
         case "deduct": {
           const walked = w as Walked;
-          if (groupV !== 0) pieces.push({ level: 0, source: m, base: groupV, rate: r, note: `${yours}: ${rateOf(R, 0)} your group ${measureName} ${vol(groupV)} (you and everyone below you${awayNote}) = ${money(groupV, r)}${brokeAway}`, part: `your group ${vol(groupV)}`, head: `${yours}: ${rateOf(R, 0)}`, from: [walked.group] });
+          if (groupV !== 0) pieces.push({ level: 0, source: m, base: groupV, rate: r, note: () => `${yours}: ${rateOf(R, 0)} your group ${measureName} ${vol(groupV)} (you and everyone below you${awayNote}) = ${money(groupV, r)}${brokeAway}`, part: () => `your group ${vol(groupV)}`, head: () => `${yours}: ${rateOf(R, 0)}`, from: [walked.group] });
           for (const leg of walked.legs) {
             const c = leg.member;
             const gc = G.group[c] as number;
@@ -188,16 +193,16 @@ export function stairstepExplainer(config: StairstepConfig, p: StairstepProgram)
               source: c,
               base: gc,
               rate: -scaled(sc),
-              note: `less ${id(c)}'s own bonus (you sponsored ${id(c)}): ${sets(c)}: ${rateOf(sc, 0)} ${id(c)}'s group ${measureName} ${vol(gc)} = ${money(gc, scaled(sc))}${unq}`,
-              part: `${id(c)}'s group ${vol(gc)}`,
-              head: `less the own bonuses of members you sponsored: ${rateOf(sc, 0)}`,
+              note: () => `less ${id(c)}'s own bonus (you sponsored ${id(c)}): ${sets(c)}: ${rateOf(sc, 0)} ${id(c)}'s group ${measureName} ${vol(gc)} = ${money(gc, scaled(sc))}${unq}`,
+              part: () => `${id(c)}'s group ${vol(gc)}`,
+              head: () => `less the own bonuses of members you sponsored: ${rateOf(sc, 0)}`,
               from: [leg.all],
             });
           }
           break;
         }
         case "differential": {
-          if (personal !== 0) pieces.push({ level: 0, source: m, base: personal, rate: r, note: `${yours}: ${rateOf(R, 0)} your own ${measureName} ${vol(personal)} = ${money(personal, r)}${brokeAway}`, part: `your own ${vol(personal)}`, head: `${yours}; you earn ${rateOf(R, 0)}`, from: [own] });
+          if (personal !== 0) pieces.push({ level: 0, source: m, base: personal, rate: r, note: () => `${yours}: ${rateOf(R, 0)} your own ${measureName} ${vol(personal)} = ${money(personal, r)}${brokeAway}`, part: () => `your own ${vol(personal)}`, head: () => `${yours}; you earn ${rateOf(R, 0)}`, from: [own] });
           for (const leg of (w as Walked).legs) {
             const c = leg.member;
             const whole = leg.buckets.size === 1;
@@ -205,17 +210,19 @@ export function stairstepExplainer(config: StairstepConfig, p: StairstepProgram)
               const b = leg.buckets.get(h) as Bucket;
               if (h >= R || b.sources.sum === 0) continue;
               const rate = r - scaled(h);
-              const where = whole ? `${id(c)}'s group ${measureName} ${vol(b.sources.sum)}` : `${measureName} ${vol(b.sources.sum)} in ${id(c)}'s leg`;
-              const which = whole ? "" : ` (the part of the leg where ${h === 0 ? "no one below you has a rate" : `${percent(h)} is the highest rate below you`})`;
-              const earn = `you earn ${h === 0 ? "your full " : ""}${rateOf(R, h)} ${where} = ${money(b.sources.sum, rate)}${which}`;
+              const earn = () => {
+                const where = whole ? `${id(c)}'s group ${measureName} ${vol(b.sources.sum)}` : `${measureName} ${vol(b.sources.sum)} in ${id(c)}'s leg`;
+                const which = whole ? "" : ` (the part of the leg where ${h === 0 ? "no one below you has a rate" : `${percent(h)} is the highest rate below you`})`;
+                return `you earn ${h === 0 ? "your full " : ""}${rateOf(R, h)} ${where} = ${money(b.sources.sum, rate)}${which}`;
+              };
               pieces.push({
                 level: 0,
                 source: c,
                 base: b.sources.sum,
                 rate,
-                note: h === 0 ? `${yours}; ${whole ? `no one in ${id(c)}'s group has a rate, so ` : ""}${earn}` : `${yours}; ${setters(b, h)}; ${earn}`,
-                part: whole ? `${id(c)}'s group ${vol(b.sources.sum)}${h === 0 ? "" : ` (${setters(b, h)})`}` : `${vol(b.sources.sum)} in ${id(c)}'s leg${h === 0 ? "" : ` (${setters(b, h)})`}`,
-                head: `${yours}; you earn ${rateOf(R, h)}`,
+                note: () => h === 0 ? `${yours}; ${whole ? `no one in ${id(c)}'s group has a rate, so ` : ""}${earn()}` : `${yours}; ${setters(b, h)}; ${earn()}`,
+                part: () => whole ? `${id(c)}'s group ${vol(b.sources.sum)}${h === 0 ? "" : ` (${setters(b, h)})`}` : `${vol(b.sources.sum)} in ${id(c)}'s leg${h === 0 ? "" : ` (${setters(b, h)})`}`,
+                head: () => `${yours}; you earn ${rateOf(R, h)}`,
                 from: [b.sources],
               });
             }
@@ -236,9 +243,9 @@ export function stairstepExplainer(config: StairstepConfig, p: StairstepProgram)
           source: a.member,
           base: gd,
           rate: scaled(u),
-          note: `override, generation ${a.generation}: ${rateOf(u, 0)} ${d}'s group ${measureName} ${vol(gd)} = ${money(gd, scaled(u))}; ${d} is the first to break away below ${where} (qualified, ${atStep(a.member)}; breakaway from step ${p.breakawayFrom})`,
-          part: `${d}'s group ${vol(gd)}`,
-          head: `override, generation ${a.generation}: ${rateOf(u, 0)} the groups of the members who broke away at your generation ${a.generation}`,
+          note: () => `override, generation ${a.generation}: ${rateOf(u, 0)} ${d}'s group ${measureName} ${vol(gd)} = ${money(gd, scaled(u))}; ${d} is the first to break away below ${where} (qualified, ${atStep(a.member)}; breakaway from step ${p.breakawayFrom})`,
+          part: () => `${d}'s group ${vol(gd)}`,
+          head: () => `override, generation ${a.generation}: ${rateOf(u, 0)} the groups of the members who broke away at your generation ${a.generation}`,
           from: [a.group],
         });
       }
@@ -262,7 +269,7 @@ export function stairstepExplainer(config: StairstepConfig, p: StairstepProgram)
         base: formatVolume(l.base),
         rate: formatRate(l.rate),
         from: fromOf(ctx, l.from, p.measure),
-        note: l.note,
+        note: l.note(),
       });
     }
 
@@ -319,8 +326,8 @@ export function stairstepExplainer(config: StairstepConfig, p: StairstepProgram)
         const blocked = [...leg.buckets.entries()].filter(([h, b]) => h >= R && b.sources.sum !== 0);
         if (blocked.length === 0) continue;
         const sum = blocked.reduce((t, [, b]) => t + b.sources.sum, 0);
-        const setBy = blocked.flatMap(([, b]) => [...b.setters.entries()]).filter(([, v]) => v !== 0);
-        const named = topSetters(ctx, setBy).map(([y]) => `${setsBelow(y)}, not below your ${percent(R)}`);
+        const setBy = blocked.flatMap(([, b]) => b.setters).filter((x) => x.volume !== 0);
+        const named = topSetters(ctx, setBy).map((y) => `${setsBelow(y.member)}, not below your ${percent(R)}`);
         const more = setBy.length - named.length;
         notPaid.push({
           reason: "rate-not-below",
@@ -372,10 +379,10 @@ export function stairstepExplainer(config: StairstepConfig, p: StairstepProgram)
 
     /** The members who set rate h on a bucket, the ones setting most of its volume first. */
     function setters(b: Bucket, h: number): string {
-      const all = [...b.setters.entries()].filter(([, v]) => v !== 0);
+      const all = b.setters.filter((x) => x.volume !== 0);
       const top = topSetters(ctx, all);
-      if (top.length === 1 && all.length === 1) return setsBelow((top[0] as [number, number])[0]);
-      const names = top.map(([y]) => `${owner(y)} ${bracketWords(y)}`);
+      if (top.length === 1 && all.length === 1) return setsBelow((top[0] as Setter).member);
+      const names = top.map((y) => `${owner(y.member)} ${bracketWords(y.member)}`);
       const more = all.length - top.length;
       return `${names.join(", ")}${more > 0 ? ` and ${plural(more, "more member")}` : ""} each set ${percent(h)}`;
     }
@@ -383,9 +390,9 @@ export function stairstepExplainer(config: StairstepConfig, p: StairstepProgram)
 }
 
 /** The largest few setters by the volume they set the rate on (ties by member id). */
-function topSetters(ctx: ExplainContext, setBy: readonly [number, number][]): [number, number][] {
+function topSetters(ctx: ExplainContext, setBy: readonly Setter[]): Setter[] {
   const byId = textOrder(ctx.genealogy.ids);
-  return [...setBy].sort((a, b) => b[1] - a[1] || byId(a[0], b[0])).slice(0, NAMED_MAX);
+  return [...setBy].sort((a, b) => b.volume - a.volume || byId(a.member, b.member)).slice(0, NAMED_MAX);
 }
 
 /** Legs ordered by member id. */
@@ -442,14 +449,14 @@ function merge(pieces: readonly Piece[], value: (base: number, rate: number) => 
       out.push({ ...first, sources: 1 });
       continue;
     }
-    const parts = group.slice(0, PARTS_MAX).map((x) => x.part);
-    const more = group.length - parts.length;
+    const parts = () => group.slice(0, PARTS_MAX).map((x) => x.part());
+    const more = group.length - Math.min(group.length, PARTS_MAX);
     out.push({
       ...first,
       source: -1,
       base,
       sources: group.length,
-      note: `${first.head} ${value(base, first.rate)}, merged from ${group.length} lines: ${parts.join("; ")}${more > 0 ? `; and ${more} more` : ""}`,
+      note: () => `${first.head()} ${value(base, first.rate)}, merged from ${group.length} lines: ${parts().join("; ")}${more > 0 ? `; and ${more} more` : ""}`,
       from: group.flatMap((x) => x.from),
     });
   }
@@ -468,14 +475,27 @@ function order(ctx: ExplainContext, lines: readonly Line[]): Line[] {
     .map((x) => x.l);
 }
 
+/** What the members below an open subtree's root inherit in the walk. */
+interface Frame {
+  readonly leg: Leg;
+  /** The breakaway member whose group this is; undefined in the explained member's group. */
+  readonly away: Away | undefined;
+  /** The highest paying rate so far on the way down (unscaled), its bucket and the member who set it. */
+  readonly h: number;
+  readonly bucket: Bucket | undefined;
+  readonly setter: Setter | undefined;
+}
+
 /**
  * Walks member m's subtree in preorder (a contiguous range; an explicit stack, no recursion): each member
  * of m's group goes to its leg and, for the differential, to the bucket of the highest paying rate on its
  * way up to m (`paying`; 0 everywhere otherwise). A member who breaks away is recorded with its generation
  * and the walk goes into its group only while its generation is at most `generations` (the override's),
- * so that an override line can list its group; below that nothing is visited.
+ * so that an override line can list its group; below that nothing is visited. `byLeg`: also list each
+ * leg's members (method deduct); `whole`: the whole group's (methods deduct and group). Per member the walk does a few array reads and additions; a frame is
+ * made only where something changes (a new leg, rate or breakaway group).
  */
-function walk(ctx: ExplainContext, m: number, g: StairstepGroups, p: StairstepProgram, paying: (x: number) => number, generations: number): Walked {
+function walk(ctx: ExplainContext, m: number, g: StairstepGroups, p: StairstepProgram, paying: (x: number) => number, generations: number, byLeg: boolean, whole: boolean): Walked {
   const P = ctx.preorder;
   const { end, member, depth } = P;
   const personal = P.personal(p.measure);
@@ -485,76 +505,68 @@ function walk(ctx: ExplainContext, m: number, g: StairstepGroups, p: StairstepPr
   const legs: Leg[] = [];
   const aways: Away[] = [];
   const group = new Sources(ctx);
-  group.add(m, (personal[start] as number) ?? 0, 0);
-  // Open subtrees: where each ends, and what its members' children inherit.
-  const sEnd: number[] = [];
-  const sH: number[] = [];
-  const sSetter: number[] = [];
-  const sLeg: number[] = [];
-  const sAway: number[] = [];
+  group.add(m, personal[start] as number, 0);
+  const goInto = Math.max(generations, 1);
+  // Open subtrees: where each ends, and the frame its members inherit.
+  let ends = new Int32Array(64);
+  const frames: Frame[] = [];
+  let open = 0;
   let at = start + 1;
   while (at < stop) {
-    while (sEnd.length > 0 && (sEnd[sEnd.length - 1] as number) <= at) {
-      sEnd.pop();
-      sH.pop();
-      sSetter.pop();
-      sLeg.pop();
-      sAway.pop();
-    }
+    while (open > 0 && (ends[open - 1] as number) <= at) open--;
     const x = member[at] as number;
-    const v = personal[at] as number;
-    const distance = (depth[at] as number) - top;
-    let h = 0;
-    let setter = -1;
-    let leg: number;
-    let away = -1;
-    if (sEnd.length === 0) {
-      leg = legs.length;
-      legs.push({ member: x, buckets: new Map(), all: new Sources(ctx), holds: false });
-    } else {
-      const k = sEnd.length - 1;
-      h = sH[k] as number;
-      setter = sSetter[k] as number;
-      leg = sLeg[k] as number;
-      away = sAway[k] as number;
-    }
-    const L = legs[leg] as Leg;
+    let f: Frame;
+    if (open === 0) {
+      const leg: Leg = { member: x, buckets: new Map(), all: new Sources(ctx), holds: false };
+      legs.push(leg);
+      f = { leg, away: undefined, h: 0, bucket: undefined, setter: undefined };
+    } else f = frames[open - 1] as Frame;
     if (g.breakaway[x] === 1) {
-      const generation = away < 0 ? 1 : (aways[away] as Away).generation + 1;
-      L.holds = true;
-      if (generation > Math.max(generations, 1)) {
+      const generation = f.away === undefined ? 1 : f.away.generation + 1;
+      f.leg.holds = true;
+      if (generation > goInto) {
         at = end[at] as number;
         continue;
       }
-      const above = away < 0 ? -1 : (aways[away] as Away).member;
-      away = aways.length;
-      aways.push({ member: x, generation, above, leg, group: new Sources(ctx) });
+      const away: Away = { member: x, generation, above: f.away === undefined ? -1 : f.away.member, group: new Sources(ctx) };
+      aways.push(away);
       if (generation > generations) {
         at = end[at] as number;
         continue;
       }
+      f = { leg: f.leg, away, h: 0, bucket: undefined, setter: undefined };
     }
-    if (away >= 0) (aways[away] as Away).group.add(x, v, distance);
+    const v = personal[at] as number;
+    if (f.away !== undefined) f.away.group.add(x, v, (depth[at] as number) - top);
     else {
       const r = paying(x);
-      if (r > h) {
-        h = r;
-        setter = x;
+      if (r > f.h || f.bucket === undefined) {
+        const raise = r > f.h;
+        const h = raise ? r : f.h;
+        let bucket = f.leg.buckets.get(h);
+        if (bucket === undefined) f.leg.buckets.set(h, (bucket = { sources: new Sources(ctx), setters: [] }));
+        const setter = raise ? { member: x, volume: 0 } : f.setter;
+        if (raise) bucket.setters.push(setter as Setter);
+        f = { leg: f.leg, away: undefined, h, bucket, setter };
       }
-      let b = L.buckets.get(h);
-      if (b === undefined) L.buckets.set(h, (b = { sources: new Sources(ctx), setters: new Map() }));
-      b.sources.add(x, v, distance);
-      if (setter >= 0 && v !== 0) b.setters.set(setter, (b.setters.get(setter) ?? 0) + v);
-      L.all.add(x, v, distance);
-      group.add(x, v, distance);
+      if (v !== 0) {
+        const distance = (depth[at] as number) - top;
+        (f.bucket as Bucket).sources.add(x, v, distance);
+        if (f.setter !== undefined) f.setter.volume += v;
+        if (byLeg) f.leg.all.add(x, v, distance);
+        if (whole) group.add(x, v, distance);
+      }
     }
     const e = end[at] as number;
     if (e > at + 1) {
-      sEnd.push(e);
-      sH.push(h);
-      sSetter.push(setter);
-      sLeg.push(leg);
-      sAway.push(away);
+      if (open === ends.length) {
+        const grown = new Int32Array(open * 2);
+        grown.set(ends);
+        ends = grown;
+      }
+      ends[open] = e;
+      frames[open] = f;
+      open++;
     }
     at++;
   }
