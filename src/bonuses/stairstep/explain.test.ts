@@ -1,5 +1,6 @@
 // Explaining stairstep, by example. Every figure and reason is worked by hand from docs/plan-language.md
 // ("`stairstep`") and docs/audit.md; explain itself checks each explained line against the statement.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { BonusPart } from "../../audit/explanation.js";
 import { formatSummary } from "../../cli/format.js";
@@ -284,5 +285,21 @@ describe("stairstep explain: as text, and the run summary", () => {
     expect(text).not.toContain("level 0");
     // potential 21% × 2,300 + 6% × 300 + 21% × 2,500 + 4% × 2,500 = 483 + 18 + 525 + 100; withheld: T's 6% of 300.
     expect(formatSummary(r.summary, parsePlan(plan))).toContain("potential 1,126.00 = paid 1,108.00 + compressed up 0.00 + withheld 18.00 + breakage 0");
+  });
+});
+
+describe("stairstep explain: rate zero, and the reasons are documented", () => {
+  it("a step whose rate is 0 pays nothing and says so", () => {
+    const r = run(planText(`    volume: PV\n    steps:\n      - { minimum: "100", rate: "0" }\n      - { minimum: "200", rate: "0.1" }`), [["A", null, "150"]]);
+    expect(lines(r, "A")).toEqual([]);
+    expect(reasons(r, "A")).toEqual([
+      ["rate-zero", "your group PV 150 sets 0%: the plan's rate of step 1 is 0"],
+      ["next-step", "step 1 of 2 (0%); 50 more group PV reaches step 2 (10%)"],
+    ]);
+  });
+
+  it("docs/audit.md lists every notPaid reason stairstep gives", () => {
+    const row = readFileSync(new URL("../../../docs/audit.md", import.meta.url), "utf8").split("\n").find((l) => l.startsWith("| stairstep |")) ?? "";
+    for (const reason of ["no-step", "rate-zero", "member-unqualified", "next-step", "rate-not-below", "breakaway", "override-unqualified"]) expect(row).toContain(`\`${reason}\``);
   });
 });
