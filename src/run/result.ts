@@ -89,16 +89,18 @@ export class RunResult {
     // Group lines by recipient (counting sort), then order each member's lines by bonus, level, flags.
     const { start: lineStart, order: lineOrder } = linesByRecipient(sink, n);
     // Statement order: bonus (plan order), level, uncompressed before compressed, then source member id (one
-    // line per source; lines without a source first); the order the family made them breaks the remaining
-    // ties. A total order, so the sort's result does not depend on the lines around.
+    // line per source; lines without a source first) for a bonus whose lines show a source; the order the
+    // family made them breaks the remaining ties. A total order, so the sort's result does not depend on
+    // the lines around.
     const sortKey = (l: number) => (sink.bonus[l] as number) * 1_000_000 + (sink.level[l] as number) * 10 + ((sink.flags[l] as number) & LINE_COMPRESSED);
+    const showsSource = parts.compiled.bonuses.map((b) => b.lineFields.some((f) => f.column === "source"));
     let byId: ((a: number, b: number) => number) | undefined;
     const compare = (x: number, y: number): number => {
       const k = sortKey(x) - sortKey(y);
       if (k !== 0) return k;
       const sx = sink.source[x] as number;
       const sy = sink.source[y] as number;
-      if (sx !== sy) return sx < 0 ? -1 : sy < 0 ? 1 : (byId ??= textOrder(parts.genealogy.ids))(sx, sy);
+      if (sx !== sy && showsSource[sink.bonus[x] as number] === true) return sx < 0 ? -1 : sy < 0 ? 1 : (byId ??= textOrder(parts.genealogy.ids))(sx, sy);
       return x - y;
     };
     for (let i = 0; i < n; i++) {
