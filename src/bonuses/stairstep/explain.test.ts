@@ -275,6 +275,22 @@ ranks:
   });
 });
 
+describe("stairstep explain: breakaway with method personal", () => {
+  it("A (100) over B (1,000, breaks away at step 2): A is told B's 1,000 left its bracket, so 10% not 20%; A's override on B", () => {
+    const steps = `\n      - { minimum: "100", rate: "0.10" }\n      - { minimum: "1000", rate: "0.20" }`;
+    const r = run(planText(`    volume: PV\n    method: personal\n    steps:${steps}\n    breakaway: { from: 1, generations: ["0.05"] }`), [["A", null, "100"], ["B", "A", "1000"]]);
+    // A (100: step 1, qualified) and B (1,000: step 2) both break away; A's generation 1 is B: 5% of 1,000 = 50.
+    expect(lines(r, "A")).toEqual([
+      [0, "A", "100", "0.1", "10.00", "your group PV 100 sets 10%: 10% of your own PV 100 = 10.00; you broke away (qualified, at step 1; breakaway from step 1)"],
+      [1, "B", "1000", "0.05", "50.00", "override, generation 1: 5% of B's group PV 1,000 = 50.00; B is the first to break away below you (qualified, at step 2 (20%) with group PV 1,000; breakaway from step 1)"],
+    ]);
+    expect(reasons(r, "A")).toEqual([
+      ["next-step", "step 1 of 2 (10%); 900 more group PV reaches step 2 (20%)"],
+      ["breakaway", "B broke away (qualified, at step 2 (20%) with group PV 1,000; breakaway from step 1): B's group PV 1,000 left your bracket and group volume; you earn an override on it instead (generation 1, 5%)"],
+    ]);
+  });
+});
+
 describe("stairstep explain: as text, and the run summary", () => {
   it("formatExplanation heads stairstep lines `line` (level 0 is no level) and overrides by their level; the summary adds up with withheld", () => {
     const plan = planText(`    volume: PV\n    steps:\n      - { minimum: "300", rate: "0.06" }\n      - { minimum: "2000", rate: "0.21" }\n    breakaway: { from: 2, generations: ["0.04"] }`);

@@ -160,8 +160,8 @@ export function stairstepExplainer(config: StairstepConfig, p: StairstepProgram)
     const notPaid: NotPaid[] = [];
     const pieces: Piece[] = [];
     const earnsOverride = G.breakaway[m] === 1 && genUnits.length > 0 && p.breakawayFrom > 0;
-    // A member of method personal has no group to walk (personal takes no breakaway).
-    const w = p.method === "personal" ? undefined : walk(ctx, m, G, p, p.method === "differential" ? paying : () => 0, earnsOverride ? genUnits.length : 0, p.method === "deduct", p.method !== "differential");
+    // Method personal without a breakaway needs no group (its lines are the member's own volume).
+    const w = p.method === "personal" && p.breakawayFrom === 0 ? undefined : walk(ctx, m, G, p, p.method === "differential" ? paying : () => 0, earnsOverride ? genUnits.length : 0, p.method === "deduct", p.method !== "differential");
     const personal = (ctx.measures.personal[p.measure] as Float64Array)[m] as number;
     const own = new Sources(ctx);
     own.add(m, personal, 0);
@@ -340,7 +340,7 @@ export function stairstepExplainer(config: StairstepConfig, p: StairstepProgram)
     }
     // Who broke away below the member: their groups left the member's.
     const bracketLeaves = !p.personalBracket && !byRank;
-    const pays = p.method === "differential" ? "pays you no differential" : p.method === "deduct" ? "is not part of your group bonus" : "is not part of your unit";
+    const pays = p.method === "differential" ? ", and pays you no differential" : p.method === "deduct" ? ", and is not part of your group bonus" : p.method === "group" ? ", and is not part of your unit" : "";
     for (const a of w?.aways ?? []) {
       if (a.generation !== 1) continue;
       const d = id(a.member);
@@ -360,7 +360,7 @@ export function stairstepExplainer(config: StairstepConfig, p: StairstepProgram)
             : `; you earn an override on it instead (generation 1, ${rateWords(u, 0)})`;
       notPaid.push({
         reason: "breakaway",
-        message: `${d} broke away (qualified, ${atStep(a.member)}; breakaway from step ${p.breakawayFrom}): ${d}'s ${left}, and ${pays}${instead}`,
+        message: `${d} broke away (qualified, ${atStep(a.member)}; breakaway from step ${p.breakawayFrom}): ${d}'s ${left}${pays}${instead}`,
         volume: formatVolume(gd),
       });
     }
