@@ -268,6 +268,17 @@ ranks:
     expect(part(r, "A").notPaid).toEqual([{ reason: "next-step", message: "step 1 of 3 (5%); paid as Level 8 reaches step 2 (8%)", rate: "1.44", rank: "Level 8" }]);
   });
 
+  it("a matching bonus per source on deduct earnings explains a negative one too: M matches P's −25 and Q's 10 at 10%", () => {
+    // P (Level 5, 100) over C (Level 8, 1,000): 5% of 1,100 − 8% of 1,000 = −25; Q (Level 5, 200): 5% of 200 = 10.
+    const entry = `    volume: PV\n    method: deduct\n${rankSteps}\n  - key: matching\n    kind: matching\n    of: [performance]\n    lines: per-source\n    schedule: [{ rates: ["0.10"] }]`;
+    const r = run(planText(entry, ranks), [["M", null, "100"], ["P", "M", "100", undefined, "Level 5"], ["C", "P", "1000", undefined, "Level 8"], ["Q", "M", "200", undefined, "Level 5"]]);
+    const m = explain(r, "M", { bonus: "matching" }).bonuses[0];
+    expect(m?.lines.map((l) => [l.source, l.base, l.amount])).toEqual([
+      ["P", "-25", "-2.50"],
+      ["Q", "10", "1.00"],
+    ]);
+  });
+
   it("method: personal: own volume at the rate the group sets (VBO: 600 PV, 5,000 GV → 25% = 150)", () => {
     const vbo = planText(`    volume: PV\n    method: personal\n    steps:\n      - { minimum: "200", rate: "0.03" }\n      - { minimum: "600", rate: "0.09" }\n      - { minimum: "5000", rate: "0.25" }`);
     const r = run(vbo, [["YOU", null, "600"], ["DOWN", "YOU", "4400"]]);

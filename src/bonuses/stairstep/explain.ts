@@ -29,7 +29,7 @@ const PARTS_MAX = 10;
 class Sources {
   count = 0;
   sum = 0;
-  private floor = 0;
+  private floor = Number.NEGATIVE_INFINITY;
   private readonly keep: SourceCollector;
 
   constructor(ctx: ExplainContext) {
