@@ -19,6 +19,7 @@ import { ORDER_KINDS } from "../plan/fields.js";
 import type { CalculateInput, PreparedInput } from "../run/calculate.js";
 import type { RunParts, RunResult } from "../run/result.js";
 import { settleEarnings } from "../run/settle.js";
+import { stateColumn } from "../state/state.js";
 import { runOrders } from "./inputs.js";
 import { preorderOf } from "./preorder.js";
 import { grouped } from "./words.js";
@@ -264,6 +265,8 @@ function explainMember(run: RunResult, i: number, statement: Statement, options:
     sourcesMax: options.sourcesMax ?? SOURCES_MAX_DEFAULT,
     ordersOf: (member, measure) => orders?.ordersOf(member, (compiled.measures[measure] as { name: string }).name),
     earnings: (key) => earningsOf(run, key),
+    opening: (field) => (p.opening === undefined ? undefined : stateColumn(p.opening, field)),
+    openingGiven: p.openingInput !== undefined,
   };
   const bonuses: BonusPart[] = [];
   compiled.bonuses.forEach((b, bi) => {

@@ -10,6 +10,8 @@ import type { OrderKind } from "../plan/fields.js";
 import type { LineFieldValue, LineItem, Statement } from "../statement/types.js";
 // For the TSDoc link above.
 import type { explain } from "./explain.js";
+// For the TSDoc links of ExplainContext.
+import type { RunContext } from "../bonuses/family.js";
 
 /** One order of a source member, as an explanation lists it. */
 export interface SourceOrder {
@@ -138,6 +140,13 @@ export interface ExplainContext {
   ordersOf(member: number, measure: number): { readonly orders: readonly SourceOrder[]; readonly omitted: number } | undefined;
   /** The settled amounts of bonus `key` per member index, in money units (what the statements show). */
   earnings(key: string): Float64Array;
+  /**
+   * The run's opening state values of state field `field` (as {@link RunContext.opening} gave the step),
+   * undefined for a plan that keeps no such field.
+   */
+  opening(field: string): Float64Array | undefined;
+  /** Whether the run was given an opening state (as {@link RunContext.openingGiven}). */
+  readonly openingGiven: boolean;
 }
 
 /** A personal volume by order kind: what was ordered and what counted. */
