@@ -11,6 +11,7 @@ import { rankBonus, type RankBonusConfig, type RankBonusInput } from "./rank-bon
 import { retailProfit, type RetailProfitConfig, type RetailProfitInput } from "./retail-profit/retail-profit.js";
 import { stairstep, type StairstepConfig, type StairstepInput } from "./stairstep/stairstep.js";
 import { structure, type StructureConfig, type StructureInput } from "./structure/structure.js";
+import { pool, type PoolConfig, type PoolInput } from "./pool/pool.js";
 import { unilevel, type UnilevelConfig, type UnilevelInput } from "./unilevel/unilevel.js";
 
 export type { UnilevelConfig, UnilevelInput } from "./unilevel/unilevel.js";
@@ -19,15 +20,16 @@ export type { RetailProfitConfig, RetailProfitInput } from "./retail-profit/reta
 export type { MatchingConfig, MatchingInput } from "./matching/matching.js";
 export type { StairstepConfig, StairstepInput } from "./stairstep/stairstep.js";
 export type { StructureConfig, StructureInput } from "./structure/structure.js";
+export type { PoolConfig, PoolInput } from "./pool/pool.js";
 
 /** @internal The families, in documentation order: a new family is one entry here (and its import). */
-export const LIST = [unilevel, rankBonus, retailProfit, matching, stairstep, structure] as const;
+export const LIST = [unilevel, rankBonus, retailProfit, matching, stairstep, structure, pool] as const;
 
 /** Every bonus entry a plan may hold (as validated, defaults applied). */
-export type BonusConfig = UnilevelConfig | RankBonusConfig | RetailProfitConfig | MatchingConfig | StairstepConfig | StructureConfig;
+export type BonusConfig = UnilevelConfig | RankBonusConfig | RetailProfitConfig | MatchingConfig | StairstepConfig | StructureConfig | PoolConfig;
 
 /** A bonus entry as written in a plan file (decimal values as strings, defaults not yet applied). */
-export type BonusInput = UnilevelInput | RankBonusInput | RetailProfitInput | MatchingInput | StairstepInput | StructureInput;
+export type BonusInput = UnilevelInput | RankBonusInput | RetailProfitInput | MatchingInput | StairstepInput | StructureInput | PoolInput;
 
 // The two unions are written out so that the published types do not pull in the engine's internals; the
 // compiler checks here that they are exactly the entries of the families in LIST.
