@@ -10,7 +10,7 @@
 import { z } from "zod";
 import { type Issue, issue } from "../../errors/issues.js";
 import { nameHint } from "../../errors/suggest.js";
-import { parseUnits } from "../../money/decimal.js";
+import { compareDecimal, parseUnits } from "../../money/decimal.js";
 import { decimalString, keySchema, measureNameSchema, referenceSchema, volumeMinimumSchema } from "../../plan/fields.js";
 import { decimalUnits, volumeUnits } from "../../plan/units.js";
 import type { LineSink } from "../../run/lines.js";
@@ -20,6 +20,8 @@ import { type StructureProgram, runStructure } from "./run.js";
 
 /** Most levels a structure bonus may have (a member's levels met are kept as bits of one integer). */
 export const STRUCTURE_LEVELS_MAX = 20;
+/** Largest amount of a level. */
+const AMOUNT_MAX = "1000000000";
 /** Deepest team volume. */
 const DEPTH_MAX = 20;
 /** Largest member count a requirement may ask for. */
@@ -138,7 +140,7 @@ export const structure: BonusFamily<StructureConfig, StructureInput> = {
       const at = ["levels", j];
       if (typeof parseUnits(l.amount, names.moneyScale) !== "bigint") {
         issues.push(issue("PLAN_DECIMAL_PRECISION", [...path, ...at, "amount"], `the plan's money scale allows ${names.moneyScale} decimal places`, l.amount));
-      }
+      } else if (compareDecimal(l.amount, AMOUNT_MAX) > 0) issues.push(issue("PLAN_VALUE_RANGE", [...path, ...at, "amount"], `an amount is at most ${AMOUNT_MAX}`, l.amount));
       if (l.personal !== undefined) measure(l.personal.measure, [...at, "personal", "measure"]);
       if (l.sponsored !== undefined) measure(l.sponsored.measure, [...at, "sponsored", "measure"]);
       if (l.team !== undefined) measure(l.team.measure, [...at, "team", "measure"]);
