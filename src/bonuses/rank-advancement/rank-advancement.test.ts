@@ -114,7 +114,7 @@ describe("rank-advancement: reaching ranks", () => {
   const amounts = `    amounts: { Silver: "100.00", Gold: "300.00", Platinum: "1000.00" }`;
 
   it("a member rising from no rank to Platinum in one period is paid every listed rank passed: 100 + 300 + 1,000", () => {
-    const [sep] = chain(planText(amounts), [[["A", "Platinum", "100"]]], { state: undefined, from: 1 });
+    const [sep] = chain(planText(amounts), [[["A", "Platinum", "100"]]], { from: 1 });
     expect(lines(sep, "A")).toEqual([[2, "100.00"], [3, "300.00"], [4, "1000.00"]]);
   });
 
