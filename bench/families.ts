@@ -1,6 +1,6 @@
-// The step of each bonus family at one size: `tsx bench/families.ts [members]` (default 10^6). Each plan
-// is the starter plan's measures, qualification and ranks with ONE bonus entry; the time reported is the
-// `bonuses` phase of calculate (the step, its settlement and line storage), from the phase callbacks,
+// The step of each bonus family at one size: `tsx bench/families.ts [members] [name pattern]` (default 10^6,
+// every entry; a pattern, a regular expression, times the entries whose name matches). Each plan is the
+// starter plan's measures, qualification and ranks with ONE bonus entry; the time reported is the `bonuses` phase of calculate (the step, its settlement and line storage), from the phase callbacks,
 // the median of 5 runs after one warm-up, with the machine's load beside it. Bundled like the other
 // benchmarks; pass node flags via BENCH_NODE_ARGS. A family's target (issue 14: stairstep ≤ 0.3 s at
 // 10^6) is read against this table in bench/README.md.
@@ -54,9 +54,35 @@ const ENTRIES: Record<string, string> = {
     measure: CV
     lines: per-member
     steps:${AMWAY_STEPS}`,
+  "structure, 2 levels (sponsored members, frontline at level 1, team to depth 1)": `  - key: builder
+    kind: structure
+    levels:
+      - amount: "75.00"
+        personal: { measure: PV, minimum: "100" }
+        sponsored: { count: 2, measure: PV, minimum: "100" }
+      - amount: "200.00"
+        personal: { measure: PV, minimum: "100" }
+        frontline: { count: 2 }
+        team: { measure: PV, minimum: "2000", depth: 1 }`,
+  "pool, 2% of CV, Silver and up, shares by rank, carried": `  - key: pool
+    kind: pool
+    fund: { share: "0.02", of: CV }
+    rank: Silver
+    shares: { ranks: { Silver: 1, Gold: 2, Platinum: 3, Diamond: 4 } }
+    remainder: carry`,
+  "pool, 1% of CV, every qualified member, a share per 100 PV": `  - key: pool
+    kind: pool
+    fund: { share: "0.01", of: CV }
+    shares: { measure: PV, per: "100" }`,
+  "rank-advancement, 4 ranks, 3 instalments (first period: every rank reached)": `  - key: advancement
+    kind: rank-advancement
+    amounts: { Silver: "150.00", Gold: "600.00", Platinum: "1500.00", Diamond: "5000.00" }
+    instalments: 3`,
 };
 
 const n = Number(process.argv[2] ?? 1_000_000);
+/** Optional: time only the entries whose name matches this regular expression. */
+const only = process.argv[3] === undefined ? undefined : new RegExp(process.argv[3]);
 const dir = mkdtempSync(join(tmpdir(), "compplan-families-"));
 try {
   const fm = openSync(join(dir, "members.csv"), "w");
@@ -70,6 +96,7 @@ try {
   if (!prepared.ok) throw new Error(prepared.issues[0]?.message);
   process.stdout.write(`| bonus (one entry, ${n.toLocaleString("en")} members) | bonuses phase, median of 5 (s) | lines | load (1 min) |\n|---|---|---|---|\n`);
   for (const [name, entry] of Object.entries(ENTRIES)) {
+    if (only !== undefined && !only.test(name)) continue;
     const plan = parsePlan(`${head}\nbonuses:\n${entry}\n`);
     const times: number[] = [];
     let lines = 0;

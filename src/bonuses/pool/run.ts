@@ -50,6 +50,8 @@ export interface PoolTotals {
   readonly value: bigint;
   /** Remainder R = F − S × v, money units. */
   readonly remainder: bigint;
+  /** Each member's shares as a qualifier (0: not a qualifier). */
+  readonly each: Float64Array;
 }
 
 type PoolView = Pick<RunContext, "genealogy" | "measures" | "qualified" | "rank">;
@@ -62,12 +64,7 @@ export function sharesOf(ctx: PoolView, p: PoolProgram, m: number): number {
     const r = ctx.rank[m] as number;
     return r < 0 ? 0 : (s.byRank[r] as number);
   }
-  const v = ((s.group ? ctx.measures.group : ctx.measures.personal)[s.measure] as Float64Array)[m] as number;
-  // ⌊v / per⌋ exactly: the division in floating point may land on the wrong side of a whole number.
-  let q = Math.floor(v / s.per);
-  if (q * s.per > v) q--;
-  else if ((q + 1) * s.per <= v) q++;
-  return q;
+  return wholeShares(((s.group ? ctx.measures.group : ctx.measures.personal)[s.measure] as Float64Array)[m] as number, s.per);
 }
 
 /** @internal Whether member m qualifies (shares aside): paid as the pool's rank or higher, and qualified where required. */
@@ -91,18 +88,44 @@ export function poolTotals(ctx: PoolView, p: PoolProgram, carriedIn: bigint): Po
   // Rounded down (toward minus infinity) to whole money units.
   let fund = potential / toValue;
   if (fund * toValue > potential) fund -= 1n;
+  const each = qualifierShares(ctx, p);
   const total = new ExactSum();
   let qualifiers = 0;
   for (let m = 0; m < n; m++) {
-    if (!meetsPool(ctx, p, m)) continue;
-    const s = sharesOf(ctx, p, m);
-    if (s < 1) continue;
+    const s = each[m] as number;
+    if (s === 0) continue;
     total.add(s);
     qualifiers++;
   }
   const shares = total.value();
   const value = shares >= 1n && fund > 0n ? divRound(fund, shares, p.rounding) : 0n;
-  return { volume, carriedIn, potential, fund, shares, qualifiers, value, remainder: fund - shares * value };
+  return { volume, carriedIn, potential, fund, shares, qualifiers, value, remainder: fund - shares * value, each };
+}
+
+/** Every member's shares as a qualifier: 0 for a member who does not qualify (one pass, columns looked up once). */
+function qualifierShares(ctx: PoolView, p: PoolProgram): Float64Array {
+  const n = ctx.genealogy.size;
+  const rank = ctx.rank;
+  const qualified = ctx.qualified;
+  const out = new Float64Array(n);
+  const s = p.shares;
+  const volume = s.by === "volume" ? ((s.group ? ctx.measures.group : ctx.measures.personal)[s.measure] as Float64Array) : undefined;
+  for (let m = 0; m < n; m++) {
+    const r = rank[m] as number;
+    if ((p.rank >= 0 && r < p.rank) || (p.requiresQualified && qualified[m] !== 1)) continue;
+    if (s.by === "equal") out[m] = 1;
+    else if (s.by === "rank") out[m] = r < 0 ? 0 : (s.byRank[r] as number);
+    else out[m] = wholeShares(volume?.[m] as number, s.per);
+  }
+  return out;
+}
+
+/** ⌊v / per⌋ exactly: the division in floating point may land on the wrong side of a whole number. */
+function wholeShares(v: number, per: number): number {
+  let q = Math.floor(v / per);
+  if (q * per > v) q--;
+  else if ((q + 1) * per <= v) q++;
+  return q;
 }
 
 /** @internal Runs a pool: one line per qualifier, the closing carried remainder, the accounting. */
@@ -119,8 +142,7 @@ export function runPool(run: RunContext, sink: LineSink, bonusIndex: number, p: 
     const r = Number(rate);
     const unit = 10 ** VOLUME_SCALE;
     for (let m = 0; m < n; m++) {
-      if (!meetsPool(run, p, m)) continue;
-      const s = sharesOf(run, p, m);
+      const s = t.each[m] as number;
       if (s >= 1) sink.add(m, bonusIndex, 0, 0, 0, -1, s * unit, r);
     }
   }

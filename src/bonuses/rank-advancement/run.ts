@@ -75,21 +75,30 @@ export function runAdvancement(run: RunContext, sink: LineSink, bonusIndex: numb
   const n = run.genealogy.size;
   const highest = run.opening("rank.highest");
   assert(highest !== undefined, "advancement-rank-state", `${p.key}: a plan with a rank-advancement bonus keeps rank state`);
-  const K = p.amounts.length;
   const opening = p.fields.map((f) => (f === undefined ? undefined : (run.opening(f) as Float64Array)));
   const closing = opening.map((o) => (o === undefined ? undefined : new Float64Array(n)));
   const rank = run.rank;
+  const qualified = run.qualified;
+  // Without an opening state under `skip`, every member is taken to have held their paid-as rank already.
+  const skipAll = !run.openingGiven && p.skip;
   const toBase = 10 ** (VOLUME_SCALE - p.moneyScale);
   const paid = new ExactSum();
   const unqualified = new ExactSum();
   const lost = new ExactSum();
+  // The ranks with an amount, each with its opening and closing counts (none with one instalment).
+  const listed = p.amounts.flatMap((a, k) => (a > 0 ? [k] : []));
+  const opens = listed.map((k) => opening[k]);
+  const closes = listed.map((k) => closing[k]);
   for (let m = 0; m < n; m++) {
     const r = rank[m] as number;
-    const h = heldBefore(p, run.openingGiven, highest, r, m);
-    const q = run.qualified[m] === 1;
-    for (let k = 0; k < K; k++) {
-      const before = opening[k]?.[m] ?? 0;
-      const s = advancementStep(p, k, h, r, q, before);
+    const h = skipAll ? Math.max(highest[m] as number, r) : (highest[m] as number);
+    for (let a = 0; a < listed.length; a++) {
+      const k = listed[a] as number;
+      const o = opens[a];
+      const before = o === undefined ? 0 : (o[m] as number);
+      // Most members reach no rank and have no instalment running: nothing to do (the closing count stays 0).
+      if (before < 1 && !(h < k && k <= r)) continue;
+      const s = advancementStep(p, k, h, r, qualified[m] === 1, before);
       let after = 0;
       if (s.kind === "paid") {
         // An instalment of 0 (an amount of fewer units than instalments) counts but makes no line.
@@ -98,14 +107,14 @@ export function runAdvancement(run: RunContext, sink: LineSink, bonusIndex: numb
         after = s.i === p.instalments ? 0 : s.i;
       } else if (s.kind === "lost") (s.reason === "rank-lost" ? lost : unqualified).add(s.amount);
       else if (s.kind === "paused") after = s.paid;
-      const c = closing[k];
+      const c = closes[a];
       if (c !== undefined) c[m] = after;
     }
   }
   p.fields.forEach((f, k) => {
     if (f !== undefined) run.close(f, closing[k] as Float64Array);
   });
-  run.work.add(`bonus:${p.key}`, n * K);
+  run.work.add(`bonus:${p.key}`, n * (1 + listed.length));
   const toValue = pow10(VALUE_SCALE - p.moneyScale);
   const breakage = { "member-unqualified": unqualified.value() * toValue, "rank-lost": lost.value() * toValue };
   const paidValue = paid.value() * toValue;

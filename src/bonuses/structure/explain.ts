@@ -84,13 +84,13 @@ export function structureExplainer(p: StructureProgram, cc: CompileContext): (ct
         reason: "no-level",
         message: `no level met: level 1 (${money(amount(0))}) needs ${list(0, "unmet") || "nothing more"}`,
         level: 1,
-        conditions: details(0),
+        conditions: details(0).filter((d) => !d.met),
       });
       return { lines, notPaid };
     }
     const j = paid - 1;
     const summary = list(j, "all");
-    if (amount(j) > 0) lines.push({ fields: { level: paid }, note: `level ${paid}, the highest level met${summary === "" ? "" : ` (${summary})`}: ${money(amount(j))}` });
+    if (amount(j) > 0) lines.push({ fields: { level: paid }, note: `the highest level met${summary === "" ? "" : ` (${summary})`}: ${money(amount(j))}` });
     else notPaid.push({ reason: "level-pays-nothing", message: `level ${paid}, the highest level met, pays nothing; only the highest level met is paid`, level: paid });
     if (paid < p.levels.length) {
       const k = paid;
@@ -99,7 +99,7 @@ export function structureExplainer(p: StructureProgram, cc: CompileContext): (ct
         message: `level ${k + 1} (${money(amount(k))}) is not met: ${list(k, "unmet")}`,
         level: k + 1,
         forgone: money(Math.max(0, amount(k) - amount(j))),
-        conditions: details(k),
+        conditions: details(k).filter((d) => !d.met),
       });
     }
     return { lines, notPaid };

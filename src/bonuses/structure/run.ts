@@ -69,7 +69,7 @@ function teamVolumes(run: Pick<RunContext, "genealogy" | "measures">, measure: n
 
 /** @internal The levels each member meets and the level paid (the pass both the run and explain use). */
 export function structureLevels(run: Pick<RunContext, "genealogy" | "measures" | "qualified">, p: StructureProgram): StructureLevels {
-  const { parent, order, childStart, childList, status } = run.genealogy;
+  const { parent, order, status } = run.genealogy;
   const n = run.genealogy.size;
   const L = p.levels.length;
   // Team volumes: per measure, every depth up to the deepest asked for.
@@ -82,11 +82,9 @@ export function structureLevels(run: Pick<RunContext, "genealogy" | "measures" |
     if (s === undefined) return undefined;
     const personal = run.measures.personal[s.measure] as Float64Array;
     const counts = new Int32Array(n);
-    for (let m = 0; m < n; m++) {
-      for (let x = childStart[m] as number, end = childStart[m + 1] as number; x < end; x++) {
-        const c = childList[x] as number;
-        if (status[c] === ENROLLED && (personal[c] as number) >= s.minimum) counts[m] = (counts[m] as number) + 1;
-      }
+    for (let c = 0; c < n; c++) {
+      const up = parent[c] as number;
+      if (up >= 0 && status[c] === ENROLLED && (personal[c] as number) >= s.minimum) counts[up] = (counts[up] as number) + 1;
     }
     return counts;
   });
@@ -95,28 +93,40 @@ export function structureLevels(run: Pick<RunContext, "genealogy" | "measures" |
   for (const l of p.levels) if (l.frontline !== undefined && !counters.has(l.frontline.level)) counters.set(l.frontline.level, new Int32Array(n));
   const frontline = p.levels.map((l) => (l.frontline === undefined ? undefined : counters.get(l.frontline.level)));
   const named = [...counters.keys()];
+  const namedCounters = named.map((lv) => counters.get(lv) as Int32Array);
+  // Each requirement as a column and a minimum, looked up once: (column, minimum) pairs per level.
+  const checks = p.levels.map((l, j) => {
+    const out: { column: Float64Array | Int32Array; minimum: number }[] = [];
+    if (l.personal !== undefined) out.push({ column: run.measures.personal[l.personal.measure] as Float64Array, minimum: l.personal.minimum });
+    if (l.sponsored !== undefined) out.push({ column: sponsored[j] as Int32Array, minimum: l.sponsored.count });
+    if (l.team !== undefined) out.push({ column: team[j] as Float64Array, minimum: l.team.minimum });
+    if (l.frontline !== undefined) out.push({ column: frontline[j] as Int32Array, minimum: l.frontline.count });
+    return out;
+  });
+  const qualified = run.qualified;
   const met = new Int32Array(n);
   const level = new Uint8Array(n);
   for (let i = n - 1; i >= 0; i--) {
     const m = order[i] as number;
     let bits = 0;
-    if (!p.requiresQualified || run.qualified[m] === 1) {
+    if (!p.requiresQualified || qualified[m] === 1) {
       for (let j = 0; j < L; j++) {
-        const l = p.levels[j] as StructureLevel;
-        if (l.personal !== undefined && ((run.measures.personal[l.personal.measure] as Float64Array)[m] as number) < l.personal.minimum) continue;
-        if (l.sponsored !== undefined && ((sponsored[j] as Int32Array)[m] as number) < l.sponsored.count) continue;
-        if (l.team !== undefined && ((team[j] as Float64Array)[m] as number) < l.team.minimum) continue;
-        if (l.frontline !== undefined && ((frontline[j] as Int32Array)[m] as number) < l.frontline.count) continue;
-        bits |= 1 << j;
+        const c = checks[j] as { column: Float64Array | Int32Array; minimum: number }[];
+        let ok = true;
+        for (let q = 0; ok && q < c.length; q++) {
+          const x = c[q] as { column: Float64Array | Int32Array; minimum: number };
+          ok = (x.column[m] as number) >= x.minimum;
+        }
+        if (ok) bits |= 1 << j;
       }
     }
     met[m] = bits;
     level[m] = bits === 0 ? 0 : 32 - Math.clz32(bits);
     const up = parent[m] as number;
     if (up >= 0 && bits !== 0) {
-      for (const lv of named) {
-        if ((bits & (1 << lv)) !== 0) {
-          const c = counters.get(lv) as Int32Array;
+      for (let a = 0; a < named.length; a++) {
+        if ((bits & (1 << (named[a] as number))) !== 0) {
+          const c = namedCounters[a] as Int32Array;
           c[up] = (c[up] as number) + 1;
         }
       }

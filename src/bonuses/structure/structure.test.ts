@@ -69,14 +69,14 @@ describe("structure: the docs' example", () => {
 
   it("explain: A's line names its level; D has no level (no sponsored member with 100 PV of two, team 100 + 40); B misses level 2", () => {
     const a = explain(r, "A").bonuses[0];
-    expect(a?.lines[0]?.explanation).toBe("level 2, the highest level met (own PV 100 of 100; first-level members meeting level 1: 2 of 2): 150.00");
+    expect(a?.lines[0]?.explanation).toBe("the highest level met (own PV 100 of 100; first-level members meeting level 1: 2 of 2): 150.00");
     expect(a?.notPaid).toEqual([]);
     const d = explain(r, "D").bonuses[0];
     expect(d?.notPaid.map((x) => [x.reason, x.message])).toEqual([["no-level", "no level met: level 1 (50.00) needs personally sponsored members with PV ≥ 100: 0 of 2; team PV (you and 1 level below) 140 of 400"]]);
-    expect(d?.notPaid[0]?.conditions?.map((c) => [c.condition, c.actual, c.required, c.met])).toEqual([
-      ["personal-volume", "100", "100", true],
-      ["sponsored", "0", "2", false],
-      ["team-volume", "140", "400", false],
+    // The unmet requirements, with actual and required values.
+    expect(d?.notPaid[0]?.conditions?.map((c) => [c.condition, c.measure, c.actual, c.required, c.met])).toEqual([
+      ["sponsored", "PV", "0", "2", false],
+      ["team-volume", "PV", "140", "400", false],
     ]);
     const b = explain(r, "B").bonuses[0];
     expect(b?.notPaid.map((x) => [x.reason, x.message, x.forgone])).toEqual([["next-level", "level 2 (150.00) is not met: first-level members meeting level 1: 0 of 2", "100.00"]]);
