@@ -151,6 +151,15 @@ describe("rank-advancement: instalments", () => {
     expect(row(runs[2], "A")).not.toContain("advancement.paid");
   });
 
+  it("an opening count of N or more (a state of a plan with more instalments) has nothing outstanding", () => {
+    // Two periods at 3 instalments leave Silver's count at 2; a third period under 2 instalments pays nothing.
+    const two = chain(planText(`    amounts: { Silver: "90.00" }\n    instalments: 3`), [[["A", "Silver", "100"]], [["A", "Silver", "100"]]]);
+    expect(row(two[1], "A")).toContain('"advancement.paid.Silver":2');
+    const [third] = chain(planText(`    amounts: { Silver: "90.00" }\n    instalments: 2`), [[["A", "Silver", "100"]]], { state: stateNdjson(two[1] as RunResult) as string, from: 2 });
+    expect(lines(third, "A")).toEqual([]);
+    expect(row(third, "A")).not.toContain("advancement.paid");
+  });
+
   it("forfeit when the rank is held but the member is unqualified: the rest is member-unqualified breakage", () => {
     const runs = chain(planText(`    amounts: { Silver: "90.00" }\n    instalments: 3`), [[["A", "Silver", "100"]], [["A", "Silver", "10"]]]);
     expect(lines(runs[0], "A")).toEqual([[2, "30.00"]]);

@@ -56,7 +56,8 @@ export function advancementStep(p: AdvancementProgram, k: number, h: number, r: 
     if (okQualified) return { kind: "paid", i: 1, amount: instalment(amount, N, 1), reached: true };
     return { kind: "lost", amount, reason: "member-unqualified", reached: true, paid: 0 };
   }
-  if (N === 1 || paid < 1) return { kind: "none" };
+  // Nothing running; a count of N or more (a state of a plan with more instalments) has nothing outstanding.
+  if (N === 1 || paid < 1 || paid >= N) return { kind: "none" };
   if (r >= k && okQualified) return { kind: "paid", i: paid + 1, amount: instalment(amount, N, paid + 1), reached: false };
   if (!p.forfeit) return { kind: "paused", paid };
   return { kind: "lost", amount: remaining(amount, N, paid), reason: r < k ? "rank-lost" : "member-unqualified", reached: false, paid };
