@@ -178,13 +178,15 @@ export class RunResult {
         let broken = 0n;
         for (const v of Object.values(acc.breakage)) broken += v;
         const withheld = acc.withheld ?? 0n;
-        assert(acc.paid + acc.compressedUp + withheld + broken === acc.potential, "level-conservation", `bonus ${b.key}: paid + compressedUp + withheld + breakage ≠ potential`);
+        const carried = acc.carried ?? 0n;
+        assert(acc.paid + acc.compressedUp + withheld + carried + broken === acc.potential, "level-conservation", `bonus ${b.key}: paid + compressedUp + withheld + carried + breakage ≠ potential`);
         assert(acc.paid + acc.compressedUp === exactValue, "level-lines-match-accounting", `bonus ${b.key}: lines ≠ paid + compressedUp`);
         accounting = {
           potential: exact(acc.potential),
           paid: exact(acc.paid),
           compressedUp: exact(acc.compressedUp),
           ...(acc.withheld !== undefined ? { withheld: exact(acc.withheld) } : {}),
+          ...(acc.carried !== undefined ? { carried: exact(acc.carried) } : {}),
           breakage: Object.fromEntries(Object.entries(acc.breakage).map(([k, v]) => [k, exact(v)])),
         };
       }
