@@ -126,6 +126,11 @@ export interface LevelAccounting {
   readonly compressedUp: bigint;
   /** Value not paid, by reason. */
   readonly breakage: Readonly<Record<string, bigint>>;
+  /**
+   * Optional (a differential bonus): value of the potential that members below the recipient took at their
+   * own rates. Then paid + compressedUp + withheld + breakage = potential.
+   */
+  readonly withheld?: bigint;
 }
 
 /**

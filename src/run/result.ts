@@ -183,12 +183,14 @@ export class RunResult {
       if (acc !== undefined) {
         let broken = 0n;
         for (const v of Object.values(acc.breakage)) broken += v;
-        assert(acc.paid + acc.compressedUp + broken === acc.potential, "level-conservation", `bonus ${b.key}: paid + compressedUp + breakage ≠ potential`);
+        const withheld = acc.withheld ?? 0n;
+        assert(acc.paid + acc.compressedUp + withheld + broken === acc.potential, "level-conservation", `bonus ${b.key}: paid + compressedUp + withheld + breakage ≠ potential`);
         assert(acc.paid + acc.compressedUp === exactValue, "level-lines-match-accounting", `bonus ${b.key}: lines ≠ paid + compressedUp`);
         accounting = {
           potential: exact(acc.potential),
           paid: exact(acc.paid),
           compressedUp: exact(acc.compressedUp),
+          ...(acc.withheld !== undefined ? { withheld: exact(acc.withheld) } : {}),
           breakage: Object.fromEntries(Object.entries(acc.breakage).map(([k, v]) => [k, exact(v)])),
         };
       }

@@ -55,12 +55,14 @@ export interface RankDiff {
 
 /**
  * What level bonuses did with their potential, summed over every bonus that keeps an account (exact
- * values): `potential = paid + compressedUp + breakage`.
+ * values): `potential = paid + compressedUp + withheld + breakage`.
  */
 export interface AccountingDiff {
   readonly potential: Compared<string>;
   readonly paid: Compared<string>;
   readonly compressedUp: Compared<string>;
+  /** Of differential bonuses (stairstep): the potential that members below the recipients took at their own rates. */
+  readonly withheld: Compared<string>;
   readonly breakage: Compared<string>;
   /** Breakage by reason; every reason either run reports is listed. */
   readonly breakageByReason: Readonly<Record<string, Compared<string>>>;
@@ -446,6 +448,7 @@ function accountingDiff(before: RunResult, after: RunResult, scale: number): Acc
       potential: sumDecimals(acc.map((x) => x.potential), scale),
       paid: sumDecimals(acc.map((x) => x.paid), scale),
       compressedUp: sumDecimals(acc.map((x) => x.compressedUp), scale),
+      withheld: sumDecimals(acc.flatMap((x) => (x.withheld !== undefined ? [x.withheld] : [])), scale),
       breakage: sumDecimals(acc.flatMap((x) => Object.values(x.breakage)), scale),
       reasons: new Map([...reasons].map(([k, v]) => [k, sumDecimals(v, scale)])),
     };
@@ -459,6 +462,7 @@ function accountingDiff(before: RunResult, after: RunResult, scale: number): Acc
     potential: cmp(x.potential, y.potential),
     paid: cmp(x.paid, y.paid),
     compressedUp: cmp(x.compressedUp, y.compressedUp),
+    withheld: cmp(x.withheld, y.withheld),
     breakage: cmp(x.breakage, y.breakage),
     breakageByReason: Object.fromEntries(reasons.map((r) => [r, cmp(x.reasons.get(r) ?? zero, y.reasons.get(r) ?? zero)])),
   };

@@ -81,6 +81,8 @@ export interface AccountingSummary {
   readonly potential: string;
   readonly paid: string;
   readonly compressedUp: string;
+  /** A differential bonus (stairstep): the part of the potential members below took at their own rates. */
+  readonly withheld?: string;
   /** Breakage by reason; every reason the family knows is listed. */
   readonly breakage: Readonly<Record<string, string>>;
 }
