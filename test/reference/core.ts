@@ -530,14 +530,11 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
 
   // statements.md: lines "ordered by the bonus's position in the plan, then level (lines without a level
   // first), then compressed false before true, then source (member id), then in the order the bonus made
-  // them" (a stable sort keeps that order). A stairstep line's `generation` is its level here: the level
-  // families' `level` is a sponsor level or (matching by generation) a generation, and stairstep's is the
-  // override's generation (0 on its other lines).
-  const levelOf = (l: RawLine): number => (l.fields?.level as number | undefined) ?? (l.fields?.generation as number | undefined) ?? -Infinity;
+  // them" (a stable sort keeps that order).
   const lineOrder = (a: RawLine, b: RawLine): number => {
     if (a.bonusIndex !== b.bonusIndex) return a.bonusIndex - b.bonusIndex;
-    const la = levelOf(a);
-    const lb = levelOf(b);
+    const la = (a.fields?.level as number | undefined) ?? -Infinity;
+    const lb = (b.fields?.level as number | undefined) ?? -Infinity;
     if (la !== lb) return la < lb ? -1 : 1;
     const ca = a.fields?.compressed === true ? 1 : 0;
     const cb = b.fields?.compressed === true ? 1 : 0;

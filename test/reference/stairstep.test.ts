@@ -2,9 +2,11 @@
  * Tests of the reference `stairstep` family (test/reference/families/stairstep.ts) on small cases whose
  * numbers are worked by hand from docs/plan-language.md "`stairstep`: a rate from a schedule of steps,
  * differential and breakaway" (the arithmetic is written next to each expectation), each at a rule's
- * boundary.
+ * boundary. Each case is also run by the fast engine, which must write the same bytes (a differential test on
+ * the boundaries, beside the random one).
  */
 import { describe, expect, it } from "vitest";
+import { calculate, canonicalJson } from "../../src/index.js";
 import type { MemberInput, OrderInput } from "../../src/input/validate.js";
 import { parsePlan } from "../../src/plan/parse.js";
 import { type ReferenceStatement, type ReferenceSummaryBonus, referenceCalculate } from "./engine.js";
@@ -25,21 +27,24 @@ function order(memberId: string, pv: string, bv = pv): OrderInput {
 
 /** A plan with PV and BV (both counting personal consumption) and one stairstep entry `performance`. */
 function stairPlan(entry: Record<string, unknown>, shell: Record<string, unknown> = {}) {
-  const plan = parsePlan({
+  return parsePlan({
     compplan: 1,
     id: "stairstep-example",
     currency: "USD",
     payoutBasis: "PV",
     measures: { PV: { counts: ["personal-consumption"] }, BV: { counts: ["personal-consumption"] } },
     ...shell,
-    bonuses: [],
+    bonuses: [{ key: KEY, kind: "stairstep", ...entry }],
   });
-  // TEMPORARY until the fast engine's parser knows the kind: the entry as written, without defaults.
-  return { ...plan, bonuses: [{ key: KEY, kind: "stairstep", ...entry }] } as unknown as typeof plan;
 }
 
 function run(plan: ReturnType<typeof stairPlan>, members: MemberInput[], orders: OrderInput[]) {
-  return referenceCalculate(plan, { period: PERIOD, members, orders });
+  const input = { period: PERIOD, members, orders };
+  const ref = referenceCalculate(plan, input);
+  const fast = calculate(plan, input);
+  expect(Array.from(fast.statements(), (s) => canonicalJson(s))).toStrictEqual(ref.statements.map((s) => canonicalJson(s)));
+  expect(canonicalJson(fast.summary)).toBe(canonicalJson(ref.summary));
+  return ref;
 }
 
 function byId(statements: readonly ReferenceStatement[], id: string): ReferenceStatement {
@@ -54,8 +59,8 @@ function pays(statements: readonly ReferenceStatement[]): Record<string, string>
 }
 
 /** A stairstep line as the statement shows it (money scale 2, rounded per line). */
-function line(source: string | undefined, generation: number, base: string, rate: string, value: string, sources = 1, amount = value) {
-  return { bonus: KEY, kind: "stairstep", generation, sources, ...(source !== undefined ? { source } : {}), base, rate, value, amount };
+function line(source: string | undefined, level: number, base: string, rate: string, value: string, sources = 1, amount = value) {
+  return { bonus: KEY, kind: "stairstep", level, sources, ...(source !== undefined ? { source } : {}), base, rate, value, amount };
 }
 
 /** Steps by volume, written "minimum rate, minimum rate, …" lowest first. */
@@ -74,6 +79,21 @@ function accounting(bonus: ReferenceSummaryBonus | undefined) {
 function books(potential: string, paid: string, withheld: string, memberUnqualified = "0.00", overrideUnqualified = "0.00") {
   return { potential, paid, compressedUp: "0.00", withheld, breakage: { "member-unqualified": memberUnqualified, "override-unqualified": overrideUnqualified } };
 }
+
+/** Ranks Bronze < Silver < Gold, none reachable by volume: the members input gives them ("Given ranks"). */
+const GIVEN_LADDER = {
+  ranks: [
+    { name: "Bronze", requires: { personal: { measure: "PV", minimum: "1000000" } } },
+    { name: "Silver", requires: { personal: { measure: "PV", minimum: "2000000" } } },
+    { name: "Gold", requires: { personal: { measure: "PV", minimum: "3000000" } } },
+  ],
+};
+
+/** Steps by rank: Bronze 5%, Gold 10% (Silver takes the Bronze step). */
+const BRONZE_GOLD = [
+  { rank: "Bronze", rate: "0.05" },
+  { rank: "Gold", rate: "0.10" },
+];
 
 const AMWAY_STEPS = byVolume("300 0.06, 1000 0.09, 2000 0.12, 4000 0.15, 10000 0.21");
 
@@ -104,9 +124,9 @@ describe("the published numbers: YOU and 4 sponsored members, each 300 PV / 18,0
     expect(accounting(summary.bonuses[0])).toStrictEqual(books("12420.00", "8100.00", "4320.00"));
   });
 
-  it("per-member lines merge YOU's four 3% lines into one of 72,000 without a source", () => {
+  it("per-member lines merge YOU's four 3% lines into one of 72,000 without a source (lines made by rate, lowest first)", () => {
     const { statements } = run(stairPlan({ ...entry, lines: "per-member" }), members, orders);
-    expect(byId(statements, "YOU").lines).toStrictEqual([line("YOU", 0, "18000", "0.09", "1620.00"), line(undefined, 0, "72000", "0.03", "2160.00", 4)]);
+    expect(byId(statements, "YOU").lines).toStrictEqual([line(undefined, 0, "72000", "0.03", "2160.00", 4), line("YOU", 0, "18000", "0.09", "1620.00")]);
   });
 
   it("method personal pays own BV only: YOU 9% × 18,000 = 1620; group pays the whole group: YOU 9% × 90,000 = 8100", () => {
@@ -212,7 +232,7 @@ describe("unqualified members: roll-up or breakage", () => {
 
   it("roll-up, per-member: A's own 15% line and the 15% line of X's own volume merge", () => {
     const { statements } = run(stairPlan({ volume: "PV", steps, lines: "per-member" }, shell), members, orders);
-    expect(byId(statements, "A").lines).toStrictEqual([line(undefined, 0, "550", "0.15", "82.50", 2), line("X", 0, "500", "0.1", "50.00")]);
+    expect(byId(statements, "A").lines).toStrictEqual([line("X", 0, "500", "0.1", "50.00"), line(undefined, 0, "550", "0.15", "82.50", 2)]);
   });
 
   it("breakage: r(X) = 10% stays; X's would-be 30 is breakage member-unqualified", () => {
@@ -324,14 +344,15 @@ describe("breakaway", () => {
       expect(accounting(summary.bonuses[0])?.breakage).toStrictEqual({ "member-unqualified": "0.00", "override-unqualified": "100.00" });
     });
 
-    it("an unqualified upline at from: the override is breakage, and its own pay is not potential under roll-up", () => {
+    it("an unqualified upline at from does not break away: no override, no override potential, no pay under roll-up", () => {
       const shell = { qualification: { personal: { measure: "PV", minimum: "100" } } };
       const plan = stairPlan({ volume: "PV", steps: steps2, breakaway: { from: 2, generations: ["0.05"] } }, shell);
       const members = [{ ...member("U", null), status: "terminated" as const }, member("X", "U"), member("Y", "U"), member("Z", "Y")];
       const { statements, summary } = run(plan, members, withY("500"));
       expect(pays(statements)).toStrictEqual({ U: "", X: "100.00", Y: "25.00", Z: "100.00" });
-      // potential: X 100 + Z 100 + Y 5% × 500 = 25 + U's override 100 = 325; paid 225; breakage 100.
-      expect(accounting(summary.bonuses[0])).toMatchObject({ potential: "325.00", paid: "225.00", breakage: { "override-unqualified": "100.00" } });
+      // U (terminated) is at step 2 (B(U) = 1500) but unqualified, so does not break away: no override could be
+      // earned. potential: X 100 + Z 100 + Y 5% × 500 = 25 → 225 = paid; nothing breakage.
+      expect(accounting(summary.bonuses[0])).toStrictEqual(books("225.00", "225.00", "0.00"));
     });
   });
 
@@ -350,18 +371,8 @@ describe("breakaway", () => {
 });
 
 describe("steps by rank, deduct", () => {
-  // Ranks Bronze < Silver < Gold, none reachable by volume; given ranks set them. Steps Bronze 5%, Gold 10%.
-  const shell = {
-    ranks: [
-      { name: "Bronze", requires: { personal: { measure: "PV", minimum: "1000000" } } },
-      { name: "Silver", requires: { personal: { measure: "PV", minimum: "2000000" } } },
-      { name: "Gold", requires: { personal: { measure: "PV", minimum: "3000000" } } },
-    ],
-  };
-  const steps = [
-    { rank: "Bronze", rate: "0.05" },
-    { rank: "Gold", rate: "0.10" },
-  ];
+  const shell = GIVEN_LADDER;
+  const steps = BRONZE_GOLD;
 
   it("a member below a higher step is paid a negative amount: A 5% × 300 − 10% × 200 = −5", () => {
     const { statements, summary } = run(
@@ -399,5 +410,71 @@ describe("point value", () => {
     expect(byId(statements, "YOU").lines).toStrictEqual([line("D1", 0, "1000", "0.54", "540.00"), line("D2", 0, "1000", "0.54", "540.00"), line("YOU", 0, "600", "2.16", "1296.00")]);
     expect(pays(statements)).toStrictEqual({ D1: "1620.00", D2: "1620.00", YOU: "2376.00" });
     expect(summary.bonuses[0]?.amount).toBe("5616.00");
+  });
+});
+
+describe("more breakaway: deduct with overrides merged per member, steps by rank", () => {
+  it("deduct leaves the breakaway legs out; per member, two generation-1 overrides of one rate are one line", () => {
+    // Steps 100 → 5%, 1000 → 10%; from 2; generation 1 at 2%; deduct, per member. U(1000) ← D1(1000), D2(1000)
+    // (each breaks away), Y(200, 5%). B(U) = 1000 + 200 = 1200 → step 2: U (the top) breaks away too.
+    // U: 10% × G(U) = 10% × 1200 = 120 − 5% × 200 = 10 (D1, D2 not deducted: they left) + 2% × (1000 + 1000) = 40
+    // → 150. D1, D2: 100 each; Y: 10.
+    const plan = stairPlan({ volume: "PV", method: "deduct", lines: "per-member", steps: byVolume("100 0.05, 1000 0.10"), breakaway: { from: 2, generations: ["0.02"] } });
+    const { statements, summary } = run(plan, [member("U", null), member("D1", "U"), member("D2", "U"), member("Y", "U")], [order("U", "1000"), order("D1", "1000"), order("D2", "1000"), order("Y", "200")]);
+    expect(byId(statements, "U").lines).toStrictEqual([line("U", 0, "1200", "0.1", "120.00"), line("Y", 0, "200", "-0.05", "-10.00"), line(undefined, 1, "2000", "0.02", "40.00", 2)]);
+    expect(pays(statements)).toStrictEqual({ D1: "100.00", D2: "100.00", U: "150.00", Y: "10.00" });
+    // potential: grosses 120 + 100 + 100 + 10 + U's overrides 40 = 370; paid 360; withheld U's deduction 10.
+    expect(accounting(summary.bonuses[0])).toStrictEqual(books("370.00", "360.00", "10.00"));
+  });
+
+  it("steps by rank: from counts steps; a Gold leg breaks away and its group is overridden", () => {
+    // Ranks Bronze < Silver < Gold (given). Steps Bronze 5%, Gold 10%; from 2 (the Gold step); generation 1 at
+    // 3%. A (Gold, 100) ← X (Gold, 200) ← Y (Bronze, 50). X breaks away; A (the top) too. A: 10% × 100 = 10 +
+    // override 3% × G(X) = 3% × 250 = 7.50 → 17.50. X: 20 + (10% − 5%) × 50 = 22.50. Y: 2.50.
+    const plan = stairPlan({ volume: "PV", steps: BRONZE_GOLD, breakaway: { from: 2, generations: ["0.03"] } }, GIVEN_LADDER);
+    const { statements, summary } = run(plan, [member("A", null, "Gold"), member("X", "A", "Gold"), member("Y", "X", "Bronze")], [order("A", "100"), order("X", "200"), order("Y", "50")]);
+    expect(byId(statements, "A").lines).toStrictEqual([line("A", 0, "100", "0.1", "10.00"), line("X", 1, "250", "0.03", "7.50")]);
+    expect(pays(statements)).toStrictEqual({ A: "17.50", X: "22.50", Y: "2.50" });
+    // potential: A 10% × 100 + X 10% × 250 + Y 5% × 50 + A's override 7.5 = 45; paid 42.5; withheld X's 2.5.
+    expect(accounting(summary.bonuses[0])).toStrictEqual(books("45.00", "42.50", "2.50"));
+  });
+});
+
+describe("published columns read by a rank requirement", () => {
+  it("a step gives a title: step ≥ 3 is Silver Producer; Direct also needs a bracket of 10,000", () => {
+    // YOU(2000) ← X(300): B(X) = 300 → step 1; B(YOU) = 2300 → step 3 (2000 ≤ 2300 < 4000).
+    const shell = {
+      ranks: [
+        { name: "Silver Producer", requires: { columns: [{ column: "performance.step", minimum: "3" }] } },
+        {
+          name: "Direct",
+          requires: {
+            columns: [
+              { column: "performance.step", minimum: "3" },
+              { column: "performance.bracket", minimum: "10000" },
+            ],
+          },
+        },
+      ],
+    };
+    const { statements } = run(stairPlan({ volume: "PV", steps: AMWAY_STEPS }, shell), [member("YOU", null), member("X", "YOU")], [order("YOU", "2000"), order("X", "300")]);
+    const you = byId(statements, "YOU");
+    expect(you.rank.paidAs).toBe("Silver Producer");
+    // statements.md: "a published volume column is written like volumes, a count as a whole number".
+    expect(you.rank.next?.requirements).toStrictEqual([
+      { requirement: "qualified", actual: "yes", required: "yes", met: true },
+      { requirement: "column", column: "performance.step", actual: "3", required: "3", met: true },
+      { requirement: "column", column: "performance.bracket", actual: "2300", required: "10000", met: false },
+    ]);
+    expect(byId(statements, "X").rank).toStrictEqual({
+      paidAs: null,
+      next: {
+        name: "Silver Producer",
+        requirements: [
+          { requirement: "qualified", actual: "yes", required: "yes", met: true },
+          { requirement: "column", column: "performance.step", actual: "1", required: "3", met: false },
+        ],
+      },
+    });
   });
 });

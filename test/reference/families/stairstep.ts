@@ -38,7 +38,7 @@ interface StairstepEntry {
 const BREAKAGE_REASONS = ["member-unqualified", "override-unqualified"] as const;
 type BreakageReason = (typeof BREAKAGE_REASONS)[number];
 
-/** A line before per-member merging: recipient, generation, source, base and the rate (× pointValue). */
+/** A line before per-member merging: recipient, generation (its `level`), source, base and the rate (× pointValue). */
 interface StairLine {
   readonly memberId: string;
   readonly generation: number;
@@ -62,7 +62,7 @@ function memo<T>(f: (m: ReferenceMember) => T): (m: ReferenceMember) => T {
 export const stairstep: ReferenceFamily<BonusOfKind<"stairstep">> = {
   kind: "stairstep",
   calculate(entry, facts) {
-    const b = entry as unknown as StairstepEntry;
+    const b: StairstepEntry = entry;
     // Defaults: "on: group (default)", "measure: the measure paid on (default: the volume measure)",
     // "pointValue (default "1")", "method: differential (default)", "unqualified: roll-up (default)",
     // "lines: per-leg (default)".
@@ -163,11 +163,11 @@ export const stairstep: ReferenceFamily<BonusOfKind<"stairstep">> = {
         if (method === "differential") {
           // "pay(m) = r(m) × personal(m, measure) + Σ over x in m's group, x ≠ m, of personal(x, measure) ×
           // max(0, r(m) − h(x, m))"; "The withheld part ...: Σ personal(x) × min(r(m), h(x, m))". Lines: "a line
-          // on m's own volume: base = personal(m, measure), rate = r(m) × pointValue, source = m, generation =
-          // 0"; "for each first-level member c of m who does not break away and each distinct value h of
-          // h(x, m) with r(m) − h > 0 among the members x of c's part of m's group: one line with base = the
-          // sum of personal(x, measure) over those x, rate = (r(m) − h) × pointValue, source = c, generation
-          // = 0". (r(m) = s(m) here: m is qualified, or unqualified under breakage.)
+          // on m's own volume: base = personal(m, measure), rate = r(m) × pointValue, source = m, level = 0";
+          // "for each first-level member c of m who does not break away and each distinct value h of h(x, m)
+          // with r(m) − h > 0 among the members x of c's part of m's group: one line with base = the sum of
+          // personal(x, measure) over those x, rate = (r(m) − h) × pointValue, source = c, level = 0". (r(m) =
+          // s(m) here: m is qualified, or unqualified under breakage.)
           own.push({ memberId: m.id, generation: 0, source: m.id, base: P(m), rate });
           const below = groupBelow(m);
           for (const c of staying(m)) {
@@ -217,16 +217,16 @@ export const stairstep: ReferenceFamily<BonusOfKind<"stairstep">> = {
         else acc.breakage["member-unqualified"] = acc.breakage["member-unqualified"].plus(pay);
       }
 
-      // "Breakaway override (breakaway.generations, with method: differential, deduct or group)": for a member
-      // u at or above from, their generation-k members d for k up to the number of rates ("generations beyond
-      // the last rate pay nothing and are not counted").
-      if (breakaway === undefined || method === "personal" || generations.length === 0 || step(m) < breakaway.from) continue;
-      // "u earns ... when u is qualified, u's step is at or above from ..., B(u) ≥ minimumGroup (when given)
-      // and u has at least minimumLegs breakaway legs (first-level members c such that c or someone in c's
-      // leg breaks away; when given)."
+      // "Breakaway override (breakaway.generations, with method: differential, deduct or group): the override is
+      // earned by members who break away (qualified, at step from or above; the top of a tree counts though it
+      // has no sponsor to leave)"; "a member who does not break away never earns an override". Their
+      // generation-k members d for k up to the number of rates ("generations beyond the last rate pay nothing
+      // and are not counted").
+      if (breakaway === undefined || method === "personal" || generations.length === 0 || !breaksAway(m)) continue;
+      // "u earns ... when B(u) ≥ minimumGroup (when given) and u has at least minimumLegs breakaway legs
+      // (first-level members c such that c or someone below c breaks away; when given)."
       const legHasBreakaway = (c: ReferenceMember): boolean => breaksAway(c) || c.children.some(legHasBreakaway);
       const earns =
-        q &&
         (breakaway.minimumGroup === undefined || B(m).greaterThanOrEqualTo(new D(breakaway.minimumGroup))) &&
         (breakaway.minimumLegs === undefined || m.children.filter(legHasBreakaway).length >= breakaway.minimumLegs);
       // "the first members who break away below u (no breakaway strictly between) are u's generation 1; the
@@ -243,10 +243,10 @@ export const stairstep: ReferenceFamily<BonusOfKind<"stairstep">> = {
       for (const c of m.children) visit(c, 0);
       found.sort((x, y) => x.k - y.k || (x.d.id < y.d.id ? -1 : x.d.id > y.d.id ? 1 : 0));
       for (const { d, k } of found) {
-        // "u earns generations[k − 1] × pointValue × G(d) on each generation-k member d (their group only)";
+        // "u earns generations[k − 1] × pointValue × G(d) on each generation-k member d (d's group only)";
         // "override: one line per generation-k member d: base = G(d), rate = generations[k−1] × pointValue,
-        // source = d, generation = k". "An override not earned is breakage (override-unqualified) when u is at
-        // or above from and fails a condition".
+        // source = d, level = k". "An override u does not earn for failing a condition is breakage
+        // (override-unqualified)".
         const rate = (generations[k - 1] as Decimal).times(pointValue);
         const value = rate.times(G(d));
         acc.potential = acc.potential.plus(value);
@@ -261,7 +261,8 @@ export const stairstep: ReferenceFamily<BonusOfKind<"stairstep">> = {
     acc.paid = sum(nonZero.map((l) => l.base.times(l.rate)));
 
     // "lines: per-member merges m's lines of one rate and generation into one line (sources = their number,
-    // source only when one)". "sources is 1 on per-leg lines."
+    // source only when one)". "sources is 1 on per-leg lines. A line's level is its override generation, and
+    // 0 on every other line".
     const merged = new Map<string, { memberId: string; generation: number; rate: Decimal; base: Decimal; sources: string[] }>();
     let n = 0;
     for (const l of nonZero) {
@@ -273,8 +274,15 @@ export const stairstep: ReferenceFamily<BonusOfKind<"stairstep">> = {
         g.sources.push(l.source);
       }
     }
-    const out = [...merged.values()].map((g): FamilyLine => {
-      const fields: Record<string, number | string> = { generation: g.generation, sources: g.sources.length };
+    // The order the bonus makes its lines in (statements.md orders a member's lines by level, then source,
+    // "then in the order the bonus made them"; the section does not say that order): per leg, the own-volume
+    // or gross line, then each leg in id order, a leg's rates highest first, then overrides by generation and
+    // source; per member, each level's merged lines by rate, lowest first. (The fast engine's order; the
+    // docs leave it open.)
+    const made = [...merged.values()];
+    if (perMember) made.sort((x, y) => x.generation - y.generation || x.rate.comparedTo(y.rate));
+    const out = made.map((g): FamilyLine => {
+      const fields: Record<string, number | string> = { level: g.generation, sources: g.sources.length };
       if (g.sources.length === 1) fields.source = g.sources[0] as string;
       return { memberId: g.memberId, fields, base: g.base, rate: g.rate, value: g.base.times(g.rate) };
     });
