@@ -20,7 +20,10 @@ const STARTER = "plans/starter-unilevel/plan.yaml";
 
 describe("compplan validate", () => {
   it("accepts every plan under plans/", () => {
-    for (const plan of [STARTER, "plans/globalmlm-unilevel-compression/plan.yaml", "plans/im-academy-leg-cap/plan.yaml", "plans/ph-uniform-unilevel/plan.yaml"]) {
+    const plans = readdirSync("plans").flatMap((d) => readdirSync(join("plans", d)).filter((f) => /^plan.*\.yaml$/.test(f)).map((f) => `plans/${d}/${f}`));
+    expect(plans).toContain(STARTER);
+    expect(plans.length).toBeGreaterThanOrEqual(readdirSync("plans").length);
+    for (const plan of plans) {
       const r = cli("validate", plan);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/valid plan/);

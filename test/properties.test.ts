@@ -133,6 +133,19 @@ describe("linear work, proved by counting", () => {
     bonuses: [
       { key: "u", kind: "unilevel", measure: "PV", compression: "dynamic", unqualifiedVolumePays: true, schedule: [{ rates: ["0.1", "0.05", "0.03", "0.02", "0.01"] }] },
       { key: "m", kind: "matching", of: ["u"], generations: { rank: "R0" }, schedule: [{ rates: ["0.1", "0.05", "0.03", "0.02", "0.01"] }] },
+      // Stairstep: a vector per member over its distinct rates, and at most `generations` breakaway
+      // ancestors per breakaway member (in the chains every tenth qualified member or so breaks away).
+      {
+        key: "s",
+        kind: "stairstep",
+        volume: "PV",
+        steps: [
+          { minimum: "100", rate: "0.02" },
+          { minimum: "300", rate: "0.04" },
+          { minimum: "1000", rate: "0.06" },
+        ],
+        breakaway: { from: 3, generations: ["0.01", "0.01", "0.01", "0.01", "0.01"] },
+      },
     ],
   });
   const DEPTH = 5;

@@ -10,6 +10,28 @@ export const LINE_COMPRESSED = 1;
 export const LINE_FIXED = 2;
 
 /**
+ * @internal The lines of `sink` grouped by recipient (a counting sort, linear): recipient i's lines are
+ * `order[start[i] .. start[i+1])`, each group in the order the lines were added.
+ */
+export function linesByRecipient(sink: LineSink, n: number): { readonly start: Int32Array; readonly order: Int32Array } {
+  const L = sink.count;
+  const start = new Int32Array(n + 1);
+  for (let l = 0; l < L; l++) {
+    const r = (sink.recipient[l] as number) + 1;
+    start[r] = (start[r] as number) + 1;
+  }
+  for (let i = 0; i < n; i++) start[i + 1] = (start[i + 1] as number) + (start[i] as number);
+  const fill = start.slice(0, n);
+  const order = new Int32Array(L);
+  for (let l = 0; l < L; l++) {
+    const r = sink.recipient[l] as number;
+    order[fill[r] as number] = l;
+    fill[r] = (fill[r] as number) + 1;
+  }
+  return { start, order };
+}
+
+/**
  * Growable columnar storage of line items. Start it at about the number of lines the run will make (the
  * member count is a fair guess): memory the lines never reach is reserved, not touched, so it costs
  * nothing, while each doubling copies every line so far into freshly touched memory.

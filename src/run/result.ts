@@ -25,7 +25,7 @@ import type { Plan } from "../plan/parse.js";
 import { ORDER_KINDS } from "../plan/fields.js";
 import type { AccountingSummary, BonusSummary, LineItem, Statement, Summary } from "../statement/types.js";
 import { ByteWriter } from "./bytes.js";
-import { LINE_COMPRESSED, type LineSink } from "./lines.js";
+import { LINE_COMPRESSED, type LineSink, linesByRecipient } from "./lines.js";
 import { textOrder } from "../input/text-order.js";
 import { type LineIndex, StatementRenderer, subtotalsInto } from "./statement-bytes.js";
 import { lineUnits } from "./settle.js";
@@ -87,19 +87,7 @@ export class RunResult {
     const sink = parts.lines;
     const L = sink.count;
     // Group lines by recipient (counting sort), then order each member's lines by bonus, level, flags.
-    const lineStart = new Int32Array(n + 1);
-    for (let l = 0; l < L; l++) {
-      const r = (sink.recipient[l] as number) + 1;
-      lineStart[r] = (lineStart[r] as number) + 1;
-    }
-    for (let i = 0; i < n; i++) lineStart[i + 1] = (lineStart[i + 1] as number) + (lineStart[i] as number);
-    const fill = lineStart.slice(0, n);
-    const lineOrder = new Int32Array(L);
-    for (let l = 0; l < L; l++) {
-      const r = sink.recipient[l] as number;
-      lineOrder[fill[r] as number] = l;
-      fill[r] = (fill[r] as number) + 1;
-    }
+    const { start: lineStart, order: lineOrder } = linesByRecipient(sink, n);
     // Statement order: bonus (plan order), level, uncompressed before compressed, then source member id (one
     // line per source); the order the family made them breaks the remaining ties.
     const sortKey = (l: number) => (sink.bonus[l] as number) * 1_000_000 + (sink.level[l] as number) * 10 + ((sink.flags[l] as number) & LINE_COMPRESSED);

@@ -12,7 +12,7 @@
  * an exact value of 0.
  */
 import { ExactProductSum } from "../../money/decimal.js";
-import { LineSink } from "../../run/lines.js";
+import { LineSink, linesByRecipient } from "../../run/lines.js";
 import type { LevelAccounting, RunContext } from "../family.js";
 
 /** A compiled stairstep entry: indices, volumes in volume units, rates × point value in rate units. */
@@ -151,7 +151,7 @@ export function runStairstep(run: RunContext, sink: LineSink, bonusIndex: number
     }
   }
   if (p.generations.length > 0 && p.breakawayFrom > 0) work += override(run, p, g, out, bonusIndex, paid, potential, overrideLost);
-  if (p.perMember) mergeLines(out, sink);
+  if (p.perMember) mergeLines(out, sink, n);
 
   run.publish("step", Float64Array.from(step));
   run.publish("bracket", g.bracket);
@@ -276,29 +276,35 @@ function override(run: RunContext, p: StairstepProgram, g: StairstepGroups, out:
   return work;
 }
 
-/** `lines: per-member`: merges each recipient's lines of one generation and rate (sources counted). */
-function mergeLines(from: LineSink, to: LineSink): void {
-  const idx = Array.from({ length: from.count }, (_, l) => l);
-  const key = (l: number) => [from.recipient[l] as number, from.level[l] as number, from.rate[l] as number] as const;
-  idx.sort((a, b) => {
-    const x = key(a);
-    const y = key(b);
-    return x[0] - y[0] || x[1] - y[1] || x[2] - y[2] || a - b;
-  });
-  for (let a = 0; a < idx.length; ) {
-    const l = idx[a] as number;
-    const [r, level, rate] = key(l);
-    let base = 0;
-    let sources = 0;
-    let b = a;
-    for (; b < idx.length; b++) {
-      const x = idx[b] as number;
-      const k = key(x);
-      if (k[0] !== r || k[1] !== level || k[2] !== rate) break;
-      base += from.base[x] as number;
-      sources++;
+/**
+ * `lines: per-member`: merges each recipient's lines of one generation and rate (sources counted), in the
+ * order (recipient, generation, rate). Lines are bucketed by recipient in linear time; a recipient's lines
+ * are few (at most one per distinct rate and generation after merging), so each bucket is merged by a scan.
+ */
+function mergeLines(from: LineSink, to: LineSink, n: number): void {
+  const { start, order: byRecipient } = linesByRecipient(from, n);
+  // Per recipient: the distinct (level, rate) keys met so far, each with its base, count and first line.
+  const keys: { level: number; rate: number; base: number; sources: number; first: number }[] = [];
+  for (let r = 0; r < n; r++) {
+    const lo = start[r] as number;
+    const hi = start[r + 1] as number;
+    if (lo === hi) continue;
+    keys.length = 0;
+    for (let a = lo; a < hi; a++) {
+      const l = byRecipient[a] as number;
+      const level = from.level[l] as number;
+      const rate = from.rate[l] as number;
+      let key = keys.find((k) => k.level === level && k.rate === rate);
+      if (key === undefined) {
+        key = { level, rate, base: 0, sources: 0, first: l };
+        keys.push(key);
+      }
+      key.base += from.base[l] as number;
+      key.sources++;
     }
-    if (base !== 0) to.add(r, from.bonus[l] as number, level, 0, sources, sources === 1 ? (from.source[l] as number) : -1, base, rate);
-    a = b;
+    keys.sort((x, y) => x.level - y.level || x.rate - y.rate);
+    for (const k of keys) {
+      if (k.base !== 0) to.add(r, from.bonus[k.first] as number, k.level, 0, k.sources, k.sources === 1 ? (from.source[k.first] as number) : -1, k.base, k.rate);
+    }
   }
 }

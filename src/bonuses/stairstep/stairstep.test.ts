@@ -274,6 +274,18 @@ ranks:
   });
 });
 
+describe("stairstep: breakaway with method personal", () => {
+  it("a breakaway leaves the upline's bracket volume: A (100) over B (1,000, breaks away at step 2) is at 10%, not 20%", () => {
+    const steps = `\n      - { minimum: "100", rate: "0.10" }\n      - { minimum: "1000", rate: "0.20" }`;
+    const tree: Row[] = [["A", null, "100"], ["B", "A", "1000"]];
+    const away = run(planText(`    volume: PV\n    method: personal\n    steps:${steps}\n    breakaway: { from: 2 }`), tree);
+    expect(lines(away, "A")).toEqual([[0, "A", "100", "0.1", "10.00"]]);
+    expect(lines(away, "B")).toEqual([[0, "B", "1000", "0.2", "200.00"]]);
+    const stays = run(planText(`    volume: PV\n    method: personal\n    steps:${steps}`), tree);
+    expect(lines(stays, "A")).toEqual([[0, "A", "100", "0.2", "20.00"]]);
+  });
+});
+
 describe("stairstep: plan checks", () => {
   const codes = (entry: string, top = "") => {
     const r = safeParsePlan(planText(entry, top));

@@ -180,7 +180,6 @@ export const stairstep: BonusFamily<StairstepConfig, StairstepInput> = {
     const b = config.breakaway;
     if (b !== undefined) {
       if (b.from > config.steps.length) issues.push(issue("PLAN_VALUE_RANGE", [...path, "breakaway", "from"], `breakaway.from is a step number, 1 .. ${config.steps.length}`, b.from));
-      if (config.method === "personal") issues.push(issue("PLAN_INVALID_VALUE", [...path, "breakaway"], "method: personal pays own volume only, so a breakaway changes nothing: leave it out or choose another method", "breakaway"));
     }
     return issues;
   },

@@ -1,0 +1,94 @@
+// The step of each bonus family at one size: `tsx bench/families.ts [members]` (default 10^6). Each plan
+// is the starter plan's measures, qualification and ranks with ONE bonus entry; the time reported is the
+// `bonuses` phase of calculate (the step, its settlement and line storage), from the phase callbacks,
+// the median of 5 runs after one warm-up, with the machine's load beside it. Bundled like the other
+// benchmarks; pass node flags via BENCH_NODE_ARGS. A family's target (issue 14: stairstep ≤ 0.3 s at
+// 10^6) is read against this table in bench/README.md.
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { generateData } from "../src/generate/generate.js";
+import { safePrepareFiles } from "../src/input/files.js";
+import { type Phase, parsePlan, safeCalculatePrepared } from "../src/index.js";
+import { parsePeriod } from "../src/run/period.js";
+import { isBundled, runBundled } from "./bundle.js";
+
+if (!isBundled(import.meta.url)) process.exit(await runBundled("bench/families.ts", "families", (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter((x) => x !== "")));
+
+const AMWAY_STEPS = `
+      - { minimum: "300", rate: "0.06" }
+      - { minimum: "1000", rate: "0.09" }
+      - { minimum: "2000", rate: "0.12" }
+      - { minimum: "4000", rate: "0.15" }
+      - { minimum: "10000", rate: "0.21" }`;
+
+/** One bonus entry each (indented as a list item under `bonuses:`). */
+const ENTRIES: Record<string, string> = {
+  "unilevel (starter, for comparison)": `  - key: unilevel
+    kind: unilevel
+    measure: CV
+    compression: dynamic
+    unqualifiedVolumePays: false
+    schedule:
+      - rates: ["0.05", "0.05", "0.04", "0.04", "0.03", "0.02", "0.01"]`,
+  "stairstep differential, 5 steps": `  - key: performance
+    kind: stairstep
+    volume: PV
+    measure: CV
+    steps:${AMWAY_STEPS}`,
+  "stairstep differential, breakaway at 21%, 3 generations": `  - key: performance
+    kind: stairstep
+    volume: PV
+    measure: CV
+    steps:${AMWAY_STEPS}
+    breakaway: { from: 5, generations: ["0.04", "0.04", "0.04"], minimumLegs: 1 }`,
+  "stairstep deduct, 5 steps": `  - key: performance
+    kind: stairstep
+    volume: PV
+    measure: CV
+    method: deduct
+    steps:${AMWAY_STEPS}`,
+  "stairstep differential, per-member lines": `  - key: performance
+    kind: stairstep
+    volume: PV
+    measure: CV
+    lines: per-member
+    steps:${AMWAY_STEPS}`,
+};
+
+const n = Number(process.argv[2] ?? 1_000_000);
+const dir = mkdtempSync(join(tmpdir(), "compplan-families-"));
+try {
+  const fm = openSync(join(dir, "members.csv"), "w");
+  const fo = openSync(join(dir, "orders.csv"), "w");
+  generateData({ members: n, seed: 1, period: parsePeriod("2026-10") }, { members: (c) => void writeSync(fm, c), orders: (c) => void writeSync(fo, c) });
+  closeSync(fm);
+  closeSync(fo);
+  const starter = readFileSync("plans/starter-unilevel/plan.yaml", "utf8");
+  const head = starter.slice(0, starter.indexOf("\nbonuses:"));
+  const prepared = safePrepareFiles({ period: "2026-10", members: join(dir, "members.csv"), orders: join(dir, "orders.csv") }, { measures: new Set(["PV", "CV", "RETAIL"]) });
+  if (!prepared.ok) throw new Error(prepared.issues[0]?.message);
+  process.stdout.write(`| bonus (one entry, ${n.toLocaleString("en")} members) | bonuses phase, median of 5 (s) | lines | load (1 min) |\n|---|---|---|---|\n`);
+  for (const [name, entry] of Object.entries(ENTRIES)) {
+    const plan = parsePlan(`${head}\nbonuses:\n${entry}\n`);
+    const times: number[] = [];
+    let lines = 0;
+    for (let k = 0; k < 6; k++) {
+      let start = 0;
+      let bonuses = 0;
+      const onPhase = (p: Phase) => {
+        const now = performance.now();
+        if (start > 0) bonuses += now - start;
+        start = p === "bonuses" ? now : 0;
+      };
+      const r = safeCalculatePrepared(plan, prepared.value, { onPhase });
+      if (!r.ok) throw new Error(r.issues[0]?.message);
+      lines = r.value.summary.bonuses.reduce((s, b) => s + b.lines, 0);
+      if (k > 0) times.push(bonuses / 1000);
+    }
+    times.sort((a, b) => a - b);
+    process.stdout.write(`| ${name} | ${(times[2] as number).toFixed(3)} | ${lines.toLocaleString("en")} | ${(loadavg()[0] as number).toFixed(1)} |\n`);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
