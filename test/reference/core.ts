@@ -539,9 +539,15 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
     const ca = a.fields?.compressed === true ? 1 : 0;
     const cb = b.fields?.compressed === true ? 1 : 0;
     if (ca !== cb) return ca - cb;
+    // "then source (member id; lines per source)": as "lines without a level first", lines without a source
+    // first (a stairstep line merged from several sources, beside one-source lines at its level), so that the
+    // order is a total one whatever the sort algorithm.
     const sa = a.fields?.source as string | undefined;
     const sb = b.fields?.source as string | undefined;
-    return sa === undefined || sb === undefined || sa === sb ? 0 : sa < sb ? -1 : 1;
+    if (sa === sb) return 0;
+    if (sa === undefined) return -1;
+    if (sb === undefined) return 1;
+    return sa < sb ? -1 : 1;
   };
 
   const formatLine = (l: RawLine): ReferenceLine => {

@@ -3,8 +3,7 @@
 // personal volume, or left to the default) or, when the ladder has ranks, by rank; any method (or the default),
 // unqualified roll-up or breakage (or the default), lines per leg or per member (or left out), a point value
 // or none, paid on another measure or not, and in about two thirds a breakaway from any step (1 to the top), with
-// override rates for 1 to 3 generations or the key left out, and optional minimumGroup and minimumLegs; never
-// with method personal, whose breakaway the parser rejects.
+// override rates for 1 to 3 generations or the key left out, and optional minimumGroup and minimumLegs.
 //
 // Edges on purpose: minimums are sums of small round volumes (0, 0.0001, 1, 50, 100, 150, …) that the inputs'
 // order volumes (often 50, 100, 150) add up to exactly, so bracket volumes land on minimums; a step may start
@@ -79,8 +78,7 @@ export const stairstepArb = familyArbitrary("stairstep", genes, (entries, ctx) =
         return { minimum: fmt(minimum, 4), rate: fmt(rate, 4) };
       });
     }
-    // The parser rejects a breakaway with method personal (PLAN_INVALID_VALUE).
-    const b = g.method === "personal" ? undefined : g.breakaway;
+    const b = g.breakaway;
     if (b !== undefined) {
       const count = (out.steps as unknown[]).length;
       out.breakaway = {

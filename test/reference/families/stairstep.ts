@@ -217,12 +217,12 @@ export const stairstep: ReferenceFamily<BonusOfKind<"stairstep">> = {
         else acc.breakage["member-unqualified"] = acc.breakage["member-unqualified"].plus(pay);
       }
 
-      // "Breakaway override (breakaway.generations, with method: differential, deduct or group): the override is
-      // earned by members who break away (qualified, at step from or above; the top of a tree counts though it
+      // "Breakaway override (breakaway.generations, with any method): the override is earned by members who break
+      // away (qualified, at step from or above; the top of a tree counts though it
       // has no sponsor to leave)"; "a member who does not break away never earns an override". Their
       // generation-k members d for k up to the number of rates ("generations beyond the last rate pay nothing
       // and are not counted").
-      if (breakaway === undefined || method === "personal" || generations.length === 0 || !breaksAway(m)) continue;
+      if (breakaway === undefined || generations.length === 0 || !breaksAway(m)) continue;
       // "u earns ... when B(u) ≥ minimumGroup (when given) and u has at least minimumLegs breakaway legs
       // (first-level members c such that c or someone below c breaks away; when given)."
       const legHasBreakaway = (c: ReferenceMember): boolean => breaksAway(c) || c.children.some(legHasBreakaway);
