@@ -239,6 +239,14 @@ export interface BonusFamily<C extends { kind: string; key: string } = { kind: s
    * the opening rank fields, such as `rank.highest`); undefined, or no `state`, keeps none for the entry.
    */
   state?(config: C): readonly StateField[] | undefined;
+  /**
+   * Optional: the measures an entry pays more than 1 money unit per volume unit of (a rate times a point
+   * value above 1), each with the most it pays per unit (a decimal string). The run then checks that
+   * measure's total against the exact range divided by that factor (`RUN_VOLUME_OVERFLOW`), so every
+   * amount the entry makes, and every base another bonus makes of its earnings, stays exact. None when
+   * absent (rates of at most 1 need no tighter check).
+   */
+  amplifies?(config: C): readonly { readonly measure: string; readonly factor: string }[];
   /** The detail fields of the family's line items, in the order of their CSV columns. */
   readonly lineFields: readonly LineField[];
   /** Compiles an entry; the plan compiler adds the entry's reads, published columns, state fields and the family's line fields to the step. */

@@ -143,13 +143,23 @@ const RATE_ONE = 10n ** BigInt(RATE_SCALE);
 export function compilePlan(plan: Plan): CompiledPlan {
   const names = Object.keys(plan.measures).sort();
   const measureIndex = new Map(names.map((n, i) => [n, i]));
+  // The most any bonus pays per unit of each measure, when above 1 (BonusFamily.amplifies), in rate units.
+  const factor = new Map<string, bigint>();
+  for (const b of plan.bonuses) {
+    for (const a of familyFor(b.kind).amplifies?.(b) ?? []) {
+      const f = BigInt(rateUnits(a.factor));
+      if (f > RATE_ONE && f > (factor.get(a.measure) ?? 0n)) factor.set(a.measure, f);
+    }
+  }
   const measures: MeasureSpec[] = names.map((name) => {
     const m = plan.measures[name] as Plan["measures"][string];
+    const f = factor.get(name);
     return {
       name,
       counts: ORDER_KINDS.map((k) => m.counts?.includes(k) === true),
       personalConsumptionCap: m.personalConsumptionCap === undefined ? -1 : volumeUnits(m.personalConsumptionCap),
       ...(m.accumulates !== undefined ? { accumulates: { base: measureIndex.get(m.accumulates) as number, periods: m.periods ?? 0 } } : {}),
+      ...(f !== undefined ? { totalMax: Number((BigInt(Number.MAX_SAFE_INTEGER) * RATE_ONE) / f) } : {}),
     };
   });
   const mi = (name: string) => {

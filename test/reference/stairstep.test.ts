@@ -6,7 +6,7 @@
  * the boundaries, beside the random one).
  */
 import { describe, expect, it } from "vitest";
-import { calculate, canonicalJson } from "../../src/index.js";
+import { calculate, canonicalJson, safeCalculate } from "../../src/index.js";
 import type { MemberInput, OrderInput } from "../../src/input/validate.js";
 import { parsePlan } from "../../src/plan/parse.js";
 import { settleOpenLineOrder } from "../support/line-order.js";
@@ -515,18 +515,19 @@ describe("fast engine disagreements (reported; it.fails until fixed)", () => {
     expect(sources).toStrictEqual(["A", "M", "Z"]);
   });
 
-  it.fails("an amount beyond 9 × 10^11 at money scale 4 (pointValue 10000): a RangeError instead of the exact amount or a coded issue", () => {
-    // One member, one order of 1,000,000,000 PV (the most an order may carry), one step of rate 1 from 0,
-    // pointValue 10000: 10^9 × 1 × 10000 = 10,000,000,000,000.0000.
+  it("an amount beyond the exact range (pointValue 10000, money scale 4) is RUN_VOLUME_OVERFLOW naming the measure, not a RangeError", () => {
+    // One member, one order of 1,000,000,000 PV, one step of rate 1 from 0, pointValue 10000: 10^13 is beyond
+    // 900,719,925,474 (the exact range). The run refuses with the coded issue (docs: "Point value").
     const plan = stairPlan({ volume: "PV", pointValue: "10000", steps: byVolume("0 1") }, { money: { scale: 4 } });
     const input = { period: PERIOD, members: [member("R", null)], orders: [order("R", "1000000000")] };
-    expect(byId(referenceCalculate(plan, input).statements, "R").bonuses).toStrictEqual({ [KEY]: "10000000000000.0000" });
-    expect(Array.from(calculate(plan, input).statements())[0]?.bonuses).toStrictEqual({ [KEY]: "10000000000000.0000" });
+    const r = safeCalculate(plan, input);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues.map((i) => [i.code, i.message.includes("measure PV")])).toStrictEqual([["RUN_VOLUME_OVERFLOW", true]]);
   });
 
-  it.fails("a matching bonus on stairstep earnings beyond 9 × 10^11 loses digits of its base", () => {
-    // R ← S(563,148,892.0601 PV); one step from 0 at 51.51%, pointValue 10000 (5151 per PV): S earns
-    // 563148892.0601 × 5151 = 2,900,779,943,001.5751 → 2,900,779,943,001.575 at money scale 3; R matches 10% of it.
+  it("a matching bonus on stairstep earnings beyond the exact range: refused (RUN_VOLUME_OVERFLOW) instead of losing digits", () => {
+    // R ← S(563,148,892.0601 PV); one step from 0 at 51.51%, pointValue 10000 (5151 per PV): S would earn
+    // 2,900,779,943,001.575, beyond what a matching base holds exactly, so the run refuses.
     const plan = parsePlan({
       compplan: 1,
       id: "stairstep-matched",
@@ -540,7 +541,11 @@ describe("fast engine disagreements (reported; it.fails until fixed)", () => {
       ],
     });
     const input = { period: PERIOD, members: [member("R", null), member("S", "R")], orders: [{ id: "o1", memberId: "S", kind: "personal-consumption" as const, date: "2026-10-15", volumes: { PV: "563148892.0601" } }] };
-    expect(byId(referenceCalculate(plan, input).statements, "R").lines[0]?.base).toBe("2900779943001.575");
-    expect(Array.from(calculate(plan, input).statements()).find((s) => s.memberId === "R")?.lines[0]?.base).toBe("2900779943001.575");
+    const r = safeCalculate(plan, input);
+    expect(r.ok ? [] : r.issues.map((i) => i.code)).toStrictEqual(["RUN_VOLUME_OVERFLOW"]);
+    // One tenth of that volume is inside the range, and both engines agree on its matching base exactly.
+    const small = { ...input, orders: [{ id: "o1", memberId: "S", kind: "personal-consumption" as const, date: "2026-10-15", volumes: { PV: "56314889.2060" } }] };
+    const base = byId(referenceCalculate(plan, small).statements, "R").lines[0]?.base;
+    expect(Array.from(calculate(plan, small).statements()).find((s) => s.memberId === "R")?.lines[0]?.base).toBe(base);
   });
 });
