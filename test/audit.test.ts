@@ -68,6 +68,7 @@ describe("explain on random plans and inputs", () => {
             expect(sum.override).toBe(units(b.accounting.breakage["override-unqualified"] as string, VALUE_SCALE));
             return;
           }
+          if (b.kind !== "unilevel" && b.kind !== "matching") return;
           expect(sum.rateGap).toBe(units(b.accounting.breakage["rate-below-maximum"] as string, VALUE_SCALE));
           expect(sum.locked).toBe(units(b.accounting.breakage["level-locked"] as string, VALUE_SCALE));
           expect(sum.upline).toBe(units(b.accounting.breakage["upline-unqualified"] as string, VALUE_SCALE));

@@ -36,16 +36,31 @@ function schemaKinds(node: unknown, out = new Set<string>()): Set<string> {
   return out;
 }
 
+/** Counts the stairstep rules a run reached (the reference's statements and summary). */
+function countStairstep(ref: ReturnType<typeof referenceCalculate>, plan: ReturnType<typeof parsePlan>, stair: Record<"override" | "negative" | "merged" | "unqualified" | "column", number>): void {
+  const lines = ref.statements.flatMap((s) => s.lines.filter((l) => l.kind === "stairstep"));
+  if (lines.some((l) => (l.level as number) > 0)) stair.override++;
+  if (lines.some((l) => l.value.startsWith("-"))) stair.negative++;
+  if (lines.some((l) => (l.sources as number) > 1)) stair.merged++;
+  if (ref.summary.bonuses.some((b) => b.kind === "stairstep" && !new D(b.accounting?.breakage["member-unqualified"] ?? "0").isZero())) stair.unqualified++;
+  const stairKeys = plan.bonuses.filter((b) => b.kind === "stairstep").map((b) => `${b.key}.`);
+  const met = ref.statements.flatMap((s) => s.rank.requirements ?? []).filter((d) => d.requirement === "column" && stairKeys.some((k) => d.column.startsWith(k)));
+  if (met.some((d) => d.met)) stair.column++;
+}
+
 describe("fast engine = reference engine", () => {
   it(`identical canonical statements and summary on ${numRuns} random plans and inputs`, () => {
     // Some inputs give members ranks (floor or paid-as by the plan's givenRank).
     const rankNames = (p: { plan: Record<string, unknown> }) => (p.plan.ranks as { name: string }[]).map((r) => r.name);
     const arb = planArb.chain((p) => inputArb(p.measures, 40, p.placementWidth).chain((input) => givenRanksArb(input, rankNames(p))).map((input) => ({ p, input })));
+    // How many runs reached the stairstep rules hardest to reach at random (see the end).
+    const stair = { override: 0, negative: 0, merged: 0, unqualified: 0, column: 0 };
     fc.assert(
       fc.property(arb, ({ p, input }) => {
         const plan = parsePlan(p.plan);
         const fast = calculate(plan, input);
         const ref = referenceCalculate(plan, input);
+        countStairstep(ref, plan, stair);
         const fastStatements = Array.from(fast.statements(), (s) => canonicalJson(s));
         const refStatements = ref.statements.map((s) => canonicalJson(s));
         expect(fastStatements).toEqual(refStatements);
@@ -57,6 +72,10 @@ describe("fast engine = reference engine", () => {
       }),
       { numRuns, ...(seed !== undefined ? { seed } : {}), endOnFailure: true },
     );
+    // stairstep: breakaway overrides paid, deductions (negative lines), per-member lines merging several
+    // sources, unqualified members' pay as breakage, rank requirements on a published column that some
+    // member meets: each in at least one run in 200.
+    for (const [what, runs] of Object.entries(stair)) expect(runs, what).toBeGreaterThan(numRuns / 200);
   });
 
   // docs/state.md: chains of 2–4 periods on growing trees, each engine feeding its own closing state

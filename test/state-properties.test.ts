@@ -60,14 +60,14 @@ describe("state over chains of periods", () => {
     );
   });
 
-  it("conservation every period: potential = paid + compressed up + breakage; statements add up to the summary", () => {
+  it("conservation every period: potential = paid + compressed up + withheld + breakage; statements add up to the summary", () => {
     fc.assert(
       fc.property(arb, ({ p, periods }) => {
         runChain(p.plan, periods, (run) => {
           for (const b of run.summary.bonuses) {
             const a = b.accounting;
             if (a === undefined) continue;
-            const parts = Object.values(a.breakage).reduce((x, y) => x.plus(y), new D(a.paid).plus(a.compressedUp));
+            const parts = Object.values(a.breakage).reduce((x, y) => x.plus(y), new D(a.paid).plus(a.compressedUp).plus(a.withheld ?? "0"));
             expect(parts.eq(a.potential), `bonus ${b.key} in ${run.period.id}`).toBe(true);
           }
           const totals = Array.from(run.statements(), (s) => s.total).reduce((x, y) => x.plus(y), new D(0));

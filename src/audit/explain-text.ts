@@ -119,7 +119,8 @@ function bonus(out: string[], b: BonusPart, currency: string): void {
   out.push(`Bonus ${b.key} (${b.kind})${b.reference !== undefined ? `, ${b.reference}` : ""}: ${grouped(b.amount)} ${currency}`);
   for (const l of b.lines) line(out, l);
   if (b.rounding !== undefined) out.push(`  subtotal: ${rounded(b.rounding)}`);
-  if (b.lines.length === 0 && b.notPaid.length === 0) out.push("  nothing paid");
+  for (const a of b.awards ?? []) out.push(`  award (no amount): ${a.award}: ${a.explanation}`);
+  if (b.lines.length === 0 && b.notPaid.length === 0 && b.awards === undefined) out.push("  nothing paid");
   if (b.notPaid.length > 0) {
     out.push(b.lines.length === 0 ? "  not paid:" : "  not paid, or paid less:");
     for (const n of b.notPaid) notPaid(out, n);

@@ -8,8 +8,11 @@ import type { RequirementDetail } from "../measures/ranks.js";
 import type { MeasureValues } from "../measures/volumes.js";
 import type { OrderKind } from "../plan/fields.js";
 import type { LineFieldValue, LineItem, Statement } from "../statement/types.js";
+import type { Period } from "../run/period.js";
 // For the TSDoc link above.
 import type { explain } from "./explain.js";
+// For the TSDoc links of ExplainContext.
+import type { RunContext } from "../bonuses/family.js";
 
 /** One order of a source member, as an explanation lists it. */
 export interface SourceOrder {
@@ -93,6 +96,11 @@ export interface BonusExplanation {
   readonly lines: readonly LineBasis[];
   /** Why the member received nothing, or less, from this bonus. */
   readonly notPaid: readonly NotPaid[];
+  /**
+   * One entry per non-money award the statement lists for this bonus, in the statement's order; each is
+   * checked against it. Left out: the family records no awards.
+   */
+  readonly awards?: readonly { readonly award: string; readonly note: string }[];
 }
 
 /**
@@ -138,6 +146,17 @@ export interface ExplainContext {
   ordersOf(member: number, measure: number): { readonly orders: readonly SourceOrder[]; readonly omitted: number } | undefined;
   /** The settled amounts of bonus `key` per member index, in money units (what the statements show). */
   earnings(key: string): Float64Array;
+  /** The run's period. */
+  readonly period: Period;
+  /** A column a bonus published (`<key>.<name>`), per member index, in the units of its kind. */
+  column(name: string): Float64Array;
+  /**
+   * The run's opening state values of state field `field` (as {@link RunContext.opening} gave the step),
+   * undefined for a plan that keeps no such field.
+   */
+  opening(field: string): Float64Array | undefined;
+  /** Whether the run was given an opening state (as {@link RunContext.openingGiven}). */
+  readonly openingGiven: boolean;
 }
 
 /** A personal volume by order kind: what was ordered and what counted. */
@@ -304,6 +323,14 @@ export interface BonusPart {
   /** Rounding of the subtotal, when the plan rounds per bonus and the member has lines. */
   readonly rounding?: RoundingDetail;
   readonly notPaid: readonly NotPaid[];
+  /** The statement's non-money awards of this bonus, each with how the family gave it (absent when none). */
+  readonly awards?: readonly ExplainedAward[];
+}
+
+/** A non-money award of a statement (its `awards`), with why it was given. */
+export interface ExplainedAward {
+  readonly award: string;
+  readonly explanation: string;
 }
 
 /** Why a member was paid what they were paid, and not more: the result of {@link explain}. */

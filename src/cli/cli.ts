@@ -23,7 +23,7 @@ import { RUN_FILES, RunFolder, removeStaleTempFiles } from "./run-folder.js";
 import { formatSummary } from "./format.js";
 import { cmdRunPeriods } from "./chain.js";
 import { DIFF_USAGE, SWEEP_USAGE, cmdDiff, cmdSweep } from "./whatif.js";
-import { cmdExplain, cmdReplay, preparedInputSummaries, previousBundle, runFormat, writeRunAudit } from "./audit.js";
+import { cmdExplain, cmdReplay, cmdReport, preparedInputSummaries, previousBundle, runFormat, writeRunAudit } from "./audit.js";
 import { type StateInput, safeParseState } from "../state/state.js";
 import { stateNdjson } from "../state/write.js";
 import type { OpeningRecord } from "../audit/bundle.js";
@@ -81,6 +81,11 @@ const COMMAND_USAGE: Readonly<Record<string, string>> = {
       Explains one member's statement: sources, levels, rates, rounding, what was not paid and why, ranks.
       --json prints the explanation as JSON. A member id starting with "-" goes after "--".
 `,
+  report: `  compplan report DIR KEY [--json | --format csv] [--members FILE --orders FILE] [--state FILE]
+      A bonus's report over the run of DIR: a contest's standings (points, tier, points to the next tier,
+      awards), a payout cap's company figures and the members it cut. Prints the facts and a table; --json
+      the report as JSON; --format csv the rows as CSV. Inputs as for explain.
+`,
   validate: `  compplan validate PLAN [--json]
       Checks a plan file; lists every issue with its code, path and message.
 `,
@@ -105,7 +110,7 @@ const COMMAND_USAGE: Readonly<Record<string, string>> = {
 /** Issues listed on stderr without --json; the rest are counted. */
 const ISSUES_SHOWN = 200;
 
-const JSON_NOTE = `--json (run, validate, replay, explain, diff, sweep): an invalid plan or input (exit 1) is reported on
+const JSON_NOTE = `--json (run, validate, replay, explain, report, diff, sweep): an invalid plan or input (exit 1) is reported on
 stderr as one JSON document, { "issues": [ { "code", "path", "message", "value"?, "file"?, "line"? } ] },
 listing every issue; without it at most ${ISSUES_SHOWN} are listed.
 `;
@@ -159,6 +164,8 @@ export function runCli(args: readonly string[], io: CliIO): number {
         return cmdReplay(rest, io);
       case "explain":
         return cmdExplain(rest, io);
+      case "report":
+        return cmdReport(rest, io);
       case "diff":
         return cmdDiff(rest, io);
       case "sweep":

@@ -18,6 +18,7 @@ import { canonicalJson } from "../statement/canonical.js";
 import type { LevelAccounting, RunContext, RunOrders } from "../bonuses/family.js";
 import { type CompiledPlan, accumulatedFields, compilePlan } from "../plan/compile.js";
 import { type Plan, orderMeasures, planArgument } from "../plan/parse.js";
+import { AwardRecords } from "./awards.js";
 import { ColumnStore } from "./columns.js";
 import { LineSink } from "./lines.js";
 import { type Period, dayIndices, safeParsePeriod } from "./period.js";
@@ -351,7 +352,9 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
   // The step running now, and the state fields steps have closed (docs/state.md).
   let running = -1;
   const closed = new Map<string, Float64Array>();
+  const awards = new AwardRecords(compiled.bonuses);
   const ctx: RunContext = {
+    period: prepared.period,
     genealogy: g,
     measures: volumes,
     qualified,
@@ -365,12 +368,14 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
     column: (name) => columns.column(name),
     orders: runOrders(prepared),
     opening: (field) => (opening.columns === undefined ? undefined : stateColumn(opening.columns, field)),
+    openingGiven: options.state !== undefined,
     close: (field, values) => {
       const own = compiled.bonuses[running]?.stateFields.find((f) => f.name === field);
       assert(own !== undefined && !closed.has(field), "state-field-closed-once", `step ${compiled.bonuses[running]?.key} closes ${field}: not its own state field, or twice`);
       assert(values.length === (own.scope === "company" ? 1 : g.size), "state-field-length", `${field}: ${values.length} values`);
       closed.set(field, values);
     },
+    award: (member, award) => awards.add(member, running, award),
   };
   const accounting: (LevelAccounting | undefined)[] = new Array(compiled.bonuses.length);
   compiled.stepOrder.forEach((i, s) => {
@@ -406,6 +411,8 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
     lines: sink,
     accounting,
     earnings: columns.earningsByBonus(),
+    columns,
+    awards,
     orderCount: prepared.orders.count,
     work,
     ...(opening.columns !== undefined ? { opening: opening.columns, closing: closingState(compiled, opening.columns, volumes, ranks, closed) } : {}),

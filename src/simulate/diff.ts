@@ -55,7 +55,7 @@ export interface RankDiff {
 
 /**
  * What level bonuses did with their potential, summed over every bonus that keeps an account (exact
- * values): `potential = paid + compressedUp + withheld + breakage`.
+ * values): `potential = paid + compressedUp + withheld + carried + breakage`.
  */
 export interface AccountingDiff {
   readonly potential: Compared<string>;
@@ -63,6 +63,8 @@ export interface AccountingDiff {
   readonly compressedUp: Compared<string>;
   /** Of differential bonuses (stairstep): the potential that members below the recipients took at their own rates. */
   readonly withheld: Compared<string>;
+  /** Of pools that carry their remainder: the part carried to the next period's fund (present when either run has one). */
+  readonly carried?: Compared<string>;
   readonly breakage: Compared<string>;
   /** Breakage by reason; every reason either run reports is listed. */
   readonly breakageByReason: Readonly<Record<string, Compared<string>>>;
@@ -449,6 +451,7 @@ function accountingDiff(before: RunResult, after: RunResult, scale: number): Acc
       paid: sumDecimals(acc.map((x) => x.paid), scale),
       compressedUp: sumDecimals(acc.map((x) => x.compressedUp), scale),
       withheld: sumDecimals(acc.flatMap((x) => (x.withheld !== undefined ? [x.withheld] : [])), scale),
+      carried: acc.some((x) => x.carried !== undefined) ? sumDecimals(acc.flatMap((x) => (x.carried !== undefined ? [x.carried] : [])), scale) : undefined,
       breakage: sumDecimals(acc.flatMap((x) => Object.values(x.breakage)), scale),
       reasons: new Map([...reasons].map(([k, v]) => [k, sumDecimals(v, scale)])),
     };
@@ -463,6 +466,7 @@ function accountingDiff(before: RunResult, after: RunResult, scale: number): Acc
     paid: cmp(x.paid, y.paid),
     compressedUp: cmp(x.compressedUp, y.compressedUp),
     withheld: cmp(x.withheld, y.withheld),
+    ...(x.carried !== undefined || y.carried !== undefined ? { carried: cmp(x.carried ?? zero, y.carried ?? zero) } : {}),
     breakage: cmp(x.breakage, y.breakage),
     breakageByReason: Object.fromEntries(reasons.map((r) => [r, cmp(x.reasons.get(r) ?? zero, y.reasons.get(r) ?? zero)])),
   };

@@ -116,3 +116,10 @@ export function sumMoney(amounts: readonly string[]): string {
   const digits = (cents < 0n ? -cents : cents).toString().padStart(3, "0");
   return `${cents < 0n ? "-" : ""}${digits.slice(0, -2)}.${digits.slice(-2)}`;
 }
+
+/** The rows of a small plain CSV file (a plan's members.csv or orders.csv: no quoting), as records by column name. */
+export function csvRows(url: URL): Record<string, string>[] {
+  const [head, ...lines] = readFileSync(url, "utf8").trim().split("\n");
+  const keys = (head as string).split(",");
+  return lines.map((l) => Object.fromEntries(l.split(",").map((v, k) => [keys[k] as string, v])));
+}

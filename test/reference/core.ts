@@ -13,7 +13,7 @@
 import { Decimal } from "decimal.js";
 import type { Plan } from "../../src/plan/parse.js";
 import { D, fmtExact, fmtMoney, fmtShort, roundingMode, sum, ZERO } from "./decimal.js";
-import type { FamilyAccounting, FamilyLine, PlanBonus, ReferenceFacts, ReferenceFamily, ReferenceMember } from "./family.js";
+import type { FamilyAccounting, FamilyColumn, FamilyLine, PlanBonus, ReferenceFacts, ReferenceFamily, ReferenceMember } from "./family.js";
 import { REFERENCE_FAMILIES } from "./families/index.js";
 import { accumulatedFieldNames, closingRanks, keepsState, type OpeningState, openingValue, type PaidAsOverPeriods, paidAsOverPeriods, readState, type StateValue, stateFields, writeState } from "./state.js";
 import type {
@@ -61,6 +61,14 @@ interface RawLine extends FamilyLine {
 }
 
 type RankRequires = Plan["ranks"][number]["requires"];
+
+/**
+ * The bonus a rank's column requirement reads: `earnings.<key>` and `<key>.<name>` (plan-language.md "Ranks":
+ * column requirements) both name bonus `<key>` (a bonus key holds no `.`).
+ */
+function columnBonus(column: string): string {
+  return column.startsWith("earnings.") ? column.slice("earnings.".length) : column.slice(0, column.indexOf("."));
+}
 
 /** The reference implementation of a bonus's kind (families/index.ts). */
 function familyOf(bonus: PlanBonus): ReferenceFamily {
@@ -335,13 +343,22 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
     for (const c of requires.columns ?? []) {
       // `columns: [{ column, minimum }]`: the member's value of the column ≥ minimum. `earnings.<key>` is
       // what bonus <key> paid the member: "the amount m's statement shows for b (0 when m has no line of
-      // b)", shown in money at the plan's scale, as is the minimum.
-      if (!c.column.startsWith("earnings.")) throw new Error(`reference engine: no bonus publishes ${c.column}`);
-      const i = keyIndex.get(c.column.slice("earnings.".length));
+      // b)", shown in money at the plan's scale, as is the minimum. `<key>.<name>`: "a column bonus <key>
+      // publishes (its family declares it, with a kind: a volume ...; money ...; or a count, whole)";
+      // statements.md: "a published volume column is written like volumes, a count as a whole number".
+      const i = keyIndex.get(columnBonus(c.column));
       if (i === undefined || !ran.has(i)) throw new Error(`reference engine: a rank reads ${c.column} before that bonus ran`);
-      const actual = subtotals[i]?.get(m.id) ?? ZERO;
       const minimum = new D(c.minimum);
-      details.push({ requirement: "column", column: c.column, actual: fmtMoney(actual, scale), required: fmtMoney(minimum, scale), met: actual.greaterThanOrEqualTo(minimum) });
+      if (c.column.startsWith("earnings.")) {
+        const actual = subtotals[i]?.get(m.id) ?? ZERO;
+        details.push({ requirement: "column", column: c.column, actual: fmtMoney(actual, scale), required: fmtMoney(minimum, scale), met: actual.greaterThanOrEqualTo(minimum) });
+        continue;
+      }
+      const column = published[i]?.[c.column.slice(c.column.indexOf(".") + 1)];
+      if (column === undefined) throw new Error(`reference engine: no bonus publishes ${c.column}`);
+      const actual = column.of(m);
+      const fmt = (x: Decimal): string => (column.kind === "money" ? fmtMoney(x, scale) : fmtShort(x));
+      details.push({ requirement: "column", column: c.column, actual: fmt(actual), required: fmt(minimum), met: actual.greaterThanOrEqualTo(minimum) });
     }
     return { met: details.every((d) => d.met), details };
   };
@@ -426,7 +443,7 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
   // is the first bonus in plan order whose read bonuses have all run. None ready while some are left means
   // a circle ("PLAN_STEP_CYCLE", which the parser rejects).
   const rankReads = new Set<number>();
-  const pending = plan.ranks.flatMap((r) => (r.requires.columns ?? []).map((c) => keyIndex.get(c.column.slice("earnings.".length)) ?? -1));
+  const pending = plan.ranks.flatMap((r) => (r.requires.columns ?? []).map((c) => keyIndex.get(columnBonus(c.column)) ?? -1));
   while (pending.length > 0) {
     const i = pending.pop() as number;
     if (i < 0 || rankReads.has(i)) continue;
@@ -456,6 +473,8 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
   // statements show exactly these ("bonuses": the member's subtotal per bonus key that has at least one
   // line), and they are the bonus's "earnings" a later step reads.
   const subtotals: Map<string, Decimal>[] = plan.bonuses.map(() => new Map());
+  // Per bonus (plan position): the columns it published ("<key>.<name>"), once it has run.
+  const published: (Record<string, FamilyColumn> | undefined)[] = plan.bonuses.map(() => undefined);
 
   for (const bonusIndex of stepOrder) {
     if (!rankReads.has(bonusIndex)) ranksReady = true;
@@ -493,11 +512,13 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
     }
     for (const [memberId, lines] of byMember) subtotals[bonusIndex]?.set(memberId, subtotal(lines));
     ran.add(bonusIndex);
+    published[bonusIndex] = result.columns;
     if (result.accounting !== undefined) {
       // statements.md "Summary", accounting: "potential = paid + compressedUp + Σ breakage"; plan-language.md
-      // "unilevel": "Conservation: for the bonus, paid + compressedUp + breakage = potential exactly".
+      // "unilevel": "Conservation: for the bonus, paid + compressedUp + breakage = potential exactly";
+      // "stairstep": "Conservation: paid + withheld + breakage = potential, exactly".
       const acc = result.accounting;
-      if (!acc.paid.plus(acc.compressedUp).plus(sum(Object.values(acc.breakage))).equals(acc.potential)) {
+      if (!acc.paid.plus(acc.compressedUp).plus(acc.withheld ?? ZERO).plus(sum(Object.values(acc.breakage))).equals(acc.potential)) {
         throw new Error(`reference engine: conservation fails for bonus ${bonus.key}`);
       }
       accounting.set(bonusIndex, acc);
@@ -518,9 +539,15 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
     const ca = a.fields?.compressed === true ? 1 : 0;
     const cb = b.fields?.compressed === true ? 1 : 0;
     if (ca !== cb) return ca - cb;
+    // "then source (member id; lines per source)": as "lines without a level first", lines without a source
+    // first (a stairstep line merged from several sources, beside one-source lines at its level), so that the
+    // order is a total one whatever the sort algorithm.
     const sa = a.fields?.source as string | undefined;
     const sb = b.fields?.source as string | undefined;
-    return sa === sb ? 0 : sa === undefined ? -1 : sb === undefined ? 1 : sa < sb ? -1 : 1;
+    if (sa === sb) return 0;
+    if (sa === undefined) return -1;
+    if (sb === undefined) return 1;
+    return sa < sb ? -1 : 1;
   };
 
   const formatLine = (l: RawLine): ReferenceLine => {
@@ -639,6 +666,9 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
         potential: fmtExact(acc.potential, scale),
         paid: fmtExact(acc.paid, scale),
         compressedUp: fmtExact(acc.compressedUp, scale),
+        // plan-language.md "Run summary": "for stairstep potential, paid, withheld and breakage by reason (with
+        // compressedUp 0)".
+        ...(acc.withheld !== undefined ? { withheld: fmtExact(acc.withheld, scale) } : {}),
         breakage: Object.fromEntries(Object.entries(acc.breakage).map(([reason, x]) => [reason, fmtExact(x, scale)])),
       };
     }

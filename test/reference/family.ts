@@ -81,20 +81,37 @@ export interface FamilyLine {
 
 /**
  * statements.md "Summary", `accounting`: exact values, with every breakage reason the family knows listed
- * (zero or not). The core checks `potential = paid + compressedUp + Σ breakage`.
+ * (zero or not). The core checks `potential = paid + compressedUp + withheld + Σ breakage`.
  */
 export interface FamilyAccounting {
   potential: Decimal;
   paid: Decimal;
   compressedUp: Decimal;
+  /**
+   * plan-language.md "`stairstep`", Accounting: "withheld: the withheld parts of paid members"; only for a
+   * family that withholds (the summary then shows it).
+   */
+  withheld?: Decimal;
   breakage: Record<string, Decimal>;
+}
+
+/**
+ * plan-language.md "Ranks", column requirements: "`<key>.<name>`: a column bonus `<key>` publishes (its family
+ * declares it, with a kind: a volume ...; money ...; or a count, whole)". A family's published column: its kind
+ * and each member's value.
+ */
+export interface FamilyColumn {
+  kind: "volume" | "money" | "count";
+  of(m: ReferenceMember): Decimal;
 }
 
 /** What a family returns for one bonus entry. */
 export interface FamilyResult {
   lines: FamilyLine[];
-  /** Only for families that account for what they did not pay (level bonuses). */
+  /** Only for families that account for what they did not pay (level bonuses, stairstep). */
   accounting?: FamilyAccounting;
+  /** The columns the bonus publishes, by name (without the `<key>.`); none when absent. */
+  columns?: Record<string, FamilyColumn>;
 }
 
 /** A reference implementation of one bonus family, written from its section of docs/plan-language.md. */

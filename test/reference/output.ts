@@ -85,6 +85,7 @@ export interface ReferenceSummaryBonus {
     potential: string;
     paid: string;
     compressedUp: string;
+    withheld?: string;
     breakage: Record<string, string>;
   };
 }

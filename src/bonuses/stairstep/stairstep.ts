@@ -13,7 +13,7 @@
 import { z } from "zod";
 import { type Issue, issue } from "../../errors/issues.js";
 import { nameHint } from "../../errors/suggest.js";
-import { RATE_SCALE, VOLUME_SCALE, compareDecimal, parseUnits } from "../../money/decimal.js";
+import { RATE_SCALE, VOLUME_SCALE, compareDecimal, formatRate, parseUnits } from "../../money/decimal.js";
 import { decimalString, keySchema, measureNameSchema, rankNameSchema, referenceSchema } from "../../plan/fields.js";
 import { rateUnits, volumeUnits } from "../../plan/units.js";
 import type { LineSink } from "../../run/lines.js";
@@ -141,6 +141,14 @@ export const stairstep: BonusFamily<StairstepConfig, StairstepInput> = {
     return reads;
   },
   publishes: () => PUBLISHED,
+  amplifies(config) {
+    // A bound on what one member is paid per unit of the paid measure's total: twice the top step's rate
+    // (a deduct member's gross line and its deductions) plus every override rate, times the point value.
+    const pv = BigInt(volumeUnits(config.pointValue));
+    const top = config.steps.map((s) => BigInt(rateUnits(s.rate))).reduce((a, b) => (b > a ? b : a), 0n);
+    const overrides = (config.breakaway?.generations ?? []).reduce((sum, g) => sum + BigInt(rateUnits(g)), 0n);
+    return [{ measure: config.measure ?? config.volume, factor: formatRate(((2n * top + overrides) * pv) / 10n ** BigInt(VOLUME_SCALE)) }];
+  },
   validate(config, names, path) {
     const issues: Issue[] = [];
     for (const field of ["volume", "measure"] as const) {

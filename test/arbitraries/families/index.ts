@@ -1,10 +1,11 @@
 // The random plan generator's bonus families: one line per family. A new family is a file `<kind>.ts` in this
 // folder (see ../family.ts) and one line here; the plan arbitrary (../plans.ts) then generates it, so the
-// differential test covers it. A family whose entries name other bonuses (matching) comes after those it names. The differential test checks this list names every kind of the plan schema.
+// differential test covers it. A family whose entries name other bonuses (matching) comes after those it names (stairstep before matching, so a matching bonus may match stairstep earnings, negative ones included). The differential test checks this list names every kind of the plan schema.
 import type { FamilyArbitrary } from "../family.js";
 import { matchingArb } from "./matching.js";
 import { rankBonusArb } from "./rank-bonus.js";
 import { retailProfitArb } from "./retail-profit.js";
+import { stairstepArb } from "./stairstep.js";
 import { unilevelArb } from "./unilevel.js";
 
-export const FAMILY_ARBITRARIES: readonly FamilyArbitrary[] = [unilevelArb, rankBonusArb, retailProfitArb, matchingArb];
+export const FAMILY_ARBITRARIES: readonly FamilyArbitrary[] = [unilevelArb, rankBonusArb, retailProfitArb, stairstepArb, matchingArb];

@@ -7,6 +7,7 @@ import type { ReferenceFamily } from "../family.js";
 import { matching } from "./matching.js";
 import { rankBonus } from "./rank-bonus.js";
 import { retailProfit } from "./retail-profit.js";
+import { stairstep } from "./stairstep.js";
 import { unilevel } from "./unilevel.js";
 
-export const REFERENCE_FAMILIES: readonly ReferenceFamily[] = [unilevel, rankBonus, retailProfit, matching];
+export const REFERENCE_FAMILIES: readonly ReferenceFamily[] = [unilevel, rankBonus, retailProfit, matching, stairstep];
