@@ -128,7 +128,7 @@ export interface FamilyColumn {
 /** What a family returns for one bonus entry. */
 export interface FamilyResult {
   lines: FamilyLine[];
-  /** Only for families that account for what they did not pay (level bonuses, stairstep). */
+  /** Only for families that account for what they did not pay (level bonuses, stairstep, pool, rank-advancement). */
   accounting?: FamilyAccounting;
   /** The columns the bonus publishes, by name (without the `<key>.`); none when absent. */
   columns?: Record<string, FamilyColumn>;
