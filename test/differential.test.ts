@@ -48,6 +48,23 @@ function countStairstep(ref: ReturnType<typeof referenceCalculate>, plan: Return
   if (met.some((d) => d.met)) stair.column++;
 }
 
+/** The structure, pool and rank-advancement rules a run reached (the reference's statements, summary and state). */
+const POOL_RULES = ["structureAbove1", "poolPaid", "poolCarried", "poolNegative", "advancementPaid", "advancementLater", "rankLost", "unqualified"] as const;
+function countPools(ref: ReturnType<typeof referenceCalculate>, counts: Record<(typeof POOL_RULES)[number], number>): void {
+  const lines = ref.statements.flatMap((s) => s.lines);
+  const acc = (kind: string) => ref.summary.bonuses.filter((b) => b.kind === kind).map((b) => b.accounting);
+  const nonZero = (x: string | undefined) => x !== undefined && !new D(x).isZero();
+  if (lines.some((l) => l.kind === "structure" && (l.level as number) > 1)) counts.structureAbove1++;
+  if (lines.some((l) => l.kind === "pool")) counts.poolPaid++;
+  if (acc("pool").some((a) => nonZero(a?.carried))) counts.poolCarried++;
+  if (acc("pool").some((a) => (a?.carried ?? a?.breakage.undistributed ?? "0").startsWith("-"))) counts.poolNegative++;
+  if (lines.some((l) => l.kind === "rank-advancement")) counts.advancementPaid++;
+  // An instalment after the first: a count of 2 or more in the closing state.
+  if (/"advancement\.paid\.[^"]+":([2-9]|\d\d)/.test(ref.state ?? "")) counts.advancementLater++;
+  if (acc("rank-advancement").some((a) => nonZero(a?.breakage["rank-lost"]))) counts.rankLost++;
+  if (acc("rank-advancement").some((a) => nonZero(a?.breakage["member-unqualified"]))) counts.unqualified++;
+}
+
 describe("fast engine = reference engine", () => {
   it(`identical canonical statements and summary on ${numRuns} random plans and inputs`, () => {
     // Some inputs give members ranks (floor or paid-as by the plan's givenRank).
@@ -55,12 +72,14 @@ describe("fast engine = reference engine", () => {
     const arb = planArb.chain((p) => inputArb(p.measures, 40, p.placementWidth).chain((input) => givenRanksArb(input, rankNames(p))).map((input) => ({ p, input })));
     // How many runs reached the stairstep rules hardest to reach at random (see the end).
     const stair = { override: 0, negative: 0, merged: 0, unqualified: 0, column: 0 };
+    const pools = Object.fromEntries(POOL_RULES.map((r) => [r, 0])) as Record<(typeof POOL_RULES)[number], number>;
     fc.assert(
       fc.property(arb, ({ p, input }) => {
         const plan = parsePlan(p.plan);
         const fast = calculate(plan, input);
         const ref = referenceCalculate(plan, input);
         countStairstep(ref, plan, stair);
+        countPools(ref, pools);
         const fastStatements = Array.from(fast.statements(), (s) => canonicalJson(s));
         const refStatements = ref.statements.map((s) => canonicalJson(s));
         expect(fastStatements).toEqual(refStatements);
@@ -76,7 +95,11 @@ describe("fast engine = reference engine", () => {
     // sources, unqualified members' pay as breakage, rank requirements on a published column that some
     // member meets: each in at least one run in 200.
     for (const [what, runs] of Object.entries(stair)) expect(runs, what).toBeGreaterThan(numRuns / 200);
-  });
+    // structure paid above level 1, pools paying, carrying and overpaying (a negative remainder), advancement
+    // paid and lost to an unqualified member: each in at least one run in 200 (about one in 10 at 300 runs).
+    for (const what of ["structureAbove1", "poolPaid", "poolCarried", "poolNegative", "advancementPaid", "unqualified"] as const) expect(pools[what], what).toBeGreaterThan(numRuns / 200);
+    // Plans now hold up to 12 bonuses of 8 families: 2,000 runs take about 2½ minutes on a loaded machine.
+  }, Math.max(120_000, numRuns * 150));
 
   // docs/state.md: chains of 2–4 periods on growing trees, each engine feeding its own closing state
   // forward (the fast engine through stateNdjson → parseState, the reference through its own text).
@@ -86,6 +109,7 @@ describe("fast engine = reference engine", () => {
     let graced = 0;
     let held = 0;
     let carried = 0;
+    const pools = Object.fromEntries(POOL_RULES.map((r) => [r, 0])) as Record<(typeof POOL_RULES)[number], number>;
     fc.assert(
       fc.property(arb, ({ p, periods }) => {
         const plan = parsePlan(p.plan);
@@ -100,6 +124,7 @@ describe("fast engine = reference engine", () => {
           refState = ref.state;
           expect(fastState).toBe(refState);
           periodsRun++;
+          countPools(ref, pools);
           const present = new Set(input.members.map((m) => m.id));
           if ((refState ?? "").split("\n").slice(1, -1).some((line) => !present.has((JSON.parse(line) as { id: string }).id))) carried++;
           if (ref.overPeriods.grace > 0) graced++;
@@ -113,6 +138,10 @@ describe("fast engine = reference engine", () => {
     expect(graced).toBeGreaterThan(periodsRun / 25);
     expect(held).toBeGreaterThan(periodsRun / 25);
     expect(carried).toBeGreaterThan(0);
+    // Over chains: a pool's remainder carried (into the next period's fund), an advancement instalment after
+    // the first (about one period in 35; rank-lost forfeits are rarer and not required).
+    expect(pools.poolCarried).toBeGreaterThan(periodsRun / 25);
+    expect(pools.advancementLater).toBeGreaterThan(0);
   });
 
   // No family makes a negative line yet (caps, paycuts and clawbacks will): signed lines are added to a

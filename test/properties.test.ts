@@ -26,8 +26,8 @@ describe("properties of every run", () => {
           const a = b.accounting;
           if (a === undefined) continue;
           // statements.md "Summary": stairstep adds withheld, "and then potential = paid + compressedUp + withheld
-          // + Σ breakage".
-          const parts = new D(a.paid).plus(a.compressedUp).plus(a.withheld ?? "0").plus(sum(Object.values(a.breakage)));
+          // + Σ breakage" (+ a pool's carried, statements.md).
+          const parts = new D(a.paid).plus(a.compressedUp).plus(a.withheld ?? "0").plus(a.carried ?? "0").plus(sum(Object.values(a.breakage)));
           expect(parts.eq(a.potential), `bonus ${b.key}`).toBe(true);
           // The exact value of the lines is what was paid and compressed up; the amount differs only by rounding.
           expect(new D(a.paid).plus(a.compressedUp).eq(b.exact)).toBe(true);

@@ -67,7 +67,7 @@ describe("state over chains of periods", () => {
           for (const b of run.summary.bonuses) {
             const a = b.accounting;
             if (a === undefined) continue;
-            const parts = Object.values(a.breakage).reduce((x, y) => x.plus(y), new D(a.paid).plus(a.compressedUp).plus(a.withheld ?? "0"));
+            const parts = Object.values(a.breakage).reduce((x, y) => x.plus(y), new D(a.paid).plus(a.compressedUp).plus(a.withheld ?? "0").plus(a.carried ?? "0"));
             expect(parts.eq(a.potential), `bonus ${b.key} in ${run.period.id}`).toBe(true);
           }
           const totals = Array.from(run.statements(), (s) => s.total).reduce((x, y) => x.plus(y), new D(0));

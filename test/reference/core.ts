@@ -15,7 +15,7 @@ import type { Plan } from "../../src/plan/parse.js";
 import { D, fmtExact, fmtMoney, fmtShort, roundingMode, sum, ZERO } from "./decimal.js";
 import type { FamilyAccounting, FamilyColumn, FamilyLine, PlanBonus, ReferenceFacts, ReferenceFamily, ReferenceMember } from "./family.js";
 import { REFERENCE_FAMILIES } from "./families/index.js";
-import { accumulatedFieldNames, closingRanks, keepsState, type OpeningState, openingValue, type PaidAsOverPeriods, paidAsOverPeriods, readState, type StateValue, stateFields, writeState } from "./state.js";
+import { accumulatedFieldNames, bonusState, closingRanks, keepsState, type OpeningState, openingCompany, openingValue, type PaidAsOverPeriods, paidAsOverPeriods, readState, type StateValue, stateFields, writeState } from "./state.js";
 import type {
   ReferenceCappedLeg,
   ReferenceInput,
@@ -469,6 +469,14 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
 
   const rawLines: RawLine[] = [];
   const accounting = new Map<number, FamilyAccounting>();
+  // docs/state.md "State a bonus keeps": which bonus (plan position) keeps each state field, and the closing
+  // values the bonuses gave.
+  const bonusFieldOwner = new Map<string, number>();
+  plan.bonuses.forEach((b, i) => {
+    for (const f of bonusState(b) ?? []) bonusFieldOwner.set(f.name, i);
+  });
+  const closingCompany = new Map<string, StateValue>();
+  const closingMember = new Map<string, (m: ReferenceMember) => StateValue>();
   // Per bonus (plan position): each member's subtotal, for members with at least one line of it. The
   // statements show exactly these ("bonuses": the member's subtotal per bonus key that has at least one
   // line), and they are the bonus's "earnings" a later step reads.
@@ -483,6 +491,7 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
     const reads = readsOf[bonusIndex] ?? [];
     const facts: ReferenceFacts = {
       members: ordered,
+      moneyScale: scale,
       personal,
       group,
       isQualified,
@@ -495,7 +504,18 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
         if (i === undefined || !reads.includes(i)) throw new Error(`reference engine: bonus ${bonus.key} reads ${key} undeclared`);
         return subtotals[i]?.get(m.id) ?? ZERO;
       },
+      openingGiven: opening !== undefined,
+      openingHighest: (m) => ladder[openingRank(m.id, "rank.highest")]?.name ?? null,
+      opening: (field, m) => {
+        // Only the bonus's own fields ("it reads the opening values").
+        const spec = ownFields.find((f) => f.name === field);
+        if (spec === undefined) throw new Error(`reference engine: bonus ${bonus.key} reads state field ${field} it does not keep`);
+        if (spec.scope === "company") return openingCompany(opening, spec);
+        if (m === undefined) throw new Error(`reference engine: member field ${field} read without a member`);
+        return openingValue(opening, m.id, spec);
+      },
     };
+    const ownFields = fields.filter((f) => bonusFieldOwner.get(f.name) === bonusIndex);
     const result = familyOf(bonus).calculate(bonus, facts);
     const byMember = new Map<string, RawLine[]>();
     const extra = extraLines.filter((x) => x.bonusIndex === bonusIndex).map((x) => x.line);
@@ -513,12 +533,26 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
     for (const [memberId, lines] of byMember) subtotals[bonusIndex]?.set(memberId, subtotal(lines));
     ran.add(bonusIndex);
     published[bonusIndex] = result.columns;
+    // docs/state.md: the step "must give every field's closing values, once; a step that does not is a bug".
+    for (const f of ownFields) {
+      const v = result.closing?.[f.name];
+      if (v === undefined) throw new Error(`reference engine: bonus ${bonus.key} gave no closing value of ${f.name}`);
+      if (f.scope === "company") {
+        if (typeof v === "function") throw new Error(`reference engine: company field ${f.name} closed per member`);
+        closingCompany.set(f.name, v);
+      } else {
+        const of = typeof v === "function" ? v : () => v;
+        closingMember.set(f.name, of);
+      }
+    }
     if (result.accounting !== undefined) {
       // statements.md "Summary", accounting: "potential = paid + compressedUp + Σ breakage"; plan-language.md
       // "unilevel": "Conservation: for the bonus, paid + compressedUp + breakage = potential exactly";
-      // "stairstep": "Conservation: paid + withheld + breakage = potential, exactly".
+      // "stairstep": "Conservation: paid + withheld + breakage = potential, exactly"; statements.md: "then
+      // potential = paid + compressedUp + withheld + carried + Σ breakage".
       const acc = result.accounting;
-      if (!acc.paid.plus(acc.compressedUp).plus(acc.withheld ?? ZERO).plus(sum(Object.values(acc.breakage))).equals(acc.potential)) {
+      const accounted = acc.paid.plus(acc.compressedUp).plus(acc.withheld ?? ZERO).plus(acc.carried ?? ZERO);
+      if (!accounted.plus(sum(Object.values(acc.breakage))).equals(acc.potential)) {
         throw new Error(`reference engine: conservation fails for bonus ${bonus.key}`);
       }
       accounting.set(bonusIndex, acc);
@@ -669,6 +703,8 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
         // plan-language.md "Run summary": "for stairstep potential, paid, withheld and breakage by reason (with
         // compressedUp 0)".
         ...(acc.withheld !== undefined ? { withheld: fmtExact(acc.withheld, scale) } : {}),
+        // "for pool potential, paid, carried (with remainder: carry) and breakage by reason".
+        ...(acc.carried !== undefined ? { carried: fmtExact(acc.carried, scale) } : {}),
         breakage: Object.fromEntries(Object.entries(acc.breakage).map(([reason, x]) => [reason, fmtExact(x, scale)])),
       };
     }
@@ -725,6 +761,7 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
           ["rank.periods", ranks.periods],
           ["rank.grace", p.grace],
           ...accumulated.closing(m, personal),
+          ...[...closingMember].map(([name, of]): [string, StateValue] => [name, of(m)]),
         ]),
       );
     }
@@ -736,7 +773,7 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
       if (plan.state?.unknownMembers !== "carry") throw new Error(`reference engine: state row for unknown member ${id}`);
       carried.set(id, line);
     }
-    closingText = writeState(plan, input.period, fields, closing, carried);
+    closingText = writeState(plan, input.period, fields, closing, carried, closingCompany);
   }
   const counts = { grace: 0, held: 0 };
   for (const m of ordered) {

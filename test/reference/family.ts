@@ -17,6 +17,7 @@
  */
 import type { Plan } from "../../src/index.js";
 import type { Decimal } from "./decimal.js";
+import type { StateFieldSpec, StateValue } from "./state.js";
 
 /** One entry of the plan's `bonuses`, whatever its kind. */
 export type PlanBonus = Plan["bonuses"][number];
@@ -46,6 +47,8 @@ export interface ReferenceMember {
 export interface ReferenceFacts {
   /** Every member, ordered by id (UTF-16 code unit order). */
   readonly members: readonly ReferenceMember[];
+  /** plan-language.md "Money and rounding": `money.scale`, the places of a money amount (a unit is 10^-scale). */
+  readonly moneyScale: number;
   /** plan-language.md "Measures": `personal(m, M)`. */
   personal(m: ReferenceMember, measure: string): Decimal;
   /** plan-language.md "Measures": `group(m, M)`, the whole downline. */
@@ -63,6 +66,18 @@ export interface ReferenceFacts {
    * core throws otherwise).
    */
   earnings(key: string, m: ReferenceMember): Decimal;
+  /**
+   * docs/state.md: whether the run was given an opening state at all ("false in a first period, where every
+   * field is at its initial value").
+   */
+  readonly openingGiven: boolean;
+  /** docs/state.md: m's opening `rank.highest` (none: `null`; also for a member the opening state does not list). */
+  openingHighest(m: ReferenceMember): string | null;
+  /**
+   * docs/state.md "State a bonus keeps": the opening value of one of the bonus's own fields (its full name
+   * `<key>.<name>`): a member's (`m` given) or, for a company field, the company's. Initial when absent.
+   */
+  opening(field: string, m?: ReferenceMember): StateValue;
 }
 
 /**
@@ -92,6 +107,11 @@ export interface FamilyAccounting {
    * family that withholds (the summary then shows it).
    */
   withheld?: Decimal;
+  /**
+   * plan-language.md "`pool`", Accounting: "carried = R (with remainder: carry only; the field is absent
+   * otherwise)"; statements.md: "then potential = paid + compressedUp + withheld + carried + Σ breakage".
+   */
+  carried?: Decimal;
   breakage: Record<string, Decimal>;
 }
 
@@ -108,10 +128,15 @@ export interface FamilyColumn {
 /** What a family returns for one bonus entry. */
 export interface FamilyResult {
   lines: FamilyLine[];
-  /** Only for families that account for what they did not pay (level bonuses, stairstep). */
+  /** Only for families that account for what they did not pay (level bonuses, stairstep, pool, rank-advancement). */
   accounting?: FamilyAccounting;
   /** The columns the bonus publishes, by name (without the `<key>.`); none when absent. */
   columns?: Record<string, FamilyColumn>;
+  /**
+   * docs/state.md "State a bonus keeps": the closing value of every field the family's `state` declared (full
+   * names), "once": a company field's value, or a member field's value for each member.
+   */
+  closing?: Record<string, StateValue | ((m: ReferenceMember) => StateValue)>;
 }
 
 /** A reference implementation of one bonus family, written from its section of docs/plan-language.md. */
@@ -120,4 +145,10 @@ export interface ReferenceFamily<B extends PlanBonus = PlanBonus> {
   /** The keys of the bonuses whose earnings this bonus reads (none when absent). */
   reads?(bonus: B): readonly string[];
   calculate(bonus: B, facts: ReferenceFacts): FamilyResult;
+  /**
+   * docs/state.md "State a bonus keeps": the fields the entry keeps (full names `<key>.<name>`, each with its
+   * kind and, for a company field, `scope: company`), or undefined when the entry keeps no state. An empty
+   * list still makes the plan keep state ("for the fields it reads, such as `rank.highest`").
+   */
+  state?(bonus: B): StateFieldSpec[] | undefined;
 }

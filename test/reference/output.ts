@@ -86,6 +86,7 @@ export interface ReferenceSummaryBonus {
     paid: string;
     compressedUp: string;
     withheld?: string;
+    carried?: string;
     breakage: Record<string, string>;
   };
 }

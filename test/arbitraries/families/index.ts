@@ -3,9 +3,12 @@
 // differential test covers it. A family whose entries name other bonuses (matching) comes after those it names (stairstep before matching, so a matching bonus may match stairstep earnings, negative ones included). The differential test checks this list names every kind of the plan schema.
 import type { FamilyArbitrary } from "../family.js";
 import { matchingArb } from "./matching.js";
+import { poolArb } from "./pool.js";
+import { rankAdvancementArb } from "./rank-advancement.js";
 import { rankBonusArb } from "./rank-bonus.js";
 import { retailProfitArb } from "./retail-profit.js";
 import { stairstepArb } from "./stairstep.js";
+import { structureArb } from "./structure.js";
 import { unilevelArb } from "./unilevel.js";
 
-export const FAMILY_ARBITRARIES: readonly FamilyArbitrary[] = [unilevelArb, rankBonusArb, retailProfitArb, stairstepArb, matchingArb];
+export const FAMILY_ARBITRARIES: readonly FamilyArbitrary[] = [unilevelArb, rankBonusArb, retailProfitArb, stairstepArb, matchingArb, structureArb, poolArb, rankAdvancementArb];

@@ -5,9 +5,12 @@
  */
 import type { ReferenceFamily } from "../family.js";
 import { matching } from "./matching.js";
+import { pool } from "./pool.js";
+import { rankAdvancement } from "./rank-advancement.js";
 import { rankBonus } from "./rank-bonus.js";
 import { retailProfit } from "./retail-profit.js";
 import { stairstep } from "./stairstep.js";
+import { structure } from "./structure.js";
 import { unilevel } from "./unilevel.js";
 
-export const REFERENCE_FAMILIES: readonly ReferenceFamily[] = [unilevel, rankBonus, retailProfit, matching, stairstep];
+export const REFERENCE_FAMILIES: readonly ReferenceFamily[] = [unilevel, rankBonus, retailProfit, matching, stairstep, structure, pool, rankAdvancement];
