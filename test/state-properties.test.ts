@@ -33,7 +33,14 @@ function runChain(plan: unknown, periods: readonly InputShape[], each: (run: Run
  * ranks by name), in the order read.
  */
 function rewrite(s: StateInput): string {
-  const header = canonicalJson({ fields: s.fields.map((f) => ({ kind: f.kind, name: f.name })), format: "compplan-state/1", period: s.period, plan: s.plan });
+  const value = (kind: string, v: number | string) => (kind === "volume" ? fmt(v as number, 4) : v);
+  const company: Record<string, unknown> = {};
+  s.fields.forEach((f, k) => {
+    const v = s.company[k];
+    if (v !== undefined) company[f.name] = value(f.kind, v);
+  });
+  const fields = s.fields.map((f) => ({ kind: f.kind, name: f.name, ...(f.scope !== undefined ? { scope: f.scope } : {}) }));
+  const header = canonicalJson({ ...(Object.keys(company).length > 0 ? { company } : {}), fields, format: "compplan-state/1", period: s.period, plan: s.plan });
   const rows = s.ids.map((id, i) => {
     const row: Record<string, unknown> = { id };
     s.fields.forEach((f, k) => {
