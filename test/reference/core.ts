@@ -15,7 +15,7 @@ import type { Plan } from "../../src/plan/parse.js";
 import { D, fmtExact, fmtMoney, fmtShort, roundingMode, sum, ZERO } from "./decimal.js";
 import type { FamilyAccounting, FamilyColumn, FamilyLine, PlanBonus, ReferenceFacts, ReferenceFamily, ReferenceMember } from "./family.js";
 import { REFERENCE_FAMILIES } from "./families/index.js";
-import { accumulatedFieldNames, closingRanks, keepsState, type OpeningState, openingValue, type PaidAsOverPeriods, paidAsOverPeriods, readState, type StateValue, stateFields, writeState } from "./state.js";
+import { accumulatedFieldNames, bonusStateFields, closingRanks, keepsState, type OpeningState, openingValue, type PaidAsOverPeriods, paidAsOverPeriods, readState, type StateValue, stateFields, writeState } from "./state.js";
 import type {
   ReferenceCappedLeg,
   ReferenceInput,
@@ -468,6 +468,10 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
   stepOrder.push(...firstGroup, ...secondGroup);
 
   const rawLines: RawLine[] = [];
+  // statements.md `awards`, and each bonus field's closing values (docs/state.md "State a bonus keeps").
+  const awards: { bonusIndex: number; memberId: string; award: string }[] = [];
+  const bonusClosing = new Map<string, (m: ReferenceMember) => StateValue>();
+  const bonusFieldKind = (name: string) => bonusStateFields(plan).find((f) => f.name === name)?.kind ?? "volume";
   const accounting = new Map<number, FamilyAccounting>();
   // Per bonus (plan position): each member's subtotal, for members with at least one line of it. The
   // statements show exactly these ("bonuses": the member's subtotal per bonus key that has at least one
@@ -490,6 +494,9 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
       rankIndex: ladderIndex,
       // "The earnings of bonus b for member m are the amount m's statement shows for b (its subtotal ...; 0 when
       // m has no line of b)."
+      period: input.period,
+      scale,
+      opening: (name, m) => openingValue(opening, m.id, { name: `${bonus.key}.${name}`, kind: bonusFieldKind(`${bonus.key}.${name}`) }),
       earnings: (key, m) => {
         const i = keyIndex.get(key);
         if (i === undefined || !reads.includes(i)) throw new Error(`reference engine: bonus ${bonus.key} reads ${key} undeclared`);
@@ -513,6 +520,14 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
     for (const [memberId, lines] of byMember) subtotals[bonusIndex]?.set(memberId, subtotal(lines));
     ran.add(bonusIndex);
     published[bonusIndex] = result.columns;
+    // statements.md `awards`: "ordered by the bonus's position in the plan, then in the order the bonus lists its awards".
+    for (const a of result.awards ?? []) awards.push({ bonusIndex, memberId: a.memberId, award: a.award });
+    // docs/state.md "State a bonus keeps": the step "must give every field's closing values".
+    for (const f of bonusStateFields(plan).filter((x) => x.bonus === bonus.key)) {
+      const close = result.closing?.[f.field];
+      if (close === undefined) throw new Error(`reference engine: bonus ${bonus.key} gave no closing ${f.name}`);
+      bonusClosing.set(f.name, close);
+    }
     if (result.accounting !== undefined) {
       // statements.md "Summary", accounting: "potential = paid + compressedUp + Σ breakage"; plan-language.md
       // "unilevel": "Conservation: for the bonus, paid + compressedUp + breakage = potential exactly";
@@ -625,7 +640,16 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
       bonusRecipients[bonusIndex] = (bonusRecipients[bonusIndex] ?? 0) + 1;
     });
 
+    // "awards: present only when the member received a non-money award": { award, bonus, kind, reference }.
+    const mineAwards = awards
+      .filter((a) => a.memberId === m.id)
+      .sort((a, b) => a.bonusIndex - b.bonusIndex)
+      .map((a) => {
+        const bonus = plan.bonuses[a.bonusIndex] as PlanBonus;
+        return { award: a.award, bonus: bonus.key, kind: bonus.kind, ...(bonus.reference !== undefined ? { reference: bonus.reference } : {}) };
+      });
     return {
+      ...(mineAwards.length > 0 ? { awards: mineAwards } : {}),
       memberId: m.id,
       sponsorId: m.sponsorId,
       status: m.status,
@@ -725,6 +749,7 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
           ["rank.periods", ranks.periods],
           ["rank.grace", p.grace],
           ...accumulated.closing(m, personal),
+          ...[...bonusClosing].map(([name, close]): [string, StateValue] => [name, close(m)]),
         ]),
       );
     }

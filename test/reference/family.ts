@@ -17,6 +17,7 @@
  */
 import type { Plan } from "../../src/index.js";
 import type { Decimal } from "./decimal.js";
+import type { StateFieldSpec, StateValue } from "./state.js";
 
 /** One entry of the plan's `bonuses`, whatever its kind. */
 export type PlanBonus = Plan["bonuses"][number];
@@ -63,6 +64,15 @@ export interface ReferenceFacts {
    * core throws otherwise).
    */
   earnings(key: string, m: ReferenceMember): Decimal;
+  /** plan-language.md "Money and rounding": `money.scale`, the decimal places of a money amount. */
+  readonly scale: number;
+  /** The run's period, as the input writes it (`2026-01`, `2026-W05`, `2026-01-01..2026-01-15`). */
+  readonly period: string;
+  /**
+   * docs/state.md "State a bonus keeps": m's opening value of one of the bonus's own fields (`name` without
+   * the `<key>.`, as the family's `state` lists it); the initial value without an opening state or row.
+   */
+  opening(name: string, m: ReferenceMember): StateValue;
 }
 
 /**
@@ -112,6 +122,10 @@ export interface FamilyResult {
   accounting?: FamilyAccounting;
   /** The columns the bonus publishes, by name (without the `<key>.`); none when absent. */
   columns?: Record<string, FamilyColumn>;
+  /** statements.md `awards`: non-money awards, in the order the bonus lists them (the core adds bonus, kind, reference). */
+  awards?: { memberId: string; award: string }[];
+  /** docs/state.md "State a bonus keeps": each of the family's own fields' closing value of a member. */
+  closing?: Record<string, (m: ReferenceMember) => StateValue>;
 }
 
 /** A reference implementation of one bonus family, written from its section of docs/plan-language.md. */
@@ -119,5 +133,7 @@ export interface ReferenceFamily<B extends PlanBonus = PlanBonus> {
   readonly kind: B["kind"];
   /** The keys of the bonuses whose earnings this bonus reads (none when absent). */
   reads?(bonus: B): readonly string[];
+  /** docs/state.md "State a bonus keeps": the fields the bonus keeps per member, named without the `<key>.` (none when absent). */
+  state?(bonus: B): readonly StateFieldSpec[];
   calculate(bonus: B, facts: ReferenceFacts): FamilyResult;
 }

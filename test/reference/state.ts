@@ -9,6 +9,7 @@
 import type { Plan } from "../../src/plan/parse.js";
 import { fingerprintPlan } from "../../src/index.js";
 import { D, type Decimal, fmtShort } from "./decimal.js";
+import { REFERENCE_FAMILIES } from "./families/index.js";
 
 /** docs/state.md: "Each kind has an initial value: volume 0, count 0, rank none." */
 export type StateKind = "volume" | "count" | "rank";
@@ -47,7 +48,18 @@ function isInitial(kind: StateKind, v: StateValue): boolean {
  */
 export function keepsState(plan: Plan): boolean {
   const accumulated = Object.values(plan.measures).some((m) => m.accumulates !== undefined);
-  return plan.state !== undefined || (plan.paidAs?.grace ?? 0) > 0 || plan.paidAs?.hold === "highest" || accumulated;
+  return plan.state !== undefined || (plan.paidAs?.grace ?? 0) > 0 || plan.paidAs?.hold === "highest" || accumulated || bonusStateFields(plan).length > 0;
+}
+
+/**
+ * "State a bonus keeps": each entry's own fields (its family's `state`), "named `<key>.<name>` in the state
+ * file and listed after the rank and accumulated fields, in plan order".
+ */
+export function bonusStateFields(plan: Plan): (StateFieldSpec & { bonus: string; field: string })[] {
+  return plan.bonuses.flatMap((bonus) => {
+    const family = REFERENCE_FAMILIES.find((f) => f.kind === bonus.kind);
+    return (family?.state?.(bonus) ?? []).map((f) => ({ name: `${bonus.key}.${f.name}`, kind: f.kind, bonus: bonus.key, field: f.name }));
+  });
 }
 
 /**
@@ -78,6 +90,7 @@ export function stateFields(plan: Plan): StateFieldSpec[] {
   for (const [name, m] of Object.entries(plan.measures)) {
     if (m.accumulates !== undefined) for (const f of accumulatedFieldNames(plan, name)) fields.push({ name: f, kind: "volume" });
   }
+  for (const f of bonusStateFields(plan)) fields.push({ name: f.name, kind: f.kind });
   return fields;
 }
 
