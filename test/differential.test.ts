@@ -139,7 +139,8 @@ describe("fast engine = reference engine", () => {
       fc.property(arb, ({ p, input, extra }) => {
         const plan = parsePlan(p.plan);
         const byRanks = plan.ranks.flatMap((r) => (r.requires.columns ?? []).map((c) => c.column.slice("earnings.".length)));
-        const read = new Set([...plan.bonuses.flatMap((b) => (b.kind === "matching" ? b.of : [])), ...byRanks]);
+        // Every bonus's reads (matching's and payout-cap's `of`), as its reference family declares them.
+        const read = new Set([...plan.bonuses.flatMap((b) => REFERENCE_FAMILIES.find((f) => f.kind === b.kind)?.reads?.(b) ?? []), ...byRanks]);
         const targets = plan.bonuses.flatMap((b, i) => ((b.kind === "rank-bonus" || b.kind === "retail-profit") && !read.has(b.key) ? [i] : []));
         if (targets.length === 0) return;
         const fast = calculate(plan, input);
