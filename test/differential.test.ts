@@ -49,6 +49,18 @@ function countStairstep(ref: ReturnType<typeof referenceCalculate>, plan: Return
   if (met.some((d) => d.met)) stair.column++;
 }
 
+/** Counts the payout-cap and contest rules a run reached (the reference's statements, summary and state). */
+function countCapsContests(ref: ReturnType<typeof referenceCalculate>, plan: ReturnType<typeof parsePlan>, seen: Record<"companyCut" | "memberCut" | "protectedCut" | "contestLine" | "contestAward" | "contestCarried", number>): void {
+  const cut = (rule: (b: Extract<ReturnType<typeof parsePlan>["bonuses"][number], { kind: "payout-cap" }>) => boolean): boolean =>
+    plan.bonuses.some((b) => b.kind === "payout-cap" && rule(b) && ref.statements.some((s) => s.bonuses[b.key] !== undefined));
+  if (cut((b) => b.company !== undefined)) seen.companyCut++;
+  if (cut((b) => b.perMember !== undefined)) seen.memberCut++;
+  if (cut((b) => b.protect !== undefined)) seen.protectedCut++;
+  if (ref.statements.some((s) => s.lines.some((l) => l.kind === "contest"))) seen.contestLine++;
+  if (ref.statements.some((s) => (s.awards ?? []).length > 0)) seen.contestAward++;
+  if (plan.bonuses.some((b) => b.kind === "contest" && (ref.state ?? "").includes(`"${b.key}.points":"`))) seen.contestCarried++;
+}
+
 describe("fast engine = reference engine", () => {
   it(`identical canonical statements and summary on ${numRuns} random plans and inputs`, () => {
     // Some inputs give members ranks (floor or paid-as by the plan's givenRank).
@@ -56,12 +68,14 @@ describe("fast engine = reference engine", () => {
     const arb = planArb.chain((p) => inputArb(p.measures, 40, p.placementWidth).chain((input) => givenRanksArb(input, rankNames(p))).map((input) => ({ p, input })));
     // How many runs reached the stairstep rules hardest to reach at random (see the end).
     const stair = { override: 0, negative: 0, merged: 0, unqualified: 0, column: 0 };
+    const capsContests = { companyCut: 0, memberCut: 0, protectedCut: 0, contestLine: 0, contestAward: 0, contestCarried: 0 };
     fc.assert(
       fc.property(arb, ({ p, input }) => {
         const plan = parsePlan(p.plan);
         const fast = calculate(plan, input);
         const ref = referenceCalculate(plan, input);
         countStairstep(ref, plan, stair);
+        countCapsContests(ref, plan, capsContests);
         const fastStatements = Array.from(fast.statements(), (s) => canonicalJson(s));
         const refStatements = ref.statements.map((s) => canonicalJson(s));
         // The lines of a per-member stairstep bonus in one order (test/support/line-order.ts).
@@ -79,6 +93,9 @@ describe("fast engine = reference engine", () => {
     // sources, unqualified members' pay as breakage, rank requirements on a published column that some
     // member meets: each in at least one run in 200.
     for (const [what, runs] of Object.entries(stair)) expect(runs, what).toBeGreaterThan(numRuns / 200);
+    // payout-cap: company and per-member caps that cut, with protection; contest: money awards, non-money
+    // awards and points carried to the next period: each in at least one run in 200.
+    for (const [what, runs] of Object.entries(capsContests)) expect(runs, what).toBeGreaterThan(numRuns / 200);
   });
 
   // docs/state.md: chains of 2–4 periods on growing trees, each engine feeding its own closing state
