@@ -27,7 +27,11 @@ export const payoutCapArb = familyArbitrary("payout-cap", genes, (entries, ctx) 
     // first cap included for the second.
     const readable = [...ctx.bonuses.map((b) => b.key), ...out.map((b) => b.key as string)];
     if (readable.length === 0) continue;
-    const of = [...new Set(e.of.map((n) => readable[n % readable.length] as string))];
+    // A cap naming a bonus an earlier cap names also names that cap ("Both caps": it caps what the first left),
+    // so two caps never cut the same pay twice.
+    const named = e.of.map((n) => readable[n % readable.length] as string);
+    const earlier = out.filter((cap) => (cap.of as string[]).some((key) => named.includes(key))).map((cap) => cap.key as string);
+    const of = [...new Set([...named, ...earlier])];
     const protectedKeys = [...new Set((e.protect?.bonuses ?? []).map((n) => of[n % of.length] as string))];
     const protect =
       e.protect === undefined
