@@ -65,6 +65,18 @@ function countPools(ref: ReturnType<typeof referenceCalculate>, counts: Record<(
   if (acc("rank-advancement").some((a) => nonZero(a?.breakage["member-unqualified"]))) counts.unqualified++;
 }
 
+/** Counts the payout-cap and contest rules a run reached (the reference's statements, summary and state). */
+function countCapsContests(ref: ReturnType<typeof referenceCalculate>, plan: ReturnType<typeof parsePlan>, seen: Record<"companyCut" | "memberCut" | "protectedCut" | "contestLine" | "contestAward" | "contestCarried", number>): void {
+  const cut = (rule: (b: Extract<ReturnType<typeof parsePlan>["bonuses"][number], { kind: "payout-cap" }>) => boolean): boolean =>
+    plan.bonuses.some((b) => b.kind === "payout-cap" && rule(b) && ref.statements.some((s) => s.bonuses[b.key] !== undefined));
+  if (cut((b) => b.company !== undefined)) seen.companyCut++;
+  if (cut((b) => b.perMember !== undefined)) seen.memberCut++;
+  if (cut((b) => b.protect !== undefined)) seen.protectedCut++;
+  if (ref.statements.some((s) => s.lines.some((l) => l.kind === "contest"))) seen.contestLine++;
+  if (ref.statements.some((s) => (s.awards ?? []).length > 0)) seen.contestAward++;
+  if (plan.bonuses.some((b) => b.kind === "contest" && (ref.state ?? "").includes(`"${b.key}.points":"`))) seen.contestCarried++;
+}
+
 describe("fast engine = reference engine", () => {
   it(`identical canonical statements and summary on ${numRuns} random plans and inputs`, () => {
     // Some inputs give members ranks (floor or paid-as by the plan's givenRank).
@@ -73,6 +85,7 @@ describe("fast engine = reference engine", () => {
     // How many runs reached the stairstep rules hardest to reach at random (see the end).
     const stair = { override: 0, negative: 0, merged: 0, unqualified: 0, column: 0 };
     const pools = Object.fromEntries(POOL_RULES.map((r) => [r, 0])) as Record<(typeof POOL_RULES)[number], number>;
+    const capsContests = { companyCut: 0, memberCut: 0, protectedCut: 0, contestLine: 0, contestAward: 0, contestCarried: 0 };
     fc.assert(
       fc.property(arb, ({ p, input }) => {
         const plan = parsePlan(p.plan);
@@ -80,6 +93,7 @@ describe("fast engine = reference engine", () => {
         const ref = referenceCalculate(plan, input);
         countStairstep(ref, plan, stair);
         countPools(ref, pools);
+        countCapsContests(ref, plan, capsContests);
         const fastStatements = Array.from(fast.statements(), (s) => canonicalJson(s));
         const refStatements = ref.statements.map((s) => canonicalJson(s));
         expect(fastStatements).toEqual(refStatements);
@@ -98,6 +112,9 @@ describe("fast engine = reference engine", () => {
     // structure paid above level 1, pools paying, carrying and overpaying (a negative remainder), advancement
     // paid and lost to an unqualified member: each in at least one run in 200 (about one in 10 at 300 runs).
     for (const what of ["structureAbove1", "poolPaid", "poolCarried", "poolNegative", "advancementPaid", "unqualified"] as const) expect(pools[what], what).toBeGreaterThan(numRuns / 200);
+    // payout-cap: company and per-member caps that cut, with protection; contest: money awards, non-money
+    // awards and points carried to the next period: each in at least one run in 200.
+    for (const [what, runs] of Object.entries(capsContests)) expect(runs, what).toBeGreaterThan(numRuns / 200);
     // Plans now hold up to 12 bonuses of 8 families: 2,000 runs take about 2½ minutes on a loaded machine.
   }, Math.max(120_000, numRuns * 150));
 
@@ -164,7 +181,8 @@ describe("fast engine = reference engine", () => {
       fc.property(arb, ({ p, input, extra }) => {
         const plan = parsePlan(p.plan);
         const byRanks = plan.ranks.flatMap((r) => (r.requires.columns ?? []).map((c) => c.column.slice("earnings.".length)));
-        const read = new Set([...plan.bonuses.flatMap((b) => (b.kind === "matching" ? b.of : [])), ...byRanks]);
+        // Every bonus's reads (matching's and payout-cap's `of`), as its reference family declares them.
+        const read = new Set([...plan.bonuses.flatMap((b) => REFERENCE_FAMILIES.find((f) => f.kind === b.kind)?.reads?.(b) ?? []), ...byRanks]);
         const targets = plan.bonuses.flatMap((b, i) => ((b.kind === "rank-bonus" || b.kind === "retail-profit") && !read.has(b.key) ? [i] : []));
         if (targets.length === 0) return;
         const fast = calculate(plan, input);

@@ -50,13 +50,19 @@ describe("properties of every run", () => {
         // deduct: "what m would be paid is breakage").
         const needsQualified = new Set(bonuses.filter((b) => b.kind === "unilevel" || b.kind === "stairstep" || (b.requiresQualified !== false && b.kind === "rank-bonus")).map((b) => b.key));
         // Only stairstep's deduct makes negative lines ("The amount may be negative"), and a matching bonus
-        // then matches negative earnings.
+        // then matches negative earnings; and a payout-cap, whose lines are its cuts. A cap never takes more
+        // than the pay it names, so totals stay at 0 or above.
         const signed = bonuses.some((b) => b.kind === "stairstep" && b.method === "deduct");
         for (const s of r.statements()) {
           for (const l of s.lines) {
             if (needsQualified.has(l.bonus)) expect(s.qualified, `${s.memberId} paid by ${l.bonus}`).toBe(true);
             expect(new D(l.value).isZero()).toBe(false);
             if (signed) continue;
+            // plan-language.md "payout-cap": "Its line items are negative" (the cut), never zero.
+            if (l.kind === "payout-cap") {
+              expect(new D(l.value).lt(0)).toBe(true);
+              continue;
+            }
             expect(new D(l.amount).isNegative()).toBe(false);
             expect(new D(l.value).gt(0)).toBe(true);
           }

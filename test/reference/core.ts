@@ -468,6 +468,8 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
   stepOrder.push(...firstGroup, ...secondGroup);
 
   const rawLines: RawLine[] = [];
+  // statements.md `awards`, and each bonus field's closing values (docs/state.md "State a bonus keeps").
+  const awards: { bonusIndex: number; memberId: string; award: string }[] = [];
   const accounting = new Map<number, FamilyAccounting>();
   // docs/state.md "State a bonus keeps": which bonus (plan position) keeps each state field, and the closing
   // values the bonuses gave.
@@ -499,6 +501,8 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
       rankIndex: ladderIndex,
       // "The earnings of bonus b for member m are the amount m's statement shows for b (its subtotal ...; 0 when
       // m has no line of b)."
+      period: input.period,
+      scale,
       earnings: (key, m) => {
         const i = keyIndex.get(key);
         if (i === undefined || !reads.includes(i)) throw new Error(`reference engine: bonus ${bonus.key} reads ${key} undeclared`);
@@ -533,6 +537,8 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
     for (const [memberId, lines] of byMember) subtotals[bonusIndex]?.set(memberId, subtotal(lines));
     ran.add(bonusIndex);
     published[bonusIndex] = result.columns;
+    // statements.md `awards`: "ordered by the bonus's position in the plan, then in the order the bonus lists its awards".
+    for (const a of result.awards ?? []) awards.push({ bonusIndex, memberId: a.memberId, award: a.award });
     // docs/state.md: the step "must give every field's closing values, once; a step that does not is a bug".
     for (const f of ownFields) {
       const v = result.closing?.[f.name];
@@ -659,7 +665,16 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
       bonusRecipients[bonusIndex] = (bonusRecipients[bonusIndex] ?? 0) + 1;
     });
 
+    // "awards: present only when the member received a non-money award": { award, bonus, kind, reference }.
+    const mineAwards = awards
+      .filter((a) => a.memberId === m.id)
+      .sort((a, b) => a.bonusIndex - b.bonusIndex)
+      .map((a) => {
+        const bonus = plan.bonuses[a.bonusIndex] as PlanBonus;
+        return { award: a.award, bonus: bonus.key, kind: bonus.kind, ...(bonus.reference !== undefined ? { reference: bonus.reference } : {}) };
+      });
     return {
+      ...(mineAwards.length > 0 ? { awards: mineAwards } : {}),
       memberId: m.id,
       sponsorId: m.sponsorId,
       status: m.status,

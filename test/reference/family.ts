@@ -78,6 +78,10 @@ export interface ReferenceFacts {
    * `<key>.<name>`): a member's (`m` given) or, for a company field, the company's. Initial when absent.
    */
   opening(field: string, m?: ReferenceMember): StateValue;
+  /** plan-language.md "Money and rounding": `money.scale`, the decimal places of a money amount. */
+  readonly scale: number;
+  /** The run's period, as the input writes it (`2026-01`, `2026-W05`, `2026-01-01..2026-01-15`). */
+  readonly period: string;
 }
 
 /**
@@ -132,6 +136,8 @@ export interface FamilyResult {
   accounting?: FamilyAccounting;
   /** The columns the bonus publishes, by name (without the `<key>.`); none when absent. */
   columns?: Record<string, FamilyColumn>;
+  /** statements.md `awards`: non-money awards, in the order the bonus lists them (the core adds bonus, kind, reference). */
+  awards?: { memberId: string; award: string }[];
   /**
    * docs/state.md "State a bonus keeps": the closing value of every field the family's `state` declared (full
    * names), "once": a company field's value, or a member field's value for each member.
