@@ -206,20 +206,22 @@ describe("reference contest, worked by hand", () => {
   });
 });
 
-// Found while adding the caps to the random plans; reported to the lead. `it.fails` keeps the suite green until
-// the fast engine is fixed (then the test fails and the marker is to be removed).
-describe("fast engine problems (reported; it.fails until fixed)", () => {
-  it.fails("two caps naming the same bonus, neither naming the other, cut it twice: a negative total, and simulate throws pay-not-negative", () => {
-    // The docs allow it ("the second names the first in its of when it should cap what is left after the
-    // first"; nothing requires it): retail 10.00, each perMember 0 cap cuts 10.00, total −10.00 in both engines.
-    // simulate(plan, plan, input) then throws InvariantError "pay-not-negative" (src/simulate/diff.ts
-    // positiveSorted) instead of a diff or a coded issue.
+// Found while adding the caps to the random plans: two caps naming the same bonus, neither naming the other,
+// cut it twice (the docs allow it: "the second names the first in its of when it should cap what is left
+// after the first"; nothing requires it). The total is negative in both engines, and the what-if comparison
+// takes negative totals (its distribution places them below the zeros).
+describe("negative totals", () => {
+  it("two caps naming the same bonus cut it twice: a total of −10.00, and simulate compares it", () => {
     const plan = planWith([
       { key: "cap-a", kind: "payout-cap", of: ["retail"], perMember: "0" },
       { key: "cap-b", kind: "payout-cap", of: ["retail"], perMember: "0" },
     ]);
     const { ref } = run(plan, "2026-10", [member("A", null)], [order("A", "10")]);
     expect(byId(ref.statements, "A").total).toBe("-10.00");
-    expect(() => simulate(plan, plan, { period: "2026-10", members: [member("A", null)], orders: [order("A", "10")] })).not.toThrow();
+    const d = simulate(plan, plan, { period: "2026-10", members: [member("A", null), member("B", "A")], orders: [order("A", "10")] }).diff;
+    // Members A (−10.00) and B (0.00): the 50th percentile is the lower one, −10.00; the 100th is 0.00.
+    expect(d.distribution.members.find((x: { percentile: number }) => x.percentile === 50)?.before).toBe("-10.00");
+    expect(d.distribution.members.find((x: { percentile: number }) => x.percentile === 100)?.before).toBe("0.00");
+    expect(d.distribution.payeeCount).toEqual({ before: 0, after: 0, change: 0 });
   });
 });
