@@ -100,6 +100,12 @@ export class ByteTexts implements TextList {
     return pe - p - (qe - q);
   }
 
+  /** Whether the texts are strictly ascending (each comes before the next, byte by byte). */
+  ascending(): boolean {
+    for (let i = 1; i < this.length; i++) if (this.compare(i - 1, i) >= 0) return false;
+    return true;
+  }
+
   /** Compares text i with the bytes `src[s, e)`, byte by byte: negative when text i comes first. */
   compareBytes(i: number, src: Uint8Array, s: number, e: number): number {
     return compareBytes(this.bytes, this.start[i] as number, this.start[i + 1] as number, src, s, e);

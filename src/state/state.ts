@@ -402,7 +402,9 @@ class StateRows {
     this.ids = Buffer.allocUnsafe(Math.max(64, 12 * room));
     this.idStart = new Int32Array(room);
     this.idEnd = new Int32Array(room);
-    this.values = kinds.map(() => new Float64Array(room));
+    // Initial (NaN) until a row sets a value: a row read the long way is cleared first, as the fast reader
+    // may have set some of its values before it gave up.
+    this.values = kinds.map(() => new Float64Array(room).fill(Number.NaN));
     this.texts = kinds.map(() => []);
     this.textBytes = kinds.map(() => []);
     this.start = new Int32Array(room);
@@ -535,7 +537,6 @@ function rowsOf(state: StateInput): StateRows {
   const rows = new StateRows("", state.fields.map((f) => f.kind), state.ids.length);
   rows.given = { lines: state.lines, lineNumbers: state.lineNumbers };
   state.ids.forEach((id, r) => {
-    rows.clear(r);
     state.fields.forEach((_, f) => {
       const v = state.values[f]?.[r];
       if (v !== undefined) rows.set(f, r, v);
@@ -607,7 +608,6 @@ function canonicalRowReader(rows: StateRows, keys: readonly { key: string; k: nu
     const limit = rows.limit;
     const last = end - 1;
     if (bytes[start] !== 123 || bytes[last] !== 125) return false;
-    rows.clear(r);
     let pos = start + 1;
     let id = false;
     for (let j = 0; j < keyField.length; j++) {
