@@ -66,6 +66,30 @@ const ENTRIES: Record<string, string> = {
     measure: CV
     lines: per-member
     steps:${AMWAY_STEPS}`,
+  "structure, 2 levels (sponsored members, frontline at level 1, team to depth 1)": `  - key: builder
+    kind: structure
+    levels:
+      - amount: "75.00"
+        personal: { measure: PV, minimum: "100" }
+        sponsored: { count: 2, measure: PV, minimum: "100" }
+      - amount: "200.00"
+        personal: { measure: PV, minimum: "100" }
+        frontline: { count: 2 }
+        team: { measure: PV, minimum: "2000", depth: 1 }`,
+  "pool, 2% of CV, Silver and up, shares by rank, carried": `  - key: pool
+    kind: pool
+    fund: { share: "0.02", of: CV }
+    rank: Silver
+    shares: { ranks: { Silver: 1, Gold: 2, Platinum: 3, Diamond: 4 } }
+    remainder: carry`,
+  "pool, 1% of CV, every qualified member, a share per 100 PV": `  - key: pool
+    kind: pool
+    fund: { share: "0.01", of: CV }
+    shares: { measure: PV, per: "100" }`,
+  "rank-advancement, 4 ranks, 3 instalments (first period: every rank reached)": `  - key: advancement
+    kind: rank-advancement
+    amounts: { Silver: "150.00", Gold: "600.00", Platinum: "1500.00", Diamond: "5000.00" }
+    instalments: 3`,
   // A cap reads the bonuses it caps: its entries run unilevel too; the cap's own time is the difference
   // from the unilevel entry above.
   "unilevel + payout-cap company (10% of CV, pro rata)": `${UNILEVEL}

@@ -128,7 +128,8 @@ function bonus(out: string[], b: BonusPart, currency: string): void {
 }
 
 function line(out: string[], l: ExplainedLine): void {
-  const head = l.level !== undefined ? `level ${l.level}${l.compressed === true ? " (compressed)" : ""}` : "line";
+  // Level 0 is no level (a stairstep line other than an override).
+  const head = l.level !== undefined && l.level > 0 ? `level ${l.level}${l.compressed === true ? " (compressed)" : ""}` : "line";
   out.push(`  ${head}: ${l.explanation}`);
   const calc = l.base !== undefined && l.rate !== undefined ? `${grouped(l.base)} × ${l.rate} = ` : "";
   out.push(`      ${calc}${grouped(l.value)}; ${rounded(l.rounding)}${l.reference !== undefined ? `; clause: ${l.reference}` : ""}`);

@@ -274,6 +274,7 @@ export function explainContext(run: RunResult, qualification: ExplainContext["qu
       return p.columns.column(name);
     },
     opening: (field) => (p.opening === undefined ? undefined : stateColumn(p.opening, field)),
+    openingGiven: p.openingInput !== undefined,
   };
 }
 

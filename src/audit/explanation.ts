@@ -11,6 +11,8 @@ import type { LineFieldValue, LineItem, Statement } from "../statement/types.js"
 import type { Period } from "../run/period.js";
 // For the TSDoc link above.
 import type { explain } from "./explain.js";
+// For the TSDoc links of ExplainContext.
+import type { RunContext } from "../bonuses/family.js";
 
 /** One order of a source member, as an explanation lists it. */
 export interface SourceOrder {
@@ -148,8 +150,13 @@ export interface ExplainContext {
   readonly period: Period;
   /** A column a bonus published (`<key>.<name>`), per member index, in the units of its kind. */
   column(name: string): Float64Array;
-  /** The opening state's values of state field `field` (as {@link RunContext.opening}); undefined without. */
+  /**
+   * The run's opening state values of state field `field` (as {@link RunContext.opening} gave the step),
+   * undefined for a plan that keeps no such field.
+   */
   opening(field: string): Float64Array | undefined;
+  /** Whether the run was given an opening state (as {@link RunContext.openingGiven}). */
+  readonly openingGiven: boolean;
 }
 
 /** A personal volume by order kind: what was ordered and what counted. */

@@ -99,6 +99,11 @@ export interface RunContext {
    */
   opening(field: string): Float64Array | undefined;
   /**
+   * Whether the run was given an opening state. False in a first period (no state: every field of
+   * {@link RunContext.opening} is at its initial value), and for a plan that keeps no state.
+   */
+  readonly openingGiven: boolean;
+  /**
    * Gives the closing values of one of the step's own state fields (`<key>.<name>`, declared by
    * {@link BonusFamily.state}): one per member, or one for a company field, in the units of its kind
    * (volume units, money units of the plan's scale, a count, a rank index or -1, a day number or NaN).
@@ -142,6 +147,11 @@ export interface LevelAccounting {
    * own rates. Then paid + compressedUp + withheld + breakage = potential.
    */
   readonly withheld?: bigint;
+  /**
+   * Optional (a pool that carries its remainder): value carried to the next period's state instead of being
+   * paid or kept. Then paid + compressedUp + withheld + carried + breakage = potential.
+   */
+  readonly carried?: bigint;
 }
 
 /**
@@ -223,11 +233,20 @@ export interface BonusFamily<C extends { kind: string; key: string } = { kind: s
   publishes?(config: C): readonly PublishedColumn[];
   /**
    * Optional: the state fields an entry keeps between periods (docs/state.md), named without the entry's
-   * key (the state file names them `<key>.<name>`); none when absent. The step reads each one's opening
-   * values with {@link RunContext.opening} and must give its closing values with {@link RunContext.close}.
-   * A plan with such an entry keeps state.
+   * key (the state file names them `<key>.<name>`). The step reads each one's opening values with
+   * {@link RunContext.opening} and must give its closing values with {@link RunContext.close}. A plan with
+   * an entry for which this gives a list keeps state, also when the list is empty (an entry that reads only
+   * the opening rank fields, such as `rank.highest`); undefined, or no `state`, keeps none for the entry.
    */
-  state?(config: C): readonly StateField[];
+  state?(config: C): readonly StateField[] | undefined;
+  /**
+   * Optional: the measures an entry pays more than 1 money unit per volume unit of (a rate times a point
+   * value above 1), each with the most it pays per unit (a decimal string). The run then checks that
+   * measure's total against the exact range divided by that factor (`RUN_VOLUME_OVERFLOW`), so every
+   * amount the entry makes, and every base another bonus makes of its earnings, stays exact. None when
+   * absent (rates of at most 1 need no tighter check).
+   */
+  amplifies?(config: C): readonly { readonly measure: string; readonly factor: string }[];
   /** The detail fields of the family's line items, in the order of their CSV columns. */
   readonly lineFields: readonly LineField[];
   /** Compiles an entry; the plan compiler adds the entry's reads, published columns, state fields and the family's line fields to the step. */

@@ -12,6 +12,9 @@ import { payoutCap, type PayoutCapConfig, type PayoutCapInput } from "./payout-c
 import { rankBonus, type RankBonusConfig, type RankBonusInput } from "./rank-bonus/rank-bonus.js";
 import { retailProfit, type RetailProfitConfig, type RetailProfitInput } from "./retail-profit/retail-profit.js";
 import { stairstep, type StairstepConfig, type StairstepInput } from "./stairstep/stairstep.js";
+import { structure, type StructureConfig, type StructureInput } from "./structure/structure.js";
+import { pool, type PoolConfig, type PoolInput } from "./pool/pool.js";
+import { rankAdvancement, type RankAdvancementConfig, type RankAdvancementInput } from "./rank-advancement/rank-advancement.js";
 import { unilevel, type UnilevelConfig, type UnilevelInput } from "./unilevel/unilevel.js";
 
 export type { UnilevelConfig, UnilevelInput } from "./unilevel/unilevel.js";
@@ -21,15 +24,18 @@ export type { MatchingConfig, MatchingInput } from "./matching/matching.js";
 export type { StairstepConfig, StairstepInput } from "./stairstep/stairstep.js";
 export type { PayoutCapConfig, PayoutCapInput } from "./payout-cap/payout-cap.js";
 export type { ContestConfig, ContestInput } from "./contest/contest.js";
+export type { StructureConfig, StructureInput } from "./structure/structure.js";
+export type { PoolConfig, PoolInput } from "./pool/pool.js";
+export type { RankAdvancementConfig, RankAdvancementInput } from "./rank-advancement/rank-advancement.js";
 
 /** @internal The families, in documentation order: a new family is one entry here (and its import). */
-export const LIST = [unilevel, rankBonus, retailProfit, matching, stairstep, payoutCap, contest] as const;
+export const LIST = [unilevel, rankBonus, retailProfit, matching, stairstep, structure, pool, rankAdvancement, payoutCap, contest] as const;
 
 /** Every bonus entry a plan may hold (as validated, defaults applied). */
-export type BonusConfig = UnilevelConfig | RankBonusConfig | RetailProfitConfig | MatchingConfig | StairstepConfig | PayoutCapConfig | ContestConfig;
+export type BonusConfig = UnilevelConfig | RankBonusConfig | RetailProfitConfig | MatchingConfig | StairstepConfig | StructureConfig | PoolConfig | RankAdvancementConfig | PayoutCapConfig | ContestConfig;
 
 /** A bonus entry as written in a plan file (decimal values as strings, defaults not yet applied). */
-export type BonusInput = UnilevelInput | RankBonusInput | RetailProfitInput | MatchingInput | StairstepInput | PayoutCapInput | ContestInput;
+export type BonusInput = UnilevelInput | RankBonusInput | RetailProfitInput | MatchingInput | StairstepInput | StructureInput | PoolInput | RankAdvancementInput | PayoutCapInput | ContestInput;
 
 // The two unions are written out so that the published types do not pull in the engine's internals; the
 // compiler checks here that they are exactly the entries of the families in LIST.

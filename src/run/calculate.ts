@@ -368,6 +368,7 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
     column: (name) => columns.column(name),
     orders: runOrders(prepared),
     opening: (field) => (opening.columns === undefined ? undefined : stateColumn(opening.columns, field)),
+    openingGiven: options.state !== undefined,
     close: (field, values) => {
       const own = compiled.bonuses[running]?.stateFields.find((f) => f.name === field);
       assert(own !== undefined && !closed.has(field), "state-field-closed-once", `step ${compiled.bonuses[running]?.key} closes ${field}: not its own state field, or twice`);

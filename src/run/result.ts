@@ -95,15 +95,18 @@ export class RunResult {
     // Group lines by recipient (counting sort), then order each member's lines by bonus, level, flags.
     const { start: lineStart, order: lineOrder } = linesByRecipient(sink, n);
     // Statement order: bonus (plan order), level, uncompressed before compressed, then source member id (one
-    // line per source); the order the family made them breaks the remaining ties.
+    // line per source; lines without a source first) for a bonus whose lines show a source; the order the
+    // family made them breaks the remaining ties. A total order, so the sort's result does not depend on
+    // the lines around.
     const sortKey = (l: number) => (sink.bonus[l] as number) * 1_000_000 + (sink.level[l] as number) * 10 + ((sink.flags[l] as number) & LINE_COMPRESSED);
+    const showsSource = parts.compiled.bonuses.map((b) => b.lineFields.some((f) => f.column === "source"));
     let byId: ((a: number, b: number) => number) | undefined;
     const compare = (x: number, y: number): number => {
       const k = sortKey(x) - sortKey(y);
       if (k !== 0) return k;
       const sx = sink.source[x] as number;
       const sy = sink.source[y] as number;
-      if (sx >= 0 && sy >= 0 && sx !== sy) return (byId ??= textOrder(parts.genealogy.ids))(sx, sy);
+      if (sx !== sy && showsSource[sink.bonus[x] as number] === true) return sx < 0 ? -1 : sy < 0 ? 1 : (byId ??= textOrder(parts.genealogy.ids))(sx, sy);
       return x - y;
     };
     for (let i = 0; i < n; i++) {
@@ -178,13 +181,15 @@ export class RunResult {
         let broken = 0n;
         for (const v of Object.values(acc.breakage)) broken += v;
         const withheld = acc.withheld ?? 0n;
-        assert(acc.paid + acc.compressedUp + withheld + broken === acc.potential, "level-conservation", `bonus ${b.key}: paid + compressedUp + withheld + breakage ≠ potential`);
+        const carried = acc.carried ?? 0n;
+        assert(acc.paid + acc.compressedUp + withheld + carried + broken === acc.potential, "level-conservation", `bonus ${b.key}: paid + compressedUp + withheld + carried + breakage ≠ potential`);
         assert(acc.paid + acc.compressedUp === exactValue, "level-lines-match-accounting", `bonus ${b.key}: lines ≠ paid + compressedUp`);
         accounting = {
           potential: exact(acc.potential),
           paid: exact(acc.paid),
           compressedUp: exact(acc.compressedUp),
           ...(acc.withheld !== undefined ? { withheld: exact(acc.withheld) } : {}),
+          ...(acc.carried !== undefined ? { carried: exact(acc.carried) } : {}),
           breakage: Object.fromEntries(Object.entries(acc.breakage).map(([k, v]) => [k, exact(v)])),
         };
       }

@@ -100,6 +100,8 @@ export interface AccountingSummary {
   readonly compressedUp: string;
   /** A differential bonus (stairstep): the part of the potential members below took at their own rates. */
   readonly withheld?: string;
+  /** A pool that carries its remainder: the part of the potential carried to the next period's fund. */
+  readonly carried?: string;
   /** Breakage by reason; every reason the family knows is listed. */
   readonly breakage: Readonly<Record<string, string>>;
 }

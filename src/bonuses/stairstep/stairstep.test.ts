@@ -87,6 +87,21 @@ describe("stairstep: the published Amway India example 2 (group PV sets the rate
   });
 });
 
+describe("stairstep: statement order of per-member lines", () => {
+  it("a merged line (no source) comes before the lines with one, which follow by member id, whatever the rates", () => {
+    // YOU 2,000 + Z 4,000 (15%) + B, C 2,000 each (12%) = 10,000: 21%. Lines by rate: Z's 21% − 15% = 6%
+    // on 4,000 = 240, B and C's 21% − 12% = 9% on 4,000 = 360 (merged), YOU's own 21% on 2,000 = 420.
+    const plan = planText(`    volume: PV\n    lines: per-member\n    steps:${AMWAY_STEPS}`);
+    const r = run(plan, [["YOU", null, "2000"], ["Z", "YOU", "4000"], ["B", "YOU", "2000"], ["C", "YOU", "2000"]]);
+    const you = (r.statement("YOU")?.lines ?? []).map((l) => [l.sources, l.source ?? null, l.base, l.rate, l.amount]);
+    expect(you).toEqual([
+      [2, null, "4000", "0.09", "360.00"],
+      [1, "YOU", "2000", "0.21", "420.00"],
+      [1, "Z", "4000", "0.06", "240.00"],
+    ]);
+  });
+});
+
 describe("stairstep: step boundaries", () => {
   const plan = planText(`    volume: PV\n    steps:${AMWAY_STEPS}`);
   it("a bracket volume exactly at a minimum reaches the step; one unit (0.0001) below does not", () => {
