@@ -101,6 +101,7 @@ export type {
   SourceOrder,
 } from "./audit/explanation.js";
 export { CSV_COLUMNS, statementsCsv } from "./audit/csv.js";
+export { statementsParquet } from "./audit/parquet.js";
 export { bonusReport, safeBonusReport, formatReport, reportCsv } from "./audit/report.js";
 export type { BonusReport, ReportValue } from "./audit/report.js";
 

@@ -251,6 +251,11 @@ export class RunResult {
     return this.memberTotal;
   }
 
+  /** @internal The lines per member in statement order and their rounded amounts, for the exports. */
+  get lineIndex(): LineIndex {
+    return this.index;
+  }
+
   /** @internal The run's columnar parts, for audit and explanation code inside compplan. */
   get internals(): RunParts {
     return this.parts;
