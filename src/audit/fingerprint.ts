@@ -99,6 +99,11 @@ export class TextHasher {
   }
 }
 
+/** @internal SHA-256 fingerprint of bytes (a Parquet file). */
+export function fingerprintBytes(bytes: Uint8Array): string {
+  return PREFIX + createHash("sha256").update(bytes).digest("hex");
+}
+
 /** @internal SHA-256 fingerprint of a text (UTF-8). */
 export function fingerprintText(text: string): string {
   return PREFIX + createHash("sha256").update(text, "utf8").digest("hex");

@@ -16,12 +16,14 @@ import type { Statement } from "../statement/types.js";
 import { type RunBundle, bundleFingerprint, inputSummaries, safeParseBundle } from "./bundle.js";
 import { genealogyMembers } from "./canonical-rows.js";
 import { CSV_COLUMNS, csvHeadRecords, memberCsvRecords } from "./csv.js";
+import { statementsParquet } from "./parquet.js";
 import {
   type CanonicalMember,
   type CanonicalOrder,
   TextHasher,
   canonicalMembers,
   canonicalOrders,
+  fingerprintBytes,
   fingerprintPlan,
   fingerprintRows,
   fingerprintSummary,
@@ -56,6 +58,11 @@ export interface ReplayInputs {
   /** The recorded statements.csv, as text pieces in order (any split). */
   readonly csv?: Iterable<string>;
   /**
+   * The recorded Parquet files (`lines.parquet`, `totals.parquet`: those present), name → fingerprint
+   * (`sha256:` and the hex SHA-256 of the bytes), compared with the replay's export of them byte for byte.
+   */
+  readonly parquet?: Readonly<Record<string, string>>;
+  /**
    * The opening state's text (the state file the run read), for a bundle that records one (format 3);
    * default: the lines embedded in the bundle. Checked against the fingerprint the bundle records.
    */
@@ -81,7 +88,7 @@ export interface ReplayOptions {
 }
 
 /** What a replay check compares. */
-export type ReplayCheck = "plan" | "members" | "orders" | "state" | "statements" | "summary" | "csv" | "bundle" | "files";
+export type ReplayCheck = "plan" | "members" | "orders" | "state" | "statements" | "summary" | "csv" | "parquet" | "bundle" | "files";
 
 /** One difference between the recorded run and its replay. */
 export interface ReplayDifference {
@@ -456,6 +463,8 @@ function compare(bundle: RunBundle, loaded: LoadedRun, inputs: ReplayInputs, max
     if (csv.ok) verified.push({ check: "csv", message: `statements.csv: ${grouped(String(csv.rows))} rows read back field by field, each equal to the replay's` });
   }
 
+  if (inputs.parquet !== undefined) compareParquet(bundle, run, inputs.parquet, diffs, verified);
+
   compareClosingState(bundle, run, inputs, diffs, verified);
 
   // The bundle's own fingerprint: catches an edit anywhere the checks above do not look (period, engine).
@@ -541,6 +550,28 @@ function stateLineDifference(line: number, recorded: string | null, mine: string
     }
   }
   return { check: "state", line, ...(memberId !== undefined && line > 1 ? { memberId } : {}), field: "line", expected: recorded, actual: mine, message: `${where}: the recorded line is ${show(recorded)} but the replay writes ${show(mine)}` };
+}
+
+/**
+ * The recorded Parquet files against the replay's export of them: the export is deterministic, so each
+ * file must be byte for byte what the replay writes (compared by SHA-256).
+ */
+function compareParquet(bundle: RunBundle, run: RunResult, recorded: Readonly<Record<string, string>>, diffs: Differences, verified: ReplayVerified[]): void {
+  const names = Object.keys(recorded).sort();
+  if (names.length === 0) return;
+  const before = diffs.count;
+  const exported = statementsParquet(run, bundle.fingerprint);
+  const mine: Record<string, Uint8Array> = { "lines.parquet": exported.lines, "totals.parquet": exported.totals };
+  for (const name of names) {
+    const bytes = mine[name];
+    if (bytes === undefined) continue;
+    const fingerprint = fingerprintBytes(bytes);
+    const theirs = recorded[name] as string;
+    if (fingerprint !== theirs) {
+      diffs.add({ check: "parquet", field: name, expected: theirs, actual: fingerprint, message: `${name} is not the replay's export: the file's fingerprint is ${theirs}; the replay writes ${grouped(String(bytes.length))} bytes, ${fingerprint}` });
+    }
+  }
+  if (diffs.count === before) verified.push({ check: "parquet", message: `${names.join(", ")}: byte for byte the replay's export` });
 }
 
 /** The files a run folder must hold when its bundle lists none (format 1). */

@@ -10,6 +10,7 @@ import { StringDecoder } from "node:string_decoder";
 import { type BundleChain, EMBEDDED_ROWS, type InputSummaries, type OpeningRecord, type RunBundle, assembleBundle, bundleJsonPieces, inputSummaries, safeParseBundle } from "../audit/bundle.js";
 import { chunkTexts, genealogyMembers, memberLineChunks, orderLineChunks } from "../audit/canonical-rows.js";
 import { statementsCsv } from "../audit/csv.js";
+import { statementsParquet } from "../audit/parquet.js";
 import { OrderIndex, prepareExplain, safeExplain } from "../audit/explain.js";
 import { formatExplanation } from "../audit/explain-text.js";
 import { formatReport, reportCsv, safeBonusReport } from "../audit/report.js";
@@ -22,7 +23,7 @@ import type { CalculateInput, PreparedInput } from "../run/calculate.js";
 import type { RunResult } from "../run/result.js";
 import { canonicalJson } from "../statement/canonical.js";
 import type { CliIO } from "./cli.js";
-import { type FileFingerprint, writeText } from "./file-writer.js";
+import { type FileFingerprint, fileFingerprint, writeBytes, writeText } from "./file-writer.js";
 import { type Flags, UsageError, ignoreColumnsOf, parseArgs } from "./flags.js";
 import { readTextOrThrow, safePrepareFiles } from "../input/files.js";
 import type { MemberInput, OrderInput } from "../input/validate.js";
@@ -31,18 +32,33 @@ import { chainFolders, chainShare, replayChain } from "./chain.js";
 /** Exit code of `compplan replay` when the replay differs from the recorded run. */
 export const EXIT_DIFFERENT = 4;
 
-/** @internal The output formats of `compplan run --format`. */
-export function runFormat(value: string | true | undefined): "ndjson" | "csv" {
-  if (value === undefined || value === "ndjson") return "ndjson";
-  if (value === "csv") return "csv";
-  throw new UsageError("--format is ndjson (the default) or csv");
+/**
+ * @internal The files `compplan run --format` writes besides statements.ndjson (always written):
+ * statements.csv, and lines.parquet with totals.parquet.
+ */
+export interface RunFormat {
+  readonly csv: boolean;
+  readonly parquet: boolean;
 }
 
+/** @internal `compplan run --format`: ndjson (the default), csv, parquet, or several joined by commas (csv,parquet). */
+export function runFormat(value: string | true | undefined): RunFormat {
+  const names = value === undefined ? ["ndjson"] : value === true ? [] : value.split(",");
+  if (names.length === 0 || names.some((n) => n !== "ndjson" && n !== "csv" && n !== "parquet")) {
+    throw new UsageError("--format is ndjson (the default), csv, parquet, or both joined by a comma (csv,parquet)");
+  }
+  return { csv: names.includes("csv"), parquet: names.includes("parquet") };
+}
+
+/** The files of the Parquet export in a run folder. */
+export const PARQUET_FILES = { lines: "lines.parquet", totals: "totals.parquet" } as const;
+
 /**
- * @internal Writes DIR/statements.csv (with the csv format) and then DIR/bundle.json after `compplan run`
- * wrote statements.ndjson and summary.json; returns a sentence for stdout and the bundle's fingerprint. The bundle lists `files` (those
- * already written, and the CSV) and the input files' names relative to the run folder; neither is covered
- * by the bundle's fingerprint, which the CSV carries.
+ * @internal Writes DIR/statements.csv (with the csv format), DIR/lines.parquet and DIR/totals.parquet (with
+ * the parquet format) and then DIR/bundle.json after `compplan run` wrote statements.ndjson and summary.json;
+ * returns a sentence for stdout and the bundle's fingerprint. The bundle lists `files` (those already
+ * written, the CSV and the Parquet files) and the input files' names relative to the run folder; neither is
+ * covered by the bundle's fingerprint, which the CSV and the Parquet files carry.
  */
 export function writeRunAudit(
   run: RunResult,
@@ -51,7 +67,7 @@ export function writeRunAudit(
     readonly dir: string;
     readonly statementsFingerprint: string;
     readonly embedInputs: boolean;
-    readonly format: "ndjson" | "csv";
+    readonly format: RunFormat;
     /** The input's counts and fingerprints when already computed ({@link preparedInputSummaries}). */
     readonly inputs?: InputSummaries;
     /** The files already written into `dir`, by name (statements.ndjson, summary.json). */
@@ -62,8 +78,8 @@ export function writeRunAudit(
     readonly opening?: OpeningRecord;
     /** The chain the run is a period of (`compplan run --periods`). */
     readonly chain?: BundleChain;
-    /** Called when writing the CSV and the bundle starts. */
-    readonly onPhase?: (phase: "write csv" | "write bundle") => void;
+    /** Called when writing the CSV, the Parquet files and the bundle starts. */
+    readonly onPhase?: (phase: "write csv" | "write parquet" | "write bundle") => void;
     /** Called while writing the CSV with the members written so far. */
     readonly onCount?: (members: number) => void;
   },
@@ -72,15 +88,21 @@ export function writeRunAudit(
   const members = genealogyMembers(run.internals.genealogy);
   // The statements' fingerprint is the SHA-256 of the file's bytes, hashed as they were written.
   // The names of the files the run writes are fingerprinted with the rest (their bytes are listed in `files`).
-  const outputs = [...Object.keys(options.files ?? {}), ...(options.format === "csv" ? ["statements.csv"] : [])];
+  const outputs = [...Object.keys(options.files ?? {}), ...(options.format.csv ? ["statements.csv"] : []), ...(options.format.parquet ? Object.values(PARQUET_FILES) : [])];
   const bundle = assembleBundle(run, options.inputs ?? inputSummaries(members, orders), options.statementsFingerprint, undefined, outputs, { ...options.opening, embed: options.embedInputs }, options.chain);
   const files: Record<string, FileFingerprint> = { ...options.files };
   let csv = "";
-  if (options.format === "csv") {
+  if (options.format.csv) {
     options.onPhase?.("write csv");
     const csvPath = join(options.dir, "statements.csv");
     files["statements.csv"] = writeText(csvPath, statementsCsv(run, bundle.fingerprint, options.onCount !== undefined ? { onProgress: options.onCount } : {}), true);
     csv = ` and ${csvPath}`;
+  }
+  if (options.format.parquet) {
+    options.onPhase?.("write parquet");
+    const parquet = statementsParquet(run, bundle.fingerprint);
+    for (const part of ["lines", "totals"] as const) files[PARQUET_FILES[part]] = writeBytes(join(options.dir, PARQUET_FILES[part]), parquet[part]);
+    csv += ` and ${join(options.dir, PARQUET_FILES.lines)}, ${join(options.dir, PARQUET_FILES.totals)}`;
   }
   options.onPhase?.("write bundle");
   const names = options.inputFiles;
@@ -293,7 +315,7 @@ function readInputs(files: InputFiles, bundle: RunBundle, flags: Flags): Pick<Re
 
 /**
  * @internal `compplan replay DIR [--members FILE --orders FILE] [--json]`: recomputes the run of DIR's
- * bundle and compares it with DIR's statements.ndjson, summary.json and statements.csv (those present),
+ * bundle and compares it with DIR's statements.ndjson, summary.json, statements.csv and Parquet files (those present),
  * and DIR's files with those the bundle lists. The members and orders are those given, else those
  * embedded, else the files the bundle records. DIR may also be a chain of periods' folder
  * (`compplan run --periods`): every period and every link is verified ({@link replayChain}).
@@ -344,6 +366,7 @@ export function replayFolder(dir: string, flags: Flags, max: number): { report: 
     ...(statements !== undefined ? { statements: statements.pieces() } : {}),
     ...(summary !== undefined ? { summary } : {}),
     ...(csv !== undefined ? { csv: csv.pieces() } : {}),
+    ...parquetFiles(dir, files),
     files: () => {
       const present = new Map<string, { bytes: number; fingerprint: string }>();
       for (const [name, f] of files) present.set(name, f.fingerprint());
@@ -363,6 +386,12 @@ export function replayFolder(dir: string, flags: Flags, max: number): { report: 
   const recorded = [...[...sources.recorded].map((part) => `${part} from ${sources[part]}`), ...(openingFile !== undefined ? [`opening state from ${openingFile}`] : [])];
   const from = bundle.chain !== undefined && sources.recorded.size > 0 ? ", split by date as the chain's run split them" : "";
   return { report, ...(recorded.length > 0 ? { inputs: `${recorded.join(", ")} (the file${recorded.length > 1 ? "s" : ""} the bundle records${from})` } : {}) };
+}
+
+/** The Parquet files present in the run folder, name → fingerprint, for replay (hashed apart: they are small). */
+function parquetFiles(dir: string, files: ReadonlyMap<string, FolderFile>): Pick<ReplayInputs, "parquet"> {
+  const present = Object.values(PARQUET_FILES).filter((name) => files.has(name));
+  return present.length === 0 ? {} : { parquet: Object.fromEntries(present.map((name) => [name, fileFingerprint(join(dir, name))])) };
 }
 
 /**

@@ -46,12 +46,13 @@ const GENERATED_MARK = ".compplan-generated.json";
 
 const COMMAND_USAGE: Readonly<Record<string, string>> = {
   run: `  compplan run --plan FILE --members FILE --orders FILE --period PERIOD --out DIR [--timings]
-               [--format ndjson|csv] [--embed-inputs] [--force] [--ignore-columns A,B] [--json]
+               [--format ndjson|csv|parquet|csv,parquet] [--embed-inputs] [--force] [--ignore-columns A,B] [--json]
                [--state PREV/state.ndjson]
       Runs the plan; writes DIR/statements.ndjson, DIR/summary.json and DIR/bundle.json (the run bundle:
       fingerprints of plan, inputs and every file of DIR, and the input files' names; --embed-inputs also
       stores the members and orders) and prints the summary. --format csv also writes DIR/statements.csv,
-      for paying from. PERIOD is a month YYYY-MM, an ISO week YYYY-Www or a range YYYY-MM-DD..YYYY-MM-DD.
+      for paying from; --format parquet DIR/lines.parquet and DIR/totals.parquet (line items and member
+      totals, amounts as DECIMAL), for data teams; csv,parquet both. PERIOD is a month YYYY-MM, an ISO week YYYY-Www or a range YYYY-MM-DD..YYYY-MM-DD.
       DIR is replaced whole, only once every file is complete: a failed or stopped run leaves the earlier
       run as it was. DIR may not hold an input; a DIR holding other files needs --force.
       Members and orders are CSV, JSON or NDJSON (by file extension), in UTF-8. --ignore-columns a,b skips

@@ -354,3 +354,21 @@ export function fileFingerprint(path: string): string {
   }
   return `sha256:${hash.digest("hex")}`;
 }
+
+/** @internal Writes `bytes` to `path`; returns the file's size and fingerprint. */
+export function writeBytes(path: string, bytes: Uint8Array): FileFingerprint {
+  let fd: number;
+  try {
+    fd = openSync(path, "w");
+  } catch (e) {
+    throw writeError(path, e);
+  }
+  try {
+    writeAll(fd, bytes);
+  } catch (e) {
+    throw writeError(path, e);
+  } finally {
+    closeSync(fd);
+  }
+  return { bytes: bytes.length, fingerprint: `sha256:${createHash("sha256").update(bytes).digest("hex")}` };
+}

@@ -12,7 +12,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "nod
 import { UsageError } from "./flags.js";
 
 /** The names of the files a run folder may hold (what `compplan run` writes). */
-export const RUN_FILES: readonly string[] = ["bundle.json", "statements.ndjson", "summary.json", "statements.csv", "state.ndjson"];
+export const RUN_FILES: readonly string[] = ["bundle.json", "statements.ndjson", "summary.json", "statements.csv", "state.ndjson", "lines.parquet", "totals.parquet"];
 
 /** The names of the files a what-if folder may hold (what `compplan diff` writes). */
 export const DIFF_FILES: readonly string[] = ["diff.json", "report.html"];
