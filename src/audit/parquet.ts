@@ -99,21 +99,25 @@ function columnData(c: TableColumn, from: number, to: number, cache: Map<TableCo
       }
       const { texts, index } = ascii;
       let size = 0;
-      for (let r = 0; r < n; r++) {
+      for (let r = 0, last = -1; r < n; r++) {
         const code = c.codes[from + r] as number;
-        if (code >= 0) size += texts.textLength(index === undefined ? code : (index[code] as number));
+        if (code >= 0 && code !== last) size += texts.textLength(index === undefined ? code : (index[code] as number));
+        last = code;
       }
       const buf = new Uint8Array(size);
       let pos = 0;
+      let last = -1;
+      let view: Uint8Array | null = null;
       for (let r = 0; r < n; r++) {
         const code = c.codes[from + r] as number;
-        if (code < 0) {
-          out[r] = null;
-          continue;
+        // A member's lines are consecutive rows: they share one view of the id.
+        if (code !== last && code >= 0) {
+          const end = texts.copyTo(index === undefined ? code : (index[code] as number), buf, pos);
+          view = buf.subarray(pos, end);
+          pos = end;
         }
-        const end = texts.copyTo(index === undefined ? code : (index[code] as number), buf, pos);
-        out[r] = buf.subarray(pos, end);
-        pos = end;
+        out[r] = code < 0 ? null : view;
+        last = code;
       }
       return out;
     }
@@ -216,8 +220,9 @@ export function tableParquet(table: Table, options: TableParquetOptions): Uint8A
  * The statements of a run as two Parquet files (docs/statements.md "Parquet"): `lines`, one row per line
  * item, and `totals`, one row per member, both ordered as the statements (member id, then each member's
  * lines in statement order). Amounts, values, bases and rates are DECIMAL columns (money at the plan's
- * `money.scale`), read back exactly by DuckDB, Spark or pandas; the run's bundle fingerprint, period and
- * currency are columns of every row. The same run gives the same bytes.
+ * `money.scale`), read back exactly by DuckDB or any Parquet reader that knows DECIMAL; the run's period
+ * and currency are columns of every row, its bundle fingerprint is in each file's key-value metadata
+ * (`compplan.bundle`). The same run gives the same bytes.
  *
  * @param run - a finished run
  * @param bundleFingerprint - the fingerprint of the run's bundle (see {@link createBundle})

@@ -50,7 +50,7 @@ export function runFormat(value: string | true | undefined): RunFormat {
   return { csv: names.includes("csv"), parquet: names.includes("parquet") };
 }
 
-/** The files of the Parquet export in a run folder. */
+/** @internal The files of the Parquet export in a run folder. */
 export const PARQUET_FILES = { lines: "lines.parquet", totals: "totals.parquet" } as const;
 
 /**
