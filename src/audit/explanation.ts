@@ -10,6 +10,8 @@ import type { OrderKind } from "../plan/fields.js";
 import type { LineFieldValue, LineItem, Statement } from "../statement/types.js";
 // For the TSDoc link above.
 import type { explain } from "./explain.js";
+import type { RunOrders } from "../bonuses/family.js";
+import type { Period } from "../run/period.js";
 
 /** One order of a source member, as an explanation lists it. */
 export interface SourceOrder {
@@ -117,6 +119,12 @@ export interface Preorder {
 /** What a bonus family's `explain` reads: the run's columns, names, and the member's qualification. */
 export interface ExplainContext {
   readonly genealogy: Genealogy;
+  /** The period run. */
+  readonly period: Period;
+  /** The run's orders, numbered by member (as a step reads them). */
+  readonly orders: RunOrders;
+  /** The opening state's values of state field `field` per member, for a plan that keeps it; undefined otherwise. */
+  opening(field: string): Float64Array | undefined;
   /** The sponsor tree in preorder, for scanning a member's subtree in memory order. */
   readonly preorder: Preorder;
   /** The sponsor tree or (when the input has one) the placement tree in preorder, laid out on first use. */
@@ -151,6 +159,11 @@ export interface VolumeBreakdown {
     readonly counted: string;
     /** Whether the measure counts this kind. */
     readonly counts: boolean;
+    /**
+     * For a measure with `leavesOut`: the volume of this kind's orders left out (placed inside the window of
+     * a bonus named); `raw` includes it, `counted` does not.
+     */
+    readonly leftOut?: string;
   }[];
   /** The plan's cap on counted personal consumption, when it has one. */
   readonly personalConsumptionCap?: string;

@@ -6,6 +6,7 @@
  * types) all derive from this file.
  */
 import type { z } from "zod";
+import { fastStart, type FastStartConfig, type FastStartInput } from "./fast-start/fast-start.js";
 import { matching, type MatchingConfig, type MatchingInput } from "./matching/matching.js";
 import { rankBonus, type RankBonusConfig, type RankBonusInput } from "./rank-bonus/rank-bonus.js";
 import { retailProfit, type RetailProfitConfig, type RetailProfitInput } from "./retail-profit/retail-profit.js";
@@ -17,15 +18,16 @@ export type { RankBonusConfig, RankBonusInput } from "./rank-bonus/rank-bonus.js
 export type { RetailProfitConfig, RetailProfitInput } from "./retail-profit/retail-profit.js";
 export type { MatchingConfig, MatchingInput } from "./matching/matching.js";
 export type { StairstepConfig, StairstepInput } from "./stairstep/stairstep.js";
+export type { FastStartConfig, FastStartInput } from "./fast-start/fast-start.js";
 
 /** @internal The families, in documentation order: a new family is one entry here (and its import). */
-export const LIST = [unilevel, rankBonus, retailProfit, matching, stairstep] as const;
+export const LIST = [unilevel, rankBonus, retailProfit, matching, stairstep, fastStart] as const;
 
 /** Every bonus entry a plan may hold (as validated, defaults applied). */
-export type BonusConfig = UnilevelConfig | RankBonusConfig | RetailProfitConfig | MatchingConfig | StairstepConfig;
+export type BonusConfig = UnilevelConfig | RankBonusConfig | RetailProfitConfig | MatchingConfig | StairstepConfig | FastStartConfig;
 
 /** A bonus entry as written in a plan file (decimal values as strings, defaults not yet applied). */
-export type BonusInput = UnilevelInput | RankBonusInput | RetailProfitInput | MatchingInput | StairstepInput;
+export type BonusInput = UnilevelInput | RankBonusInput | RetailProfitInput | MatchingInput | StairstepInput | FastStartInput;
 
 // The two unions are written out so that the published types do not pull in the engine's internals; the
 // compiler checks here that they are exactly the entries of the families in LIST.

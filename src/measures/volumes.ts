@@ -9,6 +9,7 @@ import type { Genealogy } from "../genealogy/genealogy.js";
 import { ORDER_KINDS } from "../plan/fields.js";
 import type { OrderColumns } from "../input/rows.js";
 import type { WorkCounter } from "../run/work.js";
+import { type JoinWindow, dayNumbers, insideAnyWindow } from "./join-window.js";
 
 /** How a measure is computed, in internal units. */
 export interface MeasureSpec {
@@ -23,6 +24,18 @@ export interface MeasureSpec {
    * volume plus the base's personal volume of this period.
    */
   readonly accumulates?: { readonly base: number; readonly periods: number };
+  /**
+   * `leavesOut` (docs/plan-language.md "Leaving out the orders a bonus pays on"): the windows after joining
+   * of the bonuses named; an order placed inside any of them by its member counts 0 toward the measure.
+   */
+  readonly leavesOut?: readonly JoinWindow[];
+  /** `volumeOf`: the measure whose order volumes this one reads (orders carry none of its own). */
+  readonly volumeOf?: string;
+}
+
+/** @internal The name of the orders' volume column a measure reads (its own, or that of its `volumeOf`). */
+export function orderColumnOf(spec: MeasureSpec): string {
+  return spec.volumeOf ?? spec.name;
 }
 
 /** Per-member values of every measure. */
@@ -42,6 +55,11 @@ export interface MeasureValues {
    * explanations), not by the run: most of these arrays would hold only zeros.
    */
   byKind(): readonly (readonly Float64Array[])[];
+  /**
+   * Per measure with `leavesOut`, the raw volume per order kind of the orders it left out (included in
+   * {@link MeasureValues.byKind}); undefined for other measures. Made on the first call (for explanations).
+   */
+  leftOutByKind(): readonly (readonly Float64Array[] | undefined)[];
   /** Number of orders per member, made on the first call (for audits). */
   orderCount(): Int32Array;
 }
@@ -80,7 +98,8 @@ export function computeVolumes(
   });
   const { member, kinds } = orders;
   // One pass over the orders for every measure (a measure the input has no volume for stays all zero).
-  const columns = specs.map((spec) => orders.volumes[orders.measures.indexOf(spec.name)]);
+  const columns = specs.map((spec) => orders.volumes[orders.measures.indexOf(orderColumnOf(spec))]);
+  const leftOut = leftOutOrders(g, orders, specs);
   const totals = new Float64Array(S);
   for (let o = 0; o < orders.count; o++) {
     const m = member[o] as number;
@@ -91,6 +110,7 @@ export function computeVolumes(
       const v = column[o] as number;
       if (v === 0) continue;
       totals[s] = (totals[s] as number) + v;
+      if (leftOut[s]?.[o] === 1) continue;
       const arr = target[s * KINDS + k];
       if (arr !== undefined) arr[m] = (arr[m] as number) + v;
     }
@@ -119,6 +139,7 @@ export function computeVolumes(
   const group = groupSums(g, personal);
   work.add("volumes:members", n * specs.length);
   let byKind: Float64Array[][] | undefined;
+  let leftOutByKind: (Float64Array[] | undefined)[] | undefined;
   let orderCount: Int32Array | undefined;
   return {
     values: {
@@ -127,6 +148,7 @@ export function computeVolumes(
       group,
       consumption,
       byKind: () => (byKind ??= rawByKind(n, orders, columns)),
+      leftOutByKind: () => (leftOutByKind ??= columns.map((column, s) => (leftOut[s] === undefined ? undefined : (rawByKind(n, orders, [column], leftOut[s])[0] as Float64Array[])))),
       orderCount: () => {
         if (orderCount === undefined) {
           orderCount = new Int32Array(n);
@@ -161,14 +183,35 @@ function accumulate(specs: readonly MeasureSpec[], personal: readonly Float64Arr
   return issues;
 }
 
-/** Raw volume per measure (columns) and order kind, per member. */
-function rawByKind(n: number, orders: OrderColumns & { readonly member: Int32Array }, columns: readonly (Float64Array | undefined)[]): Float64Array[][] {
+/**
+ * Per measure, the orders its `leavesOut` leaves out (1 for a left-out order), or undefined for a measure
+ * without it. Measures naming the same windows share one array.
+ */
+function leftOutOrders(g: Genealogy, orders: OrderColumns & { readonly member: Int32Array }, specs: readonly MeasureSpec[]): (Uint8Array | undefined)[] {
+  if (specs.every((s) => s.leavesOut === undefined)) return specs.map(() => undefined);
+  const orderDay = dayNumbers(orders.dates, orders.count);
+  const joinDay = dayNumbers(g.joinDate, g.size);
+  const made = new Map<string, Uint8Array>();
+  return specs.map((spec) => {
+    if (spec.leavesOut === undefined) return undefined;
+    const key = JSON.stringify(spec.leavesOut);
+    let mask = made.get(key);
+    if (mask === undefined) made.set(key, (mask = insideAnyWindow(spec.leavesOut, orders.member, orderDay, joinDay)));
+    return mask;
+  });
+}
+
+/**
+ * Raw volume per measure (columns) and order kind, per member; with `only`, of the orders it marks (1) only.
+ */
+function rawByKind(n: number, orders: OrderColumns & { readonly member: Int32Array }, columns: readonly (Float64Array | undefined)[], only?: Uint8Array): Float64Array[][] {
   const out = columns.map(() => ORDER_KINDS.map(() => new Float64Array(n)));
   const { member, kinds } = orders;
   columns.forEach((column, s) => {
     if (column === undefined) return;
     const byKind = out[s] as Float64Array[];
     for (let o = 0; o < orders.count; o++) {
+      if (only !== undefined && only[o] !== 1) continue;
       const arr = byKind[kinds[o] as number] as Float64Array;
       arr[member[o] as number] = (arr[member[o] as number] as number) + (column[o] as number);
     }
