@@ -9,6 +9,7 @@ import type { BonusExplanation, ExplainContext, LineBasis, NotPaid, Qualificatio
 import { insideWindow, monthOfDay, windowNumber } from "../../measures/join-window.js";
 import { VALUE_SCALE, formatRate, formatTrimmed, formatVolume } from "../../money/decimal.js";
 import { dateOf, dayNumberOf } from "../../run/period.js";
+import { grouped, percentUnits, plural } from "../../audit/words.js";
 import type { CompileContext } from "../family.js";
 import { type FastStartFacts, type FastStartProgram, countSource, largestOrder, meetsOne, orderBase, orderRange, periodCapped, sequence } from "./run.js";
 
@@ -112,7 +113,7 @@ function explainMember(ctx: ExplainContext, p: FastStartProgram, scale: number, 
       const where = p.rollUp ? "it went to the next member above who meets them" : "it is not paid to anyone (breakage)";
       notPaid.push({
         reason: "member-unqualified",
-        message: `not paid ${formatRate(rate)} of ${formatVolume(volume)} ${M} from ${at.length} fast-start order(s) at level ${k} = ${money(volume, rate)}: you did not meet the fast-start requirements; ${where}`,
+        message: `not paid ${percentUnits(rate)} of ${grouped(formatVolume(volume))} ${M} from ${plural(at.length, "fast-start order")} at level ${k} = ${money(volume, rate)}: you did not meet the fast-start requirements; ${where}`,
         level: k,
         volume: formatVolume(volume),
         rate: formatRate(rate),
@@ -140,7 +141,7 @@ function explainMember(ctx: ExplainContext, p: FastStartProgram, scale: number, 
       if (b === 0 || rate === 0) continue;
       if (p.periodAmount >= 0n) spent += BigInt(b) * BigInt(rate);
       const compressed = r.distance > r.level;
-      const notes = [`${formatRate(rate)} of ${orderWords(r.o, r.s)}, ${formatVolume(r.v)} ${M}, at level ${r.level}`];
+      const notes = [`${percentUnits(rate)} of ${orderWords(r.o, r.s)}, ${grouped(formatVolume(r.v))} ${M}, at level ${r.level}`];
       if (compressed) notes.push(`rolled up from ${r.distance} levels below: members between did not meet the requirements`);
       if (r.c < r.v) notes.push(`${formatVolume(r.c)} ${M} counted under the cap of ${formatVolume(p.sourceVolume)} per new member`);
       if (b < r.c) notes.push(`${formatVolume(b)} ${M} paid under the cap per period`);
@@ -178,7 +179,7 @@ function explainMember(ctx: ExplainContext, p: FastStartProgram, scale: number, 
           : `${id(x.s)} joined in ${dateOf(join).slice(0, 7)}; their order ${orders.ids.at(x.first)} (${dateOf(when)}) is in month ${monthOfDay(when) - monthOfDay(join) + 1} of their membership, outside the ${windowWords}`;
     notPaid.push({
       reason: "outside-window",
-      message: `not paid on ${x.count} order(s) of ${id(x.s)} (${formatVolume(x.volume)} ${M}): ${why}`,
+      message: `not paid on ${plural(x.count, "order")} of ${id(x.s)} (${grouped(formatVolume(x.volume))} ${M}): ${why}`,
       level: x.level,
       volume: formatVolume(x.volume),
       rate: formatRate(p.rates[x.level - 1] as number),
@@ -186,7 +187,7 @@ function explainMember(ctx: ExplainContext, p: FastStartProgram, scale: number, 
   }
   if (outside.length > ctx.sourcesMax) {
     const rest = outside.slice(ctx.sourcesMax);
-    notPaid.push({ reason: "outside-window", message: `and ${rest.length} more member(s) within reach whose orders this period are outside their ${windowWords}`, volume: formatVolume(rest.reduce((a, x) => a + x.volume, 0)) });
+    notPaid.push({ reason: "outside-window", message: `and ${plural(rest.length, "more member")} within reach whose orders this period are outside their ${windowWords}`, volume: formatVolume(rest.reduce((a, x) => a + x.volume, 0)) });
   }
   if (reach.length === 0 && outside.length === 0) {
     notPaid.push({ reason: "no-fast-start-orders", message: `no member within ${D} level(s) below you placed an order with ${M} inside their ${windowWords} this period` });

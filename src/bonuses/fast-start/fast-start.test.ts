@@ -54,7 +54,7 @@ describe("fast-start: the window after joining, at its edges", () => {
     expect(lines(r, "S")).toEqual([[1, false, "N", "n60", "100", "0.1", "10.00"]]);
     expect(accounting(r)).toEqual({ potential: "10.00", paid: "10.00", compressedUp: "0.00", breakage: zero });
     expect(notPaid(r, "S")).toEqual([
-      expect.objectContaining({ reason: "outside-window", level: 1, volume: "200", message: "not paid on 1 order(s) of N (200 PV): N joined 60 days before their order n61 (2026-09-30), outside the 60-day window" }),
+      expect.objectContaining({ reason: "outside-window", level: 1, volume: "200", message: "not paid on 1 order of N (200 PV): N joined 60 days before their order n61 (2026-09-30), outside the 60-day window" }),
     ]);
   });
 
@@ -64,13 +64,13 @@ describe("fast-start: the window after joining, at its edges", () => {
     expect(lines(sep, "S")).toEqual([[1, false, "N", "m2", "100", "0.1", "10.00"]]);
     const oct = run(plan, "2026-10", [["S", null, "2024-01-01"], ["N", "S", "2026-08-20"]], [["s2", "S", "2026-10-01", "100"], ["m3", "N", "2026-10-01", "100"]]);
     expect(lines(oct, "S")).toEqual([]);
-    expect(notPaid(oct, "S")[0]?.message).toBe("not paid on 1 order(s) of N (100 PV): N joined in 2026-08; their order m3 (2026-10-01) is in month 3 of their membership, outside the 2-month window");
+    expect(notPaid(oct, "S")[0]?.message).toBe("not paid on 1 order of N (100 PV): N joined in 2026-08; their order m3 (2026-10-01) is in month 3 of their membership, outside the 2-month window");
   });
 
   it("an order dated before its member's join date is outside the window", () => {
     const r = run(days60, "2026-10", [["S", null, "2024-01-01"], ["N", "S", "2026-10-10"]], [["s1", "S", "2026-10-01", "100"], ["early", "N", "2026-10-05", "100"]]);
     expect(lines(r, "S")).toEqual([]);
-    expect(notPaid(r, "S")[0]?.message).toBe("not paid on 1 order(s) of N (100 PV): N's order early (2026-10-05) was placed before N joined (2026-10-10)");
+    expect(notPaid(r, "S")[0]?.message).toBe("not paid on 1 order of N (100 PV): N's order early (2026-10-05) was placed before N joined (2026-10-10)");
   });
 
   it("a window spanning three months pays each order once, in the period that holds it", () => {
