@@ -2,7 +2,7 @@
 // their boundaries, worked by hand from the calendar.
 import { describe, expect, it } from "vitest";
 import { dateOf, dayNumberOf } from "../run/period.js";
-import { insideWindow, monthOfDay, windowLastDay, windowNumber } from "./join-window.js";
+import { earliestJoin, insideWindow, joinDayReader, monthOfDay, windowLastDay, windowNumber } from "./join-window.js";
 
 const day = dayNumberOf;
 const days60 = { unit: "days", length: 60 } as const;
@@ -44,5 +44,22 @@ describe("windows after joining", () => {
     expect(windowNumber(months2, day("2026-12-31"), day("2027-01-31"))).toBe(2);
     expect(dateOf(windowLastDay(months2, day("2026-12-31")))).toBe("2027-01-31");
     expect(dateOf(windowLastDay({ unit: "months", length: 2 }, day("2027-01-05")))).toBe("2027-02-28");
+  });
+
+  it("the earliest join date whose window reaches a day: 60 days before 2026-10-01 is 2026-08-03 (day 60 = 2026-10-01)", () => {
+    expect(earliestJoin(days60, day("2026-10-01"))).toBe("2026-08-03");
+    expect(insideWindow(days60, day("2026-08-03"), day("2026-10-01"))).toBe(true);
+    expect(insideWindow(days60, day("2026-08-02"), day("2026-10-01"))).toBe(false);
+    // 2 months: joined in September, October is month 2; joined on 31 August, month 3.
+    expect(earliestJoin(months2, day("2026-10-01"))).toBe("2026-09-01");
+    expect(insideWindow(months2, day("2026-08-31"), day("2026-10-01"))).toBe(false);
+  });
+
+  it("join days are read once per member", () => {
+    const dates = ["2026-01-31", "2026-02-01"];
+    let reads = 0;
+    const read = joinDayReader({ length: 2, at: (i) => (reads++, dates[i]) }, 2);
+    expect([read(1), read(0), read(1)]).toEqual([day("2026-02-01"), day("2026-01-31"), day("2026-02-01")]);
+    expect(reads).toBe(2);
   });
 });

@@ -5,7 +5,7 @@
  * the two can never disagree about an order.
  */
 import type { TextList } from "../input/text-list.js";
-import { dayNumberOf } from "../run/period.js";
+import { dateOf, dayNumberOf } from "../run/period.js";
 
 /** A window after joining: `length` days (1 .. 730) or calendar months (1 .. 24). */
 export interface JoinWindow {
@@ -56,37 +56,27 @@ export function insideWindow(w: JoinWindow, joinDay: number, orderDay: number): 
   return k >= 1 && k <= w.length;
 }
 
-/** Day numbers of a list of dates (YYYY-MM-DD), each distinct date converted once. */
-export function dayNumbers(dates: TextList, count: number): Int32Array {
-  const out = new Int32Array(count);
-  const known = new Map<string, number>();
-  for (let i = 0; i < count; i++) {
-    const date = dates.at(i) as string;
-    let d = known.get(date);
-    if (d === undefined) {
-      d = dayNumberOf(date);
-      known.set(date, d);
-    }
-    out[i] = d;
-  }
-  return out;
+/**
+ * The earliest join date (YYYY-MM-DD) whose window holds a day on or after `firstDay`: a member who joined
+ * before it has no order inside their window from that day on. Comparing join dates as text with it (dates
+ * written YYYY-MM-DD sort as text in calendar order) passes over most members without converting a date.
+ */
+export function earliestJoin(w: JoinWindow, firstDay: number): string {
+  return dateOf(w.unit === "days" ? firstDay - w.length + 1 : firstDayOfMonth(monthOfDay(firstDay) - w.length + 1));
 }
 
-/**
- * Per order, 1 when it is inside its member's window for any of `windows` (the orders a measure with
- * `leavesOut` leaves out). `orderDay` and `joinDay` are day numbers; `member` the member index of each order.
- */
-export function insideAnyWindow(windows: readonly JoinWindow[], member: Int32Array, orderDay: Int32Array, joinDay: Int32Array): Uint8Array {
-  const out = new Uint8Array(member.length);
-  for (let o = 0; o < member.length; o++) {
-    const j = joinDay[member[o] as number] as number;
-    const d = orderDay[o] as number;
-    for (const w of windows) {
-      if (insideWindow(w, j, d)) {
-        out[o] = 1;
-        break;
-      }
+/** The day number of text m of a list of dates (YYYY-MM-DD), converted on first use (each distinct date once). */
+export function joinDayReader(dates: TextList, count: number): (m: number) => number {
+  const known = new Map<string, number>();
+  const cache = new Float64Array(count).fill(Number.NaN);
+  return (m) => {
+    let d = cache[m] as number;
+    if (Number.isNaN(d)) {
+      const date = dates.at(m) as string;
+      d = known.get(date) ?? dayNumberOf(date);
+      known.set(date, d);
+      cache[m] = d;
     }
-  }
-  return out;
+    return d;
+  };
 }

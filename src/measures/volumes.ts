@@ -9,7 +9,8 @@ import type { Genealogy } from "../genealogy/genealogy.js";
 import { ORDER_KINDS } from "../plan/fields.js";
 import type { OrderColumns } from "../input/rows.js";
 import type { WorkCounter } from "../run/work.js";
-import { type JoinWindow, dayNumbers, insideAnyWindow } from "./join-window.js";
+import { type JoinWindow, earliestJoin, insideWindow, joinDayReader } from "./join-window.js";
+import { dayNumberOf } from "../run/period.js";
 
 /** How a measure is computed, in internal units. */
 export interface MeasureSpec {
@@ -76,7 +77,8 @@ const KINDS = ORDER_KINDS.length;
 /**
  * @internal Sums orders into per-member measures; an issue when a measure's total is too large.
  * `carried`, per accumulated measure, is each member's volume carried from earlier periods (from the
- * opening state; all zero when left out).
+ * opening state; all zero when left out). `firstDate`, the period's first day (no order is earlier), lets
+ * `leavesOut` pass over the members who joined too long ago for any window without reading their dates.
  */
 export function computeVolumes(
   g: Genealogy,
@@ -84,6 +86,7 @@ export function computeVolumes(
   specs: readonly MeasureSpec[],
   work: WorkCounter,
   carried: readonly (Float64Array | undefined)[] = [],
+  firstDate = "0000-01-01",
 ): { values?: MeasureValues; issues: Issue[] } {
   const n = g.size;
   const issues: Issue[] = [];
@@ -99,7 +102,7 @@ export function computeVolumes(
   const { member, kinds } = orders;
   // One pass over the orders for every measure (a measure the input has no volume for stays all zero).
   const columns = specs.map((spec) => orders.volumes[orders.measures.indexOf(orderColumnOf(spec))]);
-  const leftOut = leftOutOrders(g, orders, specs);
+  const leftOut = leftOutOrders(g, orders, specs, firstDate);
   const totals = new Float64Array(S);
   for (let o = 0; o < orders.count; o++) {
     const m = member[o] as number;
@@ -187,16 +190,30 @@ function accumulate(specs: readonly MeasureSpec[], personal: readonly Float64Arr
  * Per measure, the orders its `leavesOut` leaves out (1 for a left-out order), or undefined for a measure
  * without it. Measures naming the same windows share one array.
  */
-function leftOutOrders(g: Genealogy, orders: OrderColumns & { readonly member: Int32Array }, specs: readonly MeasureSpec[]): (Uint8Array | undefined)[] {
+function leftOutOrders(g: Genealogy, orders: OrderColumns & { readonly member: Int32Array }, specs: readonly MeasureSpec[], firstDate: string): (Uint8Array | undefined)[] {
   if (specs.every((s) => s.leavesOut === undefined)) return specs.map(() => undefined);
-  const orderDay = dayNumbers(orders.dates, orders.count);
-  const joinDay = dayNumbers(g.joinDate, g.size);
+  const joinDay = joinDayReader(g.joinDate, g.size);
+  const orderDay = joinDayReader(orders.dates, orders.count);
+  const firstDay = dayNumberOf(firstDate);
   const made = new Map<string, Uint8Array>();
   return specs.map((spec) => {
-    if (spec.leavesOut === undefined) return undefined;
-    const key = JSON.stringify(spec.leavesOut);
+    const windows = spec.leavesOut;
+    if (windows === undefined) return undefined;
+    const key = JSON.stringify(windows);
     let mask = made.get(key);
-    if (mask === undefined) made.set(key, (mask = insideAnyWindow(spec.leavesOut, orders.member, orderDay, joinDay)));
+    if (mask === undefined) {
+      // Members who joined before every window's earliest join date have no order inside any of them.
+      const from = windows.map((w) => earliestJoin(w, firstDay)).sort()[0] as string;
+      mask = new Uint8Array(orders.count);
+      for (let o = 0; o < orders.count; o++) {
+        const m = orders.member[o] as number;
+        if ((g.joinDate.at(m) as string) < from) continue;
+        const j = joinDay(m);
+        const d = orderDay(o);
+        if (windows.some((w) => insideWindow(w, j, d))) mask[o] = 1;
+      }
+      made.set(key, mask);
+    }
     return mask;
   });
 }

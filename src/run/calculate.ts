@@ -333,7 +333,7 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
     const given = resolveGivenRanks(g, compiled.ranks);
     if (given.issues.length > 0) return { ok: false, issues: given.issues };
     phase("volumes");
-    const volumes = computeVolumes(g, prepared.orders, compiled.measures, work, carriedVolumes(compiled, opening.columns));
+    const volumes = computeVolumes(g, prepared.orders, compiled.measures, work, carriedVolumes(compiled, opening.columns), prepared.period.start);
     if (volumes.values === undefined) return { ok: false, issues: volumes.issues };
     phase("qualification");
     const qualified = computeQualification(g, volumes.values, compiled.qualification, work);

@@ -2,7 +2,7 @@
 // ("`fast-start`", "Leaving out the orders a bonus pays on"); none is read back from the engine. Every run
 // is also explained member by member: explain checks its lines against the statements.
 import { describe, expect, it } from "vitest";
-import { type MemberInput, type OrderInput, type RunResult, calculate, explain, parsePlan, parseState, runPeriods, safeParsePlan, stateNdjson } from "../../index.js";
+import { type MemberInput, type OrderInput, type RunResult, calculate, explain, parsePlan, parseState, runPeriods, safeParsePlan, simulate, stateNdjson } from "../../index.js";
 
 /** A plan with PV, qualification at 50 PV, and one fast-start entry `fs` (`entry` indented 4). */
 const planText = (entry: string, measures = "", more = "") => `
@@ -219,6 +219,17 @@ describe("fast-start: caps per new member and per period", () => {
     ]);
   });
 
+  it("period cap across sources takes the orders by date, whatever the source: B1's earlier order first", () => {
+    // B1 (10-03, 100) pays 20.00 in full; A1 (10-05, 100) then fits 5.00 (base 25). Statement order is by source id.
+    const r = run(capped(`{ periodAmount: "25.00" }`, `["0.20"]`), "2026-10", [["S", null, "2024-01-01"], ["A1", "S", "2026-10-01"], ["B1", "S", "2026-10-01"]], [
+      ["s", "S", "2026-10-01", "100"], ["a", "A1", "2026-10-05", "100"], ["b", "B1", "2026-10-03", "100"],
+    ]);
+    expect(lines(r, "S")).toEqual([
+      [1, false, "A1", "a", "25", "0.2", "5.00"],
+      [1, false, "B1", "b", "100", "0.2", "20.00"],
+    ]);
+  });
+
   it("period cap not divisible by the rate: the base is cut to 4 places, the value stays at or below the cap", () => {
     // 10.00 ÷ 3% = 333.3333…: base 333.3333, value 9.999999 (rounded 10.00); cut 666.6667 × 3% = 20.000001.
     const r = run(capped(`{ periodAmount: "10.00" }`, `["0.03"]`), "2026-10", tree, [["s", "S", "2026-10-01", "100"], ["a", "N", "2026-10-02", "1000"]]);
@@ -254,6 +265,14 @@ describe("fast-start: no unilevel on fast-start orders (leavesOut)", () => {
     expect(r.statement("S")?.bonuses).toEqual({ fs: "40.00", unilevel: "1.00" });
     expect(r.statement("N")?.volumes.personal).toEqual({ PV: "280", UPV: "50" });
     expect(r.statement("N")?.volumes.personalConsumptionExcluded).toEqual({ UPV: "30" });
+  });
+
+  it("a what-if that changes the window recomputes the measures that leave its orders out (not reused)", () => {
+    // 10 days → 30 days: N's 10-20 order moves inside; UPV of N becomes 0 and the unilevel nothing.
+    const sim = simulate(parsePlan(plan), { changes: [{ set: "bonuses[key=fs].window.days", value: 30 }] }, { period: "2026-10", members: members([["S", null, "2024-01-01"], ["N", "S", "2026-10-01"]]), orders: orders([["s", "S", "2026-10-01", "100"], ["in", "N", "2026-10-05", "200"], ["out", "N", "2026-10-20", "80"]]) });
+    expect(sim.before.statement("N")?.volumes.personal.UPV).toBe("50");
+    expect(sim.after.statement("N")?.volumes.personal.UPV).toBe("0");
+    expect(sim.after.statement("S")?.bonuses).toEqual({ fs: "56.00" }); // 20% × (200 + 80)
   });
 
   it("explain breaks a leavesOut measure down with what was left out", () => {
@@ -298,4 +317,42 @@ describe("fast-start: plan checks", () => {
     expect(m("  U: { volumeOf: PV, counts: [retail-sale] }\n  W: { volumeOf: U, counts: [retail-sale] }")).toEqual([["PLAN_INVALID_VALUE", "measures.W.volumeOf"]]);
     expect(m("  U: { accumulates: PV, volumeOf: PV }")).toEqual([["PLAN_INVALID_VALUE", "measures.U.volumeOf"]]);
   });
+});
+
+describe("fast-start: random trees, every option; explain recomputes each member's part and must agree", () => {
+  // A seeded generator (xorshift): the runs are the same each time.
+  let seed = 0x2f6b_1e37;
+  const rand = (k: number) => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % k;
+  };
+  const pick = <T>(xs: readonly T[]): T => xs[rand(xs.length)] as T;
+  for (let t = 0; t < 60; t++) {
+    const n = 2 + rand(40);
+    const tree: Member[] = [];
+    for (let i = 0; i < n; i++) {
+      const join = `2026-${pick(["07", "08", "09", "09", "10", "10"])}-${String(1 + rand(28)).padStart(2, "0")}`;
+      const sponsor = i === 0 ? null : `M${rand(i)}`;
+      tree.push(rand(10) === 0 ? [`M${i}`, sponsor, join, "suspended"] : [`M${i}`, sponsor, join]);
+    }
+    const ords: Order[] = [];
+    for (let k = 0, count = rand(4 * n); k < count; k++) {
+      ords.push([`o${rand(1000)}-${k}`, `M${rand(n)}`, `2026-10-${String(1 + rand(31)).padStart(2, "0")}`, String(rand(5) * 25 + rand(100) / 4), pick(["personal-consumption", "customer-order", "retail-sale"] as const)]);
+    }
+    const window = pick(["{ days: 30 }", "{ days: 61 }", "{ months: 1 }", "{ months: 3 }"]);
+    const options = [
+      `    window: ${window}`,
+      `    rates: ${pick(['["0.2"]', '["0.2", "0.1", "0.05"]', '["0.1", "0", "0.07", "0.03"]'])}`,
+      `    unqualified: ${pick(["breakage", "roll-up"])}`,
+      pick(["", `    requires: { qualified: ${pick(["true", "false"])}, order: { measure: PV, minimum: "${pick(["25", "50.25", "75"])}" } }`]),
+      pick(["", `    caps: { sourceVolume: "${pick(["40", "100"])}" }`, `    caps: { periodAmount: "${pick(["3.00", "7.50"])}" }`, `    caps: { sourceVolume: "60", periodAmount: "5.00" }`]),
+    ].filter((x) => x !== "");
+    it(`case ${t}: ${n} members, ${ords.length} orders, ${options.map((o) => o.trim()).join("; ")}`, () => {
+      const r = run(planText(options.join("\n")), "2026-10", tree, ords);
+      // Conservation is asserted by the run itself; every line's value is its base × rate and non-zero.
+      for (const [id] of tree) for (const l of r.statement(id)?.lines ?? []) expect(l.value).not.toMatch(/^-?0\.0+$/);
+    });
+  }
 });

@@ -5,15 +5,15 @@
  * above 0); they are sorted into order sequence (date, then order id); each is capped by its source's
  * `sourceVolume` and walked up D levels of the sponsor line, each receiver's lines capped by `periodAmount`
  * in the same sequence. Work is members + orders + (fast-start orders × (log + D)): linear in the members
- * for a given plan. The pieces a single member's explanation recomputes (requirements, bases, the walk,
- * the caps) are exported and shared with ./explain.ts.
+ * for a given plan. The pieces a single member's explanation recomputes (requirements, bases, order
+ * sequence, the caps) are exported and shared with ./explain.ts.
  *
  * Invariants: paid + compressedUp + breakage = potential exactly (result.ts checks it on every run); no
  * line has an exact value of 0.
  */
 import { MEMBER_STATUSES } from "../../genealogy/genealogy.js";
 import { textOrder } from "../../input/text-order.js";
-import { type JoinWindow, dayNumbers, insideWindow, windowLastDay } from "../../measures/join-window.js";
+import { type JoinWindow, earliestJoin, insideWindow, joinDayReader, windowLastDay } from "../../measures/join-window.js";
 import { ExactProductSum } from "../../money/decimal.js";
 import { LINE_COMPRESSED, type LineSink } from "../../run/lines.js";
 import { dayNumberOf } from "../../run/period.js";
@@ -100,17 +100,27 @@ export function meetsOne(f: FastStartFacts, p: FastStartProgram, m: number, larg
 /** Per member, 1 when they meet `requires` (one pass over the members and one over the orders). */
 function meetsAll(f: FastStartFacts, p: FastStartProgram): Uint8Array {
   const n = f.genealogy.size;
-  const largest = new Float64Array(n).fill(-1);
   const r = p.order;
-  if (r !== undefined) {
+  const largest = new Float64Array(r === undefined ? 0 : n).fill(-1);
+  const column = r === undefined ? undefined : f.orders.volumes(r.measure);
+  if (r !== undefined && column !== undefined) {
+    const counts = f.measures.specs[r.measure]?.counts ?? [];
+    const { member, kinds } = f.orders;
     for (let o = 0; o < f.orders.count; o++) {
-      const m = f.orders.member[o] as number;
-      const v = orderBase(f, r.measure, o);
+      if (counts[kinds[o] as number] !== true) continue;
+      const m = member[o] as number;
+      const v = column[o] as number;
       if (v > (largest[m] as number)) largest[m] = v;
     }
   }
   const out = new Uint8Array(n);
-  for (let m = 0; m < n; m++) if (meetsOne(f, p, m, largest[m] as number)) out[m] = 1;
+  const { status } = f.genealogy;
+  const qualified = f.qualified;
+  const minimum = r === undefined ? -1 : r.minimum;
+  // meetsOne for every member, inlined.
+  for (let m = 0; m < n; m++) {
+    if (status[m] === ENROLLED && (!p.qualified || qualified[m] === 1) && (r === undefined || (largest[m] as number) >= minimum)) out[m] = 1;
+  }
   return out;
 }
 
@@ -120,13 +130,18 @@ export function periodStartDay(f: FastStartFacts): number {
 }
 
 /**
- * @internal Sorts orders (indices) into order sequence: by date (day within the period), then order id in
- * UTF-16 code unit order.
+ * @internal The comparator of order sequence over order indices: by date (day within the period), then order
+ * id in UTF-16 code unit order.
  */
-export function sequence(orders: RunOrders, list: number[]): number[] {
+export function sequenceOrder(orders: RunOrders): (a: number, b: number) => number {
   const days = orders.days();
   const byId = textOrder(orders.ids);
-  return list.sort((a, b) => (days[a] as number) - (days[b] as number) || byId(a, b));
+  return (a, b) => (days[a] as number) - (days[b] as number) || byId(a, b);
+}
+
+/** @internal Sorts orders (indices) into order sequence ({@link sequenceOrder}). */
+export function sequence(orders: RunOrders, list: number[]): number[] {
+  return list.sort(sequenceOrder(orders));
 }
 
 /**
@@ -140,31 +155,6 @@ export function countSource(p: FastStartProgram, bases: readonly number[], used:
     used += c;
   }
   return used;
-}
-
-/** One level of a fast-start order: who takes it (or -1) and how far above the source they are. */
-export interface LevelTaken {
-  /** The member taking the level, -1 when the walk passed the root. */
-  receiver: number;
-  /** Their distance above the source (0 when none). */
-  distance: number;
-  /** 1 when they meet `requires` (always, with roll-up). */
-  meets: boolean;
-}
-
-/**
- * @internal The D levels of a fast-start order of source s: with `breakage`, the member at distance k
- * takes level k; with roll-up, members who do not meet `requires` are skipped (`next(m)`: the nearest
- * member above m who meets them, -1 past the root).
- */
-export function walkLevels(f: FastStartFacts, p: FastStartProgram, s: number, meets: (m: number) => boolean, next: (m: number) => number, out: LevelTaken[]): void {
-  const { parent, depth } = f.genealogy;
-  out.length = 0;
-  let u = s;
-  for (let k = 1; k <= p.rates.length; k++) {
-    u = u < 0 ? -1 : p.rollUp ? next(u) : (parent[u] as number);
-    out.push(u < 0 ? { receiver: -1, distance: 0, meets: false } : { receiver: u, distance: (depth[s] as number) - (depth[u] as number), meets: p.rollUp || meets(u) });
-  }
 }
 
 /**
@@ -185,30 +175,51 @@ export function runFastStart(run: RunContext, sink: LineSink, bonusIndex: number
   const n = g.size;
   const orders = run.orders;
   const meets = meetsAll(run, p);
-  const joinDay = dayNumbers(g.joinDate, n);
+  const joinDay = joinDayReader(g.joinDate, n);
   const start = periodStartDay(run);
+  // Members who joined before this have no order of the period inside their window.
+  const joinedFrom = earliestJoin(p.window, start);
   const days = orders.days();
+  const D = p.rates.length;
 
-  // The fast-start orders, in order sequence.
+  // The fast-start orders. Orders are numbered by member, so each source's are together: each source's are
+  // put in order sequence (its caps and its lines' order need no more); a period cap, which takes each
+  // receiver's lines across sources in order sequence, needs them all in sequence.
+  const column = orders.volumes(p.measure);
+  const counts = run.measures.specs[p.measure]?.counts ?? [];
+  const before = sequenceOrder(orders);
   const list: number[] = [];
-  for (let o = 0; o < orders.count; o++) {
-    if (orderBase(run, p.measure, o) > 0 && insideWindow(p.window, joinDay[orders.member[o] as number] as number, start + (days[o] as number))) list.push(o);
+  if (column !== undefined) {
+    let from = 0;
+    for (let o = 0; o < orders.count; o++) {
+      const m = orders.member[o] as number;
+      if (from < list.length && orders.member[list[from] as number] !== m) from = list.length;
+      if (counts[orders.kinds[o] as number] !== true || (column[o] as number) <= 0 || (g.joinDate.at(m) as string) < joinedFrom) continue;
+      if (!insideWindow(p.window, joinDay(m), start + (days[o] as number))) continue;
+      // Insertion into the source's few orders so far, in order sequence.
+      let at = list.length;
+      list.push(o);
+      while (at > from && before(list[at - 1] as number, o) > 0) {
+        list[at] = list[at - 1] as number;
+        at--;
+      }
+      list[at] = o;
+    }
   }
-  sequence(orders, list);
+  if (p.periodAmount >= 0n) list.sort(before);
 
   // With roll-up: the nearest member above each member who meets the requirements (parents first).
+  const { parent, order, depth } = g;
   let nextMeeting: Int32Array | undefined;
   if (p.rollUp) {
     nextMeeting = new Int32Array(n);
-    const { parent, order } = g;
     for (let i = 0; i < n; i++) {
       const m = order[i] as number;
       const up = parent[m] as number;
       nextMeeting[m] = up < 0 ? -1 : meets[up] === 1 ? up : (nextMeeting[up] as number);
     }
   }
-  const next = (m: number) => (nextMeeting as Int32Array)[m] as number;
-  const meetsAt = (m: number) => meets[m] === 1;
+  const up = nextMeeting ?? parent;
 
   const opening = p.counted !== undefined ? run.opening(p.counted) : undefined;
   const used = opening !== undefined ? Float64Array.from(opening) : new Float64Array(n);
@@ -220,43 +231,41 @@ export function runFastStart(run: RunContext, sink: LineSink, bonusIndex: number
   const unqualified = new ExactProductSum();
   const noUpline = new ExactProductSum();
   const periodCap = new ExactProductSum();
-  const levels: LevelTaken[] = [];
-  const counted: number[] = [];
   for (const o of list) {
     const s = orders.member[o] as number;
-    const v = orderBase(run, p.measure, o);
-    counted.length = 0;
-    used[s] = countSource(p, [v], used[s] as number, counted);
-    const c = counted[0] as number;
+    const v = (column as Float64Array)[o] as number;
+    const c = p.sourceVolume < 0 ? v : Math.min(v, Math.max(0, p.sourceVolume - (used[s] as number)));
+    used[s] = (used[s] as number) + c;
     potential.add(v, p.rateSum);
     if (c < v) sourceCap.add(v - c, p.rateSum);
     if (c === 0) continue;
-    walkLevels(run, p, s, meetsAt, next, levels);
-    levels.forEach((t, i) => {
-      const k = i + 1;
-      const rate = p.rates[i] as number;
-      if (t.receiver < 0) noUpline.add(c, rate);
-      else if (!t.meets) unqualified.add(c, rate);
+    // The walk of walkLevels, without its allocations (this loop runs once per fast-start order).
+    let u = s;
+    for (let k = 1; k <= D; k++) {
+      const rate = p.rates[k - 1] as number;
+      u = u < 0 ? -1 : (up[u] as number);
+      if (u < 0) noUpline.add(c, rate);
+      else if (!p.rollUp && meets[u] !== 1) unqualified.add(c, rate);
       else {
-        const before = spent.get(t.receiver) ?? 0n;
+        const before = p.periodAmount < 0n ? 0n : (spent.get(u) ?? 0n);
         const b = periodCapped(p, c, rate, before);
         if (b < c) periodCap.add(c - b, rate);
-        if (b === 0 || rate === 0) return;
-        if (p.periodAmount >= 0n) spent.set(t.receiver, before + BigInt(b) * BigInt(rate));
-        const up = t.distance > k;
-        (up ? compressedUp : paid).add(b, rate);
-        sink.add(t.receiver, bonusIndex, k, up ? LINE_COMPRESSED : 0, 1, s, b, rate, o);
+        if (b === 0 || rate === 0) continue;
+        if (p.periodAmount >= 0n) spent.set(u, before + BigInt(b) * BigInt(rate));
+        const compressed = (depth[s] as number) - (depth[u] as number) > k;
+        (compressed ? compressedUp : paid).add(b, rate);
+        sink.add(u, bonusIndex, k, compressed ? LINE_COMPRESSED : 0, 1, s, b, rate, o);
       }
-    });
+    }
   }
 
   if (p.counted !== undefined) {
     // Closing: what the window counted so far, 0 once the window ends by the period's last day.
     const end = dayNumberOf(run.period.end);
-    for (let m = 0; m < n; m++) if ((used[m] as number) > 0 && windowLastDay(p.window, joinDay[m] as number) <= end) used[m] = 0;
+    for (let m = 0; m < n; m++) if ((used[m] as number) > 0 && windowLastDay(p.window, joinDay(m)) <= end) used[m] = 0;
     run.close(p.counted, used);
   }
-  run.work.add(`bonus:${p.key}`, 2 * n + orders.count + list.length * (p.rates.length + Math.ceil(Math.log2(list.length + 1))));
+  run.work.add(`bonus:${p.key}`, 2 * n + orders.count + list.length * (D + Math.ceil(Math.log2(list.length + 1))));
   return {
     potential: potential.value(),
     paid: paid.value(),
