@@ -11,7 +11,7 @@ import { VALUE_SCALE, formatRate, formatTrimmed, formatVolume } from "../../mone
 import { dateOf, dayNumberOf } from "../../run/period.js";
 import { grouped, percentUnits, plural } from "../../audit/words.js";
 import type { CompileContext } from "../family.js";
-import { type FastStartFacts, type FastStartProgram, countSource, largestOrder, meetsOne, orderBase, orderRange, periodCapped, sequence } from "./run.js";
+import { type FastStartFacts, type FastStartProgram, PeriodCap, countSource, inSequence, largestOrder, meetsOne, orderBase, orderRange, sequenceOrder } from "./run.js";
 
 /** A fast-start order that reaches the member explained at level k. */
 interface Reach {
@@ -88,11 +88,11 @@ function explainMember(ctx: ExplainContext, p: FastStartProgram, scale: number, 
       else if (windowNumber(p.window, join, dayOf(o)) <= 2 * p.window.length) out.push(o);
     }
     if (out.length > 0) {
-      sequence(orders, out);
+      inSequence(orders, out);
       outside.push({ s, level, first: out[0] as number, volume: out.reduce((a, o) => a + orderBase(f, p.measure, o), 0), count: out.length });
     }
     if (inside.length === 0) return;
-    sequence(orders, inside);
+    inSequence(orders, inside);
     const bases = inside.map((o) => orderBase(f, p.measure, o));
     const counted: number[] = [];
     countSource(p, bases, opening !== undefined ? (opening[s] as number) : 0, counted);
@@ -123,11 +123,12 @@ function explainMember(ctx: ExplainContext, p: FastStartProgram, scale: number, 
     }
   } else {
     // The member's lines, in order sequence for the period cap.
-    const mine = [...took].sort((a, b) => (days[a.o] as number) - (days[b.o] as number) || ((orders.ids.at(a.o) as string) < (orders.ids.at(b.o) as string) ? -1 : 1));
-    let spent = 0n;
+    const inOrder = sequenceOrder(orders);
+    const mine = [...took].sort((a, b) => inOrder(a.o, b.o));
+    const cap = new PeriodCap(p.periodAmount, 1);
     for (const r of mine) {
       const rate = p.rates[r.level - 1] as number;
-      const b = periodCapped(p, r.c, rate, spent);
+      const b = cap.take(0, r.c, rate);
       if (b < r.c && rate > 0) {
         notPaid.push({
           reason: "period-cap",
@@ -139,7 +140,6 @@ function explainMember(ctx: ExplainContext, p: FastStartProgram, scale: number, 
         });
       }
       if (b === 0 || rate === 0) continue;
-      if (p.periodAmount >= 0n) spent += BigInt(b) * BigInt(rate);
       const compressed = r.distance > r.level;
       const notes = [`${percentUnits(rate)} of ${orderWords(r.o, r.s)}, ${grouped(formatVolume(r.v))} ${M}, at level ${r.level}`];
       if (compressed) notes.push(`rolled up from ${r.distance} levels below: members between did not meet the requirements`);

@@ -3,6 +3,7 @@
 // is also explained member by member: explain checks its lines against the statements.
 import { describe, expect, it } from "vitest";
 import { type MemberInput, type OrderInput, type RunResult, calculate, explain, parsePlan, parseState, runPeriods, safeParsePlan, simulate, stateNdjson } from "../../index.js";
+import { PeriodCap } from "./run.js";
 
 /** A plan with PV, qualification at 50 PV, and one fast-start entry `fs` (`entry` indented 4). */
 const planText = (entry: string, measures = "", more = "") => `
@@ -56,6 +57,12 @@ describe("fast-start: the window after joining, at its edges", () => {
     expect(notPaid(r, "S")).toEqual([
       expect.objectContaining({ reason: "outside-window", level: 1, volume: "200", message: "not paid on 1 order of N (200 PV): N joined 60 days before their order n61 (2026-09-30), outside the 60-day window" }),
     ]);
+  });
+
+  it("the docs' example: Megan, who joined on 2026-08-01, ordered on 2026-10-14, 74 days later (day 75)", () => {
+    const r = run(days60, "2026-10", [["Lisa", null, "2024-01-01"], ["Megan", "Lisa", "2026-08-01"]], [["l", "Lisa", "2026-10-01", "100"], ["o-9", "Megan", "2026-10-14", "147"]]);
+    expect(lines(r, "Lisa")).toEqual([]);
+    expect(notPaid(r, "Lisa").map((n) => n.message)).toEqual(["not paid on 1 order of Megan (147 PV): Megan joined 74 days before their order o-9 (2026-10-14), outside the 60-day window"]);
   });
 
   it("months: the month of joining is month 1; joined 2026-08-20 with 2 months, 2026-09-30 is paid and 2026-10-01 is not", () => {
@@ -236,6 +243,28 @@ describe("fast-start: caps per new member and per period", () => {
     expect(lines(r, "S")).toEqual([[1, false, "N", "a", "333.3333", "0.03", "10.00"]]);
     expect(r.statement("S")?.lines[0]?.value).toBe("9.999999");
     expect(accounting(r)).toEqual({ potential: "30.00", paid: "9.999999", compressedUp: "0.00", breakage: { ...zero, "period-cap": "20.000001" } });
+  });
+
+  it("the period cap's ledger equals b = min(c, ⌊(cap − spent) / rate⌋) in BigInt, in plain numbers and beyond them", () => {
+    let seed = 7;
+    const rand = (k: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % k;
+    };
+    // Caps in value units (10^-10): 25.00, 9,000.00, and 10^12 (beyond the plain-number range).
+    for (const cap of [250_000_000_000n, 90_000_000_000_000n, 10n ** 22n]) {
+      const ledger = new PeriodCap(cap, 3);
+      const spent = [0n, 0n, 0n];
+      for (let k = 0; k < 2000; k++) {
+        const u = rand(3);
+        const c = rand(10) === 0 ? rand(1_000_000) * 1_000_000 : rand(5_000_000);
+        const rate = rand(8) === 0 ? 0 : 1 + rand(1_000_000);
+        const left = cap - (spent[u] as bigint);
+        const want = rate === 0 ? c : left <= 0n ? 0 : BigInt(c) * BigInt(rate) <= left ? c : Number(left / BigInt(rate));
+        expect(ledger.take(u, c, rate)).toBe(want);
+        spent[u] = (spent[u] as bigint) + BigInt(want) * BigInt(rate);
+      }
+    }
   });
 
   it("rounding per line: each order's line is rounded alone", () => {

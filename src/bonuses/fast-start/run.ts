@@ -15,7 +15,7 @@ import { MEMBER_STATUSES } from "../../genealogy/genealogy.js";
 import { textOrder } from "../../input/text-order.js";
 import { type JoinWindow, earliestJoin, insideWindow, joinDayReader, windowLastDay } from "../../measures/join-window.js";
 import { ExactProductSum } from "../../money/decimal.js";
-import { LINE_COMPRESSED, type LineSink } from "../../run/lines.js";
+import { LINE_COMPRESSED, LineSink, linesByRecipient } from "../../run/lines.js";
 import { dayNumberOf } from "../../run/period.js";
 import type { LevelAccounting, RunContext, RunOrders } from "../family.js";
 
@@ -139,8 +139,8 @@ export function sequenceOrder(orders: RunOrders): (a: number, b: number) => numb
   return (a, b) => (days[a] as number) - (days[b] as number) || byId(a, b);
 }
 
-/** @internal Sorts orders (indices) into order sequence ({@link sequenceOrder}). */
-export function sequence(orders: RunOrders, list: number[]): number[] {
+/** @internal Sorts orders (indices) into order sequence ({@link sequenceOrder}), in place. */
+export function inSequence(orders: RunOrders, list: number[]): number[] {
   return list.sort(sequenceOrder(orders));
 }
 
@@ -157,16 +157,54 @@ export function countSource(p: FastStartProgram, bases: readonly number[], used:
   return used;
 }
 
+/** Largest rate in rate units (a rate is at most 1). */
+const RATE_MAX = 1_000_000;
+
 /**
- * @internal The base a receiver is paid on under the period cap, given what their earlier lines of the
- * period are worth (`spent`, value units): the largest base ≤ c whose value fits in what is left.
+ * @internal The period cap's ledger: what each receiver's lines of the period are worth so far (value units,
+ * 10^-10), and the base each next line is paid on: the largest base ≤ c whose value fits in what is left.
+ * In plain numbers while the cap (and so every sum and compared product) is an exact safe integer, in
+ * BigInt beyond.
  */
-export function periodCapped(p: FastStartProgram, c: number, rate: number, spent: bigint): number {
-  if (p.periodAmount < 0n || rate === 0) return c;
-  const left = p.periodAmount - spent;
-  if (left <= 0n) return 0;
-  const full = BigInt(c) * BigInt(rate);
-  return full <= left ? c : Number(left / BigInt(rate));
+export class PeriodCap {
+  private readonly spent: Float64Array | undefined;
+  private readonly spentBig = new Map<number, bigint>();
+  private readonly cap: number;
+
+  /** @param receivers - the number of receivers (member indices 0 .. receivers − 1) */
+  constructor(
+    private readonly capBig: bigint,
+    receivers: number,
+  ) {
+    const safe = capBig >= 0n && capBig + 2n * BigInt(RATE_MAX) <= BigInt(Number.MAX_SAFE_INTEGER);
+    this.spent = safe ? new Float64Array(receivers) : undefined;
+    this.cap = Number(capBig);
+  }
+
+  /** The base receiver u is paid on for a line of counted base c at `rate`; records its value. */
+  take(u: number, c: number, rate: number): number {
+    if (this.cap < 0 || rate === 0) return c;
+    const spent = this.spent;
+    if (spent !== undefined) {
+      const left = this.cap - (spent[u] as number);
+      if (left <= 0) return 0;
+      // Exact: left is a safe integer, and a product above 2^53 compares above it however it rounds.
+      let b = c;
+      if (c * rate > left) {
+        b = Math.floor(left / rate);
+        while (b * rate > left) b--;
+        while ((b + 1) * rate <= left) b++;
+      }
+      spent[u] = (spent[u] as number) + b * rate;
+      return b;
+    }
+    const before = this.spentBig.get(u) ?? 0n;
+    const left = this.capBig - before;
+    if (left <= 0n) return 0;
+    const b = BigInt(c) * BigInt(rate) <= left ? c : Number(left / BigInt(rate));
+    this.spentBig.set(u, before + BigInt(b) * BigInt(rate));
+    return b;
+  }
 }
 
 /** @internal Runs a fast-start bonus: adds its lines, closes its state, returns its accounting. */
@@ -182,9 +220,8 @@ export function runFastStart(run: RunContext, sink: LineSink, bonusIndex: number
   const days = orders.days();
   const D = p.rates.length;
 
-  // The fast-start orders. Orders are numbered by member, so each source's are together: each source's are
-  // put in order sequence (its caps and its lines' order need no more); a period cap, which takes each
-  // receiver's lines across sources in order sequence, needs them all in sequence.
+  // The fast-start orders. Orders are numbered by member, so each source's are together and are put in
+  // order sequence among themselves (the source cap and the lines' order need no more).
   const column = orders.volumes(p.measure);
   const counts = run.measures.specs[p.measure]?.counts ?? [];
   const before = sequenceOrder(orders);
@@ -206,7 +243,6 @@ export function runFastStart(run: RunContext, sink: LineSink, bonusIndex: number
       list[at] = o;
     }
   }
-  if (p.periodAmount >= 0n) list.sort(before);
 
   // With roll-up: the nearest member above each member who meets the requirements (parents first).
   const { parent, order, depth } = g;
@@ -223,7 +259,6 @@ export function runFastStart(run: RunContext, sink: LineSink, bonusIndex: number
 
   const opening = p.counted !== undefined ? run.opening(p.counted) : undefined;
   const used = opening !== undefined ? Float64Array.from(opening) : new Float64Array(n);
-  const spent = new Map<number, bigint>();
   const potential = new ExactProductSum();
   const paid = new ExactProductSum();
   const compressedUp = new ExactProductSum();
@@ -231,6 +266,10 @@ export function runFastStart(run: RunContext, sink: LineSink, bonusIndex: number
   const unqualified = new ExactProductSum();
   const noUpline = new ExactProductSum();
   const periodCap = new ExactProductSum();
+  // Each level a receiver takes: a line at once, or with a period cap a level to cap first (below).
+  const capped = p.periodAmount >= 0n;
+  const held = new LineSink(capped ? list.length : 0);
+  const pay = capped ? held : sink;
   for (const o of list) {
     const s = orders.member[o] as number;
     const v = (column as Float64Array)[o] as number;
@@ -239,22 +278,42 @@ export function runFastStart(run: RunContext, sink: LineSink, bonusIndex: number
     potential.add(v, p.rateSum);
     if (c < v) sourceCap.add(v - c, p.rateSum);
     if (c === 0) continue;
-    // The walk of walkLevels, without its allocations (this loop runs once per fast-start order).
     let u = s;
     for (let k = 1; k <= D; k++) {
       const rate = p.rates[k - 1] as number;
       u = u < 0 ? -1 : (up[u] as number);
       if (u < 0) noUpline.add(c, rate);
       else if (!p.rollUp && meets[u] !== 1) unqualified.add(c, rate);
-      else {
-        const before = p.periodAmount < 0n ? 0n : (spent.get(u) ?? 0n);
-        const b = periodCapped(p, c, rate, before);
-        if (b < c) periodCap.add(c - b, rate);
-        if (b === 0 || rate === 0) continue;
-        if (p.periodAmount >= 0n) spent.set(u, before + BigInt(b) * BigInt(rate));
+      else if (rate !== 0) {
         const compressed = (depth[s] as number) - (depth[u] as number) > k;
-        (compressed ? compressedUp : paid).add(b, rate);
-        sink.add(u, bonusIndex, k, compressed ? LINE_COMPRESSED : 0, 1, s, b, rate, o);
+        if (!capped) (compressed ? compressedUp : paid).add(c, rate);
+        pay.add(u, bonusIndex, k, compressed ? LINE_COMPRESSED : 0, 1, s, c, rate, o);
+      }
+    }
+  }
+  if (capped) {
+    // The period cap takes each receiver's levels in order sequence: grouped by receiver (linear), each
+    // receiver's few sorted.
+    const cap = new PeriodCap(p.periodAmount, n);
+    const { start: from, order: byReceiver } = linesByRecipient(held, n);
+    const one: number[] = [];
+    const inOrder = (x: number, y: number) => before(held.order[x] as number, held.order[y] as number);
+    for (let r = 0; r < n; r++) {
+      const lo = from[r] as number;
+      const hi = from[r + 1] as number;
+      if (lo === hi) continue;
+      one.length = 0;
+      for (let a = lo; a < hi; a++) one.push(byReceiver[a] as number);
+      if (one.length > 1) one.sort(inOrder);
+      for (const l of one) {
+        const c = held.base[l] as number;
+        const rate = held.rate[l] as number;
+        const b = cap.take(r, c, rate);
+        if (b < c) periodCap.add(c - b, rate);
+        if (b === 0) continue;
+        const flags = held.flags[l] as number;
+        ((flags & LINE_COMPRESSED) !== 0 ? compressedUp : paid).add(b, rate);
+        sink.add(r, bonusIndex, held.level[l] as number, flags, 1, held.source[l] as number, b, rate, held.order[l] as number);
       }
     }
   }
@@ -265,7 +324,7 @@ export function runFastStart(run: RunContext, sink: LineSink, bonusIndex: number
     for (let m = 0; m < n; m++) if ((used[m] as number) > 0 && windowLastDay(p.window, joinDay(m)) <= end) used[m] = 0;
     run.close(p.counted, used);
   }
-  run.work.add(`bonus:${p.key}`, 2 * n + orders.count + list.length * (D + Math.ceil(Math.log2(list.length + 1))));
+  run.work.add(`bonus:${p.key}`, 3 * n + orders.count + list.length * D * (capped ? 2 : 1));
   return {
     potential: potential.value(),
     paid: paid.value(),
