@@ -13,8 +13,10 @@
 // `paidAs: { grace: 1 }` from the previous month's state, write the closing state (`stateNdjson`) and read it
 // back (`parseState`, the next month's opening state). Prints a Markdown table and the ratio of the chain's
 // calculate (+ state) to the twelve reference calculates. Each size runs in its own process, bundled.
+// BENCH_CHAIN_DATA=DIR keeps the generated year in DIR/N (and reuses it when there), for repeated runs and
+// profiles; BENCH_NODE_ARGS passes node flags to the process per size (e.g. --cpu-prof, --trace-gc).
 import { spawnSync } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,6 +41,13 @@ interface Month {
   read: number;
   rows: number;
   mb: number;
+}
+
+/** The number of lines of a text that ends with a line feed. */
+function lineCount(text: string): number {
+  let count = 0;
+  for (let q = text.indexOf("\n"); q >= 0; q = text.indexOf("\n", q + 1)) count++;
+  return count;
 }
 
 /** The month (1–12) a member joins in 2026, 0 for members who joined before: the newest 10% join along the year. */
@@ -115,10 +124,14 @@ function one(n: number): Month[] {
   const plain = parsePlan(text);
   const plan = parsePlan(`${text}\npaidAs:\n  grace: 1\n`);
   const measures = new Set(Object.keys(plan.measures));
-  const dir = mkdtempSync(join(tmpdir(), `compplan-bench-chain-${n}-`));
+  const keep = process.env.BENCH_CHAIN_DATA;
+  const dir = keep !== undefined ? join(keep, String(n)) : mkdtempSync(join(tmpdir(), `compplan-bench-chain-${n}-`));
   const months: Month[] = [];
   try {
-    generateYear(n, dir);
+    if (keep === undefined || !existsSync(join(dir, `orders-${MONTHS}.csv`))) {
+      mkdirSync(dir, { recursive: true });
+      generateYear(n, dir);
+    }
     let state: StateInput | undefined;
     for (let k = 1; k <= MONTHS; k++) {
       const period = `2026-${String(k).padStart(2, "0")}`;
@@ -144,12 +157,13 @@ function one(n: number): Month[] {
         calculate: t3 - t2,
         write: t4 - t3,
         read: t5 - t4,
-        rows: state.ids.length,
+        // Counted in the text: asking the state for its ids would make a string per row, kept with the state.
+        rows: lineCount(closing) - 1,
         mb: Buffer.byteLength(closing) / 1e6,
       });
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (keep === undefined) rmSync(dir, { recursive: true, force: true });
   }
   return months;
 }
@@ -162,7 +176,7 @@ if (child >= 0) {
   const self = fileURLToPath(import.meta.url);
   for (const n of sizes) {
     process.stderr.write(`bench chain: ${n.toLocaleString("en-US")} members, 12 months…\n`);
-    const r = spawnSync(process.execPath, ["--max-old-space-size=20000", self, "--one", String(n)], { encoding: "utf8", maxBuffer: 1 << 24 });
+    const r = spawnSync(process.execPath, ["--max-old-space-size=20000", ...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter((x) => x !== ""), self, "--one", String(n)], { encoding: "utf8", maxBuffer: 1 << 24 });
     if (r.status !== 0) {
       process.stderr.write(r.stderr);
       process.exit(1);

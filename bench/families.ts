@@ -1,4 +1,5 @@
-// The step of each bonus family at one size: `tsx bench/families.ts [members]` (default 10^6). Each plan
+// The step of each bonus family at one size: `tsx bench/families.ts [members] [names]` (default 10^6; `names`,
+// comma-separated parts, times only the entries whose name holds one). Each plan
 // is the starter plan's measures, qualification and ranks with ONE bonus entry; the time reported is the
 // `bonuses` phase of calculate (the step, its settlement and line storage), from the phase callbacks,
 // the median of 5 runs after one warm-up, with the machine's load beside it. Bundled like the other
@@ -22,15 +23,26 @@ const AMWAY_STEPS = `
       - { minimum: "4000", rate: "0.15" }
       - { minimum: "10000", rate: "0.21" }`;
 
-/** One bonus entry each (indented as a list item under `bonuses:`). */
-const ENTRIES: Record<string, string> = {
-  "unilevel (starter, for comparison)": `  - key: unilevel
+const UNILEVEL = `  - key: unilevel
     kind: unilevel
     measure: CV
     compression: dynamic
     unqualifiedVolumePays: false
     schedule:
-      - rates: ["0.05", "0.05", "0.04", "0.04", "0.03", "0.02", "0.01"]`,
+      - rates: ["0.05", "0.05", "0.04", "0.04", "0.03", "0.02", "0.01"]`;
+
+const CONTEST = `  - key: contest
+    kind: contest
+    window: { from: "2026-09", to: "2026-10" }
+    points: [{ measure: PV }, { measure: CV, on: group, weight: "0.1" }]
+    tiers:
+      - { name: Bronze, points: "100", award: { amount: "10.00" } }
+      - { name: Silver, points: "500", award: { amount: "50.00" } }
+      - { name: Gold, points: "2000", award: { name: "A weekend away", amount: "100.00" } }`;
+
+/** One bonus entry each (indented as a list item under `bonuses:`). */
+const ENTRIES: Record<string, string> = {
+  "unilevel (starter, for comparison)": UNILEVEL,
   "stairstep differential, 5 steps": `  - key: performance
     kind: stairstep
     volume: PV
@@ -67,9 +79,50 @@ const ENTRIES: Record<string, string> = {
     rates: ["0.20", "0.10", "0.05"]
     unqualified: roll-up
     caps: { sourceVolume: "200", periodAmount: "100.00" }`,
+  "structure, 2 levels (sponsored members, frontline at level 1, team to depth 1)": `  - key: builder
+    kind: structure
+    levels:
+      - amount: "75.00"
+        personal: { measure: PV, minimum: "100" }
+        sponsored: { count: 2, measure: PV, minimum: "100" }
+      - amount: "200.00"
+        personal: { measure: PV, minimum: "100" }
+        frontline: { count: 2 }
+        team: { measure: PV, minimum: "2000", depth: 1 }`,
+  "pool, 2% of CV, Silver and up, shares by rank, carried": `  - key: pool
+    kind: pool
+    fund: { share: "0.02", of: CV }
+    rank: Silver
+    shares: { ranks: { Silver: 1, Gold: 2, Platinum: 3, Diamond: 4 } }
+    remainder: carry`,
+  "pool, 1% of CV, every qualified member, a share per 100 PV": `  - key: pool
+    kind: pool
+    fund: { share: "0.01", of: CV }
+    shares: { measure: PV, per: "100" }`,
+  "rank-advancement, 4 ranks, 3 instalments (first period: every rank reached)": `  - key: advancement
+    kind: rank-advancement
+    amounts: { Silver: "150.00", Gold: "600.00", Platinum: "1500.00", Diamond: "5000.00" }
+    instalments: 3`,
+  // A cap reads the bonuses it caps: its entries run unilevel too; the cap's own time is the difference
+  // from the unilevel entry above.
+  "unilevel + payout-cap company (10% of CV, pro rata)": `${UNILEVEL}
+  - key: cap
+    kind: payout-cap
+    of: [unilevel]
+    company: { measure: CV, share: "0.1" }
+    protect: { amount: "5.00" }`,
+  "unilevel + payout-cap per member (50.00)": `${UNILEVEL}
+  - key: cap
+    kind: payout-cap
+    of: [unilevel]
+    perMember: "50.00"`,
+  "contest, final period (personal PV + 0.1 × group CV, 3 tiers, money and non-money awards)": `${CONTEST}`,
+  "contest, running period": CONTEST.replace('to: "2026-10"', 'to: "2026-12"'),
 };
 
 const n = Number(process.argv[2] ?? 1_000_000);
+// An optional second argument times only the entries whose name contains one of its comma-separated parts.
+const only = process.argv[3];
 const dir = mkdtempSync(join(tmpdir(), "compplan-families-"));
 try {
   const fm = openSync(join(dir, "members.csv"), "w");
@@ -83,6 +136,7 @@ try {
   if (!prepared.ok) throw new Error(prepared.issues[0]?.message);
   process.stdout.write(`| bonus (one entry, ${n.toLocaleString("en")} members) | bonuses phase, median of 5 (s) | lines | load (1 min) |\n|---|---|---|---|\n`);
   for (const [name, entry] of Object.entries(ENTRIES)) {
+    if (only !== undefined && !only.split(",").some((part) => name.includes(part))) continue;
     const plan = parsePlan(`${head}\nbonuses:\n${entry}\n`);
     const times: number[] = [];
     let lines = 0;

@@ -15,7 +15,7 @@ const GROUPS: [string, string, (code: string) => boolean][] = [
   ["Members and the sponsor tree", "Reported by `calculate` and `compplan run`; nothing is computed while any remains.", (c) => c.startsWith("MEMBER_")],
   [
     "Members and the placement tree",
-    "Reported by `calculate` and `compplan run` for an input with a placement tree (some member has a `placementId`; see the plan language, \"The two trees\"); `PLACEMENT_TOO_WIDE` and `PLACEMENT_NO_TREE` when a plan that declares `placement` is run on it. Nothing is computed while any remains.",
+    "Reported by `calculate` and `compplan run` for an input with a placement tree (some member has a `placementId`; see the plan language, \"The two trees\"); `PLACEMENT_TOO_WIDE` and `PLACEMENT_NO_TREE` when a plan that declares `placement` is run on it. Nothing is computed while any remains. The placement helpers (`placeMembers`, `compplan place`; see [placement](placement.md)) report the same codes for the placement a members file gives, `PLACEMENT_PARENT_UNPLACED` for a member placed under a new one, and `PLACEMENT_MATRIX_FULL` for a new member without room; nothing is written while any remains.",
     (c) => c.startsWith("PLACEMENT_"),
   ],
   ["Orders", "Reported by `calculate` and `compplan run`.", (c) => c.startsWith("ORDER_")],

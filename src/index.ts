@@ -29,8 +29,10 @@ export type { Allocation, AllocationMethod } from "./money/allocate.js";
 export type { MemberInput, OrderInput } from "./input/validate.js";
 export type { MemberStatus } from "./genealogy/genealogy.js";
 export type { RecordOrigin } from "./input/rows.js";
+export { PLACEMENT_METHODS, placeMembers, safePlaceMembers } from "./placement/place.js";
+export type { PlaceOptions, PlacePhase, PlaceResult, PlacedMember, PlacementMethod, WhenFull } from "./placement/place.js";
 
-export type { Statement, LineItem, LineFieldValue, RankCheck, Summary, BonusSummary, AccountingSummary } from "./statement/types.js";
+export type { Statement, AwardItem, LineItem, LineFieldValue, RankCheck, Summary, BonusSummary, AccountingSummary } from "./statement/types.js";
 export type { ConditionDetail } from "./measures/qualification.js";
 export type { RequirementDetail } from "./measures/ranks.js";
 export { canonicalJson } from "./statement/canonical.js";
@@ -90,6 +92,7 @@ export type {
   AdditionalVolume,
   ColumnShortfall,
   BonusPart,
+  ExplainedAward,
   ExplainedLine,
   RoundingDetail,
   NotPaid,
@@ -98,6 +101,8 @@ export type {
   SourceOrder,
 } from "./audit/explanation.js";
 export { CSV_COLUMNS, statementsCsv } from "./audit/csv.js";
+export { bonusReport, safeBonusReport, formatReport, reportCsv } from "./audit/report.js";
+export type { BonusReport, ReportValue } from "./audit/report.js";
 
 export { CompplanError, InvariantError, ISSUE_CODES, formatIssue } from "./errors/issues.js";
 export type { Issue, IssueCode, PathSegment, Result } from "./errors/issues.js";

@@ -4,7 +4,8 @@
 // - what explanations say was not paid adds up to the run's own accounting, computed independently by the
 //   run: Σ rate-below-maximum `forgone` = that breakage; Σ level-locked volume × the level's maximum rate =
 //   level-locked breakage; without compression, Σ member-unqualified volume × maximum rate =
-//   upline-unqualified breakage;
+//   upline-unqualified breakage; for stairstep, Σ member-unqualified `forgone` (unqualified: breakage, or
+//   method deduct) = member-unqualified breakage and Σ override-unqualified `forgone` = that breakage;
 // - an untouched run replays from its bundle, and any single changed statement byte is caught.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -29,7 +30,7 @@ describe("explain on random plans and inputs", () => {
       fc.property(arb, ({ p, input }) => {
         const plan: Plan = parsePlan(p.plan);
         const run = calculate(plan, input);
-        const sums = plan.bonuses.map(() => ({ rateGap: 0n, locked: 0n, upline: 0n }));
+        const sums = plan.bonuses.map(() => ({ rateGap: 0n, locked: 0n, upline: 0n, unqualified: 0n, override: 0n }));
         for (const id of run.memberIds()) {
           const e = explain(run, id);
           const s = run.statement(id);
@@ -37,6 +38,17 @@ describe("explain on random plans and inputs", () => {
           e.bonuses.forEach((b, i) => {
             expect(b.amount).toBe(s?.bonuses[b.key] ?? (0).toFixed(plan.money.scale));
             const config = plan.bonuses[i];
+            if (config?.kind === "stairstep") {
+              // What an unqualified member would be paid is breakage unless their rate rolls up (then it is not
+              // in the potential, and `forgone` says what they would earn qualified).
+              const breakage = config.unqualified === "breakage" || config.method === "deduct";
+              const sum = sums[i] as { unqualified: bigint; override: bigint };
+              for (const n of b.notPaid) {
+                if (n.reason === "member-unqualified" && breakage) sum.unqualified += units(n.forgone as string, VALUE_SCALE);
+                if (n.reason === "override-unqualified") sum.override += units(n.forgone as string, VALUE_SCALE);
+              }
+              return;
+            }
             // The level bonuses (unilevel on volume, matching on earnings) explain what they did not pay.
             if (config?.kind !== "unilevel" && config?.kind !== "matching") return;
             const max = (k: number) => config.schedule.reduce((m, row) => (row.rates[k - 1] !== undefined && units(row.rates[k - 1] as string, RATE_SCALE) > m ? units(row.rates[k - 1] as string, RATE_SCALE) : m), 0n);
@@ -50,7 +62,13 @@ describe("explain on random plans and inputs", () => {
         }
         run.summary.bonuses.forEach((b, i) => {
           if (b.accounting === undefined) return;
-          const sum = sums[i] as { rateGap: bigint; locked: bigint; upline: bigint };
+          const sum = sums[i] as { rateGap: bigint; locked: bigint; upline: bigint; unqualified: bigint; override: bigint };
+          if (plan.bonuses[i]?.kind === "stairstep") {
+            expect(sum.unqualified).toBe(units(b.accounting.breakage["member-unqualified"] as string, VALUE_SCALE));
+            expect(sum.override).toBe(units(b.accounting.breakage["override-unqualified"] as string, VALUE_SCALE));
+            return;
+          }
+          if (b.kind !== "unilevel" && b.kind !== "matching") return;
           expect(sum.rateGap).toBe(units(b.accounting.breakage["rate-below-maximum"] as string, VALUE_SCALE));
           expect(sum.locked).toBe(units(b.accounting.breakage["level-locked"] as string, VALUE_SCALE));
           expect(sum.upline).toBe(units(b.accounting.breakage["upline-unqualified"] as string, VALUE_SCALE));

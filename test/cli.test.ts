@@ -20,7 +20,10 @@ const STARTER = "plans/starter-unilevel/plan.yaml";
 
 describe("compplan validate", () => {
   it("accepts every plan under plans/", () => {
-    for (const plan of [STARTER, "plans/globalmlm-unilevel-compression/plan.yaml", "plans/im-academy-leg-cap/plan.yaml", "plans/ph-uniform-unilevel/plan.yaml"]) {
+    const plans = readdirSync("plans").flatMap((d) => readdirSync(join("plans", d)).filter((f) => /^plan.*\.yaml$/.test(f)).map((f) => `plans/${d}/${f}`));
+    expect(plans).toContain(STARTER);
+    expect(plans.length).toBeGreaterThanOrEqual(readdirSync("plans").length);
+    for (const plan of plans) {
       const r = cli("validate", plan);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/valid plan/);
@@ -183,7 +186,7 @@ describe("compplan --version", () => {
 });
 
 describe("compplan help for one command", () => {
-  const commands = ["run", "validate", "schema", "generate", "replay", "explain", "diff", "sweep"];
+  const commands = ["run", "validate", "schema", "generate", "place", "replay", "explain", "report", "diff", "sweep"];
 
   it("COMMAND --help, COMMAND -h and help COMMAND print that command's usage on stdout, exit 0", () => {
     for (const c of commands) {
@@ -224,6 +227,8 @@ describe("compplan wrong usage: one line and where to get help", () => {
       [["generate", "--members", "0", "--out", "x"], "generate", "--members is a whole number from 1 to 50,000,000"],
       [["replay"], "replay", "replay takes one directory (written by compplan run)"],
       [["explain", "dir"], "explain", "explain takes a directory (written by compplan run) and a member id"],
+      [["report", "dir"], "report", "report takes a directory (written by compplan run) and a bonus key"],
+      [["report", "dir", "k", "--format", "xml"], "report", "--format takes csv (the rows as CSV); leave it out for text, or give --json"],
       [["diff", "--bogus"], "diff", "unknown option --bogus"],
       [["sweep", "--plan", STARTER], "sweep", "--path is required"],
     ];
@@ -303,7 +308,7 @@ describe("compplan --json: every issue as one JSON document on stderr", () => {
     expect(json.stderr.split("\n")[1]).toMatch(/^ {2}\{"code":"MEMBER_UNKNOWN_SPONSOR","path":\["members",1,"sponsorId"\],"message":/);
   });
 
-  it("validate, replay, explain, diff and sweep take --json too", () => {
+  it("validate, replay, explain, report, diff and sweep take --json too", () => {
     const bad = join(dir, "bad-json.yaml");
     writeFileSync(bad, readFileSync(STARTER, "utf8").replace('rate: "1"', "rate: 1"));
     const v = cli("validate", bad, "--json");
@@ -312,6 +317,7 @@ describe("compplan --json: every issue as one JSON document on stderr", () => {
     for (const args of [
       ["replay", join(dir, "nowhere"), "--json"],
       ["explain", join(dir, "nowhere"), "A", "--json"],
+      ["report", join(dir, "nowhere"), "cap", "--json"],
     ]) {
       const r = cli(...args);
       expect(r.code).toBe(1);

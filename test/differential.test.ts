@@ -36,16 +36,64 @@ function schemaKinds(node: unknown, out = new Set<string>()): Set<string> {
   return out;
 }
 
+/** Counts the stairstep rules a run reached (the reference's statements and summary). */
+function countStairstep(ref: ReturnType<typeof referenceCalculate>, plan: ReturnType<typeof parsePlan>, stair: Record<"override" | "negative" | "merged" | "unqualified" | "column", number>): void {
+  const lines = ref.statements.flatMap((s) => s.lines.filter((l) => l.kind === "stairstep"));
+  if (lines.some((l) => (l.level as number) > 0)) stair.override++;
+  if (lines.some((l) => l.value.startsWith("-"))) stair.negative++;
+  if (lines.some((l) => (l.sources as number) > 1)) stair.merged++;
+  if (ref.summary.bonuses.some((b) => b.kind === "stairstep" && !new D(b.accounting?.breakage["member-unqualified"] ?? "0").isZero())) stair.unqualified++;
+  const stairKeys = plan.bonuses.filter((b) => b.kind === "stairstep").map((b) => `${b.key}.`);
+  const met = ref.statements.flatMap((s) => s.rank.requirements ?? []).filter((d) => d.requirement === "column" && stairKeys.some((k) => d.column.startsWith(k)));
+  if (met.some((d) => d.met)) stair.column++;
+}
+
+/** The structure, pool and rank-advancement rules a run reached (the reference's statements, summary and state). */
+const POOL_RULES = ["structureAbove1", "poolPaid", "poolCarried", "poolNegative", "advancementPaid", "advancementLater", "rankLost", "unqualified"] as const;
+function countPools(ref: ReturnType<typeof referenceCalculate>, counts: Record<(typeof POOL_RULES)[number], number>): void {
+  const lines = ref.statements.flatMap((s) => s.lines);
+  const acc = (kind: string) => ref.summary.bonuses.filter((b) => b.kind === kind).map((b) => b.accounting);
+  const nonZero = (x: string | undefined) => x !== undefined && !new D(x).isZero();
+  if (lines.some((l) => l.kind === "structure" && (l.level as number) > 1)) counts.structureAbove1++;
+  if (lines.some((l) => l.kind === "pool")) counts.poolPaid++;
+  if (acc("pool").some((a) => nonZero(a?.carried))) counts.poolCarried++;
+  if (acc("pool").some((a) => (a?.carried ?? a?.breakage.undistributed ?? "0").startsWith("-"))) counts.poolNegative++;
+  if (lines.some((l) => l.kind === "rank-advancement")) counts.advancementPaid++;
+  // An instalment after the first: a count of 2 or more in the closing state.
+  if (/"advancement\.paid\.[^"]+":([2-9]|\d\d)/.test(ref.state ?? "")) counts.advancementLater++;
+  if (acc("rank-advancement").some((a) => nonZero(a?.breakage["rank-lost"]))) counts.rankLost++;
+  if (acc("rank-advancement").some((a) => nonZero(a?.breakage["member-unqualified"]))) counts.unqualified++;
+}
+
+/** Counts the payout-cap and contest rules a run reached (the reference's statements, summary and state). */
+function countCapsContests(ref: ReturnType<typeof referenceCalculate>, plan: ReturnType<typeof parsePlan>, seen: Record<"companyCut" | "memberCut" | "protectedCut" | "contestLine" | "contestAward" | "contestCarried", number>): void {
+  const cut = (rule: (b: Extract<ReturnType<typeof parsePlan>["bonuses"][number], { kind: "payout-cap" }>) => boolean): boolean =>
+    plan.bonuses.some((b) => b.kind === "payout-cap" && rule(b) && ref.statements.some((s) => s.bonuses[b.key] !== undefined));
+  if (cut((b) => b.company !== undefined)) seen.companyCut++;
+  if (cut((b) => b.perMember !== undefined)) seen.memberCut++;
+  if (cut((b) => b.protect !== undefined)) seen.protectedCut++;
+  if (ref.statements.some((s) => s.lines.some((l) => l.kind === "contest"))) seen.contestLine++;
+  if (ref.statements.some((s) => (s.awards ?? []).length > 0)) seen.contestAward++;
+  if (plan.bonuses.some((b) => b.kind === "contest" && (ref.state ?? "").includes(`"${b.key}.points":"`))) seen.contestCarried++;
+}
+
 describe("fast engine = reference engine", () => {
   it(`identical canonical statements and summary on ${numRuns} random plans and inputs`, () => {
     // Some inputs give members ranks (floor or paid-as by the plan's givenRank).
     const rankNames = (p: { plan: Record<string, unknown> }) => (p.plan.ranks as { name: string }[]).map((r) => r.name);
     const arb = planArb.chain((p) => inputArb(p.measures, 40, p.placementWidth).chain((input) => givenRanksArb(input, rankNames(p))).map((input) => ({ p, input })));
+    // How many runs reached the stairstep rules hardest to reach at random (see the end).
+    const stair = { override: 0, negative: 0, merged: 0, unqualified: 0, column: 0 };
+    const pools = Object.fromEntries(POOL_RULES.map((r) => [r, 0])) as Record<(typeof POOL_RULES)[number], number>;
+    const capsContests = { companyCut: 0, memberCut: 0, protectedCut: 0, contestLine: 0, contestAward: 0, contestCarried: 0 };
     fc.assert(
       fc.property(arb, ({ p, input }) => {
         const plan = parsePlan(p.plan);
         const fast = calculate(plan, input);
         const ref = referenceCalculate(plan, input);
+        countStairstep(ref, plan, stair);
+        countPools(ref, pools);
+        countCapsContests(ref, plan, capsContests);
         const fastStatements = Array.from(fast.statements(), (s) => canonicalJson(s));
         const refStatements = ref.statements.map((s) => canonicalJson(s));
         expect(fastStatements).toEqual(refStatements);
@@ -57,7 +105,18 @@ describe("fast engine = reference engine", () => {
       }),
       { numRuns, ...(seed !== undefined ? { seed } : {}), endOnFailure: true },
     );
-  });
+    // stairstep: breakaway overrides paid, deductions (negative lines), per-member lines merging several
+    // sources, unqualified members' pay as breakage, rank requirements on a published column that some
+    // member meets: each in at least one run in 200.
+    for (const [what, runs] of Object.entries(stair)) expect(runs, what).toBeGreaterThan(numRuns / 200);
+    // structure paid above level 1, pools paying, carrying and overpaying (a negative remainder), advancement
+    // paid and lost to an unqualified member: each in at least one run in 200 (about one in 10 at 300 runs).
+    for (const what of ["structureAbove1", "poolPaid", "poolCarried", "poolNegative", "advancementPaid", "unqualified"] as const) expect(pools[what], what).toBeGreaterThan(numRuns / 200);
+    // payout-cap: company and per-member caps that cut, with protection; contest: money awards, non-money
+    // awards and points carried to the next period: each in at least one run in 200.
+    for (const [what, runs] of Object.entries(capsContests)) expect(runs, what).toBeGreaterThan(numRuns / 200);
+    // Plans now hold up to 12 bonuses of 8 families: 2,000 runs take about 2½ minutes on a loaded machine.
+  }, Math.max(120_000, numRuns * 150));
 
   // docs/state.md: chains of 2–4 periods on growing trees, each engine feeding its own closing state
   // forward (the fast engine through stateNdjson → parseState, the reference through its own text).
@@ -67,6 +126,7 @@ describe("fast engine = reference engine", () => {
     let graced = 0;
     let held = 0;
     let carried = 0;
+    const pools = Object.fromEntries(POOL_RULES.map((r) => [r, 0])) as Record<(typeof POOL_RULES)[number], number>;
     fc.assert(
       fc.property(arb, ({ p, periods }) => {
         const plan = parsePlan(p.plan);
@@ -81,6 +141,7 @@ describe("fast engine = reference engine", () => {
           refState = ref.state;
           expect(fastState).toBe(refState);
           periodsRun++;
+          countPools(ref, pools);
           const present = new Set(input.members.map((m) => m.id));
           if ((refState ?? "").split("\n").slice(1, -1).some((line) => !present.has((JSON.parse(line) as { id: string }).id))) carried++;
           if (ref.overPeriods.grace > 0) graced++;
@@ -94,6 +155,10 @@ describe("fast engine = reference engine", () => {
     expect(graced).toBeGreaterThan(periodsRun / 25);
     expect(held).toBeGreaterThan(periodsRun / 25);
     expect(carried).toBeGreaterThan(0);
+    // Over chains: a pool's remainder carried (into the next period's fund), an advancement instalment after
+    // the first (about one period in 35; rank-lost forfeits are rarer and not required).
+    expect(pools.poolCarried).toBeGreaterThan(periodsRun / 25);
+    expect(pools.advancementLater).toBeGreaterThan(0);
   });
 
   // No family makes a negative line yet (caps, paycuts and clawbacks will): signed lines are added to a
@@ -116,7 +181,8 @@ describe("fast engine = reference engine", () => {
       fc.property(arb, ({ p, input, extra }) => {
         const plan = parsePlan(p.plan);
         const byRanks = plan.ranks.flatMap((r) => (r.requires.columns ?? []).map((c) => c.column.slice("earnings.".length)));
-        const read = new Set([...plan.bonuses.flatMap((b) => (b.kind === "matching" ? b.of : [])), ...byRanks]);
+        // Every bonus's reads (matching's and payout-cap's `of`), as its reference family declares them.
+        const read = new Set([...plan.bonuses.flatMap((b) => REFERENCE_FAMILIES.find((f) => f.kind === b.kind)?.reads?.(b) ?? []), ...byRanks]);
         const targets = plan.bonuses.flatMap((b, i) => ((b.kind === "rank-bonus" || b.kind === "retail-profit") && !read.has(b.key) ? [i] : []));
         if (targets.length === 0) return;
         const fast = calculate(plan, input);

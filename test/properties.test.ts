@@ -16,7 +16,7 @@ const run = (plan: unknown, input: { period: string; members: MemberInput[]; ord
 const render = (r: ReturnType<typeof run>) => `${Array.from(r.statements(), (s) => canonicalJson(s)).join("\n")}\n${canonicalJson(r.summary)}`;
 
 describe("properties of every run", () => {
-  it("conservation: potential = paid + compressed up + breakage, for each level bonus and in total", () => {
+  it("conservation: potential = paid + compressed up + withheld + breakage, for each bonus with an account and in total", () => {
     fc.assert(
       fc.property(arb, ({ p, input }) => {
         const r = run(p.plan, input);
@@ -25,7 +25,9 @@ describe("properties of every run", () => {
         for (const b of r.summary.bonuses) {
           const a = b.accounting;
           if (a === undefined) continue;
-          const parts = new D(a.paid).plus(a.compressedUp).plus(sum(Object.values(a.breakage)));
+          // statements.md "Summary": stairstep adds withheld, "and then potential = paid + compressedUp + withheld
+          // + Σ breakage" (+ a pool's carried, statements.md).
+          const parts = new D(a.paid).plus(a.compressedUp).plus(a.withheld ?? "0").plus(a.carried ?? "0").plus(sum(Object.values(a.breakage)));
           expect(parts.eq(a.potential), `bonus ${b.key}`).toBe(true);
           // The exact value of the lines is what was paid and compressed up; the amount differs only by rounding.
           expect(new D(a.paid).plus(a.compressedUp).eq(b.exact)).toBe(true);
@@ -39,19 +41,32 @@ describe("properties of every run", () => {
     );
   });
 
-  it("no line pays an unqualified member where the bonus requires qualification; no amount is negative", () => {
+  it("no line pays an unqualified member where the bonus requires qualification; no amount is negative but a deduction's", () => {
     fc.assert(
       fc.property(arb, ({ p, input }) => {
         const r = run(p.plan, input);
-        const bonuses = (p.plan.bonuses as { key: string; kind: string; requiresQualified?: boolean }[]) ?? [];
-        const needsQualified = new Set(bonuses.filter((b) => b.kind === "unilevel" || b.requiresQualified !== false && b.kind === "rank-bonus").map((b) => b.key));
+        const bonuses = (p.plan.bonuses as { key: string; kind: string; requiresQualified?: boolean; method?: string }[]) ?? [];
+        // plan-language.md "stairstep": an unqualified member is never paid (roll-up: rate 0; breakage and
+        // deduct: "what m would be paid is breakage").
+        const needsQualified = new Set(bonuses.filter((b) => b.kind === "unilevel" || b.kind === "stairstep" || (b.requiresQualified !== false && b.kind === "rank-bonus")).map((b) => b.key));
+        // Only stairstep's deduct makes negative lines ("The amount may be negative"), and a matching bonus
+        // then matches negative earnings; and a payout-cap, whose lines are its cuts. A cap never takes more
+        // than the pay it names, so totals stay at 0 or above.
+        const signed = bonuses.some((b) => b.kind === "stairstep" && b.method === "deduct");
         for (const s of r.statements()) {
           for (const l of s.lines) {
             if (needsQualified.has(l.bonus)) expect(s.qualified, `${s.memberId} paid by ${l.bonus}`).toBe(true);
+            expect(new D(l.value).isZero()).toBe(false);
+            if (signed) continue;
+            // plan-language.md "payout-cap": "Its line items are negative" (the cut), never zero.
+            if (l.kind === "payout-cap") {
+              expect(new D(l.value).lt(0)).toBe(true);
+              continue;
+            }
             expect(new D(l.amount).isNegative()).toBe(false);
             expect(new D(l.value).gt(0)).toBe(true);
           }
-          expect(new D(s.total).isNegative()).toBe(false);
+          if (!signed) expect(new D(s.total).isNegative()).toBe(false);
         }
       }),
       { numRuns },

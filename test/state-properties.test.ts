@@ -33,7 +33,14 @@ function runChain(plan: unknown, periods: readonly InputShape[], each: (run: Run
  * ranks by name), in the order read.
  */
 function rewrite(s: StateInput): string {
-  const header = canonicalJson({ fields: s.fields.map((f) => ({ kind: f.kind, name: f.name })), format: "compplan-state/1", period: s.period, plan: s.plan });
+  const value = (kind: string, v: number | string) => (kind === "volume" ? fmt(v as number, 4) : v);
+  const company: Record<string, unknown> = {};
+  s.fields.forEach((f, k) => {
+    const v = s.company[k];
+    if (v !== undefined) company[f.name] = value(f.kind, v);
+  });
+  const fields = s.fields.map((f) => ({ kind: f.kind, name: f.name, ...(f.scope !== undefined ? { scope: f.scope } : {}) }));
+  const header = canonicalJson({ ...(Object.keys(company).length > 0 ? { company } : {}), fields, format: "compplan-state/1", period: s.period, plan: s.plan });
   const rows = s.ids.map((id, i) => {
     const row: Record<string, unknown> = { id };
     s.fields.forEach((f, k) => {
@@ -60,14 +67,14 @@ describe("state over chains of periods", () => {
     );
   });
 
-  it("conservation every period: potential = paid + compressed up + breakage; statements add up to the summary", () => {
+  it("conservation every period: potential = paid + compressed up + withheld + breakage; statements add up to the summary", () => {
     fc.assert(
       fc.property(arb, ({ p, periods }) => {
         runChain(p.plan, periods, (run) => {
           for (const b of run.summary.bonuses) {
             const a = b.accounting;
             if (a === undefined) continue;
-            const parts = Object.values(a.breakage).reduce((x, y) => x.plus(y), new D(a.paid).plus(a.compressedUp));
+            const parts = Object.values(a.breakage).reduce((x, y) => x.plus(y), new D(a.paid).plus(a.compressedUp).plus(a.withheld ?? "0").plus(a.carried ?? "0"));
             expect(parts.eq(a.potential), `bonus ${b.key} in ${run.period.id}`).toBe(true);
           }
           const totals = Array.from(run.statements(), (s) => s.total).reduce((x, y) => x.plus(y), new D(0));

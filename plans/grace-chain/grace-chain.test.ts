@@ -1,29 +1,10 @@
 // The example chain (README): three months, each run from the previous month's closing state. Expected
 // figures are worked by hand in the README from the plan's rules and docs/state.md.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { type MemberInput, type OrderInput, type RunResult, calculate, parsePlan, parseState, stateNdjson } from "../../src/index.js";
+import { planFolder } from "../../test/support/plan-folder.js";
+import { type RunResult, calculate, parseState, stateNdjson } from "../../src/index.js";
 
-const here = (f: string) => new URL(`./${f}`, import.meta.url);
-const plan = parsePlan(readFileSync(here("plan.yaml"), "utf8"));
-const rows = (f: string) => {
-  const [head, ...lines] = readFileSync(here(f), "utf8").trim().split("\n");
-  const keys = (head as string).split(",");
-  return lines.map((l) => Object.fromEntries(l.split(",").map((v, k) => [keys[k] as string, v])));
-};
-const members = rows("members.csv");
-const orders = rows("orders.csv");
-
-/** The month's input: the members who joined by its last day, and its orders. */
-function month(period: string, last: string): { period: string; members: MemberInput[]; orders: OrderInput[] } {
-  return {
-    period,
-    members: members.filter((m) => (m.joinDate as string) <= last).map((m) => ({ id: m.id as string, sponsorId: m.sponsorId || null, joinDate: m.joinDate as string })),
-    orders: orders
-      .filter((o) => (o.date as string).startsWith(period))
-      .map((o) => ({ id: o.id as string, memberId: o.memberId as string, kind: "personal-consumption" as const, date: o.date as string, volumes: { PV: o.PV as string } })),
-  };
-}
+const { plan, month } = planFolder(import.meta.url);
 
 describe("grace-chain: January to March, each month from the last one's closing state", () => {
   const runs: RunResult[] = [];

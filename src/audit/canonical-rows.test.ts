@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { OrderColumns } from "../input/rows.js";
 import { type PlainMember, type PlainOrder, ndjson, referenceMemberLines, referenceOrderLines, sha256 } from "../../test/fixtures/canonical-input.js";
 import { EMBEDDED_ROWS } from "./bundle.js";
+import { ByteTexts } from "../input/text-list.js";
 import { idOrder } from "../input/text-order.js";
 import { type LineLayout, type MemberColumns, chunkTexts, memberLineChunks, orderLineChunks, sha256Chunks } from "./canonical-rows.js";
 import { fingerprintMembers, fingerprintOrders } from "./fingerprint.js";
@@ -112,6 +113,13 @@ describe("idOrder", () => {
         if (order === undefined) {
           for (let i = 1; i < ids.length; i++) expect((ids[i - 1] as string) < (ids[i] as string)).toBe(true);
         } else expect(Array.from(order)).toEqual(expected);
+        // The same ids kept as bytes (the fast input path: ASCII only) give the same order.
+        if (ids.every((id) => /^[\x00-\x7f]*$/.test(id))) {
+          const bytes = new ByteTexts();
+          for (const id of ids) bytes.push(Buffer.from(id, "latin1"), 0, id.length);
+          const again = idOrder(bytes);
+          expect(again === undefined ? undefined : Array.from(again)).toEqual(order === undefined ? undefined : Array.from(order));
+        }
       }),
       { numRuns },
     );

@@ -142,13 +142,14 @@ export const MAX_BYTES = 6;
 /** Room for one volume's text (`formatVolume` of any finite number) and its quotes. */
 const VOLUME_ROOM = 340;
 
-/** A constant piece of text: its UTF-8 bytes, and the little-endian 32-bit words of them (the whole words). */
-interface Piece {
+/** @internal A constant piece of text: its UTF-8 bytes, and the little-endian 32-bit words of them (the whole words). */
+export interface Piece {
   readonly bytes: Uint8Array;
   readonly words: Int32Array;
 }
 
-function piece(text: string): Piece {
+/** @internal The {@link Piece} of a text. */
+export function piece(text: string): Piece {
   const bytes = new Uint8Array(Buffer.from(text, "utf8"));
   const words = new Int32Array(bytes.length >> 2);
   const view = new DataView(bytes.buffer);
@@ -156,13 +157,22 @@ function piece(text: string): Piece {
   return { bytes, words };
 }
 
-/** Copies a piece to `at`, four bytes a write; returns the end. */
-function putPiece(out: Buffer, view: DataView, at: number, p: Piece): number {
+/** @internal Copies a piece to `at` (`view` is a DataView of `out`), four bytes a write; returns the end. */
+export function putPiece(out: Buffer, view: DataView, at: number, p: Piece): number {
   const { words, bytes } = p;
   const w = words.length;
   for (let k = 0; k < w; k++) view.setInt32(at + 4 * k, words[k] as number, true);
   for (let j = 4 * w; j < bytes.length; j++) out[at + j] = bytes[j] as number;
   return at + bytes.length;
+}
+
+/** @internal Whether the bytes at `at` are the piece's (`view` is a DataView of `bytes`, which holds the piece's length from `at`): four bytes a read. */
+export function isPieceAt(bytes: Uint8Array, view: DataView, at: number, p: Piece): boolean {
+  const { words, bytes: own } = p;
+  const w = words.length;
+  for (let k = 0; k < w; k++) if (view.getInt32(at + 4 * k, true) !== words[k]) return false;
+  for (let j = 4 * w; j < own.length; j++) if (bytes[at + j] !== own[j]) return false;
+  return true;
 }
 
 /**

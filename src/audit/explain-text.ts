@@ -130,7 +130,8 @@ function bonus(out: string[], b: BonusPart, currency: string): void {
   out.push(`Bonus ${b.key} (${b.kind})${b.reference !== undefined ? `, ${b.reference}` : ""}: ${grouped(b.amount)} ${currency}`);
   for (const l of b.lines) line(out, l);
   if (b.rounding !== undefined) out.push(`  subtotal: ${rounded(b.rounding)}`);
-  if (b.lines.length === 0 && b.notPaid.length === 0) out.push("  nothing paid");
+  for (const a of b.awards ?? []) out.push(`  award (no amount): ${a.award}: ${a.explanation}`);
+  if (b.lines.length === 0 && b.notPaid.length === 0 && b.awards === undefined) out.push("  nothing paid");
   if (b.notPaid.length > 0) {
     out.push(b.lines.length === 0 ? "  not paid:" : "  not paid, or paid less:");
     for (const n of b.notPaid) notPaid(out, n);
@@ -138,7 +139,8 @@ function bonus(out: string[], b: BonusPart, currency: string): void {
 }
 
 function line(out: string[], l: ExplainedLine): void {
-  const head = l.level !== undefined ? `level ${l.level}${l.compressed === true ? " (compressed)" : ""}` : "line";
+  // Level 0 is no level (a stairstep line other than an override).
+  const head = l.level !== undefined && l.level > 0 ? `level ${l.level}${l.compressed === true ? " (compressed)" : ""}` : "line";
   out.push(`  ${head}: ${l.explanation}`);
   const calc = l.base !== undefined && l.rate !== undefined ? `${grouped(l.base)} × ${l.rate} = ` : "";
   out.push(`      ${calc}${grouped(l.value)}; ${rounded(l.rounding)}${l.reference !== undefined ? `; clause: ${l.reference}` : ""}`);

@@ -19,8 +19,8 @@ import { ORDER_KINDS } from "../plan/fields.js";
 import type { CalculateInput, PreparedInput } from "../run/calculate.js";
 import type { RunParts, RunResult } from "../run/result.js";
 import { settleEarnings } from "../run/settle.js";
-import { runOrders } from "./inputs.js";
 import { stateColumn } from "../state/state.js";
+import { runOrders } from "./inputs.js";
 import { type MeasureSpec, orderColumnOf } from "../measures/volumes.js";
 import { preorderOf } from "./preorder.js";
 import { grouped } from "./words.js";
@@ -245,6 +245,41 @@ function earningsOf(run: RunResult, key: string): Float64Array {
   return e;
 }
 
+/**
+ * @internal What a family's `explain` (and `report`) reads of a run: `qualification` is the conditions of
+ * the member explained (none for a report).
+ */
+export function explainContext(run: RunResult, qualification: ExplainContext["qualification"], options: ExplainOptions): ExplainContext {
+  const p = run.internals;
+  const { compiled } = p;
+  const orders = options.orders;
+  return {
+    genealogy: p.genealogy,
+    // Laid out on first use (once per run): a report may never need it.
+    get preorder() {
+      return preorderOf(run);
+    },
+    treePreorder: (tree) => preorderOf(run, tree),
+    measures: p.volumes,
+    qualified: p.qualified,
+    rank: p.ranks.rank,
+    rankNames: compiled.ranks.map((r) => r.name),
+    moneyScale: compiled.moneyScale,
+    qualification,
+    sourcesMax: options.sourcesMax ?? SOURCES_MAX_DEFAULT,
+    ordersOf: (member, measure) => orders?.ordersOf(member, orderColumnOf(compiled.measures[measure] as MeasureSpec)),
+    earnings: (key) => earningsOf(run, key),
+    period: run.period,
+    orders: p.orders,
+    column: (name) => {
+      assert(p.columns !== undefined, "explain-columns", name);
+      return p.columns.column(name);
+    },
+    opening: (field) => (p.opening === undefined ? undefined : stateColumn(p.opening, field)),
+    openingGiven: p.openingInput !== undefined,
+  };
+}
+
 function explainMember(run: RunResult, i: number, statement: Statement, options: ExplainOptions): Explanation {
   const p = run.internals;
   const { compiled } = p;
@@ -252,24 +287,7 @@ function explainMember(run: RunResult, i: number, statement: Statement, options:
     if (c.condition !== "personal" || c.measure === undefined) return c;
     return { ...c, breakdown: breakdown(run, i, c.measure) };
   });
-  const orders = options.orders;
-  const ctx: ExplainContext = {
-    genealogy: p.genealogy,
-    period: p.period,
-    orders: p.orders,
-    opening: (field) => (p.opening === undefined ? undefined : stateColumn(p.opening, field)),
-    preorder: preorderOf(run),
-    treePreorder: (tree) => preorderOf(run, tree),
-    measures: p.volumes,
-    qualified: p.qualified,
-    rank: p.ranks.rank,
-    rankNames: compiled.ranks.map((r) => r.name),
-    moneyScale: compiled.moneyScale,
-    qualification: statement.qualification,
-    sourcesMax: options.sourcesMax ?? SOURCES_MAX_DEFAULT,
-    ordersOf: (member, measure) => orders?.ordersOf(member, orderColumnOf(compiled.measures[measure] as MeasureSpec)),
-    earnings: (key) => earningsOf(run, key),
-  };
+  const ctx = explainContext(run, statement.qualification, options);
   const bonuses: BonusPart[] = [];
   compiled.bonuses.forEach((b, bi) => {
     if (options.bonus !== undefined && b.key !== options.bonus) return;
@@ -291,6 +309,13 @@ function explainMember(run: RunResult, i: number, statement: Statement, options:
         rounding: lineRounding(run, line),
       };
     });
+    const awarded = (statement.awards ?? []).filter((a) => a.bonus === b.key);
+    const awardBases = own?.awards ?? [];
+    assert(
+      own === undefined || (awardBases.length === awarded.length && awardBases.every((a, k) => a.award === awarded[k]?.award)),
+      "explain-matches-statement",
+      `bonus ${b.key}, member ${statement.memberId}: explained awards ${JSON.stringify(awardBases.map((a) => a.award))}, on the statement ${JSON.stringify(awarded.map((a) => a.award))}`,
+    );
     const amount = statement.bonuses[b.key] ?? formatFixed(0n, compiled.moneyScale);
     const perBonus = compiled.roundingApplies === "bonus" && items.length > 0;
     bonuses.push({
@@ -301,6 +326,7 @@ function explainMember(run: RunResult, i: number, statement: Statement, options:
       lines,
       ...(perBonus ? { rounding: rounding(run, sumValues(items), amount, "bonus") } : {}),
       // Failed conditions carry their breakdown by order kind, as in the qualification section.
+      ...(awarded.length > 0 ? { awards: awarded.map((a, k) => ({ award: a.award, explanation: awardBases[k]?.note ?? "this bonus family gives no further explanation" })) } : {}),
       notPaid: (own?.notPaid ?? []).map((n) =>
         n.conditions === undefined ? n : { ...n, conditions: n.conditions.map((c) => qualification.find((q) => q.condition === c.condition && q.measure === c.measure) ?? c) },
       ),

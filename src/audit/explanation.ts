@@ -8,10 +8,11 @@ import type { RequirementDetail } from "../measures/ranks.js";
 import type { MeasureValues } from "../measures/volumes.js";
 import type { OrderKind } from "../plan/fields.js";
 import type { LineFieldValue, LineItem, Statement } from "../statement/types.js";
+import type { Period } from "../run/period.js";
 // For the TSDoc link above.
 import type { explain } from "./explain.js";
-import type { RunOrders } from "../bonuses/family.js";
-import type { Period } from "../run/period.js";
+// RunContext for the TSDoc links of ExplainContext.
+import type { RunContext, RunOrders } from "../bonuses/family.js";
 
 /** One order of a source member, as an explanation lists it. */
 export interface SourceOrder {
@@ -95,6 +96,11 @@ export interface BonusExplanation {
   readonly lines: readonly LineBasis[];
   /** Why the member received nothing, or less, from this bonus. */
   readonly notPaid: readonly NotPaid[];
+  /**
+   * One entry per non-money award the statement lists for this bonus, in the statement's order; each is
+   * checked against it. Left out: the family records no awards.
+   */
+  readonly awards?: readonly { readonly award: string; readonly note: string }[];
 }
 
 /**
@@ -119,12 +125,8 @@ export interface Preorder {
 /** What a bonus family's `explain` reads: the run's columns, names, and the member's qualification. */
 export interface ExplainContext {
   readonly genealogy: Genealogy;
-  /** The period run. */
-  readonly period: Period;
-  /** The run's orders, numbered by member (as a step reads them). */
+  /** The run's orders, numbered by member (as {@link RunContext.orders} gave the step). */
   readonly orders: RunOrders;
-  /** The opening state's values of state field `field` per member, for a plan that keeps it; undefined otherwise. */
-  opening(field: string): Float64Array | undefined;
   /** The sponsor tree in preorder, for scanning a member's subtree in memory order. */
   readonly preorder: Preorder;
   /** The sponsor tree or (when the input has one) the placement tree in preorder, laid out on first use. */
@@ -146,6 +148,17 @@ export interface ExplainContext {
   ordersOf(member: number, measure: number): { readonly orders: readonly SourceOrder[]; readonly omitted: number } | undefined;
   /** The settled amounts of bonus `key` per member index, in money units (what the statements show). */
   earnings(key: string): Float64Array;
+  /** The run's period. */
+  readonly period: Period;
+  /** A column a bonus published (`<key>.<name>`), per member index, in the units of its kind. */
+  column(name: string): Float64Array;
+  /**
+   * The run's opening state values of state field `field` (as {@link RunContext.opening} gave the step),
+   * undefined for a plan that keeps no such field.
+   */
+  opening(field: string): Float64Array | undefined;
+  /** Whether the run was given an opening state (as {@link RunContext.openingGiven}). */
+  readonly openingGiven: boolean;
 }
 
 /** A personal volume by order kind: what was ordered and what counted. */
@@ -317,6 +330,14 @@ export interface BonusPart {
   /** Rounding of the subtotal, when the plan rounds per bonus and the member has lines. */
   readonly rounding?: RoundingDetail;
   readonly notPaid: readonly NotPaid[];
+  /** The statement's non-money awards of this bonus, each with how the family gave it (absent when none). */
+  readonly awards?: readonly ExplainedAward[];
+}
+
+/** A non-money award of a statement (its `awards`), with why it was given. */
+export interface ExplainedAward {
+  readonly award: string;
+  readonly explanation: string;
 }
 
 /** Why a member was paid what they were paid, and not more: the result of {@link explain}. */

@@ -29,7 +29,8 @@ export class SourceCollector {
 
   /**
    * Offers source `member` with `volume` units, found `distance` generations down at compressed `level`.
-   * @returns the smallest volume worth offering next (Infinity when nothing more is kept)
+   * @returns the smallest volume worth offering next (-Infinity while the list is not full, Infinity when
+   *   nothing more is kept)
    */
   offer(member: number, volume: number, distance: number, level: number): number {
     const top = this.top;
@@ -47,7 +48,8 @@ export class SourceCollector {
       i--;
     }
     top[i] = e;
-    return top.length === this.max ? (top[top.length - 1] as Entry).volume : 0;
+    // Until the list is full every source is worth offering, a negative one too (matched earnings may be).
+    return top.length === this.max ? (top[top.length - 1] as Entry).volume : Number.NEGATIVE_INFINITY;
   }
 
   /** The sources for an explanation, given the count and total volume of all of them; orders are looked up only for those listed. */

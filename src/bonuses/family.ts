@@ -31,6 +31,8 @@ export interface PlanNames {
   readonly bonuses: readonly string[];
   /** Whether the plan declares a placement tree (`placement: { width }`). */
   readonly placement: boolean;
+  /** The columns the plan's bonuses publish, by full name (`<key>.<name>`), with their kinds. */
+  readonly columns: ReadonlyMap<string, ColumnKind>;
 }
 
 /**
@@ -69,10 +71,10 @@ export interface CompileContext {
 
 /** Everything the engine has computed when a bonus step runs. */
 export interface RunContext {
+  /** The period the run covers (its first and last day: windows of periods, calendar months). */
+  readonly period: Period;
   /** The sponsor tree, and the placement tree as `genealogy.placement` when the input has one. */
   readonly genealogy: Genealogy;
-  /** The period run: its first and last day (orders' days count from its first). */
-  readonly period: Period;
   readonly measures: MeasureValues;
   /** 1 when the member is qualified this period. */
   readonly qualified: Uint8Array;
@@ -104,12 +106,23 @@ export interface RunContext {
    */
   opening(field: string): Float64Array | undefined;
   /**
+   * Whether the run was given an opening state. False in a first period (no state: every field of
+   * {@link RunContext.opening} is at its initial value), and for a plan that keeps no state.
+   */
+  readonly openingGiven: boolean;
+  /**
    * Gives the closing values of one of the step's own state fields (`<key>.<name>`, declared by
    * {@link BonusFamily.state}): one per member, or one for a company field, in the units of its kind
    * (volume units, money units of the plan's scale, a count, a rank index or -1, a day number or NaN).
    * Every declared field must be closed once, while the step runs.
    */
   close(field: string, values: Float64Array): void;
+  /**
+   * Records a non-money award for member `member` (a trip, a prize): the award at index `award` of the
+   * running step's {@link CompiledBonus.awards}. It has no amount and is no line item: the member's
+   * statement lists it under `awards` (docs/statements.md).
+   */
+  award(member: number, award: number): void;
 }
 
 /**
@@ -151,6 +164,11 @@ export interface LevelAccounting {
    * own rates. Then paid + compressedUp + withheld + breakage = potential.
    */
   readonly withheld?: bigint;
+  /**
+   * Optional (a pool that carries its remainder): value carried to the next period's state instead of being
+   * paid or kept. Then paid + compressedUp + withheld + carried + breakage = potential.
+   */
+  readonly carried?: bigint;
 }
 
 /**
@@ -194,6 +212,26 @@ export interface CompiledBonus {
    * stored trace): where each of its line items came from, and what it did not receive and why.
    */
   explain?(ctx: ExplainContext, member: number, bonusIndex: number): BonusExplanation;
+  /** Optional: the names of the non-money awards the step may record ({@link RunContext.award}), by index. */
+  readonly awards?: readonly string[];
+  /**
+   * Optional: a report over the whole run (a contest's standings, a cap's company figures), computed from
+   * the run as explain is: run-wide facts and one row per member listed (docs/audit.md "Reports").
+   */
+  report?(ctx: ExplainContext): BonusReportBody;
+}
+
+/** A value in a bonus report: a decimal string, a whole number, a word, true or false, or null. */
+export type ReportValue = string | number | boolean | null;
+
+/** What a family's report holds (the engine adds the bonus key, kind and period). */
+export interface BonusReportBody {
+  /** Run-wide figures by name. */
+  readonly facts: Readonly<Record<string, ReportValue>>;
+  /** The names of the rows' fields, in order; the first is `memberId`. */
+  readonly columns: readonly string[];
+  /** One row per member listed, in the family's order, each with the fields of `columns`. */
+  readonly rows: readonly Readonly<Record<string, ReportValue>>[];
 }
 
 /** A bonus family: one folder under src/bonuses and one line in the registry. */
@@ -214,11 +252,20 @@ export interface BonusFamily<C extends { kind: string; key: string } = { kind: s
   publishes?(config: C): readonly PublishedColumn[];
   /**
    * Optional: the state fields an entry keeps between periods (docs/state.md), named without the entry's
-   * key (the state file names them `<key>.<name>`); none when absent. The step reads each one's opening
-   * values with {@link RunContext.opening} and must give its closing values with {@link RunContext.close}.
-   * A plan with such an entry keeps state.
+   * key (the state file names them `<key>.<name>`). The step reads each one's opening values with
+   * {@link RunContext.opening} and must give its closing values with {@link RunContext.close}. A plan with
+   * an entry for which this gives a list keeps state, also when the list is empty (an entry that reads only
+   * the opening rank fields, such as `rank.highest`); undefined, or no `state`, keeps none for the entry.
    */
-  state?(config: C): readonly StateField[];
+  state?(config: C): readonly StateField[] | undefined;
+  /**
+   * Optional: the measures an entry pays more than 1 money unit per volume unit of (a rate times a point
+   * value above 1), each with the most it pays per unit (a decimal string). The run then checks that
+   * measure's total against the exact range divided by that factor (`RUN_VOLUME_OVERFLOW`), so every
+   * amount the entry makes, and every base another bonus makes of its earnings, stays exact. None when
+   * absent (rates of at most 1 need no tighter check).
+   */
+  amplifies?(config: C): readonly { readonly measure: string; readonly factor: string }[];
   /** The detail fields of the family's line items, in the order of their CSV columns. */
   readonly lineFields: readonly LineField[];
   /**

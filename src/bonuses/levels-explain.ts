@@ -278,7 +278,7 @@ function walk(ctx: ExplainContext, P: Preorder, a: number, base: Float64Array, w
   const qual = P.qualified;
   const ids = ctx.genealogy.ids;
   // The smallest volume worth offering to each slot's collector: most sources are not offered at all.
-  const floor = new Float64Array(sums.length);
+  const floor = new Float64Array(sums.length).fill(Number.NEGATIVE_INFINITY);
   // Open subtrees: where each ends, the level its members' children take, and the level they would take
   // counting every holder (by sponsor level: their distance - 1). Levels are 0-based here.
   let ends = new Int32Array(64);

@@ -12,6 +12,7 @@ import { chunkTexts, genealogyMembers, memberLineChunks, orderLineChunks } from 
 import { statementsCsv } from "../audit/csv.js";
 import { OrderIndex, prepareExplain, safeExplain } from "../audit/explain.js";
 import { formatExplanation } from "../audit/explain-text.js";
+import { formatReport, reportCsv, safeBonusReport } from "../audit/report.js";
 import { runOrders } from "../audit/inputs.js";
 import { type ReplayInputs, type ReplayReport, formatReplayReport, loadBundleRun, safeReplay } from "../audit/replay.js";
 import { CompplanError, type Issue, issue } from "../errors/issues.js";
@@ -375,26 +376,7 @@ export function cmdExplain(args: readonly string[], io: CliIO): number {
   const sources = a.flags.sources === undefined ? undefined : Number(a.flags.sources);
   if (sources !== undefined && (!Number.isSafeInteger(sources) || sources < 0)) throw new UsageError("--sources is a whole number");
   const started = performance.now();
-  const bundle = loadBundle(dir);
-  const files = inputFiles(a.flags, bundle, dir);
-  const { recorded: _, ...opening } = openingStateInput(a.flags, bundle, dir);
-  const loaded = loadBundleRun(bundle, { ...readInputs(files, bundle, a.flags), ...opening });
-  if (!loaded.ok) throw new CompplanError(loaded.issues);
-  const l = loaded.value;
-  // Explaining a run with other inputs or another plan would explain a different run: refuse.
-  const wrong: Issue[] = [];
-  if (l.fingerprints.plan !== bundle.plan.fingerprint) wrong.push(issue("AUDIT_BUNDLE_INVALID", ["plan"], "the bundle's plan does not match its recorded fingerprint (run compplan replay)"));
-  for (const part of ["members", "orders"] as const) {
-    if (l.fingerprints[part] !== bundle.inputs[part].fingerprint && files.recorded.has(part)) wrong.push(changedInput(part, files[part] as string, bundle, l.fingerprints[part]));
-    else if (l.fingerprints[part] !== bundle.inputs[part].fingerprint) {
-      wrong.push(issue("AUDIT_INPUT_MISMATCH", ["inputs", part], `the ${part} ${l.embedded[part] ? "embedded in the bundle" : "given"} are not the run's: fingerprint ${l.fingerprints[part]}, the bundle records ${bundle.inputs[part].fingerprint}`));
-    }
-  }
-  const openingRecorded = bundle.state?.opening;
-  if (openingRecorded != null && l.fingerprints.openingState !== openingRecorded.fingerprint) {
-    wrong.push(issue("AUDIT_INPUT_MISMATCH", ["state", "opening"], `the opening state ${l.embedded.openingState === true ? "embedded in the bundle" : "given"} is not the run's: fingerprint ${l.fingerprints.openingState}, the bundle records ${openingRecorded.fingerprint}`));
-  }
-  if (wrong.length > 0) throw new CompplanError(wrong);
+  const l = loadRunFolder(dir, a.flags);
   const orders = new OrderIndex(l.prepared.orders, l.prepared.orders.member, l.run.internals.genealogy.size);
   prepareExplain(l.run);
   const loadedAt = performance.now();
@@ -410,4 +392,46 @@ export function cmdExplain(args: readonly string[], io: CliIO): number {
     io.stderr(`timings: load and recompute the run ${((loadedAt - started) / 1000).toFixed(3)} s; explain ${(doneAt - loadedAt).toFixed(1)} ms\n`);
   }
   return 0;
+}
+
+/** `compplan report DIR KEY`: a bonus's report over the run of DIR (docs/audit.md "Reports"). */
+export function cmdReport(args: readonly string[], io: CliIO): number {
+  const a = parseArgs(args, ["members", "orders", "ignore-columns", "state", "format"], ["json"]);
+  if (a.positional.length !== 2) throw new UsageError("report takes a directory (written by compplan run) and a bonus key");
+  const [dir, key] = a.positional as [string, string];
+  const format = a.flags.format;
+  if (format !== undefined && format !== "csv") throw new UsageError("--format takes csv (the rows as CSV); leave it out for text, or give --json");
+  if (format !== undefined && a.flags.json === true) throw new UsageError("give --json or --format csv, not both");
+  const l = loadRunFolder(dir, a.flags);
+  const r = safeBonusReport(l.run, key);
+  if (!r.ok) throw new CompplanError(r.issues);
+  io.stdout(a.flags.json === true ? `${canonicalJson(r.value, 2)}\n` : format === "csv" ? reportCsv(r.value) : formatReport(r.value));
+  return 0;
+}
+
+/**
+ * The run of a run folder, recomputed from its bundle with the inputs and opening state given, embedded or
+ * recorded; refused (issues) when they are not the run's, as explaining or reporting another run would be.
+ */
+function loadRunFolder(dir: string, flags: Flags) {
+  const bundle = loadBundle(dir);
+  const files = inputFiles(flags, bundle, dir);
+  const { recorded: _, ...opening } = openingStateInput(flags, bundle, dir);
+  const loaded = loadBundleRun(bundle, { ...readInputs(files, bundle, flags), ...opening });
+  if (!loaded.ok) throw new CompplanError(loaded.issues);
+  const l = loaded.value;
+  const wrong: Issue[] = [];
+  if (l.fingerprints.plan !== bundle.plan.fingerprint) wrong.push(issue("AUDIT_BUNDLE_INVALID", ["plan"], "the bundle's plan does not match its recorded fingerprint (run compplan replay)"));
+  for (const part of ["members", "orders"] as const) {
+    if (l.fingerprints[part] !== bundle.inputs[part].fingerprint && files.recorded.has(part)) wrong.push(changedInput(part, files[part] as string, bundle, l.fingerprints[part]));
+    else if (l.fingerprints[part] !== bundle.inputs[part].fingerprint) {
+      wrong.push(issue("AUDIT_INPUT_MISMATCH", ["inputs", part], `the ${part} ${l.embedded[part] ? "embedded in the bundle" : "given"} are not the run's: fingerprint ${l.fingerprints[part]}, the bundle records ${bundle.inputs[part].fingerprint}`));
+    }
+  }
+  const openingRecorded = bundle.state?.opening;
+  if (openingRecorded != null && l.fingerprints.openingState !== openingRecorded.fingerprint) {
+    wrong.push(issue("AUDIT_INPUT_MISMATCH", ["state", "opening"], `the opening state ${l.embedded.openingState === true ? "embedded in the bundle" : "given"} is not the run's: fingerprint ${l.fingerprints.openingState}, the bundle records ${openingRecorded.fingerprint}`));
+  }
+  if (wrong.length > 0) throw new CompplanError(wrong);
+  return l;
 }

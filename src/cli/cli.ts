@@ -23,11 +23,12 @@ import { RUN_FILES, RunFolder, removeStaleTempFiles } from "./run-folder.js";
 import { formatSummary } from "./format.js";
 import { cmdRunPeriods } from "./chain.js";
 import { DIFF_USAGE, SWEEP_USAGE, cmdDiff, cmdSweep } from "./whatif.js";
-import { cmdExplain, cmdReplay, preparedInputSummaries, previousBundle, runFormat, writeRunAudit } from "./audit.js";
+import { cmdExplain, cmdReplay, cmdReport, preparedInputSummaries, previousBundle, runFormat, writeRunAudit } from "./audit.js";
 import { type StateInput, safeParseState } from "../state/state.js";
 import { stateNdjson } from "../state/write.js";
 import type { OpeningRecord } from "../audit/bundle.js";
 import { fingerprintText } from "../audit/fingerprint.js";
+import { PLACE_USAGE, cmdPlace } from "./place.js";
 
 /** Where the CLI writes; tests pass buffers. */
 export interface CliIO {
@@ -81,6 +82,11 @@ const COMMAND_USAGE: Readonly<Record<string, string>> = {
       Explains one member's statement: sources, levels, rates, rounding, what was not paid and why, ranks.
       --json prints the explanation as JSON. A member id starting with "-" goes after "--".
 `,
+  report: `  compplan report DIR KEY [--json | --format csv] [--members FILE --orders FILE] [--state FILE]
+      A bonus's report over the run of DIR: a contest's standings (points, tier, points to the next tier,
+      awards), a payout cap's company figures and the members it cut. Prints the facts and a table; --json
+      the report as JSON; --format csv the rows as CSV. Inputs as for explain.
+`,
   validate: `  compplan validate PLAN [--json]
       Checks a plan file; lists every issue with its code, path and message.
 `,
@@ -92,6 +98,7 @@ const COMMAND_USAGE: Readonly<Record<string, string>> = {
       It replaces files an earlier generate wrote (DIR/${GENERATED_MARK} records them); a members.csv or
       orders.csv it did not write, or that changed since, is replaced only with --force.
 `,
+  place: PLACE_USAGE,
   diff: DIFF_USAGE,
   sweep: SWEEP_USAGE,
   help: `  compplan help [COMMAND]      (or compplan COMMAND --help)
@@ -105,9 +112,9 @@ const COMMAND_USAGE: Readonly<Record<string, string>> = {
 /** Issues listed on stderr without --json; the rest are counted. */
 const ISSUES_SHOWN = 200;
 
-const JSON_NOTE = `--json (run, validate, replay, explain, diff, sweep): an invalid plan or input (exit 1) is reported on
-stderr as one JSON document, { "issues": [ { "code", "path", "message", "value"?, "file"?, "line"? } ] },
-listing every issue; without it at most ${ISSUES_SHOWN} are listed.
+const JSON_NOTE = `--json (run, validate, place, replay, explain, report, diff, sweep): an invalid plan or input (exit 1) is
+reported on stderr as one JSON document, { "issues": [ { "code", "path", "message", "value"?, "file"?,
+"line"? } ] }, listing every issue; without it at most ${ISSUES_SHOWN} are listed.
 `;
 
 const EXIT_CODES = `Exit codes: 0 done, 1 invalid plan or input, 2 wrong usage, 3 internal error (a bug: please report it),
@@ -155,10 +162,14 @@ export function runCli(args: readonly string[], io: CliIO): number {
         return 0;
       case "generate":
         return cmdGenerate(parseFlags(rest, ["members", "out", "seed", "period", "shape"], ["force"]), io);
+      case "place":
+        return cmdPlace(rest, io);
       case "replay":
         return cmdReplay(rest, io);
       case "explain":
         return cmdExplain(rest, io);
+      case "report":
+        return cmdReport(rest, io);
       case "diff":
         return cmdDiff(rest, io);
       case "sweep":

@@ -27,7 +27,8 @@ export function formatSummary(s: Summary, plan: Plan): string {
     if (b.accounting !== undefined) {
       const a = b.accounting;
       const broken = Object.entries(a.breakage).filter(([, v]) => !/^0(\.0*)?$/.test(v));
-      lines.push(`      potential ${groupDigits(a.potential)} = paid ${groupDigits(a.paid)} + compressed up ${groupDigits(a.compressedUp)} + breakage${broken.length === 0 ? " 0" : ""}`);
+      const withheld = a.withheld !== undefined ? ` + withheld ${groupDigits(a.withheld)}` : "";
+      lines.push(`      potential ${groupDigits(a.potential)} = paid ${groupDigits(a.paid)} + compressed up ${groupDigits(a.compressedUp)}${withheld} + breakage${broken.length === 0 ? " 0" : ""}`);
       for (const [reason, v] of broken) lines.push(`        breakage ${reason.padEnd(20)} ${groupDigits(v).padStart(16)}`);
     }
     if (!/^-?0(\.0*)?$/.test(b.rounding)) lines.push(`      rounding ${groupDigits(b.rounding)} (amount paid minus exact value)`);

@@ -241,8 +241,10 @@ export function membersById(g: Genealogy): Int32Array {
 /**
  * Builds the sponsor tree from validated member rows, or returns every structural issue: duplicate ids,
  * unknown sponsors, no root or several roots, sponsor cycles. Paths are `[source, rowIndex, field]`.
+ * The placement tree is built too when some row has a `placementId`, unless `placement` is false (the
+ * placement helpers read a partial placement themselves).
  */
-export function buildGenealogy(rows: readonly MemberRow[], source = "members"): { genealogy?: Genealogy; issues: Issue[] } {
+export function buildGenealogy(rows: readonly MemberRow[], source = "members", placement = true): { genealogy?: Genealogy; issues: Issue[] } {
   const issues: Issue[] = [];
   const n = rows.length;
   const indexOf = new Map<string, number>();
@@ -301,7 +303,7 @@ export function buildGenealogy(rows: readonly MemberRow[], source = "members"): 
     joinDate[i] = row.joinDate;
   }
   const genealogy = numberTopDown({ ids, indexOf, parent, status, joinDate, givenRanks: givenRanksOf(rows) }, tree);
-  if (!rows.some((r) => r.placementId !== undefined)) return { genealogy, issues };
+  if (!placement || !rows.some((r) => r.placementId !== undefined)) return { genealogy, issues };
   const placed = buildPlacement(rows, indexOf, roots[0] as number, genealogy, source);
   if (placed.tree === undefined) return { issues: placed.issues };
   return { genealogy: { ...genealogy, placement: placed.tree }, issues };
@@ -355,8 +357,8 @@ function buildPlacement(rows: readonly MemberRow[], indexOf: IdIndex, root: numb
   return { issues: cycleIssues(rows, parentRow, linked.reachedRows, source, PLACEMENT_LINKS) };
 }
 
-/** How a leg position is named in messages: 1 (L), 2 (R), 3, … */
-function legName(leg: number): string {
+/** @internal How a leg position is named in messages: 1 (L), 2 (R), 3, … */
+export function legName(leg: number): string {
   return leg === 1 ? "1 (L)" : leg === 2 ? "2 (R)" : String(leg);
 }
 
@@ -420,17 +422,21 @@ export function linkPlacement(g: Genealogy, parentRow: Int32Array, legRow: Int32
   return { tree: { parent, order, depth, childStart, childList, root: g.root, leg, widest }, taken, holder, reachedRows: new Int32Array(0) };
 }
 
-/** Which links a cycle is made of: its issue code, the field and the words of the message. */
-interface Links {
+/** @internal Which links a cycle is made of: its issue code, the field and the words of the message. */
+export interface Links {
   readonly code: "MEMBER_SPONSOR_CYCLE" | "PLACEMENT_CYCLE";
   readonly field: "sponsorId" | "placementId";
   readonly words: string;
 }
 const SPONSOR_LINKS: Links = { code: "MEMBER_SPONSOR_CYCLE", field: "sponsorId", words: "sponsor links" };
-const PLACEMENT_LINKS: Links = { code: "PLACEMENT_CYCLE", field: "placementId", words: "placement links" };
+/** @internal The links of the placement tree, for {@link cycleIssues}. */
+export const PLACEMENT_LINKS: Links = { code: "PLACEMENT_CYCLE", field: "placementId", words: "placement links" };
 
-/** One issue per cycle of `parent` links (rows), naming every member on it. */
-function cycleIssues(rows: readonly MemberRow[], parent: Int32Array, reached: Int32Array, source: string, links: Links): Issue[] {
+/**
+ * @internal One issue per cycle of `parent` links (rows, -1 for none), naming every member on it; the rows
+ * in `reached` are known to be on no cycle.
+ */
+export function cycleIssues(rows: readonly MemberRow[], parent: Int32Array, reached: Int32Array, source: string, links: Links): Issue[] {
   const n = parent.length;
   // 0 unvisited, 1 on the current path, 2 done.
   const state = new Uint8Array(n);
@@ -470,11 +476,13 @@ function cycleText(members: readonly string[]): string {
   return `${head} → … (${(members.length - CYCLE_SHOWN).toLocaleString("en-US")} more) → ${tail} → ${members[0]} (${members.length.toLocaleString("en-US")} members)`;
 }
 
-function rowLabel(row: MemberRow, index: number): string {
+/** @internal A row as messages name it: its file line when it has one, else its index. */
+export function rowLabel(row: MemberRow, index: number): string {
   return row.line !== undefined ? `line ${row.line}` : String(index);
 }
 
-function located(row: MemberRow, base: Issue): Issue {
+/** @internal An issue about a row, with the row's file and line when it has them. */
+export function located(row: MemberRow, base: Issue): Issue {
   if (row.file === undefined) return base;
   return row.line !== undefined ? { ...base, file: row.file, line: row.line } : { ...base, file: row.file };
 }

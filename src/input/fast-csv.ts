@@ -535,3 +535,17 @@ export function readCsvFast(
     throw e;
   }
 }
+
+/**
+ * @internal Reads a members CSV file alone by the fast path (for `compplan place`): its sponsor tree, or
+ * undefined when anything in it needs the general path, a placementId or leg column included.
+ */
+export function readMembersCsvFast(path: string, period: Period, options: Omit<FastCsvOptions, "onPhase"> = {}): Genealogy | undefined {
+  if (!path.toLowerCase().endsWith(".csv")) return undefined;
+  try {
+    return readMembers(path, period, new Set(options.ignoreColumns ?? []), options.chunk ?? CHUNK).genealogy;
+  } catch (e) {
+    if (e === GIVE_UP || e instanceof RangeError) return undefined;
+    throw e;
+  }
+}

@@ -100,6 +100,17 @@ export class ByteTexts implements TextList {
     return pe - p - (qe - q);
   }
 
+  /** Whether the texts are strictly ascending (each comes before the next, byte by byte). */
+  ascending(): boolean {
+    for (let i = 1; i < this.length; i++) if (this.compare(i - 1, i) >= 0) return false;
+    return true;
+  }
+
+  /** Compares text i with the bytes `src[s, e)`, byte by byte: negative when text i comes first. */
+  compareBytes(i: number, src: Uint8Array, s: number, e: number): number {
+    return compareBytes(this.bytes, this.start[i] as number, this.start[i + 1] as number, src, s, e);
+  }
+
   /** Copies text i's bytes into `target` at `pos`; returns the position after them. */
   copyTo(i: number, target: Uint8Array, pos: number): number {
     const a = this.start[i] as number;
@@ -120,6 +131,16 @@ export class ByteTexts implements TextList {
   equals(i: number, text: string): boolean {
     return sameText(this.bytes, this.start[i] as number, this.start[i + 1] as number, text);
   }
+}
+
+/** @internal Compares the bytes `a[as, ae)` with `b[bs, be)`, byte by byte: negative when a's come first. */
+export function compareBytes(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number): number {
+  const n = Math.min(ae - as, be - bs);
+  for (let q = 0; q < n; q++) {
+    const d = (a[as + q] as number) - (b[bs + q] as number);
+    if (d !== 0) return d;
+  }
+  return ae - as - (be - bs);
 }
 
 /** @internal Whether the bytes `buf[s, e)` are the (ASCII) text. */

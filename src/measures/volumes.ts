@@ -4,6 +4,7 @@
  * downline, summed bottom-up in one pass. Values are integers in units of 10^-4, exact while every total
  * stays a safe integer (checked once, up front).
  */
+import { VOLUME_SCALE } from "../money/decimal.js";
 import { type Issue, issue } from "../errors/issues.js";
 import type { Genealogy } from "../genealogy/genealogy.js";
 import { ORDER_KINDS } from "../plan/fields.js";
@@ -25,6 +26,12 @@ export interface MeasureSpec {
    * volume plus the base's personal volume of this period.
    */
   readonly accumulates?: { readonly base: number; readonly periods: number };
+  /**
+   * The largest total of the measure over all orders (or members, accumulated) computed exactly, in volume
+   * units: the safe-integer range, divided by the most a bonus pays per unit of it when that is above 1
+   * (BonusFamily.amplifies). Absent: the safe-integer range.
+   */
+  readonly totalMax?: number;
   /**
    * `leavesOut` (docs/plan-language.md "Leaving out the orders a bonus pays on"): the windows after joining
    * of the bonuses named; an order placed inside any of them by its member counts 0 toward the measure.
@@ -70,6 +77,12 @@ export interface MeasureValues {
  * is at most this total, so each stays an exact safe integer (about 900 billion of volume).
  */
 const TOTAL_MAX = Number.MAX_SAFE_INTEGER;
+
+/** A measure's largest exact total in whole volume, digits grouped ("900,719,925,474"), and why it is lower when it is. */
+function totalMaxText(spec: MeasureSpec): string {
+  const whole = Math.floor((spec.totalMax ?? TOTAL_MAX) / 10 ** VOLUME_SCALE).toLocaleString("en-US");
+  return spec.totalMax === undefined ? whole : `${whole}: a bonus pays more than 1 per unit of it`;
+}
 
 const PC = ORDER_KINDS.indexOf("personal-consumption");
 const KINDS = ORDER_KINDS.length;
@@ -119,8 +132,8 @@ export function computeVolumes(
     }
   }
   specs.forEach((spec, s) => {
-    if ((totals[s] as number) > TOTAL_MAX) {
-      issues.push(issue("RUN_VOLUME_OVERFLOW", ["orders"], `the total of measure ${spec.name} over all orders is too large to compute exactly (at most 900,719,925,474)`));
+    if ((totals[s] as number) > (spec.totalMax ?? TOTAL_MAX)) {
+      issues.push(issue("RUN_VOLUME_OVERFLOW", ["orders"], `the total of measure ${spec.name} over all orders is too large to compute exactly (at most ${totalMaxText(spec)})`));
     }
   });
   work.add("volumes:orders", orders.count * specs.length);
@@ -181,7 +194,7 @@ function accumulate(specs: readonly MeasureSpec[], personal: readonly Float64Arr
       p[i] = v;
       total += Math.abs(v);
     }
-    if (total > TOTAL_MAX) issues.push(issue("RUN_VOLUME_OVERFLOW", ["state"], `the total of accumulated measure ${spec.name} over all members is too large to compute exactly (at most 900,719,925,474)`));
+    if (total > (spec.totalMax ?? TOTAL_MAX)) issues.push(issue("RUN_VOLUME_OVERFLOW", ["state"], `the total of accumulated measure ${spec.name} over all members is too large to compute exactly (at most ${totalMaxText(spec)})`));
   });
   return issues;
 }

@@ -109,10 +109,10 @@ export function accumulatedFields(name: string, periods: number): string[] {
  * The state fields of a plan (docs/state.md "When a plan keeps state"): rank fields, then accumulated
  * measures in plan order, then the fields each bonus keeps (`<key>.<name>`), in plan order.
  */
-function stateOf(plan: Plan, bonusFields: readonly StateField[]): CompiledState {
+function stateOf(plan: Plan, bonusFields: readonly StateField[], bonusKeeps: boolean): CompiledState {
   const grace = plan.paidAs?.grace ?? 0;
   const accumulated = Object.entries(plan.measures).filter(([, m]) => m.accumulates !== undefined);
-  const keeps = plan.state !== undefined || grace > 0 || plan.paidAs?.hold === "highest" || accumulated.length > 0 || bonusFields.length > 0;
+  const keeps = plan.state !== undefined || grace > 0 || plan.paidAs?.hold === "highest" || accumulated.length > 0 || bonusKeeps;
   const fields: StateField[] = [];
   if (keeps && plan.ranks.length > 0) {
     fields.push({ name: "rank.highest", kind: "rank" }, { name: "rank.paidAs", kind: "rank" }, { name: "rank.periods", kind: "count" });
@@ -153,13 +153,23 @@ function bonusWindow(plan: Plan, key: string): JoinWindow {
 export function compilePlan(plan: Plan): CompiledPlan {
   const names = Object.keys(plan.measures).sort();
   const measureIndex = new Map(names.map((n, i) => [n, i]));
+  // The most any bonus pays per unit of each measure, when above 1 (BonusFamily.amplifies), in rate units.
+  const factor = new Map<string, bigint>();
+  for (const b of plan.bonuses) {
+    for (const a of familyFor(b.kind).amplifies?.(b) ?? []) {
+      const f = BigInt(rateUnits(a.factor));
+      if (f > RATE_ONE && f > (factor.get(a.measure) ?? 0n)) factor.set(a.measure, f);
+    }
+  }
   const measures: MeasureSpec[] = names.map((name) => {
     const m = plan.measures[name] as Plan["measures"][string];
+    const f = factor.get(name);
     return {
       name,
       counts: ORDER_KINDS.map((k) => m.counts?.includes(k) === true),
       personalConsumptionCap: m.personalConsumptionCap === undefined ? -1 : volumeUnits(m.personalConsumptionCap),
       ...(m.accumulates !== undefined ? { accumulates: { base: measureIndex.get(m.accumulates) as number, periods: m.periods ?? 0 } } : {}),
+      ...(f !== undefined ? { totalMax: Number((BigInt(Number.MAX_SAFE_INTEGER) * RATE_ONE) / f) } : {}),
       ...(m.leavesOut !== undefined ? { leavesOut: m.leavesOut.map((key) => bonusWindow(plan, key)) } : {}),
       ...(m.volumeOf !== undefined ? { volumeOf: m.volumeOf } : {}),
     };
@@ -241,7 +251,8 @@ export function compilePlan(plan: Plan): CompiledPlan {
     rounding: plan.money.rounding.mode as RoundingMode,
     roundingApplies: plan.money.rounding.applies,
     placementWidth: plan.placement?.width ?? 0,
-    state: stateOf(plan, bonuses.flatMap((b) => b.stateFields)),
+    // An entry whose family gives a list of state fields, even an empty one, keeps state.
+    state: stateOf(plan, bonuses.flatMap((b) => b.stateFields), plan.bonuses.some((b) => familyFor(b.kind).state?.(b) !== undefined)),
     rankGrace: plan.paidAs?.grace ?? 0,
     holdHighest: plan.paidAs?.hold === "highest",
   };

@@ -9,6 +9,7 @@ import { CompplanError, type Issue, type IssueCode, type PathSegment, type Resul
 import { closestName, nameHint } from "../errors/suggest.js";
 import { compareDecimal, parseUnits } from "../money/decimal.js";
 import type { BonusConfig } from "../bonuses/registry.js";
+import type { ColumnKind } from "../bonuses/family.js";
 import { FAMILIES, familyFor, findFamily } from "../bonuses/lookup.js";
 import { RANK_STEP, columnSource, orderPlanSteps } from "./steps.js";
 import { planShellSchema } from "./schema.js";
@@ -369,6 +370,9 @@ function checkNames(plan: Plan): Issue[] {
   if (issues.length === 0) issues.push(...checkLadder(plan));
   const keys = new Set<string>();
   const bonusKeys = plan.bonuses.map((b) => b.key);
+  const published = new Map<string, ColumnKind>();
+  for (const b of plan.bonuses) for (const c of findFamily(b.kind)?.publishes?.(b) ?? []) published.set(`${b.key}.${c.name}`, c.kind);
+  const orderVolumes = new Set(Object.keys(plan.measures).filter((m) => plan.measures[m]?.accumulates === undefined));
   plan.bonuses.forEach((b, i) => {
     if (keys.has(b.key)) issues.push(issue("PLAN_DUPLICATE_NAME", ["bonuses", i, "key"], `bonus key "${b.key}" is used twice`, b.key));
     if (RESERVED_KEYS.includes(b.key)) {
@@ -376,7 +380,7 @@ function checkNames(plan: Plan): Issue[] {
     }
     keys.add(b.key);
     const family = findFamily(b.kind);
-    if (family !== undefined) issues.push(...family.validate(b, { measures, orderVolumes: new Set(Object.keys(plan.measures).filter((m) => plan.measures[m]?.accumulates === undefined)), ranks: rankNames, moneyScale: plan.money.scale, bonuses: bonusKeys, placement: plan.placement !== undefined }, ["bonuses", i]));
+    if (family !== undefined) issues.push(...family.validate(b, { measures, orderVolumes, ranks: rankNames, moneyScale: plan.money.scale, bonuses: bonusKeys, placement: plan.placement !== undefined, columns: published }, ["bonuses", i]));
   });
   if (issues.length === 0) issues.push(...checkStepOrder(plan));
   return issues;

@@ -18,6 +18,7 @@ import { canonicalJson } from "../statement/canonical.js";
 import type { LevelAccounting, RunContext, RunOrders } from "../bonuses/family.js";
 import { type CompiledPlan, accumulatedFields, compilePlan } from "../plan/compile.js";
 import { type Plan, orderMeasures, planArgument } from "../plan/parse.js";
+import { AwardRecords } from "./awards.js";
 import { ColumnStore } from "./columns.js";
 import { LineSink } from "./lines.js";
 import { type Period, dayIndices, safeParsePeriod } from "./period.js";
@@ -359,9 +360,10 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
   let running = -1;
   const closed = new Map<string, Float64Array>();
   const orders = runOrders(prepared, compiled);
+  const awards = new AwardRecords(compiled.bonuses);
   const ctx: RunContext = {
-    genealogy: g,
     period: prepared.period,
+    genealogy: g,
     measures: volumes,
     qualified,
     get rank() {
@@ -374,12 +376,14 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
     column: (name) => columns.column(name),
     orders,
     opening: (field) => (opening.columns === undefined ? undefined : stateColumn(opening.columns, field)),
+    openingGiven: options.state !== undefined,
     close: (field, values) => {
       const own = compiled.bonuses[running]?.stateFields.find((f) => f.name === field);
       assert(own !== undefined && !closed.has(field), "state-field-closed-once", `step ${compiled.bonuses[running]?.key} closes ${field}: not its own state field, or twice`);
       assert(values.length === (own.scope === "company" ? 1 : g.size), "state-field-length", `${field}: ${values.length} values`);
       closed.set(field, values);
     },
+    award: (member, award) => awards.add(member, running, award),
   };
   const accounting: (LevelAccounting | undefined)[] = new Array(compiled.bonuses.length);
   compiled.stepOrder.forEach((i, s) => {
@@ -415,6 +419,8 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
     lines: sink,
     accounting,
     earnings: columns.earningsByBonus(),
+    columns,
+    awards,
     orderCount: prepared.orders.count,
     orders,
     work,

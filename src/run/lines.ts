@@ -1,3 +1,6 @@
+import { assert } from "../errors/issues.js";
+import { RATE_SCALE, VALUE_SCALE, VOLUME_SCALE, pow10 } from "../money/decimal.js";
+
 /**
  * Line items in columnar form. Bonus steps append; statements are rendered from these arrays only when
  * asked for. Every line's exact value is `base × rate` (base at VOLUME_SCALE, rate at RATE_SCALE); a
@@ -8,6 +11,21 @@
 export const LINE_COMPRESSED = 1;
 /** The line is a fixed amount (base holds the amount; rate is 1). */
 export const LINE_FIXED = 2;
+
+/**
+ * @internal Appends a fixed-amount line of `units` money units (10^-`scale`, either sign): its base is the
+ * amount in volume units (10^-4) at a rate of 1, so its exact value is the amount.
+ */
+export function addMoneyLine(sink: LineSink, recipient: number, bonus: number, units: number, scale: number): void {
+  const base = units * 10 ** (VOLUME_SCALE - scale);
+  if (!Number.isSafeInteger(base)) assert(false, "money-line-safe-integer", `a line of ${units} units at scale ${scale}`);
+  sink.add(recipient, bonus, 0, LINE_FIXED, 0, -1, base, 10 ** RATE_SCALE);
+}
+
+/** @internal An amount in money units (10^-`scale`) as an exact value (10^-VALUE_SCALE), for accounting. */
+export function moneyValue(units: bigint, scale: number): bigint {
+  return units * pow10(VALUE_SCALE - scale);
+}
 
 /**
  * @internal The lines of `sink` grouped by recipient (a counting sort, linear): recipient i's lines are

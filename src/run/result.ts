@@ -23,7 +23,7 @@ import {
 import type { CompiledPlan } from "../plan/compile.js";
 import type { Plan } from "../plan/parse.js";
 import { ORDER_KINDS } from "../plan/fields.js";
-import type { AccountingSummary, BonusSummary, LineItem, Statement, Summary } from "../statement/types.js";
+import type { AccountingSummary, AwardItem, BonusSummary, LineItem, Statement, Summary } from "../statement/types.js";
 import { ByteWriter } from "./bytes.js";
 import { LINE_COMPRESSED, type LineSink, linesByRecipient } from "./lines.js";
 import { textOrder } from "../input/text-order.js";
@@ -33,6 +33,8 @@ import { lineItemFields } from "./line-fields.js";
 import type { Period } from "./period.js";
 import type { WorkCounter } from "./work.js";
 import type { StateColumns, StateInput } from "../state/state.js";
+import type { AwardRecords } from "./awards.js";
+import type { ColumnStore } from "./columns.js";
 
 /** @internal What the orchestrator hands over. */
 export interface RunParts {
@@ -46,6 +48,10 @@ export interface RunParts {
   readonly accounting: readonly (LevelAccounting | undefined)[];
   /** Per bonus, each member's settled amount in money units (0 without a line): see src/run/settle.ts. */
   readonly earnings: readonly Float64Array[];
+  /** The columns the steps published and settled (`<key>.<name>`, `earnings.<key>`), for explain and reports. */
+  readonly columns?: ColumnStore;
+  /** The non-money awards the steps recorded (statements list them under `awards`). */
+  readonly awards?: AwardRecords;
   /** The opening and closing state, for a plan that keeps state (docs/state.md). */
   readonly opening?: StateColumns;
   readonly closing?: StateColumns;
@@ -91,15 +97,18 @@ export class RunResult {
     // Group lines by recipient (counting sort), then order each member's lines by bonus, level, flags.
     const { start: lineStart, order: lineOrder } = linesByRecipient(sink, n);
     // Statement order: bonus (plan order), level, uncompressed before compressed, then source member id (one
-    // line per source); the order the family made them breaks the remaining ties.
+    // line per source; lines without a source first) for a bonus whose lines show a source; the order the
+    // family made them breaks the remaining ties. A total order, so the sort's result does not depend on
+    // the lines around.
     const sortKey = (l: number) => (sink.bonus[l] as number) * 1_000_000 + (sink.level[l] as number) * 10 + ((sink.flags[l] as number) & LINE_COMPRESSED);
+    const showsSource = parts.compiled.bonuses.map((b) => b.lineFields.some((f) => f.column === "source"));
     let byId: ((a: number, b: number) => number) | undefined;
     const compare = (x: number, y: number): number => {
       const k = sortKey(x) - sortKey(y);
       if (k !== 0) return k;
       const sx = sink.source[x] as number;
       const sy = sink.source[y] as number;
-      if (sx >= 0 && sy >= 0 && sx !== sy) return (byId ??= textOrder(parts.genealogy.ids))(sx, sy);
+      if (sx !== sy && showsSource[sink.bonus[x] as number] === true) return sx < 0 ? -1 : sy < 0 ? 1 : (byId ??= textOrder(parts.genealogy.ids))(sx, sy);
       return x - y;
     };
     for (let i = 0; i < n; i++) {
@@ -174,13 +183,15 @@ export class RunResult {
         let broken = 0n;
         for (const v of Object.values(acc.breakage)) broken += v;
         const withheld = acc.withheld ?? 0n;
-        assert(acc.paid + acc.compressedUp + withheld + broken === acc.potential, "level-conservation", `bonus ${b.key}: paid + compressedUp + withheld + breakage ≠ potential`);
+        const carried = acc.carried ?? 0n;
+        assert(acc.paid + acc.compressedUp + withheld + carried + broken === acc.potential, "level-conservation", `bonus ${b.key}: paid + compressedUp + withheld + carried + breakage ≠ potential`);
         assert(acc.paid + acc.compressedUp === exactValue, "level-lines-match-accounting", `bonus ${b.key}: lines ≠ paid + compressedUp`);
         accounting = {
           potential: exact(acc.potential),
           paid: exact(acc.paid),
           compressedUp: exact(acc.compressedUp),
           ...(acc.withheld !== undefined ? { withheld: exact(acc.withheld) } : {}),
+          ...(acc.carried !== undefined ? { carried: exact(acc.carried) } : {}),
           breakage: Object.fromEntries(Object.entries(acc.breakage).map(([k, v]) => [k, exact(v)])),
         };
       }
@@ -373,7 +384,12 @@ export class RunResult {
       total += BigInt(amount);
     }
     const parent = g.parent[i] as number;
+    const awards: AwardItem[] = (this.parts.awards?.of(i) ?? []).map(([b, k]) => {
+      const bonus = compiled.bonuses[b] as (typeof compiled.bonuses)[number];
+      return { award: this.parts.awards?.name(b, k) as string, bonus: bonus.key, kind: bonus.kind, ...(bonus.reference !== undefined ? { reference: bonus.reference } : {}) };
+    });
     return {
+      ...(awards.length > 0 ? { awards } : {}),
       memberId: g.ids.at(i) as string,
       sponsorId: parent >= 0 ? (g.ids.at(parent) as string) : null,
       status: MEMBER_STATUSES[g.status[i] as number] as Statement["status"],

@@ -6,7 +6,7 @@
 // so amounts leave the safe-integer range and take the BigInt paths.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { calculate, canonicalJson, parsePlan } from "../index.js";
+import { type RunResult, calculate, canonicalJson, parsePlan, safeCalculate } from "../index.js";
 import { type InputShape, givenRanksArb, inputArb } from "../../test/arbitraries/inputs.js";
 import { planArb } from "../../test/arbitraries/plans.js";
 import { ByteWriter } from "./bytes.js";
@@ -59,7 +59,13 @@ describe("byte renderer = canonicalJson(statement)", () => {
         const data = scaleUp
           ? { ...renamed, orders: renamed.orders.map((o, k) => ({ ...o, volumes: Object.fromEntries(Object.keys(o.volumes).map((m) => [m, k % 3 === 0 ? "1000000000" : `${999_999_000 + k}.9999`])) })) }
           : renamed;
-        const run = calculate(parsePlan(p.plan), data);
+        const plan = parsePlan(p.plan);
+        // A bonus paying more than 1 per unit of a measure (a stairstep's rate × point value) makes the run
+        // refuse volumes that large (RUN_VOLUME_OVERFLOW, docs/plan-language.md "Point value"): then the
+        // volumes as generated.
+        const r = safeCalculate(plan, data);
+        const refused = !r.ok && scaleUp && r.issues.every((i) => i.code === "RUN_VOLUME_OVERFLOW");
+        const run: RunResult = r.ok ? r.value : refused ? calculate(plan, renamed) : calculate(plan, data);
         const expected = Array.from(run.statements(), (s) => `${canonicalJson(s)}\n`).join("");
         const { bytes, count } = written(run, ByteWriter.MIN_CAPACITY);
         expect(count).toBe(run.memberCount);

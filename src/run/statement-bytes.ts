@@ -84,6 +84,8 @@ export class StatementRenderer implements RequirementSink {
   private requirement = 0;
 
   private readonly bonusFirst: Uint8Array[];
+  /** Per bonus, per award it may record: the award's object in a statement's `awards`. */
+  private readonly awardPieces: Uint8Array[][];
   private readonly bonusNext: Uint8Array[];
   /** Per bonus, its line items' template. */
   private readonly lineTemplates: LineTemplate[];
@@ -115,6 +117,9 @@ export class StatementRenderer implements RequirementSink {
     this.bonusNext = bonuses.map((b) => utf8(`",${q(b.key)}:"`));
     this.lineTemplates = bonuses.map((b) => new LineTemplate(b));
     this.lineIds = { members: g.ids, orders: x.parts.orders.ids };
+    this.awardPieces = bonuses.map((b) =>
+      (b.awards ?? []).map((name) => utf8(`{"award":${q(name)},"bonus":${q(b.key)},"kind":${q(b.kind)}${b.reference !== undefined ? `,"reference":${q(b.reference)}` : ""}}`)),
+    );
 
     const qs = compiled.qualification;
     const qualifiedEnd = (yes: boolean) => `],"qualified":${yes},"rank":{`;
@@ -152,17 +157,32 @@ export class StatementRenderer implements RequirementSink {
     const lo = lineStart[i] as number;
     const hi = lineStart[i + 1] as number;
 
+    // awards (only when the member has one) come first: `awards` sorts before `bonuses`.
+    const awards = this.x.parts.awards?.of(i);
+    let open = 0;
+    if (awards !== undefined && awards.length > 0) {
+      w.bytes(AWARDS_OPEN);
+      for (let k = 0; k < awards.length; k++) {
+        const [b, award] = awards[k] as readonly [number, number];
+        if (k > 0) w.byte(44);
+        w.bytes((this.awardPieces[b] as Uint8Array[])[award] as Uint8Array);
+      }
+      w.bytes(AWARDS_END);
+      // The statement's `{` is written: what follows starts after it.
+      open = 1;
+    }
+
     // bonuses: subtotal per bonus key, keys sorted. A member has a subtotal exactly when it has lines.
     let total = 0;
     const amounts = this.amounts;
-    if (lo === hi) w.bytes(NO_LINES);
+    if (lo === hi) w.bytes(NO_LINES.subarray(open));
     else {
       subtotalsInto(this.x, i, amounts);
       let any = false;
       for (const b of this.bonusByKey) {
         const amount = amounts[b] as number;
         if (Number.isNaN(amount)) continue;
-        w.bytes((any ? this.bonusNext : this.bonusFirst)[b] as Uint8Array);
+        w.bytes(any ? (this.bonusNext[b] as Uint8Array) : (this.bonusFirst[b] as Uint8Array).subarray(open));
         w.units(amount, scale, scale);
         total += amount;
         any = true;
@@ -385,6 +405,8 @@ function rankPieces(rank: CompiledRank, ranks: readonly CompiledRank[], measures
 const ACTUAL_OPEN = '{"actual":"';
 const CONDITION_OPEN = `,${ACTUAL_OPEN}`;
 const NO_LINES = utf8('{"bonuses":{},"lines":[],"memberId":');
+const AWARDS_OPEN = utf8('{"awards":[');
+const AWARDS_END = utf8("],");
 const BONUSES_TO_LINES = utf8('"},"lines":[');
 const LINES_END = utf8('],"memberId":');
 const NEXT_TO_NULL = utf8(']},"paidAs":null},"sponsorId":');

@@ -128,7 +128,7 @@ describe("safeApplyChangeSet", () => {
     expect(issuesOf([{ removeRank: "Silver" }])).toEqual([{ code: "PLAN_UNKNOWN_RANK", path: ["bonuses", 1, "amounts", "Silver"] }]);
     expect(issuesOf([{ addRank: { name: "Bronze" } }])).toContainEqual({ code: "PLAN_DUPLICATE_NAME", path: ["ranks", 2, "name"] });
     expect(issuesOf([{ set: "ranks[name=Silver].requires.group.minimum", value: "200" }])).toEqual([{ code: "PLAN_RANK_LADDER", path: ["ranks", 1, "requires", "group"] }]);
-    expect(issuesOf([{ addBonus: { key: "x", kind: "pool" } }])).toEqual([{ code: "PLAN_UNKNOWN_BONUS_KIND", path: ["bonuses", 2, "kind"] }]);
+    expect(issuesOf([{ addBonus: { key: "x", kind: "lottery" } }])).toEqual([{ code: "PLAN_UNKNOWN_BONUS_KIND", path: ["bonuses", 2, "kind"] }]);
     const r = safeApplyChangeSet(plan, { changes: [{ set: "currency", value: "dollars" }] });
     expect(r.ok ? "" : r.issues[0]?.message).toMatch(/^in the plan after the change set: /);
   });

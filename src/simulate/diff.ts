@@ -55,7 +55,7 @@ export interface RankDiff {
 
 /**
  * What level bonuses did with their potential, summed over every bonus that keeps an account (exact
- * values): `potential = paid + compressedUp + withheld + breakage`.
+ * values): `potential = paid + compressedUp + withheld + carried + breakage`.
  */
 export interface AccountingDiff {
   readonly potential: Compared<string>;
@@ -63,6 +63,8 @@ export interface AccountingDiff {
   readonly compressedUp: Compared<string>;
   /** Of differential bonuses (stairstep): the potential that members below the recipients took at their own rates. */
   readonly withheld: Compared<string>;
+  /** Of pools that carry their remainder: the part carried to the next period's fund (present when either run has one). */
+  readonly carried?: Compared<string>;
   readonly breakage: Compared<string>;
   /** Breakage by reason; every reason either run reports is listed. */
   readonly breakageByReason: Readonly<Record<string, Compared<string>>>;
@@ -308,12 +310,14 @@ export function diffRuns(before: RunResult, after: RunResult, options: DiffOptio
   const sa = before.summary;
   const sb = after.summary;
   const shareChange = sa.payoutShare !== null && sb.payoutShare !== null ? subtractDecimals(sb.payoutShare, sa.payoutShare, 6) : null;
-  // Pay is never negative and most members are paid nothing: sort only the positive totals; the zeros
-  // are implied before them.
-  const sortedA = positiveSorted(ta);
-  const sortedB = positiveSorted(tb);
-  const payeesA = sortedA.length;
-  const payeesB = sortedB.length;
+  // Most members are paid nothing: sort only the non-zero totals (a total may be negative, after a cap or a
+  // deduction); the zeros are implied between the negative and the positive ones.
+  const sortedA = nonZeroSorted(ta);
+  const sortedB = nonZeroSorted(tb);
+  const payeesA = sortedA.positives.length;
+  const payeesB = sortedB.positives.length;
+  const paidA = { negatives: new Float64Array(0), positives: sortedA.positives };
+  const paidB = { negatives: new Float64Array(0), positives: sortedB.positives };
 
   return {
     compplanDiff: 1,
@@ -350,7 +354,7 @@ export function diffRuns(before: RunResult, after: RunResult, options: DiffOptio
     distribution: {
       method: "nearest-rank",
       members: PERCENTILES.map((p) => percentileDiff(p, sortedA, n, sortedB, n, money)),
-      payees: PERCENTILES.map((p) => percentileDiff(p, sortedA, payeesA, sortedB, payeesB, money)),
+      payees: PERCENTILES.map((p) => percentileDiff(p, paidA, payeesA, paidB, payeesB, money)),
       payeeCount: counts(payeesA, payeesB),
     },
   };
@@ -373,32 +377,47 @@ export function scaled(cols: MemberColumns, scale: number): Float64Array {
   return out;
 }
 
-/** The values above zero, sorted ascending. */
-function positiveSorted(totals: Float64Array): Float64Array {
-  let count = 0;
-  for (let i = 0; i < totals.length; i++) if ((totals[i] as number) > 0) count++;
-  const out = new Float64Array(count);
-  let k = 0;
+/** Values below and above zero, each sorted ascending (the zeros are implied between them). */
+interface NonZero {
+  readonly negatives: Float64Array;
+  readonly positives: Float64Array;
+}
+
+/** The values below zero and above zero, each sorted ascending. */
+function nonZeroSorted(totals: Float64Array): NonZero {
+  let neg = 0;
+  let pos = 0;
   for (let i = 0; i < totals.length; i++) {
     const v = totals[i] as number;
-    assert(v >= 0, "pay-not-negative", String(v));
-    if (v > 0) out[k++] = v;
+    if (v > 0) pos++;
+    else if (v < 0) neg++;
   }
-  return out.sort();
+  const negatives = new Float64Array(neg);
+  const positives = new Float64Array(pos);
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < totals.length; i++) {
+    const v = totals[i] as number;
+    if (v > 0) positives[b++] = v;
+    else if (v < 0) negatives[a++] = v;
+  }
+  return { negatives: negatives.sort(), positives: positives.sort() };
 }
 
 /**
- * Nearest-rank percentile of `count` values whose largest `positives.length` are `positives` (ascending)
- * and the rest zero: the value at 1-based position ceil(p × count / 100).
+ * Nearest-rank percentile of `count` values: the smallest are `negatives`, the largest `positives` (each
+ * ascending), the rest zero: the value at 1-based position ceil(p × count / 100).
  */
-function nearestRank(p: number, positives: Float64Array, count: number): number | null {
+function nearestRank(p: number, values: NonZero, count: number): number | null {
   if (count === 0) return null;
   const rank = Math.max(1, Math.floor((p * count + 99) / 100));
-  const zeros = count - positives.length;
-  return rank <= zeros ? 0 : (positives[rank - zeros - 1] as number);
+  const { negatives, positives } = values;
+  if (rank <= negatives.length) return negatives[rank - 1] as number;
+  const belowPositives = count - positives.length;
+  return rank <= belowPositives ? 0 : (positives[rank - belowPositives - 1] as number);
 }
 
-function percentileDiff(p: number, a: Float64Array, countA: number, b: Float64Array, countB: number, money: (u: number) => string): PercentileDiff {
+function percentileDiff(p: number, a: NonZero, countA: number, b: NonZero, countB: number, money: (u: number) => string): PercentileDiff {
   const x = nearestRank(p, a, countA);
   const y = nearestRank(p, b, countB);
   return {
@@ -449,6 +468,7 @@ function accountingDiff(before: RunResult, after: RunResult, scale: number): Acc
       paid: sumDecimals(acc.map((x) => x.paid), scale),
       compressedUp: sumDecimals(acc.map((x) => x.compressedUp), scale),
       withheld: sumDecimals(acc.flatMap((x) => (x.withheld !== undefined ? [x.withheld] : [])), scale),
+      carried: acc.some((x) => x.carried !== undefined) ? sumDecimals(acc.flatMap((x) => (x.carried !== undefined ? [x.carried] : [])), scale) : undefined,
       breakage: sumDecimals(acc.flatMap((x) => Object.values(x.breakage)), scale),
       reasons: new Map([...reasons].map(([k, v]) => [k, sumDecimals(v, scale)])),
     };
@@ -463,6 +483,7 @@ function accountingDiff(before: RunResult, after: RunResult, scale: number): Acc
     paid: cmp(x.paid, y.paid),
     compressedUp: cmp(x.compressedUp, y.compressedUp),
     withheld: cmp(x.withheld, y.withheld),
+    ...(x.carried !== undefined || y.carried !== undefined ? { carried: cmp(x.carried ?? zero, y.carried ?? zero) } : {}),
     breakage: cmp(x.breakage, y.breakage),
     breakageByReason: Object.fromEntries(reasons.map((r) => [r, cmp(x.reasons.get(r) ?? zero, y.reasons.get(r) ?? zero)])),
   };

@@ -405,12 +405,13 @@ function accountingSection(d: RunDiff): string {
     line("paid at own level", acc.paid, "pay"),
     line("compressed up", acc.compressedUp, "pay"),
     line("withheld by downline rates", acc.withheld, "pay"),
+    ...(acc.carried !== undefined ? [line("carried to the next period's fund", acc.carried, "none")] : []),
     line("breakage (kept)", acc.breakage, "kept"),
     ...Object.entries(acc.breakageByReason).map(([reason, c]) => line(`&nbsp;&nbsp;breakage: ${esc(reason)}`, c, "kept")),
   ];
   return (
     `<section><h2>Level bonus accounting</h2><p class="note">Exact values before rounding, summed over the level bonuses: ` +
-    `potential = paid + compressed up + withheld + breakage (withheld: the part of a differential bonus's potential that members below the recipient took at their own rates, so it is paid too). Compressed-up money is paid to an upline, so more of it is a cost; ` +
+    `potential = paid + compressed up + withheld + carried + breakage (withheld: the part of a differential bonus's potential that members below the recipient took at their own rates, so it is paid too; carried: a pool's remainder added to the next period's fund, shown when a pool carries). Compressed-up money is paid to an upline, so more of it is a cost; ` +
     `breakage is kept by the company, so more of it is a saving; the potential itself is not coloured.</p>${table(["", "before", "after", "change"], rows)}</section>`
   );
 }

@@ -7,8 +7,10 @@
 import { CompplanError, type Issue, type IssueCode, issue } from "../errors/issues.js";
 import { VOLUME_SCALE, formatFixed, formatVolume, parseUnits } from "../money/decimal.js";
 import { canonicalJson } from "../statement/canonical.js";
-import { type Genealogy, membersById } from "../genealogy/genealogy.js";
-import { MAX_BYTES, putWhole, sourceOf } from "../audit/canonical-rows.js";
+import { type Genealogy, rowsById } from "../genealogy/genealogy.js";
+import { type ByteTexts, compareBytes } from "../input/text-list.js";
+import { bytesBehind, positionIn } from "../input/text-order.js";
+import { MAX_BYTES, type Piece, isPieceAt, piece, putPiece, putWhole, sourceOf } from "../audit/canonical-rows.js";
 import type { Period } from "../run/period.js";
 import { addDays, dateOf, dayNumberOf, isIsoDate, safeParsePeriod } from "../run/period.js";
 import { cut } from "../input/read.js";
@@ -234,136 +236,354 @@ export function safeParseState(text: string, file?: string): { ok: true; value: 
   if (issues.length > 0) return { ok: false, issues };
   const index = new Map(fields.map((f, k) => [f.name, k]));
   canonicalRow = rowWriter(fields);
-  // Room for every line as a row (lists made at their size grow no more); cut to the rows kept at the end.
-  let rows = 0;
-  for (let q = text.indexOf("\n", headerEnd + 1); q >= 0; q = text.indexOf("\n", q + 1)) rows++;
-  const ids: string[] = new Array(rows);
-  const values: (number | string | undefined)[][] = fields.map(() => new Array(rows));
-  // Where each kept row's line is in the text (its string is made only when asked for).
-  const starts = new Int32Array(rows);
-  const ends = new Int32Array(rows);
-  const numbers = new Int32Array(rows);
-  let kept = 0;
-  /** Keeps the row of line k + 1 at `text[lineStart, end)`. */
-  const keep = (id: string, rowValues: readonly (number | string | undefined)[], lineStart: number, end: number, k: number) => {
-    ids[kept] = id;
-    for (let f = 0; f < fields.length; f++) (values[f] as (number | string | undefined)[])[kept] = rowValues[f];
-    starts[kept] = lineStart;
-    ends[kept] = end;
-    numbers[kept++] = k + 1;
-  };
-  const rowKeyList = rowKeys(fields);
-  const reader = canonicalRowReader(text, rowKeyList, fields);
+  // Room for every line as a row (typed arrays made at their size); the rows kept are the first `count`.
+  let room = 0;
+  for (let q = text.indexOf("\n", headerEnd + 1); q >= 0; q = text.indexOf("\n", q + 1)) room++;
+  const rows = new StateRows(text, fields.map((f) => f.kind), room);
+  const reader = canonicalRowReader(rows, rowKeys(fields));
   let k = 1;
-  for (let start = headerEnd + 1; start < text.length; k++) {
-    const end = text.indexOf("\n", start);
-    const lineStart = start;
-    start = end + 1;
-    // Most rows are canonical and valid: read them without JSON.parse; any other goes the long way below,
-    // which reports what is wrong with it.
-    const id = reader.read(lineStart, end);
-    if (id !== undefined && (kept === 0 || (ids[kept - 1] as string) < id)) {
-      keep(id, reader.values, lineStart, end, k);
-      continue;
-    }
-    const row = parse(k, text.slice(lineStart, end));
-    if (row === undefined) continue;
-    const rowId = row.id;
-    if (typeof rowId !== "string" || rowId === "") {
-      at("STATE_INVALID_VALUE", k + 1, ["id"], "each row has the member's id", rowId);
-      continue;
-    }
-    const previous = kept > 0 ? ids[kept - 1] : undefined;
-    if (previous !== undefined && !(previous < rowId)) {
-      at("STATE_INVALID_VALUE", k + 1, ["id"], previous === rowId ? `member "${cut(rowId)}" has two rows` : `rows are sorted by member id: "${cut(rowId)}" comes before "${cut(previous)}"`, rowId);
-      continue;
-    }
-    const rowValues: (number | string | undefined)[] = new Array(fields.length);
-    let bad = false;
-    for (const name in row) {
-      if (name === "id") continue;
-      const raw = row[name];
-      const f = index.get(name);
-      if (f === undefined || (fields[f] as StateField).scope === "company") {
-        at("STATE_INVALID_VALUE", k + 1, [name], `field "${cut(name)}" is not a member field of the header`, name);
-        bad = true;
+  // The rows are read a chunk of whole lines at a time, each chunk's text made into UTF-8 bytes in one
+  // buffer used again for the next (see StateRows). Each line's place in the chunk's bytes (`start`,
+  // `end`) and in the text (`lineStart`, `lineEnd`): the same places, but for the chunk's start, when the
+  // chunk is ASCII.
+  for (let chunk = headerEnd + 1; chunk < text.length; ) {
+    let next = text.lastIndexOf("\n", chunk + CHUNK) + 1;
+    if (next <= chunk) next = text.indexOf("\n", chunk) + 1;
+    const size = rows.load(chunk, next);
+    for (let start = 0, lineStart = chunk; start < size; k++) {
+      const end = rows.chunk.indexOf(10, start);
+      const lineEnd = rows.ascii ? chunk + end : text.indexOf("\n", lineStart);
+      const from = lineStart;
+      const r = rows.count;
+      // Most rows are canonical and valid: read them without JSON.parse; any other goes the long way
+      // below, which reports what is wrong with it.
+      const quick = reader.read(r, start, end) && rows.followsPrevious(r);
+      start = end + 1;
+      lineStart = lineEnd + 1;
+      if (quick) {
+        rows.keepId(r);
+        rows.keep(from);
         continue;
       }
-      const value = readValue((fields[f] as StateField).kind, raw);
-      if (typeof value === "object") {
-        at("STATE_INVALID_VALUE", k + 1, [name], `${name}: ${value.problem}`, raw);
-        bad = true;
+      const row = parse(k, text.slice(from, lineEnd));
+      if (row === undefined) continue;
+      const rowId = row.id;
+      if (typeof rowId !== "string" || rowId === "") {
+        at("STATE_INVALID_VALUE", k + 1, ["id"], "each row has the member's id", rowId);
         continue;
       }
-      rowValues[f] = value;
+      const previous = r > 0 ? rows.id(r - 1) : undefined;
+      if (previous !== undefined && !(previous < rowId)) {
+        at("STATE_INVALID_VALUE", k + 1, ["id"], previous === rowId ? `member "${cut(rowId)}" has two rows` : `rows are sorted by member id: "${cut(rowId)}" comes before "${cut(previous)}"`, rowId);
+        continue;
+      }
+      rows.clear(r);
+      let bad = false;
+      for (const name in row) {
+        if (name === "id") continue;
+        const raw = row[name];
+        const f = index.get(name);
+        if (f === undefined || (fields[f] as StateField).scope === "company") {
+          at("STATE_INVALID_VALUE", k + 1, [name], `field "${cut(name)}" is not a member field of the header`, name);
+          bad = true;
+          continue;
+        }
+        const value = readValue((fields[f] as StateField).kind, raw);
+        if (typeof value === "object") {
+          at("STATE_INVALID_VALUE", k + 1, [name], `${name}: ${value.problem}`, raw);
+          bad = true;
+          continue;
+        }
+        rows.set(f, r, value);
+      }
+      if (bad) continue;
+      rows.setId(r, rowId);
+      rows.keep(from);
     }
-    if (bad) continue;
-    keep(rowId, rowValues, lineStart, end, k);
+    chunk = next;
   }
   if (issues.length > 0) return { ok: false, issues };
-  ids.length = kept;
-  for (const v of values) v.length = kept;
+  let ids: string[] | undefined;
+  let values: (number | string | undefined)[][] | undefined;
   let lines: string[] | undefined;
   let lineNumbers: number[] | undefined;
-  return {
-    ok: true,
-    value: {
-      period: header.period as string,
-      plan: header.plan as string,
-      fields,
-      ids,
-      values,
-      company,
-      get lines(): readonly string[] {
-        lines ??= Array.from(starts.subarray(0, kept), (s, r) => text.slice(s, ends[r]));
-        return lines;
-      },
-      get lineNumbers(): readonly number[] {
-        lineNumbers ??= Array.from(numbers.subarray(0, kept));
-        return lineNumbers;
-      },
-      ...(file !== undefined ? { file } : {}),
+  const state: StateInput = {
+    period: header.period as string,
+    plan: header.plan as string,
+    fields,
+    // Made from the rows only when asked for: resolving the state against a run reads the rows themselves.
+    get ids(): readonly string[] {
+      ids ??= Array.from({ length: rows.count }, (_, r) => rows.id(r));
+      return ids;
     },
+    get values(): readonly (readonly (number | string | undefined)[])[] {
+      values ??= fields.map((f, k) => Array.from({ length: rows.count }, (_, r) => rows.value(k, r)));
+      return values;
+    },
+    company,
+    get lines(): readonly string[] {
+      lines ??= Array.from({ length: rows.count }, (_, r) => rows.lineText(r));
+      return lines;
+    },
+    get lineNumbers(): readonly number[] {
+      lineNumbers ??= Array.from({ length: rows.count }, (_, r) => rows.lineNumber(r));
+      return lineNumbers;
+    },
+    ...(file !== undefined ? { file } : {}),
   };
+  ROWS.set(state, rows);
+  return { ok: true, value: state };
+}
+
+/** The rows of each state {@link safeParseState} made, as it read them. */
+const ROWS = new WeakMap<StateInput, StateRows>();
+
+/** The characters of a state file read at a time, about (whole lines; see StateRows). */
+const CHUNK = 1 << 18;
+
+/** Members whose state values are gathered at a time when writing a state (see {@link stateNdjsonOf}). */
+const BLOCK = 1 << 14;
+
+/** Rank names (and texts of other fields) looked for among a field's earlier ones: at most this many. */
+const NAMES_SEARCHED = 256;
+
+/**
+ * The rows of a state as read, without a string or an object per row: a million rows are a few typed
+ * arrays and their ids' bytes, not millions of strings and arrays the garbage collector must visit on
+ * every collection while a chain of periods runs. {@link StateInput.ids}, `values`, `lines` and
+ * `lineNumbers` are made from them only when asked for; {@link resolveState} reads them as they are. Row r
+ * is the line that starts at `text[start[r]]`, line r + 2 of the file: a state is read only when every
+ * line is a row (after the header).
+ *
+ * Rows are read from UTF-8 bytes, a chunk of whole lines at a time (`load`): reading a typed array is
+ * several times faster than `charCodeAt`, and a key is compared four bytes at a time; one buffer of a
+ * chunk's size, used again for each, costs less than bytes for the whole text (fresh memory is slow to
+ * touch the first time) and stays in the cache while its rows are read. An id's bytes are kept: byte
+ * order is the order of `<` for the ids the fast reader takes (without surrogates, UTF-8 keeps the order
+ * of code points, which is that of UTF-16 code units below U+D800 and from U+E000 to U+FFFF alike).
+ */
+class StateRows {
+  count = 0;
+  /** The bytes of the chunk being read, from 0; a DataView of them; whether the chunk is ASCII (then byte q is the chunk's character q). */
+  chunk = Buffer.allocUnsafe(0);
+  view = new DataView(this.chunk.buffer, this.chunk.byteOffset, this.chunk.length);
+  ascii = true;
+  /**
+   * The first byte the fast reader does not take within a string: non-ASCII bytes are taken only from a
+   * chunk without surrogates (whose bytes give back the same text; a lone surrogate does not survive UTF-8).
+   */
+  limit = 0x80;
+  /** Where the chunk's row being read has its id (set by the reader). */
+  idFrom = 0;
+  idTo = 0;
+  /** Row r's id is `ids[idStart[r], idEnd[r])`, or `odd.get(r)` when idStart[r] is -1 (an id written with escapes, or not from a file). */
+  private ids: Buffer;
+  private idsUsed = 0;
+  readonly idStart: Int32Array;
+  readonly idEnd: Int32Array;
+  readonly odd = new Map<number, string>();
+  /**
+   * Per field, per row: a volume in units or a count; for a rank, money or day field the index of the
+   * value's text in `texts[field]`. NaN when the row leaves the field out (initial).
+   */
+  readonly values: Float64Array[];
+  readonly texts: string[][];
+  /** Per rank field: the UTF-8 bytes of each of its texts, to find a name read before. */
+  readonly textBytes: Uint8Array[][];
+  readonly start: Int32Array;
+  /** A state not read from a file (see {@link rowsOf}): its lines as given. */
+  given?: { readonly lines: readonly string[]; readonly lineNumbers: readonly number[] };
+
+  constructor(
+    readonly text: string,
+    readonly kinds: readonly StateFieldKind[],
+    room: number,
+  ) {
+    this.ids = Buffer.allocUnsafe(Math.max(64, 12 * room));
+    this.idStart = new Int32Array(room);
+    this.idEnd = new Int32Array(room);
+    // Initial (NaN) until a row sets a value: a row read the long way is cleared first, as the fast reader
+    // may have set some of its values before it gave up.
+    this.values = kinds.map(() => new Float64Array(room).fill(Number.NaN));
+    this.texts = kinds.map(() => []);
+    this.textBytes = kinds.map(() => []);
+    this.start = new Int32Array(room);
+  }
+
+  /** Makes `text[from, to)` (whole lines) the chunk; returns its size in bytes. */
+  load(from: number, to: number): number {
+    const piece = this.text.slice(from, to);
+    // At most three UTF-8 bytes per UTF-16 code unit.
+    if (3 * piece.length > this.chunk.length) {
+      this.chunk = Buffer.allocUnsafe(3 * piece.length);
+      this.view = new DataView(this.chunk.buffer, this.chunk.byteOffset, this.chunk.length);
+    }
+    const size = this.chunk.write(piece, 0, "utf8");
+    this.ascii = size === piece.length;
+    this.limit = this.ascii || /[\ud800-\udfff]/.test(piece) ? 0x80 : 0xf0;
+    return size;
+  }
+
+  /** Sets every field of row r to initial (left out). */
+  clear(r: number): void {
+    const values = this.values;
+    for (let f = 0; f < values.length; f++) (values[f] as Float64Array)[r] = Number.NaN;
+  }
+
+  /** Sets field f of row r to a value as {@link readValue} gives it. */
+  set(f: number, r: number, value: number | string): void {
+    (this.values[f] as Float64Array)[r] = typeof value === "number" ? value : this.textCode(f, value);
+  }
+
+  /** The index of `value` among field f's texts: a rank name seen before keeps its index. */
+  textCode(f: number, value: string): number {
+    const texts = this.texts[f] as string[];
+    if (this.kinds[f] !== "rank") return texts.push(value) - 1;
+    for (let c = 0; c < Math.min(texts.length, NAMES_SEARCHED); c++) if (texts[c] === value) return c;
+    (this.textBytes[f] as Uint8Array[]).push(Buffer.from(value, "utf8"));
+    return texts.push(value) - 1;
+  }
+
+  /** The index of the rank name `chunk[s, e)` among field f's texts (a new one added). */
+  nameAt(f: number, s: number, e: number): number {
+    const bytes = this.chunk;
+    const names = this.textBytes[f] as Uint8Array[];
+    const searched = Math.min(names.length, NAMES_SEARCHED);
+    for (let c = 0; c < searched; c++) {
+      const name = names[c] as Uint8Array;
+      if (name.length !== e - s) continue;
+      let q = 0;
+      while (q < name.length && name[q] === bytes[s + q]) q++;
+      if (q === name.length) return c;
+    }
+    names.push(Buffer.from(bytes.subarray(s, e)));
+    return (this.texts[f] as string[]).push(bytes.toString("utf8", s, e)) - 1;
+  }
+
+  /** Whether the id of the row being read (`chunk[idFrom, idTo)`) comes after row r - 1's, as rows must. */
+  followsPrevious(r: number): boolean {
+    if (r === 0) return true;
+    const s = this.idStart[r - 1] as number;
+    if (s < 0) return (this.odd.get(r - 1) as string) < this.chunk.toString("utf8", this.idFrom, this.idTo);
+    return compareBytes(this.ids, s, this.idEnd[r - 1] as number, this.chunk, this.idFrom, this.idTo) < 0;
+  }
+
+  /** Keeps the id of the row being read as row r's. */
+  keepId(r: number): void {
+    const from = this.idFrom;
+    const to = this.idTo;
+    let at = this.idsUsed;
+    if (at + to - from > this.ids.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(2 * this.ids.length, at + to - from));
+      this.ids.copy(bigger, 0, 0, at);
+      this.ids = bigger;
+    }
+    const ids = this.ids;
+    const chunk = this.chunk;
+    this.idStart[r] = at;
+    for (let q = from; q < to; q++) ids[at++] = chunk[q] as number;
+    this.idEnd[r] = at;
+    this.idsUsed = at;
+  }
+
+  /** Sets row r's id to a string (an id the fast reader did not take). */
+  setId(r: number, id: string): void {
+    this.idStart[r] = -1;
+    this.odd.set(r, id);
+  }
+
+  /** Keeps row `count` (its values and id set), the line from `text[start]`. */
+  keep(start: number): void {
+    this.start[this.count++] = start;
+  }
+
+  /** Row r's id. */
+  id(r: number): string {
+    const s = this.idStart[r] as number;
+    return s < 0 ? (this.odd.get(r) as string) : this.ids.toString("utf8", s, this.idEnd[r]);
+  }
+
+  /** Compares member `i` of `list` with row r's id, kept as bytes (not an id read the long way): negative when the member's comes first. */
+  compareId(list: ByteTexts, i: number, r: number): number {
+    return list.compareBytes(i, this.ids, this.idStart[r] as number, this.idEnd[r] as number);
+  }
+
+  /** Field f's value of row r as {@link StateInput.values} holds it. */
+  value(f: number, r: number): number | string | undefined {
+    const v = (this.values[f] as Float64Array)[r] as number;
+    if (v !== v) return undefined;
+    const kind = this.kinds[f];
+    return kind === "volume" || kind === "count" ? v : (this.texts[f] as string[])[v];
+  }
+
+  /** Row r's canonical line. */
+  lineText(r: number): string {
+    if (this.given !== undefined) return this.given.lines[r] as string;
+    const start = this.start[r] as number;
+    return this.text.slice(start, this.text.indexOf("\n", start));
+  }
+
+  /** Row r's line number in the file. */
+  lineNumber(r: number): number {
+    return this.given !== undefined ? (this.given.lineNumbers[r] as number) : r + 2;
+  }
+}
+
+/**
+ * The rows of a {@link StateInput} that {@link safeParseState} did not make (built by hand from the
+ * documented fields), as {@link resolveState} reads rows: every id a string, the lines as given.
+ */
+function rowsOf(state: StateInput): StateRows {
+  const rows = new StateRows("", state.fields.map((f) => f.kind), state.ids.length);
+  rows.given = { lines: state.lines, lineNumbers: state.lineNumbers };
+  state.ids.forEach((id, r) => {
+    state.fields.forEach((_, f) => {
+      const v = state.values[f]?.[r];
+      if (v !== undefined) rows.set(f, r, v);
+    });
+    rows.setId(r, id);
+    rows.keep(0);
+  });
+  return rows;
 }
 
 /** Where the digits from `q` end (at most at `e`). */
-function digitsEnd(text: string, q: number, e: number): number {
-  while (q < e && text.charCodeAt(q) >= 48 && text.charCodeAt(q) <= 57) q++;
+function digitsEnd(bytes: Uint8Array, q: number, e: number): number {
+  while (q < e && (bytes[q] as number) >= 48 && (bytes[q] as number) <= 57) q++;
   return q;
 }
 
-/** The whole number the digits `text[s, e)` write (exact up to 15 digits). */
-function wholeOf(text: string, s: number, e: number): number {
+/** The whole number the digits `bytes[s, e)` write (exact up to 15 digits). */
+function wholeOf(bytes: Uint8Array, s: number, e: number): number {
   let x = 0;
-  for (let q = s; q < e; q++) x = x * 10 + (text.charCodeAt(q) - 48);
+  for (let q = s; q < e; q++) x = x * 10 + ((bytes[q] as number) - 48);
   return x;
 }
 
 /**
- * The volume `text[s, e)` in units when it is a volume in its shortest form that the reader takes without
+ * The volume `bytes[s, e)` in units when it is a volume in its shortest form that the reader takes without
  * BigInt (a non-zero decimal, at most 11 whole digits and 4 places, no trailing zero); else undefined, and
  * {@link readValue} decides (the same value for every text this accepts).
  */
-function quickVolume(text: string, s: number, e: number): number | undefined {
+function quickVolume(bytes: Uint8Array, s: number, e: number): number | undefined {
   let q = s;
-  const neg = text.charCodeAt(q) === 45;
+  const neg = bytes[q] === 45;
   if (neg) q++;
   const wholeStart = q;
-  q = digitsEnd(text, q, e);
+  q = digitsEnd(bytes, q, e);
   const digits = q - wholeStart;
-  if (digits === 0 || digits > 11 || (digits > 1 && text.charCodeAt(wholeStart) === 48)) return undefined;
+  if (digits === 0 || digits > 11 || (digits > 1 && bytes[wholeStart] === 48)) return undefined;
   let frac = 0;
   if (q < e) {
-    if (text.charCodeAt(q) !== 46 || e - q - 1 < 1 || e - q - 1 > 4 || text.charCodeAt(e - 1) === 48) return undefined;
+    if (bytes[q] !== 46 || e - q - 1 < 1 || e - q - 1 > 4 || bytes[e - 1] === 48) return undefined;
     let scale = 1000;
     for (q++; q < e; q++, scale /= 10) {
-      const c = text.charCodeAt(q);
+      const c = bytes[q] as number;
       if (c < 48 || c > 57) return undefined;
       frac += (c - 48) * scale;
     }
   }
-  const units = wholeOf(text, wholeStart, wholeStart + digits) * 10_000 + frac;
+  const units = wholeOf(bytes, wholeStart, wholeStart + digits) * 10_000 + frac;
   if (units === 0) return undefined;
   return neg ? -units : units;
 }
@@ -371,83 +591,80 @@ function quickVolume(text: string, s: number, e: number): number | undefined {
 /**
  * A reader of state rows without JSON.parse, for lines that are canonical (keys in canonical order, each
  * once, plain strings, whole numbers without leading zeros) with a non-empty id and valid values: `read`
- * gives the row's id and leaves its values in `values` (reused: copy them before the next row), or gives
- * undefined, and the row is read the long way (the same values for every line this accepts). Rank names are
- * made into strings once each.
+ * sets row r of `rows` from the line `bytes[start, end)` (its values, and where its id is) and gives true,
+ * or gives false, and the row is read the long way (the same values for every line this accepts). No
+ * string is made per row: a rank name is looked for among the names read before.
  */
-function canonicalRowReader(text: string, keys: readonly { key: string; k: number }[], fields: readonly StateField[]) {
-  const values: (number | string | undefined)[] = new Array(fields.length);
-  const kinds = fields.map((f) => f.kind);
-  const keyText = keys.map(({ key }) => key);
+function canonicalRowReader(rows: StateRows, keys: readonly { key: string; k: number }[]) {
+  const columns = rows.values;
+  const kinds = rows.kinds;
   const keyField = Int32Array.from(keys, ({ k }) => k);
-  const names: string[] = [];
-  /** A rank name already seen at `text[s, e)`, else the new one. */
-  const nameAt = (s: number, e: number): string => {
-    for (const name of names) if (name.length === e - s && text.startsWith(name, s)) return name;
-    const name = text.slice(s, e);
-    if (names.length < 256) names.push(name);
-    return name;
-  };
-  const read = (start: number, end: number): string | undefined => {
+  // Each key (quoted, with its colon) as bytes, with and without the comma before it.
+  const first = keys.map(({ key }) => piece(key));
+  const next = keys.map(({ key }) => piece(`,${key}`));
+  const read = (r: number, start: number, end: number): boolean => {
+    const bytes = rows.chunk;
+    const view = rows.view;
+    const limit = rows.limit;
     const last = end - 1;
-    if (text.charCodeAt(start) !== 123 || text.charCodeAt(last) !== 125) return undefined;
-    values.fill(undefined);
+    if (bytes[start] !== 123 || bytes[last] !== 125) return false;
     let pos = start + 1;
-    let id: string | undefined;
-    for (let j = 0; j < keys.length; j++) {
+    let id = false;
+    for (let j = 0; j < keyField.length; j++) {
       if (pos >= last) break;
-      const comma = pos > start + 1 ? 1 : 0;
-      if (comma === 1 && text.charCodeAt(pos) !== 44) return undefined;
-      const key = keyText[j] as string;
-      let match = pos + comma + key.length <= last;
-      for (let q = 0; match && q < key.length; q++) match = text.charCodeAt(pos + comma + q) === key.charCodeAt(q);
-      if (!match) continue;
+      const key = (pos > start + 1 ? next[j] : first[j]) as Piece;
+      if (pos + key.bytes.length > last || !isPieceAt(bytes, view, pos, key)) {
+        // A key left out (initial), or not a canonical line: the next key must be here, or the line's end.
+        continue;
+      }
       const k = keyField[j] as number;
-      pos += comma + key.length;
+      pos += key.bytes.length;
       const kind = k < 0 ? undefined : (kinds[k] as StateFieldKind);
-      if (text.charCodeAt(pos) === 34) {
+      if (bytes[pos] === 34) {
         // The closing quote, with only plain characters before it.
         let close = pos + 1;
         for (; close < last; close++) {
-          const c = text.charCodeAt(close);
+          const c = bytes[close] as number;
           if (c === 0x22) break;
-          if (c < 0x20 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return undefined;
+          if (c < 0x20 || c === 0x5c || c >= limit) return false;
         }
-        if (close >= last) return undefined;
+        if (close >= last) return false;
         const s = pos + 1;
         pos = close + 1;
         if (kind === undefined) {
-          if (close === s) return undefined;
-          id = text.slice(s, close);
+          if (close === s) return false;
+          rows.idFrom = s;
+          rows.idTo = close;
+          id = true;
           continue;
         }
         if (kind === "rank") {
-          if (close === s) return undefined;
-          values[k] = nameAt(s, close);
+          if (close === s) return false;
+          (columns[k] as Float64Array)[r] = rows.nameAt(k, s, close);
           continue;
         }
-        const quick = kind === "volume" ? quickVolume(text, s, close) : undefined;
+        const quick = kind === "volume" ? quickVolume(bytes, s, close) : undefined;
         if (quick !== undefined) {
-          values[k] = quick;
+          (columns[k] as Float64Array)[r] = quick;
           continue;
         }
-        const value = readValue(kind, text.slice(s, close));
-        if (typeof value === "object") return undefined;
-        values[k] = value;
+        const value = readValue(kind, bytes.toString("utf8", s, close));
+        if (typeof value === "object") return false;
+        rows.set(k, r, value);
       } else {
         const s = pos;
-        const first = text.charCodeAt(pos);
-        if (first < 49 || first > 57) return undefined;
-        pos = digitsEnd(text, pos, last);
-        if (kind === undefined) return undefined;
-        const value = readValue(kind, pos - s > 15 ? Number(text.slice(s, pos)) : wholeOf(text, s, pos));
-        if (typeof value === "object") return undefined;
-        values[k] = value;
+        const digit = bytes[pos] as number;
+        if (digit < 49 || digit > 57) return false;
+        pos = digitsEnd(bytes, pos, last);
+        if (kind === undefined) return false;
+        const value = readValue(kind, pos - s > 15 ? Number(bytes.toString("latin1", s, pos)) : wholeOf(bytes, s, pos));
+        if (typeof value === "object") return false;
+        rows.set(k, r, value);
       }
     }
-    return pos === last ? id : undefined;
+    return pos === last && id;
   };
-  return { read, values };
+  return { read };
 }
 
 /**
@@ -560,29 +777,91 @@ export function resolveState(state: StateInput, plan: StatePlan, period: Period,
     const x = internal(f, v, ["company", f.name], 1);
     if (x !== undefined) (columns[k] as Float64Array)[0] = x;
   });
+  const parsed = ROWS.get(state);
+  const rows = parsed ?? rowsOf(state);
+  const memberOf = parsed !== undefined ? membersAlongside(rows, g) : membersByLookup(rows, g);
   // Member fields only, each with its values as read and its column; volumes and counts are read in their
-  // internal unit already, ranks are looked up by name, the other kinds need the plan.
-  const member = plan.fields.flatMap((f, k) => (f.scope === "company" ? [] : [{ f, read: state.values[k] as readonly (number | string | undefined)[], column: columns[k] as Float64Array, kind: KIND_CODE[f.kind] }]));
-  const ids = state.ids;
-  for (let row = 0; row < ids.length; row++) {
-    const id = ids[row] as string;
-    const i = g.indexOf.get(id);
-    if (i === undefined) {
-      const line = state.lineNumbers[row] as number;
-      if (plan.unknownMembers === "carry") carried.push({ id, line: state.lines[row] as string });
-      else issues.push({ ...issue("STATE_UNKNOWN_MEMBER", ["state", "id"], `the state has a row for "${cut(id)}", who is not in the members file (state.unknownMembers: carry keeps such rows)`, id), ...loc(line) });
+  // internal unit already, a rank's name is looked up once per name (-1: not a rank of the plan, an issue
+  // below), the other kinds need the plan.
+  const member = plan.fields.flatMap((f, k) => {
+    if (f.scope === "company") return [];
+    const rank = Int32Array.from(f.kind === "rank" ? (rows.texts[k] as string[]) : [], (name) => rankIndex.get(name) ?? -1);
+    return [{ f, k, read: rows.values[k] as Float64Array, column: columns[k] as Float64Array, kind: KIND_CODE[f.kind], rank }];
+  });
+  // Values that cannot be wrong here (volumes, counts, ranks of the plan) go to their members' places, at
+  // random in the columns, by one short loop per field: many writes in flight at once.
+  for (const { read, column, kind, rank } of member) {
+    if (kind !== VOLUME && kind !== COUNT && kind !== RANK) continue;
+    for (let row = 0; row < rows.count; row++) {
+      const i = memberOf[row] as number;
+      const v = read[row] as number;
+      if (i < 0 || v !== v) continue;
+      if (kind !== RANK) column[i] = v;
+      else if ((rank[v] as number) >= 0) column[i] = rank[v] as number;
+    }
+  }
+  // Then, row by row, what may be an issue (reported in the order of the rows): members not in the
+  // members file, rank names the plan does not have, amounts and days.
+  const checked = member.filter(({ kind }) => kind !== VOLUME && kind !== COUNT);
+  for (let row = 0; row < rows.count; row++) {
+    const i = memberOf[row] as number;
+    if (i < 0) {
+      const id = rows.id(row);
+      if (plan.unknownMembers === "carry") carried.push({ id, line: rows.lineText(row) });
+      else issues.push({ ...issue("STATE_UNKNOWN_MEMBER", ["state", "id"], `the state has a row for "${cut(id)}", who is not in the members file (state.unknownMembers: carry keeps such rows)`, id), ...loc(rows.lineNumber(row)) });
       continue;
     }
-    for (let m = 0; m < member.length; m++) {
-      const { f, read, column, kind } = member[m] as (typeof member)[number];
-      const v = read[row];
-      if (v === undefined) continue;
-      const x = kind === VOLUME || kind === COUNT ? (v as number) : kind === RANK ? (rankIndex.get(v as string) ?? internal(f, v, [f.name], state.lineNumbers[row] as number)) : internal(f, v, [f.name], state.lineNumbers[row] as number);
+    for (let m = 0; m < checked.length; m++) {
+      const { f, k, read, column, kind, rank } = checked[m] as (typeof checked)[number];
+      const v = read[row] as number;
+      if (v !== v || (kind === RANK && (rank[v] as number) >= 0)) continue;
+      const x = internal(f, rows.value(k, row) as string, [f.name], rows.lineNumber(row));
       if (x !== undefined) column[i] = x;
     }
   }
   if (issues.length > 0) return { issues };
   return { columns: { fields: plan.fields, columns, carried }, issues };
+}
+
+/**
+ * The member index of each row of a state read from a file (-1 for an id not in the members file), found
+ * by walking the members in id order alongside the rows, which the reader checked are in id order too:
+ * no hash lookup per row, both walks go forward through memory, and ids kept as bytes on both sides are
+ * compared as they are.
+ */
+function membersAlongside(rows: StateRows, g: Genealogy): Int32Array {
+  const out = new Int32Array(rows.count).fill(-1);
+  // Input rows in id order (undefined: in order already).
+  const byId = rowsById(g);
+  const list = g.rowIds;
+  const bytes = bytesBehind(list);
+  const position = positionIn(list);
+  const n = g.size;
+  let q = 0;
+  for (let r = 0; r < rows.count; r++) {
+    // An id read the long way (escaped), or members' ids not kept as bytes: compared as strings.
+    const id = (rows.idStart[r] as number) < 0 || bytes === undefined ? rows.id(r) : undefined;
+    let c = 1;
+    let input = 0;
+    for (; q < n; q++) {
+      input = byId === undefined ? q : (byId[q] as number);
+      if (id === undefined) c = rows.compareId(bytes as ByteTexts, position(input), r);
+      else {
+        const other = list.at(input) as string;
+        c = other < id ? -1 : other > id ? 1 : 0;
+      }
+      if (c >= 0) break;
+    }
+    if (c !== 0) continue;
+    out[r] = g.memberOfRow[input] as number;
+    q++;
+  }
+  return out;
+}
+
+/** The member index of each row of a state not read from a file (in any order), by id; -1 for an id not in the members file. */
+function membersByLookup(rows: StateRows, g: Genealogy): Int32Array {
+  return Int32Array.from({ length: rows.count }, (_, r) => g.indexOf.get(rows.id(r)) ?? -1);
 }
 
 /**
@@ -602,105 +881,132 @@ export function stateNdjsonOf(closing: StateColumns, g: Genealogy, periodId: str
   });
   const header = canonicalJson({ ...(Object.keys(company).length > 0 ? { company } : {}), fields: fields.map(descriptor), format: STATE_FORMAT, period: periodId, plan: planFingerprint });
   const kinds = fields.map((f) => f.kind);
-  // Each key of a row in canonical order with the comma before it and its colon, as bytes; rank names quoted.
+  // Each key of a row in canonical order with its colon, as bytes: `first` for a row's first key, `next`
+  // with the comma before it for the others. The id's pieces end with the quote that opens it; a rank
+  // field's pieces per rank hold the rank's quoted name too (one copy for key and value).
   const keyList = rowKeys(fields);
   const keyField = Int32Array.from(keyList, ({ k }) => k);
-  const keyFirst = keyList.map(({ key }) => Buffer.from(key));
-  const keyNext = keyList.map(({ key }) => Buffer.from(`,${key}`));
-  const ranks = rankNames.map((name) => Buffer.from(JSON.stringify(name)));
-  const rankRoom = Math.max(2, ...ranks.map((r) => r.length));
+  const pieces = (value: string) => ({ first: keyList.map(({ key }) => piece(key + value)), next: keyList.map(({ key }) => piece(`,${key}${value}`)) });
+  const keys = pieces("");
+  const idKeys = pieces('"');
+  const rankKeys = rankNames.map((name) => pieces(JSON.stringify(name)));
+  const rankRoom = Math.max(2, ...rankNames.map((name) => Buffer.byteLength(JSON.stringify(name))));
   // The most bytes a row takes besides its id: braces, line feed, keys, and the longest value of each kind.
-  const room = 4 + keyList.reduce((n, { k }, j) => n + (keyNext[j] as Buffer).length + (k < 0 ? 2 : kinds[k] === "rank" ? rankRoom : kinds[k] === "count" ? 17 : 342), 0);
-  const ids = sourceOf(g.ids);
-  // Member columns only, and the code of each field's kind, for the loop over members.
-  const memberColumns = columns.filter((_, k) => (fields[k] as StateField).scope !== "company");
-  const memberInitial = Float64Array.from(fields.filter((f) => f.scope !== "company"), (f) => initialValue(f.kind));
+  const room = 4 + keyList.reduce((size, { k }, j) => size + (keys.next[j] as Piece).bytes.length + (k < 0 ? 2 : kinds[k] === "rank" ? rankRoom : kinds[k] === "count" ? 17 : 342), 0);
+  const n = g.size;
+  // Input rows in id order (undefined: in order already): the ids are read where they are stored, one
+  // after another.
+  const byId = rowsById(g);
+  const ids = sourceOf(g.rowIds);
+  // The member fields, their initial values and the code of each one's kind, for the loop over rows.
+  const memberFields = Int32Array.from(fields.flatMap((f, k) => (f.scope === "company" ? [] : [k])));
   const kindCode = Int32Array.from(kinds, (kind) => KIND_CODE[kind]);
   const initial = Float64Array.from(kinds, initialValue);
-  /** Copies a short piece byte by byte (Buffer.copy costs more than the copy for a few bytes); returns the end. */
-  const put = (out: Buffer, at: number, piece: Buffer): number => {
-    for (let q = 0; q < piece.length; q++) out[at++] = piece[q] as number;
-    return at;
-  };
-  /** Whether member i has a value other than the initial one (none, NaN, for a day field), and so a row. */
-  const hasRow = (i: number): boolean => {
-    for (let m = 0; m < memberColumns.length; m++) {
-      const v = (memberColumns[m] as Float64Array)[i] as number;
-      if (v !== memberInitial[m] && v === v) return true;
-    }
-    return false;
-  };
-  /** Writes member i's row at `at` when it has a non-initial value; returns the end (`at` when it has none). */
-  const row = (out: Buffer, at: number, i: number): number => {
-    if (!hasRow(i)) return at;
-    out[at++] = 0x7b;
-    let first = true;
-    for (let j = 0; j < keyField.length; j++) {
-      const k = keyField[j] as number;
-      let v = 0;
-      if (k >= 0) {
-        v = (columns[k] as Float64Array)[i] as number;
-        if (v === initial[k] || v !== v) continue;
-      }
-      at = put(out, at, (first ? keyFirst[j] : keyNext[j]) as Buffer);
-      first = false;
-      const kind = k < 0 ? -1 : (kindCode[k] as number);
-      if (kind < 0) {
-        out[at++] = 0x22;
-        at = ids.put(out, at, i);
-        out[at++] = 0x22;
-      } else if (kind === RANK) at = put(out, at, ranks[v] as Buffer);
-      else if (kind === COUNT) at = putWhole(out, at, v);
-      else if (kind === VOLUME && Number.isSafeInteger(v)) {
-        out[at++] = 0x22;
-        at = putVolume(out, at, v);
-        out[at++] = 0x22;
-      } else {
-        out[at++] = 0x22;
-        at += out.write(kind === VOLUME ? formatVolume(v) : text(kinds[k] as StateFieldKind, v), at, "latin1");
-        out[at++] = 0x22;
-      }
-    }
-    out[at++] = 0x7d;
-    out[at++] = 0x0a;
-    return at;
-  };
   // One buffer for the whole file, as near its size as a count of the rows and their ids tells (growing it
   // copies, and each large buffer asks the garbage collector for a full collection of a large heap).
   let rows = 0;
-  let idBytes = 0;
-  for (let i = 0; i < g.size; i++) {
-    if (!hasRow(i)) continue;
-    rows++;
-    idBytes += ids.len(i);
+  for (let i = 0; i < n; i++) {
+    for (let m = 0; m < memberFields.length; m++) {
+      const k = memberFields[m] as number;
+      const v = (columns[k] as Float64Array)[i] as number;
+      if (v !== initial[k] && v === v) {
+        rows++;
+        break;
+      }
+    }
   }
-  const typical = 4 + keyList.reduce((n, { k }, j) => n + (keyNext[j] as Buffer).length + (k < 0 ? 2 : kinds[k] === "rank" ? rankRoom : kinds[k] === "count" ? 4 : 16), 0);
-  let out = Buffer.allocUnsafe(Buffer.byteLength(header) + 1 + idBytes + rows * typical + closing.carried.length * 64 + room);
+  let idBytes = 0;
+  let longestId = 0;
+  for (let r = 0; r < n; r++) {
+    const length = ids.len(r);
+    idBytes += length;
+    if (length > longestId) longestId = length;
+  }
+  // Room for any one row: checked once a row instead of a row's own length.
+  const rowRoom = room + MAX_BYTES * longestId;
+  const typical = 4 + Math.ceil(idBytes / n) + keyList.reduce((size, { k }, j) => size + (keys.next[j] as Piece).bytes.length + (k < 0 ? 2 : kinds[k] === "rank" ? rankRoom : kinds[k] === "count" ? 4 : 16), 0);
+  let out = Buffer.allocUnsafe(Buffer.byteLength(header) + 1 + rows * typical + closing.carried.length * 64 + rowRoom);
+  let view = new DataView(out.buffer, out.byteOffset, out.length);
   let at = out.write(`${header}\n`, 0, "utf8");
   const ensure = (need: number) => {
     if (at + need <= out.length) return;
     const bigger = Buffer.allocUnsafe(Math.max(out.length * 2, at + need));
     out.copy(bigger, 0, 0, at);
     out = bigger;
+    view = new DataView(out.buffer, out.byteOffset, out.length);
   };
   const putLine = (line: string) => {
     ensure(Buffer.byteLength(line) + 1);
     at += out.write(line, at, "utf8");
     out[at++] = 0x0a;
   };
-  // Members in id order (the order statements are written in, computed once per tree), merged with the
-  // carried rows (in id order as read; never the id of a member in the file).
-  const order = membersById(g);
+  // The members in id order are at random places of the columns (members are numbered top-down): their
+  // values are gathered a block at a time by short loops, which keep many reads in flight where the loop
+  // writing rows would wait for each, and the rows are written from the gathered values. Carried rows (in
+  // id order as read; never the id of a member in the file) are merged in.
+  const member = new Int32Array(BLOCK);
+  const gathered = fields.map(() => new Float64Array(0));
+  for (const k of memberFields) gathered[k] = new Float64Array(BLOCK);
   const carried = closing.carried;
   let c = 0;
-  for (let p = 0; p < order.length; p++) {
-    const i = order[p] as number;
-    if (c < carried.length) {
-      const id = g.ids.at(i) as string;
-      while (c < carried.length && (carried[c] as CarriedRow).id < id) putLine((carried[c++] as CarriedRow).line);
+  for (let q0 = 0; q0 < n; q0 += BLOCK) {
+    const size = Math.min(BLOCK, n - q0);
+    for (let b = 0; b < size; b++) member[b] = g.memberOfRow[byId === undefined ? q0 + b : (byId[q0 + b] as number)] as number;
+    for (const k of memberFields) {
+      const from = columns[k] as Float64Array;
+      const to = gathered[k] as Float64Array;
+      for (let b = 0; b < size; b++) to[b] = from[member[b] as number] as number;
     }
-    ensure(room + MAX_BYTES * ids.len(i));
-    at = row(out, at, i);
+    for (let b = 0; b < size; b++) {
+      let any = false;
+      for (let m = 0; m < memberFields.length && !any; m++) {
+        const k = memberFields[m] as number;
+        const v = (gathered[k] as Float64Array)[b] as number;
+        any = v !== initial[k] && v === v;
+      }
+      if (!any) continue;
+      const r = byId === undefined ? q0 + b : (byId[q0 + b] as number);
+      if (c < carried.length) {
+        const id = g.rowIds.at(r) as string;
+        while (c < carried.length && (carried[c] as CarriedRow).id < id) putLine((carried[c++] as CarriedRow).line);
+      }
+      if (at + rowRoom > out.length) ensure(rowRoom);
+      out[at++] = 0x7b;
+      let first = true;
+      for (let j = 0; j < keyField.length; j++) {
+        const k = keyField[j] as number;
+        if (k < 0) {
+          at = putPiece(out, view, at, (first ? idKeys.first[j] : idKeys.next[j]) as Piece);
+          at = ids.put(out, at, r);
+          out[at++] = 0x22;
+          first = false;
+          continue;
+        }
+        const v = (gathered[k] as Float64Array)[b] as number;
+        if (v === initial[k] || v !== v) continue;
+        const kind = kindCode[k] as number;
+        if (kind === RANK) {
+          const rank = rankKeys[v] as (typeof rankKeys)[number];
+          at = putPiece(out, view, at, (first ? rank.first[j] : rank.next[j]) as Piece);
+          first = false;
+          continue;
+        }
+        at = putPiece(out, view, at, (first ? keys.first[j] : keys.next[j]) as Piece);
+        first = false;
+        if (kind === COUNT) at = putWhole(out, at, v);
+        else if (kind === VOLUME && Number.isSafeInteger(v)) {
+          out[at++] = 0x22;
+          at = putVolume(out, at, v);
+          out[at++] = 0x22;
+        } else {
+          out[at++] = 0x22;
+          at += out.write(kind === VOLUME ? formatVolume(v) : text(kinds[k] as StateFieldKind, v), at, "latin1");
+          out[at++] = 0x22;
+        }
+      }
+      out[at++] = 0x7d;
+      out[at++] = 0x0a;
+    }
   }
   while (c < carried.length) putLine((carried[c++] as CarriedRow).line);
   return out.toString("utf8", 0, at);

@@ -39,6 +39,21 @@ export interface LineItem {
   readonly reference?: string;
 }
 
+/**
+ * A non-money award on a statement (a contest's trip or prize): it has no amount, so it is not a line item
+ * and counts in no subtotal.
+ */
+export interface AwardItem {
+  /** The award, as the plan words it. */
+  readonly award: string;
+  /** The bonus key that gave it. */
+  readonly bonus: string;
+  /** The bonus family. */
+  readonly kind: string;
+  /** The plan clause the bonus cites. */
+  readonly reference?: string;
+}
+
 /** The checked requirements of one rank for one member. */
 export interface RankCheck {
   readonly name: string;
@@ -75,6 +90,8 @@ export interface Statement {
   readonly lines: readonly LineItem[];
   /** Subtotal per bonus key that has at least one line. */
   readonly bonuses: Readonly<Record<string, string>>;
+  /** The member's non-money awards, when there is at least one (plan order of the bonuses). */
+  readonly awards?: readonly AwardItem[];
   readonly total: string;
 }
 
@@ -85,6 +102,8 @@ export interface AccountingSummary {
   readonly compressedUp: string;
   /** A differential bonus (stairstep): the part of the potential members below took at their own rates. */
   readonly withheld?: string;
+  /** A pool that carries its remainder: the part of the potential carried to the next period's fund. */
+  readonly carried?: string;
   /** Breakage by reason; every reason the family knows is listed. */
   readonly breakage: Readonly<Record<string, string>>;
 }

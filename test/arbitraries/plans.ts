@@ -57,6 +57,10 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
     // A quarter of the plans have an accumulated measure AV (docs/state.md "Accumulated measures"), since
     // joining or over a window, which qualification, ranks and bonuses then sometimes use.
     accumulated: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.record({ base: fc.nat(2), periods: fc.constantFrom(undefined, 2, 3, 12) }) }),
+    // Sometimes ranks from R<from> up require a column a stairstep bonus with steps by volume publishes
+    // (docs/plan-language.md "`stairstep`", published columns): its step, bracket or paid group volume, or
+    // whether the member breaks away; the minimum growing by `step` per rank.
+    stairColumn: sometimes(fc.record({ from: fc.nat(3), column: fc.constantFrom("step", "step", "bracket", "group", "breakaway"), minimum: fc.nat(3), step: fc.nat(1), volume: fc.constantFrom(0, 50, 100, 300, 1000, 150.25) }), 2),
   })
   .map((g) => {
     const names = ["PV", "CV", "BV"].slice(0, g.measureCount);
@@ -131,6 +135,17 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
         const hundredths = rc.amount + rc.step * (r - rc.from);
         const minimum = fmt(Math.floor((hundredths * 10 ** g.money.scale) / 100), g.money.scale);
         (rank.requires as Record<string, unknown>).columns = [{ column: `earnings.${retail.key as string}`, minimum }];
+      });
+    }
+    const stair = bonuses.find((b) => b.kind === "stairstep" && (b.steps as { minimum?: string }[])[0]?.minimum !== undefined);
+    const sc = g.stairColumn;
+    if (sc !== undefined && stair !== undefined) {
+      ranks.forEach((rank, r) => {
+        if (r < sc.from) return;
+        const grown = sc.minimum + sc.step * (r - sc.from);
+        const minimum = sc.column === "step" ? String(grown) : sc.column === "breakaway" ? String(Math.min(1, grown)) : fmt(Math.round(sc.volume * 10_000) * (1 + grown), 4);
+        const requires = rank.requires as { columns?: unknown[] };
+        requires.columns = [...(requires.columns ?? []), { column: `${stair.key as string}.${sc.column}`, minimum }];
       });
     }
     return { plan, measures: names, ...(g.placement !== undefined ? { placementWidth: g.placement } : {}) };

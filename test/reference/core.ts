@@ -13,9 +13,9 @@
 import { Decimal } from "decimal.js";
 import type { Plan } from "../../src/plan/parse.js";
 import { D, fmtExact, fmtMoney, fmtShort, roundingMode, sum, ZERO } from "./decimal.js";
-import type { FamilyAccounting, FamilyLine, PlanBonus, ReferenceFacts, ReferenceFamily, ReferenceMember } from "./family.js";
+import type { FamilyAccounting, FamilyColumn, FamilyLine, PlanBonus, ReferenceFacts, ReferenceFamily, ReferenceMember } from "./family.js";
 import { REFERENCE_FAMILIES } from "./families/index.js";
-import { accumulatedFieldNames, closingRanks, keepsState, type OpeningState, openingValue, type PaidAsOverPeriods, paidAsOverPeriods, readState, type StateValue, stateFields, writeState } from "./state.js";
+import { accumulatedFieldNames, bonusState, closingRanks, keepsState, type OpeningState, openingCompany, openingValue, type PaidAsOverPeriods, paidAsOverPeriods, readState, type StateValue, stateFields, writeState } from "./state.js";
 import type {
   ReferenceCappedLeg,
   ReferenceInput,
@@ -61,6 +61,14 @@ interface RawLine extends FamilyLine {
 }
 
 type RankRequires = Plan["ranks"][number]["requires"];
+
+/**
+ * The bonus a rank's column requirement reads: `earnings.<key>` and `<key>.<name>` (plan-language.md "Ranks":
+ * column requirements) both name bonus `<key>` (a bonus key holds no `.`).
+ */
+function columnBonus(column: string): string {
+  return column.startsWith("earnings.") ? column.slice("earnings.".length) : column.slice(0, column.indexOf("."));
+}
 
 /** The reference implementation of a bonus's kind (families/index.ts). */
 function familyOf(bonus: PlanBonus): ReferenceFamily {
@@ -335,13 +343,22 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
     for (const c of requires.columns ?? []) {
       // `columns: [{ column, minimum }]`: the member's value of the column ≥ minimum. `earnings.<key>` is
       // what bonus <key> paid the member: "the amount m's statement shows for b (0 when m has no line of
-      // b)", shown in money at the plan's scale, as is the minimum.
-      if (!c.column.startsWith("earnings.")) throw new Error(`reference engine: no bonus publishes ${c.column}`);
-      const i = keyIndex.get(c.column.slice("earnings.".length));
+      // b)", shown in money at the plan's scale, as is the minimum. `<key>.<name>`: "a column bonus <key>
+      // publishes (its family declares it, with a kind: a volume ...; money ...; or a count, whole)";
+      // statements.md: "a published volume column is written like volumes, a count as a whole number".
+      const i = keyIndex.get(columnBonus(c.column));
       if (i === undefined || !ran.has(i)) throw new Error(`reference engine: a rank reads ${c.column} before that bonus ran`);
-      const actual = subtotals[i]?.get(m.id) ?? ZERO;
       const minimum = new D(c.minimum);
-      details.push({ requirement: "column", column: c.column, actual: fmtMoney(actual, scale), required: fmtMoney(minimum, scale), met: actual.greaterThanOrEqualTo(minimum) });
+      if (c.column.startsWith("earnings.")) {
+        const actual = subtotals[i]?.get(m.id) ?? ZERO;
+        details.push({ requirement: "column", column: c.column, actual: fmtMoney(actual, scale), required: fmtMoney(minimum, scale), met: actual.greaterThanOrEqualTo(minimum) });
+        continue;
+      }
+      const column = published[i]?.[c.column.slice(c.column.indexOf(".") + 1)];
+      if (column === undefined) throw new Error(`reference engine: no bonus publishes ${c.column}`);
+      const actual = column.of(m);
+      const fmt = (x: Decimal): string => (column.kind === "money" ? fmtMoney(x, scale) : fmtShort(x));
+      details.push({ requirement: "column", column: c.column, actual: fmt(actual), required: fmt(minimum), met: actual.greaterThanOrEqualTo(minimum) });
     }
     return { met: details.every((d) => d.met), details };
   };
@@ -426,7 +443,7 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
   // is the first bonus in plan order whose read bonuses have all run. None ready while some are left means
   // a circle ("PLAN_STEP_CYCLE", which the parser rejects).
   const rankReads = new Set<number>();
-  const pending = plan.ranks.flatMap((r) => (r.requires.columns ?? []).map((c) => keyIndex.get(c.column.slice("earnings.".length)) ?? -1));
+  const pending = plan.ranks.flatMap((r) => (r.requires.columns ?? []).map((c) => keyIndex.get(columnBonus(c.column)) ?? -1));
   while (pending.length > 0) {
     const i = pending.pop() as number;
     if (i < 0 || rankReads.has(i)) continue;
@@ -451,11 +468,23 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
   stepOrder.push(...firstGroup, ...secondGroup);
 
   const rawLines: RawLine[] = [];
+  // statements.md `awards`, and each bonus field's closing values (docs/state.md "State a bonus keeps").
+  const awards: { bonusIndex: number; memberId: string; award: string }[] = [];
   const accounting = new Map<number, FamilyAccounting>();
+  // docs/state.md "State a bonus keeps": which bonus (plan position) keeps each state field, and the closing
+  // values the bonuses gave.
+  const bonusFieldOwner = new Map<string, number>();
+  plan.bonuses.forEach((b, i) => {
+    for (const f of bonusState(b) ?? []) bonusFieldOwner.set(f.name, i);
+  });
+  const closingCompany = new Map<string, StateValue>();
+  const closingMember = new Map<string, (m: ReferenceMember) => StateValue>();
   // Per bonus (plan position): each member's subtotal, for members with at least one line of it. The
   // statements show exactly these ("bonuses": the member's subtotal per bonus key that has at least one
   // line), and they are the bonus's "earnings" a later step reads.
   const subtotals: Map<string, Decimal>[] = plan.bonuses.map(() => new Map());
+  // Per bonus (plan position): the columns it published ("<key>.<name>"), once it has run.
+  const published: (Record<string, FamilyColumn> | undefined)[] = plan.bonuses.map(() => undefined);
 
   for (const bonusIndex of stepOrder) {
     if (!rankReads.has(bonusIndex)) ranksReady = true;
@@ -464,6 +493,7 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
     const reads = readsOf[bonusIndex] ?? [];
     const facts: ReferenceFacts = {
       members: ordered,
+      moneyScale: scale,
       personal,
       group,
       isQualified,
@@ -471,12 +501,25 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
       rankIndex: ladderIndex,
       // "The earnings of bonus b for member m are the amount m's statement shows for b (its subtotal ...; 0 when
       // m has no line of b)."
+      period: input.period,
+      scale,
       earnings: (key, m) => {
         const i = keyIndex.get(key);
         if (i === undefined || !reads.includes(i)) throw new Error(`reference engine: bonus ${bonus.key} reads ${key} undeclared`);
         return subtotals[i]?.get(m.id) ?? ZERO;
       },
+      openingGiven: opening !== undefined,
+      openingHighest: (m) => ladder[openingRank(m.id, "rank.highest")]?.name ?? null,
+      opening: (field, m) => {
+        // Only the bonus's own fields ("it reads the opening values").
+        const spec = ownFields.find((f) => f.name === field);
+        if (spec === undefined) throw new Error(`reference engine: bonus ${bonus.key} reads state field ${field} it does not keep`);
+        if (spec.scope === "company") return openingCompany(opening, spec);
+        if (m === undefined) throw new Error(`reference engine: member field ${field} read without a member`);
+        return openingValue(opening, m.id, spec);
+      },
     };
+    const ownFields = fields.filter((f) => bonusFieldOwner.get(f.name) === bonusIndex);
     const result = familyOf(bonus).calculate(bonus, facts);
     const byMember = new Map<string, RawLine[]>();
     const extra = extraLines.filter((x) => x.bonusIndex === bonusIndex).map((x) => x.line);
@@ -493,11 +536,29 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
     }
     for (const [memberId, lines] of byMember) subtotals[bonusIndex]?.set(memberId, subtotal(lines));
     ran.add(bonusIndex);
+    published[bonusIndex] = result.columns;
+    // statements.md `awards`: "ordered by the bonus's position in the plan, then in the order the bonus lists its awards".
+    for (const a of result.awards ?? []) awards.push({ bonusIndex, memberId: a.memberId, award: a.award });
+    // docs/state.md: the step "must give every field's closing values, once; a step that does not is a bug".
+    for (const f of ownFields) {
+      const v = result.closing?.[f.name];
+      if (v === undefined) throw new Error(`reference engine: bonus ${bonus.key} gave no closing value of ${f.name}`);
+      if (f.scope === "company") {
+        if (typeof v === "function") throw new Error(`reference engine: company field ${f.name} closed per member`);
+        closingCompany.set(f.name, v);
+      } else {
+        const of = typeof v === "function" ? v : () => v;
+        closingMember.set(f.name, of);
+      }
+    }
     if (result.accounting !== undefined) {
       // statements.md "Summary", accounting: "potential = paid + compressedUp + Σ breakage"; plan-language.md
-      // "unilevel": "Conservation: for the bonus, paid + compressedUp + breakage = potential exactly".
+      // "unilevel": "Conservation: for the bonus, paid + compressedUp + breakage = potential exactly";
+      // "stairstep": "Conservation: paid + withheld + breakage = potential, exactly"; statements.md: "then
+      // potential = paid + compressedUp + withheld + carried + Σ breakage".
       const acc = result.accounting;
-      if (!acc.paid.plus(acc.compressedUp).plus(sum(Object.values(acc.breakage))).equals(acc.potential)) {
+      const accounted = acc.paid.plus(acc.compressedUp).plus(acc.withheld ?? ZERO).plus(acc.carried ?? ZERO);
+      if (!accounted.plus(sum(Object.values(acc.breakage))).equals(acc.potential)) {
         throw new Error(`reference engine: conservation fails for bonus ${bonus.key}`);
       }
       accounting.set(bonusIndex, acc);
@@ -508,8 +569,8 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
   ranksReady = true;
 
   // statements.md: lines "ordered by the bonus's position in the plan, then level (lines without a level
-  // first), then compressed false before true, then source (member id), then in the order the bonus made
-  // them" (a stable sort keeps that order).
+  // first), then compressed false before true, then source (member id; lines without a source first), then
+  // in the order the bonus made them" (a stable sort keeps that order).
   const lineOrder = (a: RawLine, b: RawLine): number => {
     if (a.bonusIndex !== b.bonusIndex) return a.bonusIndex - b.bonusIndex;
     const la = (a.fields?.level as number | undefined) ?? -Infinity;
@@ -518,9 +579,15 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
     const ca = a.fields?.compressed === true ? 1 : 0;
     const cb = b.fields?.compressed === true ? 1 : 0;
     if (ca !== cb) return ca - cb;
+    // "then source (member id; lines per source)": as "lines without a level first", lines without a source
+    // first (a stairstep line merged from several sources, beside one-source lines at its level), so that the
+    // order is a total one whatever the sort algorithm.
     const sa = a.fields?.source as string | undefined;
     const sb = b.fields?.source as string | undefined;
-    return sa === undefined || sb === undefined || sa === sb ? 0 : sa < sb ? -1 : 1;
+    if (sa === sb) return 0;
+    if (sa === undefined) return -1;
+    if (sb === undefined) return 1;
+    return sa < sb ? -1 : 1;
   };
 
   const formatLine = (l: RawLine): ReferenceLine => {
@@ -598,7 +665,16 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
       bonusRecipients[bonusIndex] = (bonusRecipients[bonusIndex] ?? 0) + 1;
     });
 
+    // "awards: present only when the member received a non-money award": { award, bonus, kind, reference }.
+    const mineAwards = awards
+      .filter((a) => a.memberId === m.id)
+      .sort((a, b) => a.bonusIndex - b.bonusIndex)
+      .map((a) => {
+        const bonus = plan.bonuses[a.bonusIndex] as PlanBonus;
+        return { award: a.award, bonus: bonus.key, kind: bonus.kind, ...(bonus.reference !== undefined ? { reference: bonus.reference } : {}) };
+      });
     return {
+      ...(mineAwards.length > 0 ? { awards: mineAwards } : {}),
       memberId: m.id,
       sponsorId: m.sponsorId,
       status: m.status,
@@ -639,6 +715,11 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
         potential: fmtExact(acc.potential, scale),
         paid: fmtExact(acc.paid, scale),
         compressedUp: fmtExact(acc.compressedUp, scale),
+        // plan-language.md "Run summary": "for stairstep potential, paid, withheld and breakage by reason (with
+        // compressedUp 0)".
+        ...(acc.withheld !== undefined ? { withheld: fmtExact(acc.withheld, scale) } : {}),
+        // "for pool potential, paid, carried (with remainder: carry) and breakage by reason".
+        ...(acc.carried !== undefined ? { carried: fmtExact(acc.carried, scale) } : {}),
         breakage: Object.fromEntries(Object.entries(acc.breakage).map(([reason, x]) => [reason, fmtExact(x, scale)])),
       };
     }
@@ -695,6 +776,7 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
           ["rank.periods", ranks.periods],
           ["rank.grace", p.grace],
           ...accumulated.closing(m, personal),
+          ...[...closingMember].map(([name, of]): [string, StateValue] => [name, of(m)]),
         ]),
       );
     }
@@ -706,7 +788,7 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
       if (plan.state?.unknownMembers !== "carry") throw new Error(`reference engine: state row for unknown member ${id}`);
       carried.set(id, line);
     }
-    closingText = writeState(plan, input.period, fields, closing, carried);
+    closingText = writeState(plan, input.period, fields, closing, carried, closingCompany);
   }
   const counts = { grace: 0, held: 0 };
   for (const m of ordered) {

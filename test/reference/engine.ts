@@ -11,7 +11,8 @@
  * - families/<kind>.ts: one bonus family each, from its section of docs/plan-language.md, listed in
  *   families/index.ts; levels.ts: the level commission `unilevel` and `matching` share;
  * - state.ts: state between periods (docs/state.md): reading the opening state's text, the paid-as rank
- *   over periods (hold, grace), the closing rank fields and the closing state's text;
+ *   over periods (hold, grace), the closing rank fields, the fields a bonus keeps (its family's `state`: per
+ *   member, or company fields in the header's `company`) and the closing state's text;
  * - decimal.ts: exact decimals and their canonical forms; output.ts: the statement and summary types.
  */
 export { referenceCalculate } from "./core.js";

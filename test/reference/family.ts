@@ -17,6 +17,7 @@
  */
 import type { Plan } from "../../src/index.js";
 import type { Decimal } from "./decimal.js";
+import type { StateFieldSpec, StateValue } from "./state.js";
 
 /** One entry of the plan's `bonuses`, whatever its kind. */
 export type PlanBonus = Plan["bonuses"][number];
@@ -46,6 +47,8 @@ export interface ReferenceMember {
 export interface ReferenceFacts {
   /** Every member, ordered by id (UTF-16 code unit order). */
   readonly members: readonly ReferenceMember[];
+  /** plan-language.md "Money and rounding": `money.scale`, the places of a money amount (a unit is 10^-scale). */
+  readonly moneyScale: number;
   /** plan-language.md "Measures": `personal(m, M)`. */
   personal(m: ReferenceMember, measure: string): Decimal;
   /** plan-language.md "Measures": `group(m, M)`, the whole downline. */
@@ -63,6 +66,22 @@ export interface ReferenceFacts {
    * core throws otherwise).
    */
   earnings(key: string, m: ReferenceMember): Decimal;
+  /**
+   * docs/state.md: whether the run was given an opening state at all ("false in a first period, where every
+   * field is at its initial value").
+   */
+  readonly openingGiven: boolean;
+  /** docs/state.md: m's opening `rank.highest` (none: `null`; also for a member the opening state does not list). */
+  openingHighest(m: ReferenceMember): string | null;
+  /**
+   * docs/state.md "State a bonus keeps": the opening value of one of the bonus's own fields (its full name
+   * `<key>.<name>`): a member's (`m` given) or, for a company field, the company's. Initial when absent.
+   */
+  opening(field: string, m?: ReferenceMember): StateValue;
+  /** plan-language.md "Money and rounding": `money.scale`, the decimal places of a money amount. */
+  readonly scale: number;
+  /** The run's period, as the input writes it (`2026-01`, `2026-W05`, `2026-01-01..2026-01-15`). */
+  readonly period: string;
 }
 
 /**
@@ -81,20 +100,49 @@ export interface FamilyLine {
 
 /**
  * statements.md "Summary", `accounting`: exact values, with every breakage reason the family knows listed
- * (zero or not). The core checks `potential = paid + compressedUp + Σ breakage`.
+ * (zero or not). The core checks `potential = paid + compressedUp + withheld + Σ breakage`.
  */
 export interface FamilyAccounting {
   potential: Decimal;
   paid: Decimal;
   compressedUp: Decimal;
+  /**
+   * plan-language.md "`stairstep`", Accounting: "withheld: the withheld parts of paid members"; only for a
+   * family that withholds (the summary then shows it).
+   */
+  withheld?: Decimal;
+  /**
+   * plan-language.md "`pool`", Accounting: "carried = R (with remainder: carry only; the field is absent
+   * otherwise)"; statements.md: "then potential = paid + compressedUp + withheld + carried + Σ breakage".
+   */
+  carried?: Decimal;
   breakage: Record<string, Decimal>;
+}
+
+/**
+ * plan-language.md "Ranks", column requirements: "`<key>.<name>`: a column bonus `<key>` publishes (its family
+ * declares it, with a kind: a volume ...; money ...; or a count, whole)". A family's published column: its kind
+ * and each member's value.
+ */
+export interface FamilyColumn {
+  kind: "volume" | "money" | "count";
+  of(m: ReferenceMember): Decimal;
 }
 
 /** What a family returns for one bonus entry. */
 export interface FamilyResult {
   lines: FamilyLine[];
-  /** Only for families that account for what they did not pay (level bonuses). */
+  /** Only for families that account for what they did not pay (level bonuses, stairstep, pool, rank-advancement). */
   accounting?: FamilyAccounting;
+  /** The columns the bonus publishes, by name (without the `<key>.`); none when absent. */
+  columns?: Record<string, FamilyColumn>;
+  /** statements.md `awards`: non-money awards, in the order the bonus lists them (the core adds bonus, kind, reference). */
+  awards?: { memberId: string; award: string }[];
+  /**
+   * docs/state.md "State a bonus keeps": the closing value of every field the family's `state` declared (full
+   * names), "once": a company field's value, or a member field's value for each member.
+   */
+  closing?: Record<string, StateValue | ((m: ReferenceMember) => StateValue)>;
 }
 
 /** A reference implementation of one bonus family, written from its section of docs/plan-language.md. */
@@ -103,4 +151,10 @@ export interface ReferenceFamily<B extends PlanBonus = PlanBonus> {
   /** The keys of the bonuses whose earnings this bonus reads (none when absent). */
   reads?(bonus: B): readonly string[];
   calculate(bonus: B, facts: ReferenceFacts): FamilyResult;
+  /**
+   * docs/state.md "State a bonus keeps": the fields the entry keeps (full names `<key>.<name>`, each with its
+   * kind and, for a company field, `scope: company`), or undefined when the entry keeps no state. An empty
+   * list still makes the plan keep state ("for the fields it reads, such as `rank.highest`").
+   */
+  state?(bonus: B): StateFieldSpec[] | undefined;
 }

@@ -69,6 +69,8 @@ export interface ReferenceStatement {
   };
   lines: ReferenceLine[];
   bonuses: Record<string, string>;
+  /** statements.md `awards`: present only when the member received a non-money award. */
+  awards?: { award: string; bonus: string; kind: string; reference?: string }[];
   total: string;
 }
 
@@ -85,6 +87,8 @@ export interface ReferenceSummaryBonus {
     potential: string;
     paid: string;
     compressedUp: string;
+    withheld?: string;
+    carried?: string;
     breakage: Record<string, string>;
   };
 }

@@ -8,10 +8,11 @@
  */
 import type { Plan } from "../../src/plan/parse.js";
 import { fingerprintPlan } from "../../src/index.js";
-import { D, type Decimal, fmtShort } from "./decimal.js";
+import { D, type Decimal, fmtMoney, fmtShort } from "./decimal.js";
+import { REFERENCE_FAMILIES } from "./families/index.js";
 
-/** docs/state.md: "Each kind has an initial value: volume 0, count 0, rank none." */
-export type StateKind = "volume" | "count" | "rank";
+/** docs/state.md: "Each kind has an initial value: volume `0`, money `0`, count `0`, rank none." */
+export type StateKind = "volume" | "money" | "count" | "rank";
 
 /** A value of a state field: a volume (exact decimal), a count, or a rank's name (`null`: none). */
 export type StateValue = Decimal | number | string | null;
@@ -19,6 +20,8 @@ export type StateValue = Decimal | number | string | null;
 export interface StateFieldSpec {
   name: string;
   kind: StateKind;
+  /** "`scope: company`": one value for the whole company instead of one per member. */
+  scope?: "company";
 }
 
 /** The state read from a state file: its fields, its rows by member id, and each row's line as read. */
@@ -28,15 +31,17 @@ export interface OpeningState {
   plan: string;
   rows: Map<string, Map<string, StateValue>>;
   lines: Map<string, string>;
+  /** The header's `company`: "the company fields' values that are not initial". */
+  company: Map<string, StateValue>;
 }
 
 /** "initial value: volume 0, count 0, rank none". */
 export function initialOf(kind: StateKind): StateValue {
-  return kind === "volume" ? new D(0) : kind === "count" ? 0 : null;
+  return kind === "volume" || kind === "money" ? new D(0) : kind === "count" ? 0 : null;
 }
 
 function isInitial(kind: StateKind, v: StateValue): boolean {
-  if (kind === "volume") return (v as Decimal).isZero();
+  if (kind === "volume" || kind === "money") return (v as Decimal).isZero();
   if (kind === "count") return v === 0;
   return v === null;
 }
@@ -47,7 +52,17 @@ function isInitial(kind: StateKind, v: StateValue): boolean {
  */
 export function keepsState(plan: Plan): boolean {
   const accumulated = Object.values(plan.measures).some((m) => m.accumulates !== undefined);
-  return plan.state !== undefined || (plan.paidAs?.grace ?? 0) > 0 || plan.paidAs?.hold === "highest" || accumulated;
+  return plan.state !== undefined || (plan.paidAs?.grace ?? 0) > 0 || plan.paidAs?.hold === "highest" || accumulated || plan.bonuses.some((b) => bonusState(b) !== undefined);
+}
+
+/**
+ * "State a bonus keeps": the fields a bonus entry declares (named `<key>.<name>`), or undefined for an entry
+ * that keeps no state. "An entry may keep state with no field of its own (its family's `state` gives an empty
+ * list): the plan then keeps state for the fields it reads".
+ */
+export function bonusState(bonus: Plan["bonuses"][number]): StateFieldSpec[] | undefined {
+  const family = REFERENCE_FAMILIES.find((f) => f.kind === bonus.kind);
+  return family?.state?.(bonus as never);
 }
 
 /**
@@ -78,6 +93,8 @@ export function stateFields(plan: Plan): StateFieldSpec[] {
   for (const [name, m] of Object.entries(plan.measures)) {
     if (m.accumulates !== undefined) for (const f of accumulatedFieldNames(plan, name)) fields.push({ name: f, kind: "volume" });
   }
+  // "then the fields each bonus keeps, in plan order".
+  for (const b of plan.bonuses) fields.push(...(bonusState(b) ?? []));
   return fields;
 }
 
@@ -102,7 +119,7 @@ export function sortedJson(x: unknown): string {
 export function readState(text: string): OpeningState {
   const lines = text.split("\n");
   if (lines.pop() !== "") throw new Error("reference engine: a state file ends with a line feed");
-  const header = JSON.parse(lines[0] ?? "") as { fields: StateFieldSpec[]; format: string; period: string; plan: string };
+  const header = JSON.parse(lines[0] ?? "") as { company?: Record<string, unknown>; fields: StateFieldSpec[]; format: string; period: string; plan: string };
   if (header.format !== "compplan-state/1") throw new Error(`reference engine: state format ${header.format}`);
   const rows = new Map<string, Map<string, StateValue>>();
   const raw = new Map<string, string>();
@@ -112,12 +129,25 @@ export function readState(text: string): OpeningState {
     const values = new Map<string, StateValue>();
     for (const f of header.fields) {
       const v = row[f.name];
-      values.set(f.name, v === undefined ? initialOf(f.kind) : f.kind === "volume" ? new D(v as string) : (v as number | string));
+      values.set(f.name, readValue(f, v));
     }
     rows.set(id, values);
     raw.set(id, line);
   }
-  return { fields: header.fields, period: header.period, plan: header.plan, rows, lines: raw };
+  const company = new Map<string, StateValue>();
+  for (const f of header.fields) if (f.scope === "company") company.set(f.name, readValue(f, header.company?.[f.name]));
+  return { fields: header.fields, period: header.period, plan: header.plan, rows, lines: raw, company };
+}
+
+/** "Values by kind": volume and money decimal strings, count an integer, rank a name; absent: the initial value. */
+function readValue(f: StateFieldSpec, v: unknown): StateValue {
+  if (v === undefined) return initialOf(f.kind);
+  return f.kind === "volume" || f.kind === "money" ? new D(v as string) : (v as number | string);
+}
+
+/** A company field's opening value: the header's `company`, or the initial value. */
+export function openingCompany(state: OpeningState | undefined, field: StateFieldSpec): StateValue {
+  return state?.company.get(field.name) ?? initialOf(field.kind);
 }
 
 /** A member's opening value of a field: the state's row, or the initial value ("a member absent from the opening state"). */
@@ -137,15 +167,34 @@ export function writeState(
   fields: readonly StateFieldSpec[],
   closing: ReadonlyMap<string, ReadonlyMap<string, StateValue>>,
   carried: ReadonlyMap<string, string>,
+  company: ReadonlyMap<string, StateValue> = new Map(),
 ): string {
-  const header = sortedJson({ fields: fields.map((f) => ({ kind: f.kind, name: f.name })), format: "compplan-state/1", period, plan: fingerprintPlan(plan) });
+  // "Values by kind: volume an exact decimal string in its shortest form; money a decimal string with exactly
+  // the plan's money.scale places; count a JSON integer; rank the rank's name."
+  const write = (f: StateFieldSpec, v: StateValue): unknown => (f.kind === "volume" ? fmtShort(v as Decimal) : f.kind === "money" ? fmtMoney(v as Decimal, plan.money.scale) : v);
+  // "company: the company fields' values that are not initial (left out when there are none)"; "a company
+  // field adds "scope":"company"".
+  const companyOut: Record<string, unknown> = {};
+  for (const f of fields) {
+    if (f.scope !== "company") continue;
+    const v = company.get(f.name) ?? initialOf(f.kind);
+    if (!isInitial(f.kind, v)) companyOut[f.name] = write(f, v);
+  }
+  const header = sortedJson({
+    ...(Object.keys(companyOut).length > 0 ? { company: companyOut } : {}),
+    fields: fields.map((f) => ({ kind: f.kind, name: f.name, ...(f.scope !== undefined ? { scope: f.scope } : {}) })),
+    format: "compplan-state/1",
+    period,
+    plan: fingerprintPlan(plan),
+  });
   const out = new Map<string, string>(carried);
   for (const [id, values] of closing) {
     const row: Record<string, unknown> = { id };
     for (const f of fields) {
+      if (f.scope === "company") continue;
       const v = values.get(f.name) ?? initialOf(f.kind);
       if (isInitial(f.kind, v)) continue;
-      row[f.name] = f.kind === "volume" ? fmtShort(v as Decimal) : v;
+      row[f.name] = write(f, v);
     }
     if (Object.keys(row).length > 1) out.set(id, sortedJson(row));
   }

@@ -117,7 +117,7 @@ export const fastStart: BonusFamily<FastStartConfig, FastStartInput> = {
   lineFields: LINE_FIELDS,
   reads: (config) => (config.requires.qualified ? ["qualified"] : []),
   orderWindow: joinWindow,
-  state: (config) => (config.caps?.sourceVolume !== undefined ? [{ name: COUNTED, kind: "volume" }] : []),
+  state: (config) => (config.caps?.sourceVolume !== undefined ? [{ name: COUNTED, kind: "volume" }] : undefined),
   validate(config, names, path) {
     const issues: Issue[] = [...checkOrderMeasure(config.measure, names, [...path, "measure"])];
     if (config.requires.order !== undefined) issues.push(...checkOrderMeasure(config.requires.order.measure, names, [...path, "requires", "order", "measure"]));

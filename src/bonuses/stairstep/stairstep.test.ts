@@ -87,6 +87,21 @@ describe("stairstep: the published Amway India example 2 (group PV sets the rate
   });
 });
 
+describe("stairstep: statement order of per-member lines", () => {
+  it("a merged line (no source) comes before the lines with one, which follow by member id, whatever the rates", () => {
+    // YOU 2,000 + Z 4,000 (15%) + B, C 2,000 each (12%) = 10,000: 21%. Lines by rate: Z's 21% − 15% = 6%
+    // on 4,000 = 240, B and C's 21% − 12% = 9% on 4,000 = 360 (merged), YOU's own 21% on 2,000 = 420.
+    const plan = planText(`    volume: PV\n    lines: per-member\n    steps:${AMWAY_STEPS}`);
+    const r = run(plan, [["YOU", null, "2000"], ["Z", "YOU", "4000"], ["B", "YOU", "2000"], ["C", "YOU", "2000"]]);
+    const you = (r.statement("YOU")?.lines ?? []).map((l) => [l.sources, l.source ?? null, l.base, l.rate, l.amount]);
+    expect(you).toEqual([
+      [2, null, "4000", "0.09", "360.00"],
+      [1, "YOU", "2000", "0.21", "420.00"],
+      [1, "Z", "4000", "0.06", "240.00"],
+    ]);
+  });
+});
+
 describe("stairstep: step boundaries", () => {
   const plan = planText(`    volume: PV\n    steps:${AMWAY_STEPS}`);
   it("a bracket volume exactly at a minimum reaches the step; one unit (0.0001) below does not", () => {
@@ -271,6 +286,18 @@ ranks:
     const alone = run(vbo, [["YOU", null, "600"]]);
     expect(lines(alone, "YOU")).toEqual([[0, "YOU", "600", "0.09", "54.00"]]);
     expect(alone.statement("YOU")?.rank.paidAs).toBe("VIP");
+  });
+});
+
+describe("stairstep: breakaway with method personal", () => {
+  it("a breakaway leaves the upline's bracket volume: A (100) over B (1,000, breaks away at step 2) is at 10%, not 20%", () => {
+    const steps = `\n      - { minimum: "100", rate: "0.10" }\n      - { minimum: "1000", rate: "0.20" }`;
+    const tree: Row[] = [["A", null, "100"], ["B", "A", "1000"]];
+    const away = run(planText(`    volume: PV\n    method: personal\n    steps:${steps}\n    breakaway: { from: 2 }`), tree);
+    expect(lines(away, "A")).toEqual([[0, "A", "100", "0.1", "10.00"]]);
+    expect(lines(away, "B")).toEqual([[0, "B", "1000", "0.2", "200.00"]]);
+    const stays = run(planText(`    volume: PV\n    method: personal\n    steps:${steps}`), tree);
+    expect(lines(stays, "A")).toEqual([[0, "A", "100", "0.2", "20.00"]]);
   });
 });
 

@@ -7,16 +7,18 @@
  * upline's, and their upline earns a generation override on it instead.
  *
  * The rules are docs/plan-language.md, "`stairstep`"; this file holds the entry's schema, its checks and its
- * compilation; ./run.ts computes it in two bottom-up passes (no walk per member per level).
+ * compilation; ./run.ts computes it in two bottom-up passes (no walk per member per level); ./explain.ts
+ * explains one member's part.
  */
 import { z } from "zod";
 import { type Issue, issue } from "../../errors/issues.js";
 import { nameHint } from "../../errors/suggest.js";
-import { RATE_SCALE, VOLUME_SCALE, compareDecimal, parseUnits } from "../../money/decimal.js";
+import { RATE_SCALE, VOLUME_SCALE, compareDecimal, formatRate, parseUnits } from "../../money/decimal.js";
 import { decimalString, keySchema, measureNameSchema, rankNameSchema, referenceSchema } from "../../plan/fields.js";
 import { rateUnits, volumeUnits } from "../../plan/units.js";
 import type { LineSink } from "../../run/lines.js";
 import type { BonusFamily, CompiledBonus, LevelAccounting, LineField, PublishedColumn, RunContext } from "../family.js";
+import { stairstepExplainer } from "./explain.js";
 import { type StairstepProgram, runStairstep } from "./run.js";
 
 /** Most steps a schedule may have. */
@@ -139,6 +141,14 @@ export const stairstep: BonusFamily<StairstepConfig, StairstepInput> = {
     return reads;
   },
   publishes: () => PUBLISHED,
+  amplifies(config) {
+    // A bound on what one member is paid per unit of the paid measure's total: twice the top step's rate
+    // (a deduct member's gross line and its deductions) plus every override rate, times the point value.
+    const pv = BigInt(volumeUnits(config.pointValue));
+    const top = config.steps.map((s) => BigInt(rateUnits(s.rate))).reduce((a, b) => (b > a ? b : a), 0n);
+    const overrides = (config.breakaway?.generations ?? []).reduce((sum, g) => sum + BigInt(rateUnits(g)), 0n);
+    return [{ measure: config.measure ?? config.volume, factor: formatRate(((2n * top + overrides) * pv) / 10n ** BigInt(VOLUME_SCALE)) }];
+  },
   validate(config, names, path) {
     const issues: Issue[] = [];
     for (const field of ["volume", "measure"] as const) {
@@ -180,7 +190,6 @@ export const stairstep: BonusFamily<StairstepConfig, StairstepInput> = {
     const b = config.breakaway;
     if (b !== undefined) {
       if (b.from > config.steps.length) issues.push(issue("PLAN_VALUE_RANGE", [...path, "breakaway", "from"], `breakaway.from is a step number, 1 .. ${config.steps.length}`, b.from));
-      if (config.method === "personal") issues.push(issue("PLAN_INVALID_VALUE", [...path, "breakaway"], "method: personal pays own volume only, so a breakaway changes nothing: leave it out or choose another method", "breakaway"));
     }
     return issues;
   },
@@ -211,6 +220,7 @@ export const stairstep: BonusFamily<StairstepConfig, StairstepInput> = {
       run(run: RunContext, sink: LineSink, bonusIndex: number): LevelAccounting {
         return runStairstep(run, sink, bonusIndex, program);
       },
+      explain: stairstepExplainer(config, program),
     };
   },
 };
