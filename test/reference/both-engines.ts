@@ -9,7 +9,10 @@ import type { MemberInput, OrderInput } from "../../src/input/validate.js";
 import type { Plan } from "../../src/plan/parse.js";
 import { type ReferenceResult, type ReferenceStatement, referenceCalculate } from "./engine.js";
 
-/** Runs both engines on one period and checks they agree; `next` is each engine's closing state, for the next period. */
+/**
+ * Runs both engines on one period and checks they agree; `fast` is the fast engine's run, `next` each engine's
+ * closing state, for the next period.
+ */
 export function runBoth(plan: Plan, period: string, members: MemberInput[], orders: OrderInput[], state?: { fast: string; ref: string }) {
   const input = { period, members, orders };
   const ref = referenceCalculate(plan, input, state === undefined ? {} : { state: state.ref });
@@ -17,7 +20,7 @@ export function runBoth(plan: Plan, period: string, members: MemberInput[], orde
   expect(Array.from(fast.statements(), (s) => canonicalJson(s))).toStrictEqual(ref.statements.map((s) => canonicalJson(s)));
   expect(canonicalJson(fast.summary)).toBe(canonicalJson(ref.summary));
   expect(stateNdjson(fast)).toBe(ref.state);
-  return { ref, next: { fast: stateNdjson(fast) as string, ref: ref.state as string } };
+  return { ref, fast, next: { fast: stateNdjson(fast) as string, ref: ref.state as string } };
 }
 
 /** A member's statement. */

@@ -9,6 +9,7 @@
  * run by the fast engine, which must write the same statements, summary and state bytes.
  */
 import { describe, expect, it } from "vitest";
+import { explain } from "../../src/index.js";
 import type { MemberInput, OrderInput } from "../../src/input/validate.js";
 import { parsePlan } from "../../src/plan/parse.js";
 import { byId, pays as paysOf, runBoth } from "./both-engines.js";
@@ -44,8 +45,15 @@ function fastStart(extra: Record<string, unknown> = {}): Record<string, unknown>
   return { key: "fs", kind: "fast-start", measure: "PV", window: { days: 60 }, rates: ["0.20", "0.10", "0.05"], ...extra };
 }
 
-/** Runs both engines (each from its own opening state) and checks they write the same bytes. */
-const run = runBoth;
+/**
+ * Runs both engines (each from its own opening state) and checks they write the same bytes; explains every
+ * member of the fast engine's run (explain checks its lines against the statement's).
+ */
+function run(...args: Parameters<typeof runBoth>): ReturnType<typeof runBoth> {
+  const result = runBoth(...args);
+  for (const id of result.fast.memberIds()) explain(result.fast, id);
+  return result;
+}
 
 /** Every member's subtotal of bonus `key` ("" for none). */
 const pays = (ref: ReferenceResult, key = "fs") => paysOf(ref, key);
@@ -274,6 +282,25 @@ describe("reference fast-start: receivers, breakage and roll-up", () => {
     const { ref } = run(plan, "2026-10", members, orders);
     expect(Object.entries(pays(ref)).filter(([, x]) => x !== "")).toStrictEqual([["R1", "10.00"], ["R4", "10.00"]]);
     expect(accountingOf(ref)?.breakage["upline-unqualified"]).toBe("30.00");
+  });
+
+  it("an own order of at least 0 PV: an order of a kind PV does not count is none; no order is none", () => {
+    // R's only order is a retail sale (PV counts personal consumption and customer orders), S has none, T a 0 PV
+    // personal consumption order (counted, 0 ≥ 0: met). Each sponsors a new member ordering 50: T 10.00.
+    const plan = planWith([fastStart({ rates: ["0.2"], requires: { order: { measure: "PV", minimum: "0" } } })]);
+    const members = [member("A", null), ...["R", "S", "T"].flatMap((r) => [member(r, "A"), member(`N${r}`, r, "2026-10-01")])];
+    const orders = [order("r", "R", "2026-10-01", "150", "retail-sale"), order("t", "T", "2026-10-01", "0"), ...["R", "S", "T"].map((r) => order(`n${r}`, `N${r}`, "2026-10-02", "50"))];
+    const { ref } = run(plan, "2026-10", members, orders);
+    expect(Object.entries(pays(ref)).filter(([, x]) => x !== "")).toStrictEqual([["T", "10.00"]]);
+    expect(accountingOf(ref)?.breakage["upline-unqualified"]).toBe("20.00");
+  });
+
+  it("an own order of at least 0 CV when no order mentions CV: a counted order's volume is 0, which meets it", () => {
+    // "A measure an order does not mention counts 0 for that order": R's 100 PV order has 0 CV ≥ 0 (met).
+    const plan = planWith([fastStart({ rates: ["0.2"], requires: { order: { measure: "CV", minimum: "0" } } })]);
+    const members = [member("A", null), member("R", "A"), member("N", "R", "2026-10-01")];
+    const { ref } = run(plan, "2026-10", members, [order("r", "R", "2026-10-01", "100"), order("n", "N", "2026-10-02", "50")]);
+    expect(pays(ref)).toStrictEqual({ A: "", N: "", R: "10.00" });
   });
 
   it("an own order just below the minimum (99.9999) misses; the minimum read on another measure", () => {

@@ -149,7 +149,7 @@ describe("fast-start: levels up the sponsor line, requirements, breakage or roll
     const plan = planText(entry(`    requires: { qualified: false, order: { measure: LRP, minimum: "100" } }\n`).replace(`["0.20", "0.10", "0.05"]`, `["0.10"]`), "  LRP: { volumeOf: PV, counts: [personal-consumption] }\n");
     const r = run(plan, "2026-10", [["R", null, "2024-01-01"], ["X", "R", "2024-01-01"], ["N", "X", "2026-10-01"]], [["x", "X", "2026-10-01", "150", "customer-order"], ["n", "N", "2026-10-03", "50"]]);
     expect(lines(r, "X")).toEqual([]);
-    expect(notPaid(r, "X")[0]?.conditions).toEqual([{ condition: "order", measure: "LRP", actual: "0", required: "100", met: false }]);
+    expect(notPaid(r, "X")[0]?.conditions).toEqual([{ condition: "order", measure: "LRP", actual: "no order", required: "100", met: false }]);
   });
 
   it("qualified: false pays an enrolled member the plan does not qualify, but never a suspended one", () => {

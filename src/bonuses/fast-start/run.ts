@@ -85,8 +85,10 @@ export function largestOrder(f: FastStartFacts, p: FastStartProgram, m: number):
   const r = p.order;
   if (r === undefined) return -1;
   const { lo, hi } = orderRange(f.orders, m);
+  const counts = f.measures.specs[r.measure]?.counts ?? [];
   let best = -1;
-  for (let o = lo; o < hi; o++) best = Math.max(best, orderBase(f, r.measure, o));
+  // An order of a kind the measure does not count is no such order (its base 0 would meet a minimum of 0).
+  for (let o = lo; o < hi; o++) if (counts[f.orders.kinds[o] as number] === true) best = Math.max(best, orderBase(f, r.measure, o));
   return best;
 }
 
