@@ -66,6 +66,19 @@ const ENTRIES: Record<string, string> = {
     measure: CV
     lines: per-member
     steps:${AMWAY_STEPS}`,
+  "fast-start, 60 days, 3 levels": `  - key: fast-start
+    kind: fast-start
+    measure: CV
+    window: { days: 60 }
+    rates: ["0.20", "0.10", "0.05"]
+    requires: { order: { measure: PV, minimum: "50" } }`,
+  "fast-start, 2 months, roll-up, both caps": `  - key: fast-start
+    kind: fast-start
+    measure: CV
+    window: { months: 2 }
+    rates: ["0.20", "0.10", "0.05"]
+    unqualified: roll-up
+    caps: { sourceVolume: "200", periodAmount: "100.00" }`,
   "structure, 2 levels (sponsored members, frontline at level 1, team to depth 1)": `  - key: builder
     kind: structure
     levels:

@@ -5,7 +5,9 @@
 //   run: Σ rate-below-maximum `forgone` = that breakage; Σ level-locked volume × the level's maximum rate =
 //   level-locked breakage; without compression, Σ member-unqualified volume × maximum rate =
 //   upline-unqualified breakage; for stairstep, Σ member-unqualified `forgone` (unqualified: breakage, or
-//   method deduct) = member-unqualified breakage and Σ override-unqualified `forgone` = that breakage;
+//   method deduct) = member-unqualified breakage and Σ override-unqualified `forgone` = that breakage; for
+//   fast-start, Σ period-cap `forgone` = that breakage and (unqualified: breakage) Σ member-unqualified
+//   `forgone` = upline-unqualified breakage;
 // - an untouched run replays from its bundle, and any single changed statement byte is caught.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -30,7 +32,7 @@ describe("explain on random plans and inputs", () => {
       fc.property(arb, ({ p, input }) => {
         const plan: Plan = parsePlan(p.plan);
         const run = calculate(plan, input);
-        const sums = plan.bonuses.map(() => ({ rateGap: 0n, locked: 0n, upline: 0n, unqualified: 0n, override: 0n }));
+        const sums = plan.bonuses.map(() => ({ rateGap: 0n, locked: 0n, upline: 0n, unqualified: 0n, override: 0n, periodCap: 0n }));
         for (const id of run.memberIds()) {
           const e = explain(run, id);
           const s = run.statement(id);
@@ -49,6 +51,16 @@ describe("explain on random plans and inputs", () => {
               }
               return;
             }
+            // fast-start: what a receiver who did not meet the requirements would have been paid (breakage mode),
+            // and what the period cap cut from each line.
+            if (config?.kind === "fast-start") {
+              const sum = sums[i] as { unqualified: bigint; periodCap: bigint };
+              for (const n of b.notPaid) {
+                if (n.reason === "member-unqualified" && config.unqualified === "breakage") sum.unqualified += units(n.forgone as string, VALUE_SCALE);
+                if (n.reason === "period-cap") sum.periodCap += units(n.forgone as string, VALUE_SCALE);
+              }
+              return;
+            }
             // The level bonuses (unilevel on volume, matching on earnings) explain what they did not pay.
             if (config?.kind !== "unilevel" && config?.kind !== "matching") return;
             const max = (k: number) => config.schedule.reduce((m, row) => (row.rates[k - 1] !== undefined && units(row.rates[k - 1] as string, RATE_SCALE) > m ? units(row.rates[k - 1] as string, RATE_SCALE) : m), 0n);
@@ -62,7 +74,12 @@ describe("explain on random plans and inputs", () => {
         }
         run.summary.bonuses.forEach((b, i) => {
           if (b.accounting === undefined) return;
-          const sum = sums[i] as { rateGap: bigint; locked: bigint; upline: bigint; unqualified: bigint; override: bigint };
+          const sum = sums[i] as { rateGap: bigint; locked: bigint; upline: bigint; unqualified: bigint; override: bigint; periodCap: bigint };
+          if (plan.bonuses[i]?.kind === "fast-start") {
+            if ((plan.bonuses[i] as { unqualified: string }).unqualified === "breakage") expect(sum.unqualified).toBe(units(b.accounting.breakage["upline-unqualified"] as string, VALUE_SCALE));
+            expect(sum.periodCap).toBe(units(b.accounting.breakage["period-cap"] as string, VALUE_SCALE));
+            return;
+          }
           if (plan.bonuses[i]?.kind === "stairstep") {
             expect(sum.unqualified).toBe(units(b.accounting.breakage["member-unqualified"] as string, VALUE_SCALE));
             expect(sum.override).toBe(units(b.accounting.breakage["override-unqualified"] as string, VALUE_SCALE));

@@ -19,6 +19,8 @@ import { settleAll } from "../src/run/settle.js";
 import { D } from "./reference/decimal.js";
 import { referenceCalculate } from "./reference/engine.js";
 import { REFERENCE_FAMILIES } from "./reference/families/index.js";
+import { insideWindow } from "./reference/families/fast-start.js";
+import type { InputShape } from "./arbitraries/inputs.js";
 
 const numRuns = Number(process.env.NUM_RUNS ?? 2000);
 // At least 200 chains, so that the counts below (grace, hold, carried rows) are well above zero.
@@ -77,6 +79,48 @@ function countCapsContests(ref: ReturnType<typeof referenceCalculate>, plan: Ret
   if (plan.bonuses.some((b) => b.kind === "contest" && (ref.state ?? "").includes(`"${b.key}.points":"`))) seen.contestCarried++;
 }
 
+/**
+ * The fast-start rules a run reached (the reference's statements and summary; the window edges from the plan
+ * and the input, by the reference's window): lines paid, rolled up; breakage of each reason; an order on a
+ * window's last day and one on the day after it (days and months windows apart), an order before its member
+ * joined in the month of joining, a measure leaving out an order with volume.
+ */
+const FAST_START_RULES = ["paid", "compressed", "uplineUnqualified", "noUpline", "sourceCap", "periodCap", "lastDay", "dayAfter", "lastMonthDay", "monthAfter", "beforeJoin", "leftOut"] as const;
+type FastStartCounts = Record<(typeof FAST_START_RULES)[number], number>;
+function countFastStart(ref: ReturnType<typeof referenceCalculate>, plan: ReturnType<typeof parsePlan>, input: InputShape, counts: FastStartCounts): void {
+  const lines = ref.statements.flatMap((s) => s.lines.filter((l) => l.kind === "fast-start"));
+  if (lines.length > 0) counts.paid++;
+  if (lines.some((l) => l.compressed === true)) counts.compressed++;
+  const broken = (reason: string) => ref.summary.bonuses.some((b) => b.kind === "fast-start" && !new D(b.accounting?.breakage[reason] ?? "0").isZero());
+  if (broken("upline-unqualified")) counts.uplineUnqualified++;
+  if (broken("no-upline")) counts.noUpline++;
+  if (broken("source-cap")) counts.sourceCap++;
+  if (broken("period-cap")) counts.periodCap++;
+  const joined = new Map(input.members.map((m) => [m.id, m.joinDate]));
+  const shift = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  const seen = new Set<string>();
+  for (const b of plan.bonuses) {
+    if (b.kind !== "fast-start") continue;
+    const days = b.window.days !== undefined;
+    for (const o of input.orders) {
+      const join = joined.get(o.memberId) as string;
+      const inside = (date: string) => insideWindow(b.window, join, date);
+      if (inside(o.date) && !inside(shift(o.date, 1))) seen.add(days ? "lastDay" : "lastMonthDay");
+      if (o.date > join && !inside(o.date) && inside(shift(o.date, -1))) seen.add(days ? "dayAfter" : "monthAfter");
+      if (o.date < join && o.date.slice(0, 7) === join.slice(0, 7)) seen.add("beforeJoin");
+    }
+  }
+  for (const [name, m] of Object.entries(plan.measures)) {
+    for (const key of m.leavesOut ?? []) {
+      const b = plan.bonuses.find((x) => x.key === key);
+      if (b?.kind !== "fast-start") continue;
+      const read = m.volumeOf ?? name;
+      if (input.orders.some((o) => insideWindow(b.window, joined.get(o.memberId) as string, o.date) && !new D(o.volumes[read] ?? "0").isZero())) seen.add("leftOut");
+    }
+  }
+  for (const what of seen) counts[what as keyof FastStartCounts]++;
+}
+
 describe("fast engine = reference engine", () => {
   it(`identical canonical statements and summary on ${numRuns} random plans and inputs`, () => {
     // Some inputs give members ranks (floor or paid-as by the plan's givenRank).
@@ -86,6 +130,7 @@ describe("fast engine = reference engine", () => {
     const stair = { override: 0, negative: 0, merged: 0, unqualified: 0, column: 0 };
     const pools = Object.fromEntries(POOL_RULES.map((r) => [r, 0])) as Record<(typeof POOL_RULES)[number], number>;
     const capsContests = { companyCut: 0, memberCut: 0, protectedCut: 0, contestLine: 0, contestAward: 0, contestCarried: 0 };
+    const fastStart = Object.fromEntries(FAST_START_RULES.map((r) => [r, 0])) as FastStartCounts;
     fc.assert(
       fc.property(arb, ({ p, input }) => {
         const plan = parsePlan(p.plan);
@@ -94,6 +139,7 @@ describe("fast engine = reference engine", () => {
         countStairstep(ref, plan, stair);
         countPools(ref, pools);
         countCapsContests(ref, plan, capsContests);
+        countFastStart(ref, plan, input, fastStart);
         const fastStatements = Array.from(fast.statements(), (s) => canonicalJson(s));
         const refStatements = ref.statements.map((s) => canonicalJson(s));
         expect(fastStatements).toEqual(refStatements);
@@ -115,7 +161,12 @@ describe("fast engine = reference engine", () => {
     // payout-cap: company and per-member caps that cut, with protection; contest: money awards, non-money
     // awards and points carried to the next period: each in at least one run in 200.
     for (const [what, runs] of Object.entries(capsContests)) expect(runs, what).toBeGreaterThan(numRuns / 200);
-    // Plans now hold up to 12 bonuses of 8 families: 2,000 runs take about 2½ minutes on a loaded machine.
+    // fast-start: lines paid and rolled up, every breakage reason, orders on a window's last day (or month) and
+    // on the day (or month) after it, before the member joined, and left out of a measure: each in at least
+    // one run in 200.
+    for (const [what, runs] of Object.entries(fastStart)) expect(runs, what).toBeGreaterThan(numRuns / 200);
+    // Plans now hold bonuses of 11 families (fast-start added): 2,000 runs took 70 s in `npm test` on a machine
+    // loaded to 13 runnable tasks on 2 cores.
   }, Math.max(120_000, numRuns * 150));
 
   // docs/state.md: chains of 2–4 periods on growing trees, each engine feeding its own closing state
@@ -127,12 +178,17 @@ describe("fast engine = reference engine", () => {
     let held = 0;
     let carried = 0;
     const pools = Object.fromEntries(POOL_RULES.map((r) => [r, 0])) as Record<(typeof POOL_RULES)[number], number>;
+    // fast-start: a source cap's counted volume carried to the next period, and a cap reached in a later
+    // period (source-cap breakage with an opening state).
+    let countedCarried = 0;
+    let capLater = 0;
     fc.assert(
       fc.property(arb, ({ p, periods }) => {
         const plan = parsePlan(p.plan);
         let fastState: string | undefined;
         let refState: string | undefined;
         for (const input of periods) {
+          const later = refState !== undefined;
           const fast = calculate(plan, input, fastState === undefined ? {} : { state: parseState(fastState) });
           const ref = referenceCalculate(plan, input, refState === undefined ? {} : { state: refState });
           expect(Array.from(fast.statementsJson())).toEqual(ref.statements.map((s) => canonicalJson(s)));
@@ -142,6 +198,8 @@ describe("fast engine = reference engine", () => {
           expect(fastState).toBe(refState);
           periodsRun++;
           countPools(ref, pools);
+          if (/\.counted":"/.test(refState ?? "")) countedCarried++;
+          if (later && ref.summary.bonuses.some((b) => b.kind === "fast-start" && !new D(b.accounting?.breakage["source-cap"] ?? "0").isZero())) capLater++;
           const present = new Set(input.members.map((m) => m.id));
           if ((refState ?? "").split("\n").slice(1, -1).some((line) => !present.has((JSON.parse(line) as { id: string }).id))) carried++;
           if (ref.overPeriods.grace > 0) graced++;
@@ -159,6 +217,8 @@ describe("fast engine = reference engine", () => {
     // the first (about one period in 35; rank-lost forfeits are rarer and not required).
     expect(pools.poolCarried).toBeGreaterThan(periodsRun / 25);
     expect(pools.advancementLater).toBeGreaterThan(0);
+    expect(countedCarried).toBeGreaterThan(periodsRun / 100);
+    expect(capLater).toBeGreaterThan(0);
   });
 
   // No family makes a negative line yet (caps, paycuts and clawbacks will): signed lines are added to a

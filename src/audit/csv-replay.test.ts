@@ -36,7 +36,7 @@ describe("replay of a CSV written by an exporter that does not quote", () => {
     expect((exporter as unknown as { naiveStatementsCsv?: boolean }).naiveStatementsCsv).toBe(true);
     const text = Array.from(exporter.statementsCsv(run, bundle.fingerprint)).join("");
     // A (Bronze) is paid on "A,1" (level 1, 120 × 5% = 6.00) and B"x (level 2, 160 × 4% = 6.40).
-    expect(text).toContain("\r\nline,,,,A,unilevel,unilevel,1,false,1,A,1,120,0.05,6.00,6.00,\r\n");
+    expect(text).toContain("\r\nline,,,,A,unilevel,unilevel,1,false,1,A,1,,120,0.05,6.00,6.00,\r\n");
   });
 
   it("is caught: the first row whose fields shifted, with the field and both values", () => {
@@ -45,6 +45,6 @@ describe("replay of a CSV written by an exporter that does not quote", () => {
     expect(report.ok).toBe(false);
     expect(report.differences).toHaveLength(1);
     expect(report.differences[0]).toMatchObject({ check: "csv", memberId: "A", line: 3, field: "source", expected: "A", actual: "A,1" });
-    expect(report.differences[0]?.message).toContain("the row has 17 fields, not 16");
+    expect(report.differences[0]?.message).toContain("the row has 18 fields, not 17");
   });
 });

@@ -21,15 +21,15 @@ describe("statementsCsv", () => {
     const rows = text.split("\r\n");
     expect(rows.pop()).toBe(""); // every row ends with CRLF
     expect(rows[0]).toBe(CSV_COLUMNS.join(","));
-    expect(rows[0]).toBe("record,bundle,period,currency,memberId,bonus,kind,level,compressed,sources,source,base,rate,value,amount,reference");
+    expect(rows[0]).toBe("record,bundle,period,currency,memberId,bonus,kind,level,compressed,sources,source,order,base,rate,value,amount,reference");
     expect(rows.slice(1)).toEqual([
-      `run,${fp},2026-10,USD,,,,,,,,,,,20.40,`,
-      'line,,,,A,unilevel,unilevel,1,false,1,B,120,0.05,6.00,6.00,"Art. 4, ""levels"""',
-      'line,,,,A,unilevel,unilevel,2,false,1,C,160,0.04,6.40,6.40,"Art. 4, ""levels"""',
-      "total,,,,A,,,,,,,,,,12.40,",
-      'line,,,,B,unilevel,unilevel,1,false,1,C,160,0.05,8.00,8.00,"Art. 4, ""levels"""',
-      "total,,,,B,,,,,,,,,,8.00,",
-      "total,,,,C,,,,,,,,,,0.00,",
+      `run,${fp},2026-10,USD,,,,,,,,,,,,20.40,`,
+      'line,,,,A,unilevel,unilevel,1,false,1,B,,120,0.05,6.00,6.00,"Art. 4, ""levels"""',
+      'line,,,,A,unilevel,unilevel,2,false,1,C,,160,0.04,6.40,6.40,"Art. 4, ""levels"""',
+      "total,,,,A,,,,,,,,,,,12.40,",
+      'line,,,,B,unilevel,unilevel,1,false,1,C,,160,0.05,8.00,8.00,"Art. 4, ""levels"""',
+      "total,,,,B,,,,,,,,,,,8.00,",
+      "total,,,,C,,,,,,,,,,,0.00,",
     ]);
   });
 });
@@ -43,12 +43,12 @@ describe("statementsCsv with ids holding a comma, a quote and a line break (RFC 
 
   it("quotes those fields, doubling quotes; a line break stays inside its quoted field", () => {
     expect(text.split("\r\n").slice(2)).toEqual([
-      'line,,,,A,unilevel,unilevel,1,false,1,"A,1",120,0.05,6.00,6.00,"Art. 4\n(levels)"',
-      'line,,,,A,unilevel,unilevel,2,false,1,"B""x",160,0.04,6.40,6.40,"Art. 4\n(levels)"',
-      "total,,,,A,,,,,,,,,,12.40,",
-      'line,,,,"A,1",unilevel,unilevel,1,false,1,"B""x",160,0.05,8.00,8.00,"Art. 4\n(levels)"',
-      'total,,,,"A,1",,,,,,,,,,8.00,',
-      'total,,,,"B""x",,,,,,,,,,0.00,',
+      'line,,,,A,unilevel,unilevel,1,false,1,"A,1",,120,0.05,6.00,6.00,"Art. 4\n(levels)"',
+      'line,,,,A,unilevel,unilevel,2,false,1,"B""x",,160,0.04,6.40,6.40,"Art. 4\n(levels)"',
+      "total,,,,A,,,,,,,,,,,12.40,",
+      'line,,,,"A,1",unilevel,unilevel,1,false,1,"B""x",,160,0.05,8.00,8.00,"Art. 4\n(levels)"',
+      'total,,,,"A,1",,,,,,,,,,,8.00,',
+      'total,,,,"B""x",,,,,,,,,,,0.00,',
       "",
     ]);
   });
@@ -60,7 +60,7 @@ describe("statementsCsv with ids holding a comma, a quote and a line break (RFC 
   });
 
   it("replay names a tampered field of the member whose id holds a comma", () => {
-    const tampered = text.replace('"A,1",,,,,,,,,,8.00,', '"A,1",,,,,,,,,,80.00,');
+    const tampered = text.replace('"A,1",,,,,,,,,,,8.00,', '"A,1",,,,,,,,,,,80.00,');
     expect(tampered).not.toBe(text);
     const report = replay(bundle, { csv: [tampered] });
     expect(report.differences).toEqual([

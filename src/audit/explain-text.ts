@@ -8,7 +8,9 @@ import type {
   RequirementExplanation,
   RoundingDetail,
   SourceList,
+  VolumeBreakdown,
 } from "./explanation.js";
+import { VOLUME_SCALE, parseUnits } from "../money/decimal.js";
 import { grouped } from "./words.js";
 
 const MET = "[met]    ";
@@ -62,6 +64,17 @@ export function formatExplanation(e: Explanation): string {
   return `${out.join("\n")}\n`;
 }
 
+/** One order kind of a volume breakdown: what was ordered, left out (`leavesOut`), capped and counted. */
+function kindVolume(k: VolumeBreakdown["kinds"][number]): string {
+  const kind = k.kind.replace(/-/g, " ");
+  if (!k.counts) return `${kind} ${grouped(k.raw)} not counted`;
+  const units = (x: string) => parseUnits(x, VOLUME_SCALE) as bigint;
+  const leftOut = k.leftOut === undefined ? 0n : units(k.leftOut);
+  const note = leftOut > 0n ? ` (${grouped(k.leftOut as string)} left out: orders a bonus pays on)` : "";
+  const capped = units(k.raw) - leftOut !== units(k.counted) ? " (capped)" : "";
+  return k.raw === k.counted ? `${kind} ${grouped(k.counted)} counted` : `${kind} ${grouped(k.raw)}, ${grouped(k.counted)} counted${capped}${note}`;
+}
+
 function condition(c: QualificationCheck): string {
   switch (c.condition) {
     case "status":
@@ -69,9 +82,7 @@ function condition(c: QualificationCheck): string {
     case "personal": {
       let s = `${c.measure} ${grouped(c.actual)} of ${grouped(c.required)} required`;
       if (c.breakdown !== undefined) {
-        const kinds = c.breakdown.kinds.map((k) =>
-          !k.counts ? `${k.kind.replace(/-/g, " ")} ${grouped(k.raw)} not counted` : k.raw !== k.counted ? `${k.kind.replace(/-/g, " ")} ${grouped(k.raw)}, ${grouped(k.counted)} counted (capped)` : `${k.kind.replace(/-/g, " ")} ${grouped(k.counted)} counted`,
-        );
+        const kinds = c.breakdown.kinds.map(kindVolume);
         const a = c.breakdown.accumulated;
         s += a === undefined ? `: ${kinds.join(", ")}` : `: carried from earlier periods ${grouped(a.carried)} + this period's ${a.base} ${grouped(a.thisPeriod)} (${kinds.join(", ")})`;
       }

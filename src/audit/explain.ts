@@ -21,6 +21,7 @@ import type { RunParts, RunResult } from "../run/result.js";
 import { settleEarnings } from "../run/settle.js";
 import { stateColumn } from "../state/state.js";
 import { runOrders } from "./inputs.js";
+import { type MeasureSpec, orderColumnOf } from "../measures/volumes.js";
 import { preorderOf } from "./preorder.js";
 import { grouped } from "./words.js";
 import type { LineItem, Statement } from "../statement/types.js";
@@ -266,9 +267,10 @@ export function explainContext(run: RunResult, qualification: ExplainContext["qu
     moneyScale: compiled.moneyScale,
     qualification,
     sourcesMax: options.sourcesMax ?? SOURCES_MAX_DEFAULT,
-    ordersOf: (member, measure) => orders?.ordersOf(member, (compiled.measures[measure] as { name: string }).name),
+    ordersOf: (member, measure) => orders?.ordersOf(member, orderColumnOf(compiled.measures[measure] as MeasureSpec)),
     earnings: (key) => earningsOf(run, key),
     period: run.period,
+    orders: p.orders,
     column: (name) => {
       assert(p.columns !== undefined, "explain-columns", name);
       return p.columns.column(name);
@@ -396,12 +398,16 @@ function breakdown(run: RunResult, i: number, measure: string): VolumeBreakdown 
     const carried = ((p.volumes.personal[m] as Float64Array)[i] as number) - thisPeriod;
     return { ...base, measure, accumulated: { base: base.measure, periods: acc.periods, carried: formatVolume(carried), thisPeriod: formatVolume(thisPeriod) } };
   }
+  const leftOutByKind = spec.leavesOut !== undefined ? p.volumes.leftOutByKind()[m] : undefined;
   const kinds = ORDER_KINDS.map((kind, k) => {
     const raw = ((p.volumes.byKind()[m] as readonly Float64Array[])[k] as Float64Array)[i] as number;
+    // Orders a bonus pays on that the measure leaves out (leavesOut) count nothing; the cap applies to the rest.
+    const leftOut = leftOutByKind === undefined ? 0 : (((leftOutByKind[k] as Float64Array)[i] as number) ?? 0);
+    const kept = raw - leftOut;
     const counts = spec.counts[k] === true;
-    const capped = kind === "personal-consumption" && spec.personalConsumptionCap >= 0 && raw > spec.personalConsumptionCap;
-    const counted = !counts ? 0 : capped ? spec.personalConsumptionCap : raw;
-    return { kind, raw: formatVolume(raw), counted: formatVolume(counted), counts };
+    const capped = kind === "personal-consumption" && spec.personalConsumptionCap >= 0 && kept > spec.personalConsumptionCap;
+    const counted = !counts ? 0 : capped ? spec.personalConsumptionCap : kept;
+    return { kind, raw: formatVolume(raw), counted: formatVolume(counted), counts, ...(leftOutByKind !== undefined ? { leftOut: formatVolume(leftOut) } : {}) };
   });
   return { measure, kinds, ...(spec.personalConsumptionCap >= 0 ? { personalConsumptionCap: formatVolume(spec.personalConsumptionCap) } : {}) };
 }

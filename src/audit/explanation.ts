@@ -11,8 +11,8 @@ import type { LineFieldValue, LineItem, Statement } from "../statement/types.js"
 import type { Period } from "../run/period.js";
 // For the TSDoc link above.
 import type { explain } from "./explain.js";
-// For the TSDoc links of ExplainContext.
-import type { RunContext } from "../bonuses/family.js";
+// RunContext for the TSDoc links of ExplainContext.
+import type { RunContext, RunOrders } from "../bonuses/family.js";
 
 /** One order of a source member, as an explanation lists it. */
 export interface SourceOrder {
@@ -125,6 +125,8 @@ export interface Preorder {
 /** What a bonus family's `explain` reads: the run's columns, names, and the member's qualification. */
 export interface ExplainContext {
   readonly genealogy: Genealogy;
+  /** The run's orders, numbered by member (as {@link RunContext.orders} gave the step). */
+  readonly orders: RunOrders;
   /** The sponsor tree in preorder, for scanning a member's subtree in memory order. */
   readonly preorder: Preorder;
   /** The sponsor tree or (when the input has one) the placement tree in preorder, laid out on first use. */
@@ -170,6 +172,11 @@ export interface VolumeBreakdown {
     readonly counted: string;
     /** Whether the measure counts this kind. */
     readonly counts: boolean;
+    /**
+     * For a measure with `leavesOut`: the volume of this kind's orders left out (placed inside the window of
+     * a bonus named); `raw` includes it, `counted` does not.
+     */
+    readonly leftOut?: string;
   }[];
   /** The plan's cap on counted personal consumption, when it has one. */
   readonly personalConsumptionCap?: string;

@@ -68,12 +68,16 @@ export interface Table {
   readonly columns: readonly TableColumn[];
 }
 
-/** How a detail field's sink column is exported: its type and its value on line l (-1: null for a member). */
-const DETAIL: Readonly<Record<LineField["column"], { readonly type: "int32" | "boolean" | "member"; readonly get: (sink: LineSink, l: number) => number }>> = {
+/**
+ * How a detail field's sink column is exported: its type and its value on line l; a `member` or `order`
+ * column's value is an index into the run's member ids or order ids (-1: null).
+ */
+const DETAIL: Readonly<Record<LineField["column"], { readonly type: "int32" | "boolean" | "member" | "order"; readonly get: (sink: LineSink, l: number) => number }>> = {
   level: { type: "int32", get: (s, l) => s.level[l] as number },
   sources: { type: "int32", get: (s, l) => s.sources[l] as number },
   compressed: { type: "boolean", get: (s, l) => ((s.flags[l] as number) & LINE_COMPRESSED) !== 0 ? 1 : 0 },
   source: { type: "member", get: (s, l) => s.source[l] as number },
+  order: { type: "order", get: (s, l) => s.order[l] as number },
 };
 
 /**
@@ -147,13 +151,13 @@ export function lineTable(run: RunResult): Table {
   const details: TableColumn[] = detailFields().map((f) => {
     const d = DETAIL[f.column];
     const declares = bonuses.map((b) => b.lineFields.some((x) => x.name === f.name));
-    if (d.type === "member") {
+    if (d.type === "member" || d.type === "order") {
       const codes = new Int32Array(L);
       for (let k = 0; k < L; k++) {
         const l = order[k] as number;
         codes[k] = declares[sink.bonus[l] as number] === true ? d.get(sink, l) : -1;
       }
-      return { name: f.name, type: "text", texts: p.genealogy.ids, codes, nullable: true, few: false };
+      return { name: f.name, type: "text", texts: d.type === "member" ? p.genealogy.ids : p.orders.ids, codes, nullable: true, few: false };
     }
     const values = d.type === "int32" ? new Int32Array(L) : new Uint8Array(L);
     const valid = new Uint8Array(L);

@@ -13,11 +13,18 @@ import type { StateField } from "../state/state.js";
 import type { MeasureValues } from "../measures/volumes.js";
 import type { WorkCounter } from "../run/work.js";
 import type { BonusExplanation, ExplainContext } from "../audit/explanation.js";
+import type { TextList } from "../input/text-list.js";
+import type { JoinWindow } from "../measures/join-window.js";
 import type { Period } from "../run/period.js";
 
 /** What a family's validation can look up about the rest of the plan. */
 export interface PlanNames {
   readonly measures: ReadonlySet<string>;
+  /**
+   * The measures with a volume per order: every measure but the accumulated ones (a measure with
+   * `volumeOf` reads another measure's order volumes).
+   */
+  readonly orderVolumes: ReadonlySet<string>;
   readonly ranks: readonly string[];
   readonly moneyScale: number;
   /** The keys of the plan's bonuses, in plan order. */
@@ -118,9 +125,14 @@ export interface RunContext {
   award(member: number, award: number): void;
 }
 
-/** The orders as a step reads them: per order, its member index, kind and day within the period. */
+/**
+ * The orders as a step reads them: per order, its id, member index, kind, day within the period and volume
+ * of each measure. Orders are numbered by member: all of member 0's, then member 1's, ….
+ */
 export interface RunOrders {
   readonly count: number;
+  /** The id of each order. */
+  readonly ids: TextList;
   /** The member index of each order. */
   readonly member: Int32Array;
   /** Each order's kind, an index into ORDER_KINDS. */
@@ -130,6 +142,11 @@ export interface RunOrders {
    * caps and "first N days" windows). Computed on first use.
    */
   days(): Uint16Array;
+  /**
+   * Each order's volume of measure `measure` (a measure index of the plan) in volume units, as the input
+   * gives it (before counting rules and caps); undefined for a measure orders carry no volume of.
+   */
+  volumes(measure: number): Float64Array | undefined;
 }
 
 /** Accounting of a bonus that distributes a potential over levels: every unit ends up in one bucket. */
@@ -162,7 +179,9 @@ export interface LevelAccounting {
  *
  * - `level` or `sources` as a count (a JSON integer), always present;
  * - `compressed`: the line's `LINE_COMPRESSED` flag as a JSON boolean, always present;
- * - `source` as a member: the id of the member the column holds, present only when it holds one (≥ 0).
+ * - `source` as a member: the id of the member the column holds, present only when it holds one (≥ 0);
+ * - `order` as an order: the id of the order (an index into the run's orders) the column holds, present
+ *   only when it holds one (≥ 0).
  *
  * Field names sort after `"amount"` (a line's keys are sorted; `amount` comes first).
  */
@@ -170,7 +189,7 @@ export interface LineField {
   /** The field's key in the statement's line item (and its CSV column). */
   readonly name: string;
   /** The sink column it reads. */
-  readonly column: "level" | "sources" | "compressed" | "source";
+  readonly column: "level" | "sources" | "compressed" | "source" | "order";
 }
 
 /** A compiled bonus, ready to run. */
@@ -249,6 +268,11 @@ export interface BonusFamily<C extends { kind: string; key: string } = { kind: s
   amplifies?(config: C): readonly { readonly measure: string; readonly factor: string }[];
   /** The detail fields of the family's line items, in the order of their CSV columns. */
   readonly lineFields: readonly LineField[];
+  /**
+   * Optional: for a family that pays on the orders members place within a window after joining (a fast
+   * start), the entry's window. A measure's `leavesOut: [<key>]` leaves those orders out of the measure.
+   */
+  orderWindow?(config: C): JoinWindow;
   /** Compiles an entry; the plan compiler adds the entry's reads, published columns, state fields and the family's line fields to the step. */
   compile(config: C, ctx: CompileContext): Omit<CompiledBonus, "reads" | "lineFields" | "publishes" | "stateFields">;
 }

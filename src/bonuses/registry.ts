@@ -7,6 +7,7 @@
  */
 import type { z } from "zod";
 import { contest, type ContestConfig, type ContestInput } from "./contest/contest.js";
+import { fastStart, type FastStartConfig, type FastStartInput } from "./fast-start/fast-start.js";
 import { matching, type MatchingConfig, type MatchingInput } from "./matching/matching.js";
 import { payoutCap, type PayoutCapConfig, type PayoutCapInput } from "./payout-cap/payout-cap.js";
 import { rankBonus, type RankBonusConfig, type RankBonusInput } from "./rank-bonus/rank-bonus.js";
@@ -22,6 +23,7 @@ export type { RankBonusConfig, RankBonusInput } from "./rank-bonus/rank-bonus.js
 export type { RetailProfitConfig, RetailProfitInput } from "./retail-profit/retail-profit.js";
 export type { MatchingConfig, MatchingInput } from "./matching/matching.js";
 export type { StairstepConfig, StairstepInput } from "./stairstep/stairstep.js";
+export type { FastStartConfig, FastStartInput } from "./fast-start/fast-start.js";
 export type { PayoutCapConfig, PayoutCapInput } from "./payout-cap/payout-cap.js";
 export type { ContestConfig, ContestInput } from "./contest/contest.js";
 export type { StructureConfig, StructureInput } from "./structure/structure.js";
@@ -29,13 +31,13 @@ export type { PoolConfig, PoolInput } from "./pool/pool.js";
 export type { RankAdvancementConfig, RankAdvancementInput } from "./rank-advancement/rank-advancement.js";
 
 /** @internal The families, in documentation order: a new family is one entry here (and its import). */
-export const LIST = [unilevel, rankBonus, retailProfit, matching, stairstep, structure, pool, rankAdvancement, payoutCap, contest] as const;
+export const LIST = [unilevel, rankBonus, retailProfit, matching, stairstep, fastStart, structure, pool, rankAdvancement, payoutCap, contest] as const;
 
 /** Every bonus entry a plan may hold (as validated, defaults applied). */
-export type BonusConfig = UnilevelConfig | RankBonusConfig | RetailProfitConfig | MatchingConfig | StairstepConfig | StructureConfig | PoolConfig | RankAdvancementConfig | PayoutCapConfig | ContestConfig;
+export type BonusConfig = UnilevelConfig | RankBonusConfig | RetailProfitConfig | MatchingConfig | StairstepConfig | FastStartConfig | StructureConfig | PoolConfig | RankAdvancementConfig | PayoutCapConfig | ContestConfig;
 
 /** A bonus entry as written in a plan file (decimal values as strings, defaults not yet applied). */
-export type BonusInput = UnilevelInput | RankBonusInput | RetailProfitInput | MatchingInput | StairstepInput | StructureInput | PoolInput | RankAdvancementInput | PayoutCapInput | ContestInput;
+export type BonusInput = UnilevelInput | RankBonusInput | RetailProfitInput | MatchingInput | StairstepInput | FastStartInput | StructureInput | PoolInput | RankAdvancementInput | PayoutCapInput | ContestInput;
 
 // The two unions are written out so that the published types do not pull in the engine's internals; the
 // compiler checks here that they are exactly the entries of the families in LIST.

@@ -48,8 +48,8 @@ describe("compplan run writes the bundle and, with --format csv, the CSV export"
     // 300.00; B (Bronze) BB 1,680 × 5% + Q 160.9 × 5% compressed (8.045 → 8.04) = 92.04; C (Associate)
     // 4.00 + 4.00 + 3.20 = 11.20; C1 4.00 + 4.00 + 160 × 4% = 14.40; C2 4.00 + 8.00 = 12.00; C3 8.00;
     // R (Bronze) 4.00 + 10.00 + 70.40 + Q 160.9 × 4% (6.436 → 6.44) + 3.20 = 94.04. Total 654.12.
-    expect(csv[1]).toBe(`run,${bundle.fingerprint},2026-10,USD,,,,,,,,,,,654.12,`);
-    expect(csv).toContain("total,,,,A,,,,,,,,,,112.44,");
+    expect(csv[1]).toBe(`run,${bundle.fingerprint},2026-10,USD,,,,,,,,,,,,654.12,`);
+    expect(csv).toContain("total,,,,A,,,,,,,,,,,112.44,");
   });
 
   it("rejects an unknown format as wrong usage", () => {

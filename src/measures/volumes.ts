@@ -10,6 +10,8 @@ import type { Genealogy } from "../genealogy/genealogy.js";
 import { ORDER_KINDS } from "../plan/fields.js";
 import type { OrderColumns } from "../input/rows.js";
 import type { WorkCounter } from "../run/work.js";
+import { type JoinWindow, earliestJoin, insideWindow, joinDayReader } from "./join-window.js";
+import { dayNumberOf } from "../run/period.js";
 
 /** How a measure is computed, in internal units. */
 export interface MeasureSpec {
@@ -30,6 +32,18 @@ export interface MeasureSpec {
    * (BonusFamily.amplifies). Absent: the safe-integer range.
    */
   readonly totalMax?: number;
+  /**
+   * `leavesOut` (docs/plan-language.md "Leaving out the orders a bonus pays on"): the windows after joining
+   * of the bonuses named; an order placed inside any of them by its member counts 0 toward the measure.
+   */
+  readonly leavesOut?: readonly JoinWindow[];
+  /** `volumeOf`: the measure whose order volumes this one reads (orders carry none of its own). */
+  readonly volumeOf?: string;
+}
+
+/** @internal The name of the orders' volume column a measure reads (its own, or that of its `volumeOf`). */
+export function orderColumnOf(spec: MeasureSpec): string {
+  return spec.volumeOf ?? spec.name;
 }
 
 /** Per-member values of every measure. */
@@ -49,6 +63,11 @@ export interface MeasureValues {
    * explanations), not by the run: most of these arrays would hold only zeros.
    */
   byKind(): readonly (readonly Float64Array[])[];
+  /**
+   * Per measure with `leavesOut`, the raw volume per order kind of the orders it left out (included in
+   * {@link MeasureValues.byKind}); undefined for other measures. Made on the first call (for explanations).
+   */
+  leftOutByKind(): readonly (readonly Float64Array[] | undefined)[];
   /** Number of orders per member, made on the first call (for audits). */
   orderCount(): Int32Array;
 }
@@ -71,7 +90,8 @@ const KINDS = ORDER_KINDS.length;
 /**
  * @internal Sums orders into per-member measures; an issue when a measure's total is too large.
  * `carried`, per accumulated measure, is each member's volume carried from earlier periods (from the
- * opening state; all zero when left out).
+ * opening state; all zero when left out). `firstDate`, the period's first day (no order is earlier), lets
+ * `leavesOut` pass over the members who joined too long ago for any window without reading their dates.
  */
 export function computeVolumes(
   g: Genealogy,
@@ -79,6 +99,7 @@ export function computeVolumes(
   specs: readonly MeasureSpec[],
   work: WorkCounter,
   carried: readonly (Float64Array | undefined)[] = [],
+  firstDate = "0000-01-01",
 ): { values?: MeasureValues; issues: Issue[] } {
   const n = g.size;
   const issues: Issue[] = [];
@@ -93,7 +114,8 @@ export function computeVolumes(
   });
   const { member, kinds } = orders;
   // One pass over the orders for every measure (a measure the input has no volume for stays all zero).
-  const columns = specs.map((spec) => orders.volumes[orders.measures.indexOf(spec.name)]);
+  const columns = specs.map((spec) => orders.volumes[orders.measures.indexOf(orderColumnOf(spec))]);
+  const leftOut = leftOutOrders(g, orders, specs, firstDate);
   const totals = new Float64Array(S);
   for (let o = 0; o < orders.count; o++) {
     const m = member[o] as number;
@@ -104,6 +126,7 @@ export function computeVolumes(
       const v = column[o] as number;
       if (v === 0) continue;
       totals[s] = (totals[s] as number) + v;
+      if (leftOut[s]?.[o] === 1) continue;
       const arr = target[s * KINDS + k];
       if (arr !== undefined) arr[m] = (arr[m] as number) + v;
     }
@@ -132,6 +155,7 @@ export function computeVolumes(
   const group = groupSums(g, personal);
   work.add("volumes:members", n * specs.length);
   let byKind: Float64Array[][] | undefined;
+  let leftOutByKind: (Float64Array[] | undefined)[] | undefined;
   let orderCount: Int32Array | undefined;
   return {
     values: {
@@ -140,6 +164,7 @@ export function computeVolumes(
       group,
       consumption,
       byKind: () => (byKind ??= rawByKind(n, orders, columns)),
+      leftOutByKind: () => (leftOutByKind ??= columns.map((column, s) => (leftOut[s] === undefined ? undefined : (rawByKind(n, orders, [column], leftOut[s])[0] as Float64Array[])))),
       orderCount: () => {
         if (orderCount === undefined) {
           orderCount = new Int32Array(n);
@@ -174,14 +199,49 @@ function accumulate(specs: readonly MeasureSpec[], personal: readonly Float64Arr
   return issues;
 }
 
-/** Raw volume per measure (columns) and order kind, per member. */
-function rawByKind(n: number, orders: OrderColumns & { readonly member: Int32Array }, columns: readonly (Float64Array | undefined)[]): Float64Array[][] {
+/**
+ * Per measure, the orders its `leavesOut` leaves out (1 for a left-out order), or undefined for a measure
+ * without it. Measures naming the same windows share one array.
+ */
+function leftOutOrders(g: Genealogy, orders: OrderColumns & { readonly member: Int32Array }, specs: readonly MeasureSpec[], firstDate: string): (Uint8Array | undefined)[] {
+  if (specs.every((s) => s.leavesOut === undefined)) return specs.map(() => undefined);
+  const joinDay = joinDayReader(g.joinDate, g.size);
+  const orderDay = joinDayReader(orders.dates, orders.count);
+  const firstDay = dayNumberOf(firstDate);
+  const made = new Map<string, Uint8Array>();
+  return specs.map((spec) => {
+    const windows = spec.leavesOut;
+    if (windows === undefined) return undefined;
+    const key = JSON.stringify(windows);
+    let mask = made.get(key);
+    if (mask === undefined) {
+      // Members who joined before every window's earliest join date have no order inside any of them.
+      const from = windows.map((w) => earliestJoin(w, firstDay)).sort()[0] as string;
+      mask = new Uint8Array(orders.count);
+      for (let o = 0; o < orders.count; o++) {
+        const m = orders.member[o] as number;
+        if ((g.joinDate.at(m) as string) < from) continue;
+        const j = joinDay(m);
+        const d = orderDay(o);
+        if (windows.some((w) => insideWindow(w, j, d))) mask[o] = 1;
+      }
+      made.set(key, mask);
+    }
+    return mask;
+  });
+}
+
+/**
+ * Raw volume per measure (columns) and order kind, per member; with `only`, of the orders it marks (1) only.
+ */
+function rawByKind(n: number, orders: OrderColumns & { readonly member: Int32Array }, columns: readonly (Float64Array | undefined)[], only?: Uint8Array): Float64Array[][] {
   const out = columns.map(() => ORDER_KINDS.map(() => new Float64Array(n)));
   const { member, kinds } = orders;
   columns.forEach((column, s) => {
     if (column === undefined) return;
     const byKind = out[s] as Float64Array[];
     for (let o = 0; o < orders.count; o++) {
+      if (only !== undefined && only[o] !== 1) continue;
       const arr = byKind[kinds[o] as number] as Float64Array;
       arr[member[o] as number] = (arr[member[o] as number] as number) + (column[o] as number);
     }

@@ -8,6 +8,7 @@ import type { ColumnKind, ColumnName, CompileContext, CompiledBonus } from "../b
 import type { StateField, StatePlan } from "../state/state.js";
 import { familyFor } from "../bonuses/lookup.js";
 import type { MeasureSpec } from "../measures/volumes.js";
+import type { JoinWindow } from "../measures/join-window.js";
 import { ORDER_KINDS } from "./fields.js";
 import { orderPlanSteps } from "./steps.js";
 import { decimalUnits, rateUnits, volumeUnits } from "./units.js";
@@ -139,6 +140,15 @@ function compileGroup(group: { minimum: string; legCap?: string | undefined }, m
 }
 const RATE_ONE = 10n ** BigInt(RATE_SCALE);
 
+/** The window after joining of bonus `key`, which a measure's `leavesOut` names (validated: its family has one). */
+function bonusWindow(plan: Plan, key: string): JoinWindow {
+  const b = plan.bonuses.find((x) => x.key === key);
+  assert(b !== undefined, "validated-leaves-out", key);
+  const w = familyFor(b.kind).orderWindow?.(b);
+  assert(w !== undefined, "validated-leaves-out-window", key);
+  return w;
+}
+
 /** @internal Compiles a validated plan. */
 export function compilePlan(plan: Plan): CompiledPlan {
   const names = Object.keys(plan.measures).sort();
@@ -160,6 +170,8 @@ export function compilePlan(plan: Plan): CompiledPlan {
       personalConsumptionCap: m.personalConsumptionCap === undefined ? -1 : volumeUnits(m.personalConsumptionCap),
       ...(m.accumulates !== undefined ? { accumulates: { base: measureIndex.get(m.accumulates) as number, periods: m.periods ?? 0 } } : {}),
       ...(f !== undefined ? { totalMax: Number((BigInt(Number.MAX_SAFE_INTEGER) * RATE_ONE) / f) } : {}),
+      ...(m.leavesOut !== undefined ? { leavesOut: m.leavesOut.map((key) => bonusWindow(plan, key)) } : {}),
+      ...(m.volumeOf !== undefined ? { volumeOf: m.volumeOf } : {}),
     };
   });
   const mi = (name: string) => {

@@ -107,7 +107,7 @@ export function planArgument(plan: unknown): Result<Plan> {
  */
 export function orderMeasures(plan: Plan): string[] {
   return Object.entries(plan.measures)
-    .filter(([, m]) => m.accumulates === undefined)
+    .filter(([, m]) => m.accumulates === undefined && m.volumeOf === undefined)
     .map(([name]) => name);
 }
 
@@ -372,6 +372,7 @@ function checkNames(plan: Plan): Issue[] {
   const bonusKeys = plan.bonuses.map((b) => b.key);
   const published = new Map<string, ColumnKind>();
   for (const b of plan.bonuses) for (const c of findFamily(b.kind)?.publishes?.(b) ?? []) published.set(`${b.key}.${c.name}`, c.kind);
+  const orderVolumes = new Set(Object.keys(plan.measures).filter((m) => plan.measures[m]?.accumulates === undefined));
   plan.bonuses.forEach((b, i) => {
     if (keys.has(b.key)) issues.push(issue("PLAN_DUPLICATE_NAME", ["bonuses", i, "key"], `bonus key "${b.key}" is used twice`, b.key));
     if (RESERVED_KEYS.includes(b.key)) {
@@ -379,7 +380,7 @@ function checkNames(plan: Plan): Issue[] {
     }
     keys.add(b.key);
     const family = findFamily(b.kind);
-    if (family !== undefined) issues.push(...family.validate(b, { measures, ranks: rankNames, moneyScale: plan.money.scale, bonuses: bonusKeys, placement: plan.placement !== undefined, columns: published }, ["bonuses", i]));
+    if (family !== undefined) issues.push(...family.validate(b, { measures, orderVolumes, ranks: rankNames, moneyScale: plan.money.scale, bonuses: bonusKeys, placement: plan.placement !== undefined, columns: published }, ["bonuses", i]));
   });
   if (issues.length === 0) issues.push(...checkStepOrder(plan));
   return issues;
@@ -397,14 +398,43 @@ function checkMeasureForms(plan: Plan, measures: ReadonlySet<string>): Issue[] {
     if (m.accumulates === undefined) {
       if (m.counts === undefined) issues.push(issue("PLAN_MISSING_KEY", [...p, "counts"], "a measure counts order kinds (counts: [...]) or accumulates another measure (accumulates: PV)"));
       if (m.periods !== undefined) issues.push(issue("PLAN_INVALID_VALUE", [...p, "periods"], "periods belongs to an accumulated measure: add accumulates: <measure>", m.periods));
+      issues.push(...checkLeavesOut(plan, m.leavesOut ?? [], [...p, "leavesOut"]));
+      if (m.volumeOf !== undefined) {
+        const of = plan.measures[m.volumeOf];
+        if (!measures.has(m.volumeOf) || of === undefined) issues.push(issue("PLAN_UNKNOWN_MEASURE", [...p, "volumeOf"], `unknown measure "${m.volumeOf}"${nameHint(m.volumeOf, measures, "measures")}`, m.volumeOf));
+        else if (of.accumulates !== undefined || of.volumeOf !== undefined) {
+          issues.push(issue("PLAN_INVALID_VALUE", [...p, "volumeOf"], `orders carry no volume of "${m.volumeOf}" (${of.accumulates !== undefined ? "it is accumulated" : `it reads ${of.volumeOf}'s`}): name a measure orders carry`, m.volumeOf));
+        }
+      }
       continue;
     }
+    if (m.volumeOf !== undefined) issues.push(issue("PLAN_INVALID_VALUE", [...p, "volumeOf"], `an accumulated measure reads no orders: it adds up ${m.accumulates} over periods`, m.volumeOf));
+    if (m.leavesOut !== undefined) issues.push(issue("PLAN_INVALID_VALUE", [...p, "leavesOut"], `an accumulated measure leaves no orders out: leave them out of ${m.accumulates}, which it accumulates`, m.leavesOut));
     if (m.counts !== undefined) issues.push(issue("PLAN_INVALID_VALUE", [...p, "counts"], `an accumulated measure has no counts: orders carry no volume of it (it adds up ${m.accumulates} over periods)`, m.counts));
     if (m.personalConsumptionCap !== undefined) issues.push(issue("PLAN_INVALID_VALUE", [...p, "personalConsumptionCap"], `an accumulated measure has no cap of its own: cap ${m.accumulates} instead`, m.personalConsumptionCap));
     const base = plan.measures[m.accumulates];
     if (!measures.has(m.accumulates) || base === undefined) issues.push(issue("PLAN_UNKNOWN_MEASURE", [...p, "accumulates"], `unknown measure "${m.accumulates}"${nameHint(m.accumulates, measures, "measures")}`, m.accumulates));
     else if (base.accumulates !== undefined) issues.push(issue("PLAN_INVALID_VALUE", [...p, "accumulates"], `"${m.accumulates}" is itself accumulated: accumulate its base measure ${base.accumulates} instead`, m.accumulates));
   }
+  return issues;
+}
+
+/**
+ * A measure's `leavesOut` (docs/plan-language.md "Leaving out the orders a bonus pays on"): bonus keys of the
+ * plan, each once, each of a family that pays on a window after joining.
+ */
+function checkLeavesOut(plan: Plan, keys: readonly string[], path: readonly PathSegment[]): Issue[] {
+  const issues: Issue[] = [];
+  const bonusKeys = plan.bonuses.map((b) => b.key);
+  keys.forEach((key, i) => {
+    const at = [...path, i];
+    const bonus = plan.bonuses.find((b) => b.key === key);
+    if (keys.indexOf(key) !== i) issues.push(issue("PLAN_INVALID_VALUE", at, `bonus "${key}" is named twice`, key));
+    else if (bonus === undefined) issues.push(issue("PLAN_UNKNOWN_BONUS", at, `the plan has no bonus "${key}"${nameHint(key, bonusKeys, "bonuses")}`, key));
+    else if (findFamily(bonus.kind)?.orderWindow === undefined) {
+      issues.push(issue("PLAN_INVALID_VALUE", at, `bonus "${key}" (${bonus.kind}) pays on no window after joining: a measure leaves out the orders of a bonus that does (fast-start)`, key));
+    }
+  });
   return issues;
 }
 

@@ -38,6 +38,18 @@ export const measureSchema = z
       description: "With accumulates: the last N periods, this one included (2 to 60). Left out: since joining.",
       examples: [4],
     }),
+    volumeOf: measureNameSchema.optional().meta({
+      title: "Volume of",
+      description:
+        "The measure reads the orders' volume of another measure (one orders carry) instead of a volume of its own, with its own counts, cap and leavesOut: e.g. PV without the fast-start orders. Orders carry no volume of it.",
+      examples: ["PV"],
+    }),
+    leavesOut: z.array(keySchema).min(1).max(20).optional().meta({
+      title: "Leaves out",
+      description:
+        "Bonus keys whose orders the measure does not count: the orders placed inside the window after joining of each bonus named (a fast start), whatever their kind and volume. E.g. a unilevel measure without the fast-start orders.",
+      examples: [["fast-start"]],
+    }),
     reference: referenceSchema.optional(),
   })
   .meta({
@@ -48,7 +60,7 @@ export const measureSchema = z
     // For editors: counts or accumulates, never both (parsePlan reports each case at its key).
     oneOf: [
       { required: ["counts"], not: { anyOf: [{ required: ["accumulates"] }, { required: ["periods"] }] } },
-      { required: ["accumulates"], not: { anyOf: [{ required: ["counts"] }, { required: ["personalConsumptionCap"] }] } },
+      { required: ["accumulates"], not: { anyOf: [{ required: ["counts"] }, { required: ["personalConsumptionCap"] }, { required: ["leavesOut"] }, { required: ["volumeOf"] }] } },
     ],
   });
 

@@ -13,7 +13,7 @@ import { numberOrdersByMember } from "../input/order-number.js";
 import { computeQualification } from "../measures/qualification.js";
 import { type RankHistory, type RankValues, computeRanks, resolveGivenRanks } from "../measures/ranks.js";
 import { type StateColumns, type StateInput, initialColumns, resolveState, stateColumn } from "../state/state.js";
-import { type MeasureValues, computeVolumes } from "../measures/volumes.js";
+import { type MeasureValues, computeVolumes, orderColumnOf } from "../measures/volumes.js";
 import { canonicalJson } from "../statement/canonical.js";
 import type { LevelAccounting, RunContext, RunOrders } from "../bonuses/family.js";
 import { type CompiledPlan, accumulatedFields, compilePlan } from "../plan/compile.js";
@@ -211,15 +211,21 @@ function closingState(compiled: CompiledPlan, opening: StateColumns, volumes: Me
   return { fields: opening.fields, columns, carried: opening.carried };
 }
 
-/** The orders of a prepared input as steps read them; the days are computed once, when first asked for. */
-function runOrders(prepared: PreparedInput): RunOrders {
+/**
+ * The orders of a prepared input as the plan's steps read them (measures by the plan's indices); the days
+ * are computed once, when first asked for.
+ */
+function runOrders(prepared: PreparedInput, compiled: CompiledPlan): RunOrders {
   const o = prepared.orders;
   let days: Uint16Array | undefined;
+  const columns = compiled.measures.map((m) => o.volumes[o.measures.indexOf(orderColumnOf(m))]);
   return {
     count: o.count,
+    ids: o.ids,
     member: o.member,
     kinds: o.kinds,
     days: () => (days ??= dayIndices(prepared.period, o.count, (i) => o.dates.at(i) as string)),
+    volumes: (measure) => columns[measure],
   };
 }
 
@@ -299,7 +305,7 @@ function checkPlacement(compiled: CompiledPlan, g: Genealogy): Issue[] {
 function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOptions): Result<RunResult> {
   const phase = options.onPhase ?? (() => {});
   const compiled = compilePlan(plan);
-  const missing = compiled.measures.filter((m) => m.accumulates === undefined && !prepared.measures.has(m.name));
+  const missing = compiled.measures.filter((m) => m.accumulates === undefined && !prepared.measures.has(orderColumnOf(m)));
   assert(missing.length === 0, "prepared-measures", `input prepared without measures ${missing.map((m) => m.name).join(", ")}`);
   const work = new WorkCounter();
   const g = prepared.genealogy;
@@ -318,7 +324,8 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
   // depend on that bonus too: they are computed in each run and never reused. A plan keeping state depends
   // on its opening state: nothing is reused.
   const ranksReadBonuses = compiled.rankColumns.length > 0;
-  const key = canonicalJson({ measures: plan.measures, qualification: plan.qualification ?? null, ranks: plan.ranks, givenRank: compiled.givenRank });
+  // A measure's `leavesOut` reads the windows of the bonuses it names: they are part of what it depends on.
+  const key = canonicalJson({ measures: plan.measures, leavesOut: compiled.measures.map((m) => m.leavesOut ?? null), qualification: plan.qualification ?? null, ranks: plan.ranks, givenRank: compiled.givenRank });
   let cache = MEASURED.get(prepared);
   if (cache === undefined) MEASURED.set(prepared, (cache = new Map()));
   let measured = compiled.state.keeps ? undefined : cache.get(key);
@@ -327,7 +334,7 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
     const given = resolveGivenRanks(g, compiled.ranks);
     if (given.issues.length > 0) return { ok: false, issues: given.issues };
     phase("volumes");
-    const volumes = computeVolumes(g, prepared.orders, compiled.measures, work, carriedVolumes(compiled, opening.columns));
+    const volumes = computeVolumes(g, prepared.orders, compiled.measures, work, carriedVolumes(compiled, opening.columns), prepared.period.start);
     if (volumes.values === undefined) return { ok: false, issues: volumes.issues };
     phase("qualification");
     const qualified = computeQualification(g, volumes.values, compiled.qualification, work);
@@ -352,6 +359,7 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
   // The step running now, and the state fields steps have closed (docs/state.md).
   let running = -1;
   const closed = new Map<string, Float64Array>();
+  const orders = runOrders(prepared, compiled);
   const awards = new AwardRecords(compiled.bonuses);
   const ctx: RunContext = {
     period: prepared.period,
@@ -366,7 +374,7 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
     earnings: (key) => columns.column(`earnings.${key}`),
     publish: (name, values) => columns.publish(name, values),
     column: (name) => columns.column(name),
-    orders: runOrders(prepared),
+    orders,
     opening: (field) => (opening.columns === undefined ? undefined : stateColumn(opening.columns, field)),
     openingGiven: options.state !== undefined,
     close: (field, values) => {
@@ -414,6 +422,7 @@ function runPrepared(plan: Plan, prepared: PreparedInput, options: CalculateOpti
     columns,
     awards,
     orderCount: prepared.orders.count,
+    orders,
     work,
     ...(opening.columns !== undefined ? { opening: opening.columns, closing: closingState(compiled, opening.columns, volumes, ranks, closed) } : {}),
     ...(options.state !== undefined ? { openingInput: options.state } : {}),

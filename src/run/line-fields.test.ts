@@ -19,7 +19,7 @@ const bonus = (lineFields: CompiledBonus["lineFields"], reference?: string): Com
   run: () => undefined,
 });
 
-const ids = { length: 3, at: (i: number) => ["M1", "M2", "M\"3"][i] };
+const ids = { members: { length: 3, at: (i: number) => ["M1", "M2", "M\"3"][i] }, orders: { length: 2, at: (i: number) => ["o-1", "o,2"][i] } };
 
 function bytesOf(b: CompiledBonus, sink: LineSink, l: number, amount: number | undefined): string {
   const w = new ByteWriter(new Uint8Array(ByteWriter.MIN_CAPACITY));
@@ -32,21 +32,23 @@ describe("line templates", () => {
     { name: "generation", column: "level" },
     { name: "order", column: "source" },
     { name: "split", column: "compressed" },
+    { name: "ticket", column: "order" },
     { name: "window", column: "sources" },
   ];
   const sink = new LineSink(4);
   // 120 PV (base units of 10^-4) at 20% (rate units of 10^-6); a source member with a quote in its id.
-  sink.add(0, 0, 3, LINE_COMPRESSED, 7, 2, 1_200_000, 200_000);
+  // It pays on order 1 ("o,2").
+  sink.add(0, 0, 3, LINE_COMPRESSED, 7, 2, 1_200_000, 200_000, 1);
   // A fixed amount of -25.00 (base units at rate 1), no source.
   sink.add(1, 0, 0, LINE_FIXED, 0, -1, -250_000, 1_000_000);
 
   it("writes a rated line with every declared field, keys sorted", () => {
     const text = bytesOf(bonus(fields, "§9"), sink, 0, undefined);
-    expect(text).toBe('{"amount":"24.00","base":"120","bonus":"fs","generation":3,"kind":"fast-start-like","order":"M\\"3","rate":"0.2","reference":"§9","split":true,"value":"24.00","window":7}');
+    expect(text).toBe('{"amount":"24.00","base":"120","bonus":"fs","generation":3,"kind":"fast-start-like","order":"M\\"3","rate":"0.2","reference":"§9","split":true,"ticket":"o,2","value":"24.00","window":7}');
     expect(text).toBe(canonicalJson(lineItemFields(sink, 0, bonus(fields, "§9"), ids, 2, undefined)));
   });
 
-  it("leaves out base, rate and an absent member field on a fixed line; the amount is the rounded one given", () => {
+  it("leaves out base, rate and absent member and order fields on a fixed line; the amount is the rounded one given", () => {
     const text = bytesOf(bonus(fields), sink, 1, -2500);
     expect(text).toBe('{"amount":"-25.00","bonus":"fs","generation":0,"kind":"fast-start-like","split":false,"value":"-25.00","window":0}');
     expect(text).toBe(canonicalJson(lineItemFields(sink, 1, bonus(fields), ids, 2, -2500)));

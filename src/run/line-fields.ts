@@ -15,8 +15,14 @@ import { utf8 } from "./bytes.js";
 import { LINE_COMPRESSED, LINE_FIXED, type LineSink } from "./lines.js";
 
 
+/** @internal The ids a line's detail fields name: members (`source`) and orders (`order`), by index. */
+export interface LineIds {
+  readonly members: TextList;
+  readonly orders: TextList;
+}
+
 /** @internal The value of detail field `field` on line l, or undefined when absent on that line. */
-export function lineFieldValue(sink: LineSink, l: number, field: LineField, ids: TextList): LineFieldValue | undefined {
+export function lineFieldValue(sink: LineSink, l: number, field: LineField, ids: LineIds): LineFieldValue | undefined {
   switch (field.column) {
     case "level":
       return sink.level[l] as number;
@@ -26,13 +32,17 @@ export function lineFieldValue(sink: LineSink, l: number, field: LineField, ids:
       return ((sink.flags[l] as number) & LINE_COMPRESSED) !== 0;
     case "source": {
       const m = sink.source[l] as number;
-      return m >= 0 ? (ids.at(m) as string) : undefined;
+      return m >= 0 ? (ids.members.at(m) as string) : undefined;
+    }
+    case "order": {
+      const o = sink.order[l] as number;
+      return o >= 0 ? (ids.orders.at(o) as string) : undefined;
     }
   }
 }
 
 /** @internal Line l's detail fields as an object (absent ones left out). */
-export function lineDetails(sink: LineSink, l: number, fields: readonly LineField[], ids: TextList): Record<string, LineFieldValue> {
+export function lineDetails(sink: LineSink, l: number, fields: readonly LineField[], ids: LineIds): Record<string, LineFieldValue> {
   const out: Record<string, LineFieldValue> = {};
   for (const f of fields) {
     const v = lineFieldValue(sink, l, f, ids);
@@ -45,7 +55,7 @@ export function lineDetails(sink: LineSink, l: number, fields: readonly LineFiel
  * @internal Line l as its statement fields (the detail fields, then `base`/`rate` unless fixed, `value`,
  * `amount` and `reference`): `amountUnits` is its rounded amount when the plan rounds per line.
  */
-export function lineItemFields(sink: LineSink, l: number, bonus: CompiledBonus, ids: TextList, moneyScale: number, amountUnits: number | undefined): Record<string, LineFieldValue> {
+export function lineItemFields(sink: LineSink, l: number, bonus: CompiledBonus, ids: LineIds, moneyScale: number, amountUnits: number | undefined): Record<string, LineFieldValue> {
   const value = formatTrimmed(BigInt(sink.base[l] as number) * BigInt(sink.rate[l] as number), VALUE_SCALE, moneyScale);
   return {
     bonus: bonus.key,
@@ -69,9 +79,10 @@ const enum Write {
   Sources,
   Compressed,
   Source,
+  Order,
 }
 
-const FIELD_WRITE: Readonly<Record<LineField["column"], Write>> = { level: Write.Level, sources: Write.Sources, compressed: Write.Compressed, source: Write.Source };
+const FIELD_WRITE: Readonly<Record<LineField["column"], Write>> = { level: Write.Level, sources: Write.Sources, compressed: Write.Compressed, source: Write.Source, order: Write.Order };
 
 /** One step of a line template: constant bytes, then (unless absent on the line) one value. All steps have one shape. */
 interface Step {
@@ -97,7 +108,7 @@ export class LineTemplate {
       { name: "rate", write: Write.Rate, optional: true },
       { name: "value", write: Write.Value, optional: false },
       ...(bonus.reference !== undefined ? [{ name: "reference", constant: q(bonus.reference), optional: false }] : []),
-      ...bonus.lineFields.map((f) => ({ name: f.name, write: FIELD_WRITE[f.column], optional: f.column === "source" })),
+      ...bonus.lineFields.map((f) => ({ name: f.name, write: FIELD_WRITE[f.column], optional: f.column === "source" || f.column === "order" })),
     ];
     keys.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     assert(keys[0]?.name === "amount" && new Set(keys.map((k) => k.name)).size === keys.length, "line-field-names", `bonus ${bonus.key}: detail fields must sort after "amount" and not repeat a line field`);
@@ -123,7 +134,7 @@ export class LineTemplate {
    * Writes line l as canonical JSON: `amountUnits` is its rounded amount when the plan rounds per line
    * (undefined: the amount is the exact value).
    */
-  write(w: ByteWriter, sink: LineSink, l: number, ids: TextList, moneyScale: number, amountUnits: number | undefined): void {
+  write(w: ByteWriter, sink: LineSink, l: number, ids: LineIds, moneyScale: number, amountUnits: number | undefined): void {
     const base = sink.base[l] as number;
     const rate = sink.rate[l] as number;
     const fixed = ((sink.flags[l] as number) & LINE_FIXED) !== 0;
@@ -176,7 +187,14 @@ export class LineTemplate {
           const m = sink.source[l] as number;
           if (m < 0) break;
           w.bytes(step.bytes);
-          w.json(ids.at(m) as string);
+          w.json(ids.members.at(m) as string);
+          break;
+        }
+        case Write.Order: {
+          const o = sink.order[l] as number;
+          if (o < 0) break;
+          w.bytes(step.bytes);
+          w.json(ids.orders.at(o) as string);
           break;
         }
       }

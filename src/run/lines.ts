@@ -64,6 +64,8 @@ export class LineSink {
   sources: Int32Array;
   /** The single source member when `sources` is 1, else -1. */
   source: Int32Array;
+  /** The order (an index into the run's orders) a line pays on, else -1. */
+  order: Int32Array;
   base: Float64Array;
   rate: Float64Array;
 
@@ -75,12 +77,13 @@ export class LineSink {
     this.flags = new Uint8Array(size);
     this.sources = new Int32Array(size);
     this.source = new Int32Array(size);
+    this.order = new Int32Array(size);
     this.base = new Float64Array(size);
     this.rate = new Float64Array(size);
   }
 
-  /** Appends one line. */
-  add(recipient: number, bonus: number, level: number, flags: number, sources: number, source: number, base: number, rate: number): void {
+  /** Appends one line; `order` is the order it pays on (an index into the run's orders), -1 for none. */
+  add(recipient: number, bonus: number, level: number, flags: number, sources: number, source: number, base: number, rate: number, order = -1): void {
     if (this.count === this.recipient.length) this.grow();
     const i = this.count++;
     this.recipient[i] = recipient;
@@ -89,6 +92,7 @@ export class LineSink {
     this.flags[i] = flags;
     this.sources[i] = sources;
     this.source[i] = source;
+    this.order[i] = order;
     this.base[i] = base;
     this.rate[i] = rate;
   }
@@ -106,6 +110,7 @@ export class LineSink {
     this.flags = g(this.flags, (n) => new Uint8Array(n));
     this.sources = g(this.sources, (n) => new Int32Array(n));
     this.source = g(this.source, (n) => new Int32Array(n));
+    this.order = g(this.order, (n) => new Int32Array(n));
     this.base = g(this.base, (n) => new Float64Array(n));
     this.rate = g(this.rate, (n) => new Float64Array(n));
   }

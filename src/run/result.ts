@@ -2,7 +2,7 @@
  * A finished run: the finalize pass (line amounts, member totals, the summary) and lazy statements.
  * Statement objects and strings are made only when asked for, one member at a time.
  */
-import type { LevelAccounting } from "../bonuses/family.js";
+import type { LevelAccounting, RunOrders } from "../bonuses/family.js";
 import { assert } from "../errors/issues.js";
 import type { Genealogy } from "../genealogy/genealogy.js";
 import { MEMBER_STATUSES, membersById } from "../genealogy/genealogy.js";
@@ -58,6 +58,8 @@ export interface RunParts {
   /** The opening state as given to the run (undefined: none was given), for its bundle. */
   readonly openingInput?: StateInput;
   readonly orderCount: number;
+  /** The run's orders as its steps read them (line items name orders by index into them). */
+  readonly orders: RunOrders;
   readonly work: WorkCounter;
 }
 
@@ -378,7 +380,7 @@ export class RunResult {
       const l = this.lineOrder[a] as number;
       const bonus = compiled.bonuses[sink.bonus[l] as number];
       assert(bonus !== undefined, "line-bonus", `line ${l}`);
-      lines.push(lineItemFields(sink, l, bonus, g.ids, scale, perLine ? (this.lineAmount[l] as number) : undefined) as unknown as LineItem);
+      lines.push(lineItemFields(sink, l, bonus, { members: g.ids, orders: this.parts.orders.ids }, scale, perLine ? (this.lineAmount[l] as number) : undefined) as unknown as LineItem);
     }
     const bonuses: Record<string, string> = {};
     let total = 0n;

@@ -12,7 +12,7 @@ import { RATE_SCALE, VALUE_SCALE, VOLUME_SCALE, formatFixed, formatTrimmed, form
 import type { CompiledRank } from "../plan/compile.js";
 import { ORDER_KINDS } from "../plan/fields.js";
 import { ByteWriter, utf8 } from "./bytes.js";
-import { LineTemplate } from "./line-fields.js";
+import { type LineIds, LineTemplate } from "./line-fields.js";
 import type { RunParts } from "./result.js";
 
 const PC = ORDER_KINDS.indexOf("personal-consumption");
@@ -89,6 +89,8 @@ export class StatementRenderer implements RequirementSink {
   private readonly bonusNext: Uint8Array[];
   /** Per bonus, its line items' template. */
   private readonly lineTemplates: LineTemplate[];
+  /** The ids a line's detail fields name. */
+  private readonly lineIds: LineIds;
   /** Per status: `,"qualification":[` and the status condition, then the next condition's opening or, by qualified, the end of the list. */
   private readonly qualificationHead: Uint8Array[];
   private readonly qualificationOnly: Pair[];
@@ -114,6 +116,7 @@ export class StatementRenderer implements RequirementSink {
     this.bonusFirst = bonuses.map((b) => utf8(`{"bonuses":{${q(b.key)}:"`));
     this.bonusNext = bonuses.map((b) => utf8(`",${q(b.key)}:"`));
     this.lineTemplates = bonuses.map((b) => new LineTemplate(b));
+    this.lineIds = { members: g.ids, orders: x.parts.orders.ids };
     this.awardPieces = bonuses.map((b) =>
       (b.awards ?? []).map((name) => utf8(`{"award":${q(name)},"bonus":${q(b.key)},"kind":${q(b.kind)}${b.reference !== undefined ? `,"reference":${q(b.reference)}` : ""}}`)),
     );
@@ -189,7 +192,7 @@ export class StatementRenderer implements RequirementSink {
       for (let a = lo; a < hi; a++) {
         const l = lineOrder[a] as number;
         if (a > lo) w.byte(44);
-        (this.lineTemplates[sink.bonus[l] as number] as LineTemplate).write(w, sink, l, g.ids, scale, perLine ? (lineAmount[l] as number) : undefined);
+        (this.lineTemplates[sink.bonus[l] as number] as LineTemplate).write(w, sink, l, this.lineIds, scale, perLine ? (lineAmount[l] as number) : undefined);
       }
       w.bytes(LINES_END);
     }

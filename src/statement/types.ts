@@ -23,8 +23,10 @@ export interface LineItem {
   readonly compressed?: boolean;
   /** Number of source members (level bonuses only). */
   readonly sources?: number;
-  /** The source member's id when there is exactly one (level bonuses only). */
+  /** The source member's id when there is exactly one (level bonuses only); for a fast start, the new member. */
   readonly source?: string;
+  /** The id of the order the line pays on (a fast start: one line per receiver and order). */
+  readonly order?: string;
   /** The volume the rate applies to (absent for fixed amounts). */
   readonly base?: string;
   /** The rate (absent for fixed amounts). */

@@ -5,7 +5,7 @@
 // period has its own orders dated within it, in shuffled row order.
 import fc from "fast-check";
 import type { MemberInput, MemberStatus, OrderInput } from "../../src/index.js";
-import { type InputShape, type PlacementShape, placeMembers, shuffle, writeLeg } from "./inputs.js";
+import { type InputShape, JOIN, joinDate as joinDateOf, type PlacementShape, placeMembers, shuffle, writeLeg } from "./inputs.js";
 import { type PlanShape, planArb } from "./plans.js";
 import { fmt } from "./values.js";
 
@@ -88,6 +88,8 @@ export function chainArb(measures: readonly string[], options: ChainOptions = {}
       // Most members are there from the first period; the others join in a later one.
       joins: fc.array(fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.integer({ min: 1, max: 3 }) }), { minLength: max, maxLength: max }),
       joinDay: fc.array(fc.nat(30), { minLength: max, maxLength: max }),
+      // Half the members there from the first period join long ago, or days before it (inputs.ts's JOIN).
+      joinBefore: fc.array(JOIN, { minLength: max, maxLength: max }),
       chain: fc.boolean(),
       r: fc.array(fc.double({ min: 0, max: 0.999999, noNaN: true }), { minLength: max, maxLength: max }),
       statuses: fc.array(fc.array(STATUS, { minLength: 4, maxLength: 4 }), { minLength: max, maxLength: max }),
@@ -131,7 +133,7 @@ export function chainArb(measures: readonly string[], options: ChainOptions = {}
           const id = ids[i] as string;
           const j = join[i] as number;
           const days = (periods[j] as ChainPeriod).days;
-          const joinDate = j === 0 && i % 2 === 0 ? "2022-06-15" : (days[(g.joinDay[i] ?? 0) % days.length] as string);
+          const joinDate = j === 0 && i % 2 === 0 ? joinDateOf(g.joinBefore[i] ?? { before: -1 }, days) : (days[(g.joinDay[i] ?? 0) % days.length] as string);
           const at = placed?.[i];
           const r = g.given?.[i]?.[k] ?? -1;
           return {

@@ -4,7 +4,11 @@ import type fc from "fast-check";
 
 /** What the core plan has already decided, for a family to build its bonus entries against. */
 export interface PlanContext {
-  /** The plan's measure names; `measure(i)` picks one for any natural number i. */
+  /**
+   * The plan's measures that have a volume per order (not accumulated: the orders' measures, and a measure
+   * reading another's order volumes with `volumeOf`); `measure(i)` picks one of all the plan's measures, an
+   * accumulated one included, for any natural number i.
+   */
   readonly measures: readonly string[];
   measure(i: number): string;
   /** The rank names of the ladder, lowest first (may be empty). */

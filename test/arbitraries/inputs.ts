@@ -11,6 +11,29 @@ const STATUSES = ["enrolled", "enrolled", "enrolled", "enrolled", "enrolled", "e
 
 export type TreeShape = "random" | "chain" | "star" | "bushy";
 
+/** A join date long before every period. */
+const LONG_AGO = { before: -1 } as const;
+
+/**
+ * Where a member joins: long ago, `before` days before the period's first day (0: on it) or on the period's
+ * day `inside` (0-based, modulo its length). The days before are mostly window lengths of the fast-start
+ * arbitrary and one day either side (a join `N − 1` days before the period puts an order on its first day on
+ * day N of an N-day window; one on a month's last day is in month 1, and the period's in month 2).
+ */
+export const JOIN = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(LONG_AGO) },
+  { weight: 4, arbitrary: fc.constantFrom(0, 1, 2, 6, 7, 9, 10, 29, 30, 31, 59, 60, 61, 89, 90).map((before) => ({ before })) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 800 }).map((before) => ({ before })) },
+  { weight: 3, arbitrary: fc.nat(30).map((inside) => ({ inside })) },
+);
+
+/** The join date a {@link JOIN} gene gives in a period of `days`. */
+export function joinDate(join: { before: number } | { inside: number }, days: readonly string[]): string {
+  if ("inside" in join) return days[join.inside % days.length] as string;
+  if (join.before < 0) return "2022-06-15";
+  return new Date(Date.parse(`${days[0] as string}T00:00:00Z`) - join.before * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** Sponsor index of member i (> 0) for a shape; `r` is a random number in [0, 1). */
 function sponsorOf(shape: TreeShape, i: number, r: number): number {
   switch (shape) {
@@ -125,6 +148,7 @@ export function inputArb(measures: readonly string[], maxMembers = 40, placement
         { minLength: maxMembers * 5, maxLength: maxMembers * 5 },
       ),
       shuffleSeed: fc.integer(),
+      joins: fc.array(JOIN, { minLength: maxMembers, maxLength: maxMembers }),
       period: fc.constantFrom(...PERIODS),
       placement: fc.record({
         given: fc.integer({ min: 0, max: 4 }).map((x) => placementWidth !== undefined || x === 0),
@@ -141,7 +165,7 @@ export function inputArb(measures: readonly string[], maxMembers = 40, placement
         return {
           id,
           sponsorId: i === 0 ? null : (ids[sponsorOf(g.shape, i, g.r[i] ?? 0)] as string),
-          joinDate: "2022-06-15",
+          joinDate: joinDate(g.joins[i] ?? LONG_AGO, g.period[1]),
           status: i === 0 ? "enrolled" : (g.statuses[i] ?? "enrolled"),
           ...(at !== undefined && at.parent >= 0 ? { placementId: ids[at.parent] as string, leg: writeLeg(at.leg, g.placement.style[i] ?? 0) } : {}),
         };

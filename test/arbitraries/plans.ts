@@ -56,7 +56,23 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
     paidAs: sometimes(fc.record({ grace: fc.integer({ min: 0, max: 3 }), hold: fc.constantFrom(undefined, "none", "highest") }), 1),
     // A quarter of the plans have an accumulated measure AV (docs/state.md "Accumulated measures"), since
     // joining or over a window, which qualification, ranks and bonuses then sometimes use.
-    accumulated: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.record({ base: fc.nat(2), periods: fc.constantFrom(undefined, 2, 3, 12) }) }),
+    accumulated: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.record({ base: fc.nat(3), periods: fc.constantFrom(undefined, 2, 3, 12) }) }),
+    // A third of the plans have a measure UV reading another measure's order volumes (docs/plan-language.md
+    // "Leaving out the orders a bonus pays on: leavesOut, and volumeOf") with its own counts and cap, which
+    // takes the place of one of PV, CV, BV (slot) wherever the plan's parts pick a measure. When the plan has
+    // fast-start bonuses, UV, or the order measure `on`, leaves out the orders of some of them (`leaves`,
+    // left out when empty).
+    uv: sometimes(
+      fc.record({
+        of: fc.nat(2),
+        counts: fc.subarray([...KINDS], { minLength: 1 }),
+        cap: sometimes(volume, 3),
+        slot: fc.nat(2),
+        leaves: fc.array(fc.nat(), { maxLength: 2 }),
+        on: fc.constantFrom<number | undefined>(undefined, undefined, undefined, 0, 1),
+      }),
+      2,
+    ),
     // Sometimes ranks from R<from> up require a column a stairstep bonus with steps by volume publishes
     // (docs/plan-language.md "`stairstep`", published columns): its step, bracket or paid group volume, or
     // whether the member breaks away; the minimum growing by `step` per rank.
@@ -68,11 +84,18 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
     names.forEach((n, i) => {
       measures[n] = { counts: g.counts[i], ...(g.caps[i] !== undefined ? { personalConsumptionCap: g.caps[i] } : {}) };
     });
-    // Orders carry the order measures (names); the plan's parts use the accumulated one in place of the third.
-    if (g.accumulated !== undefined) {
-      measures.AV = { accumulates: names[g.accumulated.base % names.length], ...(g.accumulated.periods !== undefined ? { periods: g.accumulated.periods } : {}) };
+    // Orders carry the order measures (names); the plan's parts use UV in place of the measure in its slot,
+    // and the accumulated one in place of the third (unless UV has that slot). AV accumulates UV at times.
+    const uv = g.uv;
+    if (uv !== undefined) {
+      measures.UV = { volumeOf: names[uv.of % names.length], counts: uv.counts, ...(uv.cap !== undefined ? { personalConsumptionCap: uv.cap } : {}) };
     }
-    const pick = (i: number) => (g.accumulated !== undefined && i % 3 === 2 ? "AV" : (names[i % names.length] as string));
+    if (g.accumulated !== undefined) {
+      const base = uv !== undefined && g.accumulated.base === 3 ? "UV" : names[g.accumulated.base % names.length];
+      measures.AV = { accumulates: base, ...(g.accumulated.periods !== undefined ? { periods: g.accumulated.periods } : {}) };
+    }
+    const pick = (i: number) =>
+      uv !== undefined && i % 3 === uv.slot ? "UV" : g.accumulated !== undefined && i % 3 === 2 ? "AV" : (names[i % names.length] as string);
     const plan: Record<string, unknown> = {
       compplan: 1,
       id: "generated",
@@ -116,7 +139,7 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
     const bonuses: Record<string, unknown>[] = [];
     FAMILY_ARBITRARIES.forEach((f, i) => {
       const built = bonuses.map((b) => ({ key: b.key as string, kind: b.kind as string }));
-      bonuses.push(...f.build(g.families[i], { measures: names, measure: pick, ranks: ranks.map((r) => r.name as string), scale: g.money.scale, bonuses: built, placement: g.placement !== undefined }));
+      bonuses.push(...f.build(g.families[i], { measures: uv !== undefined ? [...names, "UV"] : names, measure: pick, ranks: ranks.map((r) => r.name as string), scale: g.money.scale, bonuses: built, placement: g.placement !== undefined }));
     });
     // Fisher–Yates with the drawn numbers.
     if (g.shuffle !== undefined) {
@@ -126,6 +149,14 @@ export const planArb: fc.Arbitrary<PlanShape> = fc
       }
     }
     plan.bonuses = bonuses;
+    // "leavesOut: [K, …] names bonus keys, each a bonus whose family pays on the orders placed inside a window
+    // after joining": some of the fast-start bonuses, each once, on UV or on an order measure.
+    const windows = bonuses.filter((b) => b.kind === "fast-start").map((b) => b.key as string);
+    if (uv !== undefined && windows.length > 0 && uv.leaves.length > 0) {
+      const leavesOut = [...new Set(uv.leaves.map((n) => windows[n % windows.length] as string))];
+      const on = uv.on === undefined ? "UV" : (names[uv.on % names.length] as string);
+      measures[on] = { ...(measures[on] as Record<string, unknown>), leavesOut };
+    }
     // A rank requirement on a bonus's earnings: the ranks then run after that bonus (listed anywhere).
     const retail = bonuses.find((b) => b.kind === "retail-profit");
     const rc = g.rankColumn;

@@ -7,10 +7,11 @@
  * write the same bytes (a differential test on the edges, beside the random one).
  */
 import { describe, expect, it } from "vitest";
-import { calculate, canonicalJson, parseState, simulate, stateNdjson } from "../../src/index.js";
+import { simulate } from "../../src/index.js";
 import type { MemberInput, OrderInput } from "../../src/input/validate.js";
 import { parsePlan } from "../../src/plan/parse.js";
-import { type ReferenceResult, type ReferenceStatement, referenceCalculate } from "./engine.js";
+import { byId, pays, runBoth } from "./both-engines.js";
+import type { ReferenceResult } from "./engine.js";
 
 function member(id: string, sponsorId: string | null): MemberInput {
   return { id, sponsorId, joinDate: "2025-01-01" };
@@ -36,27 +37,7 @@ function planWith(bonuses: Record<string, unknown>[], shell: Record<string, unkn
   });
 }
 
-/** Runs both engines (from their own opening states) and checks they write the same bytes. */
-function run(plan: ReturnType<typeof planWith>, period: string, members: MemberInput[], orders: OrderInput[], state?: { fast: string; ref: string }) {
-  const input = { period, members, orders };
-  const ref = referenceCalculate(plan, input, state === undefined ? {} : { state: state.ref });
-  const fast = calculate(plan, input, state === undefined ? {} : { state: parseState(state.fast) });
-  expect(Array.from(fast.statements(), (s) => canonicalJson(s))).toStrictEqual(ref.statements.map((s) => canonicalJson(s)));
-  expect(canonicalJson(fast.summary)).toBe(canonicalJson(ref.summary));
-  expect(stateNdjson(fast)).toBe(ref.state);
-  return { ref, next: { fast: stateNdjson(fast) as string, ref: ref.state as string } };
-}
-
-function byId(statements: readonly ReferenceStatement[], id: string): ReferenceStatement {
-  const s = statements.find((x) => x.memberId === id);
-  if (s === undefined) throw new Error(`no statement for ${id}`);
-  return s;
-}
-
-/** Every member's subtotal of bonus `key` ("" for none). */
-function pays(ref: ReferenceResult, key: string): Record<string, string> {
-  return Object.fromEntries(ref.statements.map((s) => [s.memberId, s.bonuses[key] ?? ""]));
-}
+const run = runBoth;
 
 const accountingOf = (ref: ReferenceResult, key: string) => ref.summary.bonuses.find((b) => b.key === key)?.accounting;
 

@@ -13,7 +13,7 @@
 import { Decimal } from "decimal.js";
 import type { Plan } from "../../src/plan/parse.js";
 import { D, fmtExact, fmtMoney, fmtShort, roundingMode, sum, ZERO } from "./decimal.js";
-import type { FamilyAccounting, FamilyColumn, FamilyLine, PlanBonus, ReferenceFacts, ReferenceFamily, ReferenceMember } from "./family.js";
+import type { FamilyAccounting, FamilyColumn, FamilyLine, PlanBonus, ReferenceFacts, ReferenceFamily, ReferenceMember, ReferenceOrder } from "./family.js";
 import { REFERENCE_FAMILIES } from "./families/index.js";
 import { accumulatedFieldNames, bonusState, closingRanks, keepsState, type OpeningState, openingCompany, openingValue, type PaidAsOverPeriods, paidAsOverPeriods, readState, type StateValue, stateFields, writeState } from "./state.js";
 import type {
@@ -44,6 +44,12 @@ interface MutableMember {
   /** First-level members (personally sponsored), ordered by id. */
   children: MutableMember[];
   placementParent: MutableMember | null;
+  joinDate: string;
+}
+
+/** An order of the period as the core keeps it: what the families see, and its volumes as the input gives them. */
+interface CoreOrder extends ReferenceOrder {
+  readonly volumes: ReferenceInput["orders"][number]["volumes"];
 }
 
 /** A volume checked against a minimum, `actual ≥ minimum`, both written in the shortest exact form. */
@@ -120,7 +126,7 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
     const sponsorId = m.sponsorId === null || m.sponsorId === undefined || m.sponsorId === "" ? null : m.sponsorId;
     // "rank (optional): a rank the company set; empty for none."
     const given = m.rank === null || m.rank === undefined || m.rank === "" ? null : m.rank;
-    members.set(m.id, { id: m.id, sponsorId, status: m.status ?? "enrolled", given, sponsor: null, children: [], placementParent: null });
+    members.set(m.id, { id: m.id, sponsorId, status: m.status ?? "enrolled", given, sponsor: null, children: [], placementParent: null, joinDate: m.joinDate });
   }
   // plan-language.md "The two trees": "A member's placement parent is the member named by its placementId"
   // (null, undefined or "" for none: the root, or every member of an input without a placement tree).
@@ -142,18 +148,48 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
   // statements.md: "Members are ordered by memberId (UTF-16 code unit order)."
   const ordered: readonly ReferenceMember[] = [...members.values()].sort((a, b) => byString(a.id, b.id));
 
+  // ----- Orders ---------------------------------------------------------------------------------------
+  // "A customer order is attributed to the member it names."
+  const orders: readonly CoreOrder[] = input.orders.map((o) => {
+    const member = members.get(o.memberId);
+    if (member === undefined) throw new Error(`unknown member ${o.memberId} of order ${o.id}`);
+    return { id: o.id, member, kind: o.kind, date: o.date, volumes: o.volumes };
+  });
+  // "A counting measure reads the orders' volume of its own name unless it says volumeOf: B: then it reads
+  // the orders' volume of measure B". "A measure an order does not mention counts 0 for that order."
+  const volumeRead = (o: ReferenceOrder, measure: string): Decimal => {
+    const given = (o as CoreOrder).volumes[plan.measures[measure]?.volumeOf ?? measure];
+    return given === undefined ? ZERO : new D(String(given));
+  };
+  // plan-language.md "`fast-start`": "the order's volume of measure (of the measure it names in volumeOf, when
+  // it has one) when measure counts the order's kind" (null when it does not count it).
+  const orderVolume = (o: ReferenceOrder, measure: string): Decimal | null =>
+    (plan.measures[measure]?.counts ?? []).includes(o.kind as never) ? volumeRead(o, measure) : null;
+  // "Leaving out the orders a bonus pays on": "An order is left out of the measure when it was placed inside
+  // the window of any bonus named, counted from the join date of the member who placed it, whatever the
+  // order's kind and volume and whether or not the bonus paid anything on it."
+  const leftOut = (o: ReferenceOrder, measure: string): boolean =>
+    (plan.measures[measure]?.leavesOut ?? []).some((key) => {
+      const bonus = plan.bonuses.find((b) => b.key === key);
+      const inside = bonus === undefined ? undefined : familyOf(bonus).insideWindow;
+      if (bonus === undefined || inside === undefined) throw new Error(`reference engine: measure ${measure} leaves out the orders of ${key}, a bonus without a window`);
+      return inside(bonus as never, o.member.joinDate, o.date);
+    });
+
   // ----- Measures: personal and group volume ---------------------------------------------------------
-  // "raw volume by kind: the sum of M over m's orders of each kind." A measure an order does not mention
-  // counts 0 for that order. A customer order is attributed to the member it names.
+  // "raw volume by kind: the sum of M over m's orders of each kind (of the orders' volume of volumeOf when
+  // the measure has it)." "A left-out order counts 0 toward the measure: personal(m, M) is computed as above
+  // from m's other orders only (raw volume by kind, counts, and personalConsumptionCap applied to the personal
+  // consumption that remains)".
   const raw = new Map<string, Map<string, Map<string, Decimal>>>(); // member -> measure -> kind -> sum
   const rawOf = (memberId: string, measure: string, kind: string): Decimal =>
     raw.get(memberId)?.get(measure)?.get(kind) ?? ZERO;
-  for (const o of input.orders) {
+  for (const o of orders) {
     for (const measure of measureNames) {
-      const given = o.volumes[measure];
-      const v = given === undefined ? ZERO : new D(String(given));
-      let byMeasure = raw.get(o.memberId);
-      if (byMeasure === undefined) raw.set(o.memberId, (byMeasure = new Map()));
+      if (plan.measures[measure]?.accumulates !== undefined || leftOut(o, measure)) continue;
+      const v = volumeRead(o, measure);
+      let byMeasure = raw.get(o.member.id);
+      if (byMeasure === undefined) raw.set(o.member.id, (byMeasure = new Map()));
       let byKind = byMeasure.get(measure);
       if (byKind === undefined) byMeasure.set(measure, (byKind = new Map()));
       byKind.set(o.kind, (byKind.get(o.kind) ?? ZERO).plus(v));
@@ -493,6 +529,8 @@ export function referenceCalculate(plan: Plan, input: ReferenceInput, options: R
     const reads = readsOf[bonusIndex] ?? [];
     const facts: ReferenceFacts = {
       members: ordered,
+      orders,
+      orderVolume,
       moneyScale: scale,
       personal,
       group,

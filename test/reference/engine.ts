@@ -13,7 +13,9 @@
  * - state.ts: state between periods (docs/state.md): reading the opening state's text, the paid-as rank
  *   over periods (hold, grace), the closing rank fields, the fields a bonus keeps (its family's `state`: per
  *   member, or company fields in the header's `company`) and the closing state's text;
- * - decimal.ts: exact decimals and their canonical forms; output.ts: the statement and summary types.
+ * - decimal.ts: exact decimals and their canonical forms; dates.ts: calendar days and a period's first and
+ *   last day; output.ts: the statement and summary types;
+ * - both-engines.ts: for the hand-worked tests, a case run through both engines, checked byte for byte.
  */
 export { referenceCalculate } from "./core.js";
 export type { ReferenceOptions, ReferenceResult } from "./core.js";

@@ -41,6 +41,20 @@ export interface ReferenceMember {
    * `null` for the root and for every member of an input without a placement tree.
    */
   readonly placementParent: ReferenceMember | null;
+  /** plan-language.md "Inputs the plan is applied to": `joinDate` (YYYY-MM-DD, not after the period). */
+  readonly joinDate: string;
+}
+
+/**
+ * An order of the period (plan-language.md "Inputs the plan is applied to": `id`, `memberId`, `kind`, `date`
+ * within the period, a volume per measure). "A customer order is attributed to the member it names": `member`.
+ */
+export interface ReferenceOrder {
+  readonly id: string;
+  readonly member: ReferenceMember;
+  readonly kind: string;
+  /** YYYY-MM-DD. */
+  readonly date: string;
 }
 
 /** What a family may read: the facts of the run, each computed by the core from the docs section named. */
@@ -51,6 +65,15 @@ export interface ReferenceFacts {
   readonly moneyScale: number;
   /** plan-language.md "Measures": `personal(m, M)`. */
   personal(m: ReferenceMember, measure: string): Decimal;
+  /** The period's orders, in the input's order. */
+  readonly orders: readonly ReferenceOrder[];
+  /**
+   * One order's volume of measure M, or `null` when M does not count the order's kind: "the order's volume of
+   * measure (of the measure it names in volumeOf, when it has one) when measure counts the order's kind"
+   * (plan-language.md "`fast-start`", a base; "Measures": raw volume "of the orders' volume of volumeOf when
+   * the measure has it"). One order's volume: `personalConsumptionCap` and `leavesOut` do not apply to it.
+   */
+  orderVolume(o: ReferenceOrder, measure: string): Decimal | null;
   /** plan-language.md "Measures": `group(m, M)`, the whole downline. */
   group(m: ReferenceMember, measure: string): Decimal;
   /** plan-language.md "Qualification". */
@@ -157,4 +180,10 @@ export interface ReferenceFamily<B extends PlanBonus = PlanBonus> {
    * list still makes the plan keep state ("for the fields it reads, such as `rank.highest`").
    */
   state?(bonus: B): StateFieldSpec[] | undefined;
+  /**
+   * plan-language.md "Leaving out the orders a bonus pays on": for a family that "pays on the orders placed
+   * inside a window after joining" (a measure's `leavesOut` names such bonuses), whether an order dated
+   * `date` of a member who joined on `joinDate` is inside the entry's window. Undefined for other families.
+   */
+  insideWindow?(bonus: B, joinDate: string, date: string): boolean;
 }

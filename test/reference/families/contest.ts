@@ -4,11 +4,10 @@
  * `<key>.points`), tiers, awards (money lines and non-money awards), the published columns and the
  * accounting. Every quoted rule is from that section.
  *
- * Periods are turned into their first and last day (a day number since 1970-01-01, UTC) from how a run's
- * period is written: a month `2026-01`, an ISO week `2026-W05` (Monday to Sunday; week 1 holds January 4),
- * or a date range `2026-01-01..2026-01-15`.
+ * Periods are turned into their first and last day (day numbers) by ../dates.ts.
  */
 import { D, type Decimal, sum, ZERO } from "../decimal.js";
+import { periodDays } from "../dates.js";
 import type { BonusOfKind, FamilyLine, ReferenceFamily, ReferenceMember } from "../family.js";
 
 /** The entry as the section writes it. */
@@ -17,35 +16,6 @@ interface ContestEntry {
   readonly points: readonly { readonly measure: string; readonly on?: "personal" | "group" | undefined; readonly weight?: string | undefined }[];
   readonly requiresQualified?: boolean | undefined;
   readonly tiers: readonly { readonly name: string; readonly points: string; readonly award?: { readonly amount?: string | undefined; readonly name?: string | undefined } | undefined }[];
-}
-
-const DAY = 86_400_000;
-
-/** A day number of a `YYYY-MM-DD` date. */
-function dayOf(date: string): number {
-  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  return Date.UTC(y, m - 1, d) / DAY;
-}
-
-/** A period's first and last day (day numbers). */
-export function periodDays(period: string): { first: number; last: number } {
-  const range = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(period);
-  if (range !== null) return { first: dayOf(range[1] as string), last: dayOf(range[2] as string) };
-  const week = /^(\d{4})-W(\d{2})$/.exec(period);
-  if (week !== null) {
-    // ISO 8601: week 1 is the week (Monday to Sunday) that holds January 4.
-    const jan4 = Date.UTC(Number(week[1]), 0, 4) / DAY;
-    const mondayOfWeek1 = jan4 - ((new Date(jan4 * DAY).getUTCDay() + 6) % 7);
-    const first = mondayOfWeek1 + (Number(week[2]) - 1) * 7;
-    return { first, last: first + 6 };
-  }
-  const month = /^(\d{4})-(\d{2})$/.exec(period);
-  if (month !== null) {
-    const y = Number(month[1]);
-    const m = Number(month[2]);
-    return { first: Date.UTC(y, m - 1, 1) / DAY, last: Date.UTC(y, m, 1) / DAY - 1 };
-  }
-  throw new Error(`reference contest: not a period: ${period}`);
 }
 
 /** Where the run's period stands: before, in (first and/or final) or after the window. */

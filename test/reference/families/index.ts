@@ -5,6 +5,7 @@
  */
 import type { ReferenceFamily } from "../family.js";
 import { contest } from "./contest.js";
+import { fastStart } from "./fast-start.js";
 import { matching } from "./matching.js";
 import { pool } from "./pool.js";
 import { rankAdvancement } from "./rank-advancement.js";
@@ -15,4 +16,4 @@ import { stairstep } from "./stairstep.js";
 import { structure } from "./structure.js";
 import { unilevel } from "./unilevel.js";
 
-export const REFERENCE_FAMILIES: readonly ReferenceFamily[] = [unilevel, rankBonus, retailProfit, matching, stairstep, structure, pool, rankAdvancement, payoutCap, contest];
+export const REFERENCE_FAMILIES: readonly ReferenceFamily[] = [unilevel, rankBonus, retailProfit, matching, stairstep, fastStart, structure, pool, rankAdvancement, payoutCap, contest];
