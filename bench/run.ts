@@ -4,8 +4,9 @@
 // each checked to give the same totals first. Each size runs in its own process so memory figures are its
 // own. The parent builds dist/ (tsup) and bundles this file once, so the timed code is bundled as the
 // published package is (tsx's per-file transform wraps functions and runs measurably slower).
-// BENCH_SIZES=10000,100000 picks sizes (default 10^4 … 10^7). Prints a Markdown table; then the chain of
-// 12 monthly periods of bench/chain.ts (BENCH_CHAIN_SIZES, default 10^6; 0 skips it).
+// BENCH_SIZES=10000,100000 picks sizes (default 10^4 … 10^7). Prints a Markdown table; then whole plans
+// (bench/plans.ts: the starter plan beside plans/hybrid-benchmark; BENCH_PLANS_SIZES, default 10^6; 0 skips
+// it); then the chain of 12 monthly periods of bench/chain.ts (BENCH_CHAIN_SIZES, default 10^6; 0 skips it).
 import { spawnSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -160,6 +161,11 @@ if (child >= 0) {
     process.stdout.write(
       `| ${r.size.toLocaleString("en-US")} | ${r.shape} | ${s(r.prepare)} | ${s(r.calculate)} | ${Math.round(r.size / (r.calculate / 1000)).toLocaleString("en-US")} | ${s(r.write)} | ${r.mb === null ? "-" : r.mb.toFixed(0)} | ${s(r.run)} | ${r.rssPrepared} / ${r.rssCalculated}, ${r.maxRss} | ${r.runMaxRss ?? "-"} | ${s(r.naive)} | ${ratio(r.naive, r.calculate)} | ${s(r.reference)} | ${ratio(r.reference, r.calculate)} |\n`,
     );
+  }
+  // Whole plans at 10^6, the starter plan beside the hybrid one (bench/plans.ts); BENCH_PLANS_SIZES=0 skips it.
+  if (process.env.BENCH_PLANS_SIZES !== "0") {
+    const plans = spawnSync(process.execPath, ["--max-old-space-size=20000", await bundle("bench/plans.ts", "plans")], { stdio: "inherit" });
+    if (plans.status !== 0) process.exit(1);
   }
   // The chain of 12 monthly periods with state (bench/chain.ts); BENCH_CHAIN_SIZES=0 skips it.
   if (process.env.BENCH_CHAIN_SIZES !== "0") {
