@@ -78,7 +78,7 @@ async function checkAgainstRun(plan: Plan, run: RunResult, files: { lines: strin
     ["memberId", "VARCHAR"],
     ["bonus", "VARCHAR"],
     ["kind", "VARCHAR"],
-    ...DETAIL_COLUMNS.map((c): [string, string] => [c, c === "compressed" ? "BOOLEAN" : c === "source" ? "VARCHAR" : "INTEGER"]),
+    ...DETAIL_COLUMNS.map((c): [string, string] => [c, c === "compressed" ? "BOOLEAN" : c === "source" || c === "order" ? "VARCHAR" : "INTEGER"]),
     ["base", "DECIMAL(18,4)"],
     ["rate", "DECIMAL(18,6)"],
     ["value", "DECIMAL(38,10)"],

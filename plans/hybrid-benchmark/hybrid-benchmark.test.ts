@@ -93,7 +93,7 @@ describe("hybrid-benchmark on generated data", () => {
   if (period === undefined) throw new Error("period");
 
   for (const [members, seed] of [
-    [1500, 3],
+    [1500, 5],
     [3000, 17],
   ] as const) {
     it(`${members} members, seed ${seed}: the same statements and summary as the reference engine; the cap holds the named bonuses to 20% of CV`, () => {
@@ -119,7 +119,8 @@ describe("hybrid-benchmark on generated data", () => {
       const named = ["fast-start", "unilevel", "performance", "matching", "leadership-pool"];
       const before = sum(named.map(amount));
       const protectedPay = amount("fast-start");
-      // The generated months pay more than the cap allows (so it bites), and the fast start alone less.
+      // These two generated months pay more than the cap allows (so it bites; at 1,500 members seed 3 does
+      // not), and the fast start alone less.
       expect(before.greaterThan(cap)).toBe(true);
       expect(protectedPay.lessThan(cap)).toBe(true);
       expect(before.plus(amount("payout-cap")).toFixed(2)).toBe(cap.toFixed(2));
