@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { calculate, canonicalJson, parsePlan, type RunInput, type RunResult } from "../../src/index.js";
+import { calculate, canonicalJson, parsePlan, type CalculateInput, type RunResult } from "../../src/index.js";
 import { generateData } from "../../src/generate/generate.js";
 import { readInputFiles } from "../../src/input/files.js";
 import { safeParsePeriod } from "../../src/run/period.js";
@@ -18,7 +18,7 @@ const plan = parsePlan(readFileSync(here("plan.yaml"), "utf8"));
 const MEASURES = ["PV", "CV", "RETAIL"];
 
 /** The input of two CSV files, read as `compplan run` reads them. */
-function input(members: string, orders: string): RunInput {
+function input(members: string, orders: string): CalculateInput {
   const read = readInputFiles({ period: "2026-10", members, orders }, MEASURES);
   if (!read.ok) throw new Error(`input: ${read.issues[0]?.message}`);
   return read.value.input;
