@@ -5,14 +5,13 @@
 // the median of 5 runs after one warm-up, with the machine's load beside it. Bundled like the other
 // benchmarks; pass node flags via BENCH_NODE_ARGS. A family's target (issue 14: stairstep ≤ 0.3 s at
 // 10^6) is read against this table in bench/README.md.
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
-import { generateData } from "../src/generate/generate.js";
 import { safePrepareFiles } from "../src/input/files.js";
 import { type Phase, parsePlan, safeCalculatePrepared } from "../src/index.js";
-import { parsePeriod } from "../src/run/period.js";
 import { isBundled, runBundled } from "./bundle.js";
+import { generateFiles } from "./data.js";
 
 if (!isBundled(import.meta.url)) process.exit(await runBundled("bench/families.ts", "families", (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter((x) => x !== "")));
 
@@ -123,13 +122,8 @@ const ENTRIES: Record<string, string> = {
 const n = Number(process.argv[2] ?? 1_000_000);
 // An optional second argument times only the entries whose name contains one of its comma-separated parts.
 const only = process.argv[3];
-const dir = mkdtempSync(join(tmpdir(), "compplan-families-"));
+const dir = generateFiles(n);
 try {
-  const fm = openSync(join(dir, "members.csv"), "w");
-  const fo = openSync(join(dir, "orders.csv"), "w");
-  generateData({ members: n, seed: 1, period: parsePeriod("2026-10") }, { members: (c) => void writeSync(fm, c), orders: (c) => void writeSync(fo, c) });
-  closeSync(fm);
-  closeSync(fo);
   const starter = readFileSync("plans/starter-unilevel/plan.yaml", "utf8");
   const head = starter.slice(0, starter.indexOf("\nbonuses:"));
   const prepared = safePrepareFiles({ period: "2026-10", members: join(dir, "members.csv"), orders: join(dir, "orders.csv") }, { measures: new Set(["PV", "CV", "RETAIL"]) });

@@ -4,14 +4,13 @@
 // that run's time per phase (from the phase callbacks).
 // Bundled like the other benchmarks; `npm run bench` runs it after its table (BENCH_PLANS_SIZES=0 skips it).
 // Targets (bench/README.md): the hybrid plan's calculate ≤ 1.5 s at 10^6 (issue 16 item 8).
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
-import { generateData } from "../src/generate/generate.js";
 import { safePrepareFiles } from "../src/input/files.js";
 import { type Phase, parsePlan, safeCalculatePrepared } from "../src/index.js";
-import { parsePeriod } from "../src/run/period.js";
 import { isBundled, runBundled } from "./bundle.js";
+import { generateFiles } from "./data.js";
 
 if (!isBundled(import.meta.url)) process.exit(await runBundled("bench/plans.ts", "plans", (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter((x) => x !== "")));
 
@@ -21,13 +20,8 @@ const PLANS = ["starter-unilevel", "hybrid-benchmark"];
 const n = Number(process.argv[2] ?? process.env.BENCH_PLANS_SIZES ?? 1_000_000);
 // An optional second argument times only the plans whose folder name holds one of its comma-separated parts.
 const only = process.argv[3];
-const dir = mkdtempSync(join(tmpdir(), "compplan-plans-"));
+const dir = generateFiles(n);
 try {
-  const fm = openSync(join(dir, "members.csv"), "w");
-  const fo = openSync(join(dir, "orders.csv"), "w");
-  generateData({ members: n, seed: 1, period: parsePeriod("2026-10") }, { members: (c) => void writeSync(fm, c), orders: (c) => void writeSync(fo, c) });
-  closeSync(fm);
-  closeSync(fo);
   const prepared = safePrepareFiles({ period: "2026-10", members: join(dir, "members.csv"), orders: join(dir, "orders.csv") }, { measures: new Set(["PV", "CV", "RETAIL"]) });
   if (!prepared.ok) throw new Error(prepared.issues[0]?.message);
   process.stdout.write(`| plan (${n.toLocaleString("en")} members) | bonuses | calculate, median of 5 (s) | its phases (s) | lines | total paid | load (1 min) |\n|---|---|---|---|---|---|---|\n`);

@@ -8,16 +8,15 @@
 // (bench/plans.ts: the starter plan beside plans/hybrid-benchmark; BENCH_PLANS_SIZES, default 10^6; 0 skips
 // it); then the chain of 12 monthly periods of bench/chain.ts (BENCH_CHAIN_SIZES, default 10^6; 0 skips it).
 import { spawnSync } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { writeOutputs } from "../src/cli/cli.js";
-import { generateData, type Shape } from "../src/generate/generate.js";
+import type { Shape } from "../src/generate/generate.js";
 import { safePrepareFiles, readInputFiles } from "../src/input/files.js";
 import { calculate, canonicalJson, parsePlan, safeCalculatePrepared } from "../src/index.js";
-import { parsePeriod } from "../src/run/period.js";
 import { referenceCalculate } from "../test/reference/engine.js";
 import { bundle } from "./bundle.js";
+import { generateFiles } from "./data.js";
 import { naiveTotals } from "./naive.js";
 
 const PLAN_FILE = "plans/starter-unilevel/plan.yaml";
@@ -40,20 +39,6 @@ interface Row {
 
 function mib(bytes: number): number {
   return Math.round(bytes / 1024 / 1024);
-}
-
-/** Seeded members.csv and orders.csv in a new temporary folder. */
-function generateFiles(n: number, shape: Shape): string {
-  const dir = mkdtempSync(join(tmpdir(), `compplan-bench-${n}-${shape}-`));
-  const m = openSync(join(dir, "members.csv"), "w");
-  const o = openSync(join(dir, "orders.csv"), "w");
-  try {
-    generateData({ members: n, seed: 1, period: parsePeriod("2026-10"), shape }, { members: (c) => writeSync(m, c), orders: (c) => writeSync(o, c) });
-  } finally {
-    closeSync(m);
-    closeSync(o);
-  }
-  return dir;
 }
 
 function one(size: number, shape: Shape): Row {
